@@ -1,0 +1,423 @@
+"""Performance benchmark for cogov's CommunityModel, with Mesa's Schelling example as reference.
+
+Usage::
+
+    python benchmarks/benchmark.py [--quick] [--repeats N] [--json FILE]
+
+Every measurement runs in a fresh subprocess (this script re-invoked with the internal
+``--case NAME --mode time|memory`` flags), so the process's peak RSS belongs to one case only
+and no case warms caches for another:
+
+* ``time`` mode builds and runs the case once, without tracing, and reports build seconds, run
+  seconds and ``ru_maxrss``; the parent starts one such subprocess per repeat and takes medians.
+* ``memory`` mode runs the case once more under :mod:`tracemalloc` (which slows Python down, so
+  it is never timed) and reports the traced peak of Python-level allocations, numpy buffers
+  included.
+
+After the table three targets are checked: cogov's default throughput against Schelling's, the
+default scenario-year wall time, and the scaling exponent of run time in households.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import platform
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+SEED = 42
+"""Seed for every case, so repeats simulate exactly the same thing."""
+DAYS = 365
+"""cogov horizon: one simulated year, one step per day."""
+
+SCHELLING_WIDTH = 50
+SCHELLING_HEIGHT = 50
+SCHELLING_DENSITY = 0.8
+SCHELLING_HOMOPHILY = 0.7
+"""High enough that, with this seed, some agents stay unhappy and the run does not stop early."""
+SCHELLING_STEPS = 50
+
+SCALING_HOUSEHOLDS = (1_000, 10_000, 50_000)
+QUICK_SKIPPED = frozenset({"households_50000"})
+
+TARGET_SPEEDUP = 5.0
+TARGET_DEFAULT_YEAR_S = 2.0
+TARGET_SCALING_EXPONENT = 1.1
+
+MIB = 1024 * 1024
+
+
+# ------------------------------------------------------------------------------------ cases
+@dataclass(frozen=True)
+class Case:
+    """One benchmark case: what to build and how many steps to run."""
+
+    name: str
+    kind: str  # "cogov" or "schelling"
+    households: int | None = None  # cogov override of community.households; None = scenario default
+
+    def describe(self) -> str:
+        """Short human-readable description for progress messages."""
+        if self.kind == "schelling":
+            return f"Schelling {SCHELLING_WIDTH}x{SCHELLING_HEIGHT}, {SCHELLING_STEPS} steps"
+        households = "scenario default" if self.households is None else f"{self.households} households"
+        return f"cogov default scenario, {households}, {DAYS} days"
+
+
+CASES: tuple[Case, ...] = (
+    Case("default", "cogov"),
+    *(Case(f"households_{n}", "cogov", n) for n in SCALING_HOUSEHOLDS),
+    Case("schelling", "schelling"),
+)
+CASES_BY_NAME = {case.name: case for case in CASES}
+
+
+@dataclass
+class Built:
+    """A constructed model plus how to run it and how to count its size."""
+
+    model: Any
+    run: Callable[[], int]  # runs the model, returns the number of steps actually taken
+    households: int  # households for cogov, agents for Schelling
+
+
+def build_cogov(case: Case) -> Built:
+    """Construct the cogov default scenario (optionally resized) for a one-year run."""
+    from sim.model import CommunityModel
+
+    overrides = {} if case.households is None else {"community.households": case.households}
+    model = CommunityModel("default", rng=SEED, days=DAYS, **overrides)
+
+    def run() -> int:
+        model.run()
+        return int(model.steps)
+
+    return Built(model, run, int(model.config.community.households))
+
+
+def build_schelling(case: Case) -> Built:
+    """Construct Mesa's Schelling example on a 50x50 grid at density 0.8."""
+    from mesa.examples.basic.schelling.model import Schelling, SchellingScenario
+
+    scenario = SchellingScenario(
+        width=SCHELLING_WIDTH, height=SCHELLING_HEIGHT, density=SCHELLING_DENSITY,
+        homophily=SCHELLING_HOMOPHILY, rng=SEED,
+    )
+    model = Schelling(scenario=scenario)
+
+    def run() -> int:
+        steps = 0
+        while model.running and steps < SCHELLING_STEPS:
+            model.step()
+            steps += 1
+        return steps
+
+    return Built(model, run, len(model.agents))
+
+
+def build(case: Case) -> Built:
+    """Construct the model of ``case``."""
+    return build_schelling(case) if case.kind == "schelling" else build_cogov(case)
+
+
+def import_case_modules(case: Case) -> None:
+    """Import everything the case needs so that import time is not counted as build time."""
+    if case.kind == "schelling":
+        import mesa.examples.basic.schelling.model  # noqa: F401
+    else:
+        import sim.model  # noqa: F401
+
+
+# ------------------------------------------------------------------------- child processes
+def max_rss_mib() -> float:
+    """Peak resident set size of this process so far, in MiB (Linux reports KiB, macOS bytes)."""
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / MIB if sys.platform == "darwin" else rss / 1024
+
+
+def measure_time(case: Case) -> dict[str, Any]:
+    """Build and run ``case`` once, untraced; return timings, sizes and peak RSS."""
+    import_case_modules(case)
+    base_rss = max_rss_mib()
+    start = time.perf_counter()
+    built = build(case)
+    built_at = time.perf_counter()
+    steps = built.run()
+    end = time.perf_counter()
+    return {
+        "households": built.households,
+        "agents": len(built.model.agents),
+        "steps": steps,
+        "build_s": built_at - start,
+        "run_s": end - built_at,
+        "max_rss_mib": max_rss_mib(),
+        "base_rss_mib": base_rss,
+    }
+
+
+def measure_memory(case: Case) -> dict[str, Any]:
+    """Build and run ``case`` once under tracemalloc; return the traced peak in MiB."""
+    import_case_modules(case)
+    tracemalloc.start()
+    try:
+        built = build(case)
+        built.run()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    return {"tracemalloc_peak_mib": peak / MIB}
+
+
+def child_main(name: str, mode: str) -> None:
+    """Entry point of a measurement subprocess: print one JSON object on stdout."""
+    case = CASES_BY_NAME[name]
+    result = measure_time(case) if mode == "time" else measure_memory(case)
+    print(json.dumps(result))
+
+
+def run_child(case: Case, mode: str) -> dict[str, Any]:
+    """Run one measurement of ``case`` in a fresh interpreter and parse its JSON line."""
+    command = [sys.executable, str(Path(__file__).resolve()), "--case", case.name, "--mode", mode]
+    completed = subprocess.run(command, capture_output=True, text=True, check=False)
+    if completed.returncode != 0:
+        raise RuntimeError(f"case {case.name} ({mode}) failed:\n{completed.stderr}")
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+# ------------------------------------------------------------------------------- results
+@dataclass
+class CaseResult:
+    """Aggregated measurements of one case (times are medians over repeats)."""
+
+    case: str
+    kind: str
+    households: int
+    agents: int
+    steps: int
+    build_s: float
+    run_s: float
+    max_rss_mib: float
+    base_rss_mib: float
+    tracemalloc_peak_mib: float
+    repeats: int
+    build_s_all: list[float] = field(default_factory=list)
+    run_s_all: list[float] = field(default_factory=list)
+    ratio_to_schelling: float = math.nan
+
+    @property
+    def agent_steps_per_s(self) -> float:
+        """Agents × steps (agent-days for cogov) per second of run time."""
+        return self.agents * self.steps / self.run_s
+
+    @property
+    def agent_steps_per_s_with_build(self) -> float:
+        """Agents × steps per second of build plus run time."""
+        return self.agents * self.steps / (self.build_s + self.run_s)
+
+    def as_json(self) -> dict[str, Any]:
+        """Plain dict for the JSON report, throughput included."""
+        data = asdict(self)
+        data["agent_steps_per_s"] = self.agent_steps_per_s
+        data["agent_steps_per_s_with_build"] = self.agent_steps_per_s_with_build
+        return data
+
+
+def measure_case(case: Case, repeats: int) -> CaseResult:
+    """Time ``case`` in ``repeats`` fresh subprocesses, then trace its memory in one more."""
+    timings = [run_child(case, "time") for _ in range(repeats)]
+    memory = run_child(case, "memory")
+    first = timings[0]
+    return CaseResult(
+        case=case.name,
+        kind=case.kind,
+        households=first["households"],
+        agents=first["agents"],
+        steps=first["steps"],
+        build_s=statistics.median(t["build_s"] for t in timings),
+        run_s=statistics.median(t["run_s"] for t in timings),
+        max_rss_mib=max(t["max_rss_mib"] for t in timings),
+        base_rss_mib=min(t["base_rss_mib"] for t in timings),
+        tracemalloc_peak_mib=memory["tracemalloc_peak_mib"],
+        repeats=repeats,
+        build_s_all=[t["build_s"] for t in timings],
+        run_s_all=[t["run_s"] for t in timings],
+    )
+
+
+def set_ratios(results: Sequence[CaseResult]) -> None:
+    """Fill each case's throughput ratio to Schelling's agent-steps per second."""
+    reference = next(r for r in results if r.kind == "schelling")
+    for result in results:
+        result.ratio_to_schelling = result.agent_steps_per_s / reference.agent_steps_per_s
+
+
+# ----------------------------------------------------------------------------------- table
+COLUMNS: tuple[tuple[str, Callable[[CaseResult], str]], ...] = (
+    ("case", lambda r: r.case),
+    ("households", lambda r: f"{r.households:,}"),
+    ("agents", lambda r: f"{r.agents:,}"),
+    ("days/steps", lambda r: f"{r.steps}"),
+    ("build s", lambda r: f"{r.build_s:.3f}"),
+    ("run s", lambda r: f"{r.run_s:.3f}"),
+    ("agent-days/s", lambda r: f"{r.agent_steps_per_s:,.0f}"),
+    ("incl. build", lambda r: f"{r.agent_steps_per_s_with_build:,.0f}"),
+    ("tracemalloc MiB", lambda r: f"{r.tracemalloc_peak_mib:.1f}"),
+    ("max RSS MiB", lambda r: f"{r.max_rss_mib:.1f}"),
+    ("x Schelling", lambda r: f"{r.ratio_to_schelling:.2f}"),
+)
+
+
+def format_table(results: Sequence[CaseResult]) -> str:
+    """Aligned plain-text table: first column left-aligned, numbers right-aligned."""
+    rows = [[header for header, _ in COLUMNS]] + [[cell(r) for _, cell in COLUMNS] for r in results]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(COLUMNS))]
+
+    def line(row: list[str]) -> str:
+        cells = [row[0].ljust(widths[0])] + [value.rjust(width) for value, width in zip(row[1:], widths[1:], strict=True)]
+        return "  ".join(cells)
+
+    rule = "  ".join("-" * width for width in widths)
+    return "\n".join([line(rows[0]), rule, *(line(row) for row in rows[1:])])
+
+
+# --------------------------------------------------------------------------------- targets
+@dataclass
+class Target:
+    """One pass/fail performance target."""
+
+    name: str
+    value: float
+    limit: float
+    passed: bool
+    detail: str
+
+    def line(self) -> str:
+        """One printed line: PASS/FAIL, the target and the measured value."""
+        return f"[{'PASS' if self.passed else 'FAIL'}] {self.name}: {self.detail}"
+
+
+def scaling_exponent(households: Sequence[float], seconds: Sequence[float]) -> float:
+    """Least-squares slope of log(seconds) against log(households)."""
+    xs = [math.log(h) for h in households]
+    ys = [math.log(s) for s in seconds]
+    x_mean = statistics.fmean(xs)
+    y_mean = statistics.fmean(ys)
+    covariance = sum((x - x_mean) * (y - y_mean) for x, y in zip(xs, ys, strict=True))
+    variance = sum((x - x_mean) ** 2 for x in xs)
+    return covariance / variance
+
+
+def evaluate_targets(results: Sequence[CaseResult]) -> list[Target]:
+    """Check the three performance targets against the measured results."""
+    by_name = {r.case: r for r in results}
+    default = by_name["default"]
+    schelling = by_name["schelling"]
+    targets = [
+        Target(
+            "cogov default agent-days/s >= 5x Schelling agent-steps/s",
+            default.ratio_to_schelling, TARGET_SPEEDUP, default.ratio_to_schelling >= TARGET_SPEEDUP,
+            f"{default.agent_steps_per_s:,.0f} vs {schelling.agent_steps_per_s:,.0f} "
+            f"= {default.ratio_to_schelling:.2f}x (need >= {TARGET_SPEEDUP:g}x)",
+        )
+    ]
+    year = default.build_s + default.run_s
+    targets.append(Target(
+        "default scenario-year (build + run) <= 2 s", year, TARGET_DEFAULT_YEAR_S, year <= TARGET_DEFAULT_YEAR_S,
+        f"{default.build_s:.3f} + {default.run_s:.3f} = {year:.3f} s (need <= {TARGET_DEFAULT_YEAR_S:g} s)",
+    ))
+    scaled = [by_name[f"households_{n}"] for n in SCALING_HOUSEHOLDS if f"households_{n}" in by_name]
+    exponent = scaling_exponent([r.households for r in scaled], [r.run_s for r in scaled])
+    fitted = ", ".join(f"{r.households // 1000}k" for r in scaled)
+    targets.append(Target(
+        "scaling exponent of run s in households <= 1.1", exponent, TARGET_SCALING_EXPONENT,
+        exponent <= TARGET_SCALING_EXPONENT,
+        f"slope {exponent:.3f} over {fitted} (need <= {TARGET_SCALING_EXPONENT:g})",
+    ))
+    return targets
+
+
+# ------------------------------------------------------------------------------------ main
+def environment() -> dict[str, Any]:
+    """Versions and machine, for the JSON report."""
+    import mesa
+    import numpy
+
+    return {
+        "python": platform.python_version(),
+        "mesa": mesa.__version__,
+        "numpy": numpy.__version__,
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "seed": SEED,
+    }
+
+
+def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
+    """Command-line options (``--case``/``--mode`` are internal, for subprocesses)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="one repeat, skip the 50k-household case")
+    parser.add_argument("--repeats", type=int, default=None, help="timed repeats per case (default 3; 1 with --quick)")
+    parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
+    parser.add_argument("--case", choices=sorted(CASES_BY_NAME), help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("time", "memory"), default="time", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.repeats is None:
+        args.repeats = 1 if args.quick else 3
+    if args.repeats < 1:
+        parser.error("--repeats must be at least 1")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run all cases, print the table and targets; return 0 if every target passes."""
+    args = parse_args(argv)
+    if args.case:
+        child_main(args.case, args.mode)
+        return 0
+
+    cases = [c for c in CASES if not (args.quick and c.name in QUICK_SKIPPED)]
+    results = []
+    for case in cases:
+        print(f"... {case.name}: {case.describe()} x{args.repeats}", file=sys.stderr, flush=True)
+        result = measure_case(case, args.repeats)
+        if case.kind == "schelling" and result.steps < SCHELLING_STEPS:
+            print(f"warning: Schelling stopped early after {result.steps} of {SCHELLING_STEPS} steps "
+                  "(everyone happy); raise SCHELLING_HOMOPHILY", file=sys.stderr)
+        results.append(result)
+    set_ratios(results)
+    targets = evaluate_targets(results)
+
+    print(f"cogov benchmark — median of {args.repeats} repeat(s), seed {SEED}"
+          f"{' (quick: 50k case skipped)' if args.quick else ''}")
+    print(format_table(results))
+    print()
+    for target in targets:
+        print(target.line())
+
+    if args.json:
+        report = {
+            "environment": environment(),
+            "repeats": args.repeats,
+            "quick": args.quick,
+            "schelling": {"width": SCHELLING_WIDTH, "height": SCHELLING_HEIGHT, "density": SCHELLING_DENSITY,
+                          "homophily": SCHELLING_HOMOPHILY, "max_steps": SCHELLING_STEPS},
+            "cases": [r.as_json() for r in results],
+            "targets": [asdict(t) for t in targets],
+        }
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(report, indent=2) + "\n")
+    return 0 if all(t.passed for t in targets) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,216 @@
+"""The ``cogov`` command line: run a scenario, list and validate scenarios, export the schema."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from cogov import __version__
+from sim.model import CommunityModel
+from sim.provenance import provenance
+from sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
+
+EXIT_OK = 0
+EXIT_INPUT = 2
+PROGRESS_AFTER_SECONDS = 2.0
+
+SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
+    ("issues_arisen", "issues arisen", "{:.0f}"),
+    ("resolution_rate", "resolved / arisen", "{:.1%}"),
+    ("mean_days_to_resolve", "mean days found → resolved", "{:.1f}"),
+    ("on_time_share", "closed within time limit", "{:.1%}"),
+    ("resolved_in_grid_share", "resolved at grid level", "{:.1%}"),
+    ("escalation_rate", "escalated at least once", "{:.1%}"),
+    ("backlog", "found, still open", "{:.0f}"),
+    ("latent", "open, never found", "{:.0f}"),
+    ("stalemates", "collective issues stalled", "{:.0f}"),
+    ("satisfaction_mean", "satisfaction, mean (0-1)", "{:.3f}"),
+    ("satisfaction_p10", "satisfaction, 10th percentile", "{:.3f}"),
+    ("trust_mean", "trust in party organisation", "{:.3f}"),
+    ("volunteer_share", "households volunteering (30 d)", "{:.1%}"),
+    ("volunteer_hours", "volunteer hours", "{:,.0f}"),
+    ("inservice_serving_share", "in-service members serving (30 d)", "{:.1%}"),
+    ("cost_per_resolved", "public CNY per resolved issue", "{:,.0f}"),
+)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``cogov`` console command."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.handler(args))
+    except ScenarioError as exc:
+        Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        Console(stderr=True).print("interrupted")
+        return 130
+    except BrokenPipeError:  # output piped into `head` and the like: not an error
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
+        return EXIT_OK
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="cogov", description="Simulate multi-party community co-governance.")
+    parser.add_argument("--version", action="version", version=f"cogov {__version__}")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    run = sub.add_parser("run", help="run one simulation and summarise it")
+    run.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
+    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    run.add_argument("--days", type=_positive_int, help="override the horizon in days")
+    run.add_argument("--out", type=Path, help="folder for series.csv and summary.json")
+    run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    run.set_defaults(handler=_cmd_run)
+
+    listing = sub.add_parser("scenarios", help="list the built-in scenarios")
+    listing.set_defaults(handler=_cmd_scenarios)
+
+    validate = sub.add_parser("validate", help="check scenario files and report every problem")
+    validate.add_argument("files", nargs="+", help="TOML files or built-in names")
+    validate.set_defaults(handler=_cmd_validate)
+
+    schema = sub.add_parser("schema", help="print (or write) the JSON Schema of scenario files")
+    schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    schema.set_defaults(handler=_cmd_schema)
+    return parser
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be a whole number >= 1")
+    return value
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.scenario)
+    model = CommunityModel(loaded, rng=args.seed, days=args.days)
+    _run_with_progress(model, show=sys.stderr.isatty() and not args.json)
+    summary = model.summary()
+    record = {"provenance": provenance(model.config, args.seed, loaded)} | summary
+    if args.out is not None:
+        _write_outputs(args.out, model, record)
+    if args.json:
+        print(json.dumps(_finite(record), indent=2))
+    else:
+        _print_summary(Console(), record, args.out)
+    return EXIT_OK
+
+
+def _run_with_progress(model: CommunityModel, show: bool) -> None:
+    """Step to the horizon; on a terminal, show a progress bar once the run takes a couple of seconds."""
+    started = time.perf_counter()
+    progress: Progress | None = None
+    task = None
+    try:
+        while model.running:
+            model.step()
+            if show and progress is None and time.perf_counter() - started > PROGRESS_AFTER_SECONDS:
+                progress = Progress(TextColumn("simulating"), BarColumn(), MofNCompleteColumn(), TextColumn("days"),
+                                    TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+                progress.start()
+                task = progress.add_task("run", total=model.days)
+            if progress is not None and task is not None:
+                progress.update(task, completed=model.day)
+    finally:
+        if progress is not None:
+            progress.stop()
+
+
+def _write_outputs(folder: Path, model: CommunityModel, record: dict[str, Any]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    series = model.series()
+    prov = record["provenance"]
+    for key in ("scenario_name", "scenario_digest", "seed", "cogov_version"):
+        series[key] = prov[key]
+    series.to_csv(folder / "series.csv")
+    (folder / "summary.json").write_text(json.dumps(_finite(record), indent=2) + "\n", encoding="utf-8")
+
+
+def _finite(value: Any) -> Any:
+    """JSON has no NaN: write undefined ratios (e.g. no issue resolved yet) as null."""
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -> None:
+    prov = record["provenance"]
+    metrics = record["metrics"]
+    table = Table(title=f"cogov — {prov['scenario_name']}, seed {prov['seed']}, {metrics['day']} days", title_justify="left")
+    table.add_column("outcome")
+    table.add_column("value", justify="right")
+    for key, label, fmt in SUMMARY_ROWS:
+        value = metrics[key]
+        table.add_row(label, "n/a" if isinstance(value, float) and not math.isfinite(value) else fmt.format(value))
+    console.print(table)
+
+    groups = Table(title="satisfaction by compound type and resident group", title_justify="left")
+    groups.add_column("group")
+    groups.add_column("mean", justify="right")
+    for name, value in {**record["satisfaction_by_compound_type"], **record["satisfaction_by_group"]}.items():
+        groups.add_row(name, "n/a" if not math.isfinite(value) else f"{value:.3f}")
+    console.print(groups)
+    community = record["community"]
+    console.print(
+        f"community: {community['households']} households, {community['compounds']} compounds, "
+        f"{community['grids']} grids; scenario digest {prov['scenario_digest'][:12]}; cogov {prov['cogov_version']}"
+    )
+    if out is not None:
+        console.print(f"wrote {out / 'series.csv'} and {out / 'summary.json'}")
+
+
+def _cmd_scenarios(args: argparse.Namespace) -> int:
+    table = Table(title=f"built-in scenarios ({builtin_dir()})", title_justify="left")
+    table.add_column("name")
+    table.add_column("description")
+    for name in builtin_names():
+        loaded = load_scenario(name)
+        table.add_row(name, loaded.config.meta.description)
+    Console().print(table)
+    return EXIT_OK
+
+
+def _cmd_validate(args: argparse.Namespace) -> int:
+    console = Console()
+    failed = 0
+    for item in args.files:
+        try:
+            loaded = load_scenario(item)
+        except ScenarioError as exc:
+            failed += 1
+            Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            continue
+        console.print(f"{loaded.source}: ok ({loaded.config.meta.name}, digest {loaded.digest[:12]})", highlight=False)
+    return EXIT_INPUT if failed else EXIT_OK
+
+
+def _cmd_schema(args: argparse.Namespace) -> int:
+    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    if args.out is None:
+        sys.stdout.write(text)
+    else:
+        args.out.write_text(text, encoding="utf-8")
+        Console(stderr=True).print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,15 @@
+"""cogov.sim — the agent-based model of party-building-led community co-governance.
+
+Typical use::
+
+    from sim import CommunityModel, load_scenario
+    model = CommunityModel(load_scenario("default").config, rng=42)
+    model.run_for(model.days)
+    print(model.summary())
+"""
+
+from sim.config import ScenarioConfig
+from sim.model import CommunityModel
+from sim.scenario import LoadedScenario, ScenarioError, load_scenario
+
+__all__ = ["CommunityModel", "LoadedScenario", "ScenarioConfig", "ScenarioError", "load_scenario"]

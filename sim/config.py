@@ -1,0 +1,727 @@
+"""The scenario format: every parameter of the model, its default, its range and its source.
+
+A scenario file (TOML) is validated against :class:`ScenarioConfig`. Each field's
+``description`` states what it means and the evidence it rests on: a seed document
+(``seed 004/8`` = ``../shared/seeds`` article 8 of document 004, see
+``../shared/design/seed-digest.md``), a behavioural source
+(``../shared/design/behaviour-building-blocks.md``) or an explicit *assumption*.
+
+The same descriptions feed the exported JSON Schema, so an editor completing a key
+shows the evidence too.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+COMPOUND_TYPES: tuple[str, ...] = ("commercial", "affordable", "reform", "work_unit", "three_no")
+"""Compound (小区) types of seed 004/8 in a fixed order; arrays index them by position."""
+
+CATEGORIES: tuple[str, ...] = (
+    "property_maintenance",
+    "environment",
+    "parking",
+    "care",
+    "dispute",
+    "safety",
+)
+"""Issue categories in a fixed order; arrays index them by position."""
+
+AGE_GROUPS: tuple[str, ...] = ("young", "middle", "elderly")
+MEMBER_TYPES: tuple[str, ...] = ("none", "in_service", "retired", "mobile")
+COOPERATOR_TYPES: tuple[str, ...] = ("conditional", "free_rider", "altruist")
+
+Prob = Annotated[float, Field(ge=0.0, le=1.0)]
+NonNeg = Annotated[float, Field(ge=0.0)]
+SUM_TOLERANCE = 1e-6
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are checked strictly."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
+
+
+def _check_sums_to_one(section: BaseModel, what: str) -> None:
+    total = sum(float(v) for v in section.model_dump().values())
+    if abs(total - 1.0) > SUM_TOLERANCE:
+        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+
+
+class ByCompoundType(Section):
+    """One number per compound type (commercial, affordable, reform, work-unit, three-no)."""
+
+    commercial: Prob
+    affordable: Prob
+    reform: Prob
+    work_unit: Prob
+    three_no: Prob
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`COMPOUND_TYPES`."""
+        return tuple(getattr(self, t) for t in COMPOUND_TYPES)
+
+
+class CompoundMix(ByCompoundType):
+    """Shares of compounds by type; they must sum to 1."""
+
+    @model_validator(mode="after")
+    def _sum(self) -> CompoundMix:
+        _check_sums_to_one(self, "compound type shares")
+        return self
+
+
+class RateByCompoundType(Section):
+    """A positive multiplier per compound type."""
+
+    commercial: Annotated[float, Field(gt=0, le=10)] = 1.0
+    affordable: Annotated[float, Field(gt=0, le=10)] = 1.0
+    reform: Annotated[float, Field(gt=0, le=10)] = 1.0
+    work_unit: Annotated[float, Field(gt=0, le=10)] = 1.0
+    three_no: Annotated[float, Field(gt=0, le=10)] = 1.0
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`COMPOUND_TYPES`."""
+        return tuple(getattr(self, t) for t in COMPOUND_TYPES)
+
+
+class Meta(Section):
+    """What the scenario is, for people reading results."""
+
+    name: str = Field("default", min_length=1, max_length=120, description="Short name shown in outputs.")
+    description: str = Field("", max_length=4000, description="What arrangement the scenario represents.")
+
+
+class Simulation(Section):
+    """Run length; one step is one day."""
+
+    days: int = Field(365, ge=1, le=3650, description="Horizon in days (one step = one day). Default one year.")
+
+
+class Community(Section):
+    """The physical and organisational make-up of one community (社区)."""
+
+    households: int = Field(
+        2000, ge=50, le=200_000,
+        description="Resident households. Seed 003: community funding thresholds at 2,500 households; "
+        "a typical urban community holds 1,000-3,000 households (assumption).",
+    )
+    households_per_building: int = Field(
+        12, ge=1, le=500,
+        description="Households per building entrance (楼栋单元); one grid cell is one building. Assumption.",
+    )
+    households_per_compound: int = Field(
+        250, ge=12, le=20_000, description="Mean households per compound (小区). Assumption.",
+    )
+    households_per_grid: int = Field(
+        300, ge=20, le=20_000,
+        description="Households per management grid (网格). Seed 001 (Yuexiu: 1,893 grids); "
+        "300 households per grid is the common urban norm (assumption).",
+    )
+    compound_mix: CompoundMix = Field(
+        default_factory=lambda: CompoundMix(
+            commercial=0.30, affordable=0.10, reform=0.20, work_unit=0.15, three_no=0.25
+        ),
+        description="Shares of compounds by type. Seed 004/8 (Beijing): roughly a third each with a "
+        "property company, without one, and work-unit compounds.",
+    )
+    property_management: ByCompoundType = Field(
+        default_factory=lambda: ByCompoundType(
+            commercial=1.0, affordable=0.8, reform=0.3, work_unit=0.2, three_no=0.0
+        ),
+        description="Probability that a compound of each type has a property company. Default mix gives "
+        "46.7 % overall, Beijing's figure (seed 004/8: 4,772 of 10,213 compounds).",
+    )
+    owners_committee: ByCompoundType = Field(
+        default_factory=lambda: ByCompoundType(
+            commercial=0.18, affordable=0.08, reform=0.03, work_unit=0.02, three_no=0.0
+        ),
+        description="Probability that a compound has an owners' committee. Default gives 7.3 % overall "
+        "(Beijing, seed 004/8); Jurong reports 32.8 % (seed 004/3).",
+    )
+    party_branch: ByCompoundType = Field(
+        default_factory=lambda: ByCompoundType(
+            commercial=0.8, affordable=0.8, reform=0.8, work_unit=0.95, three_no=0.6
+        ),
+        description="Probability that a compound has a party branch. Default gives 77.5 %, i.e. Jurong's "
+        "22.5 % of compounds without a party organisation (seed 004/3).",
+    )
+    property_party_organisation: Prob = Field(
+        0.305,
+        description="Share of property companies with their own party organisation. Beijing 30.5 % "
+        "(seed 004/8; pilots 65 %).",
+    )
+    social_organisations: int = Field(
+        6, ge=0, le=100,
+        description="Social organisations active in the community. Jurong fewer than 7 (seed 004/3); "
+        "target at least 12 urban (seed 004/10).",
+    )
+    co_building_units: int = Field(
+        6, ge=0, le=200,
+        description="Co-building units (agencies, schools, firms) near the community. Wuchang street: 44 "
+        "units for 58 grids (seed 004/7); assumption of ~6 per community.",
+    )
+    community_staff: int = Field(
+        8, ge=1, le=200,
+        description="Community workers (社区工作者). Seed 001: 14 staff per 10,000 residents; 2,000 "
+        "households are ~5,600 residents, i.e. ~8 staff.",
+    )
+
+
+class AgeMix(Section):
+    """Shares of households by age group of the reference person; they must sum to 1."""
+
+    young: Prob = 0.30
+    middle: Prob = 0.40
+    elderly: Prob = 0.30
+
+    @model_validator(mode="after")
+    def _sum(self) -> AgeMix:
+        _check_sums_to_one(self, "age group shares")
+        return self
+
+
+class MemberTypeMix(Section):
+    """Shares of party members by membership type; they must sum to 1."""
+
+    in_service: Prob = 0.50
+    retired: Prob = 0.40
+    mobile: Prob = 0.10
+
+    @model_validator(mode="after")
+    def _sum(self) -> MemberTypeMix:
+        _check_sums_to_one(self, "membership type shares")
+        return self
+
+
+class CooperatorMix(Section):
+    """Shares of contribution types; they must sum to 1 (Fischbacher, Gächter & Fehr 2001)."""
+
+    conditional: Prob = 0.50
+    free_rider: Prob = 0.33
+    altruist: Prob = 0.17
+
+    @model_validator(mode="after")
+    def _sum(self) -> CooperatorMix:
+        _check_sums_to_one(self, "cooperator type shares")
+        return self
+
+
+class Population(Section):
+    """Who lives in the community."""
+
+    age_mix: AgeMix = Field(default_factory=AgeMix, description="Age groups of households. Assumption.")
+    owner_share: Prob = Field(0.72, description="Share of owner-occupier households (rest tenants). Assumption.")
+    party_member_share: Prob = Field(
+        0.07, description="Share of households with a party member registered in the community. Assumption "
+        "(about 7 % of the population are party members).",
+    )
+    party_member_types: MemberTypeMix = Field(
+        default_factory=MemberTypeMix,
+        description="Membership types. Seed 003 (Zongyang, n=940): 38 % are over 55, so ~40 % retired; "
+        "mobile members hard to reach (seed 000).",
+    )
+    registered_volunteer_share: Prob = Field(
+        0.06, description="Share of non-member households registered as volunteers. Seed 004/3: 6 % of the "
+        "urban population (target 8 %).",
+    )
+    cooperator_mix: CooperatorMix = Field(
+        default_factory=CooperatorMix,
+        description="Conditional cooperators, free riders, altruists (Fischbacher et al. 2001).",
+    )
+    tie_strength_mean: Prob = Field(
+        0.35, description="Mean strength of neighbourly ties, 0-1: 'stranger society' (陌生人社会, seeds 000, "
+        "004/9) is low. Assumption.",
+    )
+
+
+class CategoryWeights(Section):
+    """Relative frequency of each issue category (normalised; need not sum to 1)."""
+
+    property_maintenance: NonNeg = 0.25
+    environment: NonNeg = 0.20
+    parking: NonNeg = 0.15
+    care: NonNeg = 0.15
+    dispute: NonNeg = 0.10
+    safety: NonNeg = 0.15
+
+    @model_validator(mode="after")
+    def _positive(self) -> CategoryWeights:
+        if sum(self.as_tuple()) <= 0:
+            raise ValueError("at least one category weight must be positive")
+        return self
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`CATEGORIES`."""
+        return tuple(getattr(self, c) for c in CATEGORIES)
+
+
+class EffortHours(Section):
+    """Median person-hours of work to handle one issue of each category."""
+
+    property_maintenance: Annotated[float, Field(gt=0, le=200)] = 4.0
+    environment: Annotated[float, Field(gt=0, le=200)] = 2.0
+    parking: Annotated[float, Field(gt=0, le=200)] = 3.0
+    care: Annotated[float, Field(gt=0, le=200)] = 5.0
+    dispute: Annotated[float, Field(gt=0, le=200)] = 4.0
+    safety: Annotated[float, Field(gt=0, le=200)] = 3.0
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`CATEGORIES`."""
+        return tuple(getattr(self, c) for c in CATEGORIES)
+
+
+class Issues(Section):
+    """How grievances and needs arise."""
+
+    rate_per_household_year: Annotated[float, Field(ge=0, le=50)] = Field(
+        2.2, description="Issues arising per household per year in a commercial compound. Assumption.",
+    )
+    rate_by_compound_type: RateByCompoundType = Field(
+        default_factory=lambda: RateByCompoundType(
+            commercial=1.0, affordable=1.1, reform=1.3, work_unit=1.2, three_no=1.6
+        ),
+        description="Multiplier of the issue rate by compound type: old and no-property compounds have "
+        "more problems (seeds 004/3, 004/8). Assumption on magnitude.",
+    )
+    category_weights: CategoryWeights = Field(
+        default_factory=CategoryWeights, description="Mix of categories. Assumption from seed 000's list.",
+    )
+    effort_hours: EffortHours = Field(default_factory=EffortHours, description="Median work per issue.")
+    effort_sigma: Annotated[float, Field(ge=0, le=3)] = Field(
+        0.8, description="Log-sd of the lognormal work per issue (right-skewed service times, Brown et al. 2005).",
+    )
+    collective_share: Prob = Field(
+        0.15, description="Share of property, parking and environment issues that are collective and need "
+        "owners' and company's agreement (seed 004/3). Assumption.",
+    )
+    severity_mean: Annotated[float, Field(gt=0, lt=1)] = Field(
+        0.45, description="Mean severity (0-1, Beta distributed with concentration 4). Assumption.",
+    )
+    time_limit_days: int = Field(
+        15, ge=1, le=365,
+        description="Time limit for closing an issue (限时办结, seed 001); on_time_share counts closures within it.",
+    )
+
+
+class SatisfactionParams(Section):
+    """Expectation-disconfirmation satisfaction (Oliver 1980; Van Ryzin 2004)."""
+
+    intercept: Annotated[float, Field(ge=-1, le=1)] = Field(0.1, description="a in S = a + bP + c(P - E).")
+    performance: Annotated[float, Field(ge=0, le=2)] = Field(0.8, description="b: weight of perceived performance.")
+    disconfirmation: Annotated[float, Field(ge=0, le=2)] = Field(
+        0.1, description="c: disconfirmation weight; contested (Grimmelikhuijsen & Porumbescu 2017), kept small.",
+    )
+    expectation_rate: Prob = Field(0.1, description="λ in E <- E + λ(P - E).")
+    outcome_weight: Prob = Field(
+        0.6, description="Weight of the outcome (fixed or not) in perceived performance; the rest is timeliness.",
+    )
+    timeliness_days: Annotated[float, Field(gt=0, le=365)] = Field(
+        14.0, description="Days to close at which timeliness falls to 1/e. Assumption.",
+    )
+    update_rate: Prob = Field(0.3, description="How far one evaluated episode moves overall satisfaction.")
+    open_issue_drag: Annotated[float, Field(ge=0, le=0.1)] = Field(
+        0.002, description="Daily fall in satisfaction per unit severity of an open issue older than a week.",
+    )
+    collective_drag_share: Prob = Field(
+        0.02, description="Share of that daily fall felt by every household of the compound when the open issue "
+        "is collective (a broken lift, parking chaos affect all). Assumption.",
+    )
+    recovery_rate: Annotated[float, Field(ge=0, le=0.1)] = Field(
+        0.003, description="Daily drift of satisfaction back to its initial level (memory fades). Assumption.",
+    )
+    initial_mean: Prob = Field(0.6, description="Mean initial satisfaction (Beta, concentration 8).")
+    initial_expectation: Prob = Field(0.6, description="Mean initial expectation E.")
+
+
+class TrustParams(Section):
+    """Trust in the community party organisation: asymmetric smoothing (Kampen et al. 2006; Slovic 1993)."""
+
+    up_rate: Prob = Field(0.05, description="Smoothing rate towards a better-than-trust experience.")
+    down_rate: Prob = Field(0.15, description="Smoothing rate towards a worse experience (negativity bias).")
+    initial_mean: Prob = Field(0.5, description="Mean initial trust (Beta, concentration 8).")
+
+    @model_validator(mode="after")
+    def _asymmetry(self) -> TrustParams:
+        if self.down_rate < self.up_rate:
+            raise ValueError("down_rate must be >= up_rate (negativity asymmetry, Slovic 1993)")
+        return self
+
+
+class TimeCost(Section):
+    """Logit time-cost of one volunteering session by membership type (seeds 001, 003)."""
+
+    none: NonNeg = 1.0
+    in_service: NonNeg = 1.5
+    retired: NonNeg = 0.2
+    mobile: NonNeg = 2.5
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`MEMBER_TYPES`."""
+        return tuple(getattr(self, m) for m in MEMBER_TYPES)
+
+
+class ParticipationParams(Section):
+    """Logit choices to volunteer and to report (discrete choice; Ariely et al. 2009 on visibility)."""
+
+    volunteer_intercept: Annotated[float, Field(ge=-20, le=5)] = Field(
+        -4.3, description="Logit intercept of the daily choice to volunteer (a session every ~30-80 days).",
+    )
+    volunteer_motivation: Annotated[float, Field(ge=0, le=20)] = Field(2.5, description="Weight of intrinsic motivation.")
+    volunteer_reward: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.5, description="Weight of reward salience (points value per hour relative to reward_reference_cny).",
+    )
+    volunteer_image: Annotated[float, Field(ge=0, le=20)] = Field(
+        0.5, description="Weight of visibility: public ranking of points (Ariely, Bracha & Meier 2009).",
+    )
+    volunteer_social: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.5, description="Weight of the share of building neighbours who volunteered in the last 30 days.",
+    )
+    volunteer_employer_feedback: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.0, description="Weight, for in-service members, of community records fed back to the employer (seed 003).",
+    )
+    volunteer_min_hours: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.0, description="Weight, for party members behind their minimum hours, of the minimum-hours duty (seeds 001, 003).",
+    )
+    time_cost: TimeCost = Field(default_factory=TimeCost, description="Time cost by membership type.")
+    session_hours: Annotated[float, Field(gt=0, le=24)] = Field(2.0, description="Hours of one volunteering session.")
+    report_intercept: Annotated[float, Field(ge=-20, le=5)] = Field(
+        -4.5, description="Logit intercept of the daily choice to report an open issue.",
+    )
+    report_trust: Annotated[float, Field(ge=0, le=20)] = Field(2.0, description="Weight of trust: people report when it helps.")
+    report_severity: Annotated[float, Field(ge=0, le=20)] = Field(2.5, description="Weight of severity.")
+    report_ties: Annotated[float, Field(ge=0, le=20)] = Field(1.0, description="Weight of neighbourly ties.")
+    report_hotline: Annotated[float, Field(ge=0, le=20)] = Field(0.7, description="Added ease of reporting when the 12345 hotline runs.")
+    report_age_cost: Annotated[tuple[float, float, float], Field()] = Field(
+        (0.6, 0.3, 0.4), description="Cost of reporting for young, middle, elderly households "
+        "(reporting lower in disadvantaged groups; Kontokosta & Hong 2021).",
+    )
+
+
+class MotivationParams(Section):
+    """Intrinsic motivation dynamics: crowding out and in (Deci et al. 1999; Frey & Goette 1999)."""
+
+    learning_rate: Prob = Field(0.05, description="Step of motivation change per volunteering session.")
+    crowding_out: Annotated[float, Field(ge=0, le=5)] = Field(
+        0.5, description="Strength with which tangible contingent rewards lower intrinsic motivation. Contested: "
+        "tune in sensitivity analysis (Lacetera et al. 2013 found none).",
+    )
+    feedback_boost: Annotated[float, Field(ge=0, le=5)] = Field(
+        0.5, description="Strength with which positive feedback (ranking, employer feedback) raises it.",
+    )
+    unmonitored_decay: Annotated[float, Field(ge=0, le=0.1)] = Field(
+        0.001, description="Daily fall of party members' motivation without monitoring or feedback: 'report but "
+        "don't serve' (seeds 001, 003; Fischbacher & Gächter 2010 on decline without sanctions).",
+    )
+    conformity: Prob = Field(
+        0.02, description="Daily pull of conditional cooperators' motivation towards their building's "
+        "volunteering share (Fischbacher et al. 2001).",
+    )
+    reciprocity_share: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.1, description="Share of building neighbours volunteering at which a conditional cooperator's "
+        "motivation target is full. Assumption.",
+    )
+    reward_reference_cny: Annotated[float, Field(gt=0)] = Field(
+        20.0, description="Reward per hour (CNY) at which reward salience is one half. Assumption.",
+    )
+
+
+class EscalationParams(Section):
+    """Residents' complaint upwards (12345): Epstein's grievance threshold (Epstein 2002)."""
+
+    grievance_threshold: Prob = Field(0.25, description="Threshold on grievance − risk aversion × cost.")
+    risk_aversion: Annotated[float, Field(ge=0, le=5)] = Field(0.3, description="Weight of the cost of complaining.")
+    complaint_cost: Prob = Field(0.2, description="Perceived cost of calling the hotline. Assumption.")
+    hardship_days: Annotated[float, Field(gt=0, le=365)] = Field(
+        21.0, description="Waiting days at which hardship reaches 63 % of severity.",
+    )
+    patience_days: Annotated[float, Field(gt=0, le=3650)] = Field(
+        60.0, description="Mean patience of a resident waiting for a found issue: each day it is abandoned "
+        "(closed unresolved) with probability 1/patience (queues with abandonment, Erlang A; Brown et al. 2005).",
+    )
+
+
+class DeliberationParams(Section):
+    """Agreement on collective issues: bounded-confidence opinion dynamics (Deffuant et al. 2000)."""
+
+    confidence: Prob = Field(0.25, description="ε: parties whose positions differ by less move towards each other.")
+    convergence: Annotated[float, Field(ge=0, le=0.5)] = Field(0.3, description="μ: how far each moves at a meeting.")
+    agreement_gap: Prob = Field(0.08, description="Gap below which the parties agree.")
+    souring: Prob = Field(0.03, description="Widening of the gap at a meeting that fails (parties harden).")
+    initial_gap_mean: Prob = Field(0.45, description="Mean initial gap between owners and company. Assumption.")
+    stalemate_days: int = Field(
+        60, ge=1, le=3650, description="Days without agreement after which a collective issue counts as a stalemate.",
+    )
+    committee_meeting_days: int = Field(
+        30, ge=1, le=365, description="Interval of owners' committee-company talks where an owners' committee exists.",
+    )
+    assembly_meeting_days: int = Field(
+        90, ge=1, le=365, description="Interval of ad-hoc owners' meetings where no owners' committee exists.",
+    )
+
+
+class ServiceParams(Section):
+    """Capacities and quality of the handlers (queues with finite servers; Brown et al. 2005)."""
+
+    work_hours_per_day: Annotated[float, Field(gt=0, le=24)] = Field(8.0, description="Working hours of one staff member.")
+    grid_worker_quality: Prob = Field(0.85, description="Probability a grid-handled issue is actually fixed.")
+    community_quality: Prob = Field(0.85, description="Probability a community-handled issue is fixed.")
+    no_property_quality_factor: Prob = Field(
+        0.7, description="Factor on the fix probability of property matters (repairs, environment, parking) in "
+        "compounds without a property company: no maintenance staff or fund (seeds 004/3, 004/8). Assumption.",
+    )
+    street_quality: Prob = Field(0.9, description="Probability a street/department-handled issue is fixed.")
+    street_hours_per_day: Annotated[float, Field(ge=0, le=10_000)] = Field(
+        6.0, description="Department hours per day available to this community's escalated matters. Assumption.",
+    )
+    property_staff_per_100_households: Annotated[float, Field(ge=0, le=50)] = Field(
+        0.25, description="Property-company staff hours base: staff per 100 households (work on residents' "
+        "issues only). Assumption.",
+    )
+    property_quality_range: tuple[Prob, Prob] = Field(
+        (0.6, 0.95), description="Range of property companies' initial quality (uniform).",
+    )
+    social_org_quality_range: tuple[Prob, Prob] = Field(
+        (0.6, 0.9), description="Range of social organisations' quality (uniform).",
+    )
+    social_org_base_hours_per_day: Annotated[float, Field(ge=0, le=1000)] = Field(
+        0.5, description="Hours per day each social organisation gives from its own resources (volunteers, "
+        "venture philanthropy). Assumption.",
+    )
+    volunteer_work_efficiency: Prob = Field(
+        0.5, description="Share of a volunteer hour that counts as handling work in the grid.",
+    )
+    patrol_visits_per_hour: Annotated[float, Field(ge=0, le=100)] = Field(
+        3.0, description="Households a patroller visits per hour (入户访, seed 004/4). Assumption.",
+    )
+    patrol_detection: Prob = Field(0.7, description="Probability a visit finds an open issue of the household.")
+    steward_detection: Prob = Field(
+        0.08, description="Daily probability a building steward (楼栋管家) notices an open issue in their building.",
+    )
+    steward_share: Prob = Field(
+        0.5, description="Share of buildings with a party member where one serves as building steward (seed 004/7).",
+    )
+    fee_collection_floor: Prob = Field(
+        0.5, description="Fee collection rate of a property company at zero owner satisfaction (capacity scales "
+        "with collected fees). Assumption.",
+    )
+
+
+class CostParams(Section):
+    """Unit costs turning money into hours (CNY). All assumptions at 2020 price levels."""
+
+    social_org_cny_per_hour: Annotated[float, Field(gt=0)] = Field(80.0, description="Price of purchased social-work hours.")
+    part_time_grid_stipend_cny: Annotated[float, Field(gt=0)] = Field(
+        6000.0, description="Yearly stipend of one part-time grid worker.",
+    )
+    part_time_hours_per_day: Annotated[float, Field(gt=0, le=24)] = Field(2.0, description="Hours per day of a part-timer.")
+    repair_cny_per_hour: Annotated[float, Field(gt=0)] = Field(120.0, description="Cost of a repair-work hour (materials included).")
+    staff_cny_per_hour: Annotated[float, Field(gt=0)] = Field(40.0, description="Cost of a community-worker hour.")
+    staff_cny_per_year: Annotated[float, Field(ge=0)] = Field(
+        70_000.0, description="Salary of one community or full-time grid worker (counted in cost).",
+    )
+
+
+class FundingSplit(Section):
+    """How the annual funds are spent; shares must sum to 1 (seeds 004/1, 004/3)."""
+
+    social_org: Prob = Field(0.35, description="Government purchase of social-organisation services.")
+    grid_staff: Prob = Field(0.25, description="Stipends of part-time grid workers.")
+    repairs: Prob = Field(0.25, description="Repairs fund for compounds without a property company.")
+    co_building: Prob = Field(0.05, description="Matching money for joint projects with co-building units.")
+    fee_follows_task: Prob = Field(0.10, description="Money following tasks pushed down (费随事转): buys staff hours.")
+
+    @model_validator(mode="after")
+    def _sum(self) -> FundingSplit:
+        _check_sums_to_one(self, "funding shares")
+        return self
+
+
+class Funding(Section):
+    """Funding lever (seed 004/1: Beijing 200k -> 400k CNY per community per year; seed 003: 15-25k)."""
+
+    annual_cny: Annotated[float, Field(ge=0, le=100_000_000)] = Field(
+        200_000.0, description="Community service funds per year (Beijing 2018-19: 200k; 2020: 400k, seed 004/1).",
+    )
+    split: FundingSplit = Field(default_factory=FundingSplit, description="How the funds are spent.")
+
+
+class CrossAppointment(Section):
+    """Cross-appointment (交叉任职, 双向进入; seeds 000, 004/7, 004/8)."""
+
+    party_owners_committee: bool = Field(
+        False, description="Community 'two committees' members sit on owners' committees: more active committees, "
+        "wider confidence bound in talks.",
+    )
+    party_property: bool = Field(
+        False, description="'Red property': property managers and community hold each other's posts: party "
+        "organisation in every company, better quality, wider confidence bound.",
+    )
+    big_party_committee: bool = Field(
+        False, description="Co-building-unit officials serve as part-time members of the community party "
+        "committee (大党委, seeds 002, 004/7): higher commitment, more people rather than money.",
+    )
+    confidence_bonus: Prob = Field(0.15, description="Widening of ε per cross-appointed link. Assumption.")
+    quality_bonus: Prob = Field(0.1, description="Quality gain of a red-property company. Assumption.")
+    commitment_bonus: Prob = Field(0.3, description="Commitment gain of a co-building unit in the big committee.")
+
+
+class ThreePartyLinkage(Section):
+    """Three-party linkage (三方联动, seeds 004/3, 004/7): regular joint meetings."""
+
+    enabled: bool = Field(False, description="Residents' committee, owners' committee and company meet regularly.")
+    meeting_interval_days: int = Field(14, ge=1, le=365, description="Days between joint meetings.")
+    confidence_bonus: Prob = Field(
+        0.1, description="Widening of ε: the residents' committee brokers between owners and company. Assumption.",
+    )
+
+
+class Deliberation(Section):
+    """Residents' deliberation councils (议事会, 协商议事; seeds 001, 002, 004/4, 004/7)."""
+
+    enabled: bool = Field(False, description="Collective issues go through a residents' council.")
+    acceptance_bonus: Prob = Field(
+        0.15, description="Added perceived performance of a deliberated collective outcome (acceptance).",
+    )
+    confidence_bonus: Prob = Field(0.1, description="Widening of ε when residents deliberate.")
+
+
+class ListsMatching(Section):
+    """Resource / needs / project lists (三单制, seed 002; 资源清单, seeds 000, 004/8)."""
+
+    enabled: bool = Field(False, description="Co-building resources are matched to listed needs.")
+    matched_efficiency: Prob = Field(1.0, description="Useful share of co-building hours when matched.")
+    unmatched_efficiency: Prob = Field(0.4, description="Useful share when offered without matching. Assumption.")
+
+
+class VolunteerIncentives(Section):
+    """Points systems (积分制) and duties for volunteers and in-service members (seeds 001, 002, 003, 004/2)."""
+
+    points_per_hour: Annotated[float, Field(ge=0, le=1000)] = Field(0.0, description="Points per volunteer hour (0: no points).")
+    cny_per_point: Annotated[float, Field(ge=0, le=1000)] = Field(
+        1.0, description="Redemption value of one point in CNY (rewards paid from public funds).",
+    )
+    public_ranking: bool = Field(False, description="Points ranked publicly (Wuchang monthly ranking, seed 004/7).")
+    employer_feedback: bool = Field(
+        False, description="In-service members' community record is fed back to their employer (seed 003).",
+    )
+    min_hours_per_year: Annotated[float, Field(ge=0, le=500)] = Field(
+        0.0, description="Minimum service hours per party member per year (12 in seed 003; 'five ones', seed 001).",
+    )
+
+
+class GridStaffing(Section):
+    """Grid management '1+1+N' (seeds 000, 001, 002)."""
+
+    full_time_workers: int = Field(1, ge=0, le=20, description="Full-time grid workers per grid (the second '1').")
+    part_time_workers: int = Field(
+        2, ge=0, le=100, description="Unpaid part-timers per grid (the 'N': sunk-down staff, 'five olds'), besides "
+        "those paid from the grid-staff fund.",
+    )
+    unpaid_part_time_hours_per_day: Annotated[float, Field(ge=0, le=24)] = Field(
+        0.5, description="Hours per day one unpaid part-timer gives. Assumption.",
+    )
+    patrol_share: Prob = Field(0.4, description="Share of grid workers' resident time spent patrolling and visiting.")
+    grid_first: bool = Field(
+        True, description="'Small matters do not leave the grid' (小事不出网格, seed 001/002): non-property issues "
+        "go to the grid first; off, they go straight to the community.",
+    )
+
+
+class Hotline(Section):
+    """12345 hotline with time limits (接诉即办, seeds 001, 004/4)."""
+
+    enabled: bool = Field(True, description="Residents can call 12345; overdue calls go to departments.")
+    share_of_reports: Prob = Field(0.25, description="Share of resident reports made through the hotline.")
+    deadline_days: int = Field(7, ge=1, le=365, description="Days for a hotline case before it is escalated to the street.")
+
+
+class EscalationLadder(Section):
+    """Escalation deadlines per level: grid -> community -> street/departments (seeds 001, 002)."""
+
+    grid_days: int = Field(5, ge=1, le=365, description="Days at grid level before escalation to the community.")
+    community_days: int = Field(10, ge=1, le=365, description="Days at community level before escalation to the street.")
+
+
+class Whistle(Section):
+    """'The street blows the whistle, departments report' (街乡吹哨、部门报到; seeds 000, 004/4)."""
+
+    enabled: bool = Field(False, description="Departments must respond to the street's call.")
+    capacity_multiplier: Annotated[float, Field(ge=1, le=20)] = Field(
+        3.0, description="Department hours available when the whistle is in force. Assumption.",
+    )
+
+
+class Burden(Section):
+    """Administrative burden pushed onto communities (seeds 002, 003, 004/3, 004/4)."""
+
+    admin_share: Prob = Field(
+        0.5, description="Share of community and grid staff time taken by top-down tasks ('a small horse "
+        "pulling a big cart', seed 004/3). Assumption on magnitude.",
+    )
+    access_list: bool = Field(False, description="Access list (准入制度) filters tasks pushed down.")
+    access_list_cut: Prob = Field(0.4, description="Share of the burden the access list removes.")
+
+
+class PropertyRating(Section):
+    """Star rating and replacement of property companies (seeds 000, 004/8)."""
+
+    enabled: bool = Field(False, description="The community rates companies and replaces persistent poor performers.")
+    review_interval_days: int = Field(90, ge=7, le=365, description="Days between reviews.")
+    replace_below_stars: int = Field(2, ge=1, le=5, description="Stars at or below which a company gets a strike.")
+    strikes_to_replace: int = Field(2, ge=1, le=10, description="Consecutive strikes after which the company is replaced.")
+    improvement_per_review: Prob = Field(
+        0.04, description="Quality gain of a company rated below five stars (it responds to public rating).",
+    )
+    unrated_quality_drift: Annotated[float, Field(ge=0, le=0.01)] = Field(
+        0.0002, description="Daily quality loss of an unrated company (no accountability; Sigmund et al. 2010).",
+    )
+
+
+class Levers(Section):
+    """The governance arrangements a scenario switches or tunes."""
+
+    funding: Funding = Field(default_factory=Funding)
+    cross_appointment: CrossAppointment = Field(default_factory=CrossAppointment)
+    three_party_linkage: ThreePartyLinkage = Field(default_factory=ThreePartyLinkage)
+    deliberation: Deliberation = Field(default_factory=Deliberation)
+    lists_matching: ListsMatching = Field(default_factory=ListsMatching)
+    volunteer_incentives: VolunteerIncentives = Field(default_factory=VolunteerIncentives)
+    grid: GridStaffing = Field(default_factory=GridStaffing)
+    hotline: Hotline = Field(default_factory=Hotline)
+    escalation: EscalationLadder = Field(default_factory=EscalationLadder)
+    whistle: Whistle = Field(default_factory=Whistle)
+    burden: Burden = Field(default_factory=Burden)
+    property_rating: PropertyRating = Field(default_factory=PropertyRating)
+
+
+class Behaviour(Section):
+    """Coefficients of the behavioural building blocks."""
+
+    satisfaction: SatisfactionParams = Field(default_factory=SatisfactionParams)
+    trust: TrustParams = Field(default_factory=TrustParams)
+    participation: ParticipationParams = Field(default_factory=ParticipationParams)
+    motivation: MotivationParams = Field(default_factory=MotivationParams)
+    escalation: EscalationParams = Field(default_factory=EscalationParams)
+    deliberation: DeliberationParams = Field(default_factory=DeliberationParams)
+
+
+class ScenarioConfig(Section):
+    """A whole scenario: what the community is, how people behave, and which levers are set."""
+
+    extends: str | None = Field(
+        None, description="A built-in scenario name or a path (relative to this file) whose values this file "
+        "overrides.",
+    )
+    meta: Meta = Field(default_factory=Meta)
+    simulation: Simulation = Field(default_factory=Simulation)
+    community: Community = Field(default_factory=Community)
+    population: Population = Field(default_factory=Population)
+    issues: Issues = Field(default_factory=Issues)
+    behaviour: Behaviour = Field(default_factory=Behaviour)
+    service: ServiceParams = Field(default_factory=ServiceParams)
+    costs: CostParams = Field(default_factory=CostParams)
+    levers: Levers = Field(default_factory=Levers)
+

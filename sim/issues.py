@@ -1,0 +1,139 @@
+"""Issues (grievances and needs) as a growing column table, and their lifecycle states.
+
+An issue moves through the "four orders" (四单, seed 000): it *arises* unseen (LATENT), is
+*found* (reported by the resident or the hotline, or discovered by a patrol or steward),
+waits for owners' and company's agreement if it is collective (AGREEMENT), is *dispatched* to a
+handler's queue (QUEUED, possibly escalated level by level), and is *closed* (RESOLVED or
+UNRESOLVED), whereupon the resident evaluates it (评单). Every issue is in exactly one state.
+"""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.population import NEVER
+
+
+class State(IntEnum):
+    """Lifecycle state of an issue."""
+
+    LATENT = 0
+    AGREEMENT = 1
+    QUEUED = 2
+    RESOLVED = 3
+    UNRESOLVED = 4
+
+
+class Channel(IntEnum):
+    """How an issue was found."""
+
+    UNFOUND = 0
+    RESIDENT = 1
+    HOTLINE = 2
+    PATROL = 3
+    STEWARD = 4
+
+
+class Level(IntEnum):
+    """Who is responsible: grid-level bodies, the community, or the street and its departments."""
+
+    GRID = 0
+    COMMUNITY = 1
+    STREET = 2
+
+
+OPEN_STATES = (State.LATENT, State.AGREEMENT, State.QUEUED)
+_COLUMNS: dict[str, tuple[type, int | float | bool]] = {
+    "household": (np.int64, -1),
+    "compound": (np.int64, -1),
+    "grid": (np.int64, -1),
+    "category": (np.int8, -1),
+    "severity": (np.float64, 0.0),
+    "collective": (np.bool_, False),
+    "state": (np.int8, State.LATENT),
+    "channel": (np.int8, Channel.UNFOUND),
+    "created": (np.int64, NEVER),
+    "found": (np.int64, NEVER),
+    "hotline_since": (np.int64, NEVER),
+    "level": (np.int8, Level.GRID),
+    "handler": (np.int64, -1),
+    "queued": (np.int64, NEVER),
+    "work_left": (np.float64, 0.0),
+    "gap": (np.float64, 0.0),
+    "agreement_since": (np.int64, NEVER),
+    "escalations": (np.int8, 0),
+    "stalemate": (np.bool_, False),
+    "closed": (np.int64, NEVER),
+}
+
+
+class IssueTable:
+    """Columnar store of every issue that has arisen; rows are never removed.
+
+    Column arrays are attributes (``table.state``, ``table.severity`` …) valid up to ``len(table)``.
+    ``open_rows`` holds the rows still open, so daily work scales with the backlog, not history.
+    """
+
+    def __init__(self, capacity: int = 1024):
+        self._n = 0
+        self._capacity = max(16, capacity)
+        for name, (dtype, fill) in _COLUMNS.items():
+            setattr(self, name, np.full(self._capacity, fill, dtype=dtype))
+        self.open_rows: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        return self._n
+
+    def add(self, day: int, household: NDArray[np.int64], compound: NDArray[np.int64], grid: NDArray[np.int64],
+            category: NDArray[np.int64], severity: NDArray[np.float64], collective: NDArray[np.bool_]) -> NDArray[np.int64]:
+        """Append newly arisen issues (state LATENT) and return their row numbers."""
+        k = len(household)
+        if k == 0:
+            return np.empty(0, dtype=np.int64)
+        self._reserve(self._n + k)
+        rows = np.arange(self._n, self._n + k)
+        self.household[rows] = household
+        self.compound[rows] = compound
+        self.grid[rows] = grid
+        self.category[rows] = category
+        self.severity[rows] = severity
+        self.collective[rows] = collective
+        self.created[rows] = day
+        self._n += k
+        self.open_rows = np.concatenate((self.open_rows, rows))
+        return rows
+
+    def prune_closed(self) -> None:
+        """Drop closed rows from ``open_rows`` (call once a day after closing issues)."""
+        states = self.state[self.open_rows]
+        self.open_rows = self.open_rows[states < State.RESOLVED]
+
+    def open_in(self, state: State) -> NDArray[np.int64]:
+        """Open rows currently in ``state``."""
+        return self.open_rows[self.state[self.open_rows] == state]
+
+    def count_by_state(self) -> NDArray[np.int64]:
+        """Number of issues in each :class:`State` (index = state value)."""
+        return np.bincount(self.state[: self._n], minlength=len(State))
+
+    def column(self, name: str) -> np.ndarray:
+        """A copy of one column over all issues (for analysis and tests)."""
+        if name not in _COLUMNS:
+            raise KeyError(f"no issue column {name!r}; columns: {', '.join(_COLUMNS)}")
+        return getattr(self, name)[: self._n].copy()
+
+    def _reserve(self, needed: int) -> None:
+        if needed <= self._capacity:
+            return
+        new_capacity = max(needed, 2 * self._capacity)
+        for name, (dtype, fill) in _COLUMNS.items():
+            grown = np.full(new_capacity, fill, dtype=dtype)
+            grown[: self._n] = getattr(self, name)[: self._n]
+            setattr(self, name, grown)
+        self._capacity = new_capacity
+
+
+COLUMNS: tuple[str, ...] = tuple(_COLUMNS)

@@ -1,0 +1,145 @@
+"""Resident households as columns of numpy arrays (one row per household).
+
+Households are also Mesa agents (:class:`sim.agents.Household`), but their state lives here so
+that every daily process is one vectorised pass and households with nothing to do cost nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from sim.behaviour import beta_with_mean
+from sim.config import MEMBER_TYPES, ScenarioConfig
+from sim.layout import Layout
+
+NEVER = -10_000
+"""Day index meaning 'never happened' (far enough in the past for any rolling window)."""
+
+IN_SERVICE = MEMBER_TYPES.index("in_service")
+RETIRED = MEMBER_TYPES.index("retired")
+ELDERLY = 2
+MOTIVATION_MEAN_BY_COOPERATOR = (0.5, 0.12, 0.85)
+"""Mean intrinsic motivation of conditional cooperators, free riders and altruists (assumption)."""
+
+
+@dataclass
+class Population:
+    """State of every household; index ``i`` is the household's row everywhere in the model."""
+
+    building: NDArray[np.int64]
+    compound: NDArray[np.int64]
+    grid: NDArray[np.int64]
+    compound_type: NDArray[np.int64]
+    age_group: NDArray[np.int8]
+    owner: NDArray[np.bool_]
+    member_type: NDArray[np.int8]  # index into MEMBER_TYPES; 0 = not a party member
+    cooperator: NDArray[np.int8]  # index into COOPERATOR_TYPES
+    registered: NDArray[np.bool_]  # registered volunteer (party members always eligible)
+    steward: NDArray[np.bool_]  # building steward (楼栋管家)
+    secretary: NDArray[np.bool_]  # grid party-branch secretary
+    ties: NDArray[np.float64]
+    motivation: NDArray[np.float64]
+    satisfaction: NDArray[np.float64]
+    baseline_satisfaction: NDArray[np.float64]
+    expectation: NDArray[np.float64]
+    trust: NDArray[np.float64]
+    hours: NDArray[np.float64]  # volunteer hours this run
+    points: NDArray[np.float64]
+    last_served: NDArray[np.int64]  # day of the last volunteering session
+
+    @property
+    def size(self) -> int:
+        """Number of households."""
+        return len(self.building)
+
+    @property
+    def is_member(self) -> NDArray[np.bool_]:
+        """True for households with a party member."""
+        return self.member_type > 0
+
+    @property
+    def eligible(self) -> NDArray[np.int64]:
+        """Indices of households who may volunteer: party members and registered volunteers."""
+        return np.flatnonzero(self.is_member | self.registered)
+
+
+def build_population(config: ScenarioConfig, layout: Layout, rng: np.random.Generator) -> Population:
+    """Draw households' attributes from the scenario's population composition."""
+    pop = config.population
+    behaviour = config.behaviour
+    n = config.community.households
+    building = layout.household_building
+    compound = layout.building_compound[building]
+
+    age_group = rng.choice(3, size=n, p=_normalised(pop.age_mix.young, pop.age_mix.middle, pop.age_mix.elderly))
+    member = rng.random(n) < pop.party_member_share
+    types = pop.party_member_types
+    member_type = np.zeros(n, dtype=np.int8)
+    member_type[member] = 1 + rng.choice(3, size=int(member.sum()), p=_normalised(types.in_service, types.retired, types.mobile))
+    # Retired members are older: give them the elderly age group (consistency with seed 003's age mix).
+    age_group[member_type == RETIRED] = ELDERLY
+
+    mix = pop.cooperator_mix
+    cooperator = rng.choice(3, size=n, p=_normalised(mix.conditional, mix.free_rider, mix.altruist)).astype(np.int8)
+    motivation = beta_with_mean(rng, np.take(MOTIVATION_MEAN_BY_COOPERATOR, cooperator), 6.0, n)
+    satisfaction = beta_with_mean(rng, behaviour.satisfaction.initial_mean, 8.0, n)
+
+    return Population(
+        building=building,
+        compound=compound,
+        grid=layout.building_grid[building],
+        compound_type=layout.compound_type[compound],
+        age_group=age_group.astype(np.int8),
+        owner=rng.random(n) < pop.owner_share,
+        member_type=member_type,
+        cooperator=cooperator,
+        registered=(~member) & (rng.random(n) < pop.registered_volunteer_share),
+        steward=_assign_stewards(member_type, building, config.service.steward_share, rng),
+        secretary=_assign_secretaries(member_type, layout.building_grid[building], rng),
+        ties=beta_with_mean(rng, pop.tie_strength_mean, 4.0, n),
+        motivation=motivation,
+        satisfaction=satisfaction,
+        baseline_satisfaction=satisfaction.copy(),
+        expectation=np.full(n, behaviour.satisfaction.initial_expectation),
+        trust=beta_with_mean(rng, behaviour.trust.initial_mean, 8.0, n),
+        hours=np.zeros(n),
+        points=np.zeros(n),
+        last_served=np.full(n, NEVER, dtype=np.int64),
+    )
+
+
+def _normalised(*weights: float) -> np.ndarray:
+    values = np.asarray(weights, dtype=float)
+    return values / values.sum()
+
+
+def _assign_stewards(member_type: np.ndarray, building: np.ndarray, share: float, rng: np.random.Generator) -> np.ndarray:
+    """One steward in a ``share`` of the buildings that house a resident (not mobile) party member."""
+    candidates = np.flatnonzero((member_type == IN_SERVICE) | (member_type == RETIRED))
+    steward = np.zeros(len(member_type), dtype=bool)
+    if len(candidates) == 0:
+        return steward
+    shuffled = rng.permutation(candidates)
+    _, first = np.unique(building[shuffled], return_index=True)
+    chosen = shuffled[first]
+    steward[chosen[rng.random(len(chosen)) < share]] = True
+    return steward
+
+
+def _assign_secretaries(member_type: np.ndarray, grid: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One grid party-branch secretary per grid, preferring retired members (time-rich, seed 003)."""
+    secretary = np.zeros(len(member_type), dtype=bool)
+    members = np.flatnonzero(member_type > 0)
+    if len(members) == 0:
+        return secretary
+    priority = np.where(member_type[members] == RETIRED, 0, 1) + rng.random(len(members))
+    order = members[np.lexsort((priority, grid[members]))]
+    _, first = np.unique(grid[order], return_index=True)
+    secretary[order[first]] = True
+    return secretary
+
+
+__all__ = ["NEVER", "Population", "build_population"]
