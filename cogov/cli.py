@@ -154,7 +154,8 @@ def _finite(value: Any) -> Any:
 def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -> None:
     prov = record["provenance"]
     metrics = record["metrics"]
-    table = Table(title=f"cogov — {prov['scenario_name']}, seed {prov['seed']}, {metrics['day']} days", title_justify="left")
+    table = Table(title=f"cogov — {prov['scenario_name']}, seed {prov['seed']}, {metrics['day']} days",
+                  title_justify="left", min_width=60)
     table.add_column("outcome")
     table.add_column("value", justify="right")
     for key, label, fmt in SUMMARY_ROWS:
@@ -162,7 +163,7 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
         table.add_row(label, "n/a" if isinstance(value, float) and not math.isfinite(value) else fmt.format(value))
     console.print(table)
 
-    groups = Table(title="satisfaction by compound type and resident group", title_justify="left")
+    groups = Table(title="satisfaction by compound type and resident group", title_justify="left", min_width=60)
     groups.add_column("group")
     groups.add_column("mean", justify="right")
     for name, value in {**record["satisfaction_by_compound_type"], **record["satisfaction_by_group"]}.items():
@@ -198,7 +199,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             failed += 1
             Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
             continue
-        console.print(f"{loaded.source}: ok ({loaded.config.meta.name}, digest {loaded.digest[:12]})", highlight=False)
+        console.print(f"{loaded.source}: ok ({loaded.config.meta.name}, digest {loaded.digest[:12]})",
+                      highlight=False, soft_wrap=True)
     return EXIT_INPUT if failed else EXIT_OK
 
 

@@ -1,0 +1,63 @@
+"""The `cogov` command end to end, as a user runs it."""
+
+import json
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+from cogov.cli import main
+
+
+def test_run_writes_series_and_summary_with_provenance(tmp_path, capsys):
+    assert main(["run", "--days", "30", "--seed", "7", "--out", str(tmp_path)]) == 0
+    printed = capsys.readouterr().out
+    assert "resolved / arisen" in printed and "satisfaction by compound type" in printed
+    summary = json.loads((tmp_path / "summary.json").read_text())
+    prov = summary["provenance"]
+    assert prov["seed"] == 7 and prov["days"] == 30 and prov["scenario_name"] == "default"
+    assert len(prov["scenario_digest"]) == 64 and prov["cogov_version"]
+    series = pd.read_csv(tmp_path / "series.csv")
+    assert len(series) == 31 and series["seed"].eq(7).all()
+    assert series["issues_arisen"].iloc[-1] == summary["metrics"]["issues_arisen"]
+
+
+def test_json_output_is_valid_and_reproducible(capsys):
+    assert main(["run", "points_system", "--days", "20", "--seed", "3", "--json"]) == 0
+    first = json.loads(capsys.readouterr().out)
+    assert main(["run", "points_system", "--days", "20", "--seed", "3", "--json"]) == 0
+    second = json.loads(capsys.readouterr().out)
+    assert first["metrics"] == second["metrics"]
+    assert first["provenance"]["scenario_name"] == "points_system"
+
+
+def test_bad_scenario_is_a_clear_error_not_a_traceback(data_dir, capsys):
+    assert main(["run", str(data_dir / "typo.toml")]) == 2
+    err = capsys.readouterr().err
+    assert "typo.toml" in err and "levers.fundng" in err and "Traceback" not in err
+
+
+def test_validate_reports_each_file(data_dir, capsys):
+    assert main(["validate", "default", str(data_dir / "bad_values.toml")]) == 2
+    captured = capsys.readouterr()
+    assert "default.toml: ok" in captured.out
+    assert "community.households" in captured.err
+
+
+def test_scenarios_lists_builtins(capsys):
+    assert main(["scenarios"]) == 0
+    out = capsys.readouterr().out
+    assert "default" in out and "red_property" in out
+
+
+def test_bad_days_argument_is_rejected(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["run", "--days", "0"])
+    assert exit_info.value.code == 2
+
+
+def test_console_script_is_installed():
+    result = subprocess.run([sys.executable, "-m", "cogov.cli", "run", "--days", "5", "--json"],
+                            capture_output=True, text=True, check=True)
+    assert json.loads(result.stdout)["metrics"]["day"] == 5
