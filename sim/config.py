@@ -12,7 +12,7 @@ shows the evidence too.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, ClassVar, Self
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -44,10 +44,17 @@ class Section(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
 
 
-def _check_sums_to_one(section: BaseModel, what: str) -> None:
-    total = sum(float(v) for v in section.model_dump().values())
-    if abs(total - 1.0) > SUM_TOLERANCE:
-        raise ValueError(f"{what} must sum to 1 (they sum to {total:.6g})")
+class Shares(Section):
+    """Base of sections whose values are shares of a whole: they must sum to 1."""
+
+    share_label: ClassVar[str] = "shares"
+
+    @model_validator(mode="after")
+    def _sum_to_one(self) -> Self:
+        total = sum(float(v) for v in self.model_dump().values())
+        if abs(total - 1.0) > SUM_TOLERANCE:
+            raise ValueError(f"{self.share_label} must sum to 1 (they sum to {total:.6g})")
+        return self
 
 
 class ByCompoundType(Section):
@@ -64,13 +71,10 @@ class ByCompoundType(Section):
         return tuple(getattr(self, t) for t in COMPOUND_TYPES)
 
 
-class CompoundMix(ByCompoundType):
+class CompoundMix(ByCompoundType, Shares):
     """Shares of compounds by type; they must sum to 1."""
 
-    @model_validator(mode="after")
-    def _sum(self) -> CompoundMix:
-        _check_sums_to_one(self, "compound type shares")
-        return self
+    share_label: ClassVar[str] = "compound type shares"
 
 
 class RateByCompoundType(Section):
@@ -170,43 +174,34 @@ class Community(Section):
     )
 
 
-class AgeMix(Section):
+class AgeMix(Shares):
     """Shares of households by age group of the reference person; they must sum to 1."""
+
+    share_label: ClassVar[str] = "age group shares"
 
     young: Prob = 0.30
     middle: Prob = 0.40
     elderly: Prob = 0.30
 
-    @model_validator(mode="after")
-    def _sum(self) -> AgeMix:
-        _check_sums_to_one(self, "age group shares")
-        return self
 
-
-class MemberTypeMix(Section):
+class MemberTypeMix(Shares):
     """Shares of party members by membership type; they must sum to 1."""
+
+    share_label: ClassVar[str] = "membership type shares"
 
     in_service: Prob = 0.50
     retired: Prob = 0.40
     mobile: Prob = 0.10
 
-    @model_validator(mode="after")
-    def _sum(self) -> MemberTypeMix:
-        _check_sums_to_one(self, "membership type shares")
-        return self
 
-
-class CooperatorMix(Section):
+class CooperatorMix(Shares):
     """Shares of contribution types; they must sum to 1 (Fischbacher, Gächter & Fehr 2001)."""
+
+    share_label: ClassVar[str] = "cooperator type shares"
 
     conditional: Prob = 0.50
     free_rider: Prob = 0.33
     altruist: Prob = 0.17
-
-    @model_validator(mode="after")
-    def _sum(self) -> CooperatorMix:
-        _check_sums_to_one(self, "cooperator type shares")
-        return self
 
 
 class Population(Section):
@@ -524,19 +519,16 @@ class CostParams(Section):
     )
 
 
-class FundingSplit(Section):
+class FundingSplit(Shares):
     """How the annual funds are spent; shares must sum to 1 (seeds 004/1, 004/3)."""
+
+    share_label: ClassVar[str] = "funding shares"
 
     social_org: Prob = Field(0.35, description="Government purchase of social-organisation services.")
     grid_staff: Prob = Field(0.25, description="Stipends of part-time grid workers.")
     repairs: Prob = Field(0.25, description="Repairs fund for compounds without a property company.")
     co_building: Prob = Field(0.05, description="Matching money for joint projects with co-building units.")
     fee_follows_task: Prob = Field(0.10, description="Money following tasks pushed down (费随事转): buys staff hours.")
-
-    @model_validator(mode="after")
-    def _sum(self) -> FundingSplit:
-        _check_sums_to_one(self, "funding shares")
-        return self
 
 
 class Funding(Section):
