@@ -1,7 +1,7 @@
 """Write ``docs/parameters.md``: every scenario parameter with its type, default, range and source.
 
 The tables are generated from :class:`sim.config.ScenarioConfig`, so they never drift from the
-code. Run from the repository root::
+code. Run it from any directory::
 
     .venv/bin/python docs/make_parameter_table.py            # writes docs/parameters.md
     .venv/bin/python docs/make_parameter_table.py -o FILE    # writes elsewhere
@@ -77,7 +77,7 @@ def type_name(annotation: Any) -> str:
 
 
 def bounds(metadata: list[Any]) -> str:
-    """Interval notation from annotated-types constraints (``[0, 1]``, ``> 0``, ``length 1-120``)."""
+    """Interval notation from annotated-types constraints (``[0, 1]``, ``> 0``, ``length min 1, max 120``)."""
     low = high = None
     metadata = [m for item in metadata for m in (item.metadata if isinstance(item, FieldInfo) else [item])]
     for item in metadata:

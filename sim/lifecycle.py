@@ -226,7 +226,7 @@ def abandon(model: CommunityModel, day: int) -> None:
     table.state[gone] = State.UNRESOLVED
     table.closed[gone] = day
     model.counters["abandoned"] += len(gone)
-    evaluate(model, gone, np.zeros(len(gone), dtype=bool), day)
+    evaluate(model, gone, np.zeros(len(gone), dtype=bool), day, abandoned=True)
 
 
 def serve(model: CommunityModel, day: int) -> None:
@@ -249,22 +249,30 @@ def serve(model: CommunityModel, day: int) -> None:
     evaluate(model, finished, fixed, day)
 
 
-def evaluate(model: CommunityModel, rows: np.ndarray, fixed: np.ndarray, day: int) -> None:
-    """Residents judge closed issues (评单): satisfaction by expectation-disconfirmation, trust asymmetrically."""
+def evaluate(model: CommunityModel, rows: np.ndarray, fixed: np.ndarray, day: int, abandoned: bool = False) -> None:
+    """Residents judge closed issues (评单): satisfaction by expectation-disconfirmation, trust asymmetrically.
+
+    An abandoned issue delivered nothing: no outcome, no timeliness, no acceptance bonus, and it
+    does not count as closed on time.
+    """
     table = model.issues
     pop = model.population
     sat = model.config.behaviour.satisfaction
     trust = model.config.behaviour.trust
     counters = model.counters
     days = (day - table.found[rows]).astype(float)
-    deliberated = table.collective[rows] & model.config.levers.deliberation.enabled
+    deliberated = table.collective[rows] & model.config.levers.deliberation.enabled & (not abandoned)
     outcome = np.minimum(1.0, fixed + deliberated * model.config.levers.deliberation.acceptance_bonus)
-    performance = perceived_performance(outcome, days, sat.outcome_weight, sat.timeliness_days)
+    if abandoned:
+        performance = np.zeros(len(rows))
+    else:
+        performance = perceived_performance(outcome, days, sat.outcome_weight, sat.timeliness_days)
 
     counters["resolved"] += int(fixed.sum())
     counters["unresolved"] += int((~fixed).sum())
     counters["resolve_days"] += float(days[fixed].sum())
-    counters["on_time"] += int((days <= model.config.issues.time_limit_days).sum())
+    if not abandoned:
+        counters["on_time"] += int((days <= model.config.issues.time_limit_days).sum())
     counters["resolved_in_grid"] += int((fixed & (table.level[rows] == Level.GRID)).sum())
     model.record_social_org_cases(table.handler[rows], performance)
 

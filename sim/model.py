@@ -30,7 +30,7 @@ from sim.layout import build_layout
 from sim.outcomes import DAILY_METRICS, daily_metrics, summarise
 from sim.population import build_population
 from sim.queues import HandlerKind, Handlers
-from sim.resources import plan_resources, set_daily_capacities
+from sim.resources import SECRETARY_HOURS_PER_DAY, plan_resources, set_daily_capacities
 from sim.scenario import LoadedScenario, apply_overrides, load_scenario
 from sim.streams import RandomStreams
 from sim.volunteering import volunteer_day
@@ -78,6 +78,7 @@ class CommunityModel(Model):
         self._create_households()
         self._create_organisations()
         self._prepare_arrays()
+        self.update_property_companies(drift=False)
         self._schedule_events()
 
         self.metrics: dict[str, float] = daily_metrics(self, 0)
@@ -178,7 +179,7 @@ class CommunityModel(Model):
         self.eligible = pop.eligible
         self.households_by_grid = np.bincount(pop.grid, minlength=self.n_grids).astype(float)
         self.households_by_building = np.maximum(1, np.bincount(pop.building, minlength=layout.n_buildings)).astype(float)
-        self.secretary_hours_by_grid = np.bincount(pop.grid[pop.secretary], minlength=self.n_grids) * 1.0
+        self.secretary_hours_by_grid = np.bincount(pop.grid[pop.secretary], minlength=self.n_grids) * SECRETARY_HOURS_PER_DAY
         steward_buildings = np.bincount(pop.building[pop.steward], minlength=layout.n_buildings) > 0
         self.steward_probability = steward_buildings * config.service.steward_detection
         self.patrol_probability = np.zeros(self.n_grids)
@@ -256,7 +257,7 @@ class CommunityModel(Model):
         return self.summary()
 
     # ---------------------------------------------------------------------------- organisations
-    def update_property_companies(self) -> None:
+    def update_property_companies(self, drift: bool = True) -> None:
         """Weekly: fees are collected in proportion to owners' satisfaction; unrated quality drifts down."""
         pop = self.population
         floor = self.config.service.fee_collection_floor
@@ -265,7 +266,7 @@ class CommunityModel(Model):
         owners = np.maximum(1, np.bincount(pop.compound[pop.owner], minlength=self.layout.n_compounds))
         for company in self.property_companies:
             company.collection_rate = floor + (1.0 - floor) * owner_sat[company.compound] / owners[company.compound]
-            if not rating.enabled:
+            if drift and not rating.enabled:
                 company.quality = company.quality - rating.unrated_quality_drift * WEEK
 
     def record_social_org_cases(self, handlers: np.ndarray, performance: np.ndarray) -> None:

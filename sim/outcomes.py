@@ -4,7 +4,8 @@ Definitions (all cumulative from day 0 unless stated):
 
 - ``resolution_rate``: issues resolved (fixed) / issues arisen.
 - ``mean_days_to_resolve``: mean days from found to closed, over resolved issues.
-- ``on_time_share``: closed issues closed within ``issues.time_limit_days`` of being found.
+- ``on_time_share``: closed issues closed by a handler within ``issues.time_limit_days`` of being
+  found / all closed issues (abandoned ones count as closed, never as on time).
 - ``resolved_in_grid_share``: resolved issues closed at grid level (grid, property company or
   social organisation) / resolved issues ('small matters do not leave the grid').
 - ``escalation_rate``: found issues escalated at least once / found issues.
