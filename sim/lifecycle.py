@@ -162,11 +162,11 @@ def agree(model: CommunityModel, day: int) -> None:
     table.gap[rows[meets]] = bounded_confidence_meeting(
         table.gap[rows[meets]], model.confidence[compound[meets]], params.convergence, params.souring
     )
-    stalled = ~table.stalemate[rows] & (waited >= params.stalemate_days)
+    agreed = meets & (table.gap[rows] < params.agreement_gap)
+    stalled = ~agreed & ~table.stalemate[rows] & (waited >= params.stalemate_days)
     table.stalemate[rows[stalled]] = True
     model.counters["stalemates"] += int(stalled.sum())
-    agreed = rows[meets & (table.gap[rows] < params.agreement_gap)]
-    dispatch(model, agreed, day, Level.GRID)
+    dispatch(model, rows[agreed], day, Level.GRID)
 
 
 def escalate(model: CommunityModel, day: int) -> None:

@@ -67,6 +67,7 @@ class CommunityModel(Model):
         self.reward_paid = 0.0
         self.public_cost = 0.0
         self.co_building_hours_total = 0.0
+        self.co_building_money_total = 0.0
 
         self.layout = build_layout(self.config.community, self.streams.layout)
         self.grid = OrthogonalMooreGrid((self.layout.width, self.layout.height), torus=False, random=self.random)

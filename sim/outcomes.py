@@ -124,3 +124,66 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
         "counts": counts | {f"state_{s.name.lower()}": int(states[s]) for s in State},
         "community": model.describe_community(),
     }
+
+
+EARLY_WINDOW = (31, 60)
+"""Days whose mean is the 'early' level in decline measures (after the first 30-day window fills)."""
+
+
+def _window_mean(series, start: int, stop: int) -> float:
+    values = series.loc[(series.index >= start) & (series.index <= stop)]
+    return float(values.mean()) if len(values) else float("nan")
+
+
+def pattern_measures(model: CommunityModel) -> dict[str, float]:
+    """Outcomes that patterns and lever checks need beyond the daily metrics (call after a run).
+
+    - ``mean_latent``: unfound issues averaged over the run (less noisy than the last day).
+    - ``escalated_wait_days``: days from found to closed (or to the horizon) of escalated issues,
+      free of the survivor bias of means over resolved issues.
+    - ``company_quality``: mean property-company quality at the end.
+    - ``volunteer_motivation``: mean intrinsic motivation of those who may volunteer.
+    - ``co_building_hours_total``, ``co_building_money_share``: useful people-hours given by
+      co-building units, and money's share of their contribution valued at staff cost.
+    - ``inservice_serving_decline``: in-service members serving (30-day window), days 31-60 mean
+      minus last-30-days mean ('report but don't serve').
+    - ``volunteer_rate_elderly_minus_young``: share of elderly households who volunteered at all
+      minus that of young households.
+    - ``stalemate_share_no_committee_minus_committee``: stalled share of collective issues in
+      compounds without an owners' committee minus that in compounds with one.
+    - ``satisfaction_no_property_minus_property``: mean satisfaction of households in compounds
+      without a property company minus that with one.
+    """
+    pop = model.population
+    table = model.issues
+    n = len(table)
+    series = model.series()
+    escalated = table.escalations[:n] > 0
+    closed = table.closed[:n]
+    open_until = np.where(closed >= 0, closed, model.steps)
+    companies = [company.quality for company in model.property_companies]
+    staff_value = model.co_building_hours_total * model.config.costs.staff_cny_per_hour
+    money = model.co_building_money_total
+    volunteered = pop.hours > 0
+    elderly, young = pop.age_group == AGE_GROUPS.index("elderly"), pop.age_group == AGE_GROUPS.index("young")
+    collective_found = table.collective[:n] & (table.found[:n] >= 0)
+    committee = model.layout.has_owners_committee[table.compound[:n]]
+    stalled = table.stalemate[:n]
+    has_property = model.layout.has_property[pop.compound]
+    return {
+        "mean_latent": float(series["latent"].mean()),
+        "escalated_wait_days": float((open_until[escalated] - table.found[:n][escalated]).mean()) if escalated.any() else float("nan"),
+        "company_quality": float(np.mean(companies)) if companies else float("nan"),
+        "volunteer_motivation": float(pop.motivation[model.eligible].mean()) if len(model.eligible) else float("nan"),
+        "co_building_hours_total": float(model.co_building_hours_total),
+        "co_building_money_share": _ratio(money, money + staff_value),
+        "inservice_serving_decline": _window_mean(series["inservice_serving_share"], *EARLY_WINDOW)
+        - _window_mean(series["inservice_serving_share"], model.steps - 29, model.steps),
+        "volunteer_rate_elderly_minus_young": float(volunteered[elderly].mean() - volunteered[young].mean())
+        if elderly.any() and young.any() else float("nan"),
+        "stalemate_share_no_committee_minus_committee": _ratio(
+            np.count_nonzero(stalled & collective_found & ~committee), np.count_nonzero(collective_found & ~committee))
+        - _ratio(np.count_nonzero(stalled & collective_found & committee), np.count_nonzero(collective_found & committee)),
+        "satisfaction_no_property_minus_property": float(pop.satisfaction[~has_property].mean() - pop.satisfaction[has_property].mean())
+        if has_property.any() and (~has_property).any() else float("nan"),
+    }

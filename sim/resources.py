@@ -90,6 +90,7 @@ def set_daily_capacities(model: CommunityModel, volunteer_hours_by_grid: np.ndar
         co_hours += hours
         co_money += cash
     model.co_building_hours_total += co_hours
+    model.co_building_money_total += co_money
     community_hours = (
         plan.staff_hours_community + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
         + co_money / config.costs.repair_cny_per_hour

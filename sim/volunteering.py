@@ -27,12 +27,16 @@ RECENT_DAYS = 30
 CONDITIONAL = 0
 
 
-def building_recent_share(model: CommunityModel, day: int) -> np.ndarray:
-    """Share of each building's households who volunteered in the last ``RECENT_DAYS`` days."""
+def neighbours_recent_share(model: CommunityModel, day: int) -> np.ndarray:
+    """For each eligible household: share of the *other* households of its building who volunteered
+    in the last ``RECENT_DAYS`` days (one's own sessions are not social influence)."""
     pop = model.population
-    recent = np.flatnonzero(day - pop.last_served[model.eligible] < RECENT_DAYS)
-    counts = np.bincount(pop.building[model.eligible[recent]], minlength=len(model.households_by_building))
-    return counts / model.households_by_building
+    eligible = model.eligible
+    recent = day - pop.last_served[eligible] < RECENT_DAYS
+    counts = np.bincount(pop.building[eligible[recent]], minlength=len(model.households_by_building))
+    building = pop.building[eligible]
+    others = np.maximum(1.0, model.households_by_building[building] - 1.0)
+    return (counts[building] - recent) / others
 
 
 def volunteer_day(model: CommunityModel, day: int) -> np.ndarray:
@@ -49,7 +53,7 @@ def volunteer_day(model: CommunityModel, day: int) -> np.ndarray:
     members = pop.member_type[eligible]
     in_service = members == IN_SERVICE
     feedback = np.where(in_service, incentives.public_ranking or incentives.employer_feedback, incentives.public_ranking)
-    neighbours = building_recent_share(model, day)[pop.building[eligible]]
+    neighbours = neighbours_recent_share(model, day)
     behind = (incentives.min_hours_per_year > 0) & (members > 0) & (
         pop.hours[eligible] < incentives.min_hours_per_year * (day + 1) / 365.0
     )

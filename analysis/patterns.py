@@ -1,0 +1,367 @@
+"""Pattern-oriented validation: what the model must reproduce, and the statistical check of each.
+
+A :class:`Pattern` says which outcome should move which way, in which setting, and on what evidence
+(Grimm et al. 2005, pattern-oriented modelling). Two kinds:
+
+* *paired* — a ``change`` (a lever, an arrangement) applied to a ``setting`` should move ``metric``
+  up or down. Both arms run on the same seeds; per-process random streams make them share the
+  community and the arising issues (common random numbers), so the paired difference isolates the
+  change.
+* *one-sample* — in the ``setting`` itself, ``metric`` (a contrast such as 'satisfaction in
+  no-property compounds minus with-property compounds') should be above or below zero.
+
+Rule for a pass (no hard-coded result values): a one-sided t-test at ``ALPHA`` = 0.01 over the
+replicates (paired t-test for paired patterns), or, for ``MECHANICAL`` patterns where the change
+moves the metric by construction, every replicate's difference having the expected sign. Every
+result reports the mean effect with a 95 % t-interval.
+
+The settings are scaled-down communities in which one mechanism is visible; each says why.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Iterable, Sequence
+from concurrent.futures import Executor
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+import numpy as np
+from scipy import stats
+
+from experiments.replicates import Job, jobs_for, replicate_seeds, run_jobs
+from sim.config import COMPOUND_TYPES, ScenarioConfig
+from sim.scenario import apply_overrides, load_scenario, scenario_digest
+
+ALPHA = 0.01
+CONFIDENCE = 0.95
+UP, DOWN = +1, -1
+STOCHASTIC, MECHANICAL = "t-test", "sign"
+DEFAULT_REPLICATES = 8
+
+# ------------------------------------------------------------------------------------ settings
+#: The default community at full size for a year: where the pathologies should show unprompted.
+DEFAULT: dict[str, Any] = {}
+DEFAULT_DAYS = 365
+
+#: A scaled-down community under pressure: 400 households (a fifth of the default) with staff and
+#: funds scaled to its size (8 -> 2 staff, 200k -> 40k CNY), half the department hours, and a high
+#: issue rate (6 per household-year), so that every queue binds. Only then do capacity, routing and
+#: deadline levers show in waiting times, escalation and where issues are resolved.
+STRESSED: dict[str, Any] = {
+    "community.households": 400,
+    "community.community_staff": 2,
+    "levers.funding.annual_cny": 40_000.0,
+    "service.street_hours_per_day": 3.0,
+    "issues.rate_per_household_year": 6.0,
+}
+STRESSED_DAYS = 90
+#: Funds doubled (Beijing's 2020 step, seed 004/1, scaled): enough money for its split to matter.
+DOUBLED_FUNDS: dict[str, Any] = {"levers.funding.annual_cny": 80_000.0}
+STRESSED_FUNDED: dict[str, Any] = {**STRESSED, **DOUBLED_FUNDS}
+#: 'Small matters stay in the grid' off: the community's deadline is the first an issue can miss.
+COMMUNITY_FIRST: dict[str, Any] = {**STRESSED, "levers.grid.grid_first": False}
+
+#: Many collective issues (60 % of property, parking and environment issues; default 15 %) in
+#: small compounds (100 households), 120 days so that issues can pass ``stalemate_days`` (60).
+COLLECTIVE: dict[str, Any] = {
+    "community.households": 400,
+    "community.households_per_compound": 100,
+    "issues.rate_per_household_year": 5.0,
+    "issues.collective_share": 0.6,
+}
+COLLECTIVE_DAYS = 120
+#: ... where every compound has an owners' committee (default 7 %, seed 004/8) ...
+WITH_COMMITTEES: dict[str, Any] = {**COLLECTIVE, **{f"community.owners_committee.{t}": 1.0 for t in COMPOUND_TYPES}}
+#: ... or none does (owners meet only at 90-day assemblies) ...
+WITHOUT_COMMITTEES: dict[str, Any] = {**COLLECTIVE, **{f"community.owners_committee.{t}": 0.0 for t in COMPOUND_TYPES}}
+#: ... or half of them do (1,000 households, 10 compounds), so both kinds can be compared in one run.
+HALF_COMMITTEES: dict[str, Any] = {
+    **COLLECTIVE, "community.households": 1000,
+    **{f"community.owners_committee.{t}": 0.5 for t in COMPOUND_TYPES},
+}
+
+#: Volunteering does not depend on issues: a large population (1,500 households) for precise
+#: shares, few issues (0.5 per household-year) to keep runs cheap, 60 days (two 30-day windows).
+VOLUNTEERS: dict[str, Any] = {"community.households": 1500, "issues.rate_per_household_year": 0.5}
+VOLUNTEER_DAYS = 60
+POINTS: dict[str, Any] = {**VOLUNTEERS, "levers.volunteer_incentives.points_per_hour": 10.0}
+
+#: A property company in every compound (default 47 %, seed 004/8); reviews every 30 days.
+PROPERTY: dict[str, Any] = {
+    "community.households": 600,
+    "issues.rate_per_household_year": 4.0,
+    **{f"community.property_management.{t}": 1.0 for t in COMPOUND_TYPES},
+}
+PROPERTY_DAYS = 90
+RATING: dict[str, Any] = {"levers.property_rating.enabled": True, "levers.property_rating.review_interval_days": 30}
+
+#: Co-building contributions accrue daily whatever the issues: a small community and 30 days.
+CO_BUILDING: dict[str, Any] = {"community.households": 400}
+CO_BUILDING_DAYS = 30
+
+
+# ------------------------------------------------------------------------------------ patterns
+@dataclass(frozen=True)
+class Pattern:
+    """An expected regularity: ``change`` (or nothing) should move ``metric`` in ``direction``."""
+
+    name: str
+    group: str  # 'lever' or 'pathology'
+    expected: str  # in words, for the table
+    evidence: str
+    setting: dict[str, Any]
+    days: int
+    metric: str
+    direction: int
+    change: dict[str, Any] | None = None
+    rule: str = STOCHASTIC
+    fast: bool = True  # part of the CI subset
+    scenario: str = "default"
+
+    @property
+    def paired(self) -> bool:
+        """True when two arms (setting, setting + change) are compared."""
+        return self.change is not None
+
+
+@dataclass(frozen=True)
+class PatternResult:
+    """Outcome of checking one pattern over replicates."""
+
+    pattern: Pattern
+    replicates: int
+    baseline_mean: float
+    mean: float  # of the metric (one-sample) or of the changed arm (paired)
+    effect: float  # mean paired difference (paired) or mean of the metric (one-sample)
+    ci_low: float
+    ci_high: float
+    p_value: float
+    passed: bool
+    values: tuple[float, ...] = field(repr=False, default=())
+
+    def describe(self) -> str:
+        """One line: what was expected, what was seen."""
+        word = "up" if self.pattern.direction == UP else "down"
+        what = f"{self.pattern.metric} {word}" + (f" under {self.pattern.change}" if self.pattern.paired else " (vs 0)")
+        return (f"{self.pattern.name}: expected {what}; effect {self.effect:.4g} "
+                f"[{self.ci_low:.4g}, {self.ci_high:.4g}] over {self.replicates} replicates, p = {self.p_value:.3g}"
+                f" -> {'pass' if self.passed else 'FAIL'}")
+
+
+def _t_interval(values: np.ndarray) -> tuple[float, float]:
+    n = len(values)
+    if n < 2:
+        return float("nan"), float("nan")
+    half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
+    return float(values.mean() - half), float(values.mean() + half)
+
+
+def judge(pattern: Pattern, values: np.ndarray, baseline: np.ndarray | None = None) -> PatternResult:
+    """Apply the pattern's rule to replicate values (and baseline values when paired)."""
+    values = np.asarray(values, dtype=float)
+    diff = values - baseline if baseline is not None else values
+    alternative = "greater" if pattern.direction == UP else "less"
+    finite = bool(np.isfinite(diff).all()) and len(diff) > 1
+    if not finite:
+        p = float("nan")
+    elif np.allclose(diff, diff[0]):  # no spread: the t-test is undefined; the sign decides
+        p = 0.0 if np.sign(diff[0]) == pattern.direction else 1.0
+    else:
+        p = float(stats.ttest_1samp(diff, 0.0, alternative=alternative).pvalue)
+    if pattern.rule == MECHANICAL:
+        passed = finite and bool((np.sign(diff) == pattern.direction).all())
+    else:
+        passed = finite and p < ALPHA
+    low, high = _t_interval(diff)
+    return PatternResult(
+        pattern=pattern, replicates=len(diff),
+        baseline_mean=float(np.mean(baseline)) if baseline is not None else float("nan"),
+        mean=float(np.mean(values)), effect=float(np.mean(diff)), ci_low=low, ci_high=high,
+        p_value=p, passed=passed, values=tuple(diff.tolist()),
+    )
+
+
+@cache
+def _scenario(name: str) -> ScenarioConfig:
+    return load_scenario(name).config
+
+
+class PatternRunner:
+    """Runs patterns over seeds, caching each (scenario digest, seed) so shared arms run once."""
+
+    def __init__(self, replicates: int = DEFAULT_REPLICATES, executor: Executor | None = None):
+        self.seeds = replicate_seeds(replicates)
+        self.executor = executor
+        self._cache: dict[tuple[str, int], dict[str, float]] = {}
+
+    def outcomes(self, scenario: str, overrides: dict[str, Any], days: int) -> list[dict[str, float]]:
+        """Measured outcomes of ``scenario`` + ``overrides`` over ``days``, one per seed."""
+        config = apply_overrides(_scenario(scenario), {**overrides, "simulation.days": days})
+        digest = scenario_digest(config)
+        missing: list[Job] = [job for job in jobs_for(config, self.seeds) if (digest, job[1]) not in self._cache]
+        with warnings.catch_warnings():  # forking beside numpy's idle threads warns on 3.12+; harmless here
+            warnings.simplefilter("ignore", DeprecationWarning)
+            results = run_jobs(missing, executor=self.executor)
+        for (_, seed), result in zip(missing, results, strict=True):
+            self._cache[digest, seed] = result
+        return [self._cache[digest, seed] for seed in self.seeds]
+
+    def evaluate(self, pattern: Pattern) -> PatternResult:
+        """Run (or reuse) the pattern's arms and judge it."""
+        base = np.array([r[pattern.metric] for r in self.outcomes(pattern.scenario, pattern.setting, pattern.days)])
+        if not pattern.paired:
+            return judge(pattern, base)
+        changed = self.outcomes(pattern.scenario, {**pattern.setting, **pattern.change}, pattern.days)
+        return judge(pattern, np.array([r[pattern.metric] for r in changed]), base)
+
+    def evaluate_all(self, patterns: Iterable[Pattern]) -> list[PatternResult]:
+        """Evaluate several patterns in order."""
+        return [self.evaluate(p) for p in patterns]
+
+
+def lever(name: str, expected: str, evidence: str, setting: dict[str, Any], days: int, change: dict[str, Any],
+          metric: str, direction: int, rule: str = STOCHASTIC) -> Pattern:
+    """A lever-direction pattern (paired)."""
+    return Pattern(name, "lever", expected, evidence, setting, days, metric, direction, change, rule)
+
+
+LEVER_PATTERNS: tuple[Pattern, ...] = (
+    # funding (seeds 004/1, 004/3)
+    lever("funding_days_down", "more funds: issues resolved sooner", "seed 004/1", STRESSED, STRESSED_DAYS,
+          DOUBLED_FUNDS, "mean_days_to_resolve", DOWN),
+    lever("funding_escalation_down", "more funds: fewer escalations", "seed 004/1", STRESSED, STRESSED_DAYS,
+          DOUBLED_FUNDS, "escalation_rate", DOWN),
+    lever("funding_cost_up", "more funds: higher public cost", "seed 004/1", STRESSED, STRESSED_DAYS,
+          DOUBLED_FUNDS, "cost_total", UP, MECHANICAL),
+    lever("split_grid_stipends_latent_down", "funds to grid stipends: fewer unfound issues", "seeds 001, 004/3",
+          STRESSED_FUNDED, STRESSED_DAYS, {"levers.funding.split.grid_staff": 0.55, "levers.funding.split.social_org": 0.05},
+          "mean_latent", DOWN),
+    lever("split_grid_stipends_days_down", "funds to grid stipends: issues resolved sooner", "seeds 001, 004/3",
+          STRESSED_FUNDED, STRESSED_DAYS, {"levers.funding.split.grid_staff": 0.55, "levers.funding.split.social_org": 0.05},
+          "mean_days_to_resolve", DOWN),
+    lever("split_co_building_hours_up", "co-building matching money: more unit hours", "seed 004/3",
+          CO_BUILDING, CO_BUILDING_DAYS, {"levers.funding.split.co_building": 0.25, "levers.funding.split.social_org": 0.15},
+          "co_building_hours_total", UP, MECHANICAL),
+    # cross-appointment (seeds 000, 002, 004/7, 004/8)
+    lever("party_owners_committee_stalemates_down", "party members on owners' committees: fewer stalemates",
+          "seeds 000, 004/8", WITH_COMMITTEES, COLLECTIVE_DAYS, {"levers.cross_appointment.party_owners_committee": True},
+          "stalemates", DOWN),
+    lever("red_property_quality_up", "red property: better companies", "seeds 004/7, 004/8", PROPERTY, PROPERTY_DAYS,
+          {"levers.cross_appointment.party_property": True}, "company_quality", UP, MECHANICAL),
+    lever("red_property_resolution_up", "red property: more issues resolved", "seeds 004/7, 004/8", PROPERTY,
+          PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "resolution_rate", UP),
+    lever("big_party_committee_hours_up", "big party committee: units give more people", "seeds 002, 004/7",
+          CO_BUILDING, CO_BUILDING_DAYS, {"levers.cross_appointment.big_party_committee": True},
+          "co_building_hours_total", UP, MECHANICAL),
+    # forums for collective issues
+    lever("three_party_linkage_stalemates_down", "three-party linkage: fewer stalemates", "seeds 004/3, 004/7",
+          WITH_COMMITTEES, COLLECTIVE_DAYS, {"levers.three_party_linkage.enabled": True}, "stalemates", DOWN),
+    lever("deliberation_stalemates_down", "deliberation councils: fewer stalemates", "seeds 001, 002, 004/4",
+          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation.enabled": True}, "stalemates", DOWN),
+    lever("deliberation_satisfaction_up", "deliberation councils: higher satisfaction", "seeds 001, 002, 004/4",
+          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation.enabled": True}, "satisfaction_mean", UP),
+    lever("lists_matching_hours_up", "three lists: more useful co-building hours", "seed 002", CO_BUILDING,
+          CO_BUILDING_DAYS, {"levers.lists_matching.enabled": True}, "co_building_hours_total", UP, MECHANICAL),
+    # volunteer incentives (seeds 001, 002, 003, 004/7)
+    lever("points_volunteering_up", "points: more volunteering", "seeds 001, 002", VOLUNTEERS, VOLUNTEER_DAYS,
+          {"levers.volunteer_incentives.points_per_hour": 10.0}, "volunteer_share", UP),
+    lever("ranking_volunteering_up", "public ranking: more volunteering", "seed 004/7", VOLUNTEERS, VOLUNTEER_DAYS,
+          {"levers.volunteer_incentives.public_ranking": True}, "volunteer_share", UP),
+    lever("employer_feedback_inservice_up", "employer feedback: more in-service members serve", "seed 003",
+          VOLUNTEERS, VOLUNTEER_DAYS, {"levers.volunteer_incentives.employer_feedback": True},
+          "inservice_serving_share", UP),
+    lever("min_hours_inservice_up", "minimum hours: more in-service members serve", "seeds 001, 003", VOLUNTEERS,
+          VOLUNTEER_DAYS, {"levers.volunteer_incentives.min_hours_per_year": 12.0}, "inservice_serving_share", UP),
+    lever("crowding_out_motivation_down", "rewards crowd out motivation (at strength 0.5)",
+          "Deci et al. 1999; Frey & Goette 1999", {**POINTS, "behaviour.motivation.crowding_out": 0.0}, VOLUNTEER_DAYS,
+          {"behaviour.motivation.crowding_out": 0.5}, "volunteer_motivation", DOWN),
+    # grid staffing '1+1+N' (seeds 000, 001, 002)
+    lever("full_time_days_down", "second grid worker: issues resolved sooner", "seeds 000, 001", STRESSED,
+          STRESSED_DAYS, {"levers.grid.full_time_workers": 2}, "mean_days_to_resolve", DOWN),
+    lever("full_time_latent_down", "second grid worker: fewer unfound issues", "seeds 000, 001", STRESSED,
+          STRESSED_DAYS, {"levers.grid.full_time_workers": 2}, "mean_latent", DOWN),
+    lever("full_time_cost_up", "second grid worker: higher cost", "seeds 000, 001", STRESSED, STRESSED_DAYS,
+          {"levers.grid.full_time_workers": 2}, "cost_total", UP, MECHANICAL),
+    lever("part_time_escalation_down", "more part-timers: fewer escalations", "seeds 000, 001", STRESSED,
+          STRESSED_DAYS, {"levers.grid.part_time_workers": 6}, "escalation_rate", DOWN),
+    lever("grid_first_off_in_grid_down", "without 'small matters stay in the grid': fewer resolved in grid",
+          "seeds 001, 002", STRESSED, STRESSED_DAYS, {"levers.grid.grid_first": False}, "resolved_in_grid_share", DOWN),
+    # hotline and ladder (seeds 001, 002, 004/4)
+    lever("hotline_off_latent_up", "no hotline: more unfound issues", "seeds 001, 004/4", WITHOUT_COMMITTEES,
+          COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "mean_latent", UP),
+    lever("hotline_off_stalemates_up", "no hotline: more stalemates", "seeds 001, 004/4", WITHOUT_COMMITTEES,
+          COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "stalemates", UP),
+    lever("hotline_deadline_escalation_up", "shorter hotline deadline: more escalations", "seed 001", STRESSED,
+          STRESSED_DAYS, {"levers.hotline.deadline_days": 2}, "escalation_rate", UP),
+    lever("grid_deadline_escalation_up", "shorter grid deadline: more escalations", "seeds 001, 002", STRESSED,
+          STRESSED_DAYS, {"levers.escalation.grid_days": 2}, "escalation_rate", UP),
+    lever("community_deadline_escalation_up", "shorter community deadline: more escalations", "seeds 001, 002",
+          COMMUNITY_FIRST, STRESSED_DAYS, {"levers.escalation.community_days": 4}, "escalation_rate", UP),
+    lever("whistle_escalated_wait_down", "whistle: escalated issues handled sooner", "seeds 000, 004/4", STRESSED,
+          STRESSED_DAYS, {"levers.whistle.enabled": True}, "escalated_wait_days", DOWN),
+    # burden (seeds 002, 003, 004/3, 004/4)
+    lever("burden_lower_days_down", "lower burden: issues resolved sooner", "seeds 003, 004/3", STRESSED,
+          STRESSED_DAYS, {"levers.burden.admin_share": 0.2}, "mean_days_to_resolve", DOWN),
+    lever("access_list_days_down", "access list: issues resolved sooner", "seeds 003, 004/4", STRESSED,
+          STRESSED_DAYS, {"levers.burden.access_list": True}, "mean_days_to_resolve", DOWN),
+    # property rating (seeds 000, 004/8)
+    lever("rating_quality_up", "star rating: better companies", "seeds 000, 004/8", PROPERTY, PROPERTY_DAYS, RATING,
+          "company_quality", UP),
+    # population composition
+    lever("more_members_volunteering_up", "more party members: more volunteering", "seeds 003, 004/3", VOLUNTEERS,
+          VOLUNTEER_DAYS, {"population.party_member_share": 0.14}, "volunteer_share", UP),
+    lever("more_retired_volunteering_up", "more retired members: more volunteering", "seeds 001, 003", VOLUNTEERS,
+          VOLUNTEER_DAYS, {"population.party_member_types.in_service": 0.2, "population.party_member_types.retired": 0.7},
+          "volunteer_share", UP),
+    lever("more_registered_volunteering_up", "more registered volunteers: more volunteering", "seed 004/3",
+          VOLUNTEERS, VOLUNTEER_DAYS, {"population.registered_volunteer_share": 0.12}, "volunteer_share", UP),
+    lever("younger_latent_up", "younger households: more unfound issues", "Kontokosta & Hong 2021", STRESSED,
+          STRESSED_DAYS, {"population.age_mix.young": 0.8, "population.age_mix.middle": 0.1,
+                          "population.age_mix.elderly": 0.1}, "mean_latent", UP),
+)
+
+
+def pathology(name: str, expected: str, evidence: str, setting: dict[str, Any], days: int, metric: str,
+              direction: int, change: dict[str, Any] | None = None, fast: bool = True) -> Pattern:
+    """A pathology pattern of seed digest §4."""
+    return Pattern(name, "pathology", expected, evidence, setting, days, metric, direction, change, fast=fast)
+
+
+PATHOLOGY_PATTERNS: tuple[Pattern, ...] = (
+    pathology("report_without_service", "without feedback, in-service members' service decays over the year",
+              "seeds 001, 003", DEFAULT, DEFAULT_DAYS, "inservice_serving_decline", UP),
+    pathology("money_not_people", "co-building units give mostly money, not people", "seeds 001, 003, 004/3",
+              DEFAULT, DEFAULT_DAYS, "co_building_money_share", UP),
+    pathology("stalemate_without_committee", "collective issues stall more where no owners' committee exists",
+              "seed 004/3", HALF_COMMITTEES, 2 * COLLECTIVE_DAYS, "stalemate_share_no_committee_minus_committee", UP),
+    pathology("admin_overload_slows_service", "heavier administrative burden: issues resolved later",
+              "seeds 003, 004/3, 004/4", DEFAULT, DEFAULT_DAYS, "mean_days_to_resolve", UP,
+              {"levers.burden.admin_share": 0.8}),
+    pathology("admin_overload_lowers_satisfaction", "heavier administrative burden: lower satisfaction",
+              "seeds 003, 004/3, 004/4", DEFAULT, DEFAULT_DAYS, "satisfaction_mean", DOWN,
+              {"levers.burden.admin_share": 0.8}),
+    pathology("poor_funding_slows_service", "a poor county's funds (20k CNY): issues resolved later",
+              "seeds 003, 004/4", DEFAULT, DEFAULT_DAYS, "mean_days_to_resolve", UP,
+              {"levers.funding.annual_cny": 20_000.0}),
+    pathology("participation_skewed_elderly", "the elderly volunteer more than the young", "seeds 001, 004/3",
+              DEFAULT, DEFAULT_DAYS, "volunteer_rate_elderly_minus_young", UP),
+    pathology("no_property_compounds_worst", "households in compounds without property management are less satisfied",
+              "seeds 004/3, 004/8", DEFAULT, DEFAULT_DAYS, "satisfaction_no_property_minus_property", DOWN),
+)
+
+ALL_PATTERNS: tuple[Pattern, ...] = LEVER_PATTERNS + PATHOLOGY_PATTERNS
+
+
+def select(patterns: Sequence[Pattern], names: Sequence[str] | None = None, fast_only: bool = False) -> list[Pattern]:
+    """Patterns by name (all if ``names`` is empty), optionally only the CI subset; unknown names are an error."""
+    known = {p.name: p for p in patterns}
+    if names:
+        unknown = [n for n in names if n not in known]
+        if unknown:
+            raise KeyError(f"unknown pattern(s) {', '.join(unknown)}; known: {', '.join(known)}")
+        chosen = [known[n] for n in names]
+    else:
+        chosen = list(patterns)
+    return [p for p in chosen if p.fast] if fast_only else chosen

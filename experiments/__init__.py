@@ -1,0 +1,1 @@
+"""cogov.experiments — running many simulations: replicates now; sweeps and clusters with issue #4."""
