@@ -60,6 +60,8 @@ STRESSED_DAYS = 90
 #: Funds doubled (Beijing's 2020 step, seed 004/1, scaled): enough money for its split to matter.
 DOUBLED_FUNDS: dict[str, Any] = {"levers.funding.annual_cny": 80_000.0}
 STRESSED_FUNDED: dict[str, Any] = {**STRESSED, **DOUBLED_FUNDS}
+#: Most reports made through 12345 (80 %, default 25 %), so that the hotline deadline governs most cases.
+HOTLINE_HEAVY: dict[str, Any] = {**STRESSED, "levers.hotline.share_of_reports": 0.8}
 #: 'Small matters stay in the grid' off: the community's deadline is the first an issue can miss.
 COMMUNITY_FIRST: dict[str, Any] = {**STRESSED, "levers.grid.grid_first": False}
 
@@ -293,7 +295,7 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "mean_latent", UP),
     lever("hotline_off_stalemates_up", "no hotline: more stalemates", "seeds 001, 004/4", WITHOUT_COMMITTEES,
           COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "stalemates", UP),
-    lever("hotline_deadline_escalation_up", "shorter hotline deadline: more escalations", "seed 001", STRESSED,
+    lever("hotline_deadline_escalation_up", "shorter hotline deadline: more escalations", "seed 001", HOTLINE_HEAVY,
           STRESSED_DAYS, {"levers.hotline.deadline_days": 2}, "escalation_rate", UP),
     lever("grid_deadline_escalation_up", "shorter grid deadline: more escalations", "seeds 001, 002", STRESSED,
           STRESSED_DAYS, {"levers.escalation.grid_days": 2}, "escalation_rate", UP),
@@ -316,7 +318,7 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           VOLUNTEER_DAYS, {"population.party_member_types.in_service": 0.2, "population.party_member_types.retired": 0.7},
           "volunteer_share", UP),
     lever("more_registered_volunteering_up", "more registered volunteers: more volunteering", "seed 004/3",
-          VOLUNTEERS, VOLUNTEER_DAYS, {"population.registered_volunteer_share": 0.12}, "volunteer_share", UP),
+          VOLUNTEERS, VOLUNTEER_DAYS, {"population.registered_volunteer_share": 0.21}, "volunteer_share", UP),
     lever("younger_latent_up", "younger households: more unfound issues", "Kontokosta & Hong 2021", STRESSED,
           STRESSED_DAYS, {"population.age_mix.young": 0.8, "population.age_mix.middle": 0.1,
                           "population.age_mix.elderly": 0.1}, "mean_latent", UP),

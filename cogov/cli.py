@@ -12,11 +12,15 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from analysis.calibration import calibrate
+from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov import __version__
+from experiments.replicates import default_workers, process_pool
 from sim.model import CommunityModel
 from sim.provenance import provenance
 from sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
@@ -54,6 +58,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         return EXIT_INPUT
+    except KeyError as exc:  # an unknown pattern name
+        Console(stderr=True).print(f"[bold red]error:[/] {exc.args[0]}", highlight=False)
+        return EXIT_INPUT
     except KeyboardInterrupt:
         Console(stderr=True).print("interrupted")
         return 130
@@ -82,10 +89,30 @@ def _parser() -> argparse.ArgumentParser:
     validate.add_argument("files", nargs="+", help="TOML files or built-in names")
     validate.set_defaults(handler=_cmd_validate)
 
+    check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
+    check.add_argument("--replicates", type=_positive_int, default=20, help="seeds per arm (default 20; CI uses 8)")
+    check.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    check.add_argument("--group", choices=("lever", "pathology"), help="only this group of patterns")
+    check.add_argument("--pattern", action="append", default=[], help="only this pattern (repeatable)")
+    check.add_argument("--out", type=Path, help="also write the table as CSV")
+    check.add_argument("--strict", action="store_true", help="exit with status 1 if a pattern fails")
+    check.set_defaults(handler=_cmd_validate_model)
+
+    calib = sub.add_parser("calibrate", help="compare the default community with the source figures")
+    calib.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
+    calib.add_argument("--replicates", type=_positive_int, default=20, help="communities generated (default 20)")
+    calib.add_argument("--out", type=Path, help="also write the table as CSV")
+    calib.set_defaults(handler=_cmd_calibrate)
+
     schema = sub.add_parser("schema", help="print (or write) the JSON Schema of scenario files")
     schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
     schema.set_defaults(handler=_cmd_schema)
     return parser
+
+
+def _stdout() -> Console:
+    """Console for results: the terminal's width, or a wide one when output goes to a file or pipe."""
+    return Console() if sys.stdout.isatty() else Console(width=180)
 
 
 def _positive_int(text: str) -> int:
@@ -106,7 +133,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(_finite(record), indent=2))
     else:
-        _print_summary(Console(), record, args.out)
+        _print_summary(_stdout(), record, args.out)
     return EXIT_OK
 
 
@@ -178,6 +205,73 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
         console.print(f"wrote {out / 'series.csv'} and {out / 'summary.json'}")
 
 
+def _cmd_validate_model(args: argparse.Namespace) -> int:
+    patterns = select(ALL_PATTERNS, args.pattern or None)
+    if args.group:
+        patterns = [p for p in patterns if p.group == args.group]
+    console = _stdout()
+    workers = args.workers or default_workers()
+    results = []
+    with process_pool(workers) as executor:
+        runner = PatternRunner(replicates=args.replicates, executor=executor)
+        with Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                      console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
+            task = bar.add_task("patterns", total=len(patterns))
+            for pattern in patterns:
+                results.append(runner.evaluate(pattern))
+                bar.advance(task)
+    table = Table(title=f"pattern validation — {args.replicates} replicates per arm, one-sided test at p < {ALPHA}",
+                  title_justify="left")
+    for column in ("pattern", "group", "expected", "effect [95 % CI]", "p", "result"):
+        table.add_column(column, justify="right" if column in ("p",) else "left")
+    for r in results:
+        table.add_row(r.pattern.name, r.pattern.group, r.pattern.expected,
+                      f"{r.effect:+.4g} [{r.ci_low:+.4g}, {r.ci_high:+.4g}]", f"{r.p_value:.2g}",
+                      "pass" if r.passed else "[bold red]FAIL[/]")
+    console.print(table)
+    failed = [r for r in results if not r.passed]
+    console.print(f"{len(results) - len(failed)} of {len(results)} patterns reproduced"
+                  + (f"; not reproduced: {', '.join(r.pattern.name for r in failed)}" if failed else ""))
+    if args.out is not None:
+        _write_csv(args.out, [
+            {"pattern": r.pattern.name, "group": r.pattern.group, "expected": r.pattern.expected,
+             "evidence": r.pattern.evidence, "metric": r.pattern.metric, "direction": r.pattern.direction,
+             "replicates": r.replicates, "baseline_mean": r.baseline_mean, "mean": r.mean, "effect": r.effect,
+             "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value, "passed": r.passed}
+            for r in results])
+    return 1 if (failed and args.strict) else EXIT_OK
+
+
+def _cmd_calibrate(args: argparse.Namespace) -> int:
+    loaded = load_scenario(args.scenario)
+    rows = calibrate(loaded.config, replicates=args.replicates)
+    table = Table(title=f"calibration — {loaded.config.meta.name}, {args.replicates} generated communities",
+                  title_justify="left")
+    for column in ("quantity", "source", "source value", "model mean [95 % CI]", "range across communities", "kind", "match"):
+        table.add_column(column)
+    for row in rows:
+        t = row.target
+        table.add_row(t.quantity, t.source, f"{t.source_value:.3g}", f"{row.mean:.3g} [{row.ci_low:.3g}, {row.ci_high:.3g}]",
+                      f"{row.spread_low:.3g}-{row.spread_high:.3g}", t.kind, "yes" if row.matches else "[bold red]no[/]")
+    _stdout().print(table)
+    for row in rows:
+        if row.target.note:
+            _stdout().print(f"- {row.target.quantity}: {row.target.note}", highlight=False)
+    if args.out is not None:
+        _write_csv(args.out, [
+            {"quantity": r.target.quantity, "source": r.target.source, "source_value": r.target.source_value,
+             "kind": r.target.kind, "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high,
+             "range_low": r.spread_low, "range_high": r.spread_high, "tolerance": r.target.tolerance,
+             "matches": r.matches, "replicates": r.replicates, "note": r.target.note} for r in rows])
+    return EXIT_OK
+
+
+def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    pd.DataFrame.from_records(records).to_csv(path, index=False)
+    Console(stderr=True).print(f"wrote {path}")
+
+
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     table = Table(title=f"built-in scenarios ({builtin_dir()})", title_justify="left")
     table.add_column("name")
@@ -185,12 +279,12 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     for name in builtin_names():
         loaded = load_scenario(name)
         table.add_row(name, loaded.config.meta.description)
-    Console().print(table)
+    _stdout().print(table)
     return EXIT_OK
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    console = Console()
+    console = _stdout()
     failed = 0
     for item in args.files:
         try:

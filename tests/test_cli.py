@@ -61,3 +61,30 @@ def test_console_script_is_installed():
     result = subprocess.run([sys.executable, "-m", "cogov.cli", "run", "--days", "5", "--json"],
                             capture_output=True, text=True, check=True)
     assert json.loads(result.stdout)["metrics"]["day"] == 5
+
+
+def test_validate_model_prints_table_and_writes_csv(tmp_path, capsys):
+    out = tmp_path / "validation.csv"
+    code = main(["validate-model", "--pattern", "money_not_people", "--pattern", "funding_cost_up",
+                 "--replicates", "3", "--workers", "1", "--out", str(out)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "money_not_people" in printed and "2 of 2 patterns reproduced" in printed
+    table = pd.read_csv(out)
+    assert list(table["pattern"]) == ["money_not_people", "funding_cost_up"]
+    assert (table["ci_low"] <= table["effect"]).all() and (table["effect"] <= table["ci_high"]).all()
+
+
+def test_validate_model_unknown_pattern_is_an_input_error(capsys):
+    assert main(["validate-model", "--pattern", "no_such_thing", "--replicates", "2"]) == 2
+    assert "unknown pattern" in capsys.readouterr().err
+
+
+def test_calibrate_compares_model_with_sources(tmp_path, capsys):
+    out = tmp_path / "calibration.csv"
+    assert main(["calibrate", "--replicates", "4", "--out", str(out)]) == 0
+    table = pd.read_csv(out)
+    row = table.set_index("quantity").loc["compounds with property management"]
+    assert row["source_value"] == pytest.approx(4772 / 10213)
+    assert 0 <= row["mean"] <= 1 and row["replicates"] == 4
+    assert "seed 004/8" in capsys.readouterr().out
