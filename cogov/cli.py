@@ -20,7 +20,11 @@ from rich.table import Table
 from analysis.calibration import calibrate
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov import __version__
+from experiments.backends import BACKENDS, open_executor
+from experiments.design import run_count
 from experiments.replicates import default_workers, process_pool
+from experiments.runner import run_sweep
+from experiments.spec import load_experiment
 from sim.model import CommunityModel
 from sim.provenance import provenance
 from sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
@@ -88,6 +92,15 @@ def _parser() -> argparse.ArgumentParser:
     validate = sub.add_parser("validate", help="check scenario files and report every problem")
     validate.add_argument("files", nargs="+", help="TOML files or built-in names")
     validate.set_defaults(handler=_cmd_validate)
+
+    sweep = sub.add_parser("sweep", help="run an experiment file: designs, replicates, resumable Parquet results")
+    sweep.add_argument("experiment", type=Path, help="experiment TOML file")
+    sweep.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    sweep.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
+    sweep.add_argument("--scheduler", help="address of an existing Dask scheduler (with --backend dask)")
+    sweep.add_argument("--out", type=Path, help="results folder (default: the file's outputs.directory or results/NAME)")
+    sweep.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
+    sweep.set_defaults(handler=_cmd_sweep)
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
     check.add_argument("--replicates", type=_positive_int, default=20, help="seeds per arm (default 20; CI uses 8)")
@@ -203,6 +216,28 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
     )
     if out is not None:
         console.print(f"wrote {out / 'series.csv'} and {out / 'summary.json'}")
+
+
+def _cmd_sweep(args: argparse.Namespace) -> int:
+    experiment = load_experiment(args.experiment)
+    directory = experiment.results_dir(args.out)
+    workers = args.workers or default_workers()
+    err = Console(stderr=True)
+    err.print(f"{experiment.name}: {run_count(experiment)} runs ({experiment.spec.experiment.design}, "
+              f"{experiment.spec.experiment.replicates} replicates) on {args.backend} with {workers} workers -> {directory}",
+              highlight=False)
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("failed {task.fields[failed]}"),
+                  TimeRemainingColumn(), console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+        task = bar.add_task("runs", total=None, failed=0)
+
+        def progress(done: int, failed: int, total: int) -> None:
+            bar.update(task, completed=done, total=total, failed=failed)
+
+        with open_executor(args.backend, workers, args.scheduler) as executor:
+            report = run_sweep(experiment, directory, executor, workers=workers,
+                               retry_failed=args.retry_failed, on_progress=progress)
+    _stdout().print(report.line(), highlight=False)
+    return 130 if report.interrupted else EXIT_OK
 
 
 def _cmd_validate_model(args: argparse.Namespace) -> int:

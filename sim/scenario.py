@@ -124,6 +124,21 @@ def scenario_digest(config: ScenarioConfig) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
+def parameter_paths(model: type[BaseModel] = ScenarioConfig, prefix: str = "") -> list[str]:
+    """Every settable leaf key path of the scenario format (``levers.funding.annual_cny`` …), sorted.
+
+    ``extends`` and ``meta`` are not parameters.
+    """
+    paths: list[str] = []
+    for name, field in model.model_fields.items():
+        if not prefix and name in ("extends", "meta"):
+            continue
+        nested = _nested_model(field.annotation)
+        key = f"{prefix}{name}"
+        paths += parameter_paths(nested, f"{key}.") if nested is not None else [key]
+    return sorted(paths)
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema of the scenario format, for editors (``cogov schema``)."""
     schema = ScenarioConfig.model_json_schema(mode="validation")
@@ -210,10 +225,13 @@ def _model_at(loc: list[str]) -> type[BaseModel] | None:
         field = model.model_fields.get(part)
         if field is None:
             return None
-        annotation = field.annotation
-        candidates = typing.get_args(annotation) or (annotation,)
-        nested = next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
+        nested = _nested_model(field.annotation)
         if nested is None:
             return None
         model = nested
     return model
+
+
+def _nested_model(annotation: Any) -> type[BaseModel] | None:
+    candidates = typing.get_args(annotation) or (annotation,)
+    return next((c for c in candidates if isinstance(c, type) and issubclass(c, BaseModel)), None)
