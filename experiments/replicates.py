@@ -39,10 +39,19 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
+PRELOAD = ["experiments.runner", "experiments.targets", "sim.model"]
+"""Modules a fork server imports once, so that each worker it forks starts warm."""
+
+
 def process_pool(workers: int) -> ProcessPoolExecutor:
-    """A process pool; fork where the platform has it (fast start, no re-import), else spawn."""
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    """A process pool. Workers come from a fork server where the platform has one: forking the caller
+    itself is unsafe once it runs threads (Arrow, BLAS), and spawning re-imports everything per worker."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 def run_jobs(jobs: Sequence[Job], measure: Measure = run_and_measure, executor: Executor | None = None) -> list[dict[str, float]]:
