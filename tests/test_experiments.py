@@ -271,3 +271,13 @@ def test_cli_sweep_end_to_end(tmp_path):
     assert main(["sweep", str(path), "--out", str(tmp_path / "o"), "--workers", "1", "--backend", "serial"]) == 0
     assert len(ResultStore(tmp_path / "o").read_runs()) == 12
     assert (tmp_path / "o" / "experiment.json").exists() and (tmp_path / "o" / "design.parquet").exists()
+
+
+EXAMPLES = sorted(p for p in (Path(__file__).parents[1] / "experiments" / "examples").glob("*.toml")
+                  if "[experiment]" in p.read_text(encoding="utf-8"))  # the others are scenarios they extend
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.stem)
+def test_shipped_example_experiments_are_valid(path):
+    experiment = load_experiment(path)
+    assert run_count(experiment) == len(build_design(experiment)) * experiment.spec.experiment.replicates > 0
