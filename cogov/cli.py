@@ -19,6 +19,7 @@ from rich.table import Table
 
 from analysis.calibration import calibrate
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
+from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
 from experiments.backends import BACKENDS, open_executor
 from experiments.design import run_count
@@ -101,6 +102,24 @@ def _parser() -> argparse.ArgumentParser:
     sweep.add_argument("--out", type=Path, help="results folder (default: the file's outputs.directory or results/NAME)")
     sweep.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     sweep.set_defaults(handler=_cmd_sweep)
+
+    sens = sub.add_parser(
+        "sensitivity", help="Sobol or Morris sensitivity indices of an experiment; Sobol N·(D+2) runs, Morris r·(D+1)",
+        description="Run an experiment with design = 'sobol' or 'morris' (resumable, as cogov sweep) and compute "
+        "sensitivity indices with 95 % confidence intervals. Runs needed, D parameters: Sobol N*(D+2) "
+        "(N*(2D+2) with second_order), N = samples, a power of 2; Morris r*(D+1), r = samples (trajectories); "
+        "each times replicates.")
+    sens.add_argument("experiment", type=Path, help="experiment TOML file (design = 'sobol' or 'morris')")
+    sens.add_argument("--method", choices=METHODS, required=True, help="must match the file's design")
+    sens.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    sens.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
+    sens.add_argument("--scheduler", help="address of an existing Dask scheduler (with --backend dask)")
+    sens.add_argument("--out", type=Path, help="results folder, also for sensitivity_METHOD.csv/.png "
+                      "(default: the file's outputs.directory or results/NAME)")
+    sens.add_argument("--outputs", type=_comma_list,
+                      help="comma-separated outcomes to analyse (default: every numeric outcome that varies)")
+    sens.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
+    sens.set_defaults(handler=_cmd_sensitivity)
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
     check.add_argument("--replicates", type=_positive_int, default=20, help="seeds per arm (default 20; CI uses 8)")
@@ -238,6 +257,35 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
                                retry_failed=args.retry_failed, on_progress=progress)
     _stdout().print(report.line(), highlight=False)
     return 130 if report.interrupted else EXIT_OK
+
+
+def _comma_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
+def _cmd_sensitivity(args: argparse.Namespace) -> int:
+    experiment = load_experiment(args.experiment)
+    check_method(experiment, args.method)
+    status = _cmd_sweep(args)  # the same resumable runs, progress and report line as `cogov sweep`
+    if status != EXIT_OK:
+        return status
+    directory = experiment.results_dir(args.out)
+    table = analyse(experiment, directory, args.outputs)
+    columns, rows = summary_rows(table)
+    view = Table(title=f"{args.method} sensitivity — {experiment.name}, 95 % confidence intervals", title_justify="left")
+    for column in columns:
+        view.add_column(column)
+    for row in rows:
+        view.add_row(*row)
+    console = _stdout()
+    console.print(view)
+    for output, reason in table.attrs.get("skipped", {}).items():
+        console.print(f"- {output}: left out ({reason})", highlight=False)
+    _write_csv(directory / f"sensitivity_{args.method}.csv", table.to_dict("records"))
+    figure = directory / f"sensitivity_{args.method}.png"
+    plot_indices(table, experiment.name, args.method, figure)
+    Console(stderr=True).print(f"wrote {figure}")
+    return EXIT_OK
 
 
 def _cmd_validate_model(args: argparse.Namespace) -> int:
