@@ -21,7 +21,7 @@ from analysis.calibration import calibrate
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
-from experiments.backends import BACKENDS, open_executor
+from experiments.backends import BACKENDS, open_executor, worker_count
 from experiments.design import run_count
 from experiments.replicates import default_workers, process_pool
 from experiments.runner import run_sweep
@@ -240,21 +240,23 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
 def _cmd_sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     directory = experiment.results_dir(args.out)
-    workers = args.workers or default_workers()
     err = Console(stderr=True)
-    err.print(f"{experiment.name}: {run_count(experiment)} runs ({experiment.spec.experiment.design}, "
-              f"{experiment.spec.experiment.replicates} replicates) on {args.backend} with {workers} workers -> {directory}",
-              highlight=False)
-    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TextColumn("failed {task.fields[failed]}"),
-                  TimeRemainingColumn(), console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("failed {task.fields[failed]}"), TimeRemainingColumn())
+    with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor, \
+            Progress(*columns, console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
+        # With --scheduler, an existing cluster says how many workers it has (unless --workers says otherwise).
+        workers = args.workers or worker_count(executor, default_workers())
+        err.print(f"{experiment.name}: {run_count(experiment)} runs ({experiment.spec.experiment.design}, "
+                  f"{experiment.spec.experiment.replicates} replicates) on {args.backend} with {workers} workers "
+                  f"-> {directory}", highlight=False)
         task = bar.add_task("runs", total=None, failed=0)
 
         def progress(done: int, failed: int, total: int) -> None:
             bar.update(task, completed=done, total=total, failed=failed)
 
-        with open_executor(args.backend, workers, args.scheduler) as executor:
-            report = run_sweep(experiment, directory, executor, workers=workers,
-                               retry_failed=args.retry_failed, on_progress=progress)
+        report = run_sweep(experiment, directory, executor, workers=workers,
+                           retry_failed=args.retry_failed, on_progress=progress)
     _stdout().print(report.line(), highlight=False)
     return 130 if report.interrupted else EXIT_OK
 
