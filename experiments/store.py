@@ -83,7 +83,9 @@ class ResultStore:
         name = f"part-{int(rows[0]['run_id']):09d}-{uuid.uuid4().hex[:8]}.parquet"
         if series is not None and not series.empty:
             _atomic_parquet(series, self.directory / SERIES / name)
-        _atomic_parquet(pd.DataFrame.from_records(rows), self.directory / RUNS / name)
+        columns = list(dict.fromkeys(key for row in rows for key in row))  # failed rows lack the outcome columns
+        table = pa.Table.from_pydict({key: [row.get(key) for row in rows] for key in columns})
+        _atomic_parquet(table, self.directory / RUNS / name)  # no pandas detour: cheaper in the parent
 
     def read_runs(self, columns: list[str] | None = None) -> pd.DataFrame:
         """All run rows; a run recorded twice (a failure retried) keeps its latest row."""
@@ -111,9 +113,10 @@ def read_parts(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     return frame.drop(columns="_written").reset_index(drop=True)
 
 
-def _atomic_parquet(frame: pd.DataFrame, path: Path) -> None:
+def _atomic_parquet(data: pd.DataFrame | pa.Table, path: Path) -> None:
+    table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:6]}.tmp")
-    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp)
+    pq.write_table(table, tmp)
     _fsync(tmp)
     os.replace(tmp, path)
 
