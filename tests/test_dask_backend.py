@@ -17,49 +17,24 @@ import pytest
 
 pytest.importorskip("distributed", reason="the dask backend is the optional extra 'cogov[dask]' (CI installs it)")
 
+from experiment_files import FACTORIAL, write_experiment  # noqa: E402 - tests/ is on sys.path
+
 from experiments.backends import open_executor  # noqa: E402
 from experiments.runner import SweepReport, run_sweep  # noqa: E402
 from experiments.spec import Experiment, load_experiment  # noqa: E402
 from experiments.store import ResultStore  # noqa: E402
 
 WORKERS = 2
-RUNS = 8  # 2 × 2 design points × 2 replicates
+RUNS = 12  # 2 × 2 design points × 3 replicates
 NOT_RESULTS = ["seconds", "git_commit"]
 """Columns that describe how a run was executed, not what it computed: its duration, and the commit
 of the working tree at the moment each results folder was opened (it changes if the tree is edited
 while the tests run)."""
 
-SCENARIO = """\
-extends = "default"
-
-[community]
-households = 300
-"""
-
-EXPERIMENT = """\
-[experiment]
-name = "backend_check"
-scenario = "small.toml"
-design = "full_factorial"
-replicates = 2
-master_seed = 4242
-days = 20
-
-[parameters."levers.funding.annual_cny"]
-values = [20_000, 400_000]
-
-[parameters."levers.cross_appointment.party_property"]
-values = [false, true]
-"""
-
-
 @pytest.fixture(scope="module")
 def experiment(tmp_path_factory: pytest.TempPathFactory) -> Experiment:
     """The small experiment, written with its scenario file into a temporary folder."""
-    folder = tmp_path_factory.mktemp("experiment")
-    (folder / "small.toml").write_text(SCENARIO, encoding="utf-8")
-    (folder / "experiment.toml").write_text(EXPERIMENT, encoding="utf-8")
-    return load_experiment(folder / "experiment.toml")
+    return load_experiment(write_experiment(tmp_path_factory.mktemp("experiment"), FACTORIAL))
 
 
 def sweep(experiment: Experiment, out: Path, backend: str, scheduler: str | None = None) -> pd.DataFrame:
@@ -92,7 +67,7 @@ def test_serial_reference_is_a_real_sweep(serial_runs: pd.DataFrame) -> None:
     """The reference has every run, distinct seeds per replicate and outcomes that differ between runs."""
     assert list(serial_runs["run_id"]) == list(range(RUNS))
     assert serial_runs.groupby("replicate")["seed"].nunique().eq(1).all()
-    assert serial_runs["seed"].nunique() == 2
+    assert serial_runs["seed"].nunique() == 3
     outcomes = [c for c in serial_runs.columns if c.startswith("satisfaction_")]
     assert outcomes and serial_runs[outcomes].nunique().max() > 1
 

@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import textwrap
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
+from experiment_files import FACTORIAL, write_experiment  # noqa: E402 - tests/ is on sys.path
 
 from experiments.backends import SerialExecutor, open_executor
 from experiments.design import build_design, run_count
@@ -25,39 +25,6 @@ from experiments.spec import load_experiment, validate_experiment
 from experiments.store import ResultStore
 from experiments.targets import TARGETS, IshigamiTarget, RunOutput
 from sim.scenario import ScenarioError
-
-SMALL_SCENARIO = """
-extends = "default"
-[meta]
-name = "small"
-[community]
-households = 300
-"""
-
-
-def write_experiment(folder: Path, body: str, name: str = "exp.toml") -> Path:
-    """An experiment file next to a small-community scenario file."""
-    (folder / "small.toml").write_text(SMALL_SCENARIO, encoding="utf-8")
-    path = folder / name
-    path.write_text(textwrap.dedent(body), encoding="utf-8")
-    return path
-
-
-FACTORIAL = """
-[experiment]
-name = "factorial"
-scenario = "small.toml"
-design = "full_factorial"
-replicates = 3
-master_seed = 11
-days = 15
-
-[parameters."levers.funding.annual_cny"]
-values = [20_000, 400_000]
-
-[parameters."levers.cross_appointment.party_property"]
-values = [false, true]
-"""
 
 
 def _problems(data: dict[str, Any]) -> str:
