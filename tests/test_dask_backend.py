@@ -1,6 +1,6 @@
 """The Dask backend gives the same results as a serial sweep and a local process pool.
 
-A small cogov sweep (2 × 2 full factorial × 2 replicates, 20 days, 300 households) runs serially,
+A small cogov sweep (2 × 2 full factorial × 3 replicates, 15 days, 300 households) runs serially,
 on a local process pool with 2 workers, on a new Dask ``LocalCluster`` with 2 workers, and on an
 existing Dask scheduler given by address (as ``cogov sweep --scheduler ADDRESS`` does). Every
 backend must record exactly the same runs: same seeds, same parameters, same outcomes.
