@@ -60,13 +60,17 @@ class SweepReport:
 
 
 def plan_runs(experiment: Experiment, design: DesignTable) -> list[RunTask]:
-    """Every run of the experiment; run id = point × replicates + replicate."""
+    """Every run of the experiment, replicate by replicate; run id = replicate × points + point.
+
+    The ids of replicate *r* do not depend on how many replicates there are, so adding replicates
+    to a finished sweep (a larger ``replicates``, same folder) runs only the new ones.
+    """
     replicates = experiment.spec.experiment.replicates
     master = experiment.spec.experiment.master_seed
-    seeds = [replicate_seed(master, r) for r in range(replicates)]
+    points = len(design.points)
     return [
-        RunTask(run_id=p * replicates + r, point_id=p, replicate=r, seed=seeds[r], point=point)
-        for p, point in enumerate(design.points) for r in range(replicates)
+        RunTask(run_id=r * points + p, point_id=p, replicate=r, seed=replicate_seed(master, r), point=point)
+        for r in range(replicates) for p, point in enumerate(design.points)
     ]
 
 

@@ -30,7 +30,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.targets import Target, get_target
+from experiments.targets import SCENARIO_PARAMETER, Target, get_target
 from sim.scenario import SCENARIO_SUFFIX, ScenarioError
 
 Design = Literal["full_factorial", "latin_hypercube", "random", "sobol", "morris"]
@@ -117,10 +117,13 @@ class Experiment:
 
     @property
     def digest(self) -> str:
-        """SHA-256 of everything that determines the runs (so a results folder can refuse a different experiment)."""
+        """SHA-256 of everything that determines each run (so a results folder can refuse a different experiment).
+
+        The number of replicates is left out: more replicates extend an experiment, they do not change it.
+        """
         payload = self.spec.model_dump(mode="json")
-        payload["experiment"].pop("description", None)
-        payload["experiment"].pop("chunk_size", None)
+        for key in ("description", "chunk_size", "replicates"):
+            payload["experiment"].pop(key, None)
         payload["outputs"].pop("directory", None)
         payload["base"] = self.target.base_digest
         return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()
@@ -160,6 +163,14 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
         raise ScenarioError(source, [f"experiment.target: {exc.args[0]}"]) from None
     except ScenarioError as exc:
         raise ScenarioError(source, [f"experiment.scenario: {p}" for p in exc.problems]) from None
+    scenarios = spec.parameters.get(SCENARIO_PARAMETER)
+    if scenarios is not None and hasattr(target, "with_scenarios"):
+        if scenarios.values is None or not all(isinstance(v, str) for v in scenarios.values):
+            raise ScenarioError(source, [f'parameters."{SCENARIO_PARAMETER}": give scenario names or paths as values'])
+        try:
+            target = target.with_scenarios([str(v) for v in scenarios.values], base_dir, section.days)
+        except ScenarioError as exc:
+            raise ScenarioError(source, [f'parameters."{SCENARIO_PARAMETER}": {p}' for p in exc.problems]) from None
     problems = []
     for name, parameter in spec.parameters.items():
         problems += _check_parameter(target, name, parameter, section.design)

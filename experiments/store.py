@@ -49,6 +49,10 @@ class ResultStore:
                 raise ScenarioError(str(self.directory), [
                     "this results folder holds a different experiment (its parameters, design, seeds or base "
                     "scenario differ); choose another --out, or delete the folder to start again"])
+            current = experiment.spec.model_dump(mode="json")
+            if manifest.get("experiment") != current:  # e.g. more replicates: record what the folder now holds
+                manifest["experiment"] = current
+                _atomic_text(json.dumps(manifest, indent=2) + "\n", manifest_path)
             return manifest
         (self.directory / RUNS).mkdir(parents=True, exist_ok=True)
         (self.directory / SERIES).mkdir(exist_ok=True)

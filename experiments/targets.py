@@ -48,25 +48,45 @@ class Target(Protocol):
         ...
 
 
+SCENARIO_PARAMETER = "scenario"
+"""A parameter whose values are whole scenarios (names or files): compares arrangements side by side."""
+
+
 @dataclass(frozen=True)
 class CogovTarget:
-    """The community model: parameters are scenario key paths applied to a base scenario."""
+    """The community model: parameters are scenario key paths applied to a base scenario.
+
+    The special parameter ``scenario`` chooses the base itself among ``alternatives``.
+    """
 
     base: ScenarioConfig
     base_digest: str
     name: str = "cogov"
+    alternatives: tuple[tuple[str, ScenarioConfig], ...] = ()
 
     def parameter_paths(self) -> list[str]:
-        """Every scenario leaf path."""
-        return parameter_paths()
+        """Every scenario leaf path, and ``scenario``."""
+        return [SCENARIO_PARAMETER, *parameter_paths()]
 
     def check(self, path: str, value: Any) -> None:
         """Validate by applying the override to the base scenario."""
+        if path == SCENARIO_PARAMETER:
+            if value not in dict(self.alternatives):
+                raise ScenarioError("value", [f"{path}: unknown scenario {value!r}"])
+            return
         apply_overrides(self.base, {path: value}, source="value")
 
+    def with_scenarios(self, names: list[str], base_dir: Path, days: int | None) -> CogovTarget:
+        """This target with the scenarios that the ``scenario`` parameter may take, loaded and checked."""
+        loaded = tuple((name, _load_base(name, base_dir, days)) for name in names)
+        digest = scenario_digest(self.base) + "".join(f"|{n}={scenario_digest(c)}" for n, c in loaded)
+        return CogovTarget(base=self.base, base_digest=digest, alternatives=loaded)
+
     def configure(self, point: dict[str, Any]) -> ScenarioConfig:
-        """The base scenario with a design point applied."""
-        return apply_overrides(self.base, point, source="design point")
+        """The base scenario (or the chosen alternative) with a design point applied."""
+        overrides = dict(point)
+        base = dict(self.alternatives).get(overrides.pop(SCENARIO_PARAMETER, None), self.base)
+        return apply_overrides(base, overrides, source="design point")
 
     def run(self, point: dict[str, Any], seed: int, series_every: int | None) -> RunOutput:
         """Run the model to its horizon; final metrics, pattern measures and group satisfaction."""
@@ -128,10 +148,13 @@ class IshigamiTarget:
 TargetFactory = Callable[[str, Path, int | None], Target]
 
 
-def _cogov(scenario: str, base_dir: Path, days: int | None) -> Target:
+def _load_base(scenario: str, base_dir: Path, days: int | None) -> ScenarioConfig:
     config = load_scenario(resolve_path(scenario, relative_to=base_dir)).config
-    if days is not None:
-        config = apply_overrides(config, {"simulation.days": days})
+    return apply_overrides(config, {"simulation.days": days}) if days is not None else config
+
+
+def _cogov(scenario: str, base_dir: Path, days: int | None) -> Target:
+    config = _load_base(scenario, base_dir, days)
     return CogovTarget(base=config, base_digest=scenario_digest(config))
 
 

@@ -248,3 +248,42 @@ EXAMPLES = sorted(p for p in (Path(__file__).parents[1] / "experiments" / "examp
 def test_shipped_example_experiments_are_valid(path):
     experiment = load_experiment(path)
     assert run_count(experiment) == len(build_design(experiment)) * experiment.spec.experiment.replicates > 0
+
+
+def test_more_replicates_extend_a_finished_sweep(tmp_path):
+    """Adding replicates (same folder) runs only the new ones; the first ones are kept, not redone."""
+    first = load_experiment(write_experiment(tmp_path, FACTORIAL))
+    run_sweep(first, tmp_path / "out", SerialExecutor())
+    before = ResultStore(tmp_path / "out").read_runs()
+    more = load_experiment(write_experiment(tmp_path, FACTORIAL.replace("replicates = 3", "replicates = 5"), "more.toml"))
+    report = run_sweep(more, tmp_path / "out", SerialExecutor())
+    assert report.skipped == 12 and report.completed == 8
+    after = ResultStore(tmp_path / "out").read_runs().set_index("run_id")
+    pd.testing.assert_frame_equal(after.loc[before["run_id"]].drop(columns="seconds").reset_index(),
+                                  before.drop(columns="seconds").reset_index(drop=True), check_like=True)
+    assert sorted(after["replicate"].unique()) == [0, 1, 2, 3, 4]
+
+
+def test_scenarios_can_be_a_parameter(tmp_path):
+    body = """
+    [experiment]
+    name = "scenarios"
+    design = "full_factorial"
+    replicates = 2
+    days = 10
+
+    [parameters.scenario]
+    values = ["small.toml", "red_property"]
+
+    [parameters."levers.funding.annual_cny"]
+    values = [20_000]
+    """
+    experiment = load_experiment(write_experiment(tmp_path, body))
+    run_sweep(experiment, tmp_path / "out", SerialExecutor())
+    runs = ResultStore(tmp_path / "out").read_runs()
+    assert set(runs["param:scenario"]) == {"small.toml", "red_property"}
+    small = runs[runs["param:scenario"] == "small.toml"]
+    red = runs[runs["param:scenario"] == "red_property"]
+    assert small["issues_arisen"].max() < red["issues_arisen"].min()  # 300 vs 2,000 households
+    with pytest.raises(ScenarioError, match="parameters.\"scenario\""):
+        load_experiment(write_experiment(tmp_path, body.replace('"red_property"', '"red_proprety"'), "bad.toml"))
