@@ -18,6 +18,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from analysis.calibration import calibrate
+from analysis.compare import compare_runs, compare_scenarios, replicates_needed
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
@@ -26,6 +27,7 @@ from experiments.design import run_count
 from experiments.replicates import default_workers, process_pool
 from experiments.runner import run_sweep
 from experiments.spec import load_experiment
+from experiments.store import ResultStore
 from sim.model import CommunityModel
 from sim.provenance import provenance
 from sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
@@ -120,6 +122,23 @@ def _parser() -> argparse.ArgumentParser:
                       help="comma-separated outcomes to analyse (default: every numeric outcome that varies)")
     sens.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     sens.set_defaults(handler=_cmd_sensitivity)
+
+    comp = sub.add_parser("compare", help="compare scenarios on the same seeds: means, paired differences, effect sizes")
+    comp.add_argument("scenarios", nargs="*", help="baseline first, then the others (built-in names or TOML files)")
+    comp.add_argument("--replicates", type=_positive_int, default=20, help="paired replicates per scenario (default 20)")
+    comp.add_argument("--days", type=_positive_int, help="override the horizon")
+    comp.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
+    comp.add_argument("--precision", type=float, help="add replicates until every difference has this 95 %% half-width")
+    comp.add_argument("--metric", default="satisfaction_mean", help="outcome the precision applies to")
+    comp.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    comp.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
+    comp.add_argument("--scheduler", help="address of an existing Dask scheduler (with --backend dask)")
+    comp.add_argument("--out", type=Path, help="results folder (default results/compare-<names>); reused to resume")
+    comp.add_argument("--from", dest="from_dir", type=Path, help="compare an existing sweep folder instead of running")
+    comp.add_argument("--by", default="scenario", help="with --from: the swept parameter to compare (default scenario)")
+    comp.add_argument("--baseline", help="with --from: the value of --by that is the baseline (default: the first)")
+    comp.add_argument("--csv", type=Path, help="also write the comparison table as CSV")
+    comp.set_defaults(handler=_cmd_compare)
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
     check.add_argument("--replicates", type=_positive_int, default=20, help="seeds per arm (default 20; CI uses 8)")
@@ -288,6 +307,56 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     plot_indices(table, experiment.name, args.method, figure)
     Console(stderr=True).print(f"wrote {figure}")
     return EXIT_OK
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    if args.from_dir is not None:
+        runs = ResultStore(args.from_dir).read_runs()
+        column = args.by if args.by.startswith("param:") else f"param:{args.by}"
+        if column not in runs.columns:
+            swept = [c.removeprefix("param:") for c in runs.columns if c.startswith("param:")]
+            raise ScenarioError(str(args.from_dir), [f"--by {args.by}: not a swept parameter here (swept: {', '.join(swept)})"])
+        baseline = args.baseline or str(runs[column].astype(str).iloc[0])
+        table = compare_runs(runs, baseline=baseline, by=column)
+        note = f"from {args.from_dir}, by {args.by}"
+    else:
+        if len(args.scenarios) < 2:
+            raise ScenarioError("compare", ["give a baseline and at least one other scenario (or --from DIR)"])
+        directory = args.out or Path("results") / ("compare-" + "-".join(Path(s).stem for s in args.scenarios))[:120]
+        with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
+            workers = args.workers or worker_count(executor, default_workers())
+            result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
+                                       days=args.days, master_seed=args.seed, precision=args.precision,
+                                       precision_outcome=args.metric)
+        table, baseline = result.table, result.baseline
+        note = f"{result.replicates} paired replicates per scenario (master seed {args.seed}); results in {directory}"
+        if args.precision is not None:
+            needed = replicates_needed(table, args.metric, args.precision)
+            note += (f"; precision ±{args.precision:g} on {args.metric}: "
+                     + ("met" if result.precision_met else f"NOT met, about {needed} replicates needed"))
+    _print_comparison(table, baseline, note)
+    if args.csv is not None:
+        _write_csv(args.csv, table.to_dict("records"))
+    return EXIT_OK
+
+
+def _print_comparison(table: pd.DataFrame, baseline: str, note: str) -> None:
+    view = Table(title=f"comparison with {baseline} — means [95 % CI]; differences paired by replicate",
+                 title_justify="left")
+    for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "d", "p", ""):
+        view.add_column(column)
+    for _, row in table.iterrows():
+        mean = f"{row['mean']:.4g} [{row['ci_low']:.4g}, {row['ci_high']:.4g}]"
+        if row["baseline"]:
+            view.add_row(row["outcome"], row["scenario"], mean, "baseline", "", "", "")
+            continue
+        diff = f"{row['difference']:+.4g} [{row['diff_ci_low']:+.4g}, {row['diff_ci_high']:+.4g}]"
+        verdict = "" if row["distinguishable"] else "[dim]≈ noise[/]"
+        view.add_row("", row["scenario"], mean, diff, f"{row['cohens_d']:+.2f}", f"{row['p_value']:.2g}", verdict)
+    console = _stdout()
+    console.print(view)
+    console.print(f"{note}. 'd' is the difference over the pooled SD of the two scenarios; '≈ noise' marks "
+                  "differences whose interval includes 0.", highlight=False)
 
 
 def _cmd_validate_model(args: argparse.Namespace) -> int:
