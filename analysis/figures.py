@@ -1,0 +1,553 @@
+"""Publication figures of cogov runs and sweeps, in English or Chinese, in one consistent style.
+
+Every function returns a :class:`matplotlib.figure.Figure` built without pyplot (no global state,
+no display needed; the Agg canvas draws it) and, given ``path``, also saves it as PNG.
+
+- :func:`series_with_bands`: a daily metric over time, mean per scenario with a 95 % t-interval band
+  across runs.
+- :func:`final_distributions`: end-of-run outcomes across replicates, box plot plus jittered points.
+- :func:`community_map`: the layout of a live :class:`~sim.model.CommunityModel` (compounds, grids,
+  buildings coloured by satisfaction or backlog, organisations as markers).
+- :func:`response_curve`: mean and 95 % CI of an outcome against a swept parameter.
+- :func:`heatmap`: mean outcome over two swept parameters, annotated cells.
+
+Style: :data:`STYLE` (rcParams applied while a figure is built and saved), the Okabe-Ito palette
+:data:`PALETTE` (colour-blind safe) and viridis/cividis colour maps. Text: :data:`METRIC_LABELS`
+and :data:`TEXT` hold every metric name, unit and axis text in both languages. Chinese needs a CJK
+font (:data:`CJK_FONTS`, e.g. Debian ``fonts-wqy-microhei`` or ``fonts-noto-cjk``); without one the
+figure falls back to English with a warning, so no glyph is ever drawn as a missing-glyph box.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import warnings
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+import matplotlib
+import numpy as np
+import pandas as pd
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.collections import LineCollection
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
+from matplotlib.patches import Rectangle
+from matplotlib.ticker import MaxNLocator
+from scipy import stats
+
+from sim.agents import GridWorker, OwnersCommittee
+from sim.issues import State
+
+LANGS = ("en", "zh")
+CONF_LEVEL = 0.95
+DPI = 150
+
+PALETTE: tuple[str, ...] = (
+    "#0072B2",  # blue
+    "#E69F00",  # orange
+    "#009E73",  # bluish green
+    "#CC79A7",  # reddish purple
+    "#56B4E9",  # sky blue
+    "#D55E00",  # vermillion
+    "#F0E442",  # yellow
+    "#000000",  # black
+)
+"""Okabe-Ito colours, distinguishable with the common forms of colour blindness."""
+
+SEQUENTIAL_CMAP = "viridis"
+COUNT_CMAP = "cividis"
+
+STYLE: dict[str, Any] = {
+    "font.size": 10,
+    "axes.titlesize": 11,
+    "axes.labelsize": 10,
+    "figure.titlesize": 12,
+    "legend.fontsize": 9,
+    "legend.title_fontsize": 9,
+    "xtick.labelsize": 9,
+    "ytick.labelsize": 9,
+    "axes.prop_cycle": matplotlib.cycler(color=PALETTE),
+    "axes.grid": True,
+    "grid.alpha": 0.3,
+    "grid.linewidth": 0.6,
+    "axes.spines.top": False,
+    "axes.spines.right": False,
+    "lines.linewidth": 1.8,
+    "image.cmap": SEQUENTIAL_CMAP,
+    "savefig.dpi": DPI,
+    "savefig.bbox": "tight",
+    "figure.dpi": 100,
+}
+"""rcParams in force while a figure of this module is built and saved."""
+
+CJK_FONTS: tuple[str, ...] = (
+    "Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN", "Source Han Sans",
+    "WenQuanYi Micro Hei", "WenQuanYi Zen Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+    "Heiti SC", "Sarasa Gothic SC", "AR PL UMing CN",
+)
+"""Font families with Simplified Chinese glyphs, in order of preference."""
+
+_CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehansans", "wqy", "wenquanyi", "msyh", "simhei")
+
+METRIC_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    # metric: {lang: (name, unit)}
+    "issues_arisen": {"en": ("Issues arisen", "issues, cumulative"), "zh": ("累计发生问题数", "件")},
+    "resolved": {"en": ("Issues resolved", "issues, cumulative"), "zh": ("累计解决问题数", "件")},
+    "resolution_rate": {"en": ("Resolution rate", "resolved / arisen"), "zh": ("问题解决率", "已解决/已发生")},
+    "mean_days_to_resolve": {"en": ("Mean time to resolve", "days"), "zh": ("平均解决用时", "天")},
+    "on_time_share": {"en": ("Closed on time", "share of closed issues"), "zh": ("按时办结比例", "占已办结问题")},
+    "resolved_in_grid_share": {"en": ("Resolved within the grid", "share of resolved issues"),
+                               "zh": ("网格内解决比例", "占已解决问题")},
+    "escalation_rate": {"en": ("Escalation rate", "share of found issues"), "zh": ("问题上报升级率", "占已发现问题")},
+    "backlog": {"en": ("Backlog", "open found issues"), "zh": ("积压问题数", "件，已发现未办结")},
+    "latent": {"en": ("Latent issues", "open, not yet found"), "zh": ("未发现问题数", "件")},
+    "satisfaction_mean": {"en": ("Mean satisfaction", "score 0-1"), "zh": ("居民平均满意度", "0-1 分")},
+    "satisfaction_p10": {"en": ("Satisfaction, 10th percentile", "score 0-1"), "zh": ("满意度第10百分位", "0-1 分")},
+    "trust_mean": {"en": ("Mean trust", "score 0-1"), "zh": ("居民平均信任度", "0-1 分")},
+    "volunteer_share": {"en": ("Volunteer share", "households active in last 30 days"),
+                        "zh": ("志愿参与率", "近30天参与的住户比例")},
+    "volunteer_hours": {"en": ("Volunteer hours", "hours, cumulative"), "zh": ("累计志愿服务时长", "小时")},
+    "inservice_serving_share": {"en": ("In-service party members serving", "share, last 30 days"),
+                                "zh": ("在职党员参与服务比例", "近30天")},
+    "stalemates": {"en": ("Deliberation stalemates", "count, cumulative"), "zh": ("议事僵局数", "次，累计")},
+    "cost_total": {"en": ("Public cost", "CNY, cumulative"), "zh": ("公共支出", "元，累计")},
+    "cost_per_resolved": {"en": ("Public cost per resolved issue", "CNY per issue"), "zh": ("每件问题公共支出", "元/件")},
+    "company_quality": {"en": ("Property company quality", "score 0-1"), "zh": ("物业服务质量", "0-1 分")},
+    "volunteer_motivation": {"en": ("Volunteer motivation", "score 0-1"), "zh": ("志愿服务动机", "0-1 分")},
+    "open_issues": {"en": ("Open issues", "issues"), "zh": ("未办结问题数", "件")},
+}
+"""Name and unit of every metric, per language; an unknown metric is shown by its column name."""
+
+TEXT: dict[str, dict[str, str]] = {
+    "day": {"en": "Day of simulation (days)", "zh": "模拟天数（天）"},
+    "scenario": {"en": "Scenario", "zh": "情景"},
+    "runs": {"en": "runs", "zh": "次运行"},
+    "over_time": {"en": "{metric} over time", "zh": "{metric}随时间变化"},
+    "band_caption": {"en": "Line: mean across runs; band: {conf:.0f} % t-interval across runs per day",
+                     "zh": "实线：各次运行的均值；阴影：按天计算的{conf:.0f}% t 置信区间"},
+    "final_title": {"en": "{metric} at the end of the run", "zh": "运行结束时的{metric}"},
+    "final_caption": {"en": "Box: median and quartiles; whiskers: 1.5 IQR; dots: replicates; diamond: mean",
+                      "zh": "箱体：中位数与四分位数；须：1.5 倍四分位距；圆点：各次重复；菱形：均值"},
+    "response_title": {"en": "{metric} against {parameter}", "zh": "{metric}与{parameter}的关系"},
+    "response_caption": {"en": "Line: mean over replicates; band: {conf:.0f} % t-interval",
+                         "zh": "折线：重复运行的均值；阴影：{conf:.0f}% t 置信区间"},
+    "heatmap_title": {"en": "Mean {metric}", "zh": "{metric}均值"},
+    "heatmap_caption": {"en": "Cells: mean over replicates", "zh": "单元格：重复运行的均值"},
+    "map_title": {"en": "Community layout: {what} by building, day {day}",
+                  "zh": "社区布局：各楼栋{what}（第{day}天）"},
+    "map_caption": {"en": "Solid outlines: compounds; dashed lines: grid boundaries",
+                    "zh": "实线框：小区；虚线：网格边界"},
+    "mean_satisfaction": {"en": "mean household satisfaction", "zh": "住户平均满意度"},
+    "satisfaction_bar": {"en": "Mean satisfaction (score 0-1)", "zh": "平均满意度（0-1 分）"},
+    "backlog_bar": {"en": "Open found issues (count)", "zh": "已发现未办结问题（件）"},
+    "backlog_what": {"en": "backlog of open issues", "zh": "积压问题数"},
+    "x_cell": {"en": "x (cells)", "zh": "x（格）"},
+    "y_cell": {"en": "y (cells)", "zh": "y（格）"},
+    "compound": {"en": "Compound", "zh": "小区"},
+    "grid_boundary": {"en": "Grid boundary", "zh": "网格边界"},
+    "property_company": {"en": "Property company", "zh": "物业公司"},
+    "owners_committee": {"en": "Owners' committee", "zh": "业主委员会"},
+    "social_organisation": {"en": "Social organisation", "zh": "社会组织"},
+    "co_building_unit": {"en": "Co-building unit", "zh": "共建单位"},
+    "grid_worker": {"en": "Grid worker", "zh": "网格员"},
+}
+"""Axis, title and legend text in both languages."""
+
+ORG_MARKERS: dict[str, dict[str, Any]] = {
+    # key: marker style and offset inside the building cell (several bodies may share a cell)
+    "property_company": {"marker": "s", "color": PALETTE[1], "offset": (-0.22, 0.22)},
+    "owners_committee": {"marker": "^", "color": PALETTE[3], "offset": (0.22, 0.22)},
+    "social_organisation": {"marker": "D", "color": PALETTE[2], "offset": (-0.22, -0.22)},
+    "co_building_unit": {"marker": "P", "color": PALETTE[5], "offset": (0.22, -0.22)},
+    "grid_worker": {"marker": "o", "color": PALETTE[4], "offset": (0.0, 0.0)},
+}
+
+
+# ---------------------------------------------------------------------------------- language and fonts
+def cjk_font() -> str | None:
+    """Name of an installed font family with Chinese glyphs (see :data:`CJK_FONTS`), or None.
+
+    Looks at matplotlib's font list first, then at the system's font files (a font installed after
+    matplotlib built its cache is added to the font manager here).
+    """
+    manager = font_manager.fontManager
+    known = {f.name for f in manager.ttflist}
+    for name in CJK_FONTS:
+        if name in known:
+            return name
+    for file in font_manager.findSystemFonts():
+        stem = Path(file).name.lower().replace("-", "").replace("_", "")
+        if any(hint in stem for hint in _CJK_FILE_HINTS):
+            try:
+                manager.addfont(file)
+            except (OSError, RuntimeError, ValueError):  # unreadable or unsupported font file
+                continue
+    known = {f.name for f in manager.ttflist}
+    return next((name for name in CJK_FONTS if name in known), None)
+
+
+def resolve_lang(lang: str) -> str:
+    """The language a figure can be drawn in: ``lang``, or ``"en"`` with a warning when ``"zh"``
+    has no CJK font installed."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
+    if lang == "zh" and cjk_font() is None:
+        warnings.warn(
+            "no CJK font installed (looked for: " + ", ".join(CJK_FONTS[:6]) + ", …); drawing English labels "
+            "instead (Debian: apt-get install fonts-wqy-microhei or fonts-noto-cjk)",
+            RuntimeWarning, stacklevel=3)
+        return "en"
+    return lang
+
+
+@contextlib.contextmanager
+def style(lang: str = "en") -> Iterator[None]:
+    """rcParams of :data:`STYLE`, with a CJK font first in the family list for ``lang="zh"``."""
+    params = dict(STYLE)
+    if lang == "zh":
+        font = cjk_font()
+        if font is not None:
+            params["font.family"] = [font, "DejaVu Sans"]
+            params["axes.unicode_minus"] = False
+    with matplotlib.rc_context(params):
+        yield
+
+
+def text(key: str, lang: str, **fields: Any) -> str:
+    """Text ``key`` of :data:`TEXT` in ``lang``, with ``fields`` filled in."""
+    return TEXT[key][lang].format(**fields)
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """Short name of a metric (its column name when unknown)."""
+    entry = METRIC_LABELS.get(metric)
+    return entry[lang][0] if entry else metric
+
+
+def metric_label(metric: str, lang: str) -> str:
+    """Axis label of a metric: name with its unit."""
+    entry = METRIC_LABELS.get(metric)
+    if not entry:
+        return metric
+    name, unit = entry[lang]
+    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+
+
+def parameter_column(parameter: str) -> str:
+    """The run-table column of a swept parameter, given as ``param:<path>`` or ``<path>``."""
+    return parameter if parameter.startswith("param:") else f"param:{parameter}"
+
+
+def parameter_label(parameter: str) -> str:
+    """Axis text of a swept parameter: its key path (the same in both languages)."""
+    return parameter_column(parameter).removeprefix("param:")
+
+
+def t_interval(values: pd.Series | np.ndarray, conf: float = CONF_LEVEL) -> tuple[float, float, int]:
+    """Mean, half-width of the two-sided ``conf`` t-interval, and count of the finite values
+    (half-width NaN with fewer than two values)."""
+    x = np.asarray(values, dtype=float)
+    x = x[np.isfinite(x)]
+    n = len(x)
+    if n == 0:
+        return math.nan, math.nan, 0
+    if n < 2:
+        return float(x.mean()), math.nan, n
+    half = stats.t.ppf(0.5 + conf / 2, n - 1) * x.std(ddof=1) / math.sqrt(n)
+    return float(x.mean()), float(half), n
+
+
+def _summarise(frame: pd.DataFrame, keys: list[str], metric: str, conf: float) -> pd.DataFrame:
+    """Mean, lower and upper bounds and n of ``metric`` per group of ``keys``."""
+    rows = []
+    for key, group in frame.groupby(keys, sort=True):
+        mean, half, n = t_interval(group[metric], conf)
+        key = key if isinstance(key, tuple) else (key,)
+        rows.append(dict(zip(keys, key, strict=True)) | {"mean": mean, "low": mean - half, "high": mean + half, "n": n})
+    return pd.DataFrame(rows, columns=[*keys, "mean", "low", "high", "n"])
+
+
+def _ok_runs(runs: pd.DataFrame) -> pd.DataFrame:
+    return runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+
+
+def _need_column(frame: pd.DataFrame, column: str, what: str) -> None:
+    if column not in frame.columns:
+        raise KeyError(f"{what} has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
+
+
+def _finish(fig: Figure, title: str, caption: str, path: str | Path | None, ax: Axes | None = None) -> Figure:
+    """Title (suptitle) and caption (small text under the title) of a figure; save it to ``path``."""
+    fig.suptitle(title)
+    if ax is not None:
+        ax.set_title(caption, fontsize=8, loc="left", color="0.3")
+    if path is not None:
+        fig.savefig(Path(path), format="png")
+    return fig
+
+
+def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
+    fig = Figure(figsize=figsize, layout="constrained")
+    return fig, fig.add_subplot()
+
+
+# ---------------------------------------------------------------------------------- figures
+def series_with_bands(series_by_scenario: Mapping[str, pd.DataFrame], metric: str, lang: str = "en",
+                      path: str | Path | None = None, conf: float = CONF_LEVEL) -> Figure:
+    """Daily ``metric``: mean line per scenario with a ``conf`` t-interval band across runs per day.
+
+    ``series_by_scenario``: scenario name -> long-format series (columns run_id, day, metrics, as
+    :meth:`ResultStore.read_series`); a single run's ``CommunityModel.series()`` (indexed by day,
+    no run_id) is accepted too (no band then). Days with one run get no band.
+    Artists, in order, per scenario: one line (label: the scenario name) and one band.
+    """
+    lang = resolve_lang(lang)
+    with style(lang):
+        fig, ax = _new_figure((7.5, 4.5))
+        for i, (name, frame) in enumerate(series_by_scenario.items()):
+            frame = frame.reset_index() if "day" not in frame.columns else frame
+            frame = frame if "run_id" in frame.columns else frame.assign(run_id=0)
+            _need_column(frame, metric, f"series of {name!r}")
+            summary = _summarise(frame, ["day"], metric, conf)
+            colour = PALETTE[i % len(PALETTE)]
+            ax.plot(summary["day"], summary["mean"], color=colour, label=str(name))
+            ax.fill_between(summary["day"], summary["low"], summary["high"], color=colour, alpha=0.25,
+                            linewidth=0, label="_nolegend_")
+        ax.set_xlabel(text("day", lang))
+        ax.set_ylabel(metric_label(metric, lang))
+        ax.legend(title=text("scenario", lang), frameon=False)
+        name = metric_name(metric, lang)
+        return _finish(fig, text("over_time", lang, metric=name), text("band_caption", lang, conf=conf * 100), path, ax)
+
+
+def final_distributions(runs_by_scenario: Mapping[str, pd.DataFrame], metric: str, lang: str = "en",
+                        path: str | Path | None = None, seed: int = 0) -> Figure:
+    """Distribution of the end-of-run ``metric`` across replicates: one box (with jittered points
+    and a mean marker) per scenario.
+
+    ``runs_by_scenario``: scenario name -> run table (one row per run, as :meth:`ResultStore.read_runs`;
+    only ``ok`` runs are used) or a long-format series (then each run's last day is used).
+    Artists: the boxes (one per scenario, x tick labels the scenario names), then one scatter of
+    points per scenario.
+    """
+    lang = resolve_lang(lang)
+    values: list[np.ndarray] = []
+    for name, frame in runs_by_scenario.items():
+        frame = _ok_runs(frame)
+        if "day" in frame.columns and "run_id" in frame.columns:
+            frame = frame.sort_values("day").groupby("run_id").tail(1)
+        _need_column(frame, metric, f"runs of {name!r}")
+        x = frame[metric].to_numpy(dtype=float)
+        values.append(x[np.isfinite(x)])
+    names = [str(n) for n in runs_by_scenario]
+    rng = np.random.default_rng(seed)
+    with style(lang):
+        fig, ax = _new_figure((max(4.5, 1.4 * len(names) + 2.0), 4.5))
+        positions = np.arange(1, len(names) + 1)
+        ax.boxplot(values, positions=positions, widths=0.5, showfliers=False, patch_artist=True,
+                   boxprops={"facecolor": "none", "edgecolor": "0.2"}, medianprops={"color": "0.1", "linewidth": 1.6},
+                   whiskerprops={"color": "0.2"}, capprops={"color": "0.2"})
+        for i, (pos, x) in enumerate(zip(positions, values, strict=True)):
+            colour = PALETTE[i % len(PALETTE)]
+            jitter = rng.uniform(-0.15, 0.15, size=len(x))
+            ax.scatter(pos + jitter, x, s=18, color=colour, alpha=0.7, edgecolors="none", zorder=3)
+            if len(x):
+                ax.scatter([pos], [x.mean()], marker="D", s=36, color="white", edgecolors="0.1", zorder=4)
+        ax.set_xticks(positions, [f"{n}\n(n = {len(v)})" for n, v in zip(names, values, strict=True)])
+        ax.set_xlim(0.4, len(names) + 0.6)
+        ax.set_xlabel(text("scenario", lang))
+        ax.set_ylabel(metric_label(metric, lang))
+        ax.grid(axis="x", visible=False)
+        name = metric_name(metric, lang)
+        return _finish(fig, text("final_title", lang, metric=name), text("final_caption", lang), path, ax)
+
+
+def building_values(model: Any, colour_by: str = "satisfaction") -> np.ndarray:
+    """Per building of a live model: mean household satisfaction (NaN for an empty building) or the
+    number of open found issues (state agreement or queued, the ``backlog`` metric) of its households."""
+    layout, pop = model.layout, model.population
+    n = layout.n_buildings
+    if colour_by == "satisfaction":
+        count = np.bincount(pop.building, minlength=n)
+        total = np.bincount(pop.building, weights=pop.satisfaction, minlength=n)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+    if colour_by == "backlog":
+        table = model.issues
+        rows = table.open_rows
+        rows = rows[np.isin(table.state[rows], (State.AGREEMENT, State.QUEUED))]
+        return np.bincount(pop.building[table.household[rows]], minlength=n).astype(float)
+    raise ValueError(f"colour_by must be 'satisfaction' or 'backlog', not {colour_by!r}")
+
+
+def _grid_boundaries(layout: Any) -> np.ndarray:
+    """Segments (S, 2, 2) between neighbouring building cells of different grids, in cell
+    coordinates (cell centres on integers)."""
+    grid_of = np.full((layout.width, layout.height), -1, dtype=np.int64)
+    xy = layout.building_xy
+    grid_of[xy[:, 0], xy[:, 1]] = layout.building_grid
+    segments = []
+    left, right = grid_of[:-1, :], grid_of[1:, :]
+    for x, y in zip(*np.nonzero((left >= 0) & (right >= 0) & (left != right)), strict=True):
+        segments.append(((x + 0.5, y - 0.5), (x + 0.5, y + 0.5)))  # edge between (x, y) and (x+1, y)
+    below, above = grid_of[:, :-1], grid_of[:, 1:]
+    for x, y in zip(*np.nonzero((below >= 0) & (above >= 0) & (below != above)), strict=True):
+        segments.append(((x - 0.5, y + 0.5), (x + 0.5, y + 0.5)))  # edge between (x, y) and (x, y+1)
+    return np.asarray(segments, dtype=float).reshape(-1, 2, 2)
+
+
+def _organisation_cells(model: Any) -> dict[str, np.ndarray]:
+    """Cell coordinates (N, 2) of each kind of organisation marked on the map."""
+    def cells(agents: Any) -> np.ndarray:
+        return np.array([a.cell.coordinate for a in agents], dtype=float).reshape(-1, 2)
+
+    by_type = model.agents_by_type
+    return {
+        "property_company": cells(model.property_companies),
+        "owners_committee": cells(by_type.get(OwnersCommittee, [])),
+        "social_organisation": cells(model.social_organisations),
+        "co_building_unit": cells(model.co_building_units),
+        "grid_worker": cells(by_type.get(GridWorker, [])),
+    }
+
+
+def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
+                  path: str | Path | None = None) -> Figure:
+    """Map of a live :class:`~sim.model.CommunityModel`: building cells coloured by mean household
+    satisfaction (``colour_by="satisfaction"``) or open found issues (``"backlog"``) with a colour
+    bar; compounds as outlined blocks (one Rectangle patch each, in ``fig.axes[0].patches``); grid
+    boundaries as one dashed LineCollection; organisations as markers (one scatter per kind,
+    labelled with their count in the figure legend ``fig.legends[0]``, after the compound and
+    grid-boundary entries).
+    """
+    lang = resolve_lang(lang)
+    layout = model.layout
+    values = building_values(model, colour_by)
+    image = np.full((layout.height, layout.width), np.nan)
+    image[layout.building_xy[:, 1], layout.building_xy[:, 0]] = values
+    with style(lang):
+        aspect = layout.height / max(1, layout.width)
+        fig, ax = _new_figure((7.5, max(4.5, 6.0 * aspect + 1.5)))
+        if colour_by == "satisfaction":
+            im = ax.imshow(image, origin="lower", cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0,
+                           extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+            bar_label, what = text("satisfaction_bar", lang), text("mean_satisfaction", lang)
+        else:
+            im = ax.imshow(image, origin="lower", cmap=COUNT_CMAP, vmin=0.0, vmax=max(1.0, float(np.nanmax(values))),
+                           extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+            bar_label, what = text("backlog_bar", lang), text("backlog_what", lang)
+        bar = fig.colorbar(im, ax=ax, label=bar_label, shrink=0.85)
+        if colour_by == "backlog":
+            bar.locator = MaxNLocator(integer=True)
+            bar.update_ticks()
+
+        xy = layout.building_xy
+        for c in range(layout.n_compounds):
+            cells = xy[layout.building_compound == c]
+            (x0, y0), (x1, y1) = cells.min(axis=0), cells.max(axis=0)
+            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0 + 1, y1 - y0 + 1, fill=False,
+                                   edgecolor="black", linewidth=1.6, zorder=3))
+        ax.add_collection(LineCollection(_grid_boundaries(layout), colors="white", linewidths=1.2,
+                                         linestyles=(0, (3, 2)), zorder=2))
+
+        handles = [Line2D([], [], color="black", linewidth=1.6, label=text("compound", lang)),
+                   Line2D([], [], color="0.5", linewidth=1.2, linestyle=(0, (3, 2)), label=text("grid_boundary", lang))]
+        for key, cells in _organisation_cells(model).items():
+            spec = ORG_MARKERS[key]
+            dx, dy = spec["offset"]
+            handles.append(ax.scatter(cells[:, 0] + dx, cells[:, 1] + dy, marker=spec["marker"], s=34,
+                                      color=spec["color"], edgecolors="black", linewidths=0.6, zorder=4,
+                                      label=f"{text(key, lang)} ({len(cells)})"))
+        fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
+        ax.set_xlim(-0.5, layout.width - 0.5)
+        ax.set_ylim(-0.5, layout.height - 0.5)
+        ax.set_aspect("equal")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.grid(False)
+        ax.set_xlabel(text("x_cell", lang))
+        ax.set_ylabel(text("y_cell", lang))
+        day = int(getattr(model, "steps", 0))
+        return _finish(fig, text("map_title", lang, what=what, day=day), text("map_caption", lang), path, ax)
+
+
+def _axis_values(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
+    """Plot positions of parameter values: the values when numeric, else 0..k-1 with tick labels."""
+    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
+        return values.to_numpy(dtype=float), None
+    labels = [str(v) for v in values]
+    return np.arange(len(values), dtype=float), labels
+
+
+def response_curve(runs: pd.DataFrame, parameter: str, metric: str, lang: str = "en", by: str | None = None,
+                   path: str | Path | None = None, conf: float = CONF_LEVEL) -> Figure:
+    """Mean and ``conf`` t-interval of ``metric`` across runs against a swept ``parameter``
+    (``param:<path>`` or ``<path>``), one line per value of the optional second parameter ``by``.
+
+    Artists: per line, one Line2D (label: ``by``'s value, or the metric name) and a band.
+    """
+    lang = resolve_lang(lang)
+    runs = _ok_runs(runs)
+    x_col = parameter_column(parameter)
+    _need_column(runs, x_col, "run table")
+    _need_column(runs, metric, "run table")
+    keys = [x_col] if by is None else [parameter_column(by), x_col]
+    if by is not None:
+        _need_column(runs, keys[0], "run table")
+    summary = _summarise(runs, keys, metric, conf)
+    with style(lang):
+        fig, ax = _new_figure((7.0, 4.5))
+        groups = [(metric_name(metric, lang), summary)] if by is None else list(summary.groupby(keys[0], sort=True))
+        for i, (value, part) in enumerate(groups):
+            colour = PALETTE[i % len(PALETTE)]
+            x, labels = _axis_values(part[x_col])
+            ax.plot(x, part["mean"], marker="o", markersize=4, color=colour, label=str(value))
+            ax.fill_between(x, part["low"], part["high"], color=colour, alpha=0.2, linewidth=0, label="_nolegend_")
+            if labels is not None:
+                ax.set_xticks(x, labels)
+        ax.set_xlabel(parameter_label(parameter))
+        ax.set_ylabel(metric_label(metric, lang))
+        ax.legend(title=parameter_label(by) if by is not None else None, frameon=False)
+        title = text("response_title", lang, metric=metric_name(metric, lang), parameter=parameter_label(parameter))
+        return _finish(fig, title, text("response_caption", lang, conf=conf * 100), path, ax)
+
+
+def mean_pivot(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str) -> pd.DataFrame:
+    """Mean of ``metric`` over ok runs, rows the values of ``y_parameter``, columns those of ``x_parameter``."""
+    runs = _ok_runs(runs)
+    x_col, y_col = parameter_column(x_parameter), parameter_column(y_parameter)
+    for column in (x_col, y_col, metric):
+        _need_column(runs, column, "run table")
+    return runs.pivot_table(index=y_col, columns=x_col, values=metric, aggfunc="mean", dropna=False).sort_index().sort_index(axis=1)
+
+
+def heatmap(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str, lang: str = "en",
+            path: str | Path | None = None, fmt: str = "{:.3g}") -> Figure:
+    """Mean ``metric`` over two swept parameters as an image (rows: ``y_parameter`` increasing
+    upward; columns: ``x_parameter``) with a colour bar and each cell annotated with its mean.
+    The image array equals :func:`mean_pivot` (NaN where a combination has no ok runs)."""
+    lang = resolve_lang(lang)
+    pivot = mean_pivot(runs, x_parameter, y_parameter, metric)
+    data = pivot.to_numpy(dtype=float)
+    with style(lang):
+        fig, ax = _new_figure((max(5.0, 0.9 * data.shape[1] + 3.0), max(4.0, 0.6 * data.shape[0] + 2.5)))
+        im = ax.imshow(np.ma.masked_invalid(data), origin="lower", aspect="auto", cmap=SEQUENTIAL_CMAP,
+                       interpolation="nearest")
+        fig.colorbar(im, ax=ax, label=metric_label(metric, lang))
+        finite = data[np.isfinite(data)]
+        middle = (finite.min() + finite.max()) / 2 if finite.size else 0.0
+        for (row, col), value in np.ndenumerate(data):
+            if np.isfinite(value):
+                ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=8,
+                        color="black" if value > middle else "white")
+        ax.set_xticks(np.arange(data.shape[1]), [str(v) for v in pivot.columns])
+        ax.set_yticks(np.arange(data.shape[0]), [str(v) for v in pivot.index])
+        ax.grid(False)
+        ax.set_xlabel(parameter_label(x_parameter))
+        ax.set_ylabel(parameter_label(y_parameter))
+        return _finish(fig, text("heatmap_title", lang, metric=metric_name(metric, lang)),
+                       text("heatmap_caption", lang), path, ax)

@@ -1,0 +1,217 @@
+"""Figures of analysis.figures: built from synthetic tables with known values and a tiny model."""
+
+from __future__ import annotations
+
+import io
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.collections import LineCollection, PathCollection, PolyCollection
+from matplotlib.figure import Figure
+from matplotlib.image import AxesImage
+from matplotlib.patches import Rectangle
+from scipy import stats
+
+from analysis import figures
+
+HAS_CJK = figures.cjk_font() is not None
+PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
+def _langs():
+    return ["en", pytest.param("zh", marks=pytest.mark.skipif(not HAS_CJK, reason="no CJK font installed"))]
+
+
+def _draw_without_missing_glyphs(fig: Figure) -> None:
+    """Draw the figure; a glyph missing from the font (a tofu box) fails the test."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("error", message=".*[Gg]lyph.*missing.*")
+        fig.savefig(io.BytesIO(), format="png")  # Agg draws every text; a bare Figure's canvas.draw() does not
+
+
+def _series(offset: float, runs: int = 4, days: int = 6) -> pd.DataFrame:
+    rows = []
+    for r in range(runs):
+        for d in range(days):
+            rows.append({"run_id": r, "day": d, "backlog": offset + d + (r - (runs - 1) / 2), "satisfaction_mean": 0.5})
+    return pd.DataFrame(rows)
+
+
+def _runs() -> pd.DataFrame:
+    rows = []
+    for a in (1, 2, 3):
+        for b in (0.1, 0.5):
+            for rep in range(3):
+                rows.append({"run_id": len(rows), "point_id": 0, "replicate": rep, "seed": rep, "status": "ok",
+                             "param:levers.grid.full_time_workers": a, "param:levers.funding.share": b,
+                             "resolution_rate": 0.1 * a + b + 0.01 * rep})
+    rows.append({"run_id": 99, "status": "failed", "param:levers.grid.full_time_workers": 1,
+                 "param:levers.funding.share": 0.1, "resolution_rate": 100.0})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def model():
+    from sim.model import CommunityModel
+
+    m = CommunityModel("default", rng=0, days=10, **{"community.households": 300,
+                                                     "community.households_per_compound": 60,
+                                                     "community.households_per_grid": 100})
+    m.run()
+    return m
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_series_with_bands(lang, tmp_path):
+    data = {"baseline": _series(0.0), "reform": _series(10.0)}
+    path = tmp_path / "series.png"
+    fig = figures.series_with_bands(data, "backlog", lang=lang, path=path)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert [line.get_label() for line in ax.lines] == ["baseline", "reform"]
+    bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert len(bands) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["baseline", "reform"]
+    # the mean per day is offset + day; the band is the t-interval of 4 runs spread -1.5..1.5
+    spread = np.array([-1.5, -0.5, 0.5, 1.5])
+    half = stats.t.ppf(0.975, 3) * spread.std(ddof=1) / 2
+    for line, band, offset in zip(ax.lines, bands, (0.0, 10.0), strict=True):
+        x, y = line.get_data()
+        np.testing.assert_allclose(y, offset + np.asarray(x))
+        vertices = band.get_paths()[0].vertices
+        assert vertices[:, 1].min() == pytest.approx(offset - half)
+        assert vertices[:, 1].max() == pytest.approx(offset + 5 + half)
+        assert (vertices[:, 1] <= offset + 5 + half + 1e-9).all()
+    assert ax.get_xlabel() == figures.TEXT["day"][lang]
+    assert ax.get_ylabel() == figures.metric_label("backlog", lang)
+    assert figures.METRIC_LABELS["backlog"][lang][0] in fig.get_suptitle()
+    _draw_without_missing_glyphs(fig)
+    assert path.read_bytes().startswith(PNG_MAGIC)
+
+
+def test_series_accepts_single_model_series_without_band():
+    frame = pd.DataFrame({"backlog": [1.0, 2.0, 3.0]}, index=pd.Index([1, 2, 3], name="day"))
+    fig = figures.series_with_bands({"one run": frame}, "backlog")
+    np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), [1.0, 2.0, 3.0])
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_final_distributions(lang, tmp_path):
+    a = pd.DataFrame({"status": ["ok"] * 5 + ["failed"], "resolution_rate": [0.1, 0.2, 0.3, 0.4, 0.5, 9.0]})
+    b = pd.DataFrame({"status": ["ok"] * 3, "resolution_rate": [0.7, 0.8, 0.9]})
+    fig = figures.final_distributions({"A": a, "B": b}, "resolution_rate", lang=lang, path=tmp_path / "d.png")
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert labels[0].startswith("A") and "n = 5" in labels[0]
+    assert labels[1].startswith("B") and "n = 3" in labels[1]
+    points = [c for c in ax.collections if isinstance(c, PathCollection)]
+    clouds = [c for c in points if len(c.get_offsets()) > 1]
+    assert [len(c.get_offsets()) for c in clouds] == [5, 3]
+    np.testing.assert_allclose(np.sort(clouds[0].get_offsets()[:, 1]), [0.1, 0.2, 0.3, 0.4, 0.5])
+    medians = [line.get_ydata()[0] for line in ax.lines if line.get_color() == "0.1"]
+    assert medians == pytest.approx([0.3, 0.8])
+    assert ax.get_ylabel() == figures.metric_label("resolution_rate", lang)
+    _draw_without_missing_glyphs(fig)
+    assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_response_curve(lang, tmp_path):
+    runs = _runs()
+    fig = figures.response_curve(runs, "levers.grid.full_time_workers", "resolution_rate", lang=lang,
+                                 by="param:levers.funding.share", path=tmp_path / "r.png")
+    ax = fig.axes[0]
+    assert len(ax.lines) == 2
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0.1", "0.5"]
+    assert ax.get_legend().get_title().get_text() == "levers.funding.share"
+    x, y = ax.lines[0].get_data()
+    np.testing.assert_allclose(x, [1, 2, 3])
+    np.testing.assert_allclose(y, [0.1 * a + 0.1 + 0.01 for a in (1, 2, 3)])  # failed run left out
+    assert ax.get_xlabel() == "levers.grid.full_time_workers"
+    assert ax.get_ylabel() == figures.metric_label("resolution_rate", lang)
+    assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 2
+    _draw_without_missing_glyphs(fig)
+    assert (tmp_path / "r.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_response_curve_without_second_parameter():
+    fig = figures.response_curve(_runs(), "levers.funding.share", "resolution_rate")
+    ax = fig.axes[0]
+    assert len(ax.lines) == 1
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [0.2 + 0.1 + 0.01, 0.2 + 0.5 + 0.01])
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_heatmap(lang, tmp_path):
+    runs = _runs()
+    fig = figures.heatmap(runs, "levers.grid.full_time_workers", "levers.funding.share", "resolution_rate",
+                          lang=lang, path=tmp_path / "h.png")
+    ax = fig.axes[0]
+    image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+    ok = runs[runs.status == "ok"]
+    expected = ok.pivot_table(index="param:levers.funding.share", columns="param:levers.grid.full_time_workers",
+                              values="resolution_rate", aggfunc="mean")
+    np.testing.assert_allclose(np.asarray(image.get_array()), expected.to_numpy())
+    assert len(fig.axes) == 2  # the colour bar
+    assert fig.axes[1].get_ylabel() == figures.metric_label("resolution_rate", lang)
+    assert len(ax.texts) == expected.size
+    assert ax.texts[0].get_text() == f"{expected.iloc[0, 0]:.3g}"
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
+    assert ax.get_xlabel() == "levers.grid.full_time_workers"
+    assert ax.get_ylabel() == "levers.funding.share"
+    _draw_without_missing_glyphs(fig)
+    assert (tmp_path / "h.png").read_bytes().startswith(PNG_MAGIC)
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_community_map(model, lang, tmp_path):
+    fig = figures.community_map(model, lang=lang, path=tmp_path / "m.png")
+    ax = fig.axes[0]
+    compounds = [p for p in ax.patches if isinstance(p, Rectangle)]
+    assert len(compounds) == model.layout.n_compounds > 1
+    assert len(fig.axes) == 2  # the colour bar
+    assert fig.axes[1].get_ylabel() == figures.TEXT["satisfaction_bar"][lang]
+    assert any(isinstance(c, LineCollection) and len(c.get_segments()) for c in ax.collections)  # grid boundaries
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    for key in ("compound", "grid_boundary"):
+        assert figures.TEXT[key][lang] in legend
+    counts = {"property_company": len(model.property_companies), "social_organisation": len(model.social_organisations),
+              "co_building_unit": len(model.co_building_units)}
+    for key, n in counts.items():
+        assert f"{figures.TEXT[key][lang]} ({n})" in legend
+    for key in ("owners_committee", "grid_worker"):
+        assert any(entry.startswith(figures.TEXT[key][lang]) for entry in legend)
+    image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
+    xy = model.layout.building_xy
+    pop = model.population
+    b = 0
+    expected = pop.satisfaction[pop.building == b].mean()
+    assert np.asarray(image.get_array())[xy[b, 1], xy[b, 0]] == pytest.approx(expected)
+    assert ax.get_xlabel() == figures.TEXT["x_cell"][lang]
+    _draw_without_missing_glyphs(fig)
+    assert (tmp_path / "m.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_community_map_backlog(model):
+    fig = figures.community_map(model, colour_by="backlog")
+    image = next(a for a in fig.axes[0].get_children() if isinstance(a, AxesImage))
+    assert np.nansum(np.asarray(image.get_array())) == model.metrics["backlog"]
+    with pytest.raises(ValueError, match="colour_by"):
+        figures.community_map(model, colour_by="trust")
+
+
+def test_chinese_falls_back_to_english_without_cjk_font(monkeypatch):
+    monkeypatch.setattr(figures, "cjk_font", lambda: None)
+    with pytest.warns(RuntimeWarning, match="CJK font"):
+        fig = figures.series_with_bands({"s": _series(0.0)}, "backlog", lang="zh")
+    assert fig.axes[0].get_xlabel() == figures.TEXT["day"]["en"]
+    _draw_without_missing_glyphs(fig)
+
+
+def test_labels_cover_both_languages():
+    for entry in [*figures.METRIC_LABELS.values(), *figures.TEXT.values()]:
+        assert set(entry) == set(figures.LANGS)
+    with pytest.raises(ValueError, match="language"):
+        figures.heatmap(_runs(), "levers.grid.full_time_workers", "levers.funding.share", "resolution_rate", lang="fr")
