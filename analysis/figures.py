@@ -113,7 +113,7 @@ METRIC_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "volunteer_hours": {"en": ("Volunteer hours", "hours, cumulative"), "zh": ("累计志愿服务时长", "小时")},
     "inservice_serving_share": {"en": ("In-service party members serving", "share, last 30 days"),
                                 "zh": ("在职党员参与服务比例", "近30天")},
-    "stalemates": {"en": ("Deliberation stalemates", "count, cumulative"), "zh": ("议事僵局数", "次，累计")},
+    "stalemates": {"en": ("Stalled collective issues", "count, cumulative"), "zh": ("集体事项僵局数", "件，累计")},
     "cost_total": {"en": ("Public cost", "CNY, cumulative"), "zh": ("公共支出", "元，累计")},
     "cost_per_resolved": {"en": ("Public cost per resolved issue", "CNY per issue"), "zh": ("每件问题公共支出", "元/件")},
     "company_quality": {"en": ("Property company quality", "score 0-1"), "zh": ("物业服务质量", "0-1 分")},
