@@ -132,6 +132,7 @@ def comparison_experiment(scenarios: Sequence[str], replicates: int, days: int |
     data: dict[str, Any] = {
         "experiment": {"name": name, "design": "full_factorial", "replicates": replicates, "master_seed": master_seed},
         "parameters": {"scenario": {"values": list(scenarios)}},
+        "outputs": {"series": True},  # daily series for the report's figures over time (small: days × runs rows)
     }
     if days is not None:
         data["experiment"]["days"] = days

@@ -10,6 +10,8 @@ no display needed; the Agg canvas draws it) and, given ``path``, also saves it a
   buildings coloured by satisfaction or backlog, organisations as markers).
 - :func:`response_curve`: mean and 95 % CI of an outcome against a swept parameter.
 - :func:`heatmap`: mean outcome over two swept parameters, annotated cells.
+- :func:`difference_plot`: every outcome's paired difference from the baseline, as a share of the
+  baseline mean, with its interval (a forest plot of a comparison table).
 
 Style: :data:`STYLE` (rcParams applied while a figure is built and saved), the Okabe-Ito palette
 :data:`PALETTE` (colour-blind safe) and viridis/cividis colour maps. Text: :data:`METRIC_LABELS`
@@ -41,6 +43,7 @@ from scipy import stats
 
 from sim.agents import GridWorker, OwnersCommittee
 from sim.issues import State
+from sim.labels import parameter_text
 
 LANGS = ("en", "zh")
 CONF_LEVEL = 0.95
@@ -137,6 +140,10 @@ TEXT: dict[str, dict[str, str]] = {
                          "zh": "折线：重复运行的均值；阴影：{conf:.0f}% t 置信区间"},
     "heatmap_title": {"en": "Mean {metric}", "zh": "{metric}均值"},
     "heatmap_caption": {"en": "Cells: mean over replicates", "zh": "单元格：重复运行的均值"},
+    "diff_title": {"en": "Change from {baseline}", "zh": "相对于{baseline}的变化"},
+    "diff_axis": {"en": "Difference from baseline (% of the baseline mean)", "zh": "与基准情景的差异（占基准均值的百分比）"},
+    "diff_caption": {"en": "Dot: mean paired difference; bar: {conf:.0f} % CI; hollow: indistinguishable from noise",
+                     "zh": "圆点：配对差值均值；横线：{conf:.0f}% 置信区间；空心：与随机波动无法区分"},
     "map_title": {"en": "Community layout: {what} by building, day {day}",
                   "zh": "社区布局：各楼栋{what}（第{day}天）"},
     "map_caption": {"en": "Solid outlines: compounds; dashed lines: grid boundaries",
@@ -190,11 +197,17 @@ def cjk_font() -> str | None:
     return next((name for name in CJK_FONTS if name in known), None)
 
 
+def check_lang(lang: str) -> str:
+    """``lang`` itself if it is one of :data:`LANGS`; otherwise a :class:`ValueError` naming them."""
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
+    return lang
+
+
 def resolve_lang(lang: str) -> str:
     """The language a figure can be drawn in: ``lang``, or ``"en"`` with a warning when ``"zh"``
     has no CJK font installed."""
-    if lang not in LANGS:
-        raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
+    check_lang(lang)
     if lang == "zh" and cjk_font() is None:
         warnings.warn(
             "no CJK font installed (looked for: " + ", ".join(CJK_FONTS[:6]) + ", …); drawing English labels "
@@ -242,9 +255,10 @@ def parameter_column(parameter: str) -> str:
     return parameter if parameter.startswith("param:") else f"param:{parameter}"
 
 
-def parameter_label(parameter: str) -> str:
-    """Axis text of a swept parameter: its key path (the same in both languages)."""
-    return parameter_column(parameter).removeprefix("param:")
+def parameter_label(parameter: str, lang: str = "en") -> str:
+    """Axis text of a swept parameter: its translated name and unit (:mod:`sim.labels`), or its key
+    path when it has no label (e.g. ``scenario``)."""
+    return parameter_text(parameter_column(parameter).removeprefix("param:"), lang)
 
 
 def t_interval(values: pd.Series | np.ndarray, conf: float = CONF_LEVEL) -> tuple[float, float, int]:
@@ -509,10 +523,10 @@ def response_curve(runs: pd.DataFrame, parameter: str, metric: str, lang: str = 
             ax.fill_between(x, part["low"], part["high"], color=colour, alpha=0.2, linewidth=0, label="_nolegend_")
             if labels is not None:
                 ax.set_xticks(x, labels)
-        ax.set_xlabel(parameter_label(parameter))
+        ax.set_xlabel(parameter_label(parameter, lang))
         ax.set_ylabel(metric_label(metric, lang))
-        ax.legend(title=parameter_label(by) if by is not None else None, frameon=False)
-        title = text("response_title", lang, metric=metric_name(metric, lang), parameter=parameter_label(parameter))
+        ax.legend(title=parameter_label(by, lang) if by is not None else None, frameon=False)
+        title = text("response_title", lang, metric=metric_name(metric, lang), parameter=parameter_label(parameter, lang))
         return _finish(fig, title, text("response_caption", lang, conf=conf * 100), path, ax)
 
 
@@ -547,7 +561,48 @@ def heatmap(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str,
         ax.set_xticks(np.arange(data.shape[1]), [str(v) for v in pivot.columns])
         ax.set_yticks(np.arange(data.shape[0]), [str(v) for v in pivot.index])
         ax.grid(False)
-        ax.set_xlabel(parameter_label(x_parameter))
-        ax.set_ylabel(parameter_label(y_parameter))
+        ax.set_xlabel(parameter_label(x_parameter, lang))
+        ax.set_ylabel(parameter_label(y_parameter, lang))
         return _finish(fig, text("heatmap_title", lang, metric=metric_name(metric, lang)),
                        text("heatmap_caption", lang), path, ax)
+
+
+def difference_plot(table: pd.DataFrame, lang: str = "en", path: str | Path | None = None,
+                    conf: float = CONF_LEVEL) -> Figure:
+    """Forest plot of a comparison table (:func:`analysis.compare.compare_runs`): per outcome (rows)
+    and scenario (colours), the mean paired difference from the baseline and its interval, both as
+    a percentage of the baseline mean so outcomes in different units share one axis.
+
+    Filled markers: distinguishable from noise; hollow: the interval includes 0. Outcomes whose
+    baseline mean is 0 have no relative scale and are left out. One errorbar container per
+    scenario (label: its name).
+    """
+    lang = resolve_lang(lang)
+    base = table[table["baseline"]].set_index("outcome")["mean"]
+    others = table[~table["baseline"]].copy()
+    others["scale"] = others["outcome"].map(lambda o: abs(base.get(o, np.nan)) / 100)
+    others = others[np.isfinite(others["scale"]) & (others["scale"] > 0)]
+    outcomes = list(dict.fromkeys(others["outcome"]))
+    scenarios = list(dict.fromkeys(others["scenario"]))
+    baseline = str(table.loc[table["baseline"], "scenario"].iloc[0])
+    with style(lang):
+        fig, ax = _new_figure((7.5, 1.2 + 0.42 * len(outcomes) * max(1, len(scenarios)) ** 0.5))
+        step = 0.7 / max(1, len(scenarios))
+        for i, scenario in enumerate(scenarios):
+            part = others[others["scenario"] == scenario].set_index("outcome").reindex(outcomes)
+            y = np.arange(len(outcomes)) + (i - (len(scenarios) - 1) / 2) * step
+            mid = part["difference"] / part["scale"]
+            err = np.vstack([mid - part["diff_ci_low"] / part["scale"], part["diff_ci_high"] / part["scale"] - mid])
+            colour = PALETTE[i % len(PALETTE)]
+            ax.errorbar(mid, y, xerr=err, fmt="none", ecolor=colour, elinewidth=1.4, capsize=2, label=str(scenario))
+            filled = part["distinguishable"].fillna(False).astype(bool).to_numpy()
+            ax.scatter(mid[filled], y[filled], color=colour, s=30, zorder=3)
+            ax.scatter(mid[~filled], y[~filled], facecolors="white", edgecolors=colour, s=30, zorder=3)
+        ax.axvline(0.0, color="0.2", linewidth=0.8)
+        ax.set_yticks(np.arange(len(outcomes)), [metric_name(o, lang) for o in outcomes])
+        ax.invert_yaxis()
+        ax.set_xlabel(text("diff_axis", lang))
+        ax.grid(axis="y", visible=False)
+        ax.legend(title=text("scenario", lang), frameon=False, loc="best")
+        return _finish(fig, text("diff_title", lang, baseline=baseline), text("diff_caption", lang, conf=conf * 100),
+                       path, ax)

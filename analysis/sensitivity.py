@@ -32,9 +32,11 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from analysis import figures
 from experiments.design import build_design
 from experiments.spec import Experiment
 from experiments.store import MANIFEST, ResultStore
+from sim.labels import parameter_text
 from sim.scenario import ScenarioError
 
 METHODS = ("sobol", "morris")
@@ -50,6 +52,12 @@ AXIS_LABELS = {
     "sobol": "Sobol index: share of the output's variance (error bars: 95 % CI)",
     "morris": "μ*: mean |elementary effect| = output change per full range of the parameter (error bars: 95 % CI)",
 }
+AXIS_LABELS_ZH = {
+    "sobol": "Sobol 指数：占输出方差的比例（误差线：95% 置信区间）",
+    "morris": "μ*：基本效应绝对值的均值 = 参数取遍全范围时输出的变化（误差线：95% 置信区间）",
+}
+TITLES = {"en": "{experiment}: {method} sensitivity indices{more}", "zh": "{experiment}：{method} 敏感性指数{more}"}
+MORE = {"en": " (first {shown} of {total} outputs)", "zh": "（仅显示 {total} 个输出中的前 {shown} 个）"}
 
 
 class SensitivityError(ScenarioError):
@@ -240,32 +248,39 @@ def _cell(value: float, conf: float) -> str:
 
 
 def plot_indices(table: pd.DataFrame, experiment: str, method: str, path: Path | None = None,
-                 max_panels: int = MAX_PANELS) -> Figure:
+                 max_panels: int = MAX_PANELS, lang: str = "en") -> Figure:
     """Horizontal bars of the indices with 95 % CI error bars, one panel per output (the first few).
 
-    Sobol: S1 and ST side by side per parameter; Morris: μ* per parameter. Drawn on a bare
-    :class:`~matplotlib.figure.Figure` (no pyplot, no display needed) and saved as PNG to ``path``.
+    Sobol: S1 and ST side by side per parameter; Morris: μ* per parameter. Parameters and outputs
+    carry their names in ``lang`` (:mod:`sim.labels`, :data:`analysis.figures.METRIC_LABELS`; a
+    name without a label is shown as is). Drawn on a bare :class:`~matplotlib.figure.Figure` (no
+    pyplot, no display needed) in the house style, and saved as PNG to ``path``.
     """
+    lang = figures.resolve_lang(lang)
     outputs = list(pd.unique(table["output"]))[:max_panels]
     keys = ("S1", "ST") if method == "sobol" else ("mu_star",)
     parameters = list(pd.unique(table.loc[table["index"] == keys[0], "parameter"]))
     height = 1.0 + len(outputs) * (0.5 + 0.32 * len(parameters) * len(keys))
-    fig = Figure(figsize=(9.0, max(3.0, height)), layout="constrained")
-    axes = fig.subplots(len(outputs), 1, squeeze=False)[:, 0]
-    for ax, output in zip(axes, outputs, strict=True):
-        _draw_panel(ax, table[table["output"] == output], parameters, keys)
-        ax.set_title(output, loc="left", fontsize=10)
-        ax.set_xlabel(AXIS_LABELS[method], fontsize=8)
-    skipped = len(pd.unique(table["output"])) - len(outputs)
-    more = f" (first {len(outputs)} of {len(outputs) + skipped} outputs)" if skipped else ""
-    fig.suptitle(f"{experiment}: {'Sobol' if method == 'sobol' else 'Morris'} sensitivity indices{more}")
-    if path is not None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fig.savefig(path, dpi=120)
+    axis_label = (AXIS_LABELS if lang == "en" else AXIS_LABELS_ZH)[method]
+    with figures.style(lang):
+        fig = Figure(figsize=(9.0, max(3.0, height)), layout="constrained")
+        axes = fig.subplots(len(outputs), 1, squeeze=False)[:, 0]
+        for ax, output in zip(axes, outputs, strict=True):
+            _draw_panel(ax, table[table["output"] == output], parameters, keys,
+                        [parameter_text(p, lang, with_unit=False) for p in parameters])
+            ax.set_title(figures.metric_name(output, lang), loc="left", fontsize=10)
+            ax.set_xlabel(axis_label, fontsize=8)
+        total = len(pd.unique(table["output"]))
+        more = MORE[lang].format(shown=len(outputs), total=total) if total > len(outputs) else ""
+        fig.suptitle(TITLES[lang].format(experiment=experiment, method="Sobol" if method == "sobol" else "Morris",
+                                         more=more))
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(path, dpi=120)
     return fig
 
 
-def _draw_panel(ax: Axes, rows: pd.DataFrame, parameters: list[str], keys: Sequence[str]) -> None:
+def _draw_panel(ax: Axes, rows: pd.DataFrame, parameters: list[str], keys: Sequence[str], labels: list[str]) -> None:
     positions = np.arange(len(parameters), dtype=float)
     height = 0.8 / len(keys)
     for k, key in enumerate(keys):
@@ -273,7 +288,7 @@ def _draw_panel(ax: Axes, rows: pd.DataFrame, parameters: list[str], keys: Seque
         offset = (k - (len(keys) - 1) / 2) * height
         ax.barh(positions + offset, part["value"], height=height, xerr=part["conf"].fillna(0.0),
                 capsize=3, label=key, error_kw={"elinewidth": 1})
-    ax.set_yticks(positions, parameters, fontsize=8)
+    ax.set_yticks(positions, labels, fontsize=8)
     ax.invert_yaxis()  # first parameter of the file on top
     ax.axvline(0.0, color="black", linewidth=0.6)
     if len(keys) > 1:

@@ -6,6 +6,7 @@ import argparse
 import json
 import math
 import os
+import shlex
 import sys
 import time
 from collections.abc import Sequence
@@ -18,7 +19,10 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from analysis.calibration import calibrate
-from analysis.compare import compare_runs, compare_scenarios, replicates_needed
+from analysis.compare import compare_scenarios, replicates_needed
+from analysis.figures import LANGS, metric_name
+from analysis.report import MAX_MAPS, build_report, write_report
+from analysis.results import compare as compare_results
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
@@ -60,6 +64,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cogov`` console command."""
     parser = _parser()
     args = parser.parse_args(argv)
+    args.command_line = shlex.join(["cogov", *(sys.argv[1:] if argv is None else argv)])  # recorded in reports
     try:
         return int(args.handler(args))
     except ScenarioError as exc:
@@ -121,6 +126,7 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--outputs", type=_comma_list,
                       help="comma-separated outcomes to analyse (default: every numeric outcome that varies)")
     sens.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
+    sens.add_argument("--lang", choices=LANGS, default="en", help="language of the figure (en or zh)")
     sens.set_defaults(handler=_cmd_sensitivity)
 
     comp = sub.add_parser("compare", help="compare scenarios on the same seeds: means, paired differences, effect sizes")
@@ -138,6 +144,11 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--by", default="scenario", help="with --from: the swept parameter to compare (default scenario)")
     comp.add_argument("--baseline", help="with --from: the value of --by that is the baseline (default: the first)")
     comp.add_argument("--csv", type=Path, help="also write the comparison table as CSV")
+    comp.add_argument("--report", type=Path, action="append", default=[],
+                      help="write a report: .html (one self-contained file) or .md (with a figures folder); repeatable")
+    comp.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the report (en or zh)")
+    comp.add_argument("--maps", type=int, default=MAX_MAPS,
+                      help=f"community maps in the report, one per scenario (default {MAX_MAPS}; 0 for none)")
     comp.set_defaults(handler=_cmd_compare)
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
@@ -304,51 +315,58 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
         console.print(f"- {output}: left out ({reason})", highlight=False)
     _write_csv(directory / f"sensitivity_{args.method}.csv", table.to_dict("records"))
     figure = directory / f"sensitivity_{args.method}.png"
-    plot_indices(table, experiment.name, args.method, figure)
+    plot_indices(table, experiment.name, args.method, figure, lang=args.lang)
     Console(stderr=True).print(f"wrote {figure}")
     return EXIT_OK
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    replicates: int | None = None
+    notes: list[str] = []
     if args.from_dir is not None:
-        runs = ResultStore(args.from_dir).read_runs()
-        column = args.by if args.by.startswith("param:") else f"param:{args.by}"
-        if column not in runs.columns:
-            swept = [c.removeprefix("param:") for c in runs.columns if c.startswith("param:")]
-            raise ScenarioError(str(args.from_dir), [f"--by {args.by}: not a swept parameter here (swept: {', '.join(swept)})"])
-        baseline = args.baseline or str(runs[column].astype(str).iloc[0])
-        table = compare_runs(runs, baseline=baseline, by=column)
-        note = f"from {args.from_dir}, by {args.by}"
+        directory, by = args.from_dir, args.by.removeprefix("param:")
+        table = compare_results(directory, by=by, baseline=args.baseline)
+        baseline = str(table.loc[table["baseline"], "scenario"].iloc[0])
+        note = f"from {directory}, by {by}"
     else:
         if len(args.scenarios) < 2:
             raise ScenarioError("compare", ["give a baseline and at least one other scenario (or --from DIR)"])
+        by = "scenario"
         directory = args.out or Path("results") / ("compare-" + "-".join(Path(s).stem for s in args.scenarios))[:120]
         with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
             workers = args.workers or worker_count(executor, default_workers())
             result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
                                        days=args.days, master_seed=args.seed, precision=args.precision,
                                        precision_outcome=args.metric)
-        table, baseline = result.table, result.baseline
+        table, baseline, replicates = result.table, result.baseline, result.replicates
         note = f"{result.replicates} paired replicates per scenario (master seed {args.seed}); results in {directory}"
         if args.precision is not None:
             needed = replicates_needed(table, args.metric, args.precision)
-            note += (f"; precision ±{args.precision:g} on {args.metric}: "
-                     + ("met" if result.precision_met else f"NOT met, about {needed} replicates needed"))
-    _print_comparison(table, baseline, note)
+            precision = (f"precision ±{args.precision:g} on {args.metric}: "
+                         + ("met" if result.precision_met else f"NOT met, about {needed} replicates needed"))
+            note += "; " + precision
+            notes.append(precision)
+    _print_comparison(table, baseline, note, args.lang)
     if args.csv is not None:
         _write_csv(args.csv, table.to_dict("records"))
+    if args.report:
+        report = build_report(directory, by=by, baseline=baseline, lang=args.lang, maps=args.maps,
+                              replicates=replicates, command=args.command_line, notes=notes)
+        for path in args.report:
+            Console(stderr=True).print(f"wrote {write_report(report, path)}", highlight=False)
     return EXIT_OK
 
 
-def _print_comparison(table: pd.DataFrame, baseline: str, note: str) -> None:
+def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str = "en") -> None:
     view = Table(title=f"comparison with {baseline} — means [95 % CI]; differences paired by replicate",
                  title_justify="left")
     for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "d", "p", ""):
         view.add_column(column)
     for _, row in table.iterrows():
         mean = f"{row['mean']:.4g} [{row['ci_low']:.4g}, {row['ci_high']:.4g}]"
+        outcome = metric_name(row["outcome"], lang)
         if row["baseline"]:
-            view.add_row(row["outcome"], row["scenario"], mean, "baseline", "", "", "")
+            view.add_row(outcome, row["scenario"], mean, "baseline", "", "", "")
             continue
         diff = f"{row['difference']:+.4g} [{row['diff_ci_low']:+.4g}, {row['diff_ci_high']:+.4g}]"
         verdict = "" if row["distinguishable"] else "[dim]≈ noise[/]"

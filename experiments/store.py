@@ -60,6 +60,7 @@ class ResultStore:
             "experiment": experiment.spec.model_dump(mode="json"),
             "experiment_digest": experiment.digest,
             "experiment_source": experiment.source,
+            "base_dir": str(Path(experiment.base_dir).resolve()),  # scenario paths in the experiment are relative to it
             "base_scenario_digest": experiment.target.base_digest,
             "cogov_version": package_version("cogov"),
             "mesa_version": package_version("mesa"),

@@ -15,6 +15,7 @@ from matplotlib.patches import Rectangle
 from scipy import stats
 
 from analysis import figures
+from sim.labels import parameter_text
 
 HAS_CJK = figures.cjk_font() is not None
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -125,11 +126,11 @@ def test_response_curve(lang, tmp_path):
     ax = fig.axes[0]
     assert len(ax.lines) == 2
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["0.1", "0.5"]
-    assert ax.get_legend().get_title().get_text() == "levers.funding.share"
+    assert ax.get_legend().get_title().get_text() == "levers.funding.share"  # no label: shown as its key path
     x, y = ax.lines[0].get_data()
     np.testing.assert_allclose(x, [1, 2, 3])
     np.testing.assert_allclose(y, [0.1 * a + 0.1 + 0.01 for a in (1, 2, 3)])  # failed run left out
-    assert ax.get_xlabel() == "levers.grid.full_time_workers"
+    assert ax.get_xlabel() == parameter_text("levers.grid.full_time_workers", lang) != "levers.grid.full_time_workers"
     assert ax.get_ylabel() == figures.metric_label("resolution_rate", lang)
     assert len([c for c in ax.collections if isinstance(c, PolyCollection)]) == 2
     _draw_without_missing_glyphs(fig)
@@ -159,7 +160,7 @@ def test_heatmap(lang, tmp_path):
     assert len(ax.texts) == expected.size
     assert ax.texts[0].get_text() == f"{expected.iloc[0, 0]:.3g}"
     assert [t.get_text() for t in ax.get_xticklabels()] == ["1", "2", "3"]
-    assert ax.get_xlabel() == "levers.grid.full_time_workers"
+    assert ax.get_xlabel() == parameter_text("levers.grid.full_time_workers", lang)
     assert ax.get_ylabel() == "levers.funding.share"
     _draw_without_missing_glyphs(fig)
     assert (tmp_path / "h.png").read_bytes().startswith(PNG_MAGIC)
@@ -215,3 +216,31 @@ def test_labels_cover_both_languages():
         assert set(entry) == set(figures.LANGS)
     with pytest.raises(ValueError, match="language"):
         figures.heatmap(_runs(), "levers.grid.full_time_workers", "levers.funding.share", "resolution_rate", lang="fr")
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_difference_plot(lang, tmp_path):
+    table = pd.DataFrame([
+        {"outcome": "resolution_rate", "scenario": "a", "baseline": True, "mean": 0.8},
+        {"outcome": "resolution_rate", "scenario": "b", "baseline": False, "mean": 0.84, "difference": 0.04,
+         "diff_ci_low": 0.02, "diff_ci_high": 0.06, "distinguishable": True},
+        {"outcome": "backlog", "scenario": "a", "baseline": True, "mean": 50.0},
+        {"outcome": "backlog", "scenario": "b", "baseline": False, "mean": 49.0, "difference": -1.0,
+         "diff_ci_low": -3.0, "diff_ci_high": 1.0, "distinguishable": False},
+        {"outcome": "stalemates", "scenario": "a", "baseline": True, "mean": 0.0},  # no relative scale: left out
+        {"outcome": "stalemates", "scenario": "b", "baseline": False, "mean": 1.0, "difference": 1.0,
+         "diff_ci_low": 0.5, "diff_ci_high": 1.5, "distinguishable": True},
+    ])
+    fig = figures.difference_plot(table, lang=lang, path=tmp_path / "d.png")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == [figures.metric_name(m, lang)
+                                                            for m in ("resolution_rate", "backlog")]
+    filled, hollow = (c for c in ax.collections if isinstance(c, PathCollection))
+    np.testing.assert_allclose(filled.get_offsets(), [[5.0, 0.0]])  # +0.04 of 0.8 = +5 %
+    np.testing.assert_allclose(hollow.get_offsets(), [[-2.0, 1.0]])  # -1 of 50 = -2 %, hollow: noise
+    (bars,) = [c for c in ax.collections if isinstance(c, LineCollection) and len(c.get_segments()) == 2]
+    np.testing.assert_allclose([seg[:, 0] for seg in bars.get_segments()], [[2.5, 7.5], [-6.0, 2.0]])
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["b"]
+    assert ax.get_xlabel() == figures.text("diff_axis", lang)
+    _draw_without_missing_glyphs(fig)
+    assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)

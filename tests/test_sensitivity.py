@@ -6,6 +6,7 @@ import pandas as pd
 import pytest
 from matplotlib.container import BarContainer, ErrorbarContainer
 
+from analysis.figures import cjk_font
 from analysis.sensitivity import AXIS_LABELS, SensitivityError, analyse, plot_indices
 from cogov.cli import main
 from experiments.backends import open_executor
@@ -13,6 +14,7 @@ from experiments.runner import run_sweep
 from experiments.spec import load_experiment
 from experiments.store import ResultStore
 from experiments.targets import IshigamiTarget
+from sim.labels import parameter_text
 
 PI = 3.141592653589793
 NAMES = ["x1", "x2", "x3"]
@@ -174,3 +176,18 @@ def test_figures_have_a_bar_and_an_error_bar_per_parameter_and_labelled_axes(tmp
     assert [len(b.patches) for b in _bars(ax)] == [3, 3] and len(_errorbars(ax)) == 2  # S1 and ST
     assert [t.get_text() for t in ax.get_legend().get_texts()] == ["S1", "ST"]
     assert "Sobol index" in ax.get_xlabel()
+
+
+@pytest.mark.skipif(cjk_font() is None, reason="no CJK font installed")
+def test_index_figure_in_chinese_names_parameters_and_outputs():
+    table = pd.DataFrame([
+        {"output": "resolution_rate", "parameter": p, "index": "mu_star", "value": v, "conf": 0.1,
+         "ci_low": v - 0.1, "ci_high": v + 0.1}
+        for p, v in (("levers.funding.annual_cny", 0.5), ("levers.grid.full_time_workers", 0.2))])
+    figure = plot_indices(table, "demo", "morris", lang="zh")
+    (ax,) = figure.axes
+    assert [t.get_text() for t in ax.get_yticklabels()] == [
+        parameter_text("levers.funding.annual_cny", "zh", with_unit=False),
+        parameter_text("levers.grid.full_time_workers", "zh", with_unit=False)]
+    assert ax.get_title(loc="left") == "问题解决率" and "置信区间" in ax.get_xlabel()
+    assert "敏感性指数" in figure._suptitle.get_text()

@@ -1,0 +1,483 @@
+"""A comparison report a policy designer can hand on: one self-contained HTML file, or Markdown.
+
+:func:`build_report` reads a results folder written by ``cogov compare`` (or a sweep, compared by
+one swept parameter) and assembles everything the reader needs: the differences from the baseline
+in plain words (:mod:`analysis.wording`), the comparison table, the figures, what each scenario
+changes, the assumptions, and the provenance (scenario files and digests, seeds, versions, commit).
+:func:`write_report` renders it with Jinja2 templates (``analysis/templates``):
+
+- ``.html``: one file, figures embedded as base64 PNG, inline CSS, no script and no external
+  asset, every piece of text escaped by Jinja's autoescaping (scenario names come from files
+  and may contain anything);
+- ``.md``: Markdown for papers, figures written as PNG files in a folder beside it, text
+  escaped for Markdown (and for HTML, which Markdown passes through).
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import jinja2
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from analysis import figures
+from analysis.compare import KEY_OUTCOMES, compare_runs
+from analysis.results import load_runs, load_series, manifest, parameters
+from analysis.wording import Verdict, describe, format_difference, format_value
+from experiments.seeds import replicate_seed
+from experiments.spec import Experiment, validate_experiment
+from experiments.targets import SCENARIO_PARAMETER
+from sim.config import ScenarioConfig
+from sim.labels import parameter_text
+from sim.model import CommunityModel
+from sim.provenance import package_version
+from sim.scenario import ScenarioError, load_scenario, resolve_path, scenario_digest
+
+SERIES_FIGURES: tuple[str, ...] = ("resolution_rate", "satisfaction_mean", "backlog", "trust_mean")
+"""Outcomes drawn over time (when the results kept daily series)."""
+DISTRIBUTION_FIGURES: tuple[str, ...] = ("satisfaction_mean", "resolution_rate", "mean_days_to_resolve")
+"""Outcomes whose end-of-run distribution across replicates is drawn."""
+MAX_MAPS = 4
+"""At most this many community maps (one per scenario, replicate 0)."""
+FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
+TEXT: dict[str, dict[str, str]] = {
+    "title": {"en": "What changes with {others}? A comparison with {baseline}",
+              "zh": "采用{others}会带来什么变化？与{baseline}的比较"},
+    "intro": {"en": "Each scenario was simulated {n} times ({days} days each) on the same {n} simulated communities: "
+                    "replicate r of every scenario has the same households, organisations and arising issues "
+                    "(common random numbers). The differences below therefore come from the arrangements, not from "
+                    "the luck of the draw, and are paired by replicate.",
+              "zh": "每个情景各模拟 {n} 次（每次 {days} 天），且在同样的 {n} 个模拟社区上运行：各情景的第 r 次重复拥有相同的"
+                    "住户、组织和新发生的问题（共同随机数）。因此下文的差异来自治理安排本身，而非随机抽样的运气，并按重复配对计算。"},
+    "summary": {"en": "In plain words", "zh": "结论概要"},
+    "against": {"en": "{scenario} compared with {baseline}", "zh": "{scenario}与{baseline}相比"},
+    "better_in": {"en": "Improved", "zh": "改善的指标"},
+    "worse_in": {"en": "Worsened", "zh": "恶化的指标"},
+    "tradeoff_in": {"en": "Changed, neither better nor worse in itself", "zh": "有变化，本身无好坏之分"},
+    "noise_in": {"en": "No change distinguishable from noise", "zh": "无法与随机波动区分的指标"},
+    "none": {"en": "none", "zh": "无"},
+    "scenarios": {"en": "The scenarios", "zh": "情景说明"},
+    "scenario": {"en": "Scenario", "zh": "情景"},
+    "description": {"en": "Description", "zh": "说明"},
+    "file": {"en": "File", "zh": "文件"},
+    "digest": {"en": "Parameter digest (SHA-256)", "zh": "参数摘要（SHA-256）"},
+    "differs": {"en": "Settings that differ from {baseline}", "zh": "与{baseline}不同的设置"},
+    "setting": {"en": "Setting", "zh": "设置"},
+    "no_config": {"en": "The scenario files could not be read again, so their settings are not shown: {why}",
+                  "zh": "无法重新读取情景文件，故未列出其设置：{why}"},
+    "same_settings": {"en": "identical settings", "zh": "设置相同"},
+    "table": {"en": "All outcomes", "zh": "全部结果指标"},
+    "outcome": {"en": "Outcome", "zh": "指标"},
+    "mean_ci": {"en": "Mean [95 % CI]", "zh": "均值［95% 置信区间］"},
+    "diff_ci": {"en": "Difference [95 % CI]", "zh": "差值［95% 置信区间］"},
+    "d": {"en": "d", "zh": "d"},
+    "p": {"en": "p", "zh": "p"},
+    "verdict": {"en": "Verdict", "zh": "判断"},
+    "baseline": {"en": "baseline", "zh": "基准"},
+    "noise": {"en": "≈ noise", "zh": "≈ 随机波动"},
+    "distinct": {"en": "distinguishable", "zh": "可区分"},
+    "figures": {"en": "Figures", "zh": "图"},
+    "figure": {"en": "Figure {n}", "zh": "图 {n}"},
+    "reading": {"en": "How to read the numbers", "zh": "如何阅读这些数字"},
+    "reading_text": {
+        "en": "Means carry a 95 % t-interval across replicates. Differences are paired by replicate (same "
+              "community, same issues), with a 95 % t-interval and a paired t-test (p). A difference is marked "
+              "'≈ noise' when its interval includes zero: the simulation cannot tell it apart from chance at "
+              "these replicates. d is the difference over the pooled standard deviation across replicates "
+              "(Cohen's d: below 0.2 negligible, 0.5 medium, 0.8 large); because replicates are paired, a "
+              "difference can be clearly distinguishable and still small against the variation between communities. "
+              "Shares are given in per cent and their differences in percentage points.",
+        "zh": "均值附有跨重复的 95% t 置信区间。差值按重复配对（同一社区、同样的问题），附 95% t 置信区间和配对 t 检验的 p 值。"
+              "若差值的置信区间包含零，则标记为\u201c≈ 随机波动\u201d：在当前重复次数下，模拟无法将其与偶然区分。d 为差值除以"
+              "各重复间的合并标准差（Cohen's d：小于 0.2 可忽略，0.5 中等，0.8 大）；由于配对，差异可能清晰可辨，但相对于社区之间的"
+              "差异仍然很小。比例以百分数表示，其差值以百分点表示。"},
+    "replicates_note": {"en": "{n} paired replicates per scenario.", "zh": "每个情景 {n} 次配对重复。"},
+    "assumptions": {"en": "Assumptions and limits", "zh": "假设与局限"},
+    "assumptions_more": {"en": "The full model description, with every mechanism, its evidence and the known "
+                                "limitations, is docs/ODD.md in the cogov source (sections 8 and 9).",
+                         "zh": "完整的模型说明（各机制、依据与已知局限）见 cogov 源码中的 docs/ODD.md（第 8、9 节）。"},
+    "provenance": {"en": "Provenance", "zh": "来源与可重复性"},
+    "seeds": {"en": "Seeds", "zh": "随机数种子"},
+    "seeds_text": {"en": "Master seed {master}; replicate r uses the seed derived from (master seed, r), the same in "
+                         "every scenario.",
+                   "zh": "主种子 {master}；第 r 次重复使用由（主种子, r）导出的种子，各情景相同。"},
+    "replicate": {"en": "Replicate", "zh": "重复"},
+    "seed": {"en": "Seed", "zh": "种子"},
+    "reproduce": {"en": "To reproduce", "zh": "复现方法"},
+    "generated": {"en": "Generated {when} by cogov {version}", "zh": "由 cogov {version} 于 {when} 生成"},
+    "map_of": {"en": "{scenario}: community at the end of replicate 0", "zh": "{scenario}：第 0 次重复结束时的社区"},
+}
+"""Report text per language; ``{…}`` fields are filled in."""
+
+ASSUMPTIONS: tuple[dict[str, str], ...] = (
+    {"en": "The model is a stylised community: results compare arrangements under the same simulated conditions; "
+           "they are not forecasts for a particular district.",
+     "zh": "模型是一个程式化的社区：结果是在相同模拟条件下比较不同治理安排，并非对某一具体街道或社区的预测。"},
+    {"en": "The intervals describe the variation between simulated communities only; they do not include "
+           "uncertainty about the model's behavioural parameters (a sensitivity analysis, cogov sensitivity, addresses that).",
+     "zh": "置信区间只反映模拟社区之间的随机差异，不包括模型行为参数本身的不确定性（后者可用 cogov sensitivity 做敏感性分析）。"},
+    {"en": "Inputs (compound mix, party membership, volunteers, staffing) are calibrated to the source figures; "
+           "the strengths of behaviour are assumptions taken from the accepted behavioural building blocks. The "
+           "model reproduces 44 of 45 expected patterns (cogov validate-model); 'report but do not serve' "
+           "among in-service party members is not reproduced at the default strengths.",
+     "zh": "输入（小区构成、党员结构、志愿者、人员配置）按原始资料校准；行为强度是取自公认行为模块的假设。模型再现了 45 个"
+           "预期模式中的 44 个（cogov validate-model）；在职党员\u201c报到不服务\u201d在默认强度下未能再现。"},
+    {"en": "At the default load, staff capacity rarely runs out, so levers that add capacity (funding, staffing, "
+           "burden reduction) change speed and escalation more than the share of issues resolved.",
+     "zh": "在默认负荷下人员能力很少耗尽，因此增加能力的举措（经费、人员、减负）主要改变办理速度和上报升级，对解决率影响较小。"},
+    {"en": "Trust in the community party organisation moves with every service episode, whoever provides it, "
+           "so trust and satisfaction tend to move together.",
+     "zh": "居民对社区党组织的信任随每一次服务而变化（无论服务由谁提供），因此信任与满意度往往同向变化。"},
+    {"en": "Public cost counts community funds, staff time and points rewards; co-building units' money and "
+           "owners' fees are not included.",
+     "zh": "公共支出包括社区经费、工作人员时间和积分奖励，不包括共建单位资金和业主缴纳的物业费。"},
+)
+"""The assumptions every reader of a comparison should know (ODD §9 has the full list)."""
+
+
+@dataclass(frozen=True)
+class ScenarioInfo:
+    """One compared arm: what it is, where it came from and which settings differ from the baseline."""
+
+    key: str
+    name: str
+    description: str = ""
+    sources: tuple[str, ...] = ()
+    digest: str = ""
+    differences: tuple[tuple[str, str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """A rendered figure: a stable key, its title and caption, and the PNG bytes."""
+
+    key: str
+    title: str
+    caption: str
+    png: bytes
+
+    @property
+    def data_uri(self) -> str:
+        """The PNG as a ``data:`` URI, for embedding in HTML."""
+        return "data:image/png;base64," + base64.b64encode(self.png).decode("ascii")
+
+
+@dataclass(frozen=True)
+class Report:
+    """Everything a comparison report shows, independent of the output format."""
+
+    lang: str
+    baseline: str
+    by: str
+    table: pd.DataFrame
+    verdicts: dict[str, list[Verdict]]
+    scenarios: list[ScenarioInfo]
+    figures: list[ReportFigure]
+    replicates: int
+    days: int | None
+    master_seed: int
+    seeds: list[tuple[int, int]]
+    provenance: dict[str, Any]
+    command: str
+    notes: list[str] = field(default_factory=list)
+
+    def t(self, key: str, **fields: Any) -> str:
+        """Report text ``key`` in the report's language."""
+        return TEXT[key][self.lang].format(**fields)
+
+    @property
+    def title(self) -> str:
+        """The report's title."""
+        others = [s.name for s in self.scenarios if s.key != self.baseline] or list(self.verdicts)
+        baseline = next((s.name for s in self.scenarios if s.key == self.baseline), self.baseline)
+        joiner = ", " if self.lang == "en" else "、"
+        return self.t("title", others=joiner.join(others), baseline=baseline)
+
+
+# ---------------------------------------------------------------------------------- assembling
+def _experiment(directory: Path) -> Experiment:
+    """The experiment that wrote ``directory``, rebuilt from its manifest."""
+    record = manifest(directory)
+    base_dir = Path(record.get("base_dir") or ".")
+    return validate_experiment(record["experiment"], source=str(record.get("experiment_source", directory)),
+                               base_dir=base_dir)
+
+
+def _flat(config: ScenarioConfig) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+
+    def walk(prefix: str, value: Any) -> None:
+        if isinstance(value, dict):
+            for key, item in value.items():
+                walk(f"{prefix}.{key}" if prefix else key, item)
+        else:
+            out[prefix] = value
+
+    walk("", config.model_dump(mode="json"))
+    return out
+
+
+def _differences(base: ScenarioConfig, other: ScenarioConfig, lang: str) -> tuple[tuple[str, str, str], ...]:
+    a, b = _flat(base), _flat(other)
+    return tuple((parameter_text(path, lang), _show(a.get(path), lang), _show(b.get(path), lang))
+                 for path in sorted(set(a) | set(b))
+                 if not path.startswith("meta.") and a.get(path) != b.get(path))
+
+
+SWITCH = {"en": ("off", "on"), "zh": ("关", "开")}
+
+
+def _show(value: Any, lang: str) -> str:
+    if isinstance(value, bool):
+        return SWITCH[lang][value]
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def _native(value: Any) -> Any:
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values: dict[str, Any],
+                    lang: str) -> list[ScenarioInfo]:
+    """What each compared arm is. ``values`` maps a key (text) to the parameter value run."""
+    target = experiment.target
+    configs: dict[str, ScenarioConfig] = {}
+    sources: dict[str, tuple[str, ...]] = {}
+    for key in keys:
+        if by == SCENARIO_PARAMETER:
+            configs[key] = dict(target.alternatives)[key]
+            loaded = load_scenario(resolve_path(key, relative_to=experiment.base_dir))
+            sources[key] = loaded.chain
+        else:
+            configs[key] = target.configure({by: _native(values[key])})
+            base = experiment.spec.experiment.scenario
+            sources[key] = load_scenario(resolve_path(base, relative_to=experiment.base_dir)).chain
+    base = configs[keys[0]]
+    return [ScenarioInfo(key=key, name=configs[key].meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
+                         description=configs[key].meta.description, sources=sources[key],
+                         digest=scenario_digest(configs[key]), differences=_differences(base, configs[key], lang))
+            for key in keys]
+
+
+def _png(fig: Figure) -> ReportFigure:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    title = fig._suptitle.get_text() if fig._suptitle is not None else ""
+    caption = fig.axes[0].get_title(loc="left") if fig.axes else ""
+    return ReportFigure(key="", title=title, caption=caption, png=buffer.getvalue())
+
+
+def _figure(key: str, fig: Figure) -> ReportFigure:
+    rendered = _png(fig)
+    return ReportFigure(key=key, title=rendered.title, caption=rendered.caption, png=rendered.png)
+
+
+def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: str, keys: Sequence[str],
+             lang: str, maps: dict[str, CommunityModel]) -> list[ReportFigure]:
+    out = [_figure("differences", figures.difference_plot(table, lang=lang))]
+    text_by = runs[by].astype(str)
+    if not series.empty:
+        series_text = series[by].astype(str)
+        arms = {key: series[series_text == key] for key in keys}
+        for metric in SERIES_FIGURES:
+            if metric in series.columns:
+                out.append(_figure(f"series-{metric}", figures.series_with_bands(arms, metric, lang=lang)))
+    arms = {key: runs[text_by == key] for key in keys}
+    for metric in DISTRIBUTION_FIGURES:
+        if metric in runs.columns:
+            out.append(_figure(f"final-{metric}", figures.final_distributions(arms, metric, lang=lang)))
+    for key, model in maps.items():
+        out.append(_figure(f"map-{key}", figures.community_map(model, lang=lang)))
+    return out
+
+
+def _maps(experiment: Experiment | None, by: str, keys: Sequence[str], values: dict[str, Any], seed: int,
+          limit: int) -> dict[str, CommunityModel]:
+    """Replicate 0 of each arm, run again to its horizon (the same run as in the results)."""
+    if experiment is None or limit <= 0:
+        return {}
+    maps = {}
+    for key in list(keys)[:limit]:
+        point = {by: _native(values[key])}
+        model = CommunityModel(experiment.target.configure(point), rng=seed)
+        model.run()
+        maps[key] = model
+    return maps
+
+
+def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: str | None = None,
+                 lang: str = "en", outcomes: Sequence[str] | None = None, maps: int = MAX_MAPS,
+                 replicates: int | None = None, command: str = "", notes: Sequence[str] = ()) -> Report:
+    """Assemble the report of a results folder, comparing the values of the swept parameter ``by``.
+
+    ``baseline`` defaults to the first value run. ``maps`` is how many community maps to draw (each
+    re-runs replicate 0 of one arm; 0 for none). ``replicates`` uses only replicates 0..n-1 (as a
+    comparison that asked for n does, in a folder that holds more); all by default. ``command`` is shown as the way to reproduce the
+    results; ``notes`` are added under the table (e.g. whether a precision target was met).
+    """
+    lang = figures.check_lang(lang)
+    directory = Path(directory)
+    runs = load_runs(directory)
+    if replicates is not None:
+        runs = runs[runs["replicate"] < replicates]
+    if by not in parameters(runs):
+        raise ScenarioError(str(directory), [f"{by}: not a swept parameter here (swept: {', '.join(parameters(runs))})"])
+    text_by = runs[by].astype(str)
+    keys = list(dict.fromkeys(text_by))
+    baseline = baseline if baseline is not None else keys[0]
+    if baseline not in keys:
+        raise ScenarioError(str(directory), [f"baseline {baseline!r} is not among the values of {by}: {', '.join(keys)}"])
+    keys = [baseline] + [k for k in keys if k != baseline]
+    values = {key: runs.loc[text_by == key, by].iloc[0] for key in keys}
+    table = compare_runs(runs, baseline=baseline, by=by, outcomes=outcomes or KEY_OUTCOMES)
+    base_means = table[table["baseline"]].set_index("outcome")["mean"]
+    verdicts = {key: [describe(row, float(base_means[row["outcome"]]), lang)
+                      for _, row in table[table["scenario"] == key].iterrows()] for key in keys[1:]}
+    record = manifest(directory)
+    section = record["experiment"]["experiment"]
+    notes = list(notes)
+    try:
+        experiment: Experiment | None = _experiment(directory)
+        scenarios = _scenario_infos(experiment, by, keys, values, lang)
+    except (ScenarioError, KeyError, OSError) as exc:  # files moved or changed since the run
+        experiment = None
+        why = "; ".join(getattr(exc, "problems", [])) or str(exc)
+        scenarios = [ScenarioInfo(key=key, name=key) for key in keys]
+        notes.append(TEXT["no_config"][lang].format(why=why))
+    series = load_series(directory)
+    if replicates is not None and not series.empty:
+        series = series[series["replicate"] < replicates]
+    seeds = sorted({(int(r), int(s)) for r, s in zip(runs["replicate"], runs["seed"], strict=True)})
+    map_models = _maps(experiment, by, keys, values, replicate_seed(int(section["master_seed"]), 0), maps)
+    report_figures = _figures(table, runs, series, by, keys, lang, map_models)
+    report_figures = [f if not f.key.startswith("map-") else
+                      ReportFigure(f.key, TEXT["map_of"][lang].format(scenario=_name(scenarios, f.key[4:])),
+                                   f.caption, f.png) for f in report_figures]
+    replicates = int(table["replicates"].min()) if not table.empty else 0
+    provenance = {
+        "results folder": str(directory.resolve()),
+        "experiment digest": record.get("experiment_digest", ""),
+        "cogov version (runs)": ", ".join(sorted(set(runs["cogov_version"].astype(str)))) if "cogov_version" in runs else "",
+        "git commit (runs)": ", ".join(sorted(set(runs["git_commit"].astype(str)))) if "git_commit" in runs else "",
+        "mesa version": record.get("mesa_version", ""),
+        "report written with cogov": package_version("cogov"),
+        "created (UTC)": datetime.now(UTC).isoformat(timespec="seconds"),
+    }
+    return Report(lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
+                  figures=report_figures, replicates=replicates, days=section.get("days"),
+                  master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
+                  command=command, notes=notes)
+
+
+def _name(scenarios: Sequence[ScenarioInfo], key: str) -> str:
+    return next((s.name for s in scenarios if s.key == key), key)
+
+
+# ---------------------------------------------------------------------------------- rendering
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\]<>#|~])")
+
+
+def markdown_escape(value: Any) -> str:
+    """Text made inert in Markdown: Markdown punctuation backslash-escaped, ``&`` as an entity,
+    line breaks as spaces (a table cell is one line)."""
+    text = str(value).replace("&", "&amp;").replace("\r", " ").replace("\n", " ")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+
+
+def _environment(kind: str) -> jinja2.Environment:
+    env = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates"),
+                             autoescape=kind == "html", undefined=jinja2.StrictUndefined,
+                             trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
+    env.filters["md"] = markdown_escape
+    env.filters["value"] = lambda v, outcome, lang: format_value(outcome, float(v), lang)
+    env.filters["difference"] = lambda v, outcome, lang: format_difference(outcome, float(v), lang, unit=False)
+    return env
+
+
+def _rows(report: Report) -> list[dict[str, Any]]:
+    """The comparison table as display rows (all text), in the report's language."""
+    lang, rows = report.lang, []
+    for _, row in report.table.iterrows():
+        outcome = str(row["outcome"])
+        item = {"outcome": figures.metric_name(outcome, lang), "scenario": _name(report.scenarios, str(row["scenario"])),
+                "mean": f"{format_value(outcome, row['mean'], lang)} [{format_value(outcome, row['ci_low'], lang)}, "
+                        f"{format_value(outcome, row['ci_high'], lang)}]",
+                "first": bool(row["baseline"]), "baseline": bool(row["baseline"])}
+        if row["baseline"]:
+            item |= {"difference": report.t("baseline"), "d": "", "p": "", "verdict": "", "noise": False}
+        else:
+            item |= {"difference": f"{format_difference(outcome, row['difference'], lang, unit=False)} "
+                                   f"[{format_difference(outcome, row['diff_ci_low'], lang, unit=False)}, "
+                                   f"{format_difference(outcome, row['diff_ci_high'], lang, unit=False)}]",
+                     "d": f"{row['cohens_d']:+.2f}" if np.isfinite(row["cohens_d"]) else "n/a",
+                     "p": f"{row['p_value']:.2g}",
+                     "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
+                     "noise": not bool(row["distinguishable"])}
+        rows.append(item)
+    return rows
+
+
+def _summaries(report: Report) -> list[dict[str, Any]]:
+    out = []
+    for key, verdicts in report.verdicts.items():
+        def names(selected: list[Verdict]) -> list[str]:
+            return [figures.metric_name(v.outcome, report.lang) for v in selected]
+
+        out.append({
+            "heading": report.t("against", scenario=_name(report.scenarios, key),
+                                baseline=_name(report.scenarios, report.baseline)),
+            "better": names([v for v in verdicts if v.distinguishable and v.better is True]),
+            "worse": names([v for v in verdicts if v.distinguishable and v.better is False]),
+            "tradeoff": names([v for v in verdicts if v.distinguishable and v.better is None]),
+            "noise": names([v for v in verdicts if not v.distinguishable]),
+            "sentences": [v.sentence for v in verdicts],
+        })
+    return out
+
+
+def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
+    """The report as text: ``kind`` is ``html`` (figures embedded) or ``markdown`` (figures linked
+    to ``figure_paths``, one per figure, relative to the Markdown file)."""
+    template = _environment(kind).get_template("report.html.j2" if kind == "html" else "report.md.j2")
+    joiner = ", " if report.lang == "en" else "、"
+    return template.render(
+        r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
+        figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
+                 for i, f in enumerate(report.figures)],
+        assumptions=[a[report.lang] for a in ASSUMPTIONS],
+        baseline_name=_name(report.scenarios, report.baseline),
+    )
+
+
+def write_report(report: Report, path: str | Path) -> Path:
+    """Write the report to ``path``: HTML for ``.html``/``.htm``, Markdown for ``.md`` (figures go
+    to ``<stem>_figures/`` beside it). Returns the path written."""
+    path = Path(path)
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        raise ScenarioError(str(path), [f"report format: unknown suffix {path.suffix!r}; use .html or .md"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    figure_paths: list[str] = []
+    if kind == "markdown":
+        folder = path.with_name(f"{path.stem}_figures")
+        folder.mkdir(exist_ok=True)
+        for i, fig in enumerate(report.figures, start=1):
+            name = f"figure-{i:02d}-{re.sub(r'[^A-Za-z0-9_.-]+', '_', fig.key)}.png"
+            (folder / name).write_bytes(fig.png)
+            figure_paths.append(f"{folder.name}/{name}")
+    path.write_text(render(report, kind, figure_paths), encoding="utf-8")
+    return path

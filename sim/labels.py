@@ -1,0 +1,347 @@
+"""Human-readable names and units of every scenario parameter, in English and Chinese.
+
+Scenario parameters are addressed by key paths such as ``levers.funding.annual_cny`` (see
+:func:`sim.scenario.parameter_paths`). Those paths are precise but unreadable for people outside the
+code: this module gives each one a short name and the unit the model uses, so that figures, reports
+and the classroom interface (one slider per parameter) can show "Annual community funding (CNY per
+year)" or "社区年度经费（元/年）" instead. Names are short enough for a slider label or a table column
+and unique within each language, so two controls never share a label. Chinese names use the policy
+terms of the source documents (``../shared/design/seed-digest.md``): 红色物业, 交叉任职, 大党委,
+三方联动, 积分制, 街乡吹哨、部门报到, 费随事转, 准入制度 and so on.
+
+Units follow the model's own scale (``sim/config.py``): ``share 0-1`` for shares of a whole,
+``probability 0-1`` for chances, ``score 0-1`` for resident scores, ``logit`` for coefficients of the
+logit choices, and an empty unit for on/off switches and dimensionless coefficients.
+"""
+
+from __future__ import annotations
+
+LANGS: tuple[str, ...] = ("en", "zh")
+"""Languages of :data:`PARAMETER_LABELS`."""
+
+# Units shared by many parameters: (English, Chinese).
+_NONE = ("", "")
+_SHARE = ("share 0-1", "比例 0-1")
+_PROB = ("probability 0-1", "概率 0-1")
+_SCORE = ("score 0-1", "0-1 分")
+_QUALITY = ("quality 0-1", "质量 0-1")
+_OPINION = ("opinion distance 0-1", "观点距离 0-1")
+_LOGIT = ("logit", "logit")
+_DAYS = ("days", "天")
+_HOURS_PER_DAY = ("hours per day", "小时/天")
+_CNY_PER_HOUR = ("CNY per hour", "元/小时")
+_PER_DAY = ("share per day", "比例/天")
+_PER_EPISODE = ("share per evaluated episode", "比例/次")
+_MULTIPLIER = ("×", "倍")
+_WEIGHT = ("relative weight", "相对权重")
+_EFFORT = ("person-hours, median", "工时，中位数")
+_PERSONS = ("persons", "人")
+
+_COMPOUND_TYPES: dict[str, tuple[str, str]] = {
+    "commercial": ("commercial", "商品房小区"),
+    "affordable": ("affordable", "保障房小区"),
+    "reform": ("reform-housing", "房改房小区"),
+    "work_unit": ("work-unit", "单位小区"),
+    "three_no": ("three-no", "三无小区"),
+}
+"""Compound (小区) types of seed 004/8: short English adjective and Chinese name."""
+
+_CATEGORIES: dict[str, tuple[str, str]] = {
+    "property_maintenance": ("property maintenance", "物业维修"),
+    "environment": ("environment", "环境卫生"),
+    "parking": ("parking", "停车"),
+    "care": ("care", "照料服务"),
+    "dispute": ("dispute", "邻里纠纷"),
+    "safety": ("safety", "安全"),
+}
+"""Issue categories: English and Chinese names."""
+
+
+def _entry(en: str, zh: str, unit: tuple[str, str]) -> dict[str, tuple[str, str]]:
+    return {"en": (en, unit[0]), "zh": (zh, unit[1])}
+
+
+def _by_compound_type(prefix: str, en: str, zh: str, unit: tuple[str, str]) -> dict[str, dict[str, tuple[str, str]]]:
+    """One entry per compound type; ``en``/``zh`` hold ``{type}`` for the type's name."""
+    return {f"{prefix}.{key}": _entry(en.format(type=t_en), zh.format(type=t_zh), unit)
+            for key, (t_en, t_zh) in _COMPOUND_TYPES.items()}
+
+
+def _by_category(prefix: str, en: str, zh: str, unit: tuple[str, str]) -> dict[str, dict[str, tuple[str, str]]]:
+    """One entry per issue category; ``en``/``zh`` hold ``{cat}`` for the category's name."""
+    return {f"{prefix}.{key}": _entry(en.format(cat=c_en), zh.format(cat=c_zh), unit)
+            for key, (c_en, c_zh) in _CATEGORIES.items()}
+
+
+PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    # ------------------------------------------------------------------ simulation
+    "simulation.days": _entry("Simulation length", "模拟时长", _DAYS),
+    # ------------------------------------------------------------------ community
+    "community.households": _entry("Households in the community", "社区住户数", ("households", "户")),
+    "community.households_per_building": _entry("Households per building", "每栋楼住户数", ("households", "户")),
+    "community.households_per_compound": _entry("Mean households per compound", "小区平均住户数", ("households", "户")),
+    "community.households_per_grid": _entry("Households per grid", "每网格住户数", ("households", "户")),
+    **_by_compound_type("community.compound_mix", "Share of {type} compounds", "{type}占比", _SHARE),
+    **_by_compound_type("community.property_management", "Property company rate: {type}", "物业覆盖率：{type}",
+                        _PROB),
+    **_by_compound_type("community.owners_committee", "Owners' committee rate: {type}", "业委会组建率：{type}",
+                        _PROB),
+    **_by_compound_type("community.party_branch", "Party branch rate: {type}", "党支部覆盖率：{type}", _PROB),
+    "community.property_party_organisation": _entry("Party organisation in property companies",
+                                                    "物业企业党组织覆盖率", _SHARE),
+    "community.social_organisations": _entry("Social organisations", "社会组织数量", ("organisations", "个")),
+    "community.co_building_units": _entry("Co-building units", "共建单位数量", ("units", "个")),
+    "community.community_staff": _entry("Community workers", "社区工作者人数", _PERSONS),
+    # ------------------------------------------------------------------ population
+    "population.age_mix.young": _entry("Share of young households", "青年住户占比", _SHARE),
+    "population.age_mix.middle": _entry("Share of middle-aged households", "中年住户占比", _SHARE),
+    "population.age_mix.elderly": _entry("Share of elderly households", "老年住户占比", _SHARE),
+    "population.owner_share": _entry("Share of owner-occupiers", "业主自住户占比", _SHARE),
+    "population.party_member_share": _entry("Households with a party member", "党员户占比", _SHARE),
+    "population.party_member_types.in_service": _entry("Share of in-service party members", "在职党员占比", _SHARE),
+    "population.party_member_types.retired": _entry("Share of retired party members", "离退休党员占比", _SHARE),
+    "population.party_member_types.mobile": _entry("Share of mobile party members", "流动党员占比", _SHARE),
+    "population.registered_volunteer_share": _entry("Households with a registered volunteer", "注册志愿者户占比",
+                                                    _SHARE),
+    "population.cooperator_mix.conditional": _entry("Share of conditional cooperators", "条件合作者占比", _SHARE),
+    "population.cooperator_mix.free_rider": _entry("Share of free riders", "搭便车者占比", _SHARE),
+    "population.cooperator_mix.altruist": _entry("Share of altruists", "利他者占比", _SHARE),
+    "population.tie_strength_mean": _entry("Mean neighbourly tie strength", "邻里关系强度均值", _SCORE),
+    # ------------------------------------------------------------------ issues
+    "issues.rate_per_household_year": _entry("Issue rate per household", "每户年均问题数",
+                                             ("issues per household per year", "件/户·年")),
+    **_by_compound_type("issues.rate_by_compound_type", "Issue rate multiplier: {type}", "问题发生倍数：{type}",
+                        _MULTIPLIER),
+    **_by_category("issues.category_weights", "Issue mix weight: {cat}", "问题类别权重：{cat}", _WEIGHT),
+    **_by_category("issues.effort_hours", "Work per issue: {cat}", "单件工时：{cat}", _EFFORT),
+    "issues.effort_sigma": _entry("Spread of work per issue", "单件工时离散度", ("log-sd", "对数标准差")),
+    "issues.collective_share": _entry("Share of collective issues", "集体性问题比例", _SHARE),
+    "issues.severity_mean": _entry("Mean issue severity", "问题严重程度均值", _SCORE),
+    "issues.time_limit_days": _entry("Time limit for closing an issue", "限时办结时限", _DAYS),
+    # ------------------------------------------------------------------ behaviour.satisfaction
+    "behaviour.satisfaction.intercept": _entry("Satisfaction intercept a", "满意度截距 a", _NONE),
+    "behaviour.satisfaction.performance": _entry("Satisfaction weight: performance b", "满意度系数：感知绩效 b", _NONE),
+    "behaviour.satisfaction.disconfirmation": _entry("Satisfaction weight: disconfirmation c",
+                                                     "满意度系数：期望落差 c", _NONE),
+    "behaviour.satisfaction.expectation_rate": _entry("Expectation update rate λ", "期望更新速率 λ", _PER_EPISODE),
+    "behaviour.satisfaction.outcome_weight": _entry("Outcome weight in performance", "绩效中结果权重", _SHARE),
+    "behaviour.satisfaction.timeliness_days": _entry("Timeliness decay time", "及时性衰减时间",
+                                                    ("days to fall to 1/e", "天，降至 1/e")),
+    "behaviour.satisfaction.update_rate": _entry("Satisfaction update rate", "满意度更新速率", _PER_EPISODE),
+    "behaviour.satisfaction.open_issue_drag": _entry("Satisfaction drag of an open issue", "未办结问题满意度拖累",
+                                                     ("score per day per unit severity", "分/天/单位严重度")),
+    "behaviour.satisfaction.collective_drag_share": _entry("Compound-wide share of collective drag",
+                                                           "集体问题全小区拖累比例", _SHARE),
+    "behaviour.satisfaction.recovery_rate": _entry("Satisfaction recovery rate", "满意度恢复速率", _PER_DAY),
+    "behaviour.satisfaction.initial_mean": _entry("Mean initial satisfaction", "初始满意度均值", _SCORE),
+    "behaviour.satisfaction.initial_expectation": _entry("Mean initial expectation", "初始期望均值", _SCORE),
+    # ------------------------------------------------------------------ behaviour.trust
+    "behaviour.trust.up_rate": _entry("Trust update rate: better experience", "信任上调速率",
+                                      ("share per experience", "比例/次")),
+    "behaviour.trust.down_rate": _entry("Trust update rate: worse experience", "信任下调速率",
+                                        ("share per experience", "比例/次")),
+    "behaviour.trust.initial_mean": _entry("Mean initial trust", "初始信任均值", _SCORE),
+    # ------------------------------------------------------------------ behaviour.participation
+    "behaviour.participation.volunteer_intercept": _entry("Volunteering intercept", "志愿服务截距", _LOGIT),
+    "behaviour.participation.volunteer_motivation": _entry("Volunteering weight: motivation", "志愿权重：内在动机",
+                                                           _LOGIT),
+    "behaviour.participation.volunteer_reward": _entry("Volunteering weight: reward", "志愿权重：积分奖励", _LOGIT),
+    "behaviour.participation.volunteer_image": _entry("Volunteering weight: public image", "志愿权重：公开排名",
+                                                      _LOGIT),
+    "behaviour.participation.volunteer_social": _entry("Volunteering weight: neighbours' example",
+                                                       "志愿权重：邻里带动", _LOGIT),
+    "behaviour.participation.volunteer_employer_feedback": _entry("Volunteering weight: employer feedback",
+                                                                  "志愿权重：单位反馈", _LOGIT),
+    "behaviour.participation.volunteer_min_hours": _entry("Volunteering weight: minimum-hours duty",
+                                                          "志愿权重：最低时长要求", _LOGIT),
+    "behaviour.participation.time_cost.none": _entry("Time cost: non-member", "时间成本：非党员", _LOGIT),
+    "behaviour.participation.time_cost.in_service": _entry("Time cost: in-service party member",
+                                                           "时间成本：在职党员", _LOGIT),
+    "behaviour.participation.time_cost.retired": _entry("Time cost: retired party member", "时间成本：离退休党员",
+                                                        _LOGIT),
+    "behaviour.participation.time_cost.mobile": _entry("Time cost: mobile party member", "时间成本：流动党员",
+                                                       _LOGIT),
+    "behaviour.participation.session_hours": _entry("Length of a volunteering session", "单次志愿服务时长",
+                                                    ("hours", "小时")),
+    "behaviour.participation.report_intercept": _entry("Reporting intercept", "反映问题截距", _LOGIT),
+    "behaviour.participation.report_trust": _entry("Reporting weight: trust", "反映权重：信任", _LOGIT),
+    "behaviour.participation.report_severity": _entry("Reporting weight: severity", "反映权重：严重程度", _LOGIT),
+    "behaviour.participation.report_ties": _entry("Reporting weight: neighbourly ties", "反映权重：邻里关系", _LOGIT),
+    "behaviour.participation.report_hotline": _entry("Reporting boost from 12345 hotline", "反映权重：12345热线",
+                                                     _LOGIT),
+    "behaviour.participation.report_age_cost": _entry("Reporting cost by age group", "各年龄组反映成本",
+                                                      ("logit: young, middle, elderly", "logit：青年、中年、老年")),
+    # ------------------------------------------------------------------ behaviour.motivation
+    "behaviour.motivation.learning_rate": _entry("Motivation learning rate", "动机学习速率",
+                                                 ("score per session", "分/次服务")),
+    "behaviour.motivation.crowding_out": _entry("Crowding-out by rewards", "奖励挤出效应强度", _NONE),
+    "behaviour.motivation.feedback_boost": _entry("Crowding-in by feedback", "反馈激励效应强度", _NONE),
+    "behaviour.motivation.unmonitored_decay": _entry("Motivation decay without monitoring", "无监督动机衰减",
+                                                     ("score per day", "分/天")),
+    "behaviour.motivation.conformity": _entry("Conformity pull on motivation", "动机从众拉力", _PER_DAY),
+    "behaviour.motivation.reciprocity_share": _entry("Neighbour share for full reciprocity", "互惠饱和邻里参与比例",
+                                                     _SHARE),
+    "behaviour.motivation.reward_reference_cny": _entry("Reward at half salience", "奖励半显著参照值", _CNY_PER_HOUR),
+    # ------------------------------------------------------------------ behaviour.escalation
+    "behaviour.escalation.grievance_threshold": _entry("Grievance threshold for complaining", "投诉怨气阈值", _SCORE),
+    "behaviour.escalation.risk_aversion": _entry("Risk aversion to complaining", "投诉风险规避系数", _NONE),
+    "behaviour.escalation.complaint_cost": _entry("Perceived cost of calling 12345", "拨打12345感知成本", _SCORE),
+    "behaviour.escalation.hardship_days": _entry("Hardship build-up time", "困扰累积时间", _DAYS),
+    "behaviour.escalation.patience_days": _entry("Mean resident patience", "居民平均耐心", _DAYS),
+    # ------------------------------------------------------------------ behaviour.deliberation
+    "behaviour.deliberation.confidence": _entry("Bargaining confidence bound ε", "协商信任边界 ε", _OPINION),
+    "behaviour.deliberation.convergence": _entry("Convergence per meeting μ", "每次会议趋同幅度 μ",
+                                                 ("share 0-0.5", "比例 0-0.5")),
+    "behaviour.deliberation.agreement_gap": _entry("Gap at which parties agree", "达成一致的分歧阈值", _OPINION),
+    "behaviour.deliberation.souring": _entry("Gap widening after failed meeting", "协商失败分歧扩大", _OPINION),
+    "behaviour.deliberation.initial_gap_mean": _entry("Mean initial owners-company gap", "业主物业初始分歧均值",
+                                                      _OPINION),
+    "behaviour.deliberation.stalemate_days": _entry("Days to stalemate on a collective issue", "集体事项僵局天数",
+                                                    _DAYS),
+    "behaviour.deliberation.committee_meeting_days": _entry("Owners' committee-company talk interval",
+                                                            "业委会物业协商间隔", _DAYS),
+    "behaviour.deliberation.assembly_meeting_days": _entry("Owners' meeting interval, no committee",
+                                                           "无业委会业主议事间隔", _DAYS),
+    # ------------------------------------------------------------------ service
+    "service.work_hours_per_day": _entry("Working hours of a staff member", "工作人员工时", _HOURS_PER_DAY),
+    "service.grid_worker_quality": _entry("Fix probability: grid", "解决概率：网格", _PROB),
+    "service.community_quality": _entry("Fix probability: community", "解决概率：社区", _PROB),
+    "service.no_property_quality_factor": _entry("Fix factor without property company", "无物业小区解决系数",
+                                                 ("factor 0-1", "系数 0-1")),
+    "service.street_quality": _entry("Fix probability: street departments", "解决概率：街道部门", _PROB),
+    "service.street_hours_per_day": _entry("Department hours for this community", "街道部门可用工时",
+                                           _HOURS_PER_DAY),
+    "service.property_staff_per_100_households": _entry("Property company staffing", "物业人员配备",
+                                                        ("staff per 100 households", "人/百户")),
+    "service.property_quality_range": _entry("Property company quality range", "物业公司质量区间",
+                                             ("min-max, probability 0-1", "最小-最大，概率 0-1")),
+    "service.social_org_quality_range": _entry("Social organisation quality range", "社会组织质量区间",
+                                               ("min-max, probability 0-1", "最小-最大，概率 0-1")),
+    "service.social_org_base_hours_per_day": _entry("Own hours of a social organisation", "社会组织自有服务时长",
+                                                    _HOURS_PER_DAY),
+    "service.volunteer_work_efficiency": _entry("Useful share of a volunteer hour", "志愿时间有效比例", _SHARE),
+    "service.patrol_visits_per_hour": _entry("Patrol visit rate", "巡查入户速度", ("households per hour", "户/小时")),
+    "service.patrol_detection": _entry("Detection per patrol visit", "入户走访发现概率", _PROB),
+    "service.steward_detection": _entry("Building steward detection", "楼栋管家发现概率",
+                                        ("probability per day", "概率/天")),
+    "service.steward_share": _entry("Party-member buildings with a steward", "楼栋管家设置比例", _SHARE),
+    "service.fee_collection_floor": _entry("Fee collection at zero satisfaction", "零满意度物业费收缴率", _SHARE),
+    # ------------------------------------------------------------------ costs
+    "costs.social_org_cny_per_hour": _entry("Price of purchased social-work hour", "购买社工服务单价", _CNY_PER_HOUR),
+    "costs.part_time_grid_stipend_cny": _entry("Part-time grid worker stipend", "兼职网格员补贴",
+                                               ("CNY per worker per year", "元/人·年")),
+    "costs.part_time_hours_per_day": _entry("Hours of a paid part-timer", "有偿兼职网格员工时", _HOURS_PER_DAY),
+    "costs.repair_cny_per_hour": _entry("Cost of a repair-work hour", "维修工时成本", _CNY_PER_HOUR),
+    "costs.staff_cny_per_hour": _entry("Cost of a community-worker hour", "社区工作者工时成本", _CNY_PER_HOUR),
+    "costs.staff_cny_per_year": _entry("Salary of a full-time worker", "专职人员年薪",
+                                       ("CNY per worker per year", "元/人·年")),
+    # ------------------------------------------------------------------ levers.funding
+    "levers.funding.annual_cny": _entry("Annual community funding", "社区年度经费", ("CNY per year", "元/年")),
+    "levers.funding.split.social_org": _entry("Funding share: social organisations", "经费占比：购买社会组织服务",
+                                              _SHARE),
+    "levers.funding.split.grid_staff": _entry("Funding share: part-time grid staff", "经费占比：网格员补贴", _SHARE),
+    "levers.funding.split.repairs": _entry("Funding share: repairs", "经费占比：维修资金", _SHARE),
+    "levers.funding.split.co_building": _entry("Funding share: co-building projects", "经费占比：共建项目", _SHARE),
+    "levers.funding.split.fee_follows_task": _entry("Funding share: fees follow tasks", "经费占比：费随事转", _SHARE),
+    # ------------------------------------------------------------------ levers.cross_appointment
+    "levers.cross_appointment.party_owners_committee": _entry("Cross-appointment: owners' committee",
+                                                              "交叉任职：业委会", _NONE),
+    "levers.cross_appointment.party_property": _entry("Cross-appointment: red property", "交叉任职：红色物业", _NONE),
+    "levers.cross_appointment.big_party_committee": _entry("Big party committee", "大党委兼职委员制", _NONE),
+    "levers.cross_appointment.confidence_bonus": _entry("Confidence gain per cross-appointment",
+                                                        "交叉任职信任边界增量", _OPINION),
+    "levers.cross_appointment.quality_bonus": _entry("Quality gain of red property", "红色物业质量提升", _QUALITY),
+    "levers.cross_appointment.commitment_bonus": _entry("Commitment gain in big party committee",
+                                                        "大党委共建投入度提升", _SCORE),
+    # ------------------------------------------------------------------ levers.three_party_linkage
+    "levers.three_party_linkage.enabled": _entry("Three-party linkage", "三方联动", _NONE),
+    "levers.three_party_linkage.meeting_interval_days": _entry("Three-party meeting interval", "三方联席会议间隔",
+                                                               _DAYS),
+    "levers.three_party_linkage.confidence_bonus": _entry("Confidence gain from three-party linkage",
+                                                          "三方联动信任边界增量", _OPINION),
+    # ------------------------------------------------------------------ levers.deliberation
+    "levers.deliberation.enabled": _entry("Residents' deliberation council", "居民议事会协商议事", _NONE),
+    "levers.deliberation.acceptance_bonus": _entry("Acceptance gain from deliberation", "协商议事认可度提升", _SCORE),
+    "levers.deliberation.confidence_bonus": _entry("Confidence gain from deliberation", "协商议事信任边界增量",
+                                                   _OPINION),
+    # ------------------------------------------------------------------ levers.lists_matching
+    "levers.lists_matching.enabled": _entry("Resource and needs list matching", "三单制资源需求对接", _NONE),
+    "levers.lists_matching.matched_efficiency": _entry("Useful co-building hours, matched", "对接后共建时间有效比例",
+                                                       _SHARE),
+    "levers.lists_matching.unmatched_efficiency": _entry("Useful co-building hours, unmatched",
+                                                         "未对接共建时间有效比例", _SHARE),
+    # ------------------------------------------------------------------ levers.volunteer_incentives
+    "levers.volunteer_incentives.points_per_hour": _entry("Points earned for volunteering", "志愿服务积分",
+                                                          ("points per hour", "分/小时")),
+    "levers.volunteer_incentives.cny_per_point": _entry("Value of one point", "积分兑换价值", ("CNY per point", "元/分")),
+    "levers.volunteer_incentives.public_ranking": _entry("Public ranking of points", "积分公开排名", _NONE),
+    "levers.volunteer_incentives.employer_feedback": _entry("Service record sent to employer", "在职党员表现反馈单位",
+                                                            _NONE),
+    "levers.volunteer_incentives.min_hours_per_year": _entry("Minimum service hours per party member",
+                                                             "党员年度最低服务时长", ("hours per year", "小时/年")),
+    # ------------------------------------------------------------------ levers.grid
+    "levers.grid.full_time_workers": _entry("Full-time grid workers per grid", "每网格专职网格员", _PERSONS),
+    "levers.grid.part_time_workers": _entry("Unpaid part-timers per grid", "每网格无偿兼职人员", _PERSONS),
+    "levers.grid.unpaid_part_time_hours_per_day": _entry("Hours of an unpaid part-timer", "无偿兼职人员工时",
+                                                         _HOURS_PER_DAY),
+    "levers.grid.patrol_share": _entry("Grid time spent patrolling", "网格巡查走访时间比例", _SHARE),
+    "levers.grid.grid_first": _entry("Small matters stay in the grid", "小事不出网格", _NONE),
+    # ------------------------------------------------------------------ levers.hotline
+    "levers.hotline.enabled": _entry("12345 hotline", "12345热线接诉即办", _NONE),
+    "levers.hotline.share_of_reports": _entry("Share of reports via 12345", "经12345反映比例", _SHARE),
+    "levers.hotline.deadline_days": _entry("12345 hotline deadline", "12345热线办理时限", _DAYS),
+    # ------------------------------------------------------------------ levers.escalation
+    "levers.escalation.grid_days": _entry("Days in grid before escalation", "网格层级上报时限", _DAYS),
+    "levers.escalation.community_days": _entry("Days at community before escalation", "社区层级上报时限", _DAYS),
+    # ------------------------------------------------------------------ levers.whistle
+    "levers.whistle.enabled": _entry("Street whistle, departments report", "街乡吹哨、部门报到", _NONE),
+    "levers.whistle.capacity_multiplier": _entry("Department capacity under whistle", "吹哨时部门力量倍数",
+                                                 _MULTIPLIER),
+    # ------------------------------------------------------------------ levers.burden
+    "levers.burden.admin_share": _entry("Staff time on top-down tasks", "行政事务占用时间比例", _SHARE),
+    "levers.burden.access_list": _entry("Access list for pushed-down tasks", "社区事务准入制度", _NONE),
+    "levers.burden.access_list_cut": _entry("Burden cut by access list", "准入制度减负比例", _SHARE),
+    # ------------------------------------------------------------------ levers.property_rating
+    "levers.property_rating.enabled": _entry("Property company star rating", "物业服务星级评定", _NONE),
+    "levers.property_rating.review_interval_days": _entry("Star rating review interval", "星级评定间隔", _DAYS),
+    "levers.property_rating.replace_below_stars": _entry("Strike at or below", "差评星级线", ("stars", "星")),
+    "levers.property_rating.strikes_to_replace": _entry("Strikes before replacement", "更换物业所需差评次数",
+                                                        ("consecutive reviews", "次，连续")),
+    "levers.property_rating.improvement_per_review": _entry("Quality gain per rating review", "每次评定质量提升",
+                                                            ("quality 0-1 per review", "质量 0-1/次")),
+    "levers.property_rating.unrated_quality_drift": _entry("Quality loss of unrated companies", "未评定物业质量衰减",
+                                                           ("quality 0-1 per day", "质量 0-1/天")),
+}
+"""Name and unit of every scenario parameter: ``{path: {"en": (name, unit), "zh": (name, unit)}}``.
+
+Keys are exactly :func:`sim.scenario.parameter_paths`. The unit is ``""`` for on/off switches and
+dimensionless coefficients. Names are unique within each language.
+"""
+
+
+def parameter_text(path: str, lang: str = "en", with_unit: bool = True) -> str:
+    """Readable label of the scenario parameter ``path`` in ``lang``.
+
+    Args:
+        path: Key path of the parameter, e.g. ``"levers.funding.annual_cny"``; a ``param:`` prefix (the
+            column name in run tables) is accepted too.
+        lang: ``"en"`` or ``"zh"``.
+        with_unit: Append the unit in brackets when the parameter has one: ``"Name (unit)"`` in English,
+            ``"名称（单位）"`` with full-width brackets in Chinese (as the figures do).
+
+    Returns:
+        The name, with its unit when asked for and non-empty. An unknown path is returned unchanged (no
+        exception), so callers never fail on a parameter added after this table.
+
+    Raises:
+        ValueError: ``lang`` is not one of :data:`LANGS`.
+    """
+    if lang not in LANGS:
+        raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
+    entry = PARAMETER_LABELS.get(path.removeprefix("param:"))
+    if entry is None:
+        return path
+    name, unit = entry[lang]
+    if not with_unit or not unit:
+        return name
+    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
