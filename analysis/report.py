@@ -96,11 +96,13 @@ TEXT: dict[str, dict[str, str]] = {
               "these replicates. d is the difference over the pooled standard deviation across replicates "
               "(Cohen's d: below 0.2 negligible, 0.5 medium, 0.8 large); because replicates are paired, a "
               "difference can be clearly distinguishable and still small against the variation between communities. "
-              "Shares are given in per cent and their differences in percentage points.",
+              "Shares are given in per cent and their differences in percentage points. Mean time to resolve counts "
+              "resolved issues only: an arrangement that resolves more of the hard issues can show a longer mean time.",
         "zh": "均值附有跨重复的 95% t 置信区间。差值按重复配对（同一社区、同样的问题），附 95% t 置信区间和配对 t 检验的 p 值。"
               "若差值的置信区间包含零，则标记为\u201c≈ 随机波动\u201d：在当前重复次数下，模拟无法将其与偶然区分。d 为差值除以"
               "各重复间的合并标准差（Cohen's d：小于 0.2 可忽略，0.5 中等，0.8 大）；由于配对，差异可能清晰可辨，但相对于社区之间的"
-              "差异仍然很小。比例以百分数表示，其差值以百分点表示。"},
+              "差异仍然很小。比例以百分数表示，其差值以百分点表示。平均解决用时只统计已解决的问题：解决了更多疑难问题的安排，"
+              "平均用时可能反而更长。"},
     "replicates_note": {"en": "{n} paired replicates per scenario.", "zh": "每个情景 {n} 次配对重复。"},
     "assumptions": {"en": "Assumptions and limits", "zh": "假设与局限"},
     "assumptions_more": {"en": "The full model description, with every mechanism, its evidence and the known "
@@ -368,6 +370,9 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
                       ReportFigure(f.key, TEXT["map_of"][lang].format(scenario=_name(scenarios, f.key[4:])),
                                    f.caption, f.png) for f in report_figures]
     replicates = int(table["replicates"].min()) if not table.empty else 0
+    days = section.get("days")
+    if days is None and experiment is not None:  # the scenarios' own horizon
+        days = experiment.target.configure({by: _native(values[keys[0]])}).simulation.days
     provenance = {
         "results folder": str(directory.resolve()),
         "experiment digest": record.get("experiment_digest", ""),
@@ -378,7 +383,7 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         "created (UTC)": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return Report(lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
-                  figures=report_figures, replicates=replicates, days=section.get("days"),
+                  figures=report_figures, replicates=replicates, days=days,
                   master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
                   command=command, notes=notes)
 
@@ -456,6 +461,7 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
     joiner = ", " if report.lang == "en" else "、"
     return template.render(
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
+        stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],
         assumptions=[a[report.lang] for a in ASSUMPTIONS],
