@@ -36,8 +36,8 @@ PROVENANCE_COLUMNS: tuple[str, ...] = ("experiment_digest", "cogov_version", "gi
 def _store(directory: str | Path) -> ResultStore:
     folder = Path(directory)
     if not (folder / MANIFEST).is_file():
-        raise ScenarioError(str(folder), [f"not a results folder (no {MANIFEST}); give a folder written by "
-                                          "cogov sweep, sensitivity or compare"])
+        raise ScenarioError(str(folder), [(f"not a results folder (no {MANIFEST}); give a folder written by "
+                                           "cogov sweep, sensitivity or compare")])
     return ResultStore(folder)
 
 

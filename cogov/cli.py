@@ -21,9 +21,9 @@ from rich.table import Table
 from analysis.calibration import calibrate
 from analysis.compare import compare_scenarios, replicates_needed
 from analysis.figures import LANGS, metric_name
+from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from analysis.report import MAX_MAPS, build_report, write_report
 from analysis.results import compare as compare_results
-from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
 from experiments.backends import BACKENDS, open_executor, worker_count
@@ -31,7 +31,6 @@ from experiments.design import run_count
 from experiments.replicates import default_workers, process_pool
 from experiments.runner import run_sweep
 from experiments.spec import load_experiment
-from experiments.store import ResultStore
 from sim.model import CommunityModel
 from sim.provenance import provenance
 from sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
@@ -169,6 +168,7 @@ def _parser() -> argparse.ArgumentParser:
     schema = sub.add_parser("schema", help="print (or write) the JSON Schema of scenario files")
     schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
     schema.set_defaults(handler=_cmd_schema)
+    _add_classroom_commands(sub)
     return parser
 
 
@@ -477,6 +477,93 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     else:
         args.out.write_text(text, encoding="utf-8")
         Console(stderr=True).print(f"wrote {args.out}")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------------------------- classroom: viz, animate
+# Self-contained: cogov.viz and cogov.animate are imported inside the handlers, so `import cogov.cli`
+# never imports solara (an optional extra) and other commands start as fast as before.
+
+def _add_classroom_commands(sub: Any) -> None:
+    """Parsers of ``cogov viz`` (the classroom page) and ``cogov animate`` (GIF/MP4 for slides)."""
+    viz = sub.add_parser("viz", help="serve the interactive classroom page (map, levers, live charts) on 127.0.0.1",
+                         description="Serve the classroom page: a community map, the main levers and live charts, "
+                         "with Step, Play/Pause, Reset and speed, in English or Chinese. Each browser tab gets "
+                         "its own model. Needs the 'viz' extra: pip install 'cogov[viz]'.")
+    viz.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
+    viz.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    viz.add_argument("--host", default="127.0.0.1",
+                     help="interface to serve on (default 127.0.0.1, this machine only; 0.0.0.0 shares the page "
+                     "with the classroom network)")
+    viz.add_argument("--lang", choices=("en", "zh"), default="en", help="starting language (a button switches)")
+    viz.add_argument("--seed", type=int, default=0, help="starting random seed (default 0)")
+    viz.add_argument("--open", dest="open_browser", action=argparse.BooleanOptionalAction, default=None,
+                     help="open a browser (default: when a desktop session is available)")
+    viz.add_argument("--fetch-assets", action="store_true",
+                     help="download the page's front-end files into the local cache (once, while online) and exit")
+    viz.set_defaults(handler=_cmd_viz)
+
+    anim = sub.add_parser("animate", help="render the map and a chart over time as a GIF (or MP4 with ffmpeg)")
+    anim.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
+    anim.add_argument("--out", type=Path, required=True, help="output file, .gif or .mp4 (a .json provenance file "
+                      "is written beside it)")
+    anim.add_argument("--days", type=_positive_int, help="override the horizon")
+    anim.add_argument("--every", type=_positive_int, default=3, help="days between frames (default 3)")
+    anim.add_argument("--metric", default="satisfaction_mean", help="daily metric to chart (default satisfaction_mean)")
+    anim.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the labels")
+    anim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    anim.add_argument("--fps", type=float, default=12.0, help="frames per second (default 12)")
+    anim.add_argument("--dpi", type=float, default=80.0, help="resolution (default 80: about 1080 x 600 pixels)")
+    anim.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
+                      help="override a parameter by key path, e.g. --set levers.burden.admin_share=0.8 (repeatable)")
+    anim.set_defaults(handler=_cmd_animate)
+
+
+def _cmd_viz(args: argparse.Namespace) -> int:
+    load_scenario(args.scenario)  # a wrong name or a broken file stops here, with the usual message
+    try:
+        from cogov.viz import assets
+        from cogov.viz.server import prepare_assets, serve
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        Console(stderr=True).print(f"[bold red]error:[/] cogov viz needs the 'viz' extra "
+                                   f"(pip install 'cogov[viz]'): {exc}", highlight=False)
+        return EXIT_INPUT
+    err = Console(stderr=True)
+    if args.fetch_assets:
+        ok = prepare_assets(log=lambda line: err.print(line, highlight=False, markup=False))
+        if ok:
+            err.print(f"front-end files ready in {assets.cache_dir()}: the page works offline", highlight=False)
+        return EXIT_OK if ok else 1
+    try:
+        import solara  # noqa: F401 - only to report a missing extra clearly
+    except ImportError as exc:
+        err.print(f"[bold red]error:[/] cogov viz needs the 'viz' extra (pip install 'cogov[viz]'): {exc}",
+                  highlight=False)
+        return EXIT_INPUT
+    return serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed,
+                 open_browser=args.open_browser, log=lambda line: err.print(line, highlight=False, markup=False))
+
+
+def _parse_override(item: str) -> tuple[str, Any]:
+    """``KEY=VALUE`` with VALUE read as JSON where it parses (numbers, true/false), else as text."""
+    key, sep, raw = item.partition("=")
+    if not sep or not key.strip():
+        raise ScenarioError("--set", [f"{item!r}: expected KEY=VALUE, e.g. levers.burden.admin_share=0.8"])
+    try:
+        value = json.loads(raw)
+    except json.JSONDecodeError:
+        value = raw
+    return key.strip(), value
+
+
+def _cmd_animate(args: argparse.Namespace) -> int:
+    from cogov.animate import animate
+
+    overrides = dict(_parse_override(item) for item in args.overrides)
+    err = Console(stderr=True)
+    animate(args.scenario, args.out, days=args.days, every=args.every, lang=args.lang, seed=args.seed,
+            metric=args.metric, fps=args.fps, dpi=args.dpi, overrides=overrides,
+            log=lambda line: err.print(line, highlight=False, markup=False))
     return EXIT_OK
 
 

@@ -29,7 +29,7 @@ from pydantic.fields import FieldInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.config import ScenarioConfig  # noqa: E402  (after the path set-up above)
+from sim.config import ScenarioConfig
 
 DEFAULT_OUTPUT = ROOT / "docs" / "parameters.md"
 

@@ -229,5 +229,12 @@ def _section_model(loc: list[str]) -> type[BaseModel] | None:
     return None
 
 
-__all__ = ["CONTINUOUS_DESIGNS", "Experiment", "ExperimentFile", "ParameterSpec", "SCENARIO_SUFFIX",
-           "load_experiment", "validate_experiment"]
+__all__ = [
+    "CONTINUOUS_DESIGNS",
+    "SCENARIO_SUFFIX",
+    "Experiment",
+    "ExperimentFile",
+    "ParameterSpec",
+    "load_experiment",
+    "validate_experiment",
+]

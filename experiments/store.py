@@ -46,9 +46,9 @@ class ResultStore:
         if manifest_path.exists():
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
             if manifest.get("experiment_digest") != experiment.digest:
-                raise ScenarioError(str(self.directory), [
+                raise ScenarioError(str(self.directory), [(
                     "this results folder holds a different experiment (its parameters, design, seeds or base "
-                    "scenario differ); choose another --out, or delete the folder to start again"])
+                    "scenario differ); choose another --out, or delete the folder to start again")])
             current = experiment.spec.model_dump(mode="json")
             if manifest.get("experiment") != current:  # e.g. more replicates: record what the folder now holds
                 manifest["experiment"] = current
@@ -79,7 +79,7 @@ class ResultStore:
             return set()
         if not include_failed:
             frame = frame[frame["status"] == "ok"]
-        return set(int(r) for r in frame["run_id"])
+        return {int(r) for r in frame["run_id"]}
 
     def write(self, rows: list[dict[str, Any]], series: pd.DataFrame | None) -> None:
         """Write one finished chunk of runs (and its series) as new parts."""

@@ -204,8 +204,7 @@ def _describe(err: Mapping[str, Any]) -> str:
     value = err.get("input")
     got = f" (got {json.dumps(value)})" if not isinstance(value, (dict, list)) else ""
     message = err["msg"]
-    if message.startswith("Value error, "):
-        message = message[len("Value error, "):]
+    message = message.removeprefix("Value error, ")
     return f"{path}: {message}{got}"
 
 

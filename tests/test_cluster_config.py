@@ -17,7 +17,7 @@ import pytest
 
 pytest.importorskip("dask_jobqueue", reason="SLURM support is the optional extra 'cogov[dask]' (CI installs it)")
 
-import yaml  # noqa: E402  (a dependency of dask)
+import yaml
 
 CLUSTER_DIR = Path(__file__).resolve().parents[1] / "experiments" / "cluster"
 CONFIG = CLUSTER_DIR / "slurm.yaml"

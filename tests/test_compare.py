@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
-from experiment_files import write_experiment  # noqa: E402 - tests/ is on sys.path
+from experiment_files import write_experiment
 from scipy import stats
 
 from analysis.compare import compare_runs, compare_scenarios, replicates_needed

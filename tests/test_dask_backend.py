@@ -17,12 +17,12 @@ import pytest
 
 pytest.importorskip("distributed", reason="the dask backend is the optional extra 'cogov[dask]' (CI installs it)")
 
-from experiment_files import FACTORIAL, write_experiment  # noqa: E402 - tests/ is on sys.path
+from experiment_files import FACTORIAL, write_experiment
 
-from experiments.backends import open_executor  # noqa: E402
-from experiments.runner import SweepReport, run_sweep  # noqa: E402
-from experiments.spec import Experiment, load_experiment  # noqa: E402
-from experiments.store import ResultStore  # noqa: E402
+from experiments.backends import open_executor
+from experiments.runner import SweepReport, run_sweep
+from experiments.spec import Experiment, load_experiment
+from experiments.store import ResultStore
 
 WORKERS = 2
 RUNS = 12  # 2 × 2 design points × 3 replicates

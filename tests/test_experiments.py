@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from experiment_files import FACTORIAL, write_experiment  # noqa: E402 - tests/ is on sys.path
+from experiment_files import FACTORIAL, write_experiment
 
 from experiments.backends import SerialExecutor, open_executor
 from experiments.design import build_design, run_count

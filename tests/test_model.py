@@ -73,7 +73,7 @@ def test_issue_states_are_conserved(year_run):
 def test_daily_series_has_a_row_per_day_and_sensible_ranges(year_run):
     model, _ = year_run
     series = model.series()
-    assert list(series.index) == list(range(0, 366))
+    assert list(series.index) == list(range(366))
     assert set(DAILY_METRICS) - {"day"} <= set(series.columns)
     assert series["issues_arisen"].is_monotonic_increasing
     for col in ("resolution_rate", "satisfaction_mean", "trust_mean", "volunteer_share", "on_time_share"):

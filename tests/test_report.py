@@ -86,7 +86,7 @@ def test_html_report_is_self_contained_with_every_figure_and_row(report, tmp_pat
     external = [v for _, attrs in doc.tags for k, v in attrs.items() if k in ("src", "href") and v and
                 not v.startswith(("data:", "#"))]
     assert external == []
-    rows = re.search(r'<table id="comparison">(.*?)</table>', html, re.S).group(1)
+    rows = re.search(r'<table id="comparison">(.*?)</table>', html, re.DOTALL).group(1)
     assert rows.count("<tr") == len(report.table) + 1  # a header, then one row per (outcome, scenario)
     assert "Provenance" in html and report.provenance["experiment digest"] in html
     for replicate, seed in report.seeds:
@@ -111,7 +111,7 @@ def test_markdown_report_escapes_and_links_every_figure(report, tmp_path):
     for link in links:
         assert (path.parent / link).read_bytes()[:8] == PNG_MAGIC
     assert "<script>" not in md and "\\<script\\>" in md
-    for table in re.findall(r"(?:^\|.*\|\n)+", md, re.M):  # every table keeps its column count
+    for table in re.findall(r"(?:^\|.*\|\n)+", md, re.MULTILINE):  # every table keeps its column count
         counts = {len(re.findall(r"(?<!\\)\|", line)) for line in table.splitlines()}
         assert len(counts) == 1, table
     assert md.count("\n| ") >= len(report.table)

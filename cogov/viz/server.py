@@ -1,0 +1,102 @@
+"""Start the classroom page: a Solara server for :mod:`cogov.viz.app` on 127.0.0.1.
+
+:func:`serve` makes sure the front-end files are cached (:mod:`cogov.viz.assets`), sets the
+environment Solara reads at import (cache folder, no telemetry) and the page's starting scenario,
+language and seed, then runs ``solara run cogov.viz.app`` in this process (production mode, no
+version check: nothing leaves the machine).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import socket
+import sys
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+from cogov.viz import assets
+
+APP_MODULE = "cogov.viz.app"
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8765
+
+
+def is_loopback(host: str) -> bool:
+    """``host`` is a loopback address or ``localhost`` (reachable from this machine only)."""
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def display_available() -> bool:
+    """A graphical browser can be opened: macOS, Windows, or a Linux desktop session (on a server
+    reached by ssh, :mod:`webbrowser` would start a text browser in the terminal instead)."""
+    if sys.platform in ("darwin", "win32"):
+        return True
+    return bool(os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY"))
+
+
+def prepare_assets(log: Callable[[str], None] = print) -> bool:
+    """Fetch missing front-end files; True when the page will work offline."""
+    folder = assets.cache_dir()
+    try:
+        assets.ensure_assets(folder, log=log)
+    except assets.AssetError as exc:
+        log(f"warning: {exc}\n  the page needs these files once; run `cogov viz --fetch-assets` while online "
+            "(Solara will try its CDN meanwhile)")
+        return False
+    return True
+
+
+def solara_arguments(host: str, port: int, open_browser: bool) -> list[str]:
+    """Arguments of ``solara run`` for the classroom page."""
+    return ["run", APP_MODULE, "--host", host, "--port", str(port), "--production",
+            "--open" if open_browser else "--no-open", "--no-check-version", "--theme-variant", "light",
+            "--log-level", "warning"]
+
+
+def port_free(host: str, port: int) -> bool:
+    """Nothing listens on ``host:port`` yet (checked before starting, for a clear message)."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError:
+            return False
+    return True
+
+
+def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "en", seed: int = 0,
+          open_browser: bool | None = None, log: Callable[[str], None] = print) -> int:
+    """Serve the page until interrupted; returns an exit status."""
+    if port and not port_free(host, port):
+        log(f"error: port {port} on {host} is in use (another cogov viz?); choose another with --port")
+        return 2
+    prepare_assets(log)
+    for key, value in assets.server_environment().items():
+        os.environ.setdefault(key, value)  # a setting the user made wins
+    os.environ["COGOV_VIZ_SCENARIO"] = str(Path(scenario).resolve()) if Path(scenario).suffix == ".toml" else scenario
+    os.environ["COGOV_VIZ_LANG"] = lang
+    os.environ["COGOV_VIZ_SEED"] = str(seed)
+    if not is_loopback(host):
+        log(f"note: serving on {host}: anyone who can reach this machine on port {port} can open the page")
+    if open_browser is None:
+        open_browser = display_available()
+    log(f"cogov viz: open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ in a browser "
+        "(Ctrl-C stops the server)")
+    # Solara warns at every page load that SameSite=None cookies need https; on a plain-http classroom
+    # server it falls back to SameSite=Lax, which is what we want, so the warning is only noise.
+    warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
+    from solara.__main__ import cli  # imported late: solara reads the environment above at import
+
+    try:
+        cli.main(args=solara_arguments(host, port, open_browser), prog_name="cogov viz", standalone_mode=False)
+    except KeyboardInterrupt:
+        return 130
+    return 0
