@@ -20,10 +20,11 @@ from rich.table import Table
 
 from analysis.calibration import calibrate
 from analysis.compare import compare_scenarios, replicates_needed
-from analysis.figures import LANGS, metric_name
+from analysis.figures import LANGS, heatmap, metric_name, response_curve
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from analysis.report import MAX_MAPS, build_report, write_report
 from analysis.results import compare as compare_results
+from analysis.results import load_runs, parameters
 from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
 from experiments.backends import BACKENDS, open_executor, worker_count
@@ -127,6 +128,16 @@ def _parser() -> argparse.ArgumentParser:
     sens.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     sens.add_argument("--lang", choices=LANGS, default="en", help="language of the figure (en or zh)")
     sens.set_defaults(handler=_cmd_sensitivity)
+
+    plot = sub.add_parser("plot", help="a figure from a results folder: response curve, or heatmap with --y")
+    plot.add_argument("directory", type=Path, help="results folder of a sweep (or comparison)")
+    plot.add_argument("--metric", required=True, help="outcome on the y axis (or the colour, with --y)")
+    plot.add_argument("--x", required=True, help="swept parameter on the x axis (key path)")
+    plot.add_argument("--by", help="one line per value of this second swept parameter")
+    plot.add_argument("--y", help="second swept parameter on the y axis: draw a heatmap of mean outcomes")
+    plot.add_argument("--lang", choices=LANGS, default="en", help="language of the labels (en or zh)")
+    plot.add_argument("--out", type=Path, required=True, help="PNG file to write")
+    plot.set_defaults(handler=_cmd_plot)
 
     comp = sub.add_parser("compare", help="compare scenarios on the same seeds: means, paired differences, effect sizes")
     comp.add_argument("scenarios", nargs="*", help="baseline first, then the others (built-in names or TOML files)")
@@ -317,6 +328,27 @@ def _cmd_sensitivity(args: argparse.Namespace) -> int:
     figure = directory / f"sensitivity_{args.method}.png"
     plot_indices(table, experiment.name, args.method, figure, lang=args.lang)
     Console(stderr=True).print(f"wrote {figure}")
+    return EXIT_OK
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    runs = load_runs(args.directory, include_failed=True)
+    swept, outcomes = parameters(runs), runs.attrs["outcomes"]
+    problems = [f"--{flag} {name}: not a swept parameter here (swept: {', '.join(swept)})"
+                for flag, name in (("x", args.x), ("by", args.by), ("y", args.y)) if name and name not in swept]
+    if args.metric not in outcomes:
+        problems.append(f"--metric {args.metric}: not an outcome here (outcomes: {', '.join(outcomes)})")
+    if args.by and args.y:
+        problems.append("give --by (lines) or --y (heatmap), not both")
+    if problems:
+        raise ScenarioError(str(args.directory), problems)
+    store_runs = runs.rename(columns={name: f"param:{name}" for name in swept})  # the figures' column names
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.y:
+        heatmap(store_runs, args.x, args.y, args.metric, lang=args.lang, path=args.out)
+    else:
+        response_curve(store_runs, args.x, args.metric, lang=args.lang, by=args.by, path=args.out)
+    Console(stderr=True).print(f"wrote {args.out}", highlight=False)
     return EXIT_OK
 
 

@@ -245,3 +245,34 @@ def test_not_a_results_folder(tmp_path):
 def test_render_needs_no_files(report):
     html = render(report, "html")
     assert html.startswith("<!DOCTYPE html>") and html.rstrip().endswith("</html>")
+
+
+# ---------------------------------------------------------------------------------- cogov plot
+@pytest.fixture(scope="module")
+def sweep(tmp_path_factory) -> Path:
+    from experiment_files import FACTORIAL, write_experiment  # tests/ is on sys.path
+
+    from experiments.runner import run_sweep
+    from experiments.spec import load_experiment
+
+    base = tmp_path_factory.mktemp("sweep")
+    run_sweep(load_experiment(write_experiment(base, FACTORIAL)), base / "out", SerialExecutor())
+    return base / "out"
+
+
+def test_cli_plots_response_curves_and_heatmaps_from_a_sweep(sweep, tmp_path):
+    curve, heat = tmp_path / "curve.png", tmp_path / "heat.png"
+    assert main(["plot", str(sweep), "--metric", "backlog", "--x", "levers.funding.annual_cny",
+                 "--by", "levers.cross_appointment.party_property", "--out", str(curve)]) == 0
+    assert main(["plot", str(sweep), "--metric", "backlog", "--x", "levers.funding.annual_cny",
+                 "--y", "levers.cross_appointment.party_property", "--out", str(heat), "--lang", "zh"]) == 0
+    assert curve.read_bytes()[:8] == PNG_MAGIC and heat.read_bytes()[:8] == PNG_MAGIC
+
+
+def test_cli_plot_names_what_is_available(sweep, tmp_path, capsys):
+    code = main(["plot", str(sweep), "--metric", "backlogg", "--x", "levers.funding.annual", "--out",
+                 str(tmp_path / "x.png")])
+    err = capsys.readouterr().err
+    assert code == 2 and not (tmp_path / "x.png").exists()
+    assert "--x levers.funding.annual: not a swept parameter" in err and "levers.funding.annual_cny" in err
+    assert "--metric backlogg: not an outcome" in err
