@@ -19,7 +19,7 @@ import base64
 import io
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -275,21 +275,18 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
             for key in keys]
 
 
-def _png(fig: Figure) -> ReportFigure:
+def _figure(key: str, fig: Figure) -> ReportFigure:
+    """Render ``fig`` to PNG; its title is the suptitle and its caption the small left title that
+    :mod:`analysis.figures` puts on the first axes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
     caption = fig.axes[0].get_title(loc="left") if fig.axes else ""
-    return ReportFigure(key="", title=title, caption=caption, png=buffer.getvalue())
-
-
-def _figure(key: str, fig: Figure) -> ReportFigure:
-    rendered = _png(fig)
-    return ReportFigure(key=key, title=rendered.title, caption=rendered.caption, png=rendered.png)
+    return ReportFigure(key=key, title=title, caption=caption, png=buffer.getvalue())
 
 
 def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: str, keys: Sequence[str],
-             lang: str, maps: dict[str, CommunityModel]) -> list[ReportFigure]:
+             lang: str, maps: dict[str, CommunityModel], names: dict[str, str]) -> list[ReportFigure]:
     out = [_figure("differences", figures.difference_plot(table, lang=lang))]
     text_by = runs[by].astype(str)
     if not series.empty:
@@ -303,7 +300,8 @@ def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: 
         if metric in runs.columns:
             out.append(_figure(f"final-{metric}", figures.final_distributions(arms, metric, lang=lang)))
     for key, model in maps.items():
-        out.append(_figure(f"map-{key}", figures.community_map(model, lang=lang)))
+        drawn = _figure(f"map-{key}", figures.community_map(model, lang=lang))
+        out.append(replace(drawn, title=TEXT["map_of"][lang].format(scenario=names.get(key, key))))
     return out
 
 
@@ -365,10 +363,7 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         series = series[series["replicate"] < replicates]
     seeds = sorted({(int(r), int(s)) for r, s in zip(runs["replicate"], runs["seed"], strict=True)})
     map_models = _maps(experiment, by, keys, values, replicate_seed(int(section["master_seed"]), 0), maps)
-    report_figures = _figures(table, runs, series, by, keys, lang, map_models)
-    report_figures = [f if not f.key.startswith("map-") else
-                      ReportFigure(f.key, TEXT["map_of"][lang].format(scenario=_name(scenarios, f.key[4:])),
-                                   f.caption, f.png) for f in report_figures]
+    report_figures = _figures(table, runs, series, by, keys, lang, map_models, {s.key: s.name for s in scenarios})
     replicates = int(table["replicates"].min()) if not table.empty else 0
     days = section.get("days")
     if days is None and experiment is not None:  # the scenarios' own horizon
