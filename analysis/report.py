@@ -40,7 +40,7 @@ from sim.config import ScenarioConfig
 from sim.labels import parameter_text
 from sim.model import CommunityModel
 from sim.provenance import package_version
-from sim.scenario import ScenarioError, load_scenario, resolve_path, scenario_digest
+from sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
 
 SERIES_FIGURES: tuple[str, ...] = ("resolution_rate", "satisfaction_mean", "backlog", "trust_mean")
 """Outcomes drawn over time (when the results kept daily series)."""
@@ -153,6 +153,7 @@ class ScenarioInfo:
 
     key: str
     name: str
+    title: str = ""
     description: str = ""
     sources: tuple[str, ...] = ()
     digest: str = ""
@@ -269,7 +270,9 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
             base = experiment.spec.experiment.scenario
             sources[key] = load_scenario(resolve_path(base, relative_to=experiment.base_dir)).chain
     base = configs[keys[0]]
+    titles = {key: (file_title(sources[key][-1]) or {}).get(lang, "") if sources[key] else "" for key in keys}
     return [ScenarioInfo(key=key, name=configs[key].meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
+                         title=titles[key] if by == SCENARIO_PARAMETER else "",
                          description=configs[key].meta.description, sources=sources[key],
                          digest=scenario_digest(configs[key]), differences=_differences(base, configs[key], lang))
             for key in keys]

@@ -59,6 +59,23 @@ def builtin_names() -> list[str]:
     return sorted(p.stem for p in builtin_dir().glob(f"*{SCENARIO_SUFFIX}"))
 
 
+TITLE_SEPARATOR = " — "
+
+
+def file_title(path: str | Path) -> dict[str, str] | None:
+    """A scenario file's title in English and Chinese, from its first line (``# English — 中文``), or
+    None when the file has no such line. Only a comment is read: nothing in the file is executed."""
+    try:
+        with Path(path).open(encoding="utf-8") as handle:
+            first = handle.readline().strip()
+    except OSError:
+        return None
+    if not first.startswith("#") or TITLE_SEPARATOR not in first:
+        return None
+    en, zh = (part.strip() for part in first.lstrip("#").split(TITLE_SEPARATOR, 1))
+    return {"en": en, "zh": zh}
+
+
 def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> Path:
     """Turn a built-in name (``default``) or a file path into an existing file path."""
     text = str(name_or_path)

@@ -22,13 +22,14 @@ from experiments.backends import SerialExecutor
 
 HOSTILE = '<script>alert("x")</script> & | *bold* [link](http://example.com) `code`'
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+TITLE_EN = "Red <b>property</b>"
 REPLICATES = 3
 
 
-def _small(folder: Path, name: str, meta_name: str, extra: str = "") -> Path:
+def _small(folder: Path, name: str, meta_name: str, extra: str = "", title: str = "") -> Path:
     path = folder / name
     meta = meta_name.replace("\\", "\\\\").replace('"', '\\"')
-    path.write_text(f'extends = "default"\n[meta]\nname = "{meta}"\ndescription = "{meta}"\n'
+    path.write_text(title + f'extends = "default"\n[meta]\nname = "{meta}"\ndescription = "{meta}"\n'
                     f"[community]\nhouseholds = 300\nhouseholds_per_compound = 60\nhouseholds_per_grid = 100\n{extra}",
                     encoding="utf-8")
     return path
@@ -40,7 +41,8 @@ def folder(tmp_path_factory) -> Path:
     base = tmp_path_factory.mktemp("report")
     baseline = _small(base, "base.toml", "baseline")
     other = _small(base, "red<&>|.toml", HOSTILE,
-                   "[levers.cross_appointment]\nparty_property = true\nparty_owners_committee = true\n")
+                   "[levers.cross_appointment]\nparty_property = true\nparty_owners_committee = true\n",
+                   title=f"# {TITLE_EN} — 红色物业<i>\n")
     compare_scenarios([str(baseline), str(other)], base / "out", SerialExecutor(), 1, replicates=REPLICATES, days=30)
     return base / "out"
 
@@ -101,6 +103,7 @@ def test_html_escapes_hostile_scenario_names(report, tmp_path):
     text = "".join(_parse(html).text)
     assert HOSTILE in text  # shown to the reader exactly as written, as text
     assert "red&lt;&amp;&gt;|.toml" in html  # the file name too
+    assert "Red &lt;b&gt;property&lt;/b&gt;" in html and "<b>" not in html  # and the title from its header
 
 
 def test_markdown_report_escapes_and_links_every_figure(report, tmp_path):
@@ -128,6 +131,7 @@ def test_report_states_differences_and_settings(report):
     assert changed == {"Cross-appointment: red property", "Cross-appointment: owners' committee"}
     assert all((a, b) == ("off", "on") for _, a, b in info.differences)
     assert info.sources[-1].endswith("red<&>|.toml") and len(info.digest) == 64
+    assert info.title == TITLE_EN  # from the file's first line, in the report's language
     verdicts = report.verdicts[info.key]
     assert len(verdicts) == (~report.table["baseline"]).sum()
     for verdict, (_, row) in zip(verdicts, report.table[~report.table["baseline"]].iterrows(), strict=True):
@@ -140,6 +144,7 @@ def test_chinese_report(folder, tmp_path):
     html = write_report(report, tmp_path / "zh.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in html and "结论概要" in html and "问题解决率" in html and "来源与可重复性" in html
     assert len(report.figures) == 8
+    assert [s.title for s in report.scenarios] == ["", "红色物业<i>"]
     if cjk_font() is not None:  # figures in Chinese too (else they fall back to English, tested in test_figures)
         assert report.figures[0].title.startswith("相对于")
     with pytest.raises(ValueError, match="unknown language"):

@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from sim.config import ScenarioConfig
 from sim.labels import parameter_text
-from sim.scenario import builtin_dir, builtin_names
+from sim.scenario import builtin_dir, builtin_names, file_title
 
 LANGS: tuple[str, ...] = ("en", "zh")
 
@@ -194,19 +194,9 @@ def describe_overrides(overrides: dict[str, Any], config: ScenarioConfig, lang: 
 @functools.cache
 def scenario_titles() -> dict[str, dict[str, str]]:
     """Title of every built-in scenario in both languages, from the first line of its file
-    (``# English title — 中文标题``); the name itself where a file has no such line."""
-    titles: dict[str, dict[str, str]] = {}
-    for name in builtin_names():
-        en, zh = name, name
-        path = builtin_dir() / f"{name}.toml"
-        try:
-            first = path.read_text(encoding="utf-8").splitlines()[0]
-        except (OSError, IndexError):
-            first = ""
-        if first.startswith("#") and " — " in first:
-            en, zh = (part.strip() for part in first.lstrip("#").split(" — ", 1))
-        titles[name] = {"en": en, "zh": zh}
-    return titles
+    (``# English title — 中文标题``, :func:`sim.scenario.file_title`); the name itself where a file has
+    no such line."""
+    return {name: file_title(builtin_dir() / f"{name}.toml") or {"en": name, "zh": name} for name in builtin_names()}
 
 
 def scenario_title(name: str, lang: str) -> str:
