@@ -22,6 +22,7 @@ from analysis.calibration import calibrate
 from analysis.compare import compare_scenarios, replicates_needed
 from analysis.figures import LANGS, heatmap, metric_name, response_curve
 from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
+from analysis.report import FORMATS as REPORT_FORMATS
 from analysis.report import MAX_MAPS, build_report, write_report
 from analysis.results import compare as compare_results
 from analysis.results import load_runs, parameters
@@ -353,6 +354,10 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    wrong = [f"--report {path}: unknown format; use .html or .md" for path in args.report
+             if path.suffix.lower() not in REPORT_FORMATS]
+    if wrong:  # before any run, not after an hour of them
+        raise ScenarioError("compare", wrong)
     replicates: int | None = None
     notes: list[str] = []
     if args.from_dir is not None:

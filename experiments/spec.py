@@ -170,7 +170,8 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
         try:
             target = target.with_scenarios([str(v) for v in scenarios.values], base_dir, section.days)
         except ScenarioError as exc:
-            raise ScenarioError(source, [f'parameters."{SCENARIO_PARAMETER}": {p}' for p in exc.problems]) from None
+            raise ScenarioError(source, [f'parameters."{SCENARIO_PARAMETER}": {exc.source}: {p}'
+                                         for p in exc.problems]) from None
     problems = []
     for name, parameter in spec.parameters.items():
         problems += _check_parameter(target, name, parameter, section.design)

@@ -281,3 +281,11 @@ def test_cli_plot_names_what_is_available(sweep, tmp_path, capsys):
     assert code == 2 and not (tmp_path / "x.png").exists()
     assert "--x levers.funding.annual: not a swept parameter" in err and "levers.funding.annual_cny" in err
     assert "--metric backlogg: not an outcome" in err
+
+
+def test_cli_refuses_bad_input_before_running(tmp_path, capsys):
+    out = tmp_path / "out"
+    assert main(["compare", "default", "red_property", "--out", str(out), "--report", str(tmp_path / "r.pdf")]) == 2
+    assert "--report" in capsys.readouterr().err and not out.exists()  # nothing ran
+    assert main(["compare", "default", "nope", "--out", str(out), "--replicates", "2", "--days", "5"]) == 2
+    assert "nope: no such file or built-in scenario" in capsys.readouterr().err
