@@ -1,0 +1,63 @@
+"""Golden outputs: the model's numbers frozen as versioned snapshots.
+
+``tests/data/golden/v<MODEL_VERSION>/`` holds, for every case of ``cases.json``, the daily series
+(``<case>.series.parquet``) and a summary (``<case>.summary.json``: final metrics, group satisfaction,
+counts, pattern measures, organisations' final state, and SHA-256 digests of every issue column and
+of the households' state arrays). ``tests/test_golden.py`` reruns each case and requires the same
+numbers, bit for bit. A change that is meant to change the numbers bumps the model version and
+regenerates the snapshots in a commit of its own (``python scripts/make_golden.py``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from sim.issues import COLUMNS
+from sim.model import CommunityModel
+from sim.outcomes import pattern_measures
+
+GOLDEN = Path(__file__).parent / "data" / "golden"
+HOUSEHOLD_COLUMNS = ("satisfaction", "expectation", "trust", "motivation", "hours", "points", "last_served", "ties")
+
+
+def golden_dir(version: str = "1") -> Path:
+    """The snapshot folder of a model version."""
+    return GOLDEN / f"v{version}"
+
+
+def cases(version: str = "1") -> list[dict[str, Any]]:
+    """The cases of a snapshot: name, scenario, seed, days (or null) and key-path overrides."""
+    return json.loads((golden_dir(version) / "cases.json").read_text(encoding="utf-8"))
+
+
+def _canonical(values: np.ndarray) -> np.ndarray:
+    values = np.asarray(values)
+    return values.astype(np.float64) if values.dtype.kind == "f" else values.astype(np.int64)
+
+
+def digest(values: np.ndarray) -> str:
+    """SHA-256 of an array's values (as float64 or int64, so a dtype change alone does not count)."""
+    return hashlib.sha256(np.ascontiguousarray(_canonical(values)).tobytes()).hexdigest()
+
+
+def produce(case: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """Run one case; return its daily series and its summary in the snapshot's format."""
+    overrides = {key.replace(".", "__"): value for key, value in case["overrides"].items()}
+    model = CommunityModel(case["scenario"], rng=case["seed"], days=case["days"], **overrides)
+    summary = model.run()
+    summary["pattern_measures"] = pattern_measures(model)
+    n = len(model.issues)
+    summary["issue_columns"] = {c: digest(getattr(model.issues, c)[:n]) for c in COLUMNS}
+    summary["household_columns"] = {c: digest(getattr(model.population, c)) for c in HOUSEHOLD_COLUMNS}
+    summary["company_quality"] = [float(c.quality) for c in model.property_companies]
+    summary["company_stars"] = [int(c.stars) for c in model.property_companies]
+    summary["social_org_cases"] = [int(o.cases) for o in model.social_organisations]
+    summary["social_org_evaluation_sum"] = [float(o.evaluation_sum) for o in model.social_organisations]
+    summary["handler_hours_used"] = digest(model.handlers.hours_used)
+    return model.series().reset_index(), json.loads(json.dumps(summary))

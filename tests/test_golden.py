@@ -1,0 +1,34 @@
+"""The model's numbers are frozen: every golden case reproduces its snapshot bit for bit.
+
+A restructuring must leave these identical. A commit meant to change the numbers bumps
+``MODEL_VERSION``, regenerates the snapshots (``python scripts/make_golden.py``) and says what
+changed and why, with a before/after table, in a commit of its own.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from golden_cases import cases, golden_dir, produce
+
+VERSION = "1"
+CASES = cases(VERSION)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_case_reproduces_its_snapshot_bit_for_bit(case):
+    folder = golden_dir(VERSION)
+    series, summary = produce(case)
+    expected_series = pd.read_parquet(folder / f"{case['name']}.series.parquet")
+    pd.testing.assert_frame_equal(series, expected_series, check_exact=True, check_dtype=False)
+    expected = json.loads((folder / f"{case['name']}.summary.json").read_text(encoding="utf-8"))
+    for key, value in expected.items():
+        # compared as canonical JSON, so that NaN equals NaN and every float is compared exactly
+        assert _json(summary[key]) == _json(value), f"{case['name']}: {key} differs from the snapshot"
+
+
+def _json(value) -> str:
+    return json.dumps(value, sort_keys=True)
