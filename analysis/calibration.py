@@ -14,11 +14,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from experiments.replicates import replicate_seeds
-from sim.config import ScenarioConfig
-from sim.model import CommunityModel
-from sim.population import RETIRED
-from sim.scenario import apply_overrides, load_scenario
+from cogov.experiments.replicates import replicate_seeds
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.model import CommunityModel
+from cogov.sim.population import RETIRED
+from cogov.sim.scenario import apply_overrides, load_scenario
 
 PERSONS_PER_HOUSEHOLD = 2.8
 """Mean urban household size (assumption; China's 2020 census: 2.62 nationally, higher in cities' family compounds)."""

@@ -1,6 +1,6 @@
 """Honest scenario comparison: means with confidence intervals, paired differences, effect sizes.
 
-Scenarios run on the same replicate seeds (common random numbers, ``experiments.seeds``), so
+Scenarios run on the same replicate seeds (common random numbers, ``cogov.experiments.seeds``), so
 replicate *r* of every scenario shares the community and the arising issues; differences are paired
 by replicate. For each outcome and scenario the table gives the mean with a 95 % t-interval; for
 each non-baseline scenario, the mean paired difference from the baseline with its 95 % t-interval,
@@ -22,9 +22,9 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from experiments.runner import SweepReport, run_sweep
-from experiments.spec import Experiment, validate_experiment
-from experiments.store import ResultStore
+from cogov.experiments.runner import SweepReport, run_sweep
+from cogov.experiments.spec import Experiment, validate_experiment
+from cogov.experiments.store import ResultStore
 
 CONFIDENCE = 0.95
 SCENARIO_COLUMN = "param:scenario"
@@ -33,7 +33,7 @@ KEY_OUTCOMES: tuple[str, ...] = (
     "backlog", "stalemates", "satisfaction_mean", "satisfaction_p10", "trust_mean", "volunteer_share",
     "inservice_serving_share", "cost_per_resolved",
 )
-"""Outcomes compared by default (all in ``sim.outcomes``)."""
+"""Outcomes compared by default (all in ``cogov.sim.outcomes``)."""
 
 
 def _t_half_width(values: np.ndarray) -> float:

@@ -6,7 +6,7 @@ no display needed; the Agg canvas draws it) and, given ``path``, also saves it a
 - :func:`series_with_bands`: a daily metric over time, mean per scenario with a 95 % t-interval band
   across runs.
 - :func:`final_distributions`: end-of-run outcomes across replicates, box plot plus jittered points.
-- :func:`community_map`: the layout of a live :class:`~sim.model.CommunityModel` (compounds, grids,
+- :func:`community_map`: the layout of a live :class:`~cogov.sim.model.CommunityModel` (compounds, grids,
   buildings coloured by satisfaction or backlog, organisations as markers).
 - :func:`response_curve`: mean and 95 % CI of an outcome against a swept parameter.
 - :func:`heatmap`: mean outcome over two swept parameters, annotated cells.
@@ -41,9 +41,9 @@ from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
 from scipy import stats
 
-from sim.agents import GridWorker, OwnersCommittee
-from sim.issues import State
-from sim.labels import parameter_text
+from cogov.sim.agents import GridWorker, OwnersCommittee
+from cogov.sim.issues import State
+from cogov.sim.labels import parameter_text
 
 LANGS = ("en", "zh")
 CONF_LEVEL = 0.95
@@ -256,7 +256,7 @@ def parameter_column(parameter: str) -> str:
 
 
 def parameter_label(parameter: str, lang: str = "en") -> str:
-    """Axis text of a swept parameter: its translated name and unit (:mod:`sim.labels`), or its key
+    """Axis text of a swept parameter: its translated name and unit (:mod:`cogov.sim.labels`), or its key
     path when it has no label (e.g. ``scenario``)."""
     return parameter_text(parameter_column(parameter).removeprefix("param:"), lang)
 
@@ -431,7 +431,7 @@ def _organisation_cells(model: Any) -> dict[str, np.ndarray]:
 
 def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
                   path: str | Path | None = None) -> Figure:
-    """Map of a live :class:`~sim.model.CommunityModel`: building cells coloured by mean household
+    """Map of a live :class:`~cogov.sim.model.CommunityModel`: building cells coloured by mean household
     satisfaction (``colour_by="satisfaction"``) or open found issues (``"backlog"``) with a colour
     bar; compounds as outlined blocks (one Rectangle patch each, in ``fig.axes[0].patches``); grid
     boundaries as one dashed LineCollection; organisations as markers (one scatter per kind,
@@ -569,7 +569,7 @@ def heatmap(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str,
 
 def difference_plot(table: pd.DataFrame, lang: str = "en", path: str | Path | None = None,
                     conf: float = CONF_LEVEL) -> Figure:
-    """Forest plot of a comparison table (:func:`analysis.compare.compare_runs`): per outcome (rows)
+    """Forest plot of a comparison table (:func:`cogov.analysis.compare.compare_runs`): per outcome (rows)
     and scenario (colours), the mean paired difference from the baseline and its interval, both as
     a percentage of the baseline mean so outcomes in different units share one axis.
 

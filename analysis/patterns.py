@@ -30,9 +30,9 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from experiments.replicates import Job, jobs_for, replicate_seeds, run_jobs
-from sim.config import COMPOUND_TYPES, ScenarioConfig
-from sim.scenario import apply_overrides, load_scenario, scenario_digest
+from cogov.experiments.replicates import Job, jobs_for, replicate_seeds, run_jobs
+from cogov.sim.config import COMPOUND_TYPES, ScenarioConfig
+from cogov.sim.scenario import apply_overrides, load_scenario, scenario_digest
 
 ALPHA = 0.01
 CONFIDENCE = 0.95

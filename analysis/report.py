@@ -2,7 +2,7 @@
 
 :func:`build_report` reads a results folder written by ``cogov compare`` (or a sweep, compared by
 one swept parameter) and assembles everything the reader needs: the differences from the baseline
-in plain words (:mod:`analysis.wording`), the comparison table, the figures, what each scenario
+in plain words (:mod:`cogov.analysis.wording`), the comparison table, the figures, what each scenario
 changes, the assumptions, and the provenance (scenario files and digests, seeds, versions, commit).
 :func:`write_report` renders it with Jinja2 templates (``analysis/templates``):
 
@@ -29,18 +29,18 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from analysis import figures
-from analysis.compare import KEY_OUTCOMES, compare_runs
-from analysis.results import load_runs, load_series, manifest, parameters
-from analysis.wording import Verdict, describe, format_difference, format_value
-from experiments.seeds import replicate_seed
-from experiments.spec import Experiment, validate_experiment
-from experiments.targets import SCENARIO_PARAMETER
-from sim.config import ScenarioConfig
-from sim.labels import parameter_text
-from sim.model import CommunityModel
-from sim.provenance import package_version
-from sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
+from cogov.analysis import figures
+from cogov.analysis.compare import KEY_OUTCOMES, compare_runs
+from cogov.analysis.results import load_runs, load_series, manifest, parameters
+from cogov.analysis.wording import Verdict, describe, format_difference, format_value
+from cogov.experiments.seeds import replicate_seed
+from cogov.experiments.spec import Experiment, validate_experiment
+from cogov.experiments.targets import SCENARIO_PARAMETER
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.labels import parameter_text
+from cogov.sim.model import CommunityModel
+from cogov.sim.provenance import package_version
+from cogov.sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
 
 SERIES_FIGURES: tuple[str, ...] = ("resolution_rate", "satisfaction_mean", "backlog", "trust_mean")
 """Outcomes drawn over time (when the results kept daily series)."""
@@ -280,7 +280,7 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
 
 def _figure(key: str, fig: Figure) -> ReportFigure:
     """Render ``fig`` to PNG; its title is the suptitle and its caption the small left title that
-    :mod:`analysis.figures` puts on the first axes."""
+    :mod:`cogov.analysis.figures` puts on the first axes."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png")
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
@@ -402,7 +402,7 @@ def markdown_escape(value: Any) -> str:
 
 
 def _environment(kind: str) -> jinja2.Environment:
-    env = jinja2.Environment(loader=jinja2.PackageLoader("analysis", "templates"),
+    env = jinja2.Environment(loader=jinja2.PackageLoader("cogov.analysis", "templates"),
                              autoescape=kind == "html", undefined=jinja2.StrictUndefined,
                              trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
     env.filters["md"] = markdown_escape

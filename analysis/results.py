@@ -1,9 +1,9 @@
 """Results folders as pandas DataFrames: the small Python API for people who work in pandas.
 
 A results folder is what ``cogov sweep``, ``cogov sensitivity`` and ``cogov compare`` write
-(:mod:`experiments.store`). This module reads it in the shapes analysts use::
+(:mod:`cogov.experiments.store`). This module reads it in the shapes analysts use::
 
-    from analysis.results import load_runs, load_tidy, load_series, compare
+    from cogov.analysis.results import load_runs, load_tidy, load_series, compare
 
     runs = load_runs("results/compare-default-red_property")      # one row per run, wide
     tidy = load_tidy("results/compare-default-red_property")      # one row per (run, outcome)
@@ -22,9 +22,9 @@ from typing import Any
 
 import pandas as pd
 
-from analysis.compare import compare_runs
-from experiments.store import MANIFEST, ResultStore
-from sim.scenario import ScenarioError
+from cogov.analysis.compare import compare_runs
+from cogov.experiments.store import MANIFEST, ResultStore
+from cogov.sim.scenario import ScenarioError
 
 PARAM_PREFIX = "param:"
 RUN_COLUMNS: tuple[str, ...] = ("run_id", "point_id", "replicate", "seed", "status", "error", "seconds")
@@ -98,7 +98,7 @@ def load_series(directory: str | Path) -> pd.DataFrame:
 
 def compare(directory: str | Path, by: str = "scenario", baseline: str | None = None,
             outcomes: Sequence[str] | None = None) -> pd.DataFrame:
-    """The comparison table (:func:`analysis.compare.compare_runs`) of a results folder.
+    """The comparison table (:func:`cogov.analysis.compare.compare_runs`) of a results folder.
 
     ``by`` is the swept parameter whose values are compared (``scenario`` for ``cogov compare``);
     ``baseline`` is one of its values, the first one run by default.

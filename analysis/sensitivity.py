@@ -1,7 +1,7 @@
 """Global sensitivity analysis of an experiment's results with SALib: Sobol indices and Morris screening.
 
 The experiment file chooses the design (``design = "sobol"`` or ``"morris"``); the runs go through
-the ordinary runner (:func:`experiments.runner.run_sweep`), so they resume and scale like any
+the ordinary runner (:func:`cogov.experiments.runner.run_sweep`), so they resume and scale like any
 sweep; this module reads the results folder and computes the indices.
 
 Run counts, for D varied parameters (each times ``replicates``):
@@ -32,12 +32,12 @@ import pandas as pd
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from analysis import figures
-from experiments.design import build_design
-from experiments.spec import Experiment
-from experiments.store import MANIFEST, ResultStore
-from sim.labels import parameter_text
-from sim.scenario import ScenarioError
+from cogov.analysis import figures
+from cogov.experiments.design import build_design
+from cogov.experiments.spec import Experiment
+from cogov.experiments.store import MANIFEST, ResultStore
+from cogov.sim.labels import parameter_text
+from cogov.sim.scenario import ScenarioError
 
 METHODS = ("sobol", "morris")
 CONF_LEVEL = 0.95
@@ -252,7 +252,7 @@ def plot_indices(table: pd.DataFrame, experiment: str, method: str, path: Path |
     """Horizontal bars of the indices with 95 % CI error bars, one panel per output (the first few).
 
     Sobol: S1 and ST side by side per parameter; Morris: μ* per parameter. Parameters and outputs
-    carry their names in ``lang`` (:mod:`sim.labels`, :data:`analysis.figures.METRIC_LABELS`; a
+    carry their names in ``lang`` (:mod:`cogov.sim.labels`, :data:`cogov.analysis.figures.METRIC_LABELS`; a
     name without a label is shown as is). Drawn on a bare :class:`~matplotlib.figure.Figure` (no
     pyplot, no display needed) in the house style, and saved as PNG to ``path``.
     """

@@ -1,11 +1,11 @@
 """Plain words for comparison results, in English and Chinese.
 
-Turns a row of the comparison table (:func:`analysis.compare.compare_runs`) into a sentence a
+Turns a row of the comparison table (:func:`cogov.analysis.compare.compare_runs`) into a sentence a
 district official can read: the two means in the outcome's own units, the difference with its 95 %
 interval, whether that is better or worse for residents, how large it is against the variation
 between replicate communities, or that it cannot be told apart from noise.
 
-Kept apart from the report layout (:mod:`analysis.report`) so that the console, the HTML and the
+Kept apart from the report layout (:mod:`cogov.analysis.report`) so that the console, the HTML and the
 Markdown reports say the same thing in the same words.
 """
 
@@ -15,7 +15,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from analysis.figures import check_lang, metric_name
+from cogov.analysis.figures import check_lang, metric_name
 
 Kind = Literal["share", "score", "days", "count", "cny", "number"]
 Direction = Literal[1, -1, 0]

@@ -93,7 +93,7 @@ class Built:
 
 def build_cogov(case: Case) -> Built:
     """Construct the cogov default scenario (optionally resized) for a one-year run."""
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
     overrides = {} if case.households is None else {"community.households": case.households}
     model = CommunityModel("default", rng=SEED, days=DAYS, **overrides)
@@ -135,7 +135,7 @@ def import_case_modules(case: Case) -> None:
     if case.kind == "schelling":
         import mesa.examples.basic.schelling.model  # noqa: F401
     else:
-        import sim.model  # noqa: F401
+        import cogov.sim.model  # noqa: F401
 
 
 # ------------------------------------------------------------------------- child processes

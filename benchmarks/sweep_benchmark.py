@@ -5,7 +5,7 @@ Usage::
     python benchmarks/sweep_benchmark.py [--runs N] [--repeats R] [--json FILE]
 
 A sweep of ``--runs`` short cogov runs (default 200: a 200-household community, 30 days, one
-random design point per run) goes through :func:`experiments.runner.run_sweep` exactly as
+random design point per run) goes through :func:`cogov.experiments.runner.run_sweep` exactly as
 ``cogov sweep`` runs it (same chunking, each chunk written to Parquet as it finishes) on:
 
 * ``serial``: in one process (reference);
@@ -112,7 +112,7 @@ def runs_digest(directory: Path) -> str:
     """SHA-256 of the run rows (sorted by run id, execution columns dropped)."""
     import pandas as pd
 
-    from experiments.store import ResultStore
+    from cogov.experiments.store import ResultStore
 
     runs = ResultStore(directory).read_runs()
     runs = runs.drop(columns=[c for c in NOT_RESULTS if c in runs.columns]).sort_values("run_id")
@@ -124,9 +124,9 @@ def runs_digest(directory: Path) -> str:
 
 def measure(case: Case, runs: int) -> dict[str, Any]:
     """Start the backend, warm it up, time one sweep of ``runs`` runs, close it; in this process."""
-    from experiments.backends import open_executor
-    from experiments.runner import run_sweep
-    from experiments.spec import load_experiment
+    from cogov.experiments.backends import open_executor
+    from cogov.experiments.runner import run_sweep
+    from cogov.experiments.spec import load_experiment
 
     if not case.worker_profiler:
         import dask

@@ -22,12 +22,12 @@ import matplotlib
 import numpy as np
 from PIL import Image
 
-from analysis.figures import PALETTE, SEQUENTIAL_CMAP, resolve_lang
+from cogov.analysis.figures import PALETTE, SEQUENTIAL_CMAP, resolve_lang
 from cogov.viz.render import ChartView, MapView, side_by_side
-from sim.model import CommunityModel
-from sim.outcomes import DAILY_METRICS
-from sim.provenance import provenance
-from sim.scenario import ScenarioError, load_scenario
+from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes import DAILY_METRICS
+from cogov.sim.provenance import provenance
+from cogov.sim.scenario import ScenarioError, load_scenario
 
 FORMATS = (".gif", ".mp4")
 LAST_FRAME_HOLD_S = 2.0
@@ -134,7 +134,7 @@ def animate(scenario: str | Path, out: Path, *, days: int | None = None, every: 
         every: days between frames.
         lang: ``en`` or ``zh``.
         seed: random seed.
-        metric: the daily metric charted (a column of :data:`sim.outcomes.DAILY_METRICS`).
+        metric: the daily metric charted (a column of :data:`cogov.sim.outcomes.DAILY_METRICS`).
         fps: frames per second.
         dpi: resolution (80: a 1000 x 600 pixel frame for the default community).
         overrides: parameter overrides by key path, as ``CommunityModel`` takes them.

@@ -18,24 +18,24 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from analysis.calibration import calibrate
-from analysis.compare import compare_scenarios, replicates_needed
-from analysis.figures import LANGS, heatmap, metric_name, response_curve
-from analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
-from analysis.report import FORMATS as REPORT_FORMATS
-from analysis.report import MAX_MAPS, build_report, write_report
-from analysis.results import compare as compare_results
-from analysis.results import load_runs, parameters
-from analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
+from cogov.analysis.calibration import calibrate
+from cogov.analysis.compare import compare_scenarios, replicates_needed
+from cogov.analysis.figures import LANGS, heatmap, metric_name, response_curve
+from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
+from cogov.analysis.report import FORMATS as REPORT_FORMATS
+from cogov.analysis.report import MAX_MAPS, build_report, write_report
+from cogov.analysis.results import compare as compare_results
+from cogov.analysis.results import load_runs, parameters
+from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov import __version__
-from experiments.backends import BACKENDS, open_executor, worker_count
-from experiments.design import run_count
-from experiments.replicates import default_workers, process_pool
-from experiments.runner import run_sweep
-from experiments.spec import load_experiment
-from sim.model import CommunityModel
-from sim.provenance import provenance
-from sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
+from cogov.experiments.backends import BACKENDS, open_executor, worker_count
+from cogov.experiments.design import run_count
+from cogov.experiments.replicates import default_workers, process_pool
+from cogov.experiments.runner import run_sweep
+from cogov.experiments.spec import load_experiment
+from cogov.sim.model import CommunityModel
+from cogov.sim.provenance import provenance
+from cogov.sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
 
 EXIT_OK = 0
 EXIT_INPUT = 2

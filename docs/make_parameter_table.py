@@ -1,6 +1,6 @@
 """Write ``docs/parameters.md``: every scenario parameter with its type, default, range and source.
 
-The tables are generated from :class:`sim.config.ScenarioConfig`, so they never drift from the
+The tables are generated from :class:`cogov.sim.config.ScenarioConfig`, so they never drift from the
 code. Run it from any directory::
 
     .venv/bin/python docs/make_parameter_table.py            # writes docs/parameters.md
@@ -29,7 +29,7 @@ from pydantic.fields import FieldInfo
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from sim.config import ScenarioConfig
+from cogov.sim.config import ScenarioConfig
 
 DEFAULT_OUTPUT = ROOT / "docs" / "parameters.md"
 
@@ -174,7 +174,7 @@ def to_markdown(tables: list[Table]) -> str:
     lines = [
         "# Scenario parameters",
         "",
-        "Generated from `sim.config.ScenarioConfig` by `docs/make_parameter_table.py`; do not edit by hand.",
+        "Generated from `cogov.sim.config.ScenarioConfig` by `docs/make_parameter_table.py`; do not edit by hand.",
         "Regenerate with `.venv/bin/python docs/make_parameter_table.py`. Key paths are those of a scenario",
         "TOML file and of `CommunityModel(**overrides)` (`levers.funding.annual_cny` ↔",
         "`levers__funding__annual_cny`). Ranges are the validation bounds, not plausible calibration ranges.",

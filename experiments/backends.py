@@ -13,7 +13,7 @@ from concurrent.futures import Executor, Future
 from contextlib import contextmanager
 from typing import Any
 
-from experiments.replicates import default_workers, process_pool
+from cogov.experiments.replicates import default_workers, process_pool
 
 BACKENDS = ("serial", "local", "dask")
 

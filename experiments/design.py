@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from experiments.spec import Experiment, ParameterSpec
+from cogov.experiments.spec import Experiment, ParameterSpec
 
 
 @dataclass(frozen=True)

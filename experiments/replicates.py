@@ -12,16 +12,16 @@ from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Executor, ProcessPoolExecutor
 from typing import Any
 
-from sim.config import ScenarioConfig
-from sim.model import CommunityModel
-from sim.outcomes import pattern_measures
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes import pattern_measures
 
 Job = tuple[ScenarioConfig, int]
 Measure = Callable[[CommunityModel], dict[str, float]]
 
 
 def run_and_measure(model: CommunityModel) -> dict[str, float]:
-    """Default measure: run to the horizon; final daily metrics plus :func:`sim.outcomes.pattern_measures`."""
+    """Default measure: run to the horizon; final daily metrics plus :func:`cogov.sim.outcomes.pattern_measures`."""
     metrics = dict(model.run()["metrics"])
     return metrics | pattern_measures(model)
 
@@ -39,7 +39,7 @@ def default_workers() -> int:
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 
-PRELOAD = ["experiments.runner", "experiments.targets", "sim.model"]
+PRELOAD = ["cogov.experiments.runner", "cogov.experiments.targets", "cogov.sim.model"]
 """Modules a fork server imports once, so that each worker it forks starts warm."""
 
 

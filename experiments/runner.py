@@ -18,11 +18,11 @@ from typing import Any
 
 import pandas as pd
 
-from experiments.design import DesignTable, build_design
-from experiments.seeds import replicate_seed
-from experiments.spec import Experiment
-from experiments.store import ResultStore
-from experiments.targets import Target
+from cogov.experiments.design import DesignTable, build_design
+from cogov.experiments.seeds import replicate_seed
+from cogov.experiments.spec import Experiment
+from cogov.experiments.store import ResultStore
+from cogov.experiments.targets import Target
 
 MAX_IN_FLIGHT_PER_WORKER = 2
 """Chunks queued per worker: enough to keep workers busy, few enough to stop quickly."""

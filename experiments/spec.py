@@ -30,8 +30,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from experiments.targets import SCENARIO_PARAMETER, Target, get_target
-from sim.scenario import SCENARIO_SUFFIX, ScenarioError
+from cogov.experiments.targets import SCENARIO_PARAMETER, Target, get_target
+from cogov.sim.scenario import SCENARIO_SUFFIX, ScenarioError
 
 Design = Literal["full_factorial", "latin_hypercube", "random", "sobol", "morris"]
 CONTINUOUS_DESIGNS = ("latin_hypercube", "random", "sobol", "morris")

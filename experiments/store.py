@@ -24,10 +24,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from experiments.design import DesignTable
-from experiments.spec import Experiment
-from sim.provenance import git_commit, package_version
-from sim.scenario import ScenarioError
+from cogov.experiments.design import DesignTable
+from cogov.experiments.spec import Experiment
+from cogov.sim.provenance import git_commit, package_version
+from cogov.sim.scenario import ScenarioError
 
 RUNS = "runs"
 SERIES = "series"

@@ -15,10 +15,10 @@ from typing import Any, Protocol
 
 import pandas as pd
 
-from sim.config import ScenarioConfig
-from sim.model import CommunityModel
-from sim.outcomes import pattern_measures
-from sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, resolve_path, scenario_digest
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes import pattern_measures
+from cogov.sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, resolve_path, scenario_digest
 
 
 @dataclass(frozen=True)

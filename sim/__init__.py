@@ -2,14 +2,14 @@
 
 Typical use::
 
-    from sim import CommunityModel, load_scenario
+    from cogov.sim import CommunityModel, load_scenario
     model = CommunityModel(load_scenario("default").config, rng=42)
     model.run_for(model.days)
     print(model.summary())
 """
 
-from sim.config import ScenarioConfig
-from sim.model import CommunityModel
-from sim.scenario import LoadedScenario, ScenarioError, load_scenario
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.model import CommunityModel
+from cogov.sim.scenario import LoadedScenario, ScenarioError, load_scenario
 
 __all__ = ["CommunityModel", "LoadedScenario", "ScenarioConfig", "ScenarioError", "load_scenario"]

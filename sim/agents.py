@@ -1,7 +1,7 @@
 """The Mesa agents of the community.
 
 Households (and party members among them) are :class:`~mesa.discrete_space.CellAgent` s living in
-building cells; their state is a row of :class:`sim.population.Population`, read through
+building cells; their state is a row of :class:`cogov.sim.population.Population`, read through
 properties, so the model can update all of them in one vectorised pass. Organisations are few
 and act through their own methods, scheduled by the model.
 """
@@ -14,10 +14,10 @@ import numpy as np
 from mesa import Agent
 from mesa.discrete_space import Cell, CellAgent, FixedAgent
 
-from sim.config import AGE_GROUPS, COMPOUND_TYPES, COOPERATOR_TYPES, MEMBER_TYPES
+from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES, COOPERATOR_TYPES, MEMBER_TYPES
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
 
 class Household(CellAgent):

@@ -14,7 +14,7 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.population import NEVER
+from cogov.sim.population import NEVER
 
 
 class State(IntEnum):

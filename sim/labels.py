@@ -1,7 +1,7 @@
 """Human-readable names and units of every scenario parameter, in English and Chinese.
 
 Scenario parameters are addressed by key paths such as ``levers.funding.annual_cny`` (see
-:func:`sim.scenario.parameter_paths`). Those paths are precise but unreadable for people outside the
+:func:`cogov.sim.scenario.parameter_paths`). Those paths are precise but unreadable for people outside the
 code: this module gives each one a short name and the unit the model uses, so that figures, reports
 and the classroom interface (one slider per parameter) can show "Annual community funding (CNY per
 year)" or "社区年度经费（元/年）" instead. Names are short enough for a slider label or a table column
@@ -314,7 +314,7 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
 }
 """Name and unit of every scenario parameter: ``{path: {"en": (name, unit), "zh": (name, unit)}}``.
 
-Keys are exactly :func:`sim.scenario.parameter_paths`. The unit is ``""`` for on/off switches and
+Keys are exactly :func:`cogov.sim.scenario.parameter_paths`. The unit is ``""`` for on/off switches and
 dimensionless coefficients. Names are unique within each language.
 """
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.config import COMPOUND_TYPES, Community
+from cogov.sim.config import COMPOUND_TYPES, Community
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.behaviour import (
+from cogov.sim.behaviour import (
     adapt_expectation,
     asymmetric_update,
     beta_with_mean,
@@ -21,13 +21,13 @@ from sim.behaviour import (
     logistic,
     perceived_performance,
 )
-from sim.config import CATEGORIES
-from sim.issues import Channel, Level, State
-from sim.population import NEVER
-from sim.queues import serve_queues
+from cogov.sim.config import CATEGORIES
+from cogov.sim.issues import Channel, Level, State
+from cogov.sim.population import NEVER
+from cogov.sim.queues import serve_queues
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
 PROPERTY_CATEGORIES = np.array([CATEGORIES.index(c) for c in ("property_maintenance", "environment", "parking")])
 MAINTENANCE = CATEGORIES.index("property_maintenance")

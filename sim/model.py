@@ -11,8 +11,8 @@ from mesa import DataCollector, Model
 from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.time import Schedule
 
-from sim import lifecycle
-from sim.agents import (
+from cogov.sim import lifecycle
+from cogov.sim.agents import (
     CoBuildingUnit,
     CommunityPartyOrganisation,
     GridWorker,
@@ -23,17 +23,17 @@ from sim.agents import (
     SocialOrganisation,
     StreetOffice,
 )
-from sim.behaviour import beta_with_mean
-from sim.config import CATEGORIES, COMPOUND_TYPES, ScenarioConfig
-from sim.issues import IssueTable, Level
-from sim.layout import build_layout
-from sim.outcomes import DAILY_METRICS, daily_metrics, summarise
-from sim.population import build_population
-from sim.queues import HandlerKind, Handlers
-from sim.resources import SECRETARY_HOURS_PER_DAY, plan_resources, set_daily_capacities
-from sim.scenario import LoadedScenario, apply_overrides, load_scenario
-from sim.streams import RandomStreams
-from sim.volunteering import volunteer_day
+from cogov.sim.behaviour import beta_with_mean
+from cogov.sim.config import CATEGORIES, COMPOUND_TYPES, ScenarioConfig
+from cogov.sim.issues import IssueTable, Level
+from cogov.sim.layout import build_layout
+from cogov.sim.outcomes import DAILY_METRICS, daily_metrics, summarise
+from cogov.sim.population import build_population
+from cogov.sim.queues import HandlerKind, Handlers
+from cogov.sim.resources import SECRETARY_HOURS_PER_DAY, plan_resources, set_daily_capacities
+from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
+from cogov.sim.streams import RandomStreams
+from cogov.sim.volunteering import volunteer_day
 
 SPECIALTIES = ("care", "dispute", "environment")
 SPECIALTY_WEIGHTS = (0.5, 0.3, 0.2)
@@ -46,7 +46,7 @@ class CommunityModel(Model):
     """Party-building-led multi-party co-governance of one community; one step = one day.
 
     Args:
-        scenario: a :class:`~sim.config.ScenarioConfig`, a loaded scenario, a built-in scenario
+        scenario: a :class:`~cogov.sim.config.ScenarioConfig`, a loaded scenario, a built-in scenario
             name or a path to a TOML file; ``None`` for the built-in default.
         rng: seed (or numpy ``Generator``) — same scenario and seed give identical results.
         days: horizon override (else ``simulation.days`` of the scenario).
@@ -287,7 +287,7 @@ class CommunityModel(Model):
         raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
 
     def summary(self) -> dict[str, Any]:
-        """End-of-run summary (see :mod:`sim.outcomes`)."""
+        """End-of-run summary (see :mod:`cogov.sim.outcomes`)."""
         return summarise(self)
 
     def series(self):

@@ -24,13 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from sim.config import AGE_GROUPS, COMPOUND_TYPES
-from sim.issues import State
-from sim.population import IN_SERVICE
-from sim.volunteering import RECENT_DAYS
+from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
+from cogov.sim.issues import State
+from cogov.sim.population import IN_SERVICE
+from cogov.sim.volunteering import RECENT_DAYS
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
 DAILY_METRICS: tuple[str, ...] = (
     "day",

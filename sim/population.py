@@ -1,6 +1,6 @@
 """Resident households as columns of numpy arrays (one row per household).
 
-Households are also Mesa agents (:class:`sim.agents.Household`), but their state lives here so
+Households are also Mesa agents (:class:`cogov.sim.agents.Household`), but their state lives here so
 that every daily process is one vectorised pass and households with nothing to do cost nothing.
 """
 
@@ -11,9 +11,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from sim.behaviour import beta_with_mean
-from sim.config import MEMBER_TYPES, ScenarioConfig
-from sim.layout import Layout
+from cogov.sim.behaviour import beta_with_mean
+from cogov.sim.config import MEMBER_TYPES, ScenarioConfig
+from cogov.sim.layout import Layout
 
 NEVER = -10_000
 """Day index meaning 'never happened' (far enough in the past for any rolling window)."""

@@ -9,8 +9,8 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from sim.config import ScenarioConfig
-from sim.scenario import LoadedScenario, scenario_digest
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.scenario import LoadedScenario, scenario_digest
 
 
 def package_version(name: str) -> str:

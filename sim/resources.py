@@ -12,10 +12,10 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.config import ScenarioConfig
+from cogov.sim.config import ScenarioConfig
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
 DAYS_PER_YEAR = 365.0
 SECRETARY_HOURS_PER_DAY = 1.0

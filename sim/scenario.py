@@ -20,7 +20,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from sim.config import ScenarioConfig
+from cogov.sim.config import ScenarioConfig
 
 SCENARIO_SUFFIX = ".toml"
 MAX_INHERITANCE_DEPTH = 16
@@ -51,7 +51,7 @@ class LoadedScenario:
 
 def builtin_dir() -> Path:
     """Folder holding the built-in scenario files (the ``scenarios`` package)."""
-    return Path(str(resources.files("scenarios")))
+    return Path(str(resources.files("cogov.scenarios")))
 
 
 def builtin_names() -> list[str]:

@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from sim.behaviour import logistic, motivation_after_session, reward_salience
-from sim.population import IN_SERVICE
+from cogov.sim.behaviour import logistic, motivation_after_session, reward_salience
+from cogov.sim.population import IN_SERVICE
 
 if TYPE_CHECKING:
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
 RECENT_DAYS = 30
 """Window for 'volunteered recently' (volunteer_share, inservice_serving_share, social influence)."""

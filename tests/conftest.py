@@ -16,8 +16,8 @@ def data_dir() -> Path:
 @pytest.fixture(scope="session")
 def pattern_runner():
     """One pattern runner for the session, on a process pool, so shared arms run once."""
-    from analysis.patterns import PatternRunner
-    from experiments.replicates import default_workers, process_pool
+    from cogov.analysis.patterns import PatternRunner
+    from cogov.experiments.replicates import default_workers, process_pool
 
     with process_pool(min(4, default_workers())) as executor:
         yield PatternRunner(replicates=8, executor=executor)

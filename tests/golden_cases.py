@@ -18,9 +18,9 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.issues import COLUMNS
-from sim.model import CommunityModel
-from sim.outcomes import pattern_measures
+from cogov.sim.issues import COLUMNS
+from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes import pattern_measures
 
 GOLDEN = Path(__file__).parent / "data" / "golden"
 HOUSEHOLD_COLUMNS = ("satisfaction", "expectation", "trust", "motivation", "hours", "points", "last_served", "ties")

@@ -32,7 +32,7 @@ if CHROMIUM is None:
                 allow_module_level=True)
 
 from cogov.viz.controls import text
-from sim.model import CommunityModel
+from cogov.sim.model import CommunityModel
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_IMG = ROOT / "docs" / "img"

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from sim.behaviour import (
+from cogov.sim.behaviour import (
     adapt_expectation,
     asymmetric_update,
     bounded_confidence_meeting,
@@ -14,8 +14,8 @@ from sim.behaviour import (
     perceived_performance,
     reward_salience,
 )
-from sim.layout import quota_allocation
-from sim.queues import serve_queues
+from cogov.sim.layout import quota_allocation
+from cogov.sim.queues import serve_queues
 
 
 def test_logistic_is_symmetric_and_monotone():

@@ -8,11 +8,11 @@ import pytest
 from experiment_files import write_experiment
 from scipy import stats
 
-from analysis.compare import compare_runs, compare_scenarios, replicates_needed
+from cogov.analysis.compare import compare_runs, compare_scenarios, replicates_needed
 from cogov.cli import main
-from experiments.backends import SerialExecutor
-from experiments.runner import run_sweep
-from experiments.spec import load_experiment
+from cogov.experiments.backends import SerialExecutor
+from cogov.experiments.runner import run_sweep
+from cogov.experiments.spec import load_experiment
 
 
 def synthetic_runs(base: np.ndarray, other: np.ndarray, outcome: str = "y") -> pd.DataFrame:

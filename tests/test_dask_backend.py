@@ -19,10 +19,10 @@ pytest.importorskip("distributed", reason="the dask backend is the optional extr
 
 from experiment_files import FACTORIAL, write_experiment
 
-from experiments.backends import open_executor
-from experiments.runner import SweepReport, run_sweep
-from experiments.spec import Experiment, load_experiment
-from experiments.store import ResultStore
+from cogov.experiments.backends import open_executor
+from cogov.experiments.runner import SweepReport, run_sweep
+from cogov.experiments.spec import Experiment, load_experiment
+from cogov.experiments.store import ResultStore
 
 WORKERS = 2
 RUNS = 12  # 2 × 2 design points × 3 replicates
@@ -99,7 +99,7 @@ def test_an_existing_cluster_reports_its_worker_count() -> None:
     """With --scheduler, chunks are sized for the workers the cluster has, not for the client's cores."""
     from distributed import LocalCluster
 
-    from experiments.backends import open_executor, worker_count
+    from cogov.experiments.backends import open_executor, worker_count
 
     with LocalCluster(n_workers=3, threads_per_worker=1, processes=False, dashboard_address=None) as cluster:
         cluster.wait_for_workers(3)

@@ -17,14 +17,14 @@ import pyarrow.parquet as pq
 import pytest
 from experiment_files import FACTORIAL, write_experiment
 
-from experiments.backends import SerialExecutor, open_executor
-from experiments.design import build_design, run_count
-from experiments.runner import plan_runs, run_sweep
-from experiments.seeds import replicate_seed
-from experiments.spec import load_experiment, validate_experiment
-from experiments.store import ResultStore
-from experiments.targets import TARGETS, IshigamiTarget, RunOutput
-from sim.scenario import ScenarioError
+from cogov.experiments.backends import SerialExecutor, open_executor
+from cogov.experiments.design import build_design, run_count
+from cogov.experiments.runner import plan_runs, run_sweep
+from cogov.experiments.seeds import replicate_seed
+from cogov.experiments.spec import load_experiment, validate_experiment
+from cogov.experiments.store import ResultStore
+from cogov.experiments.targets import TARGETS, IshigamiTarget, RunOutput
+from cogov.sim.scenario import ScenarioError
 
 
 def _problems(data: dict[str, Any]) -> str:

@@ -14,8 +14,8 @@ from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
 from scipy import stats
 
-from analysis import figures
-from sim.labels import parameter_text
+from cogov.analysis import figures
+from cogov.sim.labels import parameter_text
 
 HAS_CJK = figures.cjk_font() is not None
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -55,7 +55,7 @@ def _runs() -> pd.DataFrame:
 
 @pytest.fixture(scope="module")
 def model():
-    from sim.model import CommunityModel
+    from cogov.sim.model import CommunityModel
 
     m = CommunityModel("default", rng=0, days=10, **{"community.households": 300,
                                                      "community.households_per_compound": 60,

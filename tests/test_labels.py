@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
-from sim.labels import LANGS, PARAMETER_LABELS, parameter_text
-from sim.scenario import parameter_paths
+from cogov.sim.labels import LANGS, PARAMETER_LABELS, parameter_text
+from cogov.sim.scenario import parameter_paths
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 PATHS = parameter_paths()
@@ -56,7 +56,7 @@ def test_names_fit_a_slider(lang: str, limit: int) -> None:
 
 
 def test_switches_have_no_unit() -> None:
-    from sim.config import ScenarioConfig
+    from cogov.sim.config import ScenarioConfig
 
     defaults = ScenarioConfig().model_dump()
     for path in PATHS:

@@ -1,7 +1,7 @@
-"""Every lever moves the outcome it should, in the documented direction (``analysis.patterns``).
+"""Every lever moves the outcome it should, in the documented direction (``cogov.analysis.patterns``).
 
 Each lever pattern compares two arms of a controlled setting that differ only in the lever, on the
-same 8 seeds (common random numbers, ``sim.streams``), and passes by a one-sided paired t-test at
+same 8 seeds (common random numbers, ``cogov.sim.streams``), and passes by a one-sided paired t-test at
 p < 0.01 — or, where the lever changes the quantity by construction, by every paired difference
 having the expected sign. The settings and the reason for each are documented in
 ``analysis/patterns.py``; the same patterns run at more replicates in ``cogov validate-model``.
@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from analysis.patterns import LEVER_PATTERNS, Pattern, PatternResult
-from sim.config import Levers
+from cogov.analysis.patterns import LEVER_PATTERNS, Pattern, PatternResult
+from cogov.sim.config import Levers
 
 
 @pytest.mark.parametrize("pattern", LEVER_PATTERNS, ids=lambda p: p.name)

@@ -5,8 +5,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim import CommunityModel
-from sim.agents import (
+from cogov.sim import CommunityModel
+from cogov.sim.agents import (
     CoBuildingUnit,
     CommunityPartyOrganisation,
     GridWorker,
@@ -17,8 +17,8 @@ from sim.agents import (
     SocialOrganisation,
     StreetOffice,
 )
-from sim.issues import State
-from sim.outcomes import DAILY_METRICS
+from cogov.sim.issues import State
+from cogov.sim.outcomes import DAILY_METRICS
 
 SMALL = {"community.households": 500}
 

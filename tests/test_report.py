@@ -12,13 +12,13 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analysis import results
-from analysis.compare import compare_runs, compare_scenarios
-from analysis.figures import cjk_font
-from analysis.report import build_report, markdown_escape, render, write_report
-from analysis.wording import describe, format_difference, format_value
+from cogov.analysis import results
+from cogov.analysis.compare import compare_runs, compare_scenarios
+from cogov.analysis.figures import cjk_font
+from cogov.analysis.report import build_report, markdown_escape, render, write_report
+from cogov.analysis.wording import describe, format_difference, format_value
 from cogov.cli import main
-from experiments.backends import SerialExecutor
+from cogov.experiments.backends import SerialExecutor
 
 HOSTILE = '<script>alert("x")</script> & | *bold* [link](http://example.com) `code`'
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -152,7 +152,7 @@ def test_chinese_report(folder, tmp_path):
 
 
 def test_unknown_report_suffix_is_refused(report, tmp_path):
-    from sim.scenario import ScenarioError
+    from cogov.sim.scenario import ScenarioError
 
     with pytest.raises(ScenarioError, match=r"\.pdf"):
         write_report(report, tmp_path / "report.pdf")
@@ -257,8 +257,8 @@ def test_render_needs_no_files(report):
 def sweep(tmp_path_factory) -> Path:
     from experiment_files import FACTORIAL, write_experiment  # tests/ is on sys.path
 
-    from experiments.runner import run_sweep
-    from experiments.spec import load_experiment
+    from cogov.experiments.runner import run_sweep
+    from cogov.experiments.spec import load_experiment
 
     base = tmp_path_factory.mktemp("sweep")
     run_sweep(load_experiment(write_experiment(base, FACTORIAL)), base / "out", SerialExecutor())

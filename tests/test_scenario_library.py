@@ -14,8 +14,8 @@ import tomllib
 
 import pytest
 
-from sim.model import CommunityModel
-from sim.scenario import builtin_dir, builtin_names, load_scenario
+from cogov.sim.model import CommunityModel
+from cogov.sim.scenario import builtin_dir, builtin_names, load_scenario
 
 NAMES = builtin_names()
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")

@@ -6,15 +6,15 @@ import pandas as pd
 import pytest
 from matplotlib.container import BarContainer, ErrorbarContainer
 
-from analysis.figures import cjk_font
-from analysis.sensitivity import AXIS_LABELS, SensitivityError, analyse, plot_indices
+from cogov.analysis.figures import cjk_font
+from cogov.analysis.sensitivity import AXIS_LABELS, SensitivityError, analyse, plot_indices
 from cogov.cli import main
-from experiments.backends import open_executor
-from experiments.runner import run_sweep
-from experiments.spec import load_experiment
-from experiments.store import ResultStore
-from experiments.targets import IshigamiTarget
-from sim.labels import parameter_text
+from cogov.experiments.backends import open_executor
+from cogov.experiments.runner import run_sweep
+from cogov.experiments.spec import load_experiment
+from cogov.experiments.store import ResultStore
+from cogov.experiments.targets import IshigamiTarget
+from cogov.sim.labels import parameter_text
 
 PI = 3.141592653589793
 NAMES = ["x1", "x2", "x3"]

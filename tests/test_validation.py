@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from analysis.patterns import DOWN, PATHOLOGY_PATTERNS, UP, Pattern, judge, select
+from cogov.analysis.patterns import DOWN, PATHOLOGY_PATTERNS, UP, Pattern, judge, select
 
 KNOWN_FAILURES = {
     "report_without_service": "in-service serving share barely falls over a default year (+0.006 [-0.020, 0.032] "

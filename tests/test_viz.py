@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from analysis.figures import cjk_font
+from cogov.analysis.figures import cjk_font
 from cogov.viz import assets
 from cogov.viz.controls import (
     CHART_METRICS,
@@ -33,8 +33,8 @@ from cogov.viz.controls import (
     lever_values,
     scenario_titles,
 )
-from sim.model import CommunityModel
-from sim.scenario import apply_overrides, builtin_names, load_scenario, parameter_paths
+from cogov.sim.model import CommunityModel
+from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario, parameter_paths
 
 HAS_CJK = cjk_font() is not None
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -169,7 +169,7 @@ def test_language_switch_changes_every_text(tiny):
 # ------------------------------------------------------------------------------------------- drawing
 def test_map_shows_every_open_issue_where_it_is():
     from cogov.viz.render import MapView
-    from sim.issues import State
+    from cogov.sim.issues import State
 
     model = CommunityModel("default", rng=2)
     for _ in range(40):
@@ -376,7 +376,7 @@ def test_animate_writes_frames_and_provenance(tiny, tmp_path):
         width = gif.size[0]
     assert record["scenario_name"] == "tiny" and record["seed"] == 5 and record["metric"] == "backlog"
     assert record["overrides"] == {"levers.burden.admin_share": 0.8}
-    assert record["scenario_digest"] == __import__("sim.scenario", fromlist=["scenario_digest"]).scenario_digest(
+    assert record["scenario_digest"] == __import__("cogov.sim.scenario", fromlist=["scenario_digest"]).scenario_digest(
         apply_overrides(load_scenario(tiny).config, {"levers.burden.admin_share": 0.8}))
     sidecar = json.loads((tmp_path / "demo.gif.json").read_text())
     assert sidecar["frames"] == 9 and sidecar["cogov_version"] and width > 800  # map and chart side by side

@@ -2,7 +2,7 @@
 
 A :class:`Lever` names a scenario key path (``levers.burden.admin_share``), the kind of control and its
 range; :func:`lever_values` reads the current values from a scenario, :func:`lever_overrides` turns
-the page's settings back into the overrides :class:`~sim.model.CommunityModel` accepts (only those that
+the page's settings back into the overrides :class:`~cogov.sim.model.CommunityModel` accepts (only those that
 differ from the scenario, so the model's provenance says exactly what the class changed).
 No solara here: the app, the tests and ``cogov animate`` share it.
 """
@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from sim.config import ScenarioConfig
-from sim.labels import parameter_text
-from sim.scenario import builtin_dir, builtin_names, file_title
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.labels import parameter_text
+from cogov.sim.scenario import builtin_dir, builtin_names, file_title
 
 LANGS: tuple[str, ...] = ("en", "zh")
 
@@ -27,7 +27,7 @@ LeverKind = Literal["switch", "int", "float"]
 @dataclass(frozen=True)
 class Lever:
     """One control on the page: a scenario parameter, its kind and range. Its words are the
-    parameter's name and unit in :data:`sim.labels.PARAMETER_LABELS`, the same as in figures and
+    parameter's name and unit in :data:`cogov.sim.labels.PARAMETER_LABELS`, the same as in figures and
     reports."""
 
     path: str
@@ -86,7 +86,7 @@ CHART_METRICS: tuple[str, ...] = (
     "resolution_rate", "backlog", "stalemates", "satisfaction_mean", "trust_mean", "volunteer_share",
     "inservice_serving_share",
 )
-"""Daily metrics charted live (names and units from :data:`analysis.figures.METRIC_LABELS`)."""
+"""Daily metrics charted live (names and units from :data:`cogov.analysis.figures.METRIC_LABELS`)."""
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Community co-governance — classroom", "zh": "社区多方共治 · 课堂演示"},
@@ -194,7 +194,7 @@ def describe_overrides(overrides: dict[str, Any], config: ScenarioConfig, lang: 
 @functools.cache
 def scenario_titles() -> dict[str, dict[str, str]]:
     """Title of every built-in scenario in both languages, from the first line of its file
-    (``# English title — 中文标题``, :func:`sim.scenario.file_title`); the name itself where a file has
+    (``# English title — 中文标题``, :func:`cogov.sim.scenario.file_title`); the name itself where a file has
     no such line."""
     return {name: file_title(builtin_dir() / f"{name}.toml") or {"en": name, "zh": name} for name in builtin_names()}
 

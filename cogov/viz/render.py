@@ -1,12 +1,12 @@
 """Fast redraws of a live community: the map and the charts, as RGB arrays or PNG bytes.
 
-A full matplotlib draw of :func:`analysis.figures.community_map` takes about 0.25 s here, too slow to
+A full matplotlib draw of :func:`cogov.analysis.figures.community_map` takes about 0.25 s here, too slow to
 redraw every simulated day. The views below draw the static parts once (axes, colour bar, legend,
 labels) and then only the parts that change (blitting): the building colours, the open issues, the
 lines and the day. That makes a frame a few tens of milliseconds, so ``cogov viz`` plays smoothly
 and ``cogov animate`` renders a year in seconds.
 
-- :class:`MapView`: :func:`~analysis.figures.community_map` (reused as is: compounds, grids, buildings
+- :class:`MapView`: :func:`~cogov.analysis.figures.community_map` (reused as is: compounds, grids, buildings
   coloured by mean satisfaction, organisations) plus every open issue as a dot in its building:
   being handled, waiting for owners and company to agree, or not yet found.
 - :class:`ChartView`: daily metrics, one panel each, the current run over the previous one.
@@ -29,10 +29,10 @@ from matplotlib.text import Text
 from matplotlib.ticker import PercentFormatter
 from PIL import Image
 
-from analysis.figures import PALETTE, building_values, community_map, metric_name, resolve_lang, style
-from analysis.figures import text as figure_text
+from cogov.analysis.figures import PALETTE, building_values, community_map, metric_name, resolve_lang, style
+from cogov.analysis.figures import text as figure_text
 from cogov.viz.controls import text
-from sim.issues import State
+from cogov.sim.issues import State
 
 SATISFACTION_RANGE = (0.4, 0.8)
 """Colour range of the live map: buildings' mean satisfaction lies within it almost always (0.48-0.74
@@ -76,7 +76,7 @@ def typical_limits(households: int) -> dict[str, tuple[float, float]]:
 
 def enlarge_text(fig: Figure, factor: float) -> None:
     """Scale every text of ``fig`` by ``factor`` (before the first draw, so the layout makes room):
-    figures of :mod:`analysis.figures` are sized for print, a projected classroom needs larger type."""
+    figures of :mod:`cogov.analysis.figures` are sized for print, a projected classroom needs larger type."""
     for item in fig.findobj(Text):
         item.set_fontsize(item.get_fontsize() * factor)
 
