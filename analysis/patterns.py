@@ -261,9 +261,9 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("three_party_linkage_stalemates_down", "three-party linkage: fewer stalemates", "seeds 004/3, 004/7",
           WITH_COMMITTEES, COLLECTIVE_DAYS, {"levers.three_party_linkage.enabled": True}, "stalemates", DOWN),
     lever("deliberation_stalemates_down", "deliberation councils: fewer stalemates", "seeds 001, 002, 004/4",
-          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation.enabled": True}, "stalemates", DOWN),
+          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation_council.enabled": True}, "stalemates", DOWN),
     lever("deliberation_satisfaction_up", "deliberation councils: higher satisfaction", "seeds 001, 002, 004/4",
-          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation.enabled": True}, "satisfaction_mean", UP),
+          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation_council.enabled": True}, "satisfaction_mean", UP),
     lever("lists_matching_hours_up", "three lists: more useful co-building hours", "seed 002", CO_BUILDING,
           CO_BUILDING_DAYS, {"levers.lists_matching.enabled": True}, "co_building_hours_total", UP, MECHANICAL),
     # volunteer incentives (seeds 001, 002, 003, 004/7)

@@ -9,6 +9,7 @@ import os
 import shlex
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -33,6 +34,7 @@ from cogov.experiments.design import run_count
 from cogov.experiments.replicates import default_workers, process_pool
 from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import load_experiment
+from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
@@ -63,6 +65,7 @@ SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cogov`` console command."""
+    _show_renamed_keys()
     parser = _parser()
     args = parser.parse_args(argv)
     args.command_line = shlex.join(["cogov", *(sys.argv[1:] if argv is None else argv)])  # recorded in reports
@@ -80,6 +83,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:  # output piped into `head` and the like: not an error
         sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
         return EXIT_OK
+
+
+def _show_renamed_keys() -> None:
+    """Say, once per file and key, that an old key name was read under its new name."""
+    original = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001 - warnings' signature
+        if issubclass(category, RenamedKeyWarning):
+            print(f"warning: {message}", file=sys.stderr)
+        else:
+            original(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    warnings.simplefilter("default", RenamedKeyWarning)
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -31,6 +31,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from cogov.experiments.targets import SCENARIO_PARAMETER, Target, get_target
+from cogov.sim.migrations import RemovedKeyError, migrate_path
 from cogov.sim.scenario import SCENARIO_SUFFIX, ScenarioError
 
 Design = Literal["full_factorial", "latin_hypercube", "random", "sobol", "morris"]
@@ -152,6 +153,7 @@ def load_experiment(path: str | Path) -> Experiment:
 
 def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base_dir: Path = Path(".")) -> Experiment:
     """Validate a parsed experiment: structure, target, parameter paths and values."""
+    data = _renamed_parameters(data, source)
     try:
         spec = ExperimentFile.model_validate_json(json.dumps(data, default=str))
     except ValidationError as exc:
@@ -180,6 +182,24 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
     if problems:
         raise ScenarioError(source, problems)
     return Experiment(spec=spec, source=source, base_dir=base_dir, target=target)
+
+
+def _renamed_parameters(data: dict[str, Any], source: str) -> dict[str, Any]:
+    """Parameters given under a renamed key path are read under the new one (with a warning); removed
+    ones are an error saying why."""
+    parameters = data.get("parameters")
+    if not isinstance(parameters, dict):
+        return data
+    renamed: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, spec in parameters.items():
+        try:
+            renamed[migrate_path(str(name), f"{source}: parameters")] = spec
+        except RemovedKeyError as exc:
+            problems += [f"parameters.{p}" for p in exc.problems]
+    if problems:
+        raise ScenarioError(source, problems)
+    return {**data, "parameters": renamed}
 
 
 def _check_parameter(target: Target, name: str, parameter: ParameterSpec, design: str) -> list[str]:

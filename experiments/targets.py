@@ -96,12 +96,24 @@ class CogovTarget:
         flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_compound_type"].items()}
         flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_group"].items()}
         flat |= {f"count_{k}": v for k, v in summary["counts"].items()}
+        flat |= {f"community_{k}": v for k, v in _flat(summary["community"]).items()}
         flat.pop("day", None)
         series = None
         if series_every is not None:
             frame = model.series().reset_index()
             series = frame[frame["day"] % series_every == 0].reset_index(drop=True)
         return RunOutput({k: float(v) for k, v in flat.items()}, series)
+
+
+def _flat(record: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """Numbers of a nested record under ``a_b`` names (``compounds_by_type.commercial`` -> ``compounds_by_type_commercial``)."""
+    out: dict[str, float] = {}
+    for key, value in record.items():
+        if isinstance(value, dict):
+            out |= _flat(value, f"{prefix}{key}_")
+        else:
+            out[f"{prefix}{key}"] = value
+    return out
 
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1

@@ -140,7 +140,7 @@ class PropertyCompany(FixedAgent):
     def review(self, score: float) -> None:
         """Receive a star rating from the community; respond, and be replaced after repeated strikes."""
         rating = self.model.config.levers.property_rating
-        self.stars = int(np.clip(1 + np.floor(score * 5), 1, 5))
+        self.stars = int(np.clip(1 + np.floor(score * rating.star_scale), 1, 5))
         if self.stars <= rating.replace_below_stars:
             self.strikes += 1
         else:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Annotated, ClassVar, Self
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 COMPOUND_TYPES: tuple[str, ...] = ("commercial", "affordable", "reform", "work_unit", "three_no")
 """Compound (小区) types of seed 004/8 in a fixed order; arrays index them by position."""
@@ -32,10 +32,14 @@ CATEGORIES: tuple[str, ...] = (
 AGE_GROUPS: tuple[str, ...] = ("young", "middle", "elderly")
 MEMBER_TYPES: tuple[str, ...] = ("none", "in_service", "retired", "mobile")
 COOPERATOR_TYPES: tuple[str, ...] = ("conditional", "free_rider", "altruist")
+SPECIALTIES: tuple[str, ...] = ("care", "dispute", "environment")
+"""Social organisations' specialties: issue categories they take from the grid."""
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
 NonNeg = Annotated[float, Field(ge=0.0)]
 SUM_TOLERANCE = 1e-6
+Concentration = Annotated[float, Field(gt=0.0, le=10_000.0)]
+"""Concentration (a + b) of a Beta distribution given by its mean: larger is tighter around the mean."""
 
 
 class Section(BaseModel):
@@ -89,6 +93,30 @@ class RateByCompoundType(Section):
     def as_tuple(self) -> tuple[float, ...]:
         """Values in the order of :data:`COMPOUND_TYPES`."""
         return tuple(getattr(self, t) for t in COMPOUND_TYPES)
+
+
+def ordered_range(value: tuple[float, float]) -> tuple[float, float]:
+    """Check that a ``(low, high)`` pair is in order (used by every range parameter)."""
+    low, high = value
+    if low > high:
+        raise ValueError(f"must be [low, high] with low <= high (got [{low}, {high}])")
+    return value
+
+
+OrderedProbRange = Annotated[tuple[Prob, Prob], AfterValidator(ordered_range)]
+PositiveRange = Annotated[tuple[NonNeg, NonNeg], AfterValidator(ordered_range)]
+
+
+class ByCooperatorType(Section):
+    """One number per contribution type (conditional cooperators, free riders, altruists)."""
+
+    conditional: Prob
+    free_rider: Prob
+    altruist: Prob
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`COOPERATOR_TYPES`."""
+        return tuple(getattr(self, t) for t in COOPERATOR_TYPES)
 
 
 class Meta(Section):
@@ -231,6 +259,17 @@ class Population(Section):
         0.35, description="Mean strength of neighbourly ties, 0-1: 'stranger society' (陌生人社会, seeds 000, "
         "004/9) is low. Assumption.",
     )
+    tie_strength_concentration: Concentration = Field(
+        4.0, description="Concentration of the Beta distribution of tie strength (4: wide spread). Assumption.",
+    )
+    motivation_mean: ByCooperatorType = Field(
+        default_factory=lambda: ByCooperatorType(conditional=0.5, free_rider=0.12, altruist=0.85),
+        description="Mean initial intrinsic motivation of each contribution type: free riders low, altruists high, "
+        "conditional cooperators between (Fischbacher et al. 2001). Assumption on magnitude.",
+    )
+    motivation_concentration: Concentration = Field(
+        6.0, description="Concentration of the Beta distribution of initial motivation. Assumption.",
+    )
 
 
 class CategoryWeights(Section):
@@ -294,7 +333,14 @@ class Issues(Section):
         "owners' and company's agreement (seed 004/3). Assumption.",
     )
     severity_mean: Annotated[float, Field(gt=0, lt=1)] = Field(
-        0.45, description="Mean severity (0-1, Beta distributed with concentration 4). Assumption.",
+        0.45, description="Mean severity (0-1, Beta distributed with concentration severity_concentration). Assumption.",
+    )
+    severity_concentration: Concentration = Field(
+        4.0, description="Concentration of the Beta distribution of severity. Assumption.",
+    )
+    effort_severity_base: Annotated[float, Field(ge=0, le=10)] = Field(
+        0.5, description="Work on an issue is effort_hours × (effort_severity_base + severity) × a lognormal factor: "
+        "graver issues take longer. Assumption.",
     )
     time_limit_days: int = Field(
         15, ge=1, le=365,
@@ -328,8 +374,14 @@ class SatisfactionParams(Section):
     recovery_rate: Annotated[float, Field(ge=0, le=0.1)] = Field(
         0.003, description="Daily drift of satisfaction back to its initial level (memory fades). Assumption.",
     )
-    initial_mean: Prob = Field(0.6, description="Mean initial satisfaction (Beta, concentration 8).")
+    initial_mean: Prob = Field(0.6, description="Mean initial satisfaction (Beta, concentration initial_concentration).")
+    initial_concentration: Concentration = Field(
+        8.0, description="Concentration of the Beta distribution of initial satisfaction. Assumption.",
+    )
     initial_expectation: Prob = Field(0.6, description="Mean initial expectation E.")
+    drag_after_days: int = Field(
+        7, ge=0, le=365, description="Age in days after which an open issue starts to weigh on satisfaction. Assumption.",
+    )
 
 
 class TrustParams(Section):
@@ -337,7 +389,10 @@ class TrustParams(Section):
 
     up_rate: Prob = Field(0.05, description="Smoothing rate towards a better-than-trust experience.")
     down_rate: Prob = Field(0.15, description="Smoothing rate towards a worse experience (negativity bias).")
-    initial_mean: Prob = Field(0.5, description="Mean initial trust (Beta, concentration 8).")
+    initial_mean: Prob = Field(0.5, description="Mean initial trust (Beta, concentration initial_concentration).")
+    initial_concentration: Concentration = Field(
+        8.0, description="Concentration of the Beta distribution of initial trust. Assumption.",
+    )
 
     @model_validator(mode="after")
     def _asymmetry(self) -> TrustParams:
@@ -419,13 +474,18 @@ class MotivationParams(Section):
         0.1, description="Share of building neighbours volunteering at which a conditional cooperator's "
         "motivation target is full. Assumption.",
     )
+    influence_window_days: int = Field(
+        30, ge=1, le=365, description="A neighbour counts as volunteering (social influence) if they served in this "
+        "many past days. Assumption.",
+    )
     reward_reference_cny: Annotated[float, Field(gt=0)] = Field(
         20.0, description="Reward per hour (CNY) at which reward salience is one half. Assumption.",
     )
 
 
-class EscalationParams(Section):
-    """Residents' complaint upwards (12345): Epstein's grievance threshold (Epstein 2002)."""
+class GrievanceParams(Section):
+    """Residents' grievance while they wait: complaining upwards (12345) past Epstein's threshold
+    (Epstein 2002), or giving up (abandonment)."""
 
     grievance_threshold: Prob = Field(0.25, description="Threshold on grievance − risk aversion × cost.")
     risk_aversion: Annotated[float, Field(ge=0, le=5)] = Field(0.3, description="Weight of the cost of complaining.")
@@ -439,19 +499,27 @@ class EscalationParams(Section):
     )
 
 
-class DeliberationParams(Section):
-    """Agreement on collective issues: bounded-confidence opinion dynamics (Deffuant et al. 2000)."""
+class BargainingParams(Section):
+    """Owners and company bargaining over collective issues: bounded-confidence opinion dynamics (Deffuant et al. 2000)."""
 
     confidence: Prob = Field(0.25, description="ε: parties whose positions differ by less move towards each other.")
     convergence: Annotated[float, Field(ge=0, le=0.5)] = Field(0.3, description="μ: how far each moves at a meeting.")
     agreement_gap: Prob = Field(0.08, description="Gap below which the parties agree.")
     souring: Prob = Field(0.03, description="Widening of the gap at a meeting that fails (parties harden).")
     initial_gap_mean: Prob = Field(0.45, description="Mean initial gap between owners and company. Assumption.")
+    initial_gap_concentration: Concentration = Field(
+        4.0, description="Concentration of the Beta distribution of initial gaps. Assumption.",
+    )
     stalemate_days: int = Field(
         60, ge=1, le=3650, description="Days without agreement after which a collective issue counts as a stalemate.",
     )
     committee_meeting_days: int = Field(
-        30, ge=1, le=365, description="Interval of owners' committee-company talks where an owners' committee exists.",
+        30, ge=1, le=365, description="Interval of owners' committee-company talks where an owners' committee of "
+        "reference activeness exists; a committee of activeness a meets every committee_meeting_days × "
+        "reference_activeness / a days.",
+    )
+    reference_activeness: Annotated[float, Field(gt=0, le=1)] = Field(
+        0.5, description="Activeness of an owners' committee that meets every committee_meeting_days. Assumption.",
     )
     assembly_meeting_days: int = Field(
         90, ge=1, le=365, description="Interval of ad-hoc owners' meetings where no owners' committee exists.",
@@ -476,10 +544,10 @@ class ServiceParams(Section):
         0.25, description="Property-company staff hours base: staff per 100 households (work on residents' "
         "issues only). Assumption.",
     )
-    property_quality_range: tuple[Prob, Prob] = Field(
+    property_quality_range: OrderedProbRange = Field(
         (0.6, 0.95), description="Range of property companies' initial quality (uniform).",
     )
-    social_org_quality_range: tuple[Prob, Prob] = Field(
+    social_org_quality_range: OrderedProbRange = Field(
         (0.6, 0.9), description="Range of social organisations' quality (uniform).",
     )
     social_org_base_hours_per_day: Annotated[float, Field(ge=0, le=1000)] = Field(
@@ -495,6 +563,9 @@ class ServiceParams(Section):
     patrol_detection: Prob = Field(0.7, description="Probability a visit finds an open issue of the household.")
     steward_detection: Prob = Field(
         0.08, description="Daily probability a building steward (楼栋管家) notices an open issue in their building.",
+    )
+    secretary_hours_per_day: Annotated[float, Field(ge=0, le=24)] = Field(
+        1.0, description="Hours a grid party-branch secretary gives the grid each day. Assumption.",
     )
     steward_share: Prob = Field(
         0.5, description="Share of buildings with a party member where one serves as building steward (seed 004/7).",
@@ -559,6 +630,13 @@ class CrossAppointment(Section):
     confidence_bonus: Prob = Field(0.15, description="Widening of ε per cross-appointed link. Assumption.")
     quality_bonus: Prob = Field(0.1, description="Quality gain of a red-property company. Assumption.")
     commitment_bonus: Prob = Field(0.3, description="Commitment gain of a co-building unit in the big committee.")
+    committee_activeness_bonus: Prob = Field(
+        0.2, description="Activeness gain of an owners' committee with cross-appointed members. Assumption.",
+    )
+    big_party_committee_people_share: Prob = Field(
+        0.7, description="Share of a co-building unit's contribution given as people (not money) when its officials "
+        "sit on the big party committee (seeds 002, 004/7). Assumption.",
+    )
 
 
 class ThreePartyLinkage(Section):
@@ -571,7 +649,7 @@ class ThreePartyLinkage(Section):
     )
 
 
-class Deliberation(Section):
+class DeliberationCouncil(Section):
     """Residents' deliberation councils (议事会, 协商议事; seeds 001, 002, 004/4, 004/7)."""
 
     enabled: bool = Field(False, description="Collective issues go through a residents' council.")
@@ -579,6 +657,10 @@ class Deliberation(Section):
         0.15, description="Added perceived performance of a deliberated collective outcome (acceptance).",
     )
     confidence_bonus: Prob = Field(0.1, description="Widening of ε when residents deliberate.")
+    meeting_interval_days: int = Field(
+        30, ge=1, le=365, description="Longest interval between talks on a collective issue when a council "
+        "deliberates (a council meets at least monthly). Assumption.",
+    )
 
 
 class ListsMatching(Section):
@@ -671,6 +753,90 @@ class PropertyRating(Section):
     unrated_quality_drift: Annotated[float, Field(ge=0, le=0.01)] = Field(
         0.0002, description="Daily quality loss of an unrated company (no accountability; Sigmund et al. 2010).",
     )
+    star_scale: Annotated[float, Field(gt=0, le=100)] = Field(
+        5.0, description="Stars given for residents' mean satisfaction s: 1 + ⌊s × star_scale⌋, between 1 and 5. "
+        "Assumption.",
+    )
+
+
+class SpecialtyWeights(Shares):
+    """Shares of social organisations by main specialty; they must sum to 1."""
+
+    share_label: ClassVar[str] = "specialty shares"
+
+    care: Prob = 0.5
+    dispute: Prob = 0.3
+    environment: Prob = 0.2
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`SPECIALTIES`."""
+        return tuple(getattr(self, s) for s in SPECIALTIES)
+
+
+class SocialOrganisationParams(Section):
+    """What the community's social organisations specialise in (seeds 001, 004/9, 004/10)."""
+
+    specialty_weights: SpecialtyWeights = Field(
+        default_factory=SpecialtyWeights, description="Main specialty: mostly elderly and child care, then "
+        "mediation, then environment. Assumption.",
+    )
+    second_specialty_probability: Prob = Field(
+        0.3, description="Probability that an organisation has a second specialty (drawn uniformly). Assumption.",
+    )
+
+
+class CoBuildingParams(Section):
+    """What co-building units (共建单位) can give, and how much they give (seeds 002, 003, 004/2, 004/3)."""
+
+    commitment_mean: Prob = Field(
+        0.3, description="Mean commitment, 0-1: the share of what a unit could give that it gives. Low: 'money or "
+        "things, not people' (seed 004/3). Assumption.",
+    )
+    commitment_concentration: Concentration = Field(6.0, description="Concentration of the Beta distribution of commitment.")
+    staff_hours_per_week: PositiveRange = Field(
+        (4.0, 16.0), description="Range (uniform) of a unit's staff hours a week it could give. Assumption.",
+    )
+    money_cny_per_year: PositiveRange = Field(
+        (10_000.0, 50_000.0), description="Range (uniform) of the money a year a unit could give (CNY). Assumption.",
+    )
+    venue_probability: Prob = Field(0.5, description="Probability that a unit has a venue to lend. Assumption.")
+    people_share: Prob = Field(
+        0.25, description="Share of a unit's contribution given as people rather than money (seed 004/3: mostly money). "
+        "Assumption.",
+    )
+    matching_gain_max: Prob = Field(
+        0.3, description="Largest gain in commitment that the community's matching money (funding.split.co_building) "
+        "can bring. Assumption.",
+    )
+    matching_half_gain_cny: Annotated[float, Field(gt=0, le=100_000_000)] = Field(
+        50_000.0, description="Matching money a year (CNY) that brings half of matching_gain_max. Assumption.",
+    )
+
+
+class OwnersCommitteeParams(Section):
+    """Owners' committees (业主委员会, seeds 000, 004/3, 004/8)."""
+
+    activeness_range: OrderedProbRange = Field(
+        (0.2, 0.8), description="Range (uniform) of a committee's activeness, 0-1, which sets how often it meets the "
+        "company. Assumption.",
+    )
+
+
+class PropertyCompanyParams(Section):
+    """Property companies' routine (seeds 000, 004/3, 004/8)."""
+
+    update_interval_days: int = Field(
+        7, ge=1, le=365, description="Days between a company's fee collection and quality updates (weekly). Assumption.",
+    )
+
+
+class Organisations(Section):
+    """How the organisations of the community are drawn and behave, beyond their numbers (``community``)."""
+
+    social: SocialOrganisationParams = Field(default_factory=SocialOrganisationParams)
+    co_building: CoBuildingParams = Field(default_factory=CoBuildingParams)
+    owners_committee: OwnersCommitteeParams = Field(default_factory=OwnersCommitteeParams)
+    property: PropertyCompanyParams = Field(default_factory=PropertyCompanyParams)
 
 
 class Levers(Section):
@@ -679,7 +845,7 @@ class Levers(Section):
     funding: Funding = Field(default_factory=Funding)
     cross_appointment: CrossAppointment = Field(default_factory=CrossAppointment)
     three_party_linkage: ThreePartyLinkage = Field(default_factory=ThreePartyLinkage)
-    deliberation: Deliberation = Field(default_factory=Deliberation)
+    deliberation_council: DeliberationCouncil = Field(default_factory=DeliberationCouncil)
     lists_matching: ListsMatching = Field(default_factory=ListsMatching)
     volunteer_incentives: VolunteerIncentives = Field(default_factory=VolunteerIncentives)
     grid: GridStaffing = Field(default_factory=GridStaffing)
@@ -697,8 +863,8 @@ class Behaviour(Section):
     trust: TrustParams = Field(default_factory=TrustParams)
     participation: ParticipationParams = Field(default_factory=ParticipationParams)
     motivation: MotivationParams = Field(default_factory=MotivationParams)
-    escalation: EscalationParams = Field(default_factory=EscalationParams)
-    deliberation: DeliberationParams = Field(default_factory=DeliberationParams)
+    grievance: GrievanceParams = Field(default_factory=GrievanceParams)
+    bargaining: BargainingParams = Field(default_factory=BargainingParams)
 
 
 class ScenarioConfig(Section):
@@ -715,6 +881,7 @@ class ScenarioConfig(Section):
     issues: Issues = Field(default_factory=Issues)
     behaviour: Behaviour = Field(default_factory=Behaviour)
     service: ServiceParams = Field(default_factory=ServiceParams)
+    organisations: Organisations = Field(default_factory=Organisations)
     costs: CostParams = Field(default_factory=CostParams)
     levers: Levers = Field(default_factory=Levers)
 

@@ -36,6 +36,7 @@ _MULTIPLIER = ("×", "倍")
 _WEIGHT = ("relative weight", "相对权重")
 _EFFORT = ("person-hours, median", "工时，中位数")
 _PERSONS = ("persons", "人")
+_CONC = ("Beta concentration", "Beta 集中度")
 
 _COMPOUND_TYPES: dict[str, tuple[str, str]] = {
     "commercial": ("commercial", "商品房小区"),
@@ -107,6 +108,11 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "population.cooperator_mix.free_rider": _entry("Share of free riders", "搭便车者占比", _SHARE),
     "population.cooperator_mix.altruist": _entry("Share of altruists", "利他者占比", _SHARE),
     "population.tie_strength_mean": _entry("Mean neighbourly tie strength", "邻里关系强度均值", _SCORE),
+    "population.tie_strength_concentration": _entry("Concentration of tie strength", "邻里关系强度集中度", _CONC),
+    "population.motivation_mean.conditional": _entry("Initial motivation, conditional coop.", "条件合作者初始动机", _SCORE),
+    "population.motivation_mean.free_rider": _entry("Initial motivation, free riders", "搭便车者初始动机", _SCORE),
+    "population.motivation_mean.altruist": _entry("Initial motivation, altruists", "利他者初始动机", _SCORE),
+    "population.motivation_concentration": _entry("Concentration of initial motivation", "初始动机集中度", _CONC),
     # ------------------------------------------------------------------ issues
     "issues.rate_per_household_year": _entry("Issue rate per household", "每户年均问题数",
                                              ("issues per household per year", "件/户·年")),
@@ -117,6 +123,8 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "issues.effort_sigma": _entry("Spread of work per issue", "单件工时离散度", ("log-sd", "对数标准差")),
     "issues.collective_share": _entry("Share of collective issues", "集体性问题比例", _SHARE),
     "issues.severity_mean": _entry("Mean issue severity", "问题严重程度均值", _SCORE),
+    "issues.severity_concentration": _entry("Spread of severity (Beta concentration)", "问题严重程度集中度", _CONC),
+    "issues.effort_severity_base": _entry("Effort base added to severity", "工作量严重程度基数", _NONE),
     "issues.time_limit_days": _entry("Time limit for closing an issue", "限时办结时限", _DAYS),
     # ------------------------------------------------------------------ behaviour.satisfaction
     "behaviour.satisfaction.intercept": _entry("Satisfaction intercept a", "满意度截距 a", _NONE),
@@ -135,12 +143,17 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "behaviour.satisfaction.recovery_rate": _entry("Satisfaction recovery rate", "满意度恢复速率", _PER_DAY),
     "behaviour.satisfaction.initial_mean": _entry("Mean initial satisfaction", "初始满意度均值", _SCORE),
     "behaviour.satisfaction.initial_expectation": _entry("Mean initial expectation", "初始期望均值", _SCORE),
+    "behaviour.satisfaction.initial_concentration": _entry("Concentration of initial satisfaction",
+                                                           "初始满意度集中度", _CONC),
+    "behaviour.satisfaction.drag_after_days": _entry("Age at which open issues drag",
+                                                     "未办结问题影响满意度起始天数", _DAYS),
     # ------------------------------------------------------------------ behaviour.trust
     "behaviour.trust.up_rate": _entry("Trust update rate: better experience", "信任上调速率",
                                       ("share per experience", "比例/次")),
     "behaviour.trust.down_rate": _entry("Trust update rate: worse experience", "信任下调速率",
                                         ("share per experience", "比例/次")),
     "behaviour.trust.initial_mean": _entry("Mean initial trust", "初始信任均值", _SCORE),
+    "behaviour.trust.initial_concentration": _entry("Concentration of initial trust", "初始信任集中度", _CONC),
     # ------------------------------------------------------------------ behaviour.participation
     "behaviour.participation.volunteer_intercept": _entry("Volunteering intercept", "志愿服务截距", _LOGIT),
     "behaviour.participation.volunteer_motivation": _entry("Volunteering weight: motivation", "志愿权重：内在动机",
@@ -181,26 +194,32 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "behaviour.motivation.conformity": _entry("Conformity pull on motivation", "动机从众拉力", _PER_DAY),
     "behaviour.motivation.reciprocity_share": _entry("Neighbour share for full reciprocity", "互惠饱和邻里参与比例",
                                                      _SHARE),
+    "behaviour.motivation.influence_window_days": _entry("Window of neighbours' volunteering",
+                                                         "邻里参与影响时间窗", _DAYS),
     "behaviour.motivation.reward_reference_cny": _entry("Reward at half salience", "奖励半显著参照值", _CNY_PER_HOUR),
-    # ------------------------------------------------------------------ behaviour.escalation
-    "behaviour.escalation.grievance_threshold": _entry("Grievance threshold for complaining", "投诉怨气阈值", _SCORE),
-    "behaviour.escalation.risk_aversion": _entry("Risk aversion to complaining", "投诉风险规避系数", _NONE),
-    "behaviour.escalation.complaint_cost": _entry("Perceived cost of calling 12345", "拨打12345感知成本", _SCORE),
-    "behaviour.escalation.hardship_days": _entry("Hardship build-up time", "困扰累积时间", _DAYS),
-    "behaviour.escalation.patience_days": _entry("Mean resident patience", "居民平均耐心", _DAYS),
-    # ------------------------------------------------------------------ behaviour.deliberation
-    "behaviour.deliberation.confidence": _entry("Bargaining confidence bound ε", "协商信任边界 ε", _OPINION),
-    "behaviour.deliberation.convergence": _entry("Convergence per meeting μ", "每次会议趋同幅度 μ",
+    # ------------------------------------------------------------------ behaviour.grievance
+    "behaviour.grievance.grievance_threshold": _entry("Grievance threshold for complaining", "投诉怨气阈值", _SCORE),
+    "behaviour.grievance.risk_aversion": _entry("Risk aversion to complaining", "投诉风险规避系数", _NONE),
+    "behaviour.grievance.complaint_cost": _entry("Perceived cost of calling 12345", "拨打12345感知成本", _SCORE),
+    "behaviour.grievance.hardship_days": _entry("Hardship build-up time", "困扰累积时间", _DAYS),
+    "behaviour.grievance.patience_days": _entry("Mean resident patience", "居民平均耐心", _DAYS),
+    # ------------------------------------------------------------------ behaviour.bargaining
+    "behaviour.bargaining.confidence": _entry("Bargaining confidence bound ε", "协商信任边界 ε", _OPINION),
+    "behaviour.bargaining.convergence": _entry("Convergence per meeting μ", "每次会议趋同幅度 μ",
                                                  ("share 0-0.5", "比例 0-0.5")),
-    "behaviour.deliberation.agreement_gap": _entry("Gap at which parties agree", "达成一致的分歧阈值", _OPINION),
-    "behaviour.deliberation.souring": _entry("Gap widening after failed meeting", "协商失败分歧扩大", _OPINION),
-    "behaviour.deliberation.initial_gap_mean": _entry("Mean initial owners-company gap", "业主物业初始分歧均值",
+    "behaviour.bargaining.agreement_gap": _entry("Gap at which parties agree", "达成一致的分歧阈值", _OPINION),
+    "behaviour.bargaining.souring": _entry("Gap widening after failed meeting", "协商失败分歧扩大", _OPINION),
+    "behaviour.bargaining.initial_gap_mean": _entry("Mean initial owners-company gap", "业主物业初始分歧均值",
                                                       _OPINION),
-    "behaviour.deliberation.stalemate_days": _entry("Days to stalemate on a collective issue", "集体事项僵局天数",
+    "behaviour.bargaining.initial_gap_concentration": _entry("Concentration of initial gaps",
+                                                             "初始分歧集中度", _CONC),
+    "behaviour.bargaining.stalemate_days": _entry("Days to stalemate on a collective issue", "集体事项僵局天数",
                                                     _DAYS),
-    "behaviour.deliberation.committee_meeting_days": _entry("Owners' committee-company talk interval",
+    "behaviour.bargaining.committee_meeting_days": _entry("Owners' committee-company talk interval",
                                                             "业委会物业协商间隔", _DAYS),
-    "behaviour.deliberation.assembly_meeting_days": _entry("Owners' meeting interval, no committee",
+    "behaviour.bargaining.reference_activeness": _entry("Reference committee activeness",
+                                                        "基准会谈间隔对应的业委会活跃度", _SCORE),
+    "behaviour.bargaining.assembly_meeting_days": _entry("Owners' meeting interval, no committee",
                                                            "无业委会业主议事间隔", _DAYS),
     # ------------------------------------------------------------------ service
     "service.work_hours_per_day": _entry("Working hours of a staff member", "工作人员工时", _HOURS_PER_DAY),
@@ -225,6 +244,7 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "service.steward_detection": _entry("Building steward detection", "楼栋管家发现概率",
                                         ("probability per day", "概率/天")),
     "service.steward_share": _entry("Party-member buildings with a steward", "楼栋管家设置比例", _SHARE),
+    "service.secretary_hours_per_day": _entry("Grid branch secretary's hours", "网格党支部书记每日投入", _HOURS_PER_DAY),
     "service.fee_collection_floor": _entry("Fee collection at zero satisfaction", "零满意度物业费收缴率", _SHARE),
     # ------------------------------------------------------------------ costs
     "costs.social_org_cny_per_hour": _entry("Price of purchased social-work hour", "购买社工服务单价", _CNY_PER_HOUR),
@@ -253,17 +273,23 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "levers.cross_appointment.quality_bonus": _entry("Quality gain of red property", "红色物业质量提升", _QUALITY),
     "levers.cross_appointment.commitment_bonus": _entry("Commitment gain in big party committee",
                                                         "大党委共建投入度提升", _SCORE),
+    "levers.cross_appointment.committee_activeness_bonus": _entry("Committee activeness gain, cross-appt.",
+                                                                  "交叉任职业委会活跃度提升", _SCORE),
+    "levers.cross_appointment.big_party_committee_people_share": _entry("People share in big party committee",
+                                                                        "大党委单位出人比例", _SHARE),
     # ------------------------------------------------------------------ levers.three_party_linkage
     "levers.three_party_linkage.enabled": _entry("Three-party linkage", "三方联动", _NONE),
     "levers.three_party_linkage.meeting_interval_days": _entry("Three-party meeting interval", "三方联席会议间隔",
                                                                _DAYS),
     "levers.three_party_linkage.confidence_bonus": _entry("Confidence gain from three-party linkage",
                                                           "三方联动信任边界增量", _OPINION),
-    # ------------------------------------------------------------------ levers.deliberation
-    "levers.deliberation.enabled": _entry("Residents' deliberation council", "居民议事会协商议事", _NONE),
-    "levers.deliberation.acceptance_bonus": _entry("Acceptance gain from deliberation", "协商议事认可度提升", _SCORE),
-    "levers.deliberation.confidence_bonus": _entry("Confidence gain from deliberation", "协商议事信任边界增量",
+    # ------------------------------------------------------------------ levers.deliberation_council
+    "levers.deliberation_council.enabled": _entry("Residents' deliberation council", "居民议事会协商议事", _NONE),
+    "levers.deliberation_council.acceptance_bonus": _entry("Acceptance gain from deliberation", "协商议事认可度提升", _SCORE),
+    "levers.deliberation_council.confidence_bonus": _entry("Confidence gain from deliberation", "协商议事信任边界增量",
                                                    _OPINION),
+    "levers.deliberation_council.meeting_interval_days": _entry("Longest talk interval with a council",
+                                                                "议事会最长会谈间隔", _DAYS),
     # ------------------------------------------------------------------ levers.lists_matching
     "levers.lists_matching.enabled": _entry("Resource and needs list matching", "三单制资源需求对接", _NONE),
     "levers.lists_matching.matched_efficiency": _entry("Useful co-building hours, matched", "对接后共建时间有效比例",
@@ -311,6 +337,31 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
                                                             ("quality 0-1 per review", "质量 0-1/次")),
     "levers.property_rating.unrated_quality_drift": _entry("Quality loss of unrated companies", "未评定物业质量衰减",
                                                            ("quality 0-1 per day", "质量 0-1/天")),
+    "levers.property_rating.star_scale": _entry("Stars per unit of satisfaction", "每单位满意度星级", ("stars", "星")),
+    # ------------------------------------------------------------------ organisations
+    "organisations.social.specialty_weights.care": _entry("Social orgs specialised in care", "照料类社会组织比例", _SHARE),
+    "organisations.social.specialty_weights.dispute": _entry("Social orgs specialised in disputes",
+                                                             "调解类社会组织比例", _SHARE),
+    "organisations.social.specialty_weights.environment": _entry("Social orgs specialised in environment",
+                                                                 "环境类社会组织比例", _SHARE),
+    "organisations.social.second_specialty_probability": _entry("Chance of a second specialty", "第二专长概率", _PROB),
+    "organisations.co_building.commitment_mean": _entry("Mean co-building commitment", "共建单位投入度均值", _SCORE),
+    "organisations.co_building.commitment_concentration": _entry("Concentration of commitment",
+                                                                 "共建单位投入度集中度", _CONC),
+    "organisations.co_building.staff_hours_per_week": _entry("Staff hours a unit could give",
+                                                             "共建单位可投入人力", ("hours per week, range", "小时/周，区间")),
+    "organisations.co_building.money_cny_per_year": _entry("Co-building money a unit could give", "共建单位可投入资金",
+                                                           ("CNY per year, range", "元/年，区间")),
+    "organisations.co_building.venue_probability": _entry("Chance a unit has a venue", "共建单位有场地概率", _PROB),
+    "organisations.co_building.people_share": _entry("Share given as people", "共建单位出人比例", _SHARE),
+    "organisations.co_building.matching_gain_max": _entry("Largest gain from matching money",
+                                                          "配套资金最大投入度提升", _SCORE),
+    "organisations.co_building.matching_half_gain_cny": _entry("Matching money for half the gain", "半数提升所需配套资金",
+                                                               ("CNY per year", "元/年")),
+    "organisations.owners_committee.activeness_range": _entry("Owners' committee activeness range", "业委会活跃度区间",
+                                                              ("score 0-1, range", "0-1 分，区间")),
+    "organisations.property.update_interval_days": _entry("Days between fee and quality updates", "物业收费与质量更新间隔",
+                                                          _DAYS),
 }
 """Name and unit of every scenario parameter: ``{path: {"en": (name, unit), "zh": (name, unit)}}``.
 

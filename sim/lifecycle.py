@@ -31,8 +31,6 @@ if TYPE_CHECKING:
 
 PROPERTY_CATEGORIES = np.array([CATEGORIES.index(c) for c in ("property_maintenance", "environment", "parking")])
 MAINTENANCE = CATEGORIES.index("property_maintenance")
-DRAG_AFTER_DAYS = 7
-"""An open issue starts to weigh on satisfaction after a week (assumption)."""
 
 
 def arise(model: CommunityModel, day: int) -> None:
@@ -46,10 +44,10 @@ def arise(model: CommunityModel, day: int) -> None:
     household = np.minimum(household, model.population.size - 1)
     category = rng.choice(len(CATEGORIES), size=count, p=model.category_probabilities)
     collective = np.isin(category, PROPERTY_CATEGORIES) & (rng.random(count) < params.collective_share)
-    severity = beta_with_mean(rng, params.severity_mean, 4.0, count)
+    severity = beta_with_mean(rng, params.severity_mean, params.severity_concentration, count)
     pop = model.population
     rows = model.issues.add(day, household, pop.compound[household], pop.grid[household], category, severity, collective)
-    effort = model.effort_median[category] * (0.5 + severity) * rng.lognormal(0.0, params.effort_sigma, count)
+    effort = model.effort_median[category] * (params.effort_severity_base + severity) * rng.lognormal(0.0, params.effort_sigma, count)
     model.issues.work_left[rows] = effort
     model.counters["arisen"] += count
 
@@ -92,7 +90,9 @@ def discover(model: CommunityModel, day: int) -> None:
     collective = found[table.collective[found]]
     table.state[collective] = State.AGREEMENT
     table.agreement_since[collective] = day
-    table.gap[collective] = beta_with_mean(model.streams.agreement, model.initial_gap_mean[table.compound[collective]], 4.0, len(collective))
+    bargaining = model.config.behaviour.bargaining
+    table.gap[collective] = beta_with_mean(model.streams.agreement, model.initial_gap_mean[table.compound[collective]],
+                                           bargaining.initial_gap_concentration, len(collective))
     dispatch(model, found[~table.collective[found]], day, Level.GRID)
 
 
@@ -155,7 +155,7 @@ def agree(model: CommunityModel, day: int) -> None:
     rows = table.open_in(State.AGREEMENT)
     if len(rows) == 0:
         return
-    params = model.config.behaviour.deliberation
+    params = model.config.behaviour.bargaining
     compound = table.compound[rows]
     waited = day - table.agreement_since[rows]
     meets = (waited > 0) & (waited % model.meeting_interval[compound] == 0)
@@ -199,7 +199,7 @@ def escalate(model: CommunityModel, day: int) -> None:
 def _hotline_calls(model: CommunityModel, rows: np.ndarray, day: int) -> None:
     """Residents whose grievance exceeds their threshold call 12345 (Epstein 2002 adapted)."""
     table = model.issues
-    params = model.config.behaviour.escalation
+    params = model.config.behaviour.grievance
     candidates = rows[table.hotline_since[rows] == NEVER]
     if len(candidates) == 0:
         return
@@ -219,7 +219,7 @@ def abandon(model: CommunityModel, day: int) -> None:
     rows = table.open_rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
     if len(rows) == 0:
         return
-    hazard = 1.0 / model.config.behaviour.escalation.patience_days
+    hazard = 1.0 / model.config.behaviour.grievance.patience_days
     gone = rows[model.streams.abandon.random(len(rows)) < hazard]
     if len(gone) == 0:
         return
@@ -261,8 +261,8 @@ def evaluate(model: CommunityModel, rows: np.ndarray, fixed: np.ndarray, day: in
     trust = model.config.behaviour.trust
     counters = model.counters
     days = (day - table.found[rows]).astype(float)
-    deliberated = table.collective[rows] & model.config.levers.deliberation.enabled & (not abandoned)
-    outcome = np.minimum(1.0, fixed + deliberated * model.config.levers.deliberation.acceptance_bonus)
+    deliberated = table.collective[rows] & model.config.levers.deliberation_council.enabled & (not abandoned)
+    outcome = np.minimum(1.0, fixed + deliberated * model.config.levers.deliberation_council.acceptance_bonus)
     if abandoned:
         performance = np.zeros(len(rows))
     else:
@@ -295,7 +295,7 @@ def drift(model: CommunityModel, day: int) -> None:
     table = model.issues
     pop = model.population
     sat = model.config.behaviour.satisfaction
-    rows = table.open_rows[day - table.created[table.open_rows] > DRAG_AFTER_DAYS]
+    rows = table.open_rows[day - table.created[table.open_rows] > sat.drag_after_days]
     if len(rows):
         weight = np.bincount(table.household[rows], weights=table.severity[rows], minlength=pop.size)
         collective = rows[table.collective[rows]]

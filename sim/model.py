@@ -24,22 +24,18 @@ from cogov.sim.agents import (
     StreetOffice,
 )
 from cogov.sim.behaviour import beta_with_mean
-from cogov.sim.config import CATEGORIES, COMPOUND_TYPES, ScenarioConfig
+from cogov.sim.config import CATEGORIES, COMPOUND_TYPES, SPECIALTIES, ScenarioConfig
 from cogov.sim.issues import IssueTable, Level
 from cogov.sim.layout import build_layout
 from cogov.sim.outcomes import DAILY_METRICS, daily_metrics, summarise
-from cogov.sim.population import build_population
+from cogov.sim.population import RETIRED, build_population
 from cogov.sim.queues import HandlerKind, Handlers
-from cogov.sim.resources import SECRETARY_HOURS_PER_DAY, plan_resources, set_daily_capacities
+from cogov.sim.resources import plan_resources, set_daily_capacities
 from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
 from cogov.sim.streams import RandomStreams
 from cogov.sim.volunteering import volunteer_day
 
-SPECIALTIES = ("care", "dispute", "environment")
-SPECIALTY_WEIGHTS = (0.5, 0.3, 0.2)
-"""Social organisations' main specialty: mostly elderly/child care, then mediation, then environment (assumption)."""
 CO_BUILDING_KINDS = ("agency", "school", "hospital", "firm")
-WEEK = 7
 
 
 class CommunityModel(Model):
@@ -136,24 +132,28 @@ class CommunityModel(Model):
                 quality=min(1.0, rng.uniform(low, high) + self.red_property_bonus),
                 party_organisation=bool((rng.random() < config.community.property_party_organisation) or levers.cross_appointment.party_property),
             )
+        organisations = config.organisations
         for c in np.flatnonzero(layout.has_owners_committee):
-            activeness = rng.uniform(0.2, 0.8) + (0.2 if levers.cross_appointment.party_owners_committee else 0.0)
+            activeness = rng.uniform(*organisations.owners_committee.activeness_range) + (
+                levers.cross_appointment.committee_activeness_bonus if levers.cross_appointment.party_owners_committee else 0.0)
             OwnersCommittee(self, self._cell_of_building(int(first_building[c])), int(c), min(1.0, activeness))
 
         low, high = service.social_org_quality_range
         for _ in range(config.community.social_organisations):
-            main = str(rng.choice(SPECIALTIES, p=SPECIALTY_WEIGHTS))
-            extra = str(rng.choice(SPECIALTIES)) if rng.random() < 0.3 else main
+            main = str(rng.choice(SPECIALTIES, p=organisations.social.specialty_weights.as_tuple()))
+            extra = str(rng.choice(SPECIALTIES)) if rng.random() < organisations.social.second_specialty_probability else main
             handler = self.handlers.add(HandlerKind.SOCIAL_ORG, Level.GRID, rng.uniform(low, high))
             SocialOrganisation(self, self._cell_of_building(centre), handler, tuple(sorted({main, extra})))
 
         people_bonus = levers.cross_appointment.commitment_bonus if levers.cross_appointment.big_party_committee else 0.0
+        units = organisations.co_building
         for _ in range(config.community.co_building_units):
-            commitment = beta_with_mean(rng, 0.3, 6.0, 1)[0] + people_bonus + self.plan.co_building_commitment_gain
+            commitment = (beta_with_mean(rng, units.commitment_mean, units.commitment_concentration, 1)[0] + people_bonus
+                          + self.plan.co_building_commitment_gain)
             CoBuildingUnit(
                 self, self._cell_of_building(int(rng.integers(layout.n_buildings))),
-                kind=str(rng.choice(CO_BUILDING_KINDS)), staff_hours_per_week=rng.uniform(4, 16),
-                money_cny_per_year=rng.uniform(10_000, 50_000), venue=bool(rng.random() < 0.5),
+                kind=str(rng.choice(CO_BUILDING_KINDS)), staff_hours_per_week=rng.uniform(*units.staff_hours_per_week),
+                money_cny_per_year=rng.uniform(*units.money_cny_per_year), venue=bool(rng.random() < units.venue_probability),
                 commitment=float(min(1.0, commitment)),
             )
 
@@ -164,7 +164,7 @@ class CommunityModel(Model):
         layout = self.layout
         issues = config.issues
         participation = config.behaviour.participation
-        deliberation = config.behaviour.deliberation
+        deliberation = config.behaviour.bargaining
         levers = config.levers
 
         rate = issues.rate_per_household_year / 365.0 * np.asarray(issues.rate_by_compound_type.as_tuple())[pop.compound_type]
@@ -180,7 +180,7 @@ class CommunityModel(Model):
         self.eligible = pop.eligible
         self.households_by_grid = np.bincount(pop.grid, minlength=self.n_grids).astype(float)
         self.households_by_building = np.maximum(1, np.bincount(pop.building, minlength=layout.n_buildings)).astype(float)
-        self.secretary_hours_by_grid = np.bincount(pop.grid[pop.secretary], minlength=self.n_grids) * SECRETARY_HOURS_PER_DAY
+        self.secretary_hours_by_grid = np.bincount(pop.grid[pop.secretary], minlength=self.n_grids) * config.service.secretary_hours_per_day
         steward_buildings = np.bincount(pop.building[pop.steward], minlength=layout.n_buildings) > 0
         self.steward_probability = steward_buildings * config.service.steward_detection
         self.patrol_probability = np.zeros(self.n_grids)
@@ -202,23 +202,25 @@ class CommunityModel(Model):
             deliberation.confidence
             + xa.confidence_bonus * (xa.party_owners_committee & has_oc)
             + xa.confidence_bonus * (xa.party_property & has_pc)
-            + levers.deliberation.confidence_bonus * levers.deliberation.enabled
+            + levers.deliberation_council.confidence_bonus * levers.deliberation_council.enabled
             + levers.three_party_linkage.confidence_bonus * levers.three_party_linkage.enabled
         )
         activeness = np.full(layout.n_compounds, 0.5)
         for committee in self.agents_by_type.get(OwnersCommittee, []):
             activeness[committee.compound] = committee.activeness
-        committee_interval = np.maximum(1, np.round(deliberation.committee_meeting_days * 0.5 / np.maximum(activeness, 0.05)))
+        committee_interval = np.maximum(1, np.round(
+            deliberation.committee_meeting_days * deliberation.reference_activeness / np.maximum(activeness, 0.05)))
         interval = np.where(has_oc, committee_interval, deliberation.assembly_meeting_days)
-        if levers.deliberation.enabled:
-            interval = np.minimum(interval, 30)
+        if levers.deliberation_council.enabled:
+            interval = np.minimum(interval, levers.deliberation_council.meeting_interval_days)
         if levers.three_party_linkage.enabled:
             interval = np.minimum(interval, levers.three_party_linkage.meeting_interval_days)
         self.meeting_interval = interval.astype(np.int64)
         self.initial_gap_mean = np.full(layout.n_compounds, deliberation.initial_gap_mean)
 
     def _schedule_events(self) -> None:
-        self.schedule_recurring(self.update_property_companies, Schedule(interval=WEEK, start=WEEK))
+        every = self.config.organisations.property.update_interval_days
+        self.schedule_recurring(self.update_property_companies, Schedule(interval=every, start=every))
         rating = self.config.levers.property_rating
         if rating.enabled:
             self.schedule_recurring(
@@ -268,7 +270,7 @@ class CommunityModel(Model):
         for company in self.property_companies:
             company.collection_rate = floor + (1.0 - floor) * owner_sat[company.compound] / owners[company.compound]
             if drift and not rating.enabled:
-                company.quality = company.quality - rating.unrated_quality_drift * WEEK
+                company.quality = company.quality - rating.unrated_quality_drift * self.config.organisations.property.update_interval_days
 
     def record_social_org_cases(self, handlers: np.ndarray, performance: np.ndarray) -> None:
         """Add finished cases to social organisations' evaluation records."""
@@ -309,7 +311,11 @@ class CommunityModel(Model):
             "owners_committee_share": float(layout.has_owners_committee.mean()),
             "party_branch_share": float(layout.has_party_branch.mean()),
             "party_member_households": int(pop.is_member.sum()),
+            "retired_member_share": float(np.mean(pop.member_type[pop.is_member] == RETIRED)) if pop.is_member.any() else float("nan"),
             "eligible_volunteers": len(self.eligible),
+            "community_staff": self.config.community.community_staff,
+            "property_party_organisation_share": float(np.mean([c.party_organisation for c in self.property_companies]))
+            if self.property_companies else float("nan"),
             "property_companies": len(self.property_companies),
             "social_organisations": len(self.social_organisations),
             "co_building_units": len(self.co_building_units),

@@ -21,8 +21,6 @@ NEVER = -10_000
 IN_SERVICE = MEMBER_TYPES.index("in_service")
 RETIRED = MEMBER_TYPES.index("retired")
 ELDERLY = 2
-MOTIVATION_MEAN_BY_COOPERATOR = (0.5, 0.12, 0.85)
-"""Mean intrinsic motivation of conditional cooperators, free riders and altruists (assumption)."""
 
 
 @dataclass
@@ -84,8 +82,8 @@ def build_population(config: ScenarioConfig, layout: Layout, rng: np.random.Gene
 
     mix = pop.cooperator_mix
     cooperator = rng.choice(3, size=n, p=_normalised(mix.conditional, mix.free_rider, mix.altruist)).astype(np.int8)
-    motivation = beta_with_mean(rng, np.take(MOTIVATION_MEAN_BY_COOPERATOR, cooperator), 6.0, n)
-    satisfaction = beta_with_mean(rng, behaviour.satisfaction.initial_mean, 8.0, n)
+    motivation = beta_with_mean(rng, np.take(pop.motivation_mean.as_tuple(), cooperator), pop.motivation_concentration, n)
+    satisfaction = beta_with_mean(rng, behaviour.satisfaction.initial_mean, behaviour.satisfaction.initial_concentration, n)
 
     return Population(
         building=building,
@@ -99,12 +97,12 @@ def build_population(config: ScenarioConfig, layout: Layout, rng: np.random.Gene
         registered=(~member) & (rng.random(n) < pop.registered_volunteer_share),
         steward=_assign_stewards(member_type, building, config.service.steward_share, rng),
         secretary=_assign_secretaries(member_type, layout.building_grid[building], rng),
-        ties=beta_with_mean(rng, pop.tie_strength_mean, 4.0, n),
+        ties=beta_with_mean(rng, pop.tie_strength_mean, pop.tie_strength_concentration, n),
         motivation=motivation,
         satisfaction=satisfaction,
         baseline_satisfaction=satisfaction.copy(),
         expectation=np.full(n, behaviour.satisfaction.initial_expectation),
-        trust=beta_with_mean(rng, behaviour.trust.initial_mean, 8.0, n),
+        trust=beta_with_mean(rng, behaviour.trust.initial_mean, behaviour.trust.initial_concentration, n),
         hours=np.zeros(n),
         points=np.zeros(n),
         last_served=np.full(n, NEVER, dtype=np.int64),

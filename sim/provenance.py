@@ -11,6 +11,7 @@ from typing import Any
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.scenario import LoadedScenario, scenario_digest
+from cogov.sim.version import MODEL_VERSION
 
 
 def package_version(name: str) -> str:
@@ -43,6 +44,7 @@ def provenance(config: ScenarioConfig, seed: int | None, loaded: LoadedScenario 
         "scenario_digest": scenario_digest(config),
         "seed": seed,
         "days": config.simulation.days,
+        "model_version": MODEL_VERSION,
         "cogov_version": package_version("cogov"),
         "mesa_version": package_version("mesa"),
         "numpy_version": package_version("numpy"),

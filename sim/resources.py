@@ -18,8 +18,6 @@ if TYPE_CHECKING:
     from cogov.sim.model import CommunityModel
 
 DAYS_PER_YEAR = 365.0
-SECRETARY_HOURS_PER_DAY = 1.0
-"""Hours a grid party-branch secretary gives the grid each day (assumption)."""
 
 
 @dataclass(frozen=True)
@@ -51,6 +49,7 @@ def plan_resources(config: ScenarioConfig, n_grids: int) -> ResourcePlan:
     paid_part_timers = money * split.grid_staff / costs.part_time_grid_stipend_cny
     n_orgs = config.community.social_organisations
     co_money = money * split.co_building
+    units = config.organisations.co_building
     salaries = costs.staff_cny_per_year * (config.community.community_staff + levers.grid.full_time_workers * n_grids)
     return ResourcePlan(
         burden=burden,
@@ -62,10 +61,12 @@ def plan_resources(config: ScenarioConfig, n_grids: int) -> ResourcePlan:
         repairs_hours=money * split.repairs / DAYS_PER_YEAR / costs.repair_cny_per_hour,
         purchased_hours_per_org=(money * split.social_org / DAYS_PER_YEAR / costs.social_org_cny_per_hour / n_orgs) if n_orgs else 0.0,
         street_hours=config.service.street_hours_per_day * (levers.whistle.capacity_multiplier if levers.whistle.enabled else 1.0),
-        co_building_people_share=0.7 if levers.cross_appointment.big_party_committee else 0.25,
+        co_building_people_share=levers.cross_appointment.big_party_committee_people_share
+        if levers.cross_appointment.big_party_committee else config.organisations.co_building.people_share,
         co_building_efficiency=levers.lists_matching.matched_efficiency if levers.lists_matching.enabled else levers.lists_matching.unmatched_efficiency,
-        # Matching money (co-building share of funds) draws units in: half the possible gain at 50k CNY (assumption).
-        co_building_commitment_gain=0.3 * co_money / (co_money + 50_000.0) if co_money > 0 else 0.0,
+        # Matching money (co-building share of funds) draws units in, saturating (assumption).
+        co_building_commitment_gain=units.matching_gain_max * co_money / (co_money + units.matching_half_gain_cny)
+        if co_money > 0 else 0.0,
         public_cost_per_day=(money + salaries) / DAYS_PER_YEAR,
     )
 

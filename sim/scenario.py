@@ -21,6 +21,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.migrations import RemovedKeyError, migrate_path, migrate_tree
 
 SCENARIO_SUFFIX = ".toml"
 MAX_INHERITANCE_DEPTH = 16
@@ -106,6 +107,7 @@ def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
 
 def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioConfig:
     """Validate an already-parsed mapping; raise :class:`ScenarioError` listing every problem."""
+    data = _migrated(data, source)
     try:
         # JSON mode: strict types, but TOML arrays are accepted for tuples and ints for floats.
         return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
@@ -116,13 +118,18 @@ def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioCo
 def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source: str = "<overrides>") -> ScenarioConfig:
     """Return a copy of ``config`` with dotted-key overrides (``levers.funding.annual_cny``) applied.
 
-    ``__`` is accepted in place of ``.`` so overrides can be passed as keyword arguments.
+    ``__`` is accepted in place of ``.`` so overrides can be passed as keyword arguments. A renamed
+    key is read under its new name (with a warning); a removed one is an error saying why.
     """
     if not overrides:
         return config
     data = config.model_dump(mode="json")
     for key, value in overrides.items():
-        parts = key.replace("__", ".").split(".")
+        try:
+            path = migrate_path(key.replace("__", "."), source)
+        except RemovedKeyError as exc:
+            raise ScenarioError(source, exc.problems) from None
+        parts = path.split(".")
         node: Any = data
         for depth, part in enumerate(parts[:-1]):
             if not isinstance(node, dict) or part not in node or not isinstance(node[part], dict):
@@ -170,7 +177,7 @@ def _read_with_parents(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any
         raise ScenarioError(str(path), ["extends: inheritance cycle: " + " -> ".join((*seen, key))])
     if len(seen) >= MAX_INHERITANCE_DEPTH:
         raise ScenarioError(str(path), [f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance"])
-    data = _read_toml(path)
+    data = _migrated(_read_toml(path), str(path))
     parent = data.get("extends")
     if parent is None:
         return data, (str(path),)
@@ -193,6 +200,14 @@ def _read_toml(path: Path) -> dict[str, Any]:
         raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
     except OSError as exc:
         raise ScenarioError(str(path), [f"cannot read: {exc.strerror}"]) from None
+
+
+def _migrated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
+    """Renamed keys moved to their new names; removed ones reported with the reason."""
+    try:
+        return migrate_tree(data, source)
+    except RemovedKeyError as exc:
+        raise ScenarioError(source, exc.problems) from None
 
 
 def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:

@@ -32,7 +32,7 @@ def neighbours_recent_share(model: CommunityModel, day: int) -> np.ndarray:
     in the last ``RECENT_DAYS`` days (one's own sessions are not social influence)."""
     pop = model.population
     eligible = model.eligible
-    recent = day - pop.last_served[eligible] < RECENT_DAYS
+    recent = day - pop.last_served[eligible] < model.config.behaviour.motivation.influence_window_days
     counts = np.bincount(pop.building[eligible[recent]], minlength=len(model.households_by_building))
     building = pop.building[eligible]
     others = np.maximum(1.0, model.households_by_building[building] - 1.0)
