@@ -17,7 +17,7 @@ from scipy import stats
 from cogov.experiments.replicates import replicate_seeds
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.model import CommunityModel
-from cogov.sim.population import RETIRED
+from cogov.sim.households import RETIRED
 from cogov.sim.scenario import apply_overrides, load_scenario
 
 PERSONS_PER_HOUSEHOLD = 2.8
@@ -57,7 +57,7 @@ class CalibrationRow:
 
 
 def _members(model: CommunityModel) -> np.ndarray:
-    return model.population.member_type[model.population.is_member]
+    return model.households.member_type[model.households.is_member]
 
 
 TARGETS: tuple[Target, ...] = (
@@ -69,15 +69,15 @@ TARGETS: tuple[Target, ...] = (
     Target("compounds with a party organisation", 1 - 61 / 271, "seed 004/3 (Jurong)", "initial",
            lambda m: float(m.layout.has_party_branch.mean()), 0.05),
     Target("property companies with a party organisation", 1056 / 3463, "seed 004/8 (Beijing)", "initial",
-           lambda m: float(np.mean([c.party_organisation for c in m.property_companies])) if m.property_companies else float("nan"),
+           lambda m: float(np.mean(m.companies.has_party_organisation)) if len(m.companies) else float("nan"),
            0.10, "few companies per community, so the spread is wide"),
     Target("party members over 55 (model: retired)", (91 + 265) / 940, "seed 003 (Zongyang, n = 940)", "initial",
            lambda m: float(np.mean(_members(m) == RETIRED)), 0.05, "retired members stand for the over-55s"),
     Target("registered volunteers / residents", 0.06, "seed 004/3 (6 %, target 8 %)", "initial",
-           lambda m: len(m.eligible) / (m.population.size * PERSONS_PER_HOUSEHOLD), 0.015,
+           lambda m: len(m.volunteering.eligible) / (m.households.size * PERSONS_PER_HOUSEHOLD), 0.015,
            f"party members and registered households count one volunteer each; {PERSONS_PER_HOUSEHOLD} persons per household"),
     Target("community workers per 10,000 residents", 14.0, "seed 001 (Yuexiu)", "initial",
-           lambda m: m.config.community.community_staff / (m.population.size * PERSONS_PER_HOUSEHOLD) * 10_000, 2.0,
+           lambda m: m.config.community.community_staff / (m.households.size * PERSONS_PER_HOUSEHOLD) * 10_000, 2.0,
            f"{PERSONS_PER_HOUSEHOLD} persons per household"),
     Target("social organisations per community", 6.0, "seed 004/3 (Jurong: fewer than 7)", "initial",
            lambda m: float(len(m.social_organisations)), 1.0, "an input; seed 004/10's 2023 target is 12"),

@@ -383,7 +383,7 @@ def final_distributions(runs_by_scenario: Mapping[str, pd.DataFrame], metric: st
 def building_values(model: Any, colour_by: str = "satisfaction") -> np.ndarray:
     """Per building of a live model: mean household satisfaction (NaN for an empty building) or the
     number of open found issues (state agreement or queued, the ``backlog`` metric) of its households."""
-    layout, pop = model.layout, model.population
+    layout, pop = model.layout, model.households
     n = layout.n_buildings
     if colour_by == "satisfaction":
         count = np.bincount(pop.building, minlength=n)

@@ -14,7 +14,8 @@ from enum import IntEnum
 import numpy as np
 from numpy.typing import NDArray
 
-from cogov.sim.population import NEVER
+from cogov.sim.config import CATEGORIES
+from cogov.sim.households import NEVER
 
 
 class State(IntEnum):
@@ -46,7 +47,15 @@ class Level(IntEnum):
 
 
 OPEN_STATES = (State.LATENT, State.AGREEMENT, State.QUEUED)
+
+PROPERTY_CATEGORIES: tuple[int, ...] = tuple(CATEGORIES.index(c) for c in ("property_maintenance", "environment", "parking"))
+"""Categories that are a property company's business where one serves the compound."""
+IS_PROPERTY_CATEGORY = np.isin(np.arange(len(CATEGORIES)), PROPERTY_CATEGORIES)
+"""Lookup by category index: ``IS_PROPERTY_CATEGORY[category]`` (cheaper than ``np.isin`` each day)."""
+MAINTENANCE = CATEGORIES.index("property_maintenance")
+
 _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
+    "community": (np.int64, 0),
     "household": (np.int64, -1),
     "compound": (np.int64, -1),
     "grid": (np.int64, -1),
@@ -67,6 +76,8 @@ _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
     "escalations": (np.int8, 0),
     "stalemate": (np.bool_, False),
     "closed": (np.int64, NEVER),
+    "abandoned": (np.bool_, False),  # closed because the resident gave up waiting
+    "evaluation": (np.float64, np.nan),  # the resident's perceived performance at closing (评单)
 }
 
 
@@ -88,13 +99,15 @@ class IssueTable:
         return self._n
 
     def add(self, day: int, household: NDArray[np.int64], compound: NDArray[np.int64], grid: NDArray[np.int64],
-            category: NDArray[np.int64], severity: NDArray[np.float64], collective: NDArray[np.bool_]) -> NDArray[np.int64]:
+            category: NDArray[np.int64], severity: NDArray[np.float64], collective: NDArray[np.bool_],
+            community: int | NDArray[np.int64] = 0) -> NDArray[np.int64]:
         """Append newly arisen issues (state LATENT) and return their row numbers."""
         k = len(household)
         if k == 0:
             return np.empty(0, dtype=np.int64)
         self._reserve(self._n + k)
         rows = np.arange(self._n, self._n + k)
+        self.community[rows] = community
         self.household[rows] = household
         self.compound[rows] = compound
         self.grid[rows] = grid

@@ -54,10 +54,10 @@ def produce(case: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
     summary["pattern_measures"] = pattern_measures(model)
     n = len(model.issues)
     summary["issue_columns"] = {c: digest(getattr(model.issues, c)[:n]) for c in COLUMNS}
-    summary["household_columns"] = {c: digest(getattr(model.population, c)) for c in HOUSEHOLD_COLUMNS}
-    summary["company_quality"] = [float(c.quality) for c in model.property_companies]
-    summary["company_stars"] = [int(c.stars) for c in model.property_companies]
-    summary["social_org_cases"] = [int(o.cases) for o in model.social_organisations]
-    summary["social_org_evaluation_sum"] = [float(o.evaluation_sum) for o in model.social_organisations]
+    summary["household_columns"] = {c: digest(getattr(model.households, c)) for c in HOUSEHOLD_COLUMNS}
+    summary["company_quality"] = [float(q) for q in model.companies.quality]
+    summary["company_stars"] = [int(s) for s in model.companies.stars]
+    summary["social_org_cases"] = [int(c) for c in model.social.cases]
+    summary["social_org_evaluation_sum"] = [float(e) for e in model.social.evaluation_sum]
     summary["handler_hours_used"] = digest(model.handlers.hours_used)
     return model.series().reset_index(), json.loads(json.dumps(summary))

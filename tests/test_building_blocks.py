@@ -15,7 +15,7 @@ from cogov.sim.behaviour import (
     reward_salience,
 )
 from cogov.sim.layout import quota_allocation
-from cogov.sim.queues import serve_queues
+from cogov.sim.handlers import serve_queues
 
 
 def test_logistic_is_symmetric_and_monotone():

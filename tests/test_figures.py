@@ -186,7 +186,7 @@ def test_community_map(model, lang, tmp_path):
         assert any(entry.startswith(figures.TEXT[key][lang]) for entry in legend)
     image = next(a for a in ax.get_children() if isinstance(a, AxesImage))
     xy = model.layout.building_xy
-    pop = model.population
+    pop = model.households
     b = 0
     expected = pop.satisfaction[pop.building == b].mean()
     assert np.asarray(image.get_array())[xy[b, 1], xy[b, 0]] == pytest.approx(expected)

@@ -36,8 +36,8 @@ def test_every_actor_type_is_a_mesa_agent_in_the_agentset(year_run):
         Household, PartyMember, GridWorker, PropertyCompany, SocialOrganisation, CoBuildingUnit,
         CommunityPartyOrganisation, StreetOffice)}
     assert counts[Household] + counts[PartyMember] == model.config.community.households
-    assert counts[PartyMember] == int(model.population.is_member.sum()) > 0
-    assert counts[GridWorker] == model.n_grids * model.config.levers.grid.full_time_workers
+    assert counts[PartyMember] == int(model.households.is_member.sum()) > 0
+    assert counts[GridWorker] == model.layout.n_grids * model.config.levers.grid.full_time_workers
     assert counts[PropertyCompany] == int(model.layout.has_property.sum()) > 0
     assert counts[SocialOrganisation] == model.config.community.social_organisations
     assert counts[CoBuildingUnit] == model.config.community.co_building_units
@@ -48,9 +48,9 @@ def test_every_actor_type_is_a_mesa_agent_in_the_agentset(year_run):
 def test_households_live_in_their_building_cell_and_read_population_arrays(year_run):
     model, _ = year_run
     for agent in list(model.agents_by_type[PartyMember])[:20]:
-        x, y = model.layout.building_xy[model.population.building[agent.index]]
+        x, y = model.layout.building_xy[model.households.building[agent.index]]
         assert agent.cell.coordinate == (x, y)
-        assert agent.satisfaction == model.population.satisfaction[agent.index]
+        assert agent.satisfaction == model.households.satisfaction[agent.index]
         assert agent.member_type in ("in_service", "retired", "mobile")
 
 

@@ -184,7 +184,7 @@ def test_map_shows_every_open_issue_where_it_is():
     assert counts["issues_found"] > 0 and counts["issues_latent"] > 0
     # each dot lies in the cell of the building of the issue's household
     rows = table.open_rows[states == State.QUEUED]
-    cells = model.layout.building_xy[model.population.building[table.household[rows]]]
+    cells = model.layout.building_xy[model.households.building[table.household[rows]]]
     assert np.all(np.abs(view.issues["issues_found"].get_offsets() - cells) <= 0.36 + 1e-9)
     labels = [t.get_text() for t in view.fig.legends[0].get_texts()]
     assert "Issue not yet found" in labels and any(label.startswith("Property company") for label in labels)

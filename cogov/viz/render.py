@@ -205,7 +205,7 @@ class MapView(BlitView):
         table = model.issues
         rows = table.open_rows
         states = table.state[rows]
-        buildings_of = model.population.building
+        buildings_of = model.households.building
         for key, state in _ISSUE_STATES.items():
             chosen = rows[states == state]
             buildings = buildings_of[table.household[chosen]]

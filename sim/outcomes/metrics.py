@@ -25,9 +25,12 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
+from cogov.sim.households import IN_SERVICE, RETIRED
 from cogov.sim.issues import State
-from cogov.sim.population import IN_SERVICE
-from cogov.sim.volunteering import RECENT_DAYS
+
+RECENT_DAYS = 30
+"""Window of 'volunteered recently' in volunteer_share and inservice_serving_share (an observation, not behaviour)."""
+P10_QUANTILE = 0.1
 
 if TYPE_CHECKING:
     from cogov.sim.model import CommunityModel
@@ -60,16 +63,31 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else float("nan")
 
 
+def percentile_10(values: np.ndarray) -> float:
+    """The 10th percentile, exactly as ``np.percentile(values, 10)`` (linear interpolation) computes it, from a
+    partition instead of numpy's general quantile machinery (which costs more than the work on a community)."""
+    n = len(values)
+    virtual = (n - 1) * P10_QUANTILE
+    below = int(np.floor(virtual))
+    above = min(below + 1, n - 1)
+    ordered = np.partition(values, (below, above))
+    low, high = ordered[below], ordered[above]
+    gamma = virtual - below
+    step = high - low
+    # numpy's _lerp: from the nearer end, for the same rounding
+    return float(high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma)
+
+
 def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
     """Compute today's metrics from the model state (cheap: counters plus one pass over households)."""
     c = model.counters
-    pop = model.population
+    pop = model.households
     table = model.issues
     open_states = np.bincount(table.state[table.open_rows], minlength=len(State))
     recent = (day - pop.last_served) < RECENT_DAYS
     in_service = pop.member_type == IN_SERVICE
     closed = c["resolved"] + c["unresolved"]
-    cost = model.public_cost + model.reward_paid
+    cost = model.public_cost + model.volunteering.reward_paid
     return {
         "day": day,
         "issues_arisen": c["arisen"],
@@ -82,7 +100,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "backlog": int(open_states[State.AGREEMENT] + open_states[State.QUEUED]),
         "latent": int(open_states[State.LATENT]),
         "satisfaction_mean": float(pop.satisfaction.mean()),
-        "satisfaction_p10": float(np.percentile(pop.satisfaction, 10)),
+        "satisfaction_p10": percentile_10(pop.satisfaction),
         "trust_mean": float(pop.trust.mean()),
         "volunteer_share": float(recent.mean()),
         "volunteer_hours": float(pop.hours.sum()),
@@ -101,11 +119,11 @@ def _group_means(values: np.ndarray, groups: np.ndarray, names: tuple[str, ...])
 
 def summarise(model: CommunityModel) -> dict[str, Any]:
     """End-of-run summary: final metrics, counts, and satisfaction by compound type and resident group."""
-    pop = model.population
+    pop = model.households
     metrics = dict(model.metrics)
     by_type = _group_means(pop.satisfaction, pop.compound_type, COMPOUND_TYPES)
     present = [v for v in by_type.values() if not np.isnan(v)]
-    by_grid = _group_means(pop.satisfaction, pop.grid, tuple(str(g) for g in range(model.n_grids)))
+    by_grid = _group_means(pop.satisfaction, pop.grid, tuple(str(g) for g in range(model.layout.n_grids)))
     group = {f"age_{k}": v for k, v in _group_means(pop.satisfaction, pop.age_group, AGE_GROUPS).items()}
     group |= {"owner": float(pop.satisfaction[pop.owner].mean()) if pop.owner.any() else float("nan"),
               "tenant": float(pop.satisfaction[~pop.owner].mean()) if (~pop.owner).any() else float("nan"),
@@ -122,7 +140,33 @@ def summarise(model: CommunityModel) -> dict[str, Any]:
             "grid_sd": float(np.nanstd(list(by_grid.values()))),
         },
         "counts": counts | {f"state_{s.name.lower()}": int(states[s]) for s in State},
-        "community": model.describe_community(),
+        "community": describe_community(model),
+    }
+
+
+def describe_community(model: CommunityModel) -> dict[str, Any]:
+    """Counts and shares describing the generated community (for summaries and calibration)."""
+    layout = model.layout
+    pop = model.households
+    companies = model.companies
+    types = np.bincount(layout.compound_type, minlength=len(COMPOUND_TYPES))
+    return {
+        "households": pop.size,
+        "buildings": layout.n_buildings,
+        "compounds": layout.n_compounds,
+        "grids": layout.n_grids,
+        "compounds_by_type": dict(zip(COMPOUND_TYPES, types.tolist(), strict=True)),
+        "property_management_share": float(layout.has_property.mean()),
+        "owners_committee_share": float(layout.has_owners_committee.mean()),
+        "party_branch_share": float(layout.has_party_branch.mean()),
+        "party_member_households": int(pop.is_member.sum()),
+        "retired_member_share": float(np.mean(pop.member_type[pop.is_member] == RETIRED)) if pop.is_member.any() else float("nan"),
+        "eligible_volunteers": len(model.volunteering.eligible),
+        "community_staff": model.config.community.community_staff,
+        "property_party_organisation_share": float(np.mean(companies.has_party_organisation)) if len(companies) else float("nan"),
+        "property_companies": len(companies),
+        "social_organisations": len(model.social),
+        "co_building_units": len(model.co_building),
     }
 
 
@@ -154,16 +198,17 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
     - ``satisfaction_no_property_minus_property``: mean satisfaction of households in compounds
       without a property company minus that with one.
     """
-    pop = model.population
+    pop = model.households
     table = model.issues
     n = len(table)
     series = model.series()
     escalated = table.escalations[:n] > 0
     closed = table.closed[:n]
     open_until = np.where(closed >= 0, closed, model.steps)
-    companies = [company.quality for company in model.property_companies]
-    staff_value = model.co_building_hours_total * model.config.costs.staff_cny_per_hour
-    money = model.co_building_money_total
+    quality = model.companies.quality
+    staff_value = model.co_building.hours_given * model.config.costs.staff_cny_per_hour
+    money = model.co_building.money_given
+    eligible = model.volunteering.eligible
     volunteered = pop.hours > 0
     elderly, young = pop.age_group == AGE_GROUPS.index("elderly"), pop.age_group == AGE_GROUPS.index("young")
     collective_found = table.collective[:n] & (table.found[:n] >= 0)
@@ -173,9 +218,9 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
     return {
         "mean_latent": float(series["latent"].mean()),
         "escalated_wait_days": float((open_until[escalated] - table.found[:n][escalated]).mean()) if escalated.any() else float("nan"),
-        "company_quality": float(np.mean(companies)) if companies else float("nan"),
-        "volunteer_motivation": float(pop.motivation[model.eligible].mean()) if len(model.eligible) else float("nan"),
-        "co_building_hours_total": float(model.co_building_hours_total),
+        "company_quality": float(np.mean(quality)) if len(quality) else float("nan"),
+        "volunteer_motivation": float(pop.motivation[eligible].mean()) if len(eligible) else float("nan"),
+        "co_building_hours_total": float(model.co_building.hours_given),
         "co_building_money_share": _ratio(money, money + staff_value),
         "inservice_serving_decline": _window_mean(series["inservice_serving_share"], *EARLY_WINDOW)
         - _window_mean(series["inservice_serving_share"], model.steps - 29, model.steps),

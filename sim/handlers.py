@@ -1,4 +1,4 @@
-"""Handlers as finite-capacity FIFO queues, served all at once with numpy.
+"""Handlers: every body that works on issues, as finite-capacity FIFO queues served all at once with numpy.
 
 Every body that works on issues (a grid's workers, a property company, a social organisation,
 the community, the street's departments) is a *handler* with a daily capacity in person-hours
@@ -10,7 +10,6 @@ Brown et al. 2005).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from enum import IntEnum
 
 import numpy as np
@@ -27,20 +26,26 @@ class HandlerKind(IntEnum):
     SOCIAL_ORG = 4
 
 
-@dataclass
 class Handlers:
-    """Capacity (hours today), quality and level of each handler; index = handler id."""
+    """The handlers table: kind, level, community, quality, today's capacity and hours used; row = handler id.
 
-    kind: list[HandlerKind] = field(default_factory=list)
-    level: list[int] = field(default_factory=list)
-    quality: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    capacity: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
-    hours_used: NDArray[np.float64] = field(default_factory=lambda: np.empty(0))
+    Handlers are registered once at build (:meth:`add`); afterwards every column is a numpy array
+    indexed by handler id, so that queues, capacities and fixes are computed in one pass.
+    """
 
-    def add(self, kind: HandlerKind, level: int, quality: float) -> int:
+    def __init__(self) -> None:
+        self.kind: NDArray[np.int8] = np.empty(0, dtype=np.int8)
+        self.level: NDArray[np.int8] = np.empty(0, dtype=np.int8)
+        self.community: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self.quality: NDArray[np.float64] = np.empty(0)
+        self.capacity: NDArray[np.float64] = np.empty(0)
+        self.hours_used: NDArray[np.float64] = np.empty(0)
+
+    def add(self, kind: HandlerKind, level: int, quality: float, community: int = 0) -> int:
         """Register a handler and return its id."""
-        self.kind.append(kind)
-        self.level.append(level)
+        self.kind = np.append(self.kind, np.int8(kind))
+        self.level = np.append(self.level, np.int8(level))
+        self.community = np.append(self.community, community)
         self.quality = np.append(self.quality, quality)
         self.capacity = np.append(self.capacity, 0.0)
         self.hours_used = np.append(self.hours_used, 0.0)

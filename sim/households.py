@@ -1,7 +1,9 @@
-"""Resident households as columns of numpy arrays (one row per household).
+"""Resident households as columns of numpy arrays (one row per household): the households table.
 
-Households are also Mesa agents (:class:`cogov.sim.agents.Household`), but their state lives here so
-that every daily process is one vectorised pass and households with nothing to do cost nothing.
+Households are also Mesa agents (:class:`cogov.sim.agents.Household`), thin views on a row of this
+table: their state lives here so that every daily process is one vectorised pass and households with
+nothing to do cost nothing. Every row carries the index of its community (``community``), so that
+several communities can one day share one table.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.behaviour import beta_with_mean
-from cogov.sim.config import MEMBER_TYPES, ScenarioConfig
+from cogov.sim.config import AGE_GROUPS, MEMBER_TYPES, ScenarioConfig
 from cogov.sim.layout import Layout
 
 NEVER = -10_000
@@ -20,13 +22,14 @@ NEVER = -10_000
 
 IN_SERVICE = MEMBER_TYPES.index("in_service")
 RETIRED = MEMBER_TYPES.index("retired")
-ELDERLY = 2
+ELDERLY = AGE_GROUPS.index("elderly")
 
 
 @dataclass
-class Population:
+class Households:
     """State of every household; index ``i`` is the household's row everywhere in the model."""
 
+    community: NDArray[np.int64]  # index of the household's community (one community: all 0)
     building: NDArray[np.int64]
     compound: NDArray[np.int64]
     grid: NDArray[np.int64]
@@ -64,7 +67,7 @@ class Population:
         return np.flatnonzero(self.is_member | self.registered)
 
 
-def build_population(config: ScenarioConfig, layout: Layout, rng: np.random.Generator) -> Population:
+def build_households(config: ScenarioConfig, layout: Layout, rng: np.random.Generator, community: int = 0) -> Households:
     """Draw households' attributes from the scenario's population composition."""
     pop = config.population
     behaviour = config.behaviour
@@ -85,7 +88,8 @@ def build_population(config: ScenarioConfig, layout: Layout, rng: np.random.Gene
     motivation = beta_with_mean(rng, np.take(pop.motivation_mean.as_tuple(), cooperator), pop.motivation_concentration, n)
     satisfaction = beta_with_mean(rng, behaviour.satisfaction.initial_mean, behaviour.satisfaction.initial_concentration, n)
 
-    return Population(
+    return Households(
+        community=np.full(n, community, dtype=np.int64),
         building=building,
         compound=compound,
         grid=layout.building_grid[building],
@@ -140,4 +144,4 @@ def _assign_secretaries(member_type: np.ndarray, grid: np.ndarray, rng: np.rando
     return secretary
 
 
-__all__ = ["NEVER", "Population", "build_population"]
+__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "build_households"]

@@ -1,0 +1,82 @@
+"""Discovery: unseen issues are found (seeds 000, 002, 004/4, 004/7).
+
+Each day the household with an unseen issue may report it (a binary logit on trust, severity,
+neighbourly ties and age; the 12345 hotline makes reporting easier, and a share of reports go
+through it); an issue not reported may be found by a grid patrol visiting the household, or else by
+the building steward (楼栋管家). Found collective issues go to the owners and the company for
+agreement; the others are dispatched at grid level.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cogov.sim.behaviour import logistic
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.households import Households
+from cogov.sim.issues import Channel, IssueTable, Level, State
+from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.resources import Resources
+
+
+class Discovery:
+    """Finding unseen issues; owns the reporting costs by age and each building's steward watch."""
+
+    def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, issues: IssueTable,
+                 counters: Counter[str], rng: np.random.Generator, resources: Resources, agreement: Agreement,
+                 dispatcher: Dispatcher):
+        self.choice = config.behaviour.participation
+        self.hotline = config.levers.hotline
+        self.households = households
+        self.issues = issues
+        self.counters = counters
+        self.rng = rng
+        self.resources = resources  # today's patrol probability per grid
+        self.agreement = agreement
+        self.dispatcher = dispatcher
+        self.report_age_cost = np.asarray(self.choice.report_age_cost)
+        has_steward = np.bincount(households.building[households.steward], minlength=n_buildings) > 0
+        self.steward_probability: NDArray[np.float64] = has_steward * config.service.steward_detection
+        """Daily probability that a building's steward notices an open issue there (0 without a steward)."""
+
+    def step(self, day: int) -> None:
+        """Unseen issues are reported (directly or via 12345), or found by patrols or stewards."""
+        table = self.issues
+        rows = table.open_in(State.LATENT)
+        if len(rows) == 0:
+            return
+        rng, households, choice, hotline = self.rng, self.households, self.choice, self.hotline
+        hh = table.household[rows]
+        utility = (
+            choice.report_intercept
+            + choice.report_trust * households.trust[hh]
+            + choice.report_severity * table.severity[rows]
+            + choice.report_ties * households.ties[hh]
+            - self.report_age_cost[households.age_group[hh]]
+            + choice.report_hotline * hotline.enabled
+        )
+        # Every draw is made whatever the levers, so that scenarios share their random numbers.
+        reported = rng.random(len(rows)) < logistic(utility)
+        patrolled = ~reported & (rng.random(len(rows)) < self.resources.patrol_probability[table.grid[rows]])
+        stewarded = ~reported & ~patrolled & (rng.random(len(rows)) < self.steward_probability[households.building[hh]])
+        via_hotline = reported & hotline.enabled & (rng.random(len(rows)) < hotline.share_of_reports)
+
+        channel = np.full(len(rows), Channel.UNFOUND, dtype=np.int8)  # the first channel that applies wins
+        channel[stewarded] = Channel.STEWARD
+        channel[patrolled] = Channel.PATROL
+        channel[reported] = Channel.RESIDENT
+        channel[via_hotline] = Channel.HOTLINE
+        is_found = channel != Channel.UNFOUND
+        found = rows[is_found]
+        table.channel[found] = channel[is_found]
+        table.found[found] = day
+        table.hotline_since[found[table.channel[found] == Channel.HOTLINE]] = day
+        self.counters["found"] += len(found)
+
+        collective = table.collective[found]
+        self.agreement.open(found[collective], day)
+        self.dispatcher.dispatch(found[~collective], day, Level.GRID)

@@ -1,0 +1,134 @@
+"""Resources: turning levers into hours (funding, staffing, burden, the whistle, co-building contributions).
+
+The fixed part (what money buys, how much staff time the burden leaves) is computed once from the
+scenario in :class:`ResourcePlan`; :class:`Resources` then sets every handler's hours each day from
+the plan, today's volunteers, the property companies' fee collection and what co-building units give
+(seeds 001, 002, 003, 004/1, 004/3, 004/4).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.handlers import Handlers
+from cogov.sim.households import Households
+from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
+
+DAYS_PER_YEAR = 365.0
+
+
+@dataclass(frozen=True)
+class ResourcePlan:
+    """Hours and money per day that follow from the scenario's levers."""
+
+    burden: float  # share of staff time lost to top-down tasks
+    staff_hours_community: float  # community workers' hours left for residents
+    full_time_hours_per_grid: float
+    part_time_hours_per_grid: float  # unpaid N plus those paid from the grid-staff fund
+    fee_follows_task_hours: float
+    repairs_hours: float
+    purchased_hours_per_org: float
+    street_hours: float
+    co_building_people_share: float
+    co_building_efficiency: float
+    co_building_commitment_gain: float
+    public_cost_per_day: float  # funds spent plus salaries (cost_per_resolved's numerator, without rewards)
+
+
+def plan_resources(config: ScenarioConfig, n_grids: int) -> ResourcePlan:
+    """Compute the daily resources that the scenario's funding, staffing and burden levers provide."""
+    levers = config.levers
+    costs = config.costs
+    wh = config.service.work_hours_per_day
+    burden = levers.burden.admin_share * (1.0 - (levers.burden.access_list_cut if levers.burden.access_list else 0.0))
+    money = levers.funding.annual_cny
+    split = levers.funding.split
+    paid_part_timers = money * split.grid_staff / costs.part_time_grid_stipend_cny
+    n_orgs = config.community.social_organisations
+    co_money = money * split.co_building
+    units = config.organisations.co_building
+    salaries = costs.staff_cny_per_year * (config.community.community_staff + levers.grid.full_time_workers * n_grids)
+    return ResourcePlan(
+        burden=burden,
+        staff_hours_community=config.community.community_staff * wh * (1.0 - burden),
+        full_time_hours_per_grid=levers.grid.full_time_workers * wh * (1.0 - burden),
+        part_time_hours_per_grid=levers.grid.part_time_workers * levers.grid.unpaid_part_time_hours_per_day
+        + paid_part_timers / n_grids * costs.part_time_hours_per_day,
+        fee_follows_task_hours=money * split.fee_follows_task / DAYS_PER_YEAR / costs.staff_cny_per_hour,
+        repairs_hours=money * split.repairs / DAYS_PER_YEAR / costs.repair_cny_per_hour,
+        purchased_hours_per_org=(money * split.social_org / DAYS_PER_YEAR / costs.social_org_cny_per_hour / n_orgs) if n_orgs else 0.0,
+        street_hours=config.service.street_hours_per_day * (levers.whistle.capacity_multiplier if levers.whistle.enabled else 1.0),
+        co_building_people_share=levers.cross_appointment.big_party_committee_people_share
+        if levers.cross_appointment.big_party_committee else config.organisations.co_building.people_share,
+        co_building_efficiency=levers.lists_matching.matched_efficiency if levers.lists_matching.enabled else levers.lists_matching.unmatched_efficiency,
+        # Matching money (co-building share of funds) draws units in, saturating (assumption).
+        co_building_commitment_gain=units.matching_gain_max * co_money / (co_money + units.matching_half_gain_cny)
+        if co_money > 0 else 0.0,
+        public_cost_per_day=(money + salaries) / DAYS_PER_YEAR,
+    )
+
+
+@dataclass(frozen=True)
+class Handling:
+    """Who works on issues: the handler ids of the grids, the community and the street."""
+
+    grid_handlers: NDArray[np.int64]  # one per management grid, in grid order
+    community_handler: int
+    street_handler: int
+
+
+class Resources:
+    """Each day, every handler's hours and each grid's patrol intensity (the state this mechanism owns).
+
+    Grid teams work the hours of their full-time and part-time workers, their branch secretary and
+    today's volunteers (a share of volunteer hours counts as handling), minus the share spent
+    patrolling; patrols visit households and find their unreported issues. The community works its
+    staff's hours left by the administrative burden, the hours bought by funds that follow tasks and
+    by the repairs fund, and what co-building units give today; the street works its departments'
+    hours (more under the whistle). Companies and social organisations work their own hours.
+    """
+
+    def __init__(self, config: ScenarioConfig, plan: ResourcePlan, handlers: Handlers, handling: Handling,
+                 households: Households, companies: PropertyCompanies, social: SocialOrganisations,
+                 co_building: CoBuildingUnits):
+        self.config = config
+        self.plan = plan
+        self.handlers = handlers
+        self.handling = handling
+        self.companies = companies
+        self.social = social
+        self.co_building = co_building
+        n_grids = len(handling.grid_handlers)
+        self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
+        self.secretary_hours_by_grid = (np.bincount(households.grid[households.secretary], minlength=n_grids)
+                                        * config.service.secretary_hours_per_day)
+        self.patrol_probability = np.zeros(n_grids)
+        """Daily probability that a patrol visits a household of each grid and finds its open issues."""
+
+    def step(self, volunteer_hours_by_grid: NDArray[np.float64]) -> None:
+        """Set today's hours of every handler and each grid's patrol probability."""
+        plan = self.plan
+        config = self.config
+        capacity = self.handlers.capacity
+        patrol_share = config.levers.grid.patrol_share
+
+        staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + self.secretary_hours_by_grid
+        handling = (1.0 - patrol_share) * (staff_hours + config.service.volunteer_work_efficiency * volunteer_hours_by_grid)
+        capacity[self.handling.grid_handlers] = handling
+        patrol_hours = patrol_share * (staff_hours + volunteer_hours_by_grid)
+        visit_share = np.minimum(1.0, patrol_hours * config.service.patrol_visits_per_hour / self.households_by_grid)
+        self.patrol_probability = visit_share * config.service.patrol_detection
+
+        co_hours, co_money = self.co_building.give_today(plan.co_building_people_share, plan.co_building_efficiency)
+        capacity[self.handling.community_handler] = (
+            plan.staff_hours_community + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
+            + co_money / config.costs.repair_cny_per_hour
+        )
+        capacity[self.handling.street_handler] = plan.street_hours
+        capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)
+        capacity[self.social.handler] = self.social.hours_today(config.service.social_org_base_hours_per_day,
+                                                                plan.purchased_hours_per_org)

@@ -1,0 +1,166 @@
+"""Property service companies (物业服务企业; seeds 000, 004/3, 004/8) and their star rating lever.
+
+A company serves one compound. Its state is a row of :class:`PropertyCompanies` (staff, fee
+collection, stars, strikes, replacements, whether it has a party organisation); its quality is its
+handler's row in the handlers table. What a company does lives here:
+
+- every ``organisations.property.update_interval_days`` it collects fees in proportion to its
+  owners' satisfaction (capacity scales with collected fees) and, unless it is rated, its quality
+  drifts down (no accountability; Sigmund et al. 2010): :meth:`PropertyCompanies.update`;
+- each day it works ``staff × hours × collection rate`` hours: :meth:`PropertyCompanies.hours_today`;
+- under the star-rating lever (``levers.property_rating``) it receives stars from the community,
+  improves when rated below five, and is replaced after repeated strikes:
+  :meth:`PropertyCompanies.review`.
+
+:class:`PropertyCompany` is the Mesa agent: a thin view on one row.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa.discrete_space import Cell, FixedAgent
+from numpy.typing import NDArray
+
+from cogov.sim.config import PropertyRating
+from cogov.sim.handlers import Handlers
+from cogov.sim.households import Households
+
+if TYPE_CHECKING:
+    from mesa import Model
+
+FIVE_STARS = 5
+INITIAL_STARS = 3
+
+
+class PropertyCompanies:
+    """The property companies table; row ``i`` is company ``i`` (in compound order)."""
+
+    def __init__(self, handlers: Handlers):
+        self.handlers = handlers
+        self.community = np.empty(0, dtype=np.int64)
+        self.compound = np.empty(0, dtype=np.int64)
+        self.handler = np.empty(0, dtype=np.int64)
+        self.staff = np.empty(0)
+        self.has_party_organisation = np.empty(0, dtype=bool)
+        self.stars = np.empty(0, dtype=np.int64)
+        self.strikes = np.empty(0, dtype=np.int64)
+        self.replacements = np.empty(0, dtype=np.int64)
+        self.collection_rate = np.empty(0)
+
+    def add(self, compound: int, handler: int, staff: float, quality: float, has_party_organisation: bool,
+            community: int = 0) -> int:
+        """Register a company (at build) and return its row."""
+        self.community = np.append(self.community, community)
+        self.compound = np.append(self.compound, compound)
+        self.handler = np.append(self.handler, handler)
+        self.staff = np.append(self.staff, staff)
+        self.has_party_organisation = np.append(self.has_party_organisation, has_party_organisation)
+        self.stars = np.append(self.stars, INITIAL_STARS)
+        self.strikes = np.append(self.strikes, 0)
+        self.replacements = np.append(self.replacements, 0)
+        self.collection_rate = np.append(self.collection_rate, 1.0)
+        self.set_quality(len(self) - 1, quality)
+        return len(self) - 1
+
+    def __len__(self) -> int:
+        return len(self.compound)
+
+    @property
+    def quality(self) -> NDArray[np.float64]:
+        """Each company's quality: the probability that its finished work fixes the issue (a copy)."""
+        return self.handlers.quality[self.handler]
+
+    def set_quality(self, row: int, value: float) -> None:
+        """Set one company's quality, kept within [0, 1]."""
+        self.handlers.quality[self.handler[row]] = float(np.clip(value, 0.0, 1.0))
+
+    def update(self, households: Households, n_compounds: int, fee_floor: float, drift: float) -> None:
+        """Collect fees in proportion to owners' mean satisfaction in the compound; lower quality by ``drift``
+        (0 when the company is rated)."""
+        owners = households.owner
+        owner_sat = np.bincount(households.compound[owners], weights=households.satisfaction[owners], minlength=n_compounds)
+        count = np.maximum(1, np.bincount(households.compound[owners], minlength=n_compounds))
+        for row, compound in enumerate(self.compound.tolist()):
+            self.collection_rate[row] = fee_floor + (1.0 - fee_floor) * owner_sat[compound] / count[compound]
+            if drift:
+                self.set_quality(row, self.handlers.quality[self.handler[row]] - drift)
+
+    def hours_today(self, work_hours_per_day: float) -> NDArray[np.float64]:
+        """Hours each company works on residents' issues today: staff × hours × fees collected."""
+        return self.staff * work_hours_per_day * self.collection_rate
+
+    def review(self, row: int, score: float, rating: PropertyRating, rng: np.random.Generator,
+               quality_range: tuple[float, float], replacement_bonus: float) -> None:
+        """Give company ``row`` its stars for residents' mean satisfaction ``score``; it improves when rated
+        below five stars, and is replaced by a new company after ``strikes_to_replace`` consecutive strikes."""
+        self.stars[row] = int(np.clip(1 + np.floor(score * rating.star_scale), 1, FIVE_STARS))
+        self.strikes[row] = self.strikes[row] + 1 if self.stars[row] <= rating.replace_below_stars else 0
+        quality = self.handlers.quality[self.handler[row]]
+        if self.strikes[row] >= rating.strikes_to_replace:
+            low, high = quality_range
+            self.set_quality(row, rng.uniform(low, high) + replacement_bonus)
+            self.stars[row], self.strikes[row] = INITIAL_STARS, 0
+            self.replacements[row] += 1
+        elif self.stars[row] < FIVE_STARS:
+            self.set_quality(row, quality + rating.improvement_per_review * (FIVE_STARS - self.stars[row]) / 4)
+
+
+class PropertyCompany(FixedAgent):
+    """A property service company (物业服务企业) serving one compound: a view on its row of the table."""
+
+    def __init__(self, model: Model, cell: Cell, table: PropertyCompanies, row: int):
+        super().__init__(model)
+        self.cell = cell
+        self.table = table
+        self.row = row
+
+    @property
+    def compound(self) -> int:
+        """The compound it serves."""
+        return int(self.table.compound[self.row])
+
+    @property
+    def handler(self) -> int:
+        """Its handler id (its queue of issues)."""
+        return int(self.table.handler[self.row])
+
+    @property
+    def staff(self) -> float:
+        """Staff working on residents' issues."""
+        return float(self.table.staff[self.row])
+
+    @property
+    def quality(self) -> float:
+        """Probability that its finished work fixes the issue."""
+        return float(self.table.handlers.quality[self.handler])
+
+    @property
+    def has_party_organisation(self) -> bool:
+        """Whether it has a party organisation of its own."""
+        return bool(self.table.has_party_organisation[self.row])
+
+    @property
+    def collection_rate(self) -> float:
+        """Share of fees collected (follows owners' satisfaction)."""
+        return float(self.table.collection_rate[self.row])
+
+    @property
+    def stars(self) -> int:
+        """Stars at its last rating (3 before any)."""
+        return int(self.table.stars[self.row])
+
+    @property
+    def strikes(self) -> int:
+        """Consecutive ratings at or below the strike threshold."""
+        return int(self.table.strikes[self.row])
+
+    @property
+    def replacements(self) -> int:
+        """How often the company of this compound has been replaced."""
+        return int(self.table.replacements[self.row])
+
+    def hours_today(self) -> float:
+        """Hours it works on residents' issues today."""
+        return float(self.model.handlers.capacity[self.handler])

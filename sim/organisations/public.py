@@ -1,0 +1,65 @@
+"""The public side: grid workers, the community party organisation and the street office.
+
+Their capacities are rows of the handlers table (set each day by
+:mod:`cogov.sim.mechanisms.resources`); these Mesa agents are where a Mesa user finds them, and the
+community party organisation carries the one scheduled behaviour of its own, the star rating of
+property companies (:meth:`CommunityPartyOrganisation.review_property_companies`).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa import Agent
+from mesa.discrete_space import Cell, CellAgent, FixedAgent
+
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.households import Households
+from cogov.sim.organisations.property import PropertyCompanies
+
+if TYPE_CHECKING:
+    from mesa import Model
+
+
+class GridWorker(CellAgent):
+    """A full-time grid worker (网格员), the second '1' of '1+1+N' (seeds 000, 001)."""
+
+    def __init__(self, model: Model, cell: Cell, grid_id: int):
+        super().__init__(model)
+        self.cell = cell
+        self.grid_id = grid_id
+
+
+class CommunityPartyOrganisation(FixedAgent):
+    """The community party organisation (社区党组织, '大党委' when enlarged): the coordinating core."""
+
+    def __init__(self, model: Model, cell: Cell, staff: int, handler: int, config: ScenarioConfig,
+                 households: Households, companies: PropertyCompanies, rng: np.random.Generator,
+                 replacement_bonus: float):
+        super().__init__(model)
+        self.cell = cell
+        self.staff = staff
+        self.handler = handler
+        self._config = config
+        self._households = households
+        self._companies = companies
+        self._rng = rng
+        self._replacement_bonus = replacement_bonus
+
+    def review_property_companies(self) -> None:
+        """Rate every property company by its residents' mean satisfaction (star rating, seeds 000, 004/8)."""
+        households = self._households
+        for row, compound in enumerate(self._companies.compound.tolist()):
+            residents = households.compound == compound
+            score = float(households.satisfaction[residents].mean()) if residents.any() else 0.5
+            self._companies.review(row, score, self._config.levers.property_rating, self._rng,
+                                   self._config.service.property_quality_range, self._replacement_bonus)
+
+
+class StreetOffice(Agent):
+    """The street office (街道) and the district departments behind it: the top of the ladder."""
+
+    def __init__(self, model: Model, handler: int):
+        super().__init__(model)
+        self.handler = handler

@@ -1,0 +1,102 @@
+"""Social organisations (社会组织; seeds 001, 004/9, 004/10): the services they are funded for.
+
+An organisation takes issues of its specialties (care, disputes, environment) from the grid, works
+its own base hours plus the hours the community buys from it, and keeps a record of its finished
+cases and how residents judged them (the material of a third-party evaluation). Its state is a row
+of :class:`SocialOrganisations`; :class:`SocialOrganisation` is the Mesa agent viewing it.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from mesa.discrete_space import Cell, FixedAgent
+from numpy.typing import NDArray
+
+from cogov.sim.config import CATEGORIES, SPECIALTIES
+
+if TYPE_CHECKING:
+    from mesa import Model
+
+
+class SocialOrganisations:
+    """The social organisations table; row ``i`` is organisation ``i``."""
+
+    def __init__(self, n_handlers_hint: int = 0) -> None:
+        self.community = np.empty(0, dtype=np.int64)
+        self.handler = np.empty(0, dtype=np.int64)
+        self.specialties = np.empty((0, len(SPECIALTIES)), dtype=bool)  # columns in SPECIALTIES order
+        self.cases = np.empty(0, dtype=np.int64)
+        self.evaluation_sum = np.empty(0)
+        self._row_of_handler = np.full(n_handlers_hint, -1, dtype=np.int64)
+
+    def add(self, handler: int, specialties: tuple[str, ...], community: int = 0) -> int:
+        """Register an organisation (at build) and return its row."""
+        self.community = np.append(self.community, community)
+        self.handler = np.append(self.handler, handler)
+        row = np.array([[s in specialties for s in SPECIALTIES]])
+        self.specialties = np.vstack((self.specialties, row))
+        self.cases = np.append(self.cases, 0)
+        self.evaluation_sum = np.append(self.evaluation_sum, 0.0)
+        if handler >= len(self._row_of_handler):
+            grown = np.full(handler + 1, -1, dtype=np.int64)
+            grown[: len(self._row_of_handler)] = self._row_of_handler
+            self._row_of_handler = grown
+        self._row_of_handler[handler] = len(self) - 1
+        return len(self) - 1
+
+    def __len__(self) -> int:
+        return len(self.handler)
+
+    def specialists(self) -> dict[int, NDArray[np.int64]]:
+        """Handler ids of the organisations specialised in each category: ``{category index: handlers}``."""
+        return {CATEGORIES.index(s): self.handler[self.specialties[:, k]] for k, s in enumerate(SPECIALTIES)}
+
+    def hours_today(self, base_hours: float, purchased_hours: float) -> NDArray[np.float64]:
+        """Hours each organisation works today: its own base plus what the community buys."""
+        return np.full(len(self), base_hours + purchased_hours)
+
+    def record_cases(self, handlers: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
+        """Add finished cases to the records of the organisations among ``handlers`` (others are ignored)."""
+        known = (handlers >= 0) & (handlers < len(self._row_of_handler))  # -1: closed before any handler took it
+        rows = self._row_of_handler[handlers[known]]
+        values = performance[known]
+        mine = rows >= 0
+        np.add.at(self.cases, rows[mine], 1)
+        np.add.at(self.evaluation_sum, rows[mine], values[mine])  # in case order, as a loop would add them
+
+
+class SocialOrganisation(FixedAgent):
+    """A social organisation (社会组织) delivering services it is funded for: a view on its row of the table."""
+
+    def __init__(self, model: Model, cell: Cell, table: SocialOrganisations, row: int):
+        super().__init__(model)
+        self.cell = cell
+        self.table = table
+        self.row = row
+
+    @property
+    def handler(self) -> int:
+        """Its handler id (its queue of issues)."""
+        return int(self.table.handler[self.row])
+
+    @property
+    def specialties(self) -> tuple[str, ...]:
+        """The categories it takes from the grid."""
+        return tuple(s for s, has in zip(SPECIALTIES, self.table.specialties[self.row], strict=True) if has)
+
+    @property
+    def cases(self) -> int:
+        """Cases it has finished."""
+        return int(self.table.cases[self.row])
+
+    @property
+    def evaluation_sum(self) -> float:
+        """Sum of residents' perceived performance over its finished cases."""
+        return float(self.table.evaluation_sum[self.row])
+
+    @property
+    def evaluation(self) -> float:
+        """Mean perceived performance of its finished cases (third-party evaluation); NaN if none."""
+        return self.evaluation_sum / self.cases if self.cases else float("nan")
