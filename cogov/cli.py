@@ -110,6 +110,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--days", type=_positive_int, help="override the horizon in days")
     run.add_argument("--out", type=Path, help="folder for series.csv and summary.json")
     run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
+    run.add_argument("--agents", action="store_true",
+                     help="with --out: also write every household's final state (households.parquet) and every "
+                     "issue's history (issues.parquet)")
     run.set_defaults(handler=_cmd_run)
 
     listing = sub.add_parser("scenarios", help="list the built-in scenarios")
@@ -214,13 +217,15 @@ def _positive_int(text: str) -> int:
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
+    if args.agents and args.out is None:
+        raise ScenarioError("run", ["--agents needs --out DIR (the folder for households.parquet and issues.parquet)"])
     loaded = load_scenario(args.scenario)
     model = CommunityModel(loaded, rng=args.seed, days=args.days)
     _run_with_progress(model, show=sys.stderr.isatty() and not args.json)
     summary = model.summary()
     record = {"provenance": provenance(model.config, args.seed, loaded)} | summary
     if args.out is not None:
-        _write_outputs(args.out, model, record)
+        _write_outputs(args.out, model, record, agents=args.agents)
     if args.json:
         print(json.dumps(_finite(record), indent=2))
     else:
@@ -248,14 +253,27 @@ def _run_with_progress(model: CommunityModel, show: bool) -> None:
             progress.stop()
 
 
-def _write_outputs(folder: Path, model: CommunityModel, record: dict[str, Any]) -> None:
+def _write_outputs(folder: Path, model: CommunityModel, record: dict[str, Any], agents: bool = False) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     series = model.series()
     prov = record["provenance"]
-    for key in ("scenario_name", "scenario_digest", "seed", "cogov_version"):
+    for key in ("scenario_name", "scenario_digest", "seed", "model_version", "cogov_version"):
         series[key] = prov[key]
     series.to_csv(folder / "series.csv")
     (folder / "summary.json").write_text(json.dumps(_finite(record), indent=2) + "\n", encoding="utf-8")
+    if agents:
+        _write_frame(model.households_frame(), folder / "households.parquet", prov)
+        _write_frame(model.issues_frame(), folder / "issues.parquet", prov)
+
+
+def _write_frame(frame: pd.DataFrame, path: Path, provenance: dict[str, Any]) -> None:
+    """A table as Parquet, with the run's provenance in the file's metadata (key ``cogov``)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    metadata = {**(table.schema.metadata or {}), b"cogov": json.dumps(_finite(provenance)).encode()}
+    pq.write_table(table.replace_schema_metadata(metadata), path)
 
 
 def _finite(value: Any) -> Any:

@@ -1,0 +1,92 @@
+"""Small hand-built states for the stage unit tests: a few households, issues and handlers, no CommunityModel."""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import numpy as np
+
+from cogov.sim.config import CATEGORIES, ScenarioConfig
+from cogov.sim.handlers import HandlerKind, Handlers
+from cogov.sim.households import NEVER, Households
+from cogov.sim.issues import IssueTable, Level
+from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.resources import Handling
+from cogov.sim.scenario import apply_overrides
+
+CARE = CATEGORIES.index("care")
+DISPUTE = CATEGORIES.index("dispute")
+SAFETY = CATEGORIES.index("safety")
+MAINTENANCE = CATEGORIES.index("property_maintenance")
+PARKING = CATEGORIES.index("parking")
+
+
+def config(**overrides: Any) -> ScenarioConfig:
+    """The default scenario's parameters with key-path overrides (``levers__hotline__enabled=False``)."""
+    return apply_overrides(ScenarioConfig(), overrides)
+
+
+def households(n: int = 6, **columns: Any) -> Households:
+    """``n`` households in one building, compound and grid unless columns say otherwise; plain defaults."""
+    base: dict[str, Any] = {
+        "community": np.zeros(n, dtype=np.int64),
+        "building": np.zeros(n, dtype=np.int64),
+        "compound": np.zeros(n, dtype=np.int64),
+        "grid": np.zeros(n, dtype=np.int64),
+        "compound_type": np.zeros(n, dtype=np.int64),
+        "age_group": np.ones(n, dtype=np.int8),
+        "owner": np.ones(n, dtype=bool),
+        "member_type": np.zeros(n, dtype=np.int8),
+        "cooperator": np.ones(n, dtype=np.int8),  # free riders: no conformity unless asked
+        "registered": np.ones(n, dtype=bool),
+        "steward": np.zeros(n, dtype=bool),
+        "secretary": np.zeros(n, dtype=bool),
+        "ties": np.full(n, 0.3),
+        "motivation": np.full(n, 0.5),
+        "satisfaction": np.full(n, 0.6),
+        "baseline_satisfaction": np.full(n, 0.6),
+        "expectation": np.full(n, 0.6),
+        "trust": np.full(n, 0.5),
+        "hours": np.zeros(n),
+        "points": np.zeros(n),
+        "last_served": np.full(n, NEVER, dtype=np.int64),
+    }
+    for name, value in columns.items():
+        base[name] = np.asarray(value, dtype=base[name].dtype)
+    return Households(**base)
+
+
+def issues_for(households_: Households, rows: list[dict[str, Any]]) -> IssueTable:
+    """An issue table with one issue per dict (household, category, severity, collective; day 0)."""
+    table = IssueTable(capacity=16)
+    for row in rows:
+        hh = np.array([row.get("household", 0)])
+        table.add(row.get("day", 0), hh, households_.compound[hh], households_.grid[hh],
+                  np.array([row.get("category", SAFETY)]), np.array([row.get("severity", 0.5)]),
+                  np.array([row.get("collective", False)]))
+    return table
+
+
+class Handled:
+    """Handlers of a one-grid community: grid 0, community, street, and optionally a company and a specialist."""
+
+    def __init__(self, company: bool = False, specialist: bool = False, n_grids: int = 1):
+        self.handlers = Handlers()
+        grid = np.array([self.handlers.add(HandlerKind.GRID, Level.GRID, 0.9) for _ in range(n_grids)])
+        community = self.handlers.add(HandlerKind.COMMUNITY, Level.COMMUNITY, 0.8)
+        street = self.handlers.add(HandlerKind.STREET, Level.STREET, 0.95)
+        self.handling = Handling(grid, community, street)
+        self.company = self.handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.7) if company else -1
+        self.specialist = self.handlers.add(HandlerKind.SOCIAL_ORG, Level.GRID, 0.85) if specialist else -1
+
+    def dispatcher(self, issues: IssueTable, grid_first: bool = True, max_wait: float = 5.0) -> Dispatcher:
+        """A dispatcher over these handlers; compound 0 has the company if there is one."""
+        specialists = {CARE: np.array([self.specialist])} if self.specialist >= 0 else {}
+        return Dispatcher(issues, self.handlers, self.handling, np.array([self.company]), specialists, grid_first,
+                          max_wait)
+
+
+def counters() -> Counter[str]:
+    """Empty counters."""
+    return Counter()
