@@ -78,8 +78,8 @@ def serve_queues(
     h = handler[order]
     w = work_left[order]
     cumulative = np.cumsum(w)
-    group_start = np.flatnonzero(np.r_[True, h[1:] != h[:-1]])
-    offset = np.repeat(cumulative[group_start] - w[group_start], np.diff(np.r_[group_start, len(h)]))
+    group_start = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
+    offset = np.repeat(cumulative[group_start] - w[group_start], np.diff(np.append(group_start, len(h))))
     within = cumulative - offset  # work up to and including this issue, within its handler's queue
     cap = capacity[h]
     remaining_sorted = np.clip(within - cap, 0.0, w)

@@ -124,6 +124,11 @@ class IssueTable:
         states = self.state[self.open_rows]
         self.open_rows = self.open_rows[states < State.RESOLVED]
 
+    def waiting(self) -> NDArray[np.int64]:
+        """Open rows found and not yet closed: queued at a handler or waiting for agreement."""
+        states = self.state[self.open_rows]
+        return self.open_rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
+
     def open_in(self, state: State) -> NDArray[np.int64]:
         """Open rows currently in ``state``."""
         return self.open_rows[self.state[self.open_rows] == state]

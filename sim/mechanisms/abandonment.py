@@ -31,8 +31,7 @@ class Abandonment:
     def step(self, day: int) -> None:
         """Waiting issues are abandoned at hazard 1 / patience; the residents evaluate them."""
         table = self.issues
-        states = table.state[table.open_rows]
-        rows = table.open_rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
+        rows = table.waiting()
         if len(rows) == 0:
             return
         hazard = 1.0 / self.params.patience_days

@@ -38,8 +38,7 @@ class Escalation:
     def step(self, day: int) -> None:
         """Escalate overdue issues one level; overdue hotline cases go to the street."""
         table = self.issues
-        states = table.state[table.open_rows]
-        rows = table.open_rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
+        rows = table.waiting()
         if len(rows) == 0:
             return
         hotline = self.hotline

@@ -27,7 +27,7 @@ def occurrence_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
     """For each element, how many earlier elements share its key (0 for a key's first occurrence)."""
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
-    starts = np.r_[True, sorted_keys[1:] != sorted_keys[:-1]]
+    starts = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))
     position = np.arange(len(keys))
     rank_sorted = position - np.maximum.accumulate(np.where(starts, position, 0))
     rank = np.empty(len(keys), dtype=np.int64)

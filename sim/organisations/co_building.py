@@ -10,14 +10,10 @@ Its state is a row of :class:`CoBuildingUnits`; :class:`CoBuildingUnit` is the M
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from mesa.discrete_space import Cell, FixedAgent
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from mesa import Model
+from cogov.sim.organisations.table import RowAgent, Table
 
 KINDS: tuple[str, ...] = ("agency", "school", "hospital", "firm")
 DAYS_PER_WEEK = 7.0
@@ -29,8 +25,10 @@ def sequential_sum(values: NDArray[np.float64]) -> float:
     return float(np.cumsum(values)[-1]) if len(values) else 0.0
 
 
-class CoBuildingUnits:
+class CoBuildingUnits(Table):
     """The co-building units table; row ``i`` is unit ``i``. Also keeps what the units gave so far."""
+
+    columns = ("community", "kind", "building", "staff_hours_per_week", "money_cny_per_year", "venue", "commitment")
 
     def __init__(self) -> None:
         self.community = np.empty(0, dtype=np.int64)
@@ -46,17 +44,9 @@ class CoBuildingUnits:
     def add(self, kind: str, building: int, staff_hours_per_week: float, money_cny_per_year: float, venue: bool,
             commitment: float, community: int = 0) -> int:
         """Register a unit (at build) and return its row."""
-        self.community = np.append(self.community, community)
-        self.kind = np.append(self.kind, KINDS.index(kind))
-        self.building = np.append(self.building, building)
-        self.staff_hours_per_week = np.append(self.staff_hours_per_week, staff_hours_per_week)
-        self.money_cny_per_year = np.append(self.money_cny_per_year, money_cny_per_year)
-        self.venue = np.append(self.venue, venue)
-        self.commitment = np.append(self.commitment, commitment)
-        return len(self) - 1
-
-    def __len__(self) -> int:
-        return len(self.kind)
+        return self._append(community=community, kind=KINDS.index(kind), building=building,
+                            staff_hours_per_week=staff_hours_per_week, money_cny_per_year=money_cny_per_year,
+                            venue=venue, commitment=commitment)
 
     def contributions(self, people_share: float, efficiency: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Each unit's useful people-hours and money (CNY) a day ('money or things, not people', seed 004/3)."""
@@ -73,14 +63,10 @@ class CoBuildingUnits:
         return total_hours, total_money
 
 
-class CoBuildingUnit(FixedAgent):
+class CoBuildingUnit(RowAgent):
     """A co-building unit (共建单位) near the community: a view on its row of the table."""
 
-    def __init__(self, model: Model, cell: Cell, table: CoBuildingUnits, row: int):
-        super().__init__(model)
-        self.cell = cell
-        self.table = table
-        self.row = row
+    table: CoBuildingUnits
 
     @property
     def kind(self) -> str:

@@ -7,18 +7,16 @@ is sets how often those talks happen (:mod:`cogov.sim.mechanisms.agreement`). It
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from mesa.discrete_space import Cell, FixedAgent
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from mesa import Model
+from cogov.sim.organisations.table import RowAgent, Table
 
 
-class OwnersCommittees:
+class OwnersCommittees(Table):
     """The owners' committees table; row ``i`` is committee ``i`` (in compound order)."""
+
+    columns = ("community", "compound", "activeness")
 
     def __init__(self) -> None:
         self.community = np.empty(0, dtype=np.int64)
@@ -27,13 +25,7 @@ class OwnersCommittees:
 
     def add(self, compound: int, activeness: float, community: int = 0) -> int:
         """Register a committee (at build) and return its row."""
-        self.community = np.append(self.community, community)
-        self.compound = np.append(self.compound, compound)
-        self.activeness = np.append(self.activeness, activeness)
-        return len(self) - 1
-
-    def __len__(self) -> int:
-        return len(self.compound)
+        return self._append(community=community, compound=compound, activeness=activeness)
 
     def activeness_by_compound(self, n_compounds: int, default: float) -> NDArray[np.float64]:
         """Each compound's committee activeness, ``default`` where the compound has none."""
@@ -42,14 +34,10 @@ class OwnersCommittees:
         return activeness
 
 
-class OwnersCommittee(FixedAgent):
+class OwnersCommittee(RowAgent):
     """An owners' committee (业主委员会) of one compound: a view on its row of the table."""
 
-    def __init__(self, model: Model, cell: Cell, table: OwnersCommittees, row: int):
-        super().__init__(model)
-        self.cell = cell
-        self.table = table
-        self.row = row
+    table: OwnersCommittees
 
     @property
     def compound(self) -> int:

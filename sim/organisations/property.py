@@ -17,25 +17,23 @@ handler's row in the handlers table. What a company does lives here:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from mesa.discrete_space import Cell, FixedAgent
 from numpy.typing import NDArray
 
 from cogov.sim.config import PropertyRating
 from cogov.sim.handlers import Handlers
 from cogov.sim.households import Households
-
-if TYPE_CHECKING:
-    from mesa import Model
+from cogov.sim.organisations.table import RowAgent, Table
 
 FIVE_STARS = 5
 INITIAL_STARS = 3
 
 
-class PropertyCompanies:
+class PropertyCompanies(Table):
     """The property companies table; row ``i`` is company ``i`` (in compound order)."""
+
+    columns = ("community", "compound", "handler", "staff", "has_party_organisation", "stars", "strikes",
+               "replacements", "collection_rate")
 
     def __init__(self, handlers: Handlers):
         self.handlers = handlers
@@ -52,20 +50,11 @@ class PropertyCompanies:
     def add(self, compound: int, handler: int, staff: float, quality: float, has_party_organisation: bool,
             community: int = 0) -> int:
         """Register a company (at build) and return its row."""
-        self.community = np.append(self.community, community)
-        self.compound = np.append(self.compound, compound)
-        self.handler = np.append(self.handler, handler)
-        self.staff = np.append(self.staff, staff)
-        self.has_party_organisation = np.append(self.has_party_organisation, has_party_organisation)
-        self.stars = np.append(self.stars, INITIAL_STARS)
-        self.strikes = np.append(self.strikes, 0)
-        self.replacements = np.append(self.replacements, 0)
-        self.collection_rate = np.append(self.collection_rate, 1.0)
-        self.set_quality(len(self) - 1, quality)
-        return len(self) - 1
-
-    def __len__(self) -> int:
-        return len(self.compound)
+        row = self._append(community=community, compound=compound, handler=handler, staff=staff,
+                           has_party_organisation=has_party_organisation, stars=INITIAL_STARS, strikes=0,
+                           replacements=0, collection_rate=1.0)
+        self.set_quality(row, quality)
+        return row
 
     @property
     def quality(self) -> NDArray[np.float64]:
@@ -107,14 +96,10 @@ class PropertyCompanies:
             self.set_quality(row, quality + rating.improvement_per_review * (FIVE_STARS - self.stars[row]) / 4)
 
 
-class PropertyCompany(FixedAgent):
+class PropertyCompany(RowAgent):
     """A property service company (物业服务企业) serving one compound: a view on its row of the table."""
 
-    def __init__(self, model: Model, cell: Cell, table: PropertyCompanies, row: int):
-        super().__init__(model)
-        self.cell = cell
-        self.table = table
-        self.row = row
+    table: PropertyCompanies
 
     @property
     def compound(self) -> int:

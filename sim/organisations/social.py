@@ -8,20 +8,17 @@ of :class:`SocialOrganisations`; :class:`SocialOrganisation` is the Mesa agent v
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 import numpy as np
-from mesa.discrete_space import Cell, FixedAgent
 from numpy.typing import NDArray
 
 from cogov.sim.config import CATEGORIES, SPECIALTIES
-
-if TYPE_CHECKING:
-    from mesa import Model
+from cogov.sim.organisations.table import RowAgent, Table
 
 
-class SocialOrganisations:
+class SocialOrganisations(Table):
     """The social organisations table; row ``i`` is organisation ``i``."""
+
+    columns = ("community", "handler", "cases", "evaluation_sum")  # and ``specialties``, a row of flags each
 
     def __init__(self, n_handlers_hint: int = 0) -> None:
         self.community = np.empty(0, dtype=np.int64)
@@ -33,21 +30,14 @@ class SocialOrganisations:
 
     def add(self, handler: int, specialties: tuple[str, ...], community: int = 0) -> int:
         """Register an organisation (at build) and return its row."""
-        self.community = np.append(self.community, community)
-        self.handler = np.append(self.handler, handler)
-        row = np.array([[s in specialties for s in SPECIALTIES]])
-        self.specialties = np.vstack((self.specialties, row))
-        self.cases = np.append(self.cases, 0)
-        self.evaluation_sum = np.append(self.evaluation_sum, 0.0)
+        self._append(community=community, handler=handler, cases=0, evaluation_sum=0.0)
+        self.specialties = np.vstack((self.specialties, [[s in specialties for s in SPECIALTIES]]))
         if handler >= len(self._row_of_handler):
             grown = np.full(handler + 1, -1, dtype=np.int64)
             grown[: len(self._row_of_handler)] = self._row_of_handler
             self._row_of_handler = grown
         self._row_of_handler[handler] = len(self) - 1
         return len(self) - 1
-
-    def __len__(self) -> int:
-        return len(self.handler)
 
     def specialists(self) -> dict[int, NDArray[np.int64]]:
         """Handler ids of the organisations specialised in each category: ``{category index: handlers}``."""
@@ -67,14 +57,10 @@ class SocialOrganisations:
         np.add.at(self.evaluation_sum, rows[mine], values[mine])  # in case order, as a loop would add them
 
 
-class SocialOrganisation(FixedAgent):
+class SocialOrganisation(RowAgent):
     """A social organisation (社会组织) delivering services it is funded for: a view on its row of the table."""
 
-    def __init__(self, model: Model, cell: Cell, table: SocialOrganisations, row: int):
-        super().__init__(model)
-        self.cell = cell
-        self.table = table
-        self.row = row
+    table: SocialOrganisations
 
     @property
     def handler(self) -> int:
