@@ -19,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))
 
-from golden_cases import GOLDEN, golden_dir, produce  # noqa: E402
+from golden_cases import GOLDEN, golden_dir, produce
 
-from cogov.sim.version import MODEL_VERSION  # noqa: E402
+from cogov.sim.version import MODEL_VERSION
 
 
 def newest_cases() -> Path:
