@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import difflib
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal, get_args
@@ -171,13 +171,19 @@ class Outcome:
 
 class UndeclaredOutcome(KeyError):
     """An outcome name that is not in the registry: its message names it, suggests the closest declared
-    names and says where outcomes are declared."""
+    names and says where outcomes are declared.
 
-    def __init__(self, name: str) -> None:
+    ``choices``: the outcomes that would have been accepted where fewer than all are (e.g. the daily
+    ones for a chart over time); suggestions are drawn from them and the message lists them.
+    """
+
+    def __init__(self, name: str, choices: Sequence[str] | None = None) -> None:
         self.name = name
-        close = difflib.get_close_matches(str(name), list(_REGISTRY), n=3, cutoff=0.6)
+        pool = list(choices) if choices is not None else list(_REGISTRY)
+        close = difflib.get_close_matches(str(name), pool, n=3, cutoff=0.6)
         hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else ""
-        self.message = f"undeclared outcome {name!r}{hint}. Outcomes are declared in {WHERE}"
+        among = f" (choose from {', '.join(pool)})" if choices is not None else ""
+        self.message = f"undeclared outcome {name!r}{hint}{among}. Outcomes are declared in {WHERE}"
         super().__init__(self.message)
 
     def __str__(self) -> str:
@@ -386,8 +392,8 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
     "unresolved": ("issues closed unresolved", "办结未解决问题", "issues closed without a fix (failed or abandoned)",
                    "count", -1, 10, _ISSUE_TEN),
     "resolve_days": ("days to resolve", "解决用时", "days from found to closed, summed over resolved issues",
-                     "days", 0, 10, "assumption: 10 days summed over all resolved issues; read the mean "
-                     "(mean_days_to_resolve) to judge speed"),
+                     "days", 0, 10, ("assumption: 10 days summed over all resolved issues; read the mean "
+                                     "(mean_days_to_resolve) to judge speed")),
     "on_time": ("closed on time", "按时办结问题", "issues closed by a handler within the time limit", "count", 0,
                 10, _ISSUE_TEN),
     "resolved_in_grid": ("resolved within the grid", "网格内解决问题", "resolved issues closed at grid level",
@@ -404,8 +410,8 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
 STATE_NAMES: dict[str, tuple[str, str, str, Direction]] = {
     # issue state (cogov.sim.issues.State): English, Chinese, what it is, direction
     "latent": ("latent issues", "未发现问题", "open issues nobody has found", -1),
-    "agreement": ("awaiting agreement", "待协商一致问题", "found collective issues waiting for owners and company "
-                  "to agree", -1),
+    "agreement": ("awaiting agreement", "待协商一致问题",
+                  "found collective issues waiting for owners and company to agree", -1),
     "queued": ("being handled", "办理中问题", "found issues in a handler's queue", -1),
     "resolved": ("resolved", "已解决问题", "issues closed with a fix", 0),
     "unresolved": ("closed unresolved", "办结未解决问题", "issues closed without a fix", -1),
