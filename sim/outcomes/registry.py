@@ -22,7 +22,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Literal, get_args
 
@@ -124,7 +124,7 @@ class Outcome:
     key: bool = False
     views: frozenset[View] = frozenset()
     typical_range: tuple[float, float] | None = None
-    bounds: tuple[float, float] | None = field(default=None)
+    bounds: tuple[float, float] | None = None  # None: the bounds of its kind, filled in on creation
 
     def __post_init__(self) -> None:
         """Check the declaration, so that a wrong one fails at import rather than in a figure."""
