@@ -7,7 +7,9 @@ each non-baseline scenario, the mean paired difference from the baseline with it
 the paired t-test p-value, two standardised effect sizes (``d``: difference over the pooled
 standard deviation of the two arms, Cohen's d; ``dz``: difference over the standard deviation of the
 paired differences), and whether the difference is distinguishable from noise (its interval
-excludes 0).
+excludes 0). The statistics are those of :mod:`cogov.analysis.stats`, shared with the figures and
+reports; the outcomes compared by default are the registry's key outcomes
+(:func:`cogov.sim.outcomes.registry.outcome_names` with ``key=True``).
 """
 
 from __future__ import annotations
@@ -22,40 +24,37 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from cogov.analysis.stats import CONFIDENCE, paired_difference, t_interval, t_quantile
 from cogov.experiments.runner import SweepReport, run_sweep
 from cogov.experiments.spec import Experiment, validate_experiment
 from cogov.experiments.store import ResultStore
+from cogov.sim.outcomes import registry
 
-CONFIDENCE = 0.95
 SCENARIO_COLUMN = "param:scenario"
-KEY_OUTCOMES: tuple[str, ...] = (
-    "resolution_rate", "mean_days_to_resolve", "on_time_share", "resolved_in_grid_share", "escalation_rate",
-    "backlog", "stalemates", "satisfaction_mean", "satisfaction_p10", "trust_mean", "volunteer_share",
-    "inservice_serving_share", "cost_per_resolved",
-)
-"""Outcomes compared by default (all in ``cogov.sim.outcomes``)."""
-
-
-def _t_half_width(values: np.ndarray) -> float:
-    n = len(values)
-    if n < 2:
-        return float("nan")
-    return float(stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * values.std(ddof=1) / math.sqrt(n))
 
 
 def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
                  outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """The comparison table from run rows (one per run, with ``replicate`` and the ``by`` column).
 
+    ``outcomes``: the outcomes to compare, each declared in the outcome registry
+    (:class:`~cogov.sim.outcomes.registry.UndeclaredOutcome` otherwise); by default its key outcomes.
+    Those the runs do not have (e.g. a test function's runs) are left out.
+
     Runs are paired by replicate; a replicate missing (or failed) in either arm is left out of that
-    pair. Returns one row per (outcome, scenario), the baseline first.
+    pair. Returns one row per (outcome, scenario), the baseline first. With fewer than two pairs the
+    paired interval, the p-value and the effect sizes are undefined (NaN) and the difference is not
+    distinguishable.
     """
+    requested = list(outcomes) if outcomes else list(registry.outcome_names(key=True))
+    for name in requested:  # a misspelt outcome must not vanish from the table unnoticed
+        registry.outcome(name)
     runs = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
     groups = [str(g) for g in pd.unique(runs[by].astype(str))]
     if baseline not in groups:
         raise KeyError(f"baseline {baseline!r} not among {', '.join(groups)}")
     order = [baseline] + [g for g in groups if g != baseline]
-    outcomes = [o for o in (outcomes or KEY_OUTCOMES) if o in runs.columns]
+    outcomes = [o for o in requested if o in runs.columns]
     keyed = runs.assign(_group=runs[by].astype(str))
     rows = []
     for outcome in outcomes:
@@ -63,10 +62,9 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
         base = wide[baseline]
         for group in order:
             arm = wide[group].dropna().to_numpy(dtype=float)
+            mean, low, high = t_interval(arm)
             row: dict[str, Any] = {"outcome": outcome, "scenario": group, "baseline": group == baseline,
-                                   "replicates": len(arm), "mean": float(arm.mean()) if len(arm) else float("nan")}
-            half = _t_half_width(arm)
-            row |= {"ci_low": row["mean"] - half, "ci_high": row["mean"] + half}
+                                   "replicates": len(arm), "mean": mean, "ci_low": low, "ci_high": high}
             if group != baseline:
                 row |= _paired(base, wide[group])
             rows.append(row)
@@ -74,23 +72,14 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
 
 
 def _paired(base: pd.Series, other: pd.Series) -> dict[str, float | bool | int]:
-    both = pd.concat([base, other], axis=1).dropna().to_numpy(dtype=float)
-    diff = both[:, 1] - both[:, 0]
-    n = len(diff)
-    mean = float(diff.mean()) if n else float("nan")
-    half = _t_half_width(diff)
-    sd_diff = float(diff.std(ddof=1)) if n > 1 else float("nan")
-    pooled = math.sqrt((both[:, 0].var(ddof=1) + both[:, 1].var(ddof=1)) / 2) if n > 1 else float("nan")
-    if n > 1 and sd_diff > 0:
-        p = float(stats.ttest_rel(both[:, 1], both[:, 0]).pvalue)
-    else:
-        p = 0.0 if n > 1 and mean != 0 else 1.0
+    """The paired columns of one (outcome, scenario) row: :func:`cogov.analysis.stats.paired_difference`
+    over the replicates both arms have (aligned by replicate index, as the pivot left them)."""
+    both = pd.concat([base, other], axis=1)
+    result = paired_difference(both.iloc[:, 0].to_numpy(dtype=float), both.iloc[:, 1].to_numpy(dtype=float))
     return {
-        "pairs": n, "difference": mean, "diff_ci_low": mean - half, "diff_ci_high": mean + half,
-        "p_value": p,
-        "cohens_d": mean / pooled if pooled and pooled > 0 else float("nan"),
-        "dz": mean / sd_diff if sd_diff and sd_diff > 0 else float("nan"),
-        "distinguishable": bool(np.isfinite(half) and (mean - half > 0 or mean + half < 0)),
+        "pairs": result.pairs, "difference": result.difference, "diff_ci_low": result.ci_low,
+        "diff_ci_high": result.ci_high, "p_value": result.p_value, "cohens_d": result.cohens_d, "dz": result.dz,
+        "distinguishable": result.distinguishable,
     }
 
 
@@ -108,7 +97,7 @@ def replicates_needed(table: pd.DataFrame, outcome: str, precision: float) -> in
         n = int(row["pairs"])
         if not np.isfinite(half) or n < 2:
             continue
-        sd = half / stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * math.sqrt(n)
+        sd = half / t_quantile(n) * math.sqrt(n)
         needed = max(needed, _smallest_n(sd, precision))
     return needed
 
@@ -116,7 +105,7 @@ def replicates_needed(table: pd.DataFrame, outcome: str, precision: float) -> in
 def _smallest_n(sd: float, precision: float) -> int:
     """Smallest n ≥ 2 with t(n−1)·sd/√n ≤ precision (the half-width falls as n grows)."""
     def ok(n: int) -> bool:
-        return stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * sd / math.sqrt(n) <= precision
+        return t_quantile(n) * sd / math.sqrt(n) <= precision
 
     n = max(2, math.ceil((stats.norm.ppf(0.5 + CONFIDENCE / 2) * sd / precision) ** 2))  # the normal bound is too small
     while not ok(n):
@@ -159,6 +148,8 @@ def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, 
     With ``precision``, replicates are added (same folder: earlier runs are kept) until every paired
     difference in ``precision_outcome`` has a 95 % half-width ≤ ``precision``, or ``max_replicates``.
     """
+    if precision is not None:
+        registry.outcome(precision_outcome)  # a misspelt outcome stops here, not after every run
     reports = []
     met: bool | None = None
     while True:

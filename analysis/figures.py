@@ -14,8 +14,10 @@ no display needed; the Agg canvas draws it) and, given ``path``, also saves it a
   baseline mean, with its interval (a forest plot of a comparison table).
 
 Style: :data:`STYLE` (rcParams applied while a figure is built and saved), the Okabe-Ito palette
-:data:`PALETTE` (colour-blind safe) and viridis/cividis colour maps. Text: :data:`METRIC_LABELS`
-and :data:`TEXT` hold every metric name, unit and axis text in both languages. Chinese needs a CJK
+:data:`PALETTE` (colour-blind safe) and viridis/cividis colour maps. Text: every outcome's name and
+unit come from the outcome registry (:mod:`cogov.sim.outcomes.registry`; an undeclared outcome raises
+:class:`~cogov.sim.outcomes.registry.UndeclaredOutcome`), and :data:`TEXT` holds the axis, title and
+legend text in both languages. Bands and intervals are :func:`cogov.analysis.stats.t_interval`. Chinese needs a CJK
 font (:data:`CJK_FONTS`, e.g. Debian ``fonts-wqy-microhei`` or ``fonts-noto-cjk``); without one the
 figure falls back to English with a warning, so no glyph is ever drawn as a missing-glyph box.
 """
@@ -23,7 +25,6 @@ figure falls back to English with a warning, so no glyph is ever drawn as a miss
 from __future__ import annotations
 
 import contextlib
-import math
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -39,14 +40,15 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.ticker import MaxNLocator
-from scipy import stats
 
+from cogov.analysis.stats import CONFIDENCE, t_interval
 from cogov.sim.agents import GridWorker, OwnersCommittee
 from cogov.sim.issues import State
 from cogov.sim.labels import parameter_text
+from cogov.sim.outcomes.registry import outcome
 
 LANGS = ("en", "zh")
-CONF_LEVEL = 0.95
+CONF_LEVEL = CONFIDENCE
 DPI = 150
 
 PALETTE: tuple[str, ...] = (
@@ -95,35 +97,6 @@ CJK_FONTS: tuple[str, ...] = (
 """Font families with Simplified Chinese glyphs, in order of preference."""
 
 _CJK_FILE_HINTS = ("notosanscjk", "notoserifcjk", "sourcehansans", "wqy", "wenquanyi", "msyh", "simhei")
-
-METRIC_LABELS: dict[str, dict[str, tuple[str, str]]] = {
-    # metric: {lang: (name, unit)}
-    "issues_arisen": {"en": ("Issues arisen", "issues, cumulative"), "zh": ("累计发生问题数", "件")},
-    "resolved": {"en": ("Issues resolved", "issues, cumulative"), "zh": ("累计解决问题数", "件")},
-    "resolution_rate": {"en": ("Resolution rate", "resolved / arisen"), "zh": ("问题解决率", "已解决/已发生")},
-    "mean_days_to_resolve": {"en": ("Mean time to resolve", "days"), "zh": ("平均解决用时", "天")},
-    "on_time_share": {"en": ("Closed on time", "share of closed issues"), "zh": ("按时办结比例", "占已办结问题")},
-    "resolved_in_grid_share": {"en": ("Resolved within the grid", "share of resolved issues"),
-                               "zh": ("网格内解决比例", "占已解决问题")},
-    "escalation_rate": {"en": ("Escalation rate", "share of found issues"), "zh": ("问题上报升级率", "占已发现问题")},
-    "backlog": {"en": ("Backlog", "open found issues"), "zh": ("积压问题数", "件，已发现未办结")},
-    "latent": {"en": ("Latent issues", "open, not yet found"), "zh": ("未发现问题数", "件")},
-    "satisfaction_mean": {"en": ("Mean satisfaction", "score 0-1"), "zh": ("居民平均满意度", "0-1 分")},
-    "satisfaction_p10": {"en": ("Satisfaction, 10th percentile", "score 0-1"), "zh": ("满意度第10百分位", "0-1 分")},
-    "trust_mean": {"en": ("Mean trust", "score 0-1"), "zh": ("居民平均信任度", "0-1 分")},
-    "volunteer_share": {"en": ("Volunteer share", "households active in last 30 days"),
-                        "zh": ("志愿参与率", "近30天参与的住户比例")},
-    "volunteer_hours": {"en": ("Volunteer hours", "hours, cumulative"), "zh": ("累计志愿服务时长", "小时")},
-    "inservice_serving_share": {"en": ("In-service party members serving", "share, last 30 days"),
-                                "zh": ("在职党员参与服务比例", "近30天")},
-    "stalemates": {"en": ("Stalled collective issues", "count, cumulative"), "zh": ("集体事项僵局数", "件，累计")},
-    "cost_total": {"en": ("Public cost", "CNY, cumulative"), "zh": ("公共支出", "元，累计")},
-    "cost_per_resolved": {"en": ("Public cost per resolved issue", "CNY per issue"), "zh": ("每件问题公共支出", "元/件")},
-    "company_quality": {"en": ("Property company quality", "score 0-1"), "zh": ("物业服务质量", "0-1 分")},
-    "volunteer_motivation": {"en": ("Volunteer motivation", "score 0-1"), "zh": ("志愿服务动机", "0-1 分")},
-    "open_issues": {"en": ("Open issues", "issues"), "zh": ("未办结问题数", "件")},
-}
-"""Name and unit of every metric, per language; an unknown metric is shown by its column name."""
 
 TEXT: dict[str, dict[str, str]] = {
     "day": {"en": "Day of simulation (days)", "zh": "模拟天数（天）"},
@@ -236,18 +209,15 @@ def text(key: str, lang: str, **fields: Any) -> str:
 
 
 def metric_name(metric: str, lang: str) -> str:
-    """Short name of a metric (its column name when unknown)."""
-    entry = METRIC_LABELS.get(metric)
-    return entry[lang][0] if entry else metric
+    """Short name of an outcome in ``lang`` (:class:`~cogov.sim.outcomes.registry.UndeclaredOutcome`
+    for an outcome the registry does not declare)."""
+    return outcome(metric).label[check_lang(lang)]
 
 
 def metric_label(metric: str, lang: str) -> str:
-    """Axis label of a metric: name with its unit."""
-    entry = METRIC_LABELS.get(metric)
-    if not entry:
-        return metric
-    name, unit = entry[lang]
-    return f"{name}（{unit}）" if lang == "zh" else f"{name} ({unit})"
+    """Axis label of an outcome: its name with its unit (as :func:`metric_name`, raises for an
+    undeclared outcome)."""
+    return outcome(metric).axis_label(check_lang(lang))
 
 
 def parameter_column(parameter: str) -> str:
@@ -261,27 +231,16 @@ def parameter_label(parameter: str, lang: str = "en") -> str:
     return parameter_text(parameter_column(parameter).removeprefix("param:"), lang)
 
 
-def t_interval(values: pd.Series | np.ndarray, conf: float = CONF_LEVEL) -> tuple[float, float, int]:
-    """Mean, half-width of the two-sided ``conf`` t-interval, and count of the finite values
-    (half-width NaN with fewer than two values)."""
-    x = np.asarray(values, dtype=float)
-    x = x[np.isfinite(x)]
-    n = len(x)
-    if n == 0:
-        return math.nan, math.nan, 0
-    if n < 2:
-        return float(x.mean()), math.nan, n
-    half = stats.t.ppf(0.5 + conf / 2, n - 1) * x.std(ddof=1) / math.sqrt(n)
-    return float(x.mean()), float(half), n
-
-
 def _summarise(frame: pd.DataFrame, keys: list[str], metric: str, conf: float) -> pd.DataFrame:
-    """Mean, lower and upper bounds and n of ``metric`` per group of ``keys``."""
+    """Mean, lower and upper t-interval bounds and n of the finite values of ``metric`` per group of
+    ``keys`` (bounds NaN for a group with one value: no band there)."""
     rows = []
     for key, group in frame.groupby(keys, sort=True):
-        mean, half, n = t_interval(group[metric], conf)
+        values = group[metric].to_numpy(dtype=float)
+        values = values[np.isfinite(values)]  # an undefined ratio (no issue yet) is no evidence either way
+        mean, low, high = t_interval(values, conf)
         key = key if isinstance(key, tuple) else (key,)
-        rows.append(dict(zip(keys, key, strict=True)) | {"mean": mean, "low": mean - half, "high": mean + half, "n": n})
+        rows.append(dict(zip(keys, key, strict=True)) | {"mean": mean, "low": low, "high": high, "n": len(values)})
     return pd.DataFrame(rows, columns=[*keys, "mean", "low", "high", "n"])
 
 

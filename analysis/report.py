@@ -30,22 +30,30 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cogov.analysis import figures
-from cogov.analysis.compare import KEY_OUTCOMES, compare_runs
+from cogov.analysis.compare import compare_runs
 from cogov.analysis.results import load_runs, load_series, manifest, parameters
-from cogov.analysis.wording import Verdict, describe, format_difference, format_value
+from cogov.analysis.wording import (
+    Verdict,
+    describe,
+    format_difference,
+    format_difference_interval,
+    format_interval,
+    format_p,
+    format_value,
+)
 from cogov.experiments.seeds import replicate_seed
 from cogov.experiments.spec import Experiment, validate_experiment
 from cogov.experiments.targets import SCENARIO_PARAMETER
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
 from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes.registry import outcome_names
 from cogov.sim.provenance import package_version
 from cogov.sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
 
-SERIES_FIGURES: tuple[str, ...] = ("resolution_rate", "satisfaction_mean", "backlog", "trust_mean")
-"""Outcomes drawn over time (when the results kept daily series)."""
-DISTRIBUTION_FIGURES: tuple[str, ...] = ("satisfaction_mean", "resolution_rate", "mean_days_to_resolve")
-"""Outcomes whose end-of-run distribution across replicates is drawn."""
+# Which outcomes the report compares and draws is declared with the outcomes themselves
+# (cogov.sim.outcomes.registry): the key outcomes, those drawn over time (view "over_time", when the
+# results kept daily series) and those whose end-of-run distribution is drawn (view "distribution").
 MAX_MAPS = 4
 """At most this many community maps (one per scenario, replicate 0)."""
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
@@ -295,11 +303,11 @@ def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: 
     if not series.empty:
         series_text = series[by].astype(str)
         arms = {key: series[series_text == key] for key in keys}
-        for metric in SERIES_FIGURES:
+        for metric in outcome_names(view="over_time"):
             if metric in series.columns:
                 out.append(_figure(f"series-{metric}", figures.series_with_bands(arms, metric, lang=lang)))
     arms = {key: runs[text_by == key] for key in keys}
-    for metric in DISTRIBUTION_FIGURES:
+    for metric in outcome_names(view="distribution"):
         if metric in runs.columns:
             out.append(_figure(f"final-{metric}", figures.final_distributions(arms, metric, lang=lang)))
     for key, model in maps.items():
@@ -346,7 +354,7 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         raise ScenarioError(str(directory), [f"baseline {baseline!r} is not among the values of {by}: {', '.join(keys)}"])
     keys = [baseline] + [k for k in keys if k != baseline]
     values = {key: runs.loc[text_by == key, by].iloc[0] for key in keys}
-    table = compare_runs(runs, baseline=baseline, by=by, outcomes=outcomes or KEY_OUTCOMES)
+    table = compare_runs(runs, baseline=baseline, by=by, outcomes=outcomes)  # default: the key outcomes
     base_means = table[table["baseline"]].set_index("outcome")["mean"]
     verdicts = {key: [describe(row, float(base_means[row["outcome"]]), lang)
                       for _, row in table[table["scenario"] == key].iterrows()] for key in keys[1:]}
@@ -417,17 +425,15 @@ def _rows(report: Report) -> list[dict[str, Any]]:
     for _, row in report.table.iterrows():
         outcome = str(row["outcome"])
         item = {"outcome": figures.metric_name(outcome, lang), "scenario": _name(report.scenarios, str(row["scenario"])),
-                "mean": f"{format_value(outcome, row['mean'], lang)} [{format_value(outcome, row['ci_low'], lang)}, "
-                        f"{format_value(outcome, row['ci_high'], lang)}]",
+                "mean": format_interval(outcome, row["mean"], row["ci_low"], row["ci_high"], lang),
                 "first": bool(row["baseline"]), "baseline": bool(row["baseline"])}
         if row["baseline"]:
             item |= {"difference": report.t("baseline"), "d": "", "p": "", "verdict": "", "noise": False}
         else:
-            item |= {"difference": f"{format_difference(outcome, row['difference'], lang, unit=False)} "
-                                   f"[{format_difference(outcome, row['diff_ci_low'], lang, unit=False)}, "
-                                   f"{format_difference(outcome, row['diff_ci_high'], lang, unit=False)}]",
+            item |= {"difference": format_difference_interval(outcome, row["difference"], row["diff_ci_low"],
+                                                              row["diff_ci_high"], lang),
                      "d": f"{row['cohens_d']:+.2f}" if np.isfinite(row["cohens_d"]) else "n/a",
-                     "p": f"{row['p_value']:.2g}",
+                     "p": format_p(row["p_value"]),
                      "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
                      "noise": not bool(row["distinguishable"])}
         rows.append(item)

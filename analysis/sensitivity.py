@@ -252,12 +252,15 @@ def plot_indices(table: pd.DataFrame, experiment: str, method: str, path: Path |
     """Horizontal bars of the indices with 95 % CI error bars, one panel per output (the first few).
 
     Sobol: S1 and ST side by side per parameter; Morris: μ* per parameter. Parameters and outputs
-    carry their names in ``lang`` (:mod:`cogov.sim.labels`, :data:`cogov.analysis.figures.METRIC_LABELS`; a
-    name without a label is shown as is). Drawn on a bare :class:`~matplotlib.figure.Figure` (no
+    carry their names in ``lang``: parameters from :mod:`cogov.sim.labels` (a parameter without a
+    label, e.g. a test function's ``x1``, is shown by its path), outputs from the outcome registry
+    (:mod:`cogov.sim.outcomes.registry`; an undeclared output raises
+    :class:`~cogov.sim.outcomes.registry.UndeclaredOutcome` before anything is drawn). Drawn on a bare :class:`~matplotlib.figure.Figure` (no
     pyplot, no display needed) in the house style, and saved as PNG to ``path``.
     """
     lang = figures.resolve_lang(lang)
     outputs = list(pd.unique(table["output"]))[:max_panels]
+    titles = [figures.metric_name(output, lang) for output in outputs]  # undeclared: fail before drawing
     keys = ("S1", "ST") if method == "sobol" else ("mu_star",)
     parameters = list(pd.unique(table.loc[table["index"] == keys[0], "parameter"]))
     height = 1.0 + len(outputs) * (0.5 + 0.32 * len(parameters) * len(keys))
@@ -265,10 +268,10 @@ def plot_indices(table: pd.DataFrame, experiment: str, method: str, path: Path |
     with figures.style(lang):
         fig = Figure(figsize=(9.0, max(3.0, height)), layout="constrained")
         axes = fig.subplots(len(outputs), 1, squeeze=False)[:, 0]
-        for ax, output in zip(axes, outputs, strict=True):
+        for ax, output, title in zip(axes, outputs, titles, strict=True):
             _draw_panel(ax, table[table["output"] == output], parameters, keys,
                         [parameter_text(p, lang, with_unit=False) for p in parameters])
-            ax.set_title(figures.metric_name(output, lang), loc="left", fontsize=10)
+            ax.set_title(title, loc="left", fontsize=10)
             ax.set_xlabel(axis_label, fontsize=8)
         total = len(pd.unique(table["output"]))
         more = MORE[lang].format(shown=len(outputs), total=total) if total > len(outputs) else ""

@@ -25,7 +25,7 @@ from PIL import Image
 from cogov.analysis.figures import PALETTE, SEQUENTIAL_CMAP, resolve_lang
 from cogov.viz.render import ChartView, MapView, side_by_side
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes import DAILY_METRICS
+from cogov.sim.outcomes.registry import OUTCOMES, UndeclaredOutcome, outcome_names
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import ScenarioError, load_scenario
 
@@ -134,17 +134,24 @@ def animate(scenario: str | Path, out: Path, *, days: int | None = None, every: 
         every: days between frames.
         lang: ``en`` or ``zh``.
         seed: random seed.
-        metric: the daily metric charted (a column of :data:`cogov.sim.outcomes.DAILY_METRICS`).
+        metric: the daily outcome charted (declared in :mod:`cogov.sim.outcomes.registry` with ``daily``).
         fps: frames per second.
         dpi: resolution (80: a 1000 x 600 pixel frame for the default community).
         overrides: parameter overrides by key path, as ``CommunityModel`` takes them.
+
+    Raises:
+        UndeclaredOutcome: ``metric`` is not a declared outcome (the message lists the daily ones).
+        ScenarioError: ``metric`` is declared but not recorded daily, or ``out`` has another suffix.
     """
     started = time.perf_counter()
     out = Path(out)
     if out.suffix.lower() not in FORMATS:
         raise ScenarioError(str(out), [f"output must end in {' or '.join(FORMATS)}"])
-    if metric not in DAILY_METRICS or metric == "day":
-        raise ScenarioError("--metric", [f"unknown metric {metric!r}; choose from {', '.join(DAILY_METRICS[1:])}"])
+    daily = outcome_names(daily=True)
+    if metric not in OUTCOMES:
+        raise UndeclaredOutcome(metric, choices=daily)
+    if metric not in daily:  # declared, but only known at the end of a run: nothing to draw over time
+        raise ScenarioError("--metric", [f"{metric!r} is not recorded daily; choose from {', '.join(daily)}"])
     lang = resolve_lang(lang)
     loaded = load_scenario(str(scenario))
     model = CommunityModel(loaded, rng=seed, days=days, **dict(overrides or {}))

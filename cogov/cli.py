@@ -16,18 +16,20 @@ from typing import Any
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from cogov.analysis.calibration import calibrate
 from cogov.analysis.compare import compare_scenarios, replicates_needed
-from cogov.analysis.figures import LANGS, heatmap, metric_name, response_curve
+from cogov.analysis.figures import LANGS, heatmap, metric_label, response_curve
 from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov.analysis.report import FORMATS as REPORT_FORMATS
 from cogov.analysis.report import MAX_MAPS, build_report, write_report
 from cogov.analysis.results import compare as compare_results
 from cogov.analysis.results import load_runs, parameters
 from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
+from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
 from cogov import __version__
 from cogov.experiments.backends import BACKENDS, open_executor, worker_count
 from cogov.experiments.design import run_count
@@ -36,32 +38,13 @@ from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import load_experiment
 from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes.registry import Outcome, outcome, outcomes
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
 
 EXIT_OK = 0
 EXIT_INPUT = 2
 PROGRESS_AFTER_SECONDS = 2.0
-
-SUMMARY_ROWS: tuple[tuple[str, str, str], ...] = (
-    ("issues_arisen", "issues arisen", "{:.0f}"),
-    ("resolution_rate", "resolved / arisen", "{:.1%}"),
-    ("mean_days_to_resolve", "mean days found → resolved", "{:.1f}"),
-    ("on_time_share", "closed within time limit", "{:.1%}"),
-    ("resolved_in_grid_share", "resolved at grid level", "{:.1%}"),
-    ("escalation_rate", "escalated at least once", "{:.1%}"),
-    ("backlog", "found, still open", "{:.0f}"),
-    ("latent", "open, never found", "{:.0f}"),
-    ("stalemates", "collective issues stalled", "{:.0f}"),
-    ("satisfaction_mean", "satisfaction, mean (0-1)", "{:.3f}"),
-    ("satisfaction_p10", "satisfaction, 10th percentile", "{:.3f}"),
-    ("trust_mean", "trust in party organisation", "{:.3f}"),
-    ("volunteer_share", "households volunteering (30 d)", "{:.1%}"),
-    ("volunteer_hours", "volunteer hours", "{:,.0f}"),
-    ("inservice_serving_share", "in-service members serving (30 d)", "{:.1%}"),
-    ("cost_per_resolved", "public CNY per resolved issue", "{:,.0f}"),
-)
-
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``cogov`` console command."""
@@ -74,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ScenarioError as exc:
         Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
         return EXIT_INPUT
-    except KeyError as exc:  # an unknown pattern name
+    except KeyError as exc:  # an unknown pattern name, or an outcome the registry does not declare
         Console(stderr=True).print(f"[bold red]error:[/] {exc.args[0]}", highlight=False)
         return EXIT_INPUT
     except KeyboardInterrupt:
@@ -294,9 +277,9 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
                   title_justify="left", min_width=60)
     table.add_column("outcome")
     table.add_column("value", justify="right")
-    for key, label, fmt in SUMMARY_ROWS:
-        value = metrics[key]
-        table.add_row(label, "n/a" if isinstance(value, float) and not math.isfinite(value) else fmt.format(value))
+    for item in _summary_outcomes(metrics):
+        value = format_value(item.name, float(metrics[item.name]), "en", single_run=True, unit=False)  # unit: label
+        table.add_row(item.axis_label("en"), value)
     console.print(table)
 
     groups = Table(title="satisfaction by compound type and resident group", title_justify="left", min_width=60)
@@ -312,6 +295,18 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
     )
     if out is not None:
         console.print(f"wrote {out / 'series.csv'} and {out / 'summary.json'}")
+
+
+def _summary_outcomes(metrics: dict[str, Any]) -> list[Outcome]:
+    """The outcomes of a run's final metrics, in the registry's order; ``day`` is the date, not an outcome.
+
+    Every metric must be declared (:class:`~cogov.sim.outcomes.registry.UndeclaredOutcome` otherwise), so
+    a metric added to the model shows up here with its name, unit and format, or stops the command.
+    """
+    shown = {name for name in metrics if name != "day"}
+    for name in shown:
+        outcome(name)
+    return [item for item in outcomes() if item.name in shown]
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -435,18 +430,21 @@ def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str =
     for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "d", "p", ""):
         view.add_column(column)
     for _, row in table.iterrows():
-        mean = f"{row['mean']:.4g} [{row['ci_low']:.4g}, {row['ci_high']:.4g}]"
-        outcome = metric_name(row["outcome"], lang)
+        name = str(row["outcome"])  # label, unit and number format: the outcome registry's
+        # escaped: "[n/a, n/a]" (an interval from one replicate) would otherwise be read as rich markup
+        mean = escape(format_interval(name, row["mean"], row["ci_low"], row["ci_high"], lang, unit=False))
         if row["baseline"]:
-            view.add_row(outcome, row["scenario"], mean, "baseline", "", "", "")
+            view.add_row(escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, "baseline", "", "", "")
             continue
-        diff = f"{row['difference']:+.4g} [{row['diff_ci_low']:+.4g}, {row['diff_ci_high']:+.4g}]"
+        diff = escape(format_difference_interval(name, row["difference"], row["diff_ci_low"], row["diff_ci_high"],
+                                                 lang))
         verdict = "" if row["distinguishable"] else "[dim]≈ noise[/]"
-        view.add_row("", row["scenario"], mean, diff, f"{row['cohens_d']:+.2f}", f"{row['p_value']:.2g}", verdict)
+        d = f"{row['cohens_d']:+.2f}" if math.isfinite(row["cohens_d"]) else "n/a"
+        view.add_row("", escape(str(row["scenario"])), mean, diff, d, format_p(row["p_value"]), verdict)
     console = _stdout()
     console.print(view)
-    console.print(f"{note}. 'd' is the difference over the pooled SD of the two scenarios; '≈ noise' marks "
-                  "differences whose interval includes 0.", highlight=False)
+    console.print(f"{note}. Differences of shares are in percentage points; 'd' is the difference over the pooled "
+                  "SD of the two scenarios; '≈ noise' marks differences whose interval includes 0.", highlight=False)
 
 
 def _cmd_validate_model(args: argparse.Namespace) -> int:

@@ -18,6 +18,7 @@ import pandas as pd
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes import pattern_measures
+from cogov.sim.outcomes.registry import Outcome, Text, register
 from cogov.sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, resolve_path, scenario_digest
 
 
@@ -117,6 +118,15 @@ def _flat(record: dict[str, Any], prefix: str = "") -> dict[str, float]:
 
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
+
+ISHIGAMI_OUTPUT = register(Outcome(
+    "y", "Value of the Ishigami test function y = sin x1 + a sin² x2 + b x3⁴ sin x1 (a = 7, b = 0.1), used to "
+    "check the sensitivity analysis against known indices; not a model outcome.",
+    Text("y", "y"), Text("", ""), "number", 0,
+    0.01, "assumption: 0.01, far below the spread of y over its inputs (standard deviation about 3.7); y is a "
+    "numerical test, not a policy outcome"))
+"""The Ishigami target's output, declared by the target itself (outcomes of the model are declared in
+:mod:`cogov.sim.outcomes.registry`): it has no verdict and is written as a plain number."""
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,7 +11,8 @@ from experiment_files import write_experiment
 from scipy import stats
 
 from cogov.analysis.compare import compare_runs, compare_scenarios, replicates_needed
-from cogov.cli import main
+from cogov.analysis.wording import describe
+from cogov.cli import _print_comparison, main
 from cogov.experiments.backends import SerialExecutor
 from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import load_experiment
@@ -69,6 +72,21 @@ def test_no_difference_is_marked_as_noise():
     base = rng.normal(0, 1, 12)
     row = compare_runs(synthetic_runs(base, base.copy()), "a", outcomes=["y"]).iloc[1]
     assert row["difference"] == 0 and not row["distinguishable"] and row["p_value"] == 1.0
+
+
+def test_a_single_pair_has_no_p_value_and_the_table_says_so(capsys):
+    """With one replicate the paired test is undefined: p is NaN (not a made-up 1.0), the difference is
+    not distinguishable, and the printed table and the plain words say n/a rather than nan."""
+    runs = pd.DataFrame({"replicate": [0, 0], "status": "ok", "param:scenario": ["a", "b"],
+                         "backlog": [10.0, 12.0]})
+    row = compare_runs(runs, "a", outcomes=["backlog"]).set_index("scenario").loc["b"]
+    assert row["pairs"] == 1 and row["difference"] == 2.0
+    assert math.isnan(row["p_value"]) and math.isnan(row["diff_ci_low"]) and not row["distinguishable"]
+    _print_comparison(compare_runs(runs, "a", outcomes=["backlog"]), "a", "note")
+    line = next(line for line in capsys.readouterr().out.splitlines() if "+2.0 [n/a, n/a]" in line)
+    assert "n/a" in line.split("+2.0 [n/a, n/a]")[1] and "nan" not in line
+    verdict = describe(compare_runs(runs, "a", outcomes=["backlog"]).iloc[1], baseline_mean=10.0)
+    assert not verdict.distinguishable and "n/a" in verdict.sentence and "nan" not in verdict.sentence
 
 
 def test_replicates_needed_follows_the_t_formula():

@@ -16,6 +16,7 @@ from scipy import stats
 
 from cogov.analysis import figures
 from cogov.sim.labels import parameter_text
+from cogov.sim.outcomes.registry import outcome
 
 HAS_CJK = figures.cjk_font() is not None
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -87,7 +88,7 @@ def test_series_with_bands(lang, tmp_path):
         assert (vertices[:, 1] <= offset + 5 + half + 1e-9).all()
     assert ax.get_xlabel() == figures.TEXT["day"][lang]
     assert ax.get_ylabel() == figures.metric_label("backlog", lang)
-    assert figures.METRIC_LABELS["backlog"][lang][0] in fig.get_suptitle()
+    assert outcome("backlog").label[lang] in fig.get_suptitle()
     _draw_without_missing_glyphs(fig)
     assert path.read_bytes().startswith(PNG_MAGIC)
 
@@ -212,7 +213,7 @@ def test_chinese_falls_back_to_english_without_cjk_font(monkeypatch):
 
 
 def test_labels_cover_both_languages():
-    for entry in [*figures.METRIC_LABELS.values(), *figures.TEXT.values()]:
+    for entry in figures.TEXT.values():  # outcomes' names: tests/test_outcome_registry.py
         assert set(entry) == set(figures.LANGS)
     with pytest.raises(ValueError, match="language"):
         figures.heatmap(_runs(), "levers.grid.full_time_workers", "levers.funding.share", "resolution_rate", lang="fr")

@@ -19,6 +19,7 @@ from cogov.analysis.report import build_report, markdown_escape, render, write_r
 from cogov.analysis.wording import describe, format_difference, format_value
 from cogov.cli import main
 from cogov.experiments.backends import SerialExecutor
+from cogov.experiments.targets import ISHIGAMI_OUTPUT
 
 HOSTILE = '<script>alert("x")</script> & | *bold* [link](http://example.com) `code`'
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -205,7 +206,10 @@ def test_number_formats_follow_units():
     assert format_value("cost_per_resolved", 1234.4) == "1,234 CNY"
     assert format_difference("on_time_share", -0.0042) == "-0.4 percentage points"
     assert format_difference("trust_mean", 0.00034) == "+0.0003"
-    assert format_value("unknown_metric", 1234.5678) == "1235"
+    assert format_value(ISHIGAMI_OUTPUT.name, 1234.5678) == "1235"  # a plain number, declared by its target
+    assert format_value("backlog", 12.0) == "12.0" and format_value("backlog", 12.0, single_run=True) == "12"
+    assert format_value("volunteer_hours", 6346.2) == "6,346 hours"
+    assert format_difference("volunteer_hours", -40.4, "zh") == "-40 小时"
 
 
 # ---------------------------------------------------------------------------------- pandas API

@@ -17,6 +17,7 @@ from typing import Any, Literal
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
+from cogov.sim.outcomes.registry import outcome_names
 from cogov.sim.scenario import builtin_dir, builtin_names, file_title
 
 LANGS: tuple[str, ...] = ("en", "zh")
@@ -82,11 +83,9 @@ staffing, burden), each inside the range the scenario format allows."""
 
 LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}
 
-CHART_METRICS: tuple[str, ...] = (
-    "resolution_rate", "backlog", "stalemates", "satisfaction_mean", "trust_mean", "volunteer_share",
-    "inservice_serving_share",
-)
-"""Daily metrics charted live (names and units from :data:`cogov.analysis.figures.METRIC_LABELS`)."""
+CHART_METRICS: tuple[str, ...] = outcome_names(view="classroom")
+"""Daily outcomes charted live: those the outcome registry (:mod:`cogov.sim.outcomes.registry`) puts in the
+``classroom`` view, with their names, units and typical ranges from there."""
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "Community co-governance — classroom", "zh": "社区多方共治 · 课堂演示"},

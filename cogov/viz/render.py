@@ -33,6 +33,7 @@ from cogov.analysis.figures import PALETTE, building_values, community_map, metr
 from cogov.analysis.figures import text as figure_text
 from cogov.viz.controls import text
 from cogov.sim.issues import State
+from cogov.sim.outcomes.registry import outcome, outcomes
 
 SATISFACTION_RANGE = (0.4, 0.8)
 """Colour range of the live map: buildings' mean satisfaction lies within it almost always (0.48-0.74
@@ -46,14 +47,6 @@ ISSUE_STYLES: dict[str, dict[str, Any]] = {
 }
 _ISSUE_STATES = {"issues_found": State.QUEUED, "issues_agreement": State.AGREEMENT, "issues_latent": State.LATENT}
 
-SHARE_METRICS = frozenset({"resolution_rate", "on_time_share", "resolved_in_grid_share", "escalation_rate",
-                           "satisfaction_mean", "satisfaction_p10", "trust_mean", "volunteer_share",
-                           "inservice_serving_share"})
-"""Metrics bounded by 0 and 1 (others are counts or amounts, bounded below by 0)."""
-
-PERCENT_METRICS = SHARE_METRICS - {"satisfaction_mean", "satisfaction_p10", "trust_mean"}
-"""Shares shown as percentages (satisfaction and trust are scores from 0 to 1)."""
-
 
 def nice_ceiling(value: float) -> float:
     """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``value`` (at least 1)."""
@@ -63,15 +56,22 @@ def nice_ceiling(value: float) -> float:
     return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= value)
 
 
+DEFAULT_HOUSEHOLDS = 2000
+"""Size of the default community, for which the registry's typical ranges are given."""
+
+
 def typical_limits(households: int) -> dict[str, tuple[float, float]]:
-    """Y ranges that hold a year of the built-in scenarios for a community of ``households`` (read
-    off their runs; counts scale with size), so that most runs never change their axes."""
-    scale = households / 2000
-    return {
-        "resolution_rate": (0.0, 1.0), "satisfaction_mean": (0.55, 0.65), "trust_mean": (0.47, 0.53),
-        "volunteer_share": (0.0, 0.2), "inservice_serving_share": (0.0, 1.0),
-        "backlog": (0.0, 200 * scale), "stalemates": (0.0, 150 * scale), "latent": (0.0, 150 * scale),
-    }
+    """Y ranges that hold a year of the built-in scenarios for a community of ``households``: each
+    outcome's :attr:`~cogov.sim.outcomes.registry.Outcome.typical_range` (read off those runs for the
+    default community), counts scaled with the community's size, so that most runs never change their axes."""
+    scale = households / DEFAULT_HOUSEHOLDS
+    limits = {}
+    for item in outcomes():
+        if item.typical_range is not None:
+            low, high = item.typical_range
+            # counts grow with the number of households; shares, scores and durations do not
+            limits[item.name] = (low * scale, high * scale) if item.kind == "count" else (low, high)
+    return limits
 
 
 def enlarge_text(fig: Figure, factor: float) -> None:
@@ -222,6 +222,11 @@ class MapView(BlitView):
 class ChartView(BlitView):
     """Daily metrics over time, one panel each: this run (solid) over the previous run (dashed grey).
 
+    ``metrics`` are daily outcomes of the registry (:mod:`cogov.sim.outcomes.registry`): their names, how
+    they are shown (shares in per cent) and their axis bounds come from there; an undeclared one raises
+    :class:`~cogov.sim.outcomes.registry.UndeclaredOutcome`, a declared one without a daily series
+    :class:`ValueError`.
+
     ``previous``: metric -> values by day of an earlier run (or None), labelled ``previous_label`` in the
     legend (:meth:`set_previous` replaces it). The x axis spans the horizon; y limits start at the
     metric's typical range and grow, on round numbers, when a line would leave its panel.
@@ -233,6 +238,10 @@ class ChartView(BlitView):
                  title: str = "", previous_label: str = "") -> None:
         self.lang = resolve_lang(lang)
         self.metrics = tuple(metrics)
+        self.outcomes = {metric: outcome(metric) for metric in self.metrics}  # undeclared: stop before drawing
+        not_daily = [metric for metric, item in self.outcomes.items() if not item.daily]
+        if not_daily:
+            raise ValueError(f"not daily outcomes, so there is nothing to chart over time: {', '.join(not_daily)}")
         self.typical = typical_limits(households)
         self.days = days
         self.previous: dict[str, np.ndarray] | None = None
@@ -251,7 +260,7 @@ class ChartView(BlitView):
             for i, metric in enumerate(self.metrics):
                 ax = axes[i]
                 ax.set_title(metric_name(metric, self.lang), loc="left", fontsize=10)
-                if metric in PERCENT_METRICS:
+                if self.outcomes[metric].kind == "share":  # shares in per cent; scores stay 0-1
                     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
                 ax.set_xlim(0, days)
                 (self.previous_lines[metric],) = ax.plot([], [], color="0.55", linestyle=(0, (4, 2)), linewidth=1.6)
@@ -308,11 +317,12 @@ class ChartView(BlitView):
         data = np.concatenate(parts)
         if data.size:
             low, high = min(low, float(data.min())), max(high, float(data.max()))
-        if metric in SHARE_METRICS:
+        floor, ceiling = self.outcomes[metric].bounds or (-math.inf, math.inf)
+        if math.isfinite(floor) and math.isfinite(ceiling):  # a bounded scale (shares, scores): fine steps inside it
             span = high - low
             step = 0.01 if span <= 0.1 else 0.05 if span <= 0.3 else 0.1
-            return (max(0.0, math.floor((low - 0.1 * span) / step) * step),
-                    min(1.0, math.ceil((high + 0.1 * span) / step) * step))
+            return (max(floor, math.floor((low - 0.1 * span) / step) * step),
+                    min(ceiling, math.ceil((high + 0.1 * span) / step) * step))
         return (0.0, nice_ceiling(high * 1.1))
 
     def update(self, series: Mapping[str, Sequence[float]], title: str | None = None) -> None:
