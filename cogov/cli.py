@@ -481,7 +481,8 @@ def _cmd_validate_model(args: argparse.Namespace) -> int:
             {"pattern": r.pattern.name, "group": r.pattern.group, "expected": r.pattern.expected,
              "evidence": r.pattern.evidence, "metric": r.pattern.metric, "direction": r.pattern.direction,
              "replicates": r.replicates, "master_seed": args.seed, "baseline_mean": r.baseline_mean,
-             "mean": r.mean, "effect": r.effect, "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value, "passed": r.passed}
+             "mean": r.mean, "effect": r.effect, "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
+             "passed": r.passed}
             for r in results])
     return 1 if (failed and args.strict) else EXIT_OK
 

@@ -317,7 +317,8 @@ def test_calibration_runs_replicate_seeds_of_the_master_seed(monkeypatch):
     expected = np.mean([(s % 1000) / 1000 for s in seeds])
     assert by["compounds with property management"].mean == pytest.approx(expected)
     assert by["households volunteering (30-day window)"].mean == pytest.approx(expected)
-    assert by["registered volunteers / residents"].mean == pytest.approx(100 / (1000 * calibration.PERSONS_PER_HOUSEHOLD))
+    per_resident = 100 / (1000 * calibration.PERSONS_PER_HOUSEHOLD)
+    assert by["registered volunteers / residents"].mean == pytest.approx(per_resident)
     assert by["community workers per 10,000 residents"].mean == pytest.approx(4 / 2800 * 10_000)
 
 
@@ -347,7 +348,8 @@ def test_cli_seed_reaches_validation_and_calibration(tmp_path, monkeypatch):
 
     recorder = Recorder()
     monkeypatch.setattr(targets, "simulate", recorder)
-    assert main(["calibrate", "--replicates", "2", "--seed", "9", "--workers", "1", "--out", str(tmp_path / "c.csv")]) == 0
+    code = main(["calibrate", "--replicates", "2", "--seed", "9", "--workers", "1", "--out", str(tmp_path / "c.csv")])
+    assert code == 0
     assert [s for _, s in recorder.calls] == [replicate_seed(9, r) for r in range(2)]
     assert set(pd.read_csv(tmp_path / "c.csv")["master_seed"]) == {9}
     recorder.calls.clear()
@@ -360,8 +362,8 @@ def test_cli_seed_reaches_validation_and_calibration(tmp_path, monkeypatch):
 def test_nothing_outside_simulate_builds_a_model_to_measure_it():
     """experiments/ and analysis/ build ``CommunityModel`` only in :func:`simulate` (and report maps)."""
     root = Path(__file__).parents[1]
-    builders = sorted(str(path.relative_to(root)) for folder in ("experiments", "analysis")
-                      for path in (root / folder).rglob("*.py") if "CommunityModel(" in path.read_text(encoding="utf-8"))
+    sources = [path for folder in ("experiments", "analysis") for path in (root / folder).rglob("*.py")]
+    builders = sorted(str(p.relative_to(root)) for p in sources if "CommunityModel(" in p.read_text(encoding="utf-8"))
     assert builders == ["analysis/report.py", "experiments/targets.py"]
     assert (root / "experiments/targets.py").read_text(encoding="utf-8").count("CommunityModel(") == 1
 
