@@ -25,9 +25,8 @@ import pandas as pd
 from scipy import stats
 
 from cogov.analysis.stats import CONFIDENCE, paired_difference, t_interval, t_quantile
-from cogov.experiments.runner import SweepReport, run_sweep
+from cogov.experiments.runner import SweepReport, current_runs, run_sweep
 from cogov.experiments.spec import Experiment, validate_experiment
-from cogov.experiments.store import ResultStore
 from cogov.sim.outcomes import registry
 
 SCENARIO_COLUMN = "param:scenario"
@@ -147,6 +146,8 @@ def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, 
 
     With ``precision``, replicates are added (same folder: earlier runs are kept) until every paired
     difference in ``precision_outcome`` has a 95 % half-width ≤ ``precision``, or ``max_replicates``.
+    The folder is resumed by run key, and the table uses exactly the runs of the planned replicates
+    recorded under their current keys (:func:`cogov.experiments.runner.current_runs`).
     """
     if precision is not None:
         registry.outcome(precision_outcome)  # a misspelt outcome stops here, not after every run
@@ -155,8 +156,7 @@ def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, 
     while True:
         experiment = comparison_experiment(scenarios, replicates, days, master_seed)
         reports.append(run_sweep(experiment, directory, executor, workers=workers))
-        runs = ResultStore(directory).read_runs()
-        runs = runs[runs["replicate"] < replicates]
+        runs = current_runs(experiment, directory)
         table = compare_runs(runs, baseline=scenarios[0])
         if precision is None:
             break

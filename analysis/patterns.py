@@ -30,9 +30,11 @@ from typing import Any
 import numpy as np
 from scipy import stats
 
-from cogov.experiments.replicates import Job, jobs_for, replicate_seeds, run_jobs
-from cogov.sim.config import COMPOUND_TYPES, ScenarioConfig
-from cogov.sim.scenario import apply_overrides, load_scenario, scenario_digest
+from cogov.experiments.runner import RunTask, plan_tasks, run_tasks
+from cogov.experiments.seeds import replicate_seed
+from cogov.experiments.targets import SCENARIO_PARAMETER, CogovTarget, scenario_target
+from cogov.sim.config import COMPOUND_TYPES
+from cogov.sim.scenario import load_scenario
 
 ALPHA = 0.01
 CONFIDENCE = 0.95
@@ -186,37 +188,64 @@ def judge(pattern: Pattern, values: np.ndarray, baseline: np.ndarray | None = No
 
 
 @cache
-def _scenario(name: str) -> ScenarioConfig:
-    return load_scenario(name).config
+def _target(scenario: str) -> CogovTarget:
+    """The target that runs the built-in (or file) scenario ``scenario``, loaded once."""
+    return scenario_target(scenario, load_scenario(scenario).config)
 
 
 class PatternRunner:
-    """Runs patterns over seeds, caching each (scenario digest, seed) so shared arms run once."""
+    """Runs patterns over replicates, caching each run by its run key so that shared arms run once.
 
-    def __init__(self, replicates: int = DEFAULT_REPLICATES, executor: Executor | None = None):
-        self.seeds = replicate_seeds(replicates)
+    Replicate *r* of every arm runs with ``replicate_seed(master_seed, r)``
+    (:mod:`cogov.experiments.seeds`), the seed rule of sweeps and comparisons; the runs go through
+    :func:`cogov.experiments.runner.run_tasks`, serially or on ``executor`` (with ``workers`` runs
+    at once). A run that fails stops the validation with an error naming it: a pattern judged on
+    fewer replicates than it says would be misleading.
+    """
+
+    def __init__(self, replicates: int = DEFAULT_REPLICATES, executor: Executor | None = None,
+                 workers: int = 1, master_seed: int = 0):
+        self.replicates = replicates
+        self.master_seed = master_seed
+        self.seeds: tuple[int, ...] = tuple(replicate_seed(master_seed, r) for r in range(replicates))
         self.executor = executor
-        self._cache: dict[tuple[str, int], dict[str, float]] = {}
+        self.workers = workers
+        self._cache: dict[str, dict[str, float]] = {}
 
-    def outcomes(self, scenario: str, overrides: dict[str, Any], days: int) -> list[dict[str, float]]:
-        """Measured outcomes of ``scenario`` + ``overrides`` over ``days``, one per seed."""
-        config = apply_overrides(_scenario(scenario), {**overrides, "simulation.days": days})
-        digest = scenario_digest(config)
-        missing: list[Job] = [job for job in jobs_for(config, self.seeds) if (digest, job[1]) not in self._cache]
+    def _arm(self, scenario: str, overrides: dict[str, Any], days: int) -> dict[str, Any]:
+        """The design point of an arm: the scenario by name, its overrides and the horizon."""
+        return {SCENARIO_PARAMETER: scenario, **overrides, "simulation.days": days}
+
+    def _run(self, scenario: str, points: Sequence[dict[str, Any]]) -> list[list[dict[str, float]]]:
+        """Outcomes of every point (one list per point, one entry per replicate), running only uncached keys."""
+        target = _target(scenario)
+        tasks = plan_tasks(target, points, self.replicates, self.master_seed)
+        missing: list[RunTask] = []
+        planned: set[str] = set()
+        for task in tasks:  # two points with one key (e.g. a change that changes nothing) run once
+            if task.run_key not in self._cache and task.run_key not in planned:
+                missing.append(task)
+                planned.add(task.run_key)
         with warnings.catch_warnings():  # forking beside numpy's idle threads warns on 3.12+; harmless here
             warnings.simplefilter("ignore", DeprecationWarning)
-            results = run_jobs(missing, executor=self.executor)
-        for (_, seed), result in zip(missing, results, strict=True):
-            self._cache[digest, seed] = result
-        return [self._cache[digest, seed] for seed in self.seeds]
+            outputs = run_tasks(target, missing, executor=self.executor, workers=self.workers)
+        for task, output in zip(missing, outputs, strict=True):
+            self._cache[task.run_key] = output.summary
+        return [[self._cache[t.run_key] for t in tasks if t.point_id == p] for p in range(len(points))]
+
+    def outcomes(self, scenario: str, overrides: dict[str, Any], days: int) -> list[dict[str, float]]:
+        """Measured outcomes of ``scenario`` + ``overrides`` over ``days``, one per replicate (in replicate order)."""
+        return self._run(scenario, [self._arm(scenario, overrides, days)])[0]
 
     def evaluate(self, pattern: Pattern) -> PatternResult:
         """Run (or reuse) the pattern's arms and judge it."""
-        base = np.array([r[pattern.metric] for r in self.outcomes(pattern.scenario, pattern.setting, pattern.days)])
+        points = [self._arm(pattern.scenario, pattern.setting, pattern.days)]
+        if pattern.paired:  # both arms submitted together, so that a pool runs them side by side
+            points.append(self._arm(pattern.scenario, {**pattern.setting, **pattern.change}, pattern.days))
+        arms = [np.array([r[pattern.metric] for r in arm]) for arm in self._run(pattern.scenario, points)]
         if not pattern.paired:
-            return judge(pattern, base)
-        changed = self.outcomes(pattern.scenario, {**pattern.setting, **pattern.change}, pattern.days)
-        return judge(pattern, np.array([r[pattern.metric] for r in changed]), base)
+            return judge(pattern, arms[0])
+        return judge(pattern, arms[1], arms[0])
 
     def evaluate_all(self, patterns: Iterable[Pattern]) -> list[PatternResult]:
         """Evaluate several patterns in order."""

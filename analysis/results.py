@@ -27,7 +27,7 @@ from cogov.experiments.store import MANIFEST, ResultStore
 from cogov.sim.scenario import ScenarioError
 
 PARAM_PREFIX = "param:"
-RUN_COLUMNS: tuple[str, ...] = ("run_id", "point_id", "replicate", "seed", "status", "error", "seconds")
+RUN_COLUMNS: tuple[str, ...] = ("run_id", "point_id", "replicate", "seed", "run_key", "status", "error", "seconds")
 """Columns that identify or describe a run, not its outcome."""
 PROVENANCE_COLUMNS: tuple[str, ...] = ("experiment_digest", "cogov_version", "git_commit", "base_scenario_digest")
 """Columns recording what produced a run."""

@@ -44,9 +44,9 @@ CONF_LEVEL = 0.95
 MAX_PANELS = 6
 COLUMNS = ["output", "parameter", "index", "value", "conf", "ci_low", "ci_high"]
 
-RUN_COLUMNS = frozenset({"run_id", "point_id", "replicate", "seed", "status", "error", "seconds",
+RUN_COLUMNS = frozenset({"run_id", "point_id", "replicate", "seed", "run_key", "status", "error", "seconds",
                          "experiment_digest", "cogov_version", "git_commit", "base_scenario_digest"})
-"""Columns of a run row that describe the run, not its outcome (see experiments.runner.run_chunk)."""
+"""Columns of a run row that describe the run, not its outcome (see experiments.runner._rows)."""
 
 AXIS_LABELS = {
     "sobol": "Sobol index: share of the output's variance (error bars: 95 % CI)",

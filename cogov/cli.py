@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -31,9 +32,8 @@ from cogov.analysis.results import load_runs, parameters
 from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
 from cogov import __version__
-from cogov.experiments.backends import BACKENDS, open_executor, worker_count
+from cogov.experiments.backends import BACKENDS, default_workers, open_executor, process_pool, worker_count
 from cogov.experiments.design import run_count
-from cogov.experiments.replicates import default_workers, process_pool
 from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import load_experiment
 from cogov.sim.migrations import RenamedKeyWarning
@@ -167,6 +167,8 @@ def _parser() -> argparse.ArgumentParser:
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
     check.add_argument("--replicates", type=_positive_int, default=20, help="seeds per arm (default 20; CI uses 8)")
+    check.add_argument("--seed", type=_seed, default=0,
+                       help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
     check.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
     check.add_argument("--group", choices=("lever", "pathology"), help="only this group of patterns")
     check.add_argument("--pattern", action="append", default=[], help="only this pattern (repeatable)")
@@ -177,6 +179,9 @@ def _parser() -> argparse.ArgumentParser:
     calib = sub.add_parser("calibrate", help="compare the default community with the source figures")
     calib.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
     calib.add_argument("--replicates", type=_positive_int, default=20, help="communities generated (default 20)")
+    calib.add_argument("--seed", type=_seed, default=0,
+                       help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
+    calib.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
     calib.add_argument("--out", type=Path, help="also write the table as CSV")
     calib.set_defaults(handler=_cmd_calibrate)
 
@@ -447,6 +452,19 @@ def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str =
                   "SD of the two scenarios; '≈ noise' marks differences whose interval includes 0.", highlight=False)
 
 
+def _seed(text: str) -> int:
+    """A master seed: what ``replicate_seed`` accepts (a whole number from 0)."""
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be a whole number >= 0")
+    return value
+
+
+def _pool(workers: int) -> Any:
+    """A process pool for ``workers`` > 1; with one worker, none (runs go serially in this process)."""
+    return process_pool(workers) if workers > 1 else contextlib.nullcontext(None)
+
+
 def _cmd_validate_model(args: argparse.Namespace) -> int:
     patterns = select(ALL_PATTERNS, args.pattern or None)
     if args.group:
@@ -454,16 +472,16 @@ def _cmd_validate_model(args: argparse.Namespace) -> int:
     console = _stdout()
     workers = args.workers or default_workers()
     results = []
-    with process_pool(workers) as executor:
-        runner = PatternRunner(replicates=args.replicates, executor=executor)
+    with _pool(workers) as executor:
+        runner = PatternRunner(replicates=args.replicates, executor=executor, workers=workers, master_seed=args.seed)
         with Progress(TextColumn("validating"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
                       console=Console(stderr=True), transient=True, disable=not sys.stderr.isatty()) as bar:
             task = bar.add_task("patterns", total=len(patterns))
             for pattern in patterns:
                 results.append(runner.evaluate(pattern))
                 bar.advance(task)
-    table = Table(title=f"pattern validation — {args.replicates} replicates per arm, one-sided test at p < {ALPHA}",
-                  title_justify="left")
+    table = Table(title=f"pattern validation — {args.replicates} replicates per arm (master seed {args.seed}), "
+                  f"one-sided test at p < {ALPHA}", title_justify="left")
     for column in ("pattern", "group", "expected", "effect [95 % CI]", "p", "result"):
         table.add_column(column, justify="right" if column in ("p",) else "left")
     for r in results:
@@ -478,17 +496,21 @@ def _cmd_validate_model(args: argparse.Namespace) -> int:
         _write_csv(args.out, [
             {"pattern": r.pattern.name, "group": r.pattern.group, "expected": r.pattern.expected,
              "evidence": r.pattern.evidence, "metric": r.pattern.metric, "direction": r.pattern.direction,
-             "replicates": r.replicates, "baseline_mean": r.baseline_mean, "mean": r.mean, "effect": r.effect,
-             "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value, "passed": r.passed}
+             "replicates": r.replicates, "master_seed": args.seed, "baseline_mean": r.baseline_mean,
+             "mean": r.mean, "effect": r.effect, "ci_low": r.ci_low, "ci_high": r.ci_high, "p_value": r.p_value,
+             "passed": r.passed}
             for r in results])
     return 1 if (failed and args.strict) else EXIT_OK
 
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario)
-    rows = calibrate(loaded.config, replicates=args.replicates)
-    table = Table(title=f"calibration — {loaded.config.meta.name}, {args.replicates} generated communities",
-                  title_justify="left")
+    workers = args.workers or default_workers()
+    with _pool(workers) as executor:
+        rows = calibrate(loaded.config, replicates=args.replicates, master_seed=args.seed, executor=executor,
+                         workers=workers)
+    table = Table(title=f"calibration — {loaded.config.meta.name}, {args.replicates} generated communities "
+                  f"(master seed {args.seed})", title_justify="left")
     for column in ("quantity", "source", "source value", "model mean [95 % CI]", "range across communities", "kind", "match"):
         table.add_column(column)
     for row in rows:
@@ -504,7 +526,8 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
             {"quantity": r.target.quantity, "source": r.target.source, "source_value": r.target.source_value,
              "kind": r.target.kind, "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high,
              "range_low": r.spread_low, "range_high": r.spread_high, "tolerance": r.target.tolerance,
-             "matches": r.matches, "replicates": r.replicates, "note": r.target.note} for r in rows])
+             "matches": r.matches, "replicates": r.replicates, "master_seed": args.seed, "note": r.target.note}
+            for r in rows])
     return EXIT_OK
 
 

@@ -8,14 +8,36 @@ optional extra (``pip install 'cogov[dask]'``).
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Callable, Iterator
-from concurrent.futures import Executor, Future
+from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
-from cogov.experiments.replicates import default_workers, process_pool
-
 BACKENDS = ("serial", "local", "dask")
+
+PRELOAD = ["cogov.experiments.runner", "cogov.experiments.targets", "cogov.sim.model"]
+"""Modules a fork server imports once, so that each worker it forks starts warm: the runner's chunk
+function, the targets it runs, and the model they build."""
+
+
+def default_workers() -> int:
+    """Usable cores (``COGOV_WORKERS`` overrides)."""
+    if os.environ.get("COGOV_WORKERS"):
+        return max(1, int(os.environ["COGOV_WORKERS"]))
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+def process_pool(workers: int) -> ProcessPoolExecutor:
+    """A process pool. Workers come from a fork server where the platform has one: forking the caller
+    itself is unsafe once it runs threads (Arrow, BLAS), and spawning re-imports everything per worker."""
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+    else:
+        context = multiprocessing.get_context("spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
 
 
 class SerialExecutor(Executor):

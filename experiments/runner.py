@@ -1,16 +1,26 @@
-"""Running an experiment: plan the runs, skip those already recorded, run the rest in chunks on any
-executor, and write each chunk to the results folder the moment it finishes.
+"""Running a target's runs: plan them, run them in chunks on any executor, collect what each chunk gives.
 
-A run that raises is recorded with its error (status ``failed``) and the sweep goes on. An
-interrupted sweep (Ctrl-C, ``kill -9``, a lost worker) keeps every chunk already written; running
-the same command again resumes with the runs still missing.
+There is one execution path, :func:`run_in_chunks`, used two ways:
+
+* :func:`run_sweep` writes each finished chunk to a results folder (:mod:`cogov.experiments.store`).
+  A run that raises is recorded with its error (status ``failed``) and the sweep goes on. An
+  interrupted sweep (Ctrl-C, ``kill -9``, a lost worker) keeps every chunk already written; running
+  the same command again resumes with the runs still missing: a run is skipped only if the folder
+  records it under the same run key (:func:`cogov.sim.provenance.run_key`), so nothing made by
+  another model version or with other parameters is reused.
+* :func:`run_tasks` returns the outcomes in memory, in task order (pattern validation,
+  calibration). A run that raises stops it with a :class:`RunError` naming the run: in memory a
+  missing run would silently change a statistic, so nothing is dropped.
+
+Every run's seed is ``replicate_seed(master_seed, replicate)`` (:func:`plan_tasks`), whatever
+calls it.
 """
 
 from __future__ import annotations
 
 import time
 import traceback
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,11 +28,12 @@ from typing import Any
 
 import pandas as pd
 
+from cogov.experiments.backends import SerialExecutor
 from cogov.experiments.design import DesignTable, build_design
 from cogov.experiments.seeds import replicate_seed
 from cogov.experiments.spec import Experiment
 from cogov.experiments.store import ResultStore
-from cogov.experiments.targets import Target
+from cogov.experiments.targets import SCENARIO_PARAMETER, RunOutput, Target
 
 MAX_IN_FLIGHT_PER_WORKER = 2
 """Chunks queued per worker: enough to keep workers busy, few enough to stop quickly."""
@@ -30,13 +41,43 @@ MAX_IN_FLIGHT_PER_WORKER = 2
 
 @dataclass(frozen=True)
 class RunTask:
-    """One run: a design point and a replicate."""
+    """One run: a design point and a replicate, with its seed and run key."""
 
     run_id: int
     point_id: int
     replicate: int
     seed: int
     point: dict[str, Any]
+    run_key: str
+
+    def describe(self) -> str:
+        """The run in words: scenario (if the point names one), overrides, seed and replicate."""
+        overrides = {k: v for k, v in self.point.items() if k != SCENARIO_PARAMETER}
+        where = f"scenario {self.point[SCENARIO_PARAMETER]!r}, " if SCENARIO_PARAMETER in self.point else ""
+        return f"{where}overrides {overrides}, seed {self.seed} (replicate {self.replicate}, run {self.run_id})"
+
+
+@dataclass(frozen=True)
+class TaskResult:
+    """What running one task gave: its outputs, or the error it raised (and its traceback)."""
+
+    run_id: int
+    output: RunOutput | None
+    error: str | None
+    traceback: str | None
+    seconds: float
+
+
+class RunError(RuntimeError):
+    """A run failed where every run is needed (:func:`run_tasks`); the message names the run."""
+
+    def __init__(self, task: RunTask, error: str, details: str | None = None):
+        self.task = task
+        self.error = error
+        message = f"run failed: {task.describe()}: {error}"
+        if details:
+            message += f"\n{details.rstrip()}"
+        super().__init__(message)
 
 
 @dataclass(frozen=True)
@@ -59,77 +100,73 @@ class SweepReport:
                 f"{self.skipped} already recorded, {self.total} in the experiment -> {self.directory}")
 
 
-def plan_runs(experiment: Experiment, design: DesignTable) -> list[RunTask]:
-    """Every run of the experiment, replicate by replicate; run id = replicate × points + point.
+def plan_tasks(target: Target, points: Sequence[dict[str, Any]], replicates: int, master_seed: int) -> list[RunTask]:
+    """Every (point, replicate) run, replicate by replicate; run id = replicate × points + point.
 
-    The ids of replicate *r* do not depend on how many replicates there are, so adding replicates
-    to a finished sweep (a larger ``replicates``, same folder) runs only the new ones.
+    Replicate *r* runs with ``replicate_seed(master_seed, r)`` at every point (common random
+    numbers). The ids of replicate *r* do not depend on how many replicates there are, so adding
+    replicates to a finished sweep runs only the new ones.
     """
-    replicates = experiment.spec.experiment.replicates
-    master = experiment.spec.experiment.master_seed
-    points = len(design.points)
-    return [
-        RunTask(run_id=r * points + p, point_id=p, replicate=r, seed=replicate_seed(master, r), point=point)
-        for r in range(replicates) for p, point in enumerate(design.points)
-    ]
+    tasks = []
+    for r in range(replicates):
+        seed = replicate_seed(master_seed, r)
+        for p, point in enumerate(points):
+            tasks.append(RunTask(run_id=r * len(points) + p, point_id=p, replicate=r, seed=seed, point=point,
+                                 run_key=target.run_key(point, seed)))
+    return tasks
 
 
-def run_chunk(target: Target, tasks: Sequence[RunTask], series_every: int | None,
-              provenance: dict[str, Any]) -> tuple[list[dict[str, Any]], pd.DataFrame | None]:
-    """Run tasks one after another (in a worker); failures become rows with their error."""
-    rows: list[dict[str, Any]] = []
-    series: list[pd.DataFrame] = []
+def plan_runs(experiment: Experiment, design: DesignTable) -> list[RunTask]:
+    """Every run of the experiment (:func:`plan_tasks` with its replicates and master seed)."""
+    section = experiment.spec.experiment
+    return plan_tasks(experiment.target, design.points, section.replicates, section.master_seed)
+
+
+def run_chunk(target: Target, tasks: Sequence[RunTask], series_every: int | None) -> list[TaskResult]:
+    """Run tasks one after another (in a worker); a run that raises gives its error, not an exception.
+
+    Catching here, per run, lets the caller know which run of the chunk failed and keeps the
+    others' results.
+    """
+    results: list[TaskResult] = []
     for task in tasks:
         started = time.perf_counter()
-        base = {"run_id": task.run_id, "point_id": task.point_id, "replicate": task.replicate, "seed": task.seed}
-        base |= {f"param:{k}": v for k, v in task.point.items()}
         try:
             output = target.run(task.point, task.seed, series_every)
-        except Exception as exc:  # noqa: BLE001 - a failed run is data, not a crash of the sweep
+        except Exception as exc:  # noqa: BLE001 - a failed run is reported to the caller, who decides
             last = traceback.format_exception_only(exc)[-1].strip()
-            rows.append(base | {"status": "failed", "error": last, "seconds": time.perf_counter() - started} | provenance)
+            results.append(TaskResult(task.run_id, None, last, traceback.format_exc(),
+                                      time.perf_counter() - started))
             continue
-        rows.append(base | {"status": "ok", "error": None, "seconds": time.perf_counter() - started}
-                    | output.summary | provenance)
-        if output.series is not None:
-            frame = output.series.copy()
-            frame.insert(0, "run_id", task.run_id)
-            series.append(frame)
-    return rows, (pd.concat(series, ignore_index=True) if series else None)
+        results.append(TaskResult(task.run_id, output, None, None, time.perf_counter() - started))
+    return results
 
 
-def chunk_size(experiment: Experiment, pending: int, workers: int) -> int:
-    """Runs per task: the file's choice, else ~10 tasks per worker, at most 100 runs."""
-    chosen = experiment.spec.experiment.chunk_size
-    if chosen:
-        return chosen
+def default_chunk_size(pending: int, workers: int) -> int:
+    """Runs per chunk: ~10 chunks per worker (so workers finish together), at most 100 runs."""
     return max(1, min(100, pending // max(1, workers * 10)))
 
 
-def run_sweep(experiment: Experiment, directory: Path, executor: Executor, workers: int = 1,
-              retry_failed: bool = False, on_progress: Callable[[int, int, int], None] | None = None) -> SweepReport:
-    """Run every run not yet recorded in ``directory`` on ``executor``, writing chunks as they finish.
+def chunk_size(experiment: Experiment, pending: int, workers: int) -> int:
+    """Runs per chunk of a sweep: the file's choice, else :func:`default_chunk_size`."""
+    return experiment.spec.experiment.chunk_size or default_chunk_size(pending, workers)
 
-    ``on_progress(done, failed, pending_total)`` is called after each chunk. KeyboardInterrupt
-    stops submitting, cancels queued chunks and returns a report marked interrupted.
+
+def chunked(tasks: Sequence[RunTask], size: int) -> list[Sequence[RunTask]]:
+    """Consecutive chunks of ``size`` tasks (the last may be shorter)."""
+    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+
+
+def run_in_chunks(target: Target, chunks: Iterable[Sequence[RunTask]], executor: Executor, workers: int,
+                  series_every: int | None,
+                  on_chunk: Callable[[Sequence[RunTask], list[TaskResult]], None]) -> None:
+    """Run chunks of tasks on ``executor`` and call ``on_chunk(chunk, results)`` as each finishes.
+
+    At most ``workers`` × :data:`MAX_IN_FLIGHT_PER_WORKER` chunks are queued at a time, so that an
+    interruption stops quickly. If anything raises (Ctrl-C, ``on_chunk``, a lost worker), the queued
+    chunks are cancelled and the exception goes on to the caller.
     """
-    started = time.perf_counter()
-    design = build_design(experiment)
-    store = ResultStore(directory)
-    manifest = store.open(experiment, design)
-    tasks = plan_runs(experiment, design)
-    recorded = store.recorded(include_failed=not retry_failed)
-    pending = [t for t in tasks if t.run_id not in recorded]
-    size = chunk_size(experiment, len(pending), workers)
-    chunks = [pending[i:i + size] for i in range(0, len(pending), size)]
-    provenance = {"experiment_digest": experiment.digest, "cogov_version": manifest["cogov_version"],
-                  "git_commit": manifest["git_commit"], "base_scenario_digest": experiment.target.base_digest}
-    outputs = experiment.spec.outputs
-    series_every = outputs.series_every if outputs.series else None
-
-    done = failed = 0
-    interrupted = False
-    in_flight: set[Future] = set()
+    in_flight: dict[Future, Sequence[RunTask]] = {}
     queue = iter(chunks)
     limit = max(1, workers * MAX_IN_FLIGHT_PER_WORKER)
     try:
@@ -138,20 +175,122 @@ def run_sweep(experiment: Experiment, directory: Path, executor: Executor, worke
                 chunk = next(queue, None)
                 if chunk is None:
                     break
-                in_flight.add(executor.submit(run_chunk, experiment.target, chunk, series_every, provenance))
+                in_flight[executor.submit(run_chunk, target, chunk, series_every)] = chunk
             if not in_flight:
-                break
-            finished, in_flight = wait(in_flight, return_when=FIRST_COMPLETED)
+                return
+            finished, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             for future in finished:
-                rows, series = future.result()
-                store.write(rows, series)
-                done += len(rows)
-                failed += sum(1 for r in rows if r["status"] == "failed")
-                if on_progress is not None:
-                    on_progress(done, failed, len(pending))
-    except KeyboardInterrupt:
-        interrupted = True
+                chunk = in_flight.pop(future)
+                on_chunk(chunk, future.result())
+    except BaseException:
         for future in in_flight:
             future.cancel()
+        raise
+
+
+def run_tasks(target: Target, tasks: Sequence[RunTask], executor: Executor | None = None, workers: int = 1,
+              series_every: int | None = None) -> list[RunOutput]:
+    """Run every task and return the outputs in the order of ``tasks`` (serially when ``executor`` is None).
+
+    ``workers`` is how many runs the executor runs at once (it sets the chunking). Results do not
+    depend on the executor: each run's randomness comes from its own seed. A run that raises stops
+    everything with a :class:`RunError` naming the run (scenario, overrides, seed) and its traceback.
+    """
+    outputs: dict[int, RunOutput] = {}
+    by_id = {task.run_id: task for task in tasks}
+    if len(by_id) != len(tasks):
+        raise ValueError("run_tasks: run ids must be unique (results are matched to tasks by id)")
+
+    def collect(chunk: Sequence[RunTask], results: list[TaskResult]) -> None:
+        for result in results:
+            if result.output is None:
+                raise RunError(by_id[result.run_id], result.error or "unknown error", result.traceback)
+            outputs[result.run_id] = result.output
+
+    workers = max(1, workers)
+    run_in_chunks(target, chunked(tasks, default_chunk_size(len(tasks), workers)),
+                  executor if executor is not None else SerialExecutor(), workers, series_every, collect)
+    return [outputs[task.run_id] for task in tasks]
+
+
+def run_sweep(experiment: Experiment, directory: Path, executor: Executor, workers: int = 1,
+              retry_failed: bool = False, on_progress: Callable[[int, int, int], None] | None = None) -> SweepReport:
+    """Run every run not yet recorded in ``directory`` on ``executor``, writing chunks as they finish.
+
+    A run counts as recorded if the folder holds a row for its run id with the same run key (and,
+    with ``retry_failed``, status ``ok``); any other row for that id is replaced by the new run.
+    ``on_progress(done, failed, pending_total)`` is called after each chunk. KeyboardInterrupt
+    stops submitting, cancels queued chunks and returns a report marked interrupted.
+    """
+    started = time.perf_counter()
+    design = build_design(experiment)
+    store = ResultStore(directory)
+    manifest = store.open(experiment, design)
+    tasks = plan_runs(experiment, design)
+    recorded = store.recorded_keys(include_failed=not retry_failed)
+    pending = [t for t in tasks if recorded.get(t.run_id) != t.run_key]
+    chunks = chunked(pending, chunk_size(experiment, len(pending), workers))
+    provenance = {"experiment_digest": experiment.digest, "cogov_version": manifest["cogov_version"],
+                  "git_commit": manifest["git_commit"], "base_scenario_digest": experiment.target.base_digest}
+    outputs = experiment.spec.outputs
+    series_every = outputs.series_every if outputs.series else None
+
+    done = failed = 0
+
+    def write(chunk: Sequence[RunTask], results: list[TaskResult]) -> None:
+        nonlocal done, failed
+        rows, series = _rows(chunk, results, provenance)
+        store.write(rows, series)
+        done += len(rows)
+        failed += sum(1 for r in rows if r["status"] == "failed")
+        if on_progress is not None:
+            on_progress(done, failed, len(pending))
+
+    interrupted = False
+    try:
+        run_in_chunks(experiment.target, chunks, executor, workers, series_every, write)
+    except KeyboardInterrupt:
+        interrupted = True
     return SweepReport(total=len(tasks), skipped=len(tasks) - len(pending), completed=done, failed=failed,
                        seconds=time.perf_counter() - started, interrupted=interrupted, directory=directory)
+
+
+def _rows(chunk: Sequence[RunTask], results: list[TaskResult],
+          provenance: dict[str, Any]) -> tuple[list[dict[str, Any]], pd.DataFrame | None]:
+    """Run rows (one per task: identity, run key, parameters, status, outcomes, provenance) and the series."""
+    by_id = {task.run_id: task for task in chunk}
+    rows: list[dict[str, Any]] = []
+    series: list[pd.DataFrame] = []
+    for result in results:
+        task = by_id[result.run_id]
+        base = {"run_id": task.run_id, "point_id": task.point_id, "replicate": task.replicate, "seed": task.seed,
+                "run_key": task.run_key}
+        base |= {f"param:{k}": v for k, v in task.point.items()}
+        if result.output is None:
+            rows.append(base | {"status": "failed", "error": result.error, "seconds": result.seconds} | provenance)
+            continue
+        rows.append(base | {"status": "ok", "error": None, "seconds": result.seconds}
+                    | result.output.summary | provenance)
+        if result.output.series is not None:
+            frame = result.output.series.copy()
+            frame.insert(0, "run_id", task.run_id)
+            series.append(frame)
+    return rows, (pd.concat(series, ignore_index=True) if series else None)
+
+
+def current_runs(experiment: Experiment, directory: Path) -> pd.DataFrame:
+    """The run rows of ``directory`` that belong to this experiment as planned now (one per planned run
+    recorded under its current run key; failed ones included), in run-id order.
+
+    Rows of replicates beyond ``replicates`` (a larger earlier run in the same folder) and rows made
+    under another key are left out, so what is read is exactly what this experiment would produce.
+    """
+    tasks = plan_runs(experiment, build_design(experiment))
+    runs = ResultStore(directory).read_runs()
+    if runs.empty:
+        return runs
+    if "run_key" not in runs.columns:  # a folder from before run keys: nothing in it is known to be current
+        return runs.iloc[0:0]
+    planned = {(t.run_id, t.run_key) for t in tasks}
+    current = [(int(r), k) in planned for r, k in zip(runs["run_id"], runs["run_key"], strict=True)]
+    return runs[current].reset_index(drop=True)

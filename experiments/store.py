@@ -2,10 +2,15 @@
 
 Layout of a results folder::
 
-    experiment.json        what produced it: the experiment, its digest, versions, git commit
+    experiment.json        what produced it: the experiment, its digest, the model version, versions, git commit
     design.parquet         the design points
-    runs/part-*.parquet    one row per run (parameters, seed, status, error, outcomes, provenance)
-    series/part-*.parquet  daily series in long format, if kept
+    runs/part-*.parquet    one row per run (parameters, seed, run key, status, error, outcomes, provenance)
+    series/part-*.parquet  daily series in long format (``run_id``, ``day``, metrics), if kept
+
+A folder holds the runs of one experiment made by one model version: :meth:`ResultStore.open` refuses
+another experiment or another model version (their runs would not be comparable). Each run row
+carries its run key (:func:`cogov.sim.provenance.run_key`), by which a resumed sweep knows which
+runs it may keep.
 
 Each part is written to a hidden temporary file and renamed into place, so a killed process leaves
 either a whole part or none: nothing finished is lost and no file is ever half-written. Readers
@@ -26,7 +31,7 @@ import pyarrow.parquet as pq
 
 from cogov.experiments.design import DesignTable
 from cogov.experiments.spec import Experiment
-from cogov.sim.provenance import git_commit, package_version
+from cogov.sim.provenance import git_commit, model_version, package_version
 from cogov.sim.scenario import ScenarioError
 
 RUNS = "runs"
@@ -45,13 +50,22 @@ class ResultStore:
         manifest_path = self.directory / MANIFEST
         if manifest_path.exists():
             manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            recorded_version = manifest.get("model_version")
+            if recorded_version is not None and recorded_version != model_version():
+                raise ScenarioError(str(self.directory), [(
+                    f"this results folder holds runs of model version {recorded_version}, and this code is model "
+                    f"version {model_version()}: their numbers are not comparable; choose another --out (or delete "
+                    "the folder to start again)")])
             if manifest.get("experiment_digest") != experiment.digest:
                 raise ScenarioError(str(self.directory), [(
                     "this results folder holds a different experiment (its parameters, design, seeds or base "
                     "scenario differ); choose another --out, or delete the folder to start again")])
             current = experiment.spec.model_dump(mode="json")
-            if manifest.get("experiment") != current:  # e.g. more replicates: record what the folder now holds
+            # More replicates: record what the folder now holds. A folder from before model versions were
+            # recorded gets this version: its rows have no run keys, so every run in it is made again.
+            if manifest.get("experiment") != current or recorded_version is None:
                 manifest["experiment"] = current
+                manifest["model_version"] = model_version()
                 _atomic_text(json.dumps(manifest, indent=2) + "\n", manifest_path)
             return manifest
         (self.directory / RUNS).mkdir(parents=True, exist_ok=True)
@@ -62,6 +76,7 @@ class ResultStore:
             "experiment_source": experiment.source,
             "base_dir": str(Path(experiment.base_dir).resolve()),  # scenario paths in the experiment are relative to it
             "base_scenario_digest": experiment.target.base_digest,
+            "model_version": model_version(),
             "cogov_version": package_version("cogov"),
             "mesa_version": package_version("mesa"),
             "git_commit": git_commit(),
@@ -72,14 +87,19 @@ class ResultStore:
         _atomic_text(json.dumps(manifest, indent=2) + "\n", manifest_path)
         return manifest
 
-    def recorded(self, include_failed: bool = True) -> set[int]:
-        """Run ids already written (successes, and failures unless ``include_failed`` is False)."""
-        frame = self.read_runs(columns=["run_id", "status"])
+    def recorded_keys(self, include_failed: bool = True) -> dict[int, str]:
+        """The run key recorded for each run id (successes, and failures unless ``include_failed`` is False).
+
+        Rows written before run keys were recorded have none and are left out: nothing says what
+        made them, so they are not reused.
+        """
+        frame = self.read_runs(columns=["run_id", "status", "run_key"])
         if frame.empty:
-            return set()
+            return {}
         if not include_failed:
             frame = frame[frame["status"] == "ok"]
-        return {int(r) for r in frame["run_id"]}
+        frame = frame[frame["run_key"].notna()]
+        return {int(r): str(k) for r, k in zip(frame["run_id"], frame["run_key"], strict=True)}
 
     def write(self, rows: list[dict[str, Any]], series: pd.DataFrame | None) -> None:
         """Write one finished chunk of runs (and its series) as new parts."""
@@ -108,7 +128,12 @@ def read_parts(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
         return pd.DataFrame(columns=columns or [])
     frames = []
     for part in parts:
-        frame = pq.read_table(part, columns=columns).to_pandas()
+        # A column asked for may be absent from an older part (e.g. run_key): read what it has, pad the rest.
+        present = None if columns is None else [c for c in columns if c in pq.read_schema(part).names]
+        frame = pq.read_table(part, columns=present).to_pandas()
+        for column in columns or []:
+            if column not in frame.columns:
+                frame[column] = None
         frame["_written"] = part.stat().st_mtime_ns  # a retried run's newer row wins
         frames.append(frame)
     frame = pd.concat(frames, ignore_index=True)

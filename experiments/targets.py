@@ -1,12 +1,17 @@
 """What an experiment runs: the cogov model, or a test function with known answers.
 
-A target knows its valid parameter paths, checks a value, and runs one (design point, seed) to a
-flat dict of outcomes (plus, optionally, a daily series). Targets are chosen by name from this
-registry — never imported from a data file.
+A target knows its valid parameter paths, checks a value, names a run by its key, and runs one
+(design point, seed) to a flat dict of outcomes (plus, optionally, a daily series). Targets are
+chosen by name from this registry — never imported from a data file.
+
+:func:`simulate` is the one place where a model is built and run to be measured: sweeps,
+comparisons, pattern validation and calibration all reach it through :meth:`CogovTarget.run`.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -19,6 +24,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes import pattern_measures
 from cogov.sim.outcomes.registry import Outcome, Text, register
+from cogov.sim.provenance import run_key
 from cogov.sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, resolve_path, scenario_digest
 
 
@@ -48,9 +54,37 @@ class Target(Protocol):
         """Run one design point with one seed."""
         ...
 
+    def run_key(self, point: dict[str, Any], seed: int) -> str:
+        """A key that changes whenever the run's numbers could: equal keys mean a stored run may be reused."""
+        ...
+
 
 SCENARIO_PARAMETER = "scenario"
 """A parameter whose values are whole scenarios (names or files): compares arrangements side by side."""
+
+
+def simulate(config: ScenarioConfig, seed: int, series_every: int | None = None) -> RunOutput:
+    """Build the model for (``config``, ``seed``), run it to its horizon and return its outcomes.
+
+    The summary is flat: the final daily metrics, the pattern measures
+    (:func:`cogov.sim.outcomes.pattern_measures`), satisfaction by compound type and by resident
+    group (``satisfaction_*``), agent counts (``count_*``) and the generated community's
+    descriptors (``community_*``, e.g. ``community_property_management_share``). With
+    ``series_every`` = k, the daily series is kept for every k-th day (long format, a ``day`` column).
+    """
+    model = CommunityModel(config, rng=seed)
+    summary = model.run()
+    flat = dict(summary["metrics"]) | pattern_measures(model)
+    flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_compound_type"].items()}
+    flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_group"].items()}
+    flat |= {f"count_{k}": v for k, v in summary["counts"].items()}
+    flat |= {f"community_{k}": v for k, v in _flat(summary["community"]).items()}
+    flat.pop("day", None)  # the horizon, not an outcome
+    series = None
+    if series_every is not None:
+        frame = model.series().reset_index()
+        series = frame[frame["day"] % series_every == 0].reset_index(drop=True)
+    return RunOutput({k: float(v) for k, v in flat.items()}, series)
 
 
 @dataclass(frozen=True)
@@ -90,20 +124,25 @@ class CogovTarget:
         return apply_overrides(base, overrides, source="design point")
 
     def run(self, point: dict[str, Any], seed: int, series_every: int | None) -> RunOutput:
-        """Run the model to its horizon; final metrics, pattern measures and group satisfaction."""
-        model = CommunityModel(self.configure(point), rng=seed)
-        summary = model.run()
-        flat = dict(summary["metrics"]) | pattern_measures(model)
-        flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_compound_type"].items()}
-        flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_group"].items()}
-        flat |= {f"count_{k}": v for k, v in summary["counts"].items()}
-        flat |= {f"community_{k}": v for k, v in _flat(summary["community"]).items()}
-        flat.pop("day", None)
-        series = None
-        if series_every is not None:
-            frame = model.series().reset_index()
-            series = frame[frame["day"] % series_every == 0].reset_index(drop=True)
-        return RunOutput({k: float(v) for k, v in flat.items()}, series)
+        """Run the configured scenario to its horizon (:func:`simulate`)."""
+        return simulate(self.configure(point), seed, series_every)
+
+    def run_key(self, point: dict[str, Any], seed: int) -> str:
+        """The run key (:func:`cogov.sim.provenance.run_key`) of the configured scenario and the seed.
+
+        It depends on the resolved parameters, not on how the point names them: the same scenario
+        reached under two names (or a point equal to the base) has one key.
+        """
+        return run_key(self.configure(point), seed)
+
+
+def scenario_target(name: str, config: ScenarioConfig) -> CogovTarget:
+    """A target whose only scenario is ``config``, under ``name``.
+
+    Its points say ``{"scenario": name, ...overrides}``, so a run that fails is reported with the
+    scenario it belongs to, as in a comparison.
+    """
+    return CogovTarget(base=config, base_digest=scenario_digest(config), alternatives=((name, config),))
 
 
 def _flat(record: dict[str, Any], prefix: str = "") -> dict[str, float]:
@@ -115,6 +154,13 @@ def _flat(record: dict[str, Any], prefix: str = "") -> dict[str, float]:
         else:
             out[f"{prefix}{key}"] = value
     return out
+
+
+def _json_number(value: Any) -> Any:
+    """numpy scalars (a design's values) as plain numbers, so that a key does not depend on their type."""
+    if hasattr(value, "item"):
+        return value.item()
+    raise TypeError(f"not JSON serialisable: {value!r}")
 
 
 ISHIGAMI_A, ISHIGAMI_B = 7.0, 0.1
@@ -154,6 +200,16 @@ class IshigamiTarget:
         x1, x2, x3 = (float(point.get(k, 0.0)) for k in ("x1", "x2", "x3"))
         y = math.sin(x1) + ISHIGAMI_A * math.sin(x2) ** 2 + ISHIGAMI_B * x3**4 * math.sin(x1)
         return RunOutput({"y": y})
+
+    def run_key(self, point: dict[str, Any], seed: int) -> str:
+        """SHA-256 of the target's name and constants (``base_digest``), the point and the seed.
+
+        The seed is part of the key although the function ignores it: a key names a run, and a
+        sweep's replicates are distinct runs.
+        """
+        payload = {"target": self.name, "base": self.base_digest, "point": point, "seed": int(seed)}
+        text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_number)
+        return hashlib.sha256(text.encode()).hexdigest()
 
     @staticmethod
     def analytic_indices() -> dict[str, dict[str, float]]:

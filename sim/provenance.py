@@ -1,7 +1,13 @@
-"""What produced an output: scenario, seed, versions, code commit — recorded with every result."""
+"""What produced an output: scenario, seed, versions, code commit — recorded with every result.
+
+:func:`run_key` names one run by what determines its numbers (model version, every parameter, seed),
+so a stored run is reused only when rerunning it would give the same numbers.
+"""
 
 from __future__ import annotations
 
+import hashlib
+import json
 import platform
 import subprocess
 from datetime import UTC, datetime
@@ -12,6 +18,29 @@ from typing import Any
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.scenario import LoadedScenario, scenario_digest
 from cogov.sim.version import MODEL_VERSION
+
+
+def model_version() -> str:
+    """The model version of this code (:data:`cogov.sim.version.MODEL_VERSION`).
+
+    Read through this module at call time, so that a test can simulate a version bump by
+    monkeypatching ``cogov.sim.provenance.MODEL_VERSION`` and every run key, manifest and provenance
+    record follows.
+    """
+    return MODEL_VERSION
+
+
+def run_key(config: ScenarioConfig, seed: int) -> str:
+    """The key of one run: SHA-256 (hex) of the canonical JSON of {model version, scenario digest, seed}.
+
+    Two runs with the same key give the same numbers: the scenario digest covers every parameter of
+    the fully resolved scenario (``simulation.days`` included, ``meta`` and ``extends`` excluded) and
+    the model version changes with any change of code that alters a number. A run stored under one key
+    is therefore never reused for a run with another (a new model version, a changed parameter).
+    """
+    payload = {"model_version": model_version(), "scenario_digest": scenario_digest(config), "seed": int(seed)}
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 def package_version(name: str) -> str:
@@ -44,7 +73,7 @@ def provenance(config: ScenarioConfig, seed: int | None, loaded: LoadedScenario 
         "scenario_digest": scenario_digest(config),
         "seed": seed,
         "days": config.simulation.days,
-        "model_version": MODEL_VERSION,
+        "model_version": model_version(),
         "cogov_version": package_version("cogov"),
         "mesa_version": package_version("mesa"),
         "numpy_version": package_version("numpy"),

@@ -17,7 +17,8 @@ def data_dir() -> Path:
 def pattern_runner():
     """One pattern runner for the session, on a process pool, so shared arms run once."""
     from cogov.analysis.patterns import PatternRunner
-    from cogov.experiments.replicates import default_workers, process_pool
+    from cogov.experiments.backends import default_workers, process_pool
 
-    with process_pool(min(4, default_workers())) as executor:
-        yield PatternRunner(replicates=8, executor=executor)
+    workers = min(4, default_workers())
+    with process_pool(workers) as executor:
+        yield PatternRunner(replicates=8, executor=executor, workers=workers)
