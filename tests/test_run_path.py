@@ -36,7 +36,7 @@ from cogov.experiments.store import MANIFEST, ResultStore
 from cogov.experiments.targets import CogovTarget, IshigamiTarget, RunOutput, scenario_target, simulate
 from cogov.sim import provenance
 from cogov.sim.model import CommunityModel
-from cogov.sim.population import RETIRED
+from cogov.sim.households import RETIRED
 from cogov.sim.provenance import run_key
 from cogov.sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, scenario_digest
 from cogov.sim.version import MODEL_VERSION
@@ -332,9 +332,9 @@ def test_calibration_reads_the_generated_community_as_the_model_holds_it():
         "compounds with an owners' committee": [m.layout.has_owners_committee.mean() for m in models],
         "compounds with a party organisation": [m.layout.has_party_branch.mean() for m in models],
         "party members over 55 (model: retired)":
-            [np.mean(m.population.member_type[m.population.is_member] == RETIRED) for m in models],
+            [np.mean(m.households.member_type[m.households.is_member] == RETIRED) for m in models],
         "registered volunteers / residents":
-            [len(m.eligible) / (m.population.size * calibration.PERSONS_PER_HOUSEHOLD) for m in models],
+            [len(m.volunteering.eligible) / (m.households.size * calibration.PERSONS_PER_HOUSEHOLD) for m in models],
         "social organisations per community": [len(m.social_organisations) for m in models],
     }
     for quantity, values in direct.items():
