@@ -226,11 +226,11 @@ def target_lines(results: Sequence[CaseResult]) -> list[tuple[bool, str]]:
     overhead = dask.sweep_s / two.sweep_s - 1
     digests = {d for r in results for d in r.digests}
     return [
-        (speedup >= TARGET_SPEEDUP, f"local 2 workers vs 1: {two.runs_per_s:.1f} / {one.runs_per_s:.1f} runs/s "
-                                    f"= {speedup:.2f}x (need >= {TARGET_SPEEDUP:g}x)"),
-        (overhead <= TARGET_DASK_OVERHEAD, f"Dask LocalCluster (2 workers) vs local pool (2 workers): "
-                                           f"{dask.sweep_s:.2f} s vs {two.sweep_s:.2f} s = {overhead:+.1%} "
-                                           f"(need <= +{TARGET_DASK_OVERHEAD:.0%})"),
+        (speedup >= TARGET_SPEEDUP, (f"local 2 workers vs 1: {two.runs_per_s:.1f} / {one.runs_per_s:.1f} runs/s "
+                                     f"= {speedup:.2f}x (need >= {TARGET_SPEEDUP:g}x)")),
+        (overhead <= TARGET_DASK_OVERHEAD, (f"Dask LocalCluster (2 workers) vs local pool (2 workers): "
+                                            f"{dask.sweep_s:.2f} s vs {two.sweep_s:.2f} s = {overhead:+.1%} "
+                                            f"(need <= +{TARGET_DASK_OVERHEAD:.0%})")),
         (len(digests) == 1, f"identical run rows on every backend and repeat: {len(digests)} distinct digest(s)"),
     ]
 

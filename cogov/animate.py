@@ -23,11 +23,11 @@ import numpy as np
 from PIL import Image
 
 from cogov.analysis.figures import PALETTE, SEQUENTIAL_CMAP, resolve_lang
-from cogov.viz.render import ChartView, MapView, side_by_side
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import OUTCOMES, UndeclaredOutcome, outcome_names
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import ScenarioError, load_scenario
+from cogov.viz.render import ChartView, MapView, side_by_side
 
 FORMATS = (".gif", ".mp4")
 LAST_FRAME_HOLD_S = 2.0

@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from cogov import __version__
 from cogov.analysis.calibration import calibrate
 from cogov.analysis.compare import compare_scenarios, replicates_needed
 from cogov.analysis.figures import LANGS, heatmap, metric_label, response_curve
@@ -31,7 +32,6 @@ from cogov.analysis.results import compare as compare_results
 from cogov.analysis.results import load_runs, parameters
 from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
-from cogov import __version__
 from cogov.experiments.backends import BACKENDS, default_workers, open_executor, process_pool, worker_count
 from cogov.experiments.design import run_count
 from cogov.experiments.runner import run_sweep
@@ -72,7 +72,7 @@ def _show_renamed_keys() -> None:
     """Say, once per file and key, that an old key name was read under its new name."""
     original = warnings.showwarning
 
-    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ANN001 - warnings' signature
+    def show(message, category, filename, lineno, file=None, line=None):
         if issubclass(category, RenamedKeyWarning):
             print(f"warning: {message}", file=sys.stderr)
         else:

@@ -48,10 +48,10 @@ def _bounds(spec: ParameterSpec) -> tuple[float, float]:
 def to_value(spec: ParameterSpec, x: float) -> Any:
     """Map a sample in the parameter's sampling space to the value a scenario receives."""
     if spec.values is not None:
-        index = min(len(spec.values) - 1, max(0, int(math.floor(x))))
+        index = min(len(spec.values) - 1, max(0, math.floor(x)))
         return spec.values[index]
     value = math.exp(x) if spec.distribution == "loguniform" else float(x)
-    return int(round(value)) if spec.integer else value
+    return round(value) if spec.integer else value
 
 
 def build_design(experiment: Experiment) -> DesignTable:

@@ -25,7 +25,14 @@ from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes import pattern_measures
 from cogov.sim.outcomes.registry import Outcome, Text, register
 from cogov.sim.provenance import run_key
-from cogov.sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, resolve_path, scenario_digest
+from cogov.sim.scenario import (
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    parameter_paths,
+    resolve_path,
+    scenario_digest,
+)
 
 
 @dataclass(frozen=True)

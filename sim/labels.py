@@ -38,7 +38,7 @@ _EFFORT = ("person-hours, median", "工时，中位数")
 _PERSONS = ("persons", "人")
 _CONC = ("Beta concentration", "Beta 集中度")
 
-_COMPOUND_TYPES: dict[str, tuple[str, str]] = {
+COMPOUND_TYPE_LABELS: dict[str, tuple[str, str]] = {
     "commercial": ("commercial", "商品房小区"),
     "affordable": ("affordable", "保障房小区"),
     "reform": ("reform-housing", "房改房小区"),
@@ -65,7 +65,7 @@ def _entry(en: str, zh: str, unit: tuple[str, str]) -> dict[str, tuple[str, str]
 def _by_compound_type(prefix: str, en: str, zh: str, unit: tuple[str, str]) -> dict[str, dict[str, tuple[str, str]]]:
     """One entry per compound type; ``en``/``zh`` hold ``{type}`` for the type's name."""
     return {f"{prefix}.{key}": _entry(en.format(type=t_en), zh.format(type=t_zh), unit)
-            for key, (t_en, t_zh) in _COMPOUND_TYPES.items()}
+            for key, (t_en, t_zh) in COMPOUND_TYPE_LABELS.items()}
 
 
 def _by_category(prefix: str, en: str, zh: str, unit: tuple[str, str]) -> dict[str, dict[str, tuple[str, str]]]:

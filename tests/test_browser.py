@@ -31,8 +31,8 @@ if CHROMIUM is None:
     pytest.skip("no system Chromium (Debian: apt-get install chromium; scripts/install_system_packages.sh)",
                 allow_module_level=True)
 
-from cogov.viz.controls import text
 from cogov.sim.model import CommunityModel
+from cogov.viz.controls import text
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_IMG = ROOT / "docs" / "img"

@@ -14,8 +14,8 @@ from cogov.sim.behaviour import (
     perceived_performance,
     reward_salience,
 )
-from cogov.sim.layout import quota_allocation
 from cogov.sim.handlers import serve_queues
+from cogov.sim.layout import quota_allocation
 
 
 def test_logistic_is_symmetric_and_monotone():

@@ -11,7 +11,6 @@ import json
 
 import pandas as pd
 import pytest
-
 from golden_cases import cases, golden_dir, produce
 
 from cogov.sim.version import MODEL_VERSION

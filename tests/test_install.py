@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,8 +25,11 @@ STRAY = "raise ImportError('a stray user module was imported by cogov')\n"
 def installed(tmp_path_factory) -> Path:
     """A folder holding cogov installed from a wheel of this tree (dependencies come from the test venv)."""
     base = tmp_path_factory.mktemp("install")
-    wheels, target = base / "wheels", base / "site"
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(ROOT)],
+    source, wheels, target = base / "source", base / "wheels", base / "site"
+    # Built from a copy, so that setuptools' build/ folder is not left in the checkout.
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(".git", ".venv", "build", "dist", "results", "*.egg-info",
+                                                               "__pycache__", ".pytest_cache"))
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(wheels), str(source)],
                    check=True, capture_output=True)
     wheel = next(wheels.glob("cogov-*.whl"))
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(target), str(wheel)],

@@ -11,6 +11,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from stage_state import CARE, MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for
 
 from cogov.sim.behaviour import logistic
 from cogov.sim.config import CATEGORIES
@@ -29,7 +30,6 @@ from cogov.sim.mechanisms.resources import Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.volunteering import Volunteering
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
-from stage_state import CARE, MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for
 
 
 def _layout(committee: tuple[bool, ...] = (True, False), company: tuple[bool, ...] = (True, False)) -> Layout:

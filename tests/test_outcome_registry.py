@@ -21,8 +21,7 @@ from cogov.analysis.report import build_report
 from cogov.experiments.backends import SerialExecutor
 from cogov.experiments.targets import ISHIGAMI_OUTPUT, get_target
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes import DAILY_METRICS
-from cogov.sim.outcomes import registry
+from cogov.sim.outcomes import DAILY_METRICS, registry
 from cogov.sim.outcomes.registry import (
     KINDS,
     OUTCOMES,

@@ -35,8 +35,8 @@ from cogov.experiments.spec import load_experiment
 from cogov.experiments.store import MANIFEST, ResultStore
 from cogov.experiments.targets import CogovTarget, IshigamiTarget, RunOutput, scenario_target, simulate
 from cogov.sim import provenance
-from cogov.sim.model import CommunityModel
 from cogov.sim.households import RETIRED
+from cogov.sim.model import CommunityModel
 from cogov.sim.provenance import run_key
 from cogov.sim.scenario import ScenarioError, apply_overrides, load_scenario, parameter_paths, scenario_digest
 from cogov.sim.version import MODEL_VERSION

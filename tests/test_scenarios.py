@@ -6,7 +6,14 @@ from pathlib import Path
 import pytest
 
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.scenario import ScenarioError, apply_overrides, builtin_names, json_schema, load_scenario, scenario_digest
+from cogov.sim.scenario import (
+    ScenarioError,
+    apply_overrides,
+    builtin_names,
+    json_schema,
+    load_scenario,
+    scenario_digest,
+)
 
 SCHEMA_FILE = Path(__file__).parents[1] / "scenarios" / "scenario.schema.json"
 

@@ -23,6 +23,8 @@ import pytest
 from PIL import Image
 
 from cogov.analysis.figures import cjk_font
+from cogov.sim.model import CommunityModel
+from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario, parameter_paths
 from cogov.viz import assets
 from cogov.viz.controls import (
     CHART_METRICS,
@@ -33,8 +35,6 @@ from cogov.viz.controls import (
     lever_values,
     scenario_titles,
 )
-from cogov.sim.model import CommunityModel
-from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario, parameter_paths
 
 HAS_CJK = cjk_font() is not None
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -168,8 +168,8 @@ def test_language_switch_changes_every_text(tiny):
 
 # ------------------------------------------------------------------------------------------- drawing
 def test_map_shows_every_open_issue_where_it_is():
-    from cogov.viz.render import MapView
     from cogov.sim.issues import State
+    from cogov.viz.render import MapView
 
     model = CommunityModel("default", rng=2)
     for _ in range(40):

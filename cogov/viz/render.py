@@ -31,9 +31,9 @@ from PIL import Image
 
 from cogov.analysis.figures import PALETTE, building_values, community_map, metric_name, resolve_lang, style
 from cogov.analysis.figures import text as figure_text
-from cogov.viz.controls import text
 from cogov.sim.issues import State
 from cogov.sim.outcomes.registry import outcome, outcomes
+from cogov.viz.controls import text
 
 SATISFACTION_RANGE = (0.4, 0.8)
 """Colour range of the live map: buildings' mean satisfaction lies within it almost always (0.48-0.74

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from cogov.sim.model import CommunityModel
+from cogov.sim.scenario import LoadedScenario, load_scenario
 from cogov.viz.controls import (
     CHART_METRICS,
     LEVERS_BY_PATH,
@@ -28,8 +30,6 @@ from cogov.viz.controls import (
     text,
 )
 from cogov.viz.render import ChartView, MapView, png_bytes
-from cogov.sim.model import CommunityModel
-from cogov.sim.scenario import LoadedScenario, load_scenario
 
 MAP_WIDTH_IN = 6.4
 """Width of the map figure in inches (at 100 dpi, 640 px): narrower than the print figure, so that its

@@ -29,10 +29,9 @@ from typing import Literal, get_args
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
 from cogov.sim.issues import State
 
-# The compound types' names as the parameter labels give them (one source for both tables). The name
-# is private to labels.py; importing it keeps "商品房小区" spelled the same in every label, and a
-# rename there fails here at import rather than drifting apart.
-from cogov.sim.labels import _COMPOUND_TYPES as COMPOUND_TYPE_NAMES
+# The compound types' names as the parameter labels give them (one source for both tables), so that
+# "商品房小区" is spelled the same in every label.
+from cogov.sim.labels import COMPOUND_TYPE_LABELS as COMPOUND_TYPE_NAMES
 from cogov.sim.labels import LANGS
 
 Kind = Literal["share", "score", "days", "count", "cny", "hours", "number"]
