@@ -107,13 +107,10 @@ def plan_tasks(target: Target, points: Sequence[dict[str, Any]], replicates: int
     numbers). The ids of replicate *r* do not depend on how many replicates there are, so adding
     replicates to a finished sweep runs only the new ones.
     """
-    tasks = []
-    for r in range(replicates):
-        seed = replicate_seed(master_seed, r)
-        for p, point in enumerate(points):
-            tasks.append(RunTask(run_id=r * len(points) + p, point_id=p, replicate=r, seed=seed, point=point,
-                                 run_key=target.run_key(point, seed)))
-    return tasks
+    seeds = [replicate_seed(master_seed, r) for r in range(replicates)]
+    keys = [target.run_keys(point, seeds) for point in points]  # each point configured once
+    return [RunTask(run_id=r * len(points) + p, point_id=p, replicate=r, seed=seed, point=point, run_key=keys[p][r])
+            for r, seed in enumerate(seeds) for p, point in enumerate(points)]
 
 
 def plan_runs(experiment: Experiment, design: DesignTable) -> list[RunTask]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -24,7 +24,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes import pattern_measures
 from cogov.sim.outcomes.registry import Outcome, Text, register
-from cogov.sim.provenance import run_key
+from cogov.sim.provenance import run_key, run_keys
 from cogov.sim.scenario import (
     ScenarioError,
     apply_overrides,
@@ -63,6 +63,10 @@ class Target(Protocol):
 
     def run_key(self, point: dict[str, Any], seed: int) -> str:
         """A key that changes whenever the run's numbers could: equal keys mean a stored run may be reused."""
+        ...
+
+    def run_keys(self, point: dict[str, Any], seeds: Sequence[int]) -> list[str]:
+        """:meth:`run_key` of one point with each of ``seeds`` (what is per point is done once)."""
         ...
 
 
@@ -142,6 +146,10 @@ class CogovTarget:
         """
         return run_key(self.configure(point), seed)
 
+    def run_keys(self, point: dict[str, Any], seeds: Sequence[int]) -> list[str]:
+        """:meth:`run_key` for each seed, configuring the point once (planning a sweep needs thousands)."""
+        return run_keys(self.configure(point), seeds)
+
 
 def scenario_target(name: str, config: ScenarioConfig) -> CogovTarget:
     """A target whose only scenario is ``config``, under ``name``.
@@ -217,6 +225,10 @@ class IshigamiTarget:
         payload = {"target": self.name, "base": self.base_digest, "point": point, "seed": int(seed)}
         text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=_json_number)
         return hashlib.sha256(text.encode()).hexdigest()
+
+    def run_keys(self, point: dict[str, Any], seeds: Sequence[int]) -> list[str]:
+        """:meth:`run_key` for each seed."""
+        return [self.run_key(point, seed) for seed in seeds]
 
     @staticmethod
     def analytic_indices() -> dict[str, dict[str, float]]:

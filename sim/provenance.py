@@ -10,6 +10,7 @@ import hashlib
 import json
 import platform
 import subprocess
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -38,7 +39,16 @@ def run_key(config: ScenarioConfig, seed: int) -> str:
     the model version changes with any change of code that alters a number. A run stored under one key
     is therefore never reused for a run with another (a new model version, a changed parameter).
     """
-    payload = {"model_version": model_version(), "scenario_digest": scenario_digest(config), "seed": int(seed)}
+    return run_keys(config, [seed])[0]
+
+
+def run_keys(config: ScenarioConfig, seeds: Sequence[int]) -> list[str]:
+    """:func:`run_key` of one scenario with each of ``seeds`` (the scenario's digest computed once)."""
+    version, digest = model_version(), scenario_digest(config)
+    return [_key({"model_version": version, "scenario_digest": digest, "seed": int(seed)}) for seed in seeds]
+
+
+def _key(payload: dict[str, Any]) -> str:
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 

@@ -107,7 +107,11 @@ def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
 
 def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioConfig:
     """Validate an already-parsed mapping; raise :class:`ScenarioError` listing every problem."""
-    data = _migrated(data, source)
+    return _validated(_migrated(data, source), source)
+
+
+def _validated(data: Mapping[str, Any], source: str) -> ScenarioConfig:
+    """Validate a mapping that uses current key names only."""
     try:
         # JSON mode: strict types, but TOML arrays are accepted for tuples and ints for floats.
         return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
@@ -138,7 +142,7 @@ def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source
         if parts[-1] not in node:
             raise ScenarioError(source, [_unknown_key(parts, node)])
         node[parts[-1]] = value
-    return validate_data(data, source=source)
+    return _validated(data, source)  # keys were migrated one by one above; the rest came from a valid config
 
 
 def scenario_digest(config: ScenarioConfig) -> str:

@@ -392,3 +392,11 @@ def test_current_runs_are_the_planned_runs_under_their_current_keys(tmp_path):
     assert sorted(current["replicate"].unique()) == [1, 2] and len(current) == 8
     fewer = load_experiment(write_experiment(tmp_path, FACTORIAL.replace("replicates = 3", "replicates = 2"), "b.toml"))
     assert sorted(current_runs(fewer, out)["replicate"].unique()) == [1]
+
+
+def test_run_keys_of_a_point_equal_its_run_key_for_each_seed(default_config):
+    target = CogovTarget(base=default_config, base_digest=scenario_digest(default_config))
+    point = {"levers.funding.annual_cny": 123_000.0}
+    assert target.run_keys(point, [1, 2, 3]) == [target.run_key(point, s) for s in (1, 2, 3)]
+    ishigami = IshigamiTarget()
+    assert ishigami.run_keys({"x1": 0.1}, [4, 5]) == [ishigami.run_key({"x1": 0.1}, s) for s in (4, 5)]
