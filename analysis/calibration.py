@@ -18,8 +18,8 @@ from concurrent.futures import Executor
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
+from cogov.analysis.stats import CONFIDENCE, t_interval
 from cogov.experiments.runner import plan_tasks, run_tasks
 from cogov.experiments.targets import SCENARIO_PARAMETER, scenario_target
 from cogov.sim.config import ScenarioConfig
@@ -30,7 +30,6 @@ Outputs = Mapping[str, float]
 
 PERSONS_PER_HOUSEHOLD = 2.8
 """Mean urban household size (assumption; China's 2020 census: 2.62 nationally, higher in cities' family compounds)."""
-CONFIDENCE = 0.95
 
 
 @dataclass(frozen=True)
@@ -103,13 +102,9 @@ def _summarise(values: np.ndarray) -> tuple[float, float, float, float, float]:
     values = values[np.isfinite(values)]
     if len(values) == 0:
         return (float("nan"),) * 5
-    mean = float(values.mean())
-    if len(values) > 1:
-        half = stats.t.ppf(0.5 + CONFIDENCE / 2, len(values) - 1) * values.std(ddof=1) / np.sqrt(len(values))
-    else:
-        half = float("nan")
+    mean, ci_low, ci_high = t_interval(values, CONFIDENCE)
     low, high = np.percentile(values, [2.5, 97.5])
-    return mean, mean - half, mean + half, float(low), float(high)
+    return mean, ci_low, ci_high, float(low), float(high)
 
 
 def calibrate(config: ScenarioConfig | None = None, replicates: int = 20, days: int | None = None,

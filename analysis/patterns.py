@@ -28,8 +28,8 @@ from functools import cache
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
+from cogov.analysis.stats import CONFIDENCE, mean_test, t_interval
 from cogov.experiments.runner import RunTask, plan_tasks, run_tasks
 from cogov.experiments.seeds import replicate_seed
 from cogov.experiments.targets import SCENARIO_PARAMETER, CogovTarget, scenario_target
@@ -37,7 +37,6 @@ from cogov.sim.config import COMPOUND_TYPES
 from cogov.sim.scenario import load_scenario
 
 ALPHA = 0.01
-CONFIDENCE = 0.95
 UP, DOWN = +1, -1
 STOCHASTIC, MECHANICAL = "t-test", "sign"
 DEFAULT_REPLICATES = 8
@@ -154,31 +153,18 @@ class PatternResult:
                 f" -> {'pass' if self.passed else 'FAIL'}")
 
 
-def _t_interval(values: np.ndarray) -> tuple[float, float]:
-    n = len(values)
-    if n < 2:
-        return float("nan"), float("nan")
-    half = stats.t.ppf(0.5 + CONFIDENCE / 2, n - 1) * values.std(ddof=1) / np.sqrt(n)
-    return float(values.mean() - half), float(values.mean() + half)
-
-
 def judge(pattern: Pattern, values: np.ndarray, baseline: np.ndarray | None = None) -> PatternResult:
     """Apply the pattern's rule to replicate values (and baseline values when paired)."""
     values = np.asarray(values, dtype=float)
     diff = values - baseline if baseline is not None else values
     alternative = "greater" if pattern.direction == UP else "less"
     finite = bool(np.isfinite(diff).all()) and len(diff) > 1
-    if not finite:
-        p = float("nan")
-    elif np.allclose(diff, diff[0]):  # no spread: the t-test is undefined; the sign decides
-        p = 0.0 if np.sign(diff[0]) == pattern.direction else 1.0
-    else:
-        p = float(stats.ttest_1samp(diff, 0.0, alternative=alternative).pvalue)
+    p = mean_test(diff, alternative) if finite else float("nan")
     if pattern.rule == MECHANICAL:
         passed = finite and bool((np.sign(diff) == pattern.direction).all())
     else:
         passed = finite and p < ALPHA
-    low, high = _t_interval(diff)
+    _, low, high = t_interval(diff, CONFIDENCE)
     return PatternResult(
         pattern=pattern, replicates=len(diff),
         baseline_mean=float(np.mean(baseline)) if baseline is not None else float("nan"),

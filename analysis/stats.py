@@ -53,6 +53,22 @@ def t_interval(values: ArrayLike, confidence: float = CONFIDENCE) -> tuple[float
     return mean, mean - half, mean + half
 
 
+def mean_test(values: ArrayLike, alternative: Alternative = "two-sided") -> float:
+    """p-value of the one-sample t-test that the mean of ``values`` is 0.
+
+    Without spread (all values equal up to rounding) the t-test is undefined; the p-value is then 0
+    when the (constant) value lies in the direction of ``alternative`` and 1 otherwise. NaN with
+    fewer than two values.
+    """
+    x = np.asarray(values, dtype=float)
+    if len(x) < 2:
+        return float("nan")
+    if np.allclose(x, x[0]):
+        wanted = {"two-sided": x[0] != 0, "greater": x[0] > 0, "less": x[0] < 0}[alternative]
+        return 0.0 if wanted else 1.0
+    return float(stats.ttest_1samp(x, 0.0, alternative=alternative).pvalue)
+
+
 @dataclass(frozen=True)
 class PairedDifference:
     """``other − base`` compared pair by pair (replicate by replicate)."""
@@ -86,15 +102,8 @@ def paired_difference(base: ArrayLike, other: ArrayLike, confidence: float = CON
     mean, low, high = t_interval(diff, confidence)
     sd_diff = float(diff.std(ddof=1)) if n > 1 else float("nan")
     pooled = math.sqrt((a.var(ddof=1) + b.var(ddof=1)) / 2) if n > 1 else float("nan")
-    if n > 1 and sd_diff > 0:
-        p = float(stats.ttest_1samp(diff, 0.0, alternative=alternative).pvalue)
-    elif n > 1:
-        wanted = {"two-sided": mean != 0, "greater": mean > 0, "less": mean < 0}[alternative]
-        p = 0.0 if wanted else 1.0
-    else:
-        p = float("nan")
     return PairedDifference(
-        pairs=n, difference=mean, ci_low=low, ci_high=high, p_value=p,
+        pairs=n, difference=mean, ci_low=low, ci_high=high, p_value=mean_test(diff, alternative),
         cohens_d=mean / pooled if pooled and pooled > 0 else float("nan"),
         dz=mean / sd_diff if sd_diff and sd_diff > 0 else float("nan"),
     )

@@ -1,0 +1,57 @@
+"""The shared statistics (analysis/stats.py) against scipy's own implementations and their edge cases."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy import stats as scipy_stats
+
+from cogov.analysis.stats import mean_test, paired_difference, t_half_width, t_interval
+
+
+def test_t_interval_equals_scipy():
+    x = np.random.default_rng(0).normal(3.0, 2.0, 12)
+    mean, low, high = t_interval(x)
+    expected = scipy_stats.t.interval(0.95, len(x) - 1, loc=x.mean(), scale=scipy_stats.sem(x))
+    assert (low, high) == pytest.approx(expected) and mean == pytest.approx(x.mean())
+    assert t_half_width(x, 0.99) > t_half_width(x, 0.95)
+
+
+def test_too_few_values_give_nan_not_an_error():
+    assert np.isnan(t_interval([1.0])[1]) and t_interval([1.0])[0] == 1.0
+    assert all(np.isnan(v) for v in t_interval([]))
+    assert np.isnan(mean_test([0.3]))
+    single = paired_difference([1.0], [2.0])
+    assert single.pairs == 1 and single.difference == 1.0 and np.isnan(single.p_value) and not single.distinguishable
+
+
+def test_paired_difference_equals_the_paired_t_test():
+    rng = np.random.default_rng(1)
+    base = rng.normal(0.6, 0.05, 20)
+    other = base + rng.normal(0.01, 0.01, 20)
+    result = paired_difference(base, other)
+    assert result.p_value == pytest.approx(scipy_stats.ttest_rel(other, base).pvalue)
+    diff = other - base
+    assert result.dz == pytest.approx(diff.mean() / diff.std(ddof=1))
+    assert result.cohens_d == pytest.approx(diff.mean() / np.sqrt((base.var(ddof=1) + other.var(ddof=1)) / 2))
+    assert result.distinguishable and result.ci_low > 0
+
+
+def test_pairs_with_a_missing_value_are_left_out():
+    result = paired_difference([1.0, np.nan, 3.0, 4.0], [2.0, 5.0, np.nan, 6.0])
+    assert result.pairs == 2 and result.difference == pytest.approx(1.5)
+
+
+@pytest.mark.parametrize(("values", "alternative", "p"), [
+    ([2.0, 2.0, 2.0], "greater", 0.0), ([2.0, 2.0, 2.0], "less", 1.0), ([0.0, 0.0], "two-sided", 1.0),
+    ([-1.0, -1.0], "two-sided", 0.0),
+])
+def test_constant_values_are_judged_by_their_sign(values, alternative, p):
+    assert mean_test(values, alternative) == p
+
+
+def test_one_sided_test_halves_the_two_sided_p_in_the_right_direction():
+    x = np.random.default_rng(2).normal(0.5, 1.0, 15)
+    two = mean_test(x)
+    assert mean_test(x, "greater") == pytest.approx(two / 2)
+    assert mean_test(x, "less") == pytest.approx(1 - two / 2)
