@@ -287,11 +287,13 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
         table.add_row(item.axis_label("en"), value)
     console.print(table)
 
-    groups = Table(title="satisfaction by compound type and resident group", title_justify="left", min_width=60)
+    groups = Table(title="satisfaction by compound type and resident group (score 0-1)", title_justify="left",
+                   min_width=60)
     groups.add_column("group")
     groups.add_column("mean", justify="right")
     for name, value in {**record["satisfaction_by_compound_type"], **record["satisfaction_by_group"]}.items():
-        groups.add_row(name, "n/a" if not math.isfinite(value) else f"{value:.3f}")
+        item = outcome(f"satisfaction_{name}")  # the registry's label, e.g. "Satisfaction: three-no compounds"
+        groups.add_row(item.label["en"], format_value(item.name, float(value), "en", single_run=True, unit=False))
     console.print(groups)
     community = record["community"]
     console.print(
