@@ -81,6 +81,17 @@ def bounded_confidence_meeting(
     return np.where(within, gap * (1.0 - 2.0 * convergence), np.minimum(1.0, gap + souring))
 
 
+def mediated_confidence(confidence: FloatArray) -> FloatArray:
+    """The confidence bound of a meeting a trusted mediator runs: twice the parties' own.
+
+    With a mediator both sides move towards the mediator's proposal, the midpoint, instead of towards each
+    other, so each needs to accept a distance of only half the gap: parties ``gap`` apart agree to talk
+    when ``gap / 2 < ε``, i.e. ``gap < 2ε`` (bounded confidence with a third party; Deffuant et al. 2000's
+    rule applied to each side's distance to the proposal).
+    """
+    return 2.0 * np.asarray(confidence, dtype=float)
+
+
 def beta_with_mean(rng: np.random.Generator, mean: float | FloatArray, concentration: float, size: int) -> FloatArray:
     """Beta draws parameterised by mean and concentration (a + b)."""
     mean = np.clip(np.asarray(mean, dtype=float), 1e-3, 1 - 1e-3)

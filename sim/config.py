@@ -33,6 +33,10 @@ AGE_GROUPS: tuple[str, ...] = ("young", "middle", "elderly")
 MEMBER_TYPES: tuple[str, ...] = ("none", "in_service", "retired", "mobile")
 COOPERATOR_TYPES: tuple[str, ...] = ("conditional", "free_rider", "altruist")
 SPECIALTIES: tuple[str, ...] = ("care", "dispute", "environment")
+CO_BUILDING_KINDS: tuple[str, ...] = ("agency", "school", "hospital", "firm")
+"""Kinds of co-building units (共建单位)."""
+BRANCH_KINDS: tuple[str, ...] = ("community", "grid", "compound", "company")
+"""Kinds of party organisation: the community's, grid branches, compound branches, property companies'."""
 """Social organisations' specialties: issue categories they take from the grid."""
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
@@ -372,7 +376,18 @@ class SatisfactionParams(Section):
         "is collective (a broken lift, parking chaos affect all). Assumption.",
     )
     recovery_rate: Annotated[float, Field(ge=0, le=0.1)] = Field(
-        0.003, description="Daily drift of satisfaction back to its initial level (memory fades). Assumption.",
+        0.003, description="Daily drift of satisfaction towards the level it settles at as memories of episodes fade "
+        "(disposition_weight). Assumption.",
+    )
+    disposition_weight: Prob = Field(
+        0.3, description="Weight of the household's own disposition (its initial satisfaction) in the level its "
+        "satisfaction settles at as memories fade; the rest is the satisfaction of an episode that would exactly "
+        "meet its expectation, a + b·E (expectations carry what experience taught; Oliver 1980). Assumption.",
+    )
+    word_of_mouth: Prob = Field(
+        0.1, description="Effect of a building neighbour's closed issue on a household's satisfaction and trust, as "
+        "a share of the effect of its own (word of mouth shapes expectations and judgements, Zeithaml, Berry & "
+        "Parasuraman 1993; it is hyperlocal, O'Brien 2018). Assumption.",
     )
     initial_mean: Prob = Field(0.6, description="Mean initial satisfaction (Beta, concentration initial_concentration).")
     initial_concentration: Concentration = Field(
@@ -437,6 +452,11 @@ class ParticipationParams(Section):
         1.0, description="Weight, for party members behind their minimum hours, of the minimum-hours duty (seeds 001, 003).",
     )
     time_cost: TimeCost = Field(default_factory=TimeCost, description="Time cost by membership type.")
+    volunteer_age_cost: Annotated[tuple[Annotated[float, Field(ge=0, le=20)], Annotated[float, Field(ge=0, le=20)],
+                                        Annotated[float, Field(ge=0, le=20)]], Field()] = Field(
+        (0.6, 0.3, 0.0), description="Logit cost of volunteering for young, middle-aged and elderly households: the "
+        "elderly take part, the young rarely (seeds 001 '老人參加,年輕群體參與度不高', 004/3). Assumption on magnitude.",
+    )
     session_hours: Annotated[float, Field(gt=0, le=24)] = Field(2.0, description="Hours of one volunteering session.")
     report_intercept: Annotated[float, Field(ge=-20, le=5)] = Field(
         -4.5, description="Logit intercept of the daily choice to report an open issue.",
@@ -510,6 +530,11 @@ class BargainingParams(Section):
     initial_gap_concentration: Concentration = Field(
         4.0, description="Concentration of the Beta distribution of initial gaps. Assumption.",
     )
+    information_share: Prob = Field(
+        0.4, description="Share of an owners'-company disagreement that comes from what one side does not know of the "
+        "other's costs and constraints (information asymmetry, seed 004/1 '信息不对称…道德风险'), which a broker "
+        "trusted by both can clear. Assumption.",
+    )
     stalemate_days: int = Field(
         60, ge=1, le=3650, description="Days without agreement after which a collective issue counts as a stalemate.",
     )
@@ -562,7 +587,9 @@ class ServiceParams(Section):
     )
     patrol_detection: Prob = Field(0.7, description="Probability a visit finds an open issue of the household.")
     steward_detection: Prob = Field(
-        0.08, description="Daily probability a building steward (楼栋管家) notices an open issue in their building.",
+        0.16, description="Daily probability that a fully motivated building steward (楼栋管家, 党员中心户) notices an "
+        "open issue in their building; a steward notices in proportion to their motivation (so one of average "
+        "motivation 0.5 notices with 0.08). Assumption.",
     )
     secretary_hours_per_day: Annotated[float, Field(ge=0, le=24)] = Field(
         1.0, description="Hours a grid party-branch secretary gives the grid each day. Assumption.",
@@ -570,6 +597,11 @@ class ServiceParams(Section):
     steward_share: Prob = Field(
         0.5, description="Share of buildings with a party member where one serves as building steward (seed 004/7).",
     )
+    rework_probability: Prob = Field(
+        0.8, description="Probability that a resident whose issue was closed without being fixed rejects the closure "
+        "(群众评单, seed 000; 12345's return visits, 不满意重办, 001) and the issue is redone one level up. Assumption.",
+    )
+    max_reworks: int = Field(2, ge=0, le=10, description="Times an issue can be redone before it is closed unresolved.")
     fee_collection_floor: Prob = Field(
         0.5, description="Fee collection rate of a property company at zero owner satisfaction (capacity scales "
         "with collected fees). Assumption.",
@@ -588,6 +620,9 @@ class CostParams(Section):
     staff_cny_per_hour: Annotated[float, Field(gt=0)] = Field(40.0, description="Cost of a community-worker hour.")
     staff_cny_per_year: Annotated[float, Field(ge=0)] = Field(
         70_000.0, description="Salary of one community or full-time grid worker (counted in cost).",
+    )
+    training_cny_per_session: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        1_000.0, description="Cost of one secretary's training session (venue, trainer, materials). Assumption.",
     )
 
 
@@ -616,26 +651,20 @@ class CrossAppointment(Section):
     """Cross-appointment (交叉任职, 双向进入; seeds 000, 004/7, 004/8)."""
 
     party_owners_committee: bool = Field(
-        False, description="Community 'two committees' members sit on owners' committees: more active committees, "
-        "wider confidence bound in talks.",
+        False, description="A party branch secretary chairs or sits on each owners' committee (书记兼任业委会主任, "
+        "seeds 000, 004/7): the committee's talks with the company are convened as often as the branch's strength "
+        "allows, and the secretary brokers information in them.",
     )
     party_property: bool = Field(
-        False, description="'Red property': property managers and community hold each other's posts: party "
-        "organisation in every company, better quality, wider confidence bound.",
+        False, description="'Red property' (红色物业, seeds 000, 004/8): every property company has a party "
+        "organisation, and its managers and the community's two committees hold each other's posts: the company's "
+        "party organisation brokers information in owners-company talks and the company answers to the community "
+        "at regular accountability reviews.",
     )
     big_party_committee: bool = Field(
         False, description="Co-building-unit officials serve as part-time members of the community party "
-        "committee (大党委, seeds 002, 004/7): higher commitment, more people rather than money.",
-    )
-    confidence_bonus: Prob = Field(0.15, description="Widening of ε per cross-appointed link. Assumption.")
-    quality_bonus: Prob = Field(0.1, description="Quality gain of a red-property company. Assumption.")
-    commitment_bonus: Prob = Field(0.3, description="Commitment gain of a co-building unit in the big committee.")
-    committee_activeness_bonus: Prob = Field(
-        0.2, description="Activeness gain of an owners' committee with cross-appointed members. Assumption.",
-    )
-    big_party_committee_people_share: Prob = Field(
-        0.7, description="Share of a co-building unit's contribution given as people (not money) when its officials "
-        "sit on the big party committee (seeds 002, 004/7). Assumption.",
+        "committee (大党委, seeds 002, 004/7): every unit is asked every month and its official holds a post, so "
+        "it sends people.",
     )
 
 
@@ -643,20 +672,20 @@ class ThreePartyLinkage(Section):
     """Three-party linkage (三方联动, seeds 004/3, 004/7): regular joint meetings."""
 
     enabled: bool = Field(False, description="Residents' committee, owners' committee and company meet regularly.")
-    meeting_interval_days: int = Field(14, ge=1, le=365, description="Days between joint meetings.")
-    confidence_bonus: Prob = Field(
-        0.1, description="Widening of ε: the residents' committee brokers between owners and company. Assumption.",
+    meeting_interval_days: int = Field(
+        14, ge=1, le=365, description="Days between joint meetings, where the community party organisation brokers "
+        "information between owners and company.",
     )
 
 
 class DeliberationCouncil(Section):
     """Residents' deliberation councils (议事会, 协商议事; seeds 001, 002, 004/4, 004/7)."""
 
-    enabled: bool = Field(False, description="Collective issues go through a residents' council.")
-    acceptance_bonus: Prob = Field(
-        0.15, description="Added perceived performance of a deliberated collective outcome (acceptance).",
+    enabled: bool = Field(
+        False, description="Collective issues go through a residents' council convened by the community: the "
+        "resident who raised the issue takes part (participation builds ties and trust, links.participation_to_*), "
+        "and the community party organisation brokers information between owners and company.",
     )
-    confidence_bonus: Prob = Field(0.1, description="Widening of ε when residents deliberate.")
     meeting_interval_days: int = Field(
         30, ge=1, le=365, description="Longest interval between talks on a collective issue when a council "
         "deliberates (a council meets at least monthly). Assumption.",
@@ -785,6 +814,19 @@ class SocialOrganisationParams(Section):
     )
 
 
+class ByUnitKind(Section):
+    """One probability per kind of co-building unit."""
+
+    agency: Prob
+    school: Prob
+    hospital: Prob
+    firm: Prob
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`CO_BUILDING_KINDS`."""
+        return tuple(getattr(self, k) for k in CO_BUILDING_KINDS)
+
+
 class CoBuildingParams(Section):
     """What co-building units (共建单位) can give, and how much they give (seeds 002, 003, 004/2, 004/3)."""
 
@@ -801,8 +843,24 @@ class CoBuildingParams(Section):
     )
     venue_probability: Prob = Field(0.5, description="Probability that a unit has a venue to lend. Assumption.")
     people_share: Prob = Field(
-        0.25, description="Share of a unit's contribution given as people rather than money (seed 004/3: mostly money). "
-        "Assumption.",
+        0.25, description="Share of a unit's contribution given as people rather than money when it is asked without "
+        "a post to fill (seed 004/3: 'mostly money or things'; 003: '份外事'). Assumption.",
+    )
+    official_post_share: Prob = Field(
+        0.6, description="Share of its contribution a unit gives as people when its official holds a post on the big "
+        "party committee (大干部小职务, seed 004/7). Assumption.",
+    )
+    listed_need_match: ByUnitKind = Field(
+        default_factory=lambda: ByUnitKind(agency=0.5, school=0.8, hospital=0.8, firm=0.2),
+        description="Probability that the community's needs list has a post matching a unit of each kind (three lists, "
+        "seed 002; a school's teachers for holiday tutoring, 004/2). Assumption.",
+    )
+    engagement_gain: Prob = Field(
+        0.1, description="Share of the way to full commitment a unit moves in a month it is asked (reciprocity; "
+        "seeds 002, 004/7). Assumption.",
+    )
+    neglect_loss: Prob = Field(
+        0.05, description="Share of its commitment a unit loses in a month nobody asks it (份外事, seed 003). Assumption.",
     )
     matching_gain_max: Prob = Field(
         0.3, description="Largest gain in commitment that the community's matching money (funding.split.co_building) "
@@ -828,6 +886,18 @@ class PropertyCompanyParams(Section):
     update_interval_days: int = Field(
         7, ge=1, le=365, description="Days between a company's fee collection and quality updates (weekly). Assumption.",
     )
+    reference_collection_rate: Prob = Field(
+        0.8, description="Fee collection rate at which a company keeps its own service standard (its initial quality); "
+        "above it the company can do more, below it less (links.fees_to_quality). Assumption.",
+    )
+    adjustment_rate: Prob = Field(
+        0.02, description="Share of the way to its fee-financed quality a company moves at each update (weekly: about "
+        "a year to adjust). Assumption.",
+    )
+    accountability_interval_days: int = Field(
+        90, ge=7, le=365, description="Days between the accountability reviews a red-property company gives the "
+        "community (its cross-appointed manager reports to the two committees). Assumption.",
+    )
 
 
 class Organisations(Section):
@@ -837,6 +907,176 @@ class Organisations(Section):
     co_building: CoBuildingParams = Field(default_factory=CoBuildingParams)
     owners_committee: OwnersCommitteeParams = Field(default_factory=OwnersCommitteeParams)
     property: PropertyCompanyParams = Field(default_factory=PropertyCompanyParams)
+
+
+class ByBranchKind(Section):
+    """One number per kind of party organisation (community, grid branch, compound branch, company)."""
+
+    community: Prob
+    grid: Prob
+    compound: Prob
+    company: Prob
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`BRANCH_KINDS`."""
+        return tuple(getattr(self, k) for k in BRANCH_KINDS)
+
+
+class Attendance(Section):
+    """Probability that a member attends a branch's organisational life, by membership type (seeds 000, 003)."""
+
+    in_service: Prob = 0.5
+    retired: Prob = 0.9
+    mobile: Prob = 0.15
+
+    def as_tuple(self) -> tuple[float, ...]:
+        """Values in the order of :data:`MEMBER_TYPES` (0 for non-members)."""
+        return (0.0, self.in_service, self.retired, self.mobile)
+
+
+class PartyParams(Section):
+    """Organisational strength (组织力) of the party organisations and what it takes to keep it.
+
+    Strength is the share of its functions an organisation actually performs: organisational life held,
+    members asked and followed up, talks convened, problems visited. It is a stock that grows with results,
+    recognition and training and decays with neglect and overload (organisational learning and forgetting,
+    Argote & Epple 1990; performance feedback, Cyert & March 1963; seeds 004/1 '软弱涣散', 004/3 '组织力').
+    """
+
+    initial_strength: ByBranchKind = Field(
+        default_factory=lambda: ByBranchKind(community=0.6, grid=0.5, compound=0.5, company=0.4),
+        description="Mean initial strength of each kind of organisation. Assumption (a middling community).",
+    )
+    strength_concentration: Concentration = Field(
+        10.0, description="Concentration of the Beta distribution of initial strengths. Assumption.",
+    )
+    growth_rate: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.006, description="Daily rate at which results, recognition and training build strength (towards 1). Chosen "
+        "with decay_rate so that a branch with middling results and burden keeps its initial strength (about a "
+        "year's time scale): an assumed steady state, not a fit to any outcome.",
+    )
+    decay_rate: Annotated[float, Field(ge=0, le=1)] = Field(
+        0.0027, description="Daily rate at which strength is forgotten without upkeep (about a year's time scale; "
+        "knowledge depreciation, Argote & Epple 1990). Assumption.",
+    )
+    neglect_weight: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.0, description="Extra decay, in units of decay_rate, of an organisation that held no organisational life "
+        "in its last two intervals (软弱涣散). Assumption.",
+    )
+    aspiration: Prob = Field(
+        0.6, description="Results (residents' mean perceived performance of closed issues) a new organisation starts "
+        "from and against which it is recognised. Assumption.",
+    )
+    results_memory_days: Annotated[float, Field(gt=0, le=3650)] = Field(
+        90.0, description="Mean age of the results an organisation's strength responds to (exponential memory). "
+        "Assumption.",
+    )
+    overload_reference_days: Annotated[float, Field(gt=0, le=365)] = Field(
+        5.0, description="Days of queued work at which the grid's or community's queue counts as fully overloading "
+        "its branch. Assumption.",
+    )
+    life_interval_days: int = Field(
+        30, ge=1, le=365, description="Interval of organisational life (三会一课: a monthly branch meeting).",
+    )
+    attendance: Attendance = Field(
+        default_factory=Attendance, description="Attendance of organisational life by membership type: mobile members "
+        "are hard to reach (seed 003 '流動黨員管理難'). Assumption.",
+    )
+    asks_per_month: Annotated[float, Field(ge=0, le=30)] = Field(
+        2.0, description="Times a month a fully strong branch asks each member to serve (党员带群众, 书记带党员, seed "
+        "004/4). Assumption.",
+    )
+    steward_asks_per_month: Annotated[float, Field(ge=0, le=30)] = Field(
+        1.0, description="Times a month a fully motivated building steward asks each registered volunteer of the "
+        "building to serve. Assumption.",
+    )
+    visits_per_member_per_month: Annotated[float, Field(ge=0, le=100)] = Field(
+        2.0, description="Households a member of a fully strong compound branch visits a month (入户访, 六必访, seeds "
+        "004/3, 004/4). Assumption.",
+    )
+    secretary_turnover_per_year: Prob = Field(
+        0.1, description="Yearly probability that a branch's secretary leaves (seed 003: three-year elections). "
+        "Assumption.",
+    )
+    turnover_loss: Prob = Field(
+        0.3, description="Share of its strength a branch loses when its secretary leaves. Assumption.",
+    )
+    training_gain: Prob = Field(
+        0.05, description="Share of the way to full strength one training session for its secretary brings (头雁工程, "
+        "seed 002; 书记工作室, 004/4). Assumption.",
+    )
+    recognition_gain: Prob = Field(
+        0.1, description="Share of the way to full strength a branch moves when it is rewarded as well-run (奖补, seed "
+        "004/3). Assumption.",
+    )
+
+
+class Links(Section):
+    """Strength of each feedback link of the co-governance loops (seed-coverage §2.2); 0 switches a link off.
+
+    Each is the coefficient of the link's behavioural form, so that its contribution can be measured by
+    turning it off (``cogov validate-model`` does) and its importance screened (``cogov sensitivity``).
+    """
+
+    asked_to_volunteer: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.4, description="L2: logit weight of being asked by one's branch or steward on the choice to volunteer; being "
+        "asked is the strongest predictor of volunteering (odds about 4×: Musick & Wilson 2008; Bekkers 2005).",
+    )
+    trust_to_volunteer: Annotated[float, Field(ge=0, le=20)] = Field(
+        2.0, description="L13: logit weight of trust in the party organisation (above or below 0.5) on the choice to "
+        "volunteer (认同 → 参与, seed 004/3). Assumption on magnitude.",
+    )
+    trust_to_cooperation: Annotated[float, Field(ge=0, le=2)] = Field(
+        0.3, description="L14: widening of the owners'-company confidence bound per unit of the compound's mean trust "
+        "above 0.5 (党群感情, 协商共识; seeds 004/2, 004/7). Assumption.",
+    )
+    participation_to_ties: Prob = Field(
+        0.03, description="L15: share of the way to full ties a volunteering session or an attended branch meeting "
+        "brings (活动聚民, 邻里守望; seeds 003, 004/3, 004/4). Assumption.",
+    )
+    participation_to_trust: Prob = Field(
+        0.02, description="L15: share of the way to full trust a volunteering session or a council meeting brings "
+        "(seed 004/2: no participation, no trust). Assumption.",
+    )
+    results_to_strength: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.0, description="L16: weight of results (residents' judgements of closed issues) in the growth of an "
+        "organisation's strength (双促共赢, seed 004/3). Assumption.",
+    )
+    overload_to_strength: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.0, description="L20: extra decay of strength, in units of decay_rate, of a fully overloaded organisation "
+        "(小马拉大车…力不从心, seed 004/3). Assumption.",
+    )
+    broker_information: Prob = Field(
+        0.5, description="Share of the informational part of an owners'-company disagreement a fully strong party "
+        "broker clears at one meeting (information asymmetry, seed 004/1 '信息不对称'). Assumption.",
+    )
+    fees_to_quality: Annotated[float, Field(ge=0, le=5)] = Field(
+        1.0, description="L11: change of a company's fee-financed quality, relative to its standard, per unit of "
+        "collection rate above or below the reference (撬动居民缴费, seed 004/8). Assumption.",
+    )
+
+
+class TiesParams(Section):
+    """Neighbourly ties: built by taking part, fading back to the stranger society (陌生人社会, seeds 000, 004/9)."""
+
+    decay_rate: Annotated[float, Field(ge=0, le=0.1)] = Field(
+        0.002, description="Daily drift of ties back to their initial level without participation. Assumption.",
+    )
+
+
+class PartyBuilding(Section):
+    """Party-building levers that act on organisational strength (seeds 002, 004/1, 004/3, 004/4)."""
+
+    training_days_per_year: Annotated[float, Field(ge=0, le=52)] = Field(
+        0.0, description="Training sessions a year for every branch secretary (头雁工程, 书记工作室).",
+    )
+    performance_reward_cny: Annotated[float, Field(ge=0, le=10_000_000)] = Field(
+        0.0, description="Yearly reward (party-fee 奖补) to each well-run branch, paid quarterly into the community's "
+        "service funds (Jurong: at least 20,000 CNY per well-run compound branch, seed 004/3).",
+    )
+    reward_threshold: Prob = Field(
+        0.7, description="Results (mean perceived performance) at or above which a branch counts as well-run.",
+    )
 
 
 class Levers(Section):
@@ -854,6 +1094,7 @@ class Levers(Section):
     whistle: Whistle = Field(default_factory=Whistle)
     burden: Burden = Field(default_factory=Burden)
     property_rating: PropertyRating = Field(default_factory=PropertyRating)
+    party_building: PartyBuilding = Field(default_factory=PartyBuilding)
 
 
 class Behaviour(Section):
@@ -865,6 +1106,7 @@ class Behaviour(Section):
     motivation: MotivationParams = Field(default_factory=MotivationParams)
     grievance: GrievanceParams = Field(default_factory=GrievanceParams)
     bargaining: BargainingParams = Field(default_factory=BargainingParams)
+    ties: TiesParams = Field(default_factory=TiesParams)
 
 
 class ScenarioConfig(Section):
@@ -882,6 +1124,8 @@ class ScenarioConfig(Section):
     behaviour: Behaviour = Field(default_factory=Behaviour)
     service: ServiceParams = Field(default_factory=ServiceParams)
     organisations: Organisations = Field(default_factory=Organisations)
+    party: PartyParams = Field(default_factory=PartyParams)
+    links: Links = Field(default_factory=Links)
     costs: CostParams = Field(default_factory=CostParams)
     levers: Levers = Field(default_factory=Levers)
 

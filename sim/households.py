@@ -50,6 +50,8 @@ class Households:
     hours: NDArray[np.float64]  # volunteer hours this run
     points: NDArray[np.float64]
     last_served: NDArray[np.int64]  # day of the last volunteering session
+    initial_ties: NDArray[np.float64]  # ties at the start: where they fade back to without participation
+    monitored_until: NDArray[np.int64]  # last day on which the member's branch follows them up (organisational life)
 
     @property
     def size(self) -> int:
@@ -88,7 +90,7 @@ def build_households(config: ScenarioConfig, layout: Layout, rng: np.random.Gene
     motivation = beta_with_mean(rng, np.take(pop.motivation_mean.as_tuple(), cooperator), pop.motivation_concentration, n)
     satisfaction = beta_with_mean(rng, behaviour.satisfaction.initial_mean, behaviour.satisfaction.initial_concentration, n)
 
-    return Households(
+    households = Households(
         community=np.full(n, community, dtype=np.int64),
         building=building,
         compound=compound,
@@ -110,7 +112,11 @@ def build_households(config: ScenarioConfig, layout: Layout, rng: np.random.Gene
         hours=np.zeros(n),
         points=np.zeros(n),
         last_served=np.full(n, NEVER, dtype=np.int64),
+        initial_ties=np.empty(0),  # filled below: a copy of ties
+        monitored_until=np.full(n, NEVER, dtype=np.int64),
     )
+    households.initial_ties = households.ties.copy()
+    return households
 
 
 def _normalised(*weights: float) -> np.ndarray:

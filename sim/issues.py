@@ -70,10 +70,13 @@ _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
     "level": (np.int8, Level.GRID),
     "handler": (np.int64, -1),
     "queued": (np.int64, NEVER),
+    "effort": (np.float64, 0.0),  # person-hours the issue takes (again, if it is redone)
     "work_left": (np.float64, 0.0),
     "gap": (np.float64, 0.0),
+    "gap_info": (np.float64, 0.0),  # the part of the gap that comes from what one side does not know
     "agreement_since": (np.int64, NEVER),
     "escalations": (np.int8, 0),
+    "reworks": (np.int8, 0),  # times a failed fix was rejected by the resident and redone
     "stalemate": (np.bool_, False),
     "closed": (np.int64, NEVER),
     "abandoned": (np.bool_, False),  # closed because the resident gave up waiting

@@ -21,7 +21,34 @@ RENAMED: dict[str, str] = {
 }
 """Old key path (a leaf or a whole section) -> new key path."""
 
-REMOVED: dict[str, str] = {}
+REMOVED: dict[str, str] = {
+    "levers.cross_appointment.quality_bonus":
+        "red property no longer adds a fixed quality: the company's party organisation brokers information in "
+        "owners-company talks and the company answers to the community at accountability reviews "
+        "(organisations.property.accountability_interval_days)",
+    "levers.cross_appointment.confidence_bonus":
+        "cross-appointment no longer widens the confidence bound by a fixed amount: it acts through who convenes "
+        "and brokers the talks (a branch secretary on the owners' committee; the company's party organisation) "
+        "and through residents' trust (links.trust_to_cooperation, links.broker_information)",
+    "levers.cross_appointment.commitment_bonus":
+        "the big party committee no longer adds a fixed commitment: its units are asked every month and their "
+        "officials hold posts (organisations.co_building.engagement_gain, official_post_share)",
+    "levers.cross_appointment.committee_activeness_bonus":
+        "cross-appointment into owners' committees now means the branch secretary convenes the committee's talks, "
+        "as often as the branch's strength allows",
+    "levers.cross_appointment.big_party_committee_people_share":
+        "replaced by organisations.co_building.official_post_share: a unit gives people for the post its official "
+        "holds on the big party committee",
+    "levers.deliberation_council.acceptance_bonus":
+        "a deliberation council no longer adds a fixed acceptance: the resident who raised the issue takes part "
+        "(links.participation_to_trust, links.participation_to_ties) and the community brokers information",
+    "levers.deliberation_council.confidence_bonus":
+        "a deliberation council no longer widens the confidence bound by a fixed amount: the community party "
+        "organisation brokers information at its meetings (links.broker_information)",
+    "levers.three_party_linkage.confidence_bonus":
+        "three-party linkage no longer widens the confidence bound by a fixed amount: at its joint meetings the "
+        "community party organisation brokers information (links.broker_information)",
+}
 """Old key path -> why it was removed (shown to the user)."""
 
 

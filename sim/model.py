@@ -46,7 +46,11 @@ from cogov.sim.mechanisms.evaluation import Evaluation
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.volunteering import Volunteering
+from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.party import COMMUNITY as COMMUNITY_BRANCH
+from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, NO_SECRETARY, Branches, PartyBranch, choose_secretary
 from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
 from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
@@ -85,7 +89,7 @@ class CommunityModel(Model):
         self.config: ScenarioConfig = apply_overrides(config, overrides)
         self.days: int = self.config.simulation.days
         self.counters: Counter[str] = Counter()
-        self.public_cost = 0.0  # funds spent and salaries paid so far (CNY)
+        self.ledger = Ledger()
 
         self.layout = build_layout(self.config.community, self.streams.layout)
         self.space = OrthogonalMooreGrid((self.layout.width, self.layout.height), torus=False, random=self.random)
@@ -97,7 +101,7 @@ class CommunityModel(Model):
         self._create_household_agents()
         self._create_organisations()
         self._create_mechanisms()
-        self.companies.update(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor, drift=0.0)
+        self.companies.collect_fees(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor)
         self._schedule_events()
 
         self.metrics: dict[str, float] = daily_metrics(self, 0)
@@ -107,7 +111,8 @@ class CommunityModel(Model):
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
         """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found, agreed on,
-        escalated, abandoned or served and judged, satisfaction drifts; then the day is recorded."""
+        escalated, abandoned or served and judged; party organisations take stock and act; satisfaction
+        drifts; then the day is recorded."""
         day = self.steps
         self.resources.step(self.volunteering.step(day))
         self.arrival.step(day)
@@ -116,9 +121,9 @@ class CommunityModel(Model):
         self.escalation.step(day)
         self.abandonment.step(day)
         self.service.step(day)
+        self.party.step(day)
         self.drift.step(day)
         self.issues.prune_closed()
-        self.public_cost += self.plan.public_cost_per_day
         self.metrics = daily_metrics(self, day)
         self.datacollector.collect(self)
         self.running = day < self.days
@@ -164,9 +169,7 @@ class CommunityModel(Model):
         street_handler = handlers.add(HandlerKind.STREET, Level.STREET, service.street_quality, COMMUNITY)
         self.handling = Handling(grid_handlers, community_handler, street_handler)
 
-        # Red property: every company gets a party organisation and a quality bonus (issue 11 replaces the bonus).
-        xa = levers.cross_appointment
-        quality_bonus = xa.quality_bonus if xa.party_property else 0.0
+        xa = levers.cross_appointment  # red property: every company has a party organisation
         self.companies = PropertyCompanies(handlers)
         households_by_compound = np.bincount(self.households.compound, minlength=layout.n_compounds)
         first_building = np.unique(layout.building_compound, return_index=True)[1]
@@ -177,7 +180,7 @@ class CommunityModel(Model):
             self.company_handler_by_compound[c] = handler
             row = self.companies.add(
                 int(c), handler, staff=households_by_compound[c] * service.property_staff_per_100_households / 100.0,
-                quality=min(1.0, rng.uniform(low, high) + quality_bonus),
+                quality=rng.uniform(low, high),
                 has_party_organisation=bool((rng.random() < config.community.property_party_organisation) or xa.party_property),
                 community=COMMUNITY,
             )
@@ -185,9 +188,7 @@ class CommunityModel(Model):
 
         self.committees = OwnersCommittees()
         for c in np.flatnonzero(layout.has_owners_committee):
-            bonus = xa.committee_activeness_bonus if xa.party_owners_committee else 0.0
-            row = self.committees.add(int(c), min(1.0, rng.uniform(*organisations.owners_committee.activeness_range) + bonus),
-                                      COMMUNITY)
+            row = self.committees.add(int(c), rng.uniform(*organisations.owners_committee.activeness_range), COMMUNITY)
             OwnersCommittee(self, self._cell_of_building(int(first_building[c])), self.committees, row)
 
         self.social = SocialOrganisations()
@@ -202,9 +203,8 @@ class CommunityModel(Model):
 
         self.co_building = CoBuildingUnits()
         units = organisations.co_building
-        people_bonus = xa.commitment_bonus if xa.big_party_committee else 0.0
         for _ in range(config.community.co_building_units):
-            commitment = (beta_with_mean(rng, units.commitment_mean, units.commitment_concentration, 1)[0] + people_bonus
+            commitment = (beta_with_mean(rng, units.commitment_mean, units.commitment_concentration, 1)[0]
                           + self.plan.co_building_commitment_gain)
             building = int(rng.integers(layout.n_buildings))
             row = self.co_building.add(
@@ -215,32 +215,77 @@ class CommunityModel(Model):
                 community=COMMUNITY,
             )
             CoBuildingUnit(self, self._cell_of_building(building), self.co_building, row)
+        self.co_building.set_posts(units, levers.lists_matching, xa.big_party_committee)
+        if xa.party_property:  # red property: every company answers to the community from the start
+            self.companies.last_review[:] = 0
 
+        self._create_party_organisations(centre)
+        engaged = self.streams.party.random(len(self.co_building)) < self.branches.strength[0]
+        self.co_building.engaged = engaged | xa.big_party_committee  # who was asked in the month before day 0
         self.community_party_organisation = CommunityPartyOrganisation(
             self, self._cell_of_building(centre), config.community.community_staff, community_handler, config,
-            self.households, self.companies, self.streams.replacement, quality_bonus,
+            self.households, self.companies, self.branches, self.streams.replacement,
         )
         self.street_office = StreetOffice(self, street_handler)
+
+    def _create_party_organisations(self, centre: int) -> None:
+        """The community party organisation (row 0), a branch in every grid with a member (its secretary),
+        a branch in every compound drawn to have one that has members, and the companies' organisations;
+        initial strengths drawn by kind."""
+        config, layout, h = self.config, self.layout, self.households
+        rng = self.streams.party
+        aspiration = config.party.aspiration
+        self.branches = branches = Branches()
+        branches.add(COMMUNITY_BRANCH, 0, 0.0, aspiration, NO_SECRETARY, COMMUNITY)
+        for grid, secretary in sorted(zip(h.grid[h.secretary].tolist(), np.flatnonzero(h.secretary).tolist(),
+                                          strict=True)):
+            branches.add(GRID, grid, 0.0, aspiration, secretary, COMMUNITY)
+        members = np.flatnonzero(h.is_member)
+        for c in np.flatnonzero(layout.has_party_branch):
+            candidates = members[h.compound[members] == c]
+            if len(candidates):  # a branch needs members living in the compound
+                branches.add(COMPOUND, int(c), 0.0, aspiration, choose_secretary(candidates, h, rng), COMMUNITY)
+        for row in np.flatnonzero(self.companies.has_party_organisation):
+            branches.add(COMPANY, int(row), 0.0, aspiration, NO_SECRETARY, COMMUNITY)
+        means = np.asarray(config.party.initial_strength.as_tuple())[branches.kind]
+        branches.strength = beta_with_mean(rng, means, config.party.strength_concentration, len(branches))
+        first_building = np.unique(layout.building_compound, return_index=True)[1]
+        for row in range(1, len(branches)):
+            kind, unit = int(branches.kind[row]), int(branches.unit[row])
+            if kind == COMPANY:
+                building = int(first_building[self.companies.compound[unit]])
+            else:
+                building = int(h.building[branches.secretary[row]])
+            PartyBranch(self, self._cell_of_building(building), branches, row)
 
     def _create_mechanisms(self) -> None:
         """The mechanisms of the daily lifecycle, each given the tables and mechanisms it works with."""
         config, streams, counters = self.config, self.streams, self.counters
         households, issues, layout = self.households, self.issues, self.layout
-        self.volunteering = Volunteering(config, households, layout.n_buildings, layout.n_grids, streams.volunteer)
+        self.evaluation = Evaluation(config, households, issues, counters, self.social, layout.n_buildings)
+        self.party = PartyBuilding(config, households, layout.n_compounds, layout.n_buildings, issues, self.handlers,
+                                   self.handling, self.companies.handler, self.branches, self.co_building,
+                                   self.evaluation, self.ledger, streams.party, self.plan.burden)
+        self.volunteering = Volunteering(config, households, layout.n_buildings, layout.n_grids, streams.volunteer,
+                                         self.party.asks, self.ledger)
         self.resources = Resources(config, self.plan, self.handlers, self.handling, households, self.companies,
-                                   self.social, self.co_building)
+                                   self.social, self.co_building,
+                                   lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
+                                   lambda: self.party.reward_hours_per_day, self.ledger)
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.company_handler_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days)
         self.arrival = Arrival(config.issues, households, issues, counters, streams.arise)
-        self.agreement = Agreement(config, layout, self.committees, issues, counters, streams.agreement, self.dispatcher)
+        company_of_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
+        company_of_compound[self.companies.compound] = np.arange(len(self.companies))
+        self.agreement = Agreement(config, layout, self.committees, self.branches, company_of_compound, households,
+                                   issues, counters, streams.agreement, self.dispatcher)
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,
-                                   self.resources, self.agreement, self.dispatcher)
+                                   self.resources, self.agreement, self.dispatcher, self.party)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
-        self.evaluation = Evaluation(config, households, issues, counters, self.social)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
         self.service = Service(config.service, issues, self.handlers, self.company_handler_by_compound, streams.service,
-                               self.evaluation)
+                               self.evaluation, self.dispatcher, counters)
         self.drift = SatisfactionDrift(config.behaviour.satisfaction, households, issues, layout.n_compounds)
 
     def _schedule_events(self) -> None:
@@ -252,12 +297,21 @@ class CommunityModel(Model):
                 self.community_party_organisation.review_property_companies,
                 Schedule(interval=rating.review_interval_days, start=rating.review_interval_days),
             )
+        if self.config.levers.cross_appointment.party_property:
+            review = self.config.organisations.property.accountability_interval_days
+            self.schedule_recurring(self.community_party_organisation.hold_accountability_reviews,
+                                    Schedule(interval=review, start=review))
 
     def update_property_companies(self) -> None:
-        """Scheduled: companies collect fees; unrated companies' quality drifts down."""
-        rating = self.config.levers.property_rating
-        drift = 0.0 if rating.enabled else rating.unrated_quality_drift * self.config.organisations.property.update_interval_days
-        self.companies.update(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor, drift)
+        """Scheduled: companies collect fees and adjust their quality to them; a company nobody holds to account
+        (no rating, no accountability review lately) lets its quality drift down."""
+        config = self.config
+        params, rating = config.organisations.property, config.levers.property_rating
+        window = 2 * max(params.accountability_interval_days, rating.review_interval_days)
+        unaccountable = (self.steps - self.companies.last_review > window) & (not rating.enabled)
+        drift = unaccountable * rating.unrated_quality_drift * params.update_interval_days
+        self.companies.update(self.households, self.layout.n_compounds, config.service.fee_collection_floor, params,
+                              config.links.fees_to_quality, drift)
 
     # ---------------------------------------------------------------------------------- outputs
     def __getattr__(self, name: str) -> Any:

@@ -12,7 +12,7 @@ import numpy as np
 
 STREAMS: tuple[str, ...] = (
     "layout", "population", "organisations", "arise", "discover", "agreement",
-    "service", "abandon", "volunteer", "replacement",
+    "service", "abandon", "volunteer", "replacement", "party",
 )
 
 

@@ -1,14 +1,28 @@
 """Agreement on collective issues: owners and company bargain at meetings (bounded confidence; seeds
 004/3, 004/7, 004/8; Deffuant et al. 2000).
 
-A collective issue (a broken lift, parking chaos) needs the owners' and the company's agreement
-before anyone works on it. Their positions start a gap apart; at each meeting the gap shrinks when
-it is within the parties' confidence bound and widens when it is not; below ``agreement_gap`` they
-agree and the issue is dispatched. An issue waiting ``stalemate_days`` without agreement counts as a
-stalemate. How often they meet and how wide their confidence is are what the arrangements change,
-so these levers sit here: cross-appointment into owners' committees and companies (wider confidence;
-more active committees meet more often), three-party linkage (regular joint meetings, a broker) and
-residents' deliberation councils (a council meets at least monthly).
+A collective issue (a broken lift, parking chaos) needs the owners' and the company's agreement before
+anyone works on it. Their positions start a gap apart, part of it informational (what one side does not
+know of the other's costs and constraints, seed 004/1 '信息不对称'). Talks happen as often as somebody
+convenes them:
+
+- an owners' committee, as often as its activeness allows; with cross-appointment its chair is a branch
+  secretary (书记兼任业委会主任), so it meets as often as the more active of the committee and the branch;
+- a compound party branch, as often as its strength allows (党支部牵头);
+- otherwise owners' assemblies, rarely;
+- a three-party linkage or a residents' council convened by the community, at least at their intervals.
+
+A meeting is mediated when a broker both sides trust — the company's party organisation, a
+cross-appointed or convening branch, the community party organisation at linkage and council meetings —
+actually takes it up, which happens with the broker's strength as probability (the share of its functions
+an organisation performs). A mediator clears part of the informational gap (``links.broker_information``)
+and proposes the midpoint, so each side need only accept half the gap
+(:func:`cogov.sim.behaviour.mediated_confidence`). Both sides then move towards each other if the gap is
+within their (possibly mediated) confidence bound, which widens with the compound's trust in the party
+organisation (L14, ``links.trust_to_cooperation``), and harden otherwise. Below
+``agreement_gap`` they agree and the issue is dispatched; an issue waiting ``stalemate_days`` counts as a
+stalemate. At a council meeting the resident who raised the issue takes part, which builds their ties and
+trust (L15).
 """
 
 from __future__ import annotations
@@ -18,62 +32,93 @@ from collections import Counter
 import numpy as np
 from numpy.typing import NDArray
 
-from cogov.sim.behaviour import beta_with_mean, bounded_confidence_meeting
+from cogov.sim.behaviour import beta_with_mean, bounded_confidence_meeting, mediated_confidence
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.households import Households
 from cogov.sim.issues import IssueTable, Level, State
 from cogov.sim.layout import Layout
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.organisations import OwnersCommittees
+from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, Branches
 
 MIN_ACTIVENESS = 0.05
-"""Floor on a committee's activeness in the meeting-interval formula (guards a division; activeness is drawn above it)."""
+"""Floor on a convener's activeness in the meeting-interval formula (guards a division)."""
+NEUTRAL_TRUST = 0.5
 
 
 class Agreement:
-    """Bargaining over collective issues; owns each compound's confidence bound and meeting interval."""
+    """Bargaining over collective issues; owns who convenes and who brokers in each compound."""
 
-    def __init__(self, config: ScenarioConfig, layout: Layout, committees: OwnersCommittees, issues: IssueTable,
+    def __init__(self, config: ScenarioConfig, layout: Layout, committees: OwnersCommittees, branches: Branches,
+                 company_of_compound: NDArray[np.int64], households: Households, issues: IssueTable,
                  counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher):
         self.params = config.behaviour.bargaining
+        self.levers = config.levers
+        self.links = config.links
+        self.layout = layout
+        self.branches = branches
+        self.households = households
         self.issues = issues
         self.counters = counters
         self.rng = rng
         self.dispatcher = dispatcher
-        self.confidence = self.confidence_bounds(config, layout)
-        self.meeting_interval = self.meeting_intervals(config, layout, committees)
-        self.initial_gap_mean = np.full(layout.n_compounds, self.params.initial_gap_mean)
+        n = layout.n_compounds
+        self.committee_activeness = committees.activeness_by_compound(n, 0.0)
+        self.has_committee = np.zeros(n, dtype=bool)
+        self.has_committee[committees.compound] = True
+        self.compound_branch = branches.by_unit(COMPOUND, n)
+        grid_of_compound = np.zeros(n, dtype=np.int64)
+        first = np.unique(households.compound, return_index=True)[1]
+        grid_of_compound[households.compound[first]] = households.grid[first]
+        self.grid_branch = branches.by_unit(GRID, layout.n_grids)[grid_of_compound]
+        by_company = branches.by_unit(COMPANY, int(company_of_compound.max(initial=-1)) + 1)
+        served = company_of_compound >= 0
+        self.company_branch = np.full(n, -1, dtype=np.int64)  # the party organisation of the compound's company
+        self.company_branch[served] = by_company[company_of_compound[served]]
+        self.households_by_compound = np.maximum(1, np.bincount(households.compound, minlength=n))
+        self.initial_gap_mean = np.full(n, self.params.initial_gap_mean)
 
-    @staticmethod
-    def confidence_bounds(config: ScenarioConfig, layout: Layout) -> NDArray[np.float64]:
-        """Each compound's confidence bound ε: the base, widened by each cross-appointed link that exists there,
-        by a deliberation council and by three-party linkage."""
-        levers = config.levers
-        xa = levers.cross_appointment
-        return (
-            config.behaviour.bargaining.confidence
-            + xa.confidence_bonus * (xa.party_owners_committee & layout.has_owners_committee)
-            + xa.confidence_bonus * (xa.party_property & layout.has_property)
-            + levers.deliberation_council.confidence_bonus * levers.deliberation_council.enabled
-            + levers.three_party_linkage.confidence_bonus * levers.three_party_linkage.enabled
-        )
+    # ------------------------------------------------------------------------ who meets, who brokers
+    def _strength(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:
+        return np.where(rows >= 0, self.branches.strength[np.maximum(rows, 0)], 0.0)
 
-    @staticmethod
-    def meeting_intervals(config: ScenarioConfig, layout: Layout, committees: OwnersCommittees) -> NDArray[np.int64]:
-        """Days between meetings in each compound: committee talks as often as its activeness allows, ad-hoc
-        owners' assemblies where there is no committee; a council or the three-party linkage meet at least
-        at their own intervals."""
-        params = config.behaviour.bargaining
-        levers = config.levers
-        activeness = committees.activeness_by_compound(layout.n_compounds, params.reference_activeness)
-        committee_interval = np.maximum(1, np.round(
-            params.committee_meeting_days * params.reference_activeness / np.maximum(activeness, MIN_ACTIVENESS)))
-        interval = np.where(layout.has_owners_committee, committee_interval, params.assembly_meeting_days)
+    def meeting_intervals(self) -> NDArray[np.int64]:
+        """Days between talks in each compound today: the most frequent of those who convene them."""
+        params, levers = self.params, self.levers
+        branch = self._strength(self.compound_branch)
+        secretary = np.where(self.compound_branch >= 0, branch, self._strength(self.grid_branch))
+        committee = self.committee_activeness
+        if levers.cross_appointment.party_owners_committee:  # the committee meets with the secretary in the chair
+            committee = np.maximum(committee, secretary) * self.has_committee
+        activeness = np.maximum(committee, branch)  # the more active convener calls the talks
+        convened = np.round(params.committee_meeting_days * params.reference_activeness
+                            / np.maximum(activeness, MIN_ACTIVENESS))
+        interval = np.where(activeness > 0, np.minimum(np.maximum(1, convened), params.assembly_meeting_days),
+                            params.assembly_meeting_days)
         if levers.deliberation_council.enabled:
             interval = np.minimum(interval, levers.deliberation_council.meeting_interval_days)
         if levers.three_party_linkage.enabled:
             interval = np.minimum(interval, levers.three_party_linkage.meeting_interval_days)
         return interval.astype(np.int64)
 
+    def brokers(self) -> NDArray[np.float64]:
+        """Strength of the strongest broker at each compound's talks (0: nobody both sides trust): the chance that
+        a meeting there is mediated."""
+        levers = self.levers
+        broker = np.maximum(self._strength(self.company_branch), self._strength(self.compound_branch))
+        if levers.cross_appointment.party_owners_committee:
+            broker = np.maximum(broker, self.has_committee * self._strength(self.grid_branch))
+        if levers.deliberation_council.enabled or levers.three_party_linkage.enabled:
+            broker = np.maximum(broker, self.branches.strength[0])  # the community party organisation
+        return broker
+
+    def confidence(self) -> NDArray[np.float64]:
+        """Each compound's confidence bound: the base, widened (or narrowed) by its residents' trust (L14)."""
+        h = self.households
+        trust = np.bincount(h.compound, weights=h.trust, minlength=self.layout.n_compounds) / self.households_by_compound
+        return np.maximum(0.0, self.params.confidence + self.links.trust_to_cooperation * (trust - NEUTRAL_TRUST))
+
+    # ------------------------------------------------------------------------------------- stages
     def open(self, rows: NDArray[np.int64], day: int) -> None:
         """Collective issues just found start waiting for agreement, their parties a random gap apart."""
         table = self.issues
@@ -81,9 +126,10 @@ class Agreement:
         table.agreement_since[rows] = day
         table.gap[rows] = beta_with_mean(self.rng, self.initial_gap_mean[table.compound[rows]],
                                          self.params.initial_gap_concentration, len(rows))
+        table.gap_info[rows] = self.params.information_share * table.gap[rows]
 
     def step(self, day: int) -> None:
-        """Meetings held today move the gaps; agreed issues are dispatched; stalls are counted."""
+        """Meetings held today: brokers clear information, the gaps move; agreed issues are dispatched."""
         table = self.issues
         rows = table.open_in(State.AGREEMENT)
         if len(rows) == 0:
@@ -91,12 +137,30 @@ class Agreement:
         params = self.params
         compound = table.compound[rows]
         waited = day - table.agreement_since[rows]
-        meets = (waited > 0) & (waited % self.meeting_interval[compound] == 0)
-        table.gap[rows[meets]] = bounded_confidence_meeting(
-            table.gap[rows[meets]], self.confidence[compound[meets]], params.convergence, params.souring
-        )
+        meets = (waited > 0) & (waited % self.meeting_intervals()[compound] == 0)
+        draws = self.rng.random(len(rows))  # one draw per waiting issue and day, met or not
+        if meets.any():
+            met, where = rows[meets], compound[meets]
+            mediated = draws[meets] < self.brokers()[where]
+            cleared = mediated * self.links.broker_information * table.gap_info[met]
+            before = table.gap[met] - cleared
+            confidence = self.confidence()[where]
+            confidence = np.where(mediated, mediated_confidence(confidence), confidence)
+            after = bounded_confidence_meeting(before, confidence, params.convergence, params.souring)
+            # the informational part shrinks with the gap when the sides converge; it stays when they harden
+            table.gap_info[met] = (table.gap_info[met] - cleared) * np.minimum(1.0, after / np.maximum(before, 1e-12))
+            table.gap[met] = after
+            if self.levers.deliberation_council.enabled:
+                self._take_part(table.household[met])
         agreed = meets & (table.gap[rows] < params.agreement_gap)
         stalled = ~agreed & ~table.stalemate[rows] & (waited >= params.stalemate_days)
         table.stalemate[rows[stalled]] = True
         self.counters["stalemates"] += int(stalled.sum())
         self.dispatcher.dispatch(rows[agreed], day, Level.GRID)
+
+    def _take_part(self, households: NDArray[np.int64]) -> None:
+        """Residents who take part in a council meeting gain ties and trust (L15)."""
+        h, links = self.households, self.links
+        who = np.unique(households)
+        h.ties[who] += links.participation_to_ties * (1.0 - h.ties[who])
+        h.trust[who] += links.participation_to_trust * (1.0 - h.trust[who])

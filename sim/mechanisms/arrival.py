@@ -52,5 +52,6 @@ class Arrival:
         rows = self.issues.add(day, household, households.compound[household], households.grid[household], category,
                                severity, collective, households.community[household])
         effort = self.effort_median[category] * (params.effort_severity_base + severity) * rng.lognormal(0.0, params.effort_sigma, count)
+        self.issues.effort[rows] = effort
         self.issues.work_left[rows] = effort
         self.counters["arisen"] += count

@@ -2,9 +2,10 @@
 
 Each day the household with an unseen issue may report it (a binary logit on trust, severity,
 neighbourly ties and age; the 12345 hotline makes reporting easier, and a share of reports go
-through it); an issue not reported may be found by a grid patrol visiting the household, or else by
-the building steward (楼栋管家). Found collective issues go to the owners and the company for
-agreement; the others are dispatched at grid level.
+through it); an issue not reported may be found by a grid patrol or by the compound branch's members
+visiting the household (入户访, in proportion to the branch's strength), or else by the building steward
+(楼栋管家, 党员中心户), who notices in proportion to their motivation. Found collective issues go to the
+owners and the company for agreement; the others are dispatched at grid level.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from cogov.sim.households import Households
 from cogov.sim.issues import Channel, IssueTable, Level, State
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
 
 
@@ -28,7 +30,7 @@ class Discovery:
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, issues: IssueTable,
                  counters: Counter[str], rng: np.random.Generator, resources: Resources, agreement: Agreement,
-                 dispatcher: Dispatcher):
+                 dispatcher: Dispatcher, party: PartyBuilding):
         self.choice = config.behaviour.participation
         self.hotline = config.levers.hotline
         self.households = households
@@ -38,10 +40,13 @@ class Discovery:
         self.resources = resources  # today's patrol probability per grid
         self.agreement = agreement
         self.dispatcher = dispatcher
+        self.party = party  # compound branches' visits; stewards' motivation
+        self.steward_detection = config.service.steward_detection
         self.report_age_cost = np.asarray(self.choice.report_age_cost)
-        has_steward = np.bincount(households.building[households.steward], minlength=n_buildings) > 0
-        self.steward_probability: NDArray[np.float64] = has_steward * config.service.steward_detection
+
+    def steward_probability(self) -> NDArray[np.float64]:
         """Daily probability that a building's steward notices an open issue there (0 without a steward)."""
+        return self.steward_detection * self.party.steward_motivation()
 
     def step(self, day: int) -> None:
         """Unseen issues are reported (directly or via 12345), or found by patrols or stewards."""
@@ -61,8 +66,10 @@ class Discovery:
         )
         # Every draw is made whatever the levers, so that scenarios share their random numbers.
         reported = rng.random(len(rows)) < logistic(utility)
-        patrolled = ~reported & (rng.random(len(rows)) < self.resources.patrol_probability[table.grid[rows]])
-        stewarded = ~reported & ~patrolled & (rng.random(len(rows)) < self.steward_probability[households.building[hh]])
+        patrol = 1.0 - (1.0 - self.resources.patrol_probability[table.grid[rows]]) * (
+            1.0 - self.party.visit_probability[table.compound[rows]])
+        patrolled = ~reported & (rng.random(len(rows)) < patrol)
+        stewarded = ~reported & ~patrolled & (rng.random(len(rows)) < self.steward_probability()[households.building[hh]])
         via_hotline = reported & hotline.enabled & (rng.random(len(rows)) < hotline.share_of_reports)
 
         channel = np.full(len(rows), Channel.UNFOUND, dtype=np.int8)  # the first channel that applies wins

@@ -2,8 +2,12 @@
 
 An open issue older than ``behaviour.satisfaction.drag_after_days`` lowers its household's
 satisfaction each day in proportion to its severity; a collective one lowers every household of the
-compound a little (a broken lift, parking chaos affect all). Each day satisfaction also recovers a
-little towards each household's initial level (memory fades).
+compound a little (a broken lift, parking chaos affect all). Each day satisfaction also drifts a little
+towards the level it settles at as memories of particular episodes fade: a mix of the household's own
+disposition (its initial level) and the satisfaction of an episode that would exactly meet its
+expectation, a + b·E. Expectations carry what experience — one's own and the neighbours' (word of mouth,
+:mod:`cogov.sim.mechanisms.evaluation`) — taught, so a community's satisfaction follows its performance
+over the years instead of returning to where it started.
 """
 
 from __future__ import annotations
@@ -35,5 +39,7 @@ class SatisfactionDrift:
             collective = rows[table.collective[rows]]
             shared = np.bincount(table.compound[collective], weights=table.severity[collective], minlength=self.n_compounds)
             households.satisfaction -= sat.open_issue_drag * (weight + sat.collective_drag_share * shared[households.compound])
-        households.satisfaction += sat.recovery_rate * (households.baseline_satisfaction - households.satisfaction)
+        expected = np.clip(sat.intercept + sat.performance * households.expectation, 0.0, 1.0)
+        reference = sat.disposition_weight * households.baseline_satisfaction + (1.0 - sat.disposition_weight) * expected
+        households.satisfaction += sat.recovery_rate * (reference - households.satisfaction)
         np.clip(households.satisfaction, 0.0, 1.0, out=households.satisfaction)

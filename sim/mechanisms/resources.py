@@ -8,6 +8,7 @@ the plan, today's volunteers, the property companies' fee collection and what co
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,6 +17,7 @@ from numpy.typing import NDArray
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.handlers import Handlers
 from cogov.sim.households import Households
+from cogov.sim.ledger import Ledger
 from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
 
 DAYS_PER_YEAR = 365.0
@@ -33,8 +35,6 @@ class ResourcePlan:
     repairs_hours: float
     purchased_hours_per_org: float
     street_hours: float
-    co_building_people_share: float
-    co_building_efficiency: float
     co_building_commitment_gain: float
     public_cost_per_day: float  # funds spent plus salaries (cost_per_resolved's numerator, without rewards)
 
@@ -62,9 +62,6 @@ def plan_resources(config: ScenarioConfig, n_grids: int) -> ResourcePlan:
         repairs_hours=money * split.repairs / DAYS_PER_YEAR / costs.repair_cny_per_hour,
         purchased_hours_per_org=(money * split.social_org / DAYS_PER_YEAR / costs.social_org_cny_per_hour / n_orgs) if n_orgs else 0.0,
         street_hours=config.service.street_hours_per_day * (levers.whistle.capacity_multiplier if levers.whistle.enabled else 1.0),
-        co_building_people_share=levers.cross_appointment.big_party_committee_people_share
-        if levers.cross_appointment.big_party_committee else config.organisations.co_building.people_share,
-        co_building_efficiency=levers.lists_matching.matched_efficiency if levers.lists_matching.enabled else levers.lists_matching.unmatched_efficiency,
         # Matching money (co-building share of funds) draws units in, saturating (assumption).
         co_building_commitment_gain=units.matching_gain_max * co_money / (co_money + units.matching_half_gain_cny)
         if co_money > 0 else 0.0,
@@ -94,7 +91,8 @@ class Resources:
 
     def __init__(self, config: ScenarioConfig, plan: ResourcePlan, handlers: Handlers, handling: Handling,
                  households: Households, companies: PropertyCompanies, social: SocialOrganisations,
-                 co_building: CoBuildingUnits):
+                 co_building: CoBuildingUnits, grid_branch_strength: Callable[[], NDArray[np.float64]],
+                 reward_hours: Callable[[], float], ledger: Ledger):
         self.config = config
         self.plan = plan
         self.handlers = handlers
@@ -102,10 +100,12 @@ class Resources:
         self.companies = companies
         self.social = social
         self.co_building = co_building
+        self.households = households
+        self.grid_branch_strength = grid_branch_strength
+        self.reward_hours = reward_hours
+        self.ledger = ledger
         n_grids = len(handling.grid_handlers)
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
-        self.secretary_hours_by_grid = (np.bincount(households.grid[households.secretary], minlength=n_grids)
-                                        * config.service.secretary_hours_per_day)
         self.patrol_probability = np.zeros(n_grids)
         """Daily probability that a patrol visits a household of each grid and finds its open issues."""
 
@@ -116,18 +116,22 @@ class Resources:
         capacity = self.handlers.capacity
         patrol_share = config.levers.grid.patrol_share
 
-        staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + self.secretary_hours_by_grid
+        # A grid branch's secretary gives the grid hours as its branch works: in proportion to its strength.
+        secretary_hours = self.grid_branch_strength() * config.service.secretary_hours_per_day
+        staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + secretary_hours
         handling = (1.0 - patrol_share) * (staff_hours + config.service.volunteer_work_efficiency * volunteer_hours_by_grid)
         capacity[self.handling.grid_handlers] = handling
         patrol_hours = patrol_share * (staff_hours + volunteer_hours_by_grid)
         visit_share = np.minimum(1.0, patrol_hours * config.service.patrol_visits_per_hour / self.households_by_grid)
         self.patrol_probability = visit_share * config.service.patrol_detection
 
-        co_hours, co_money = self.co_building.give_today(plan.co_building_people_share, plan.co_building_efficiency)
+        co_hours, co_money = self.co_building.give_today()
         capacity[self.handling.community_handler] = (
             plan.staff_hours_community + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
-            + co_money / config.costs.repair_cny_per_hour
+            + co_money / config.costs.repair_cny_per_hour + self.reward_hours()
         )
+        self.ledger.record("funds_and_salaries", plan.public_cost_per_day)
+        self.ledger.record("co_building_money", co_money, payer="co_building_units")
         capacity[self.handling.street_handler] = plan.street_hours
         capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)
         capacity[self.social.handler] = self.social.hours_today(config.service.social_org_base_hours_per_day,

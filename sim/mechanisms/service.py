@@ -3,17 +3,23 @@
 Each handler spends today's hours on its queue in first-come-first-served order
 (:func:`cogov.sim.handlers.serve_queues`). Finished work fixes the issue with the handler's quality
 (lower for property matters in compounds without a property company: no maintenance staff or fund,
-seeds 004/3, 004/8); the resident then evaluates the episode.
+seeds 004/3, 004/8). A fixed issue is closed and judged. A failed fix is judged as a failed episode and,
+with probability ``service.rework_probability`` and at most ``service.max_reworks`` times, the resident
+rejects the closure (群众评单, seed 000; 12345's return visits, 不满意重办, seed 001) and the issue is
+redone one level up, where the fix is likelier; otherwise it is closed unresolved.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ServiceParams
 from cogov.sim.handlers import Handlers, serve_queues
-from cogov.sim.issues import IS_PROPERTY_CATEGORY, IssueTable, State
+from cogov.sim.issues import IS_PROPERTY_CATEGORY, IssueTable, Level, State
+from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.evaluation import Evaluation
 
 
@@ -21,13 +27,16 @@ class Service:
     """Queues are served with finite hours; finished issues are fixed or not."""
 
     def __init__(self, params: ServiceParams, issues: IssueTable, handlers: Handlers,
-                 company_handler_by_compound: NDArray[np.int64], rng: np.random.Generator, evaluation: Evaluation):
+                 company_handler_by_compound: NDArray[np.int64], rng: np.random.Generator, evaluation: Evaluation,
+                 dispatcher: Dispatcher, counters: Counter[str]):
         self.params = params
         self.issues = issues
         self.handlers = handlers
         self.company_handler_by_compound = company_handler_by_compound
         self.rng = rng
         self.evaluation = evaluation
+        self.dispatcher = dispatcher
+        self.counters = counters
 
     def step(self, day: int) -> None:
         """Spend today's hours; close and evaluate the finished issues."""
@@ -44,7 +53,26 @@ class Service:
         unserviced = IS_PROPERTY_CATEGORY[table.category[finished]] & (
             self.company_handler_by_compound[table.compound[finished]] < 0)
         quality = np.where(unserviced, quality * self.params.no_property_quality_factor, quality)
-        fixed = self.rng.random(len(finished)) < quality
-        table.state[finished] = np.where(fixed, State.RESOLVED, State.UNRESOLVED)
-        table.closed[finished] = day
-        self.evaluation.evaluate(finished, fixed, day)
+        draws = self.rng.random((2, len(finished)))  # fix, rework: drawn for every finished issue
+        fixed = draws[0] < quality
+        redo = ~fixed & (draws[1] < self.params.rework_probability) & (table.reworks[finished] < self.params.max_reworks)
+        self._redo(finished[redo], day)
+        closing = finished[~redo]
+        table.state[closing] = np.where(fixed[~redo], State.RESOLVED, State.UNRESOLVED)
+        table.closed[closing] = day
+        self.evaluation.evaluate(closing, fixed[~redo], day)
+
+    def _redo(self, rows: NDArray[np.int64], day: int) -> None:
+        """Rejected failed fixes: judged as failed episodes, then queued one level up (redone)."""
+        if len(rows) == 0:
+            return
+        table = self.issues
+        self.evaluation.experience(rows, self.evaluation.judge(rows, np.zeros(len(rows), dtype=bool), day))
+        table.reworks[rows] += 1
+        table.work_left[rows] = table.effort[rows]
+        newly = table.escalations[rows] == 0
+        self.counters["escalated"] += int(newly.sum())
+        self.counters["reworked"] += len(rows)
+        table.escalations[rows] += 1
+        level = table.level[rows].astype(np.int64)
+        self.dispatcher.dispatch(rows, day, np.minimum(level + 1, Level.STREET))

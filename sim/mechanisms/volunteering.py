@@ -2,13 +2,20 @@
 
 Who may volunteer: party members and registered volunteers. Each day each of them chooses by a
 binary logit on intrinsic motivation, reward salience (points), visibility (public ranking), social
-influence (share of building neighbours who volunteered recently), time cost by membership type,
+influence (share of building neighbours who volunteered recently), being asked today by their branch or
+building steward (L2, :meth:`cogov.sim.mechanisms.party_building.PartyBuilding.asks`), trust in the party
+organisation (L13), time cost by membership type and by age (the elderly take part, the young rarely),
 employer feedback (in-service members) and a minimum-hours duty
 (``../shared/design/behaviour-building-blocks.md``). Sessions feed back on motivation: tangible
-rewards crowd it out, feedback crowds it in; party members' motivation decays without monitoring
-('report but don't serve', seeds 001, 003); conditional cooperators follow their neighbours
-(Fischbacher et al. 2001). The points system and duties of ``levers.volunteer_incentives`` are this
-mechanism's levers.
+rewards crowd it out, feedback crowds it in; party members' motivation decays when nobody follows them
+up — no ranking, no employer feedback and no organisational life attended recently ('report but don't
+serve', seeds 001, 003); conditional cooperators follow their neighbours (Fischbacher et al. 2001).
+Taking part builds the volunteer's neighbourly ties and trust (L15); ties fade back to the stranger
+society without it. The points system and duties of ``levers.volunteer_incentives`` are this mechanism's
+levers.
+
+The run starts with a history: each eligible household's last session is drawn from its day-0 chance of
+serving, so that 'volunteered recently' (social influence, the 30-day shares) does not start empty.
 """
 
 from __future__ import annotations
@@ -16,9 +23,12 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from collections.abc import Callable
+
 from cogov.sim.behaviour import logistic, motivation_after_session, reward_salience
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import IN_SERVICE, Households
+from cogov.sim.households import IN_SERVICE, NEVER, Households
+from cogov.sim.ledger import Ledger
 
 CONDITIONAL = 0
 DAYS_PER_YEAR = 365.0
@@ -28,8 +38,12 @@ class Volunteering:
     """Today's volunteers serve; motivation learns. Owns who may volunteer and the rewards paid."""
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, n_grids: int,
-                 rng: np.random.Generator):
+                 rng: np.random.Generator, asks: Callable[[NDArray[np.int64]], NDArray[np.bool_]], ledger: Ledger):
         self.households = households
+        self.links = config.links
+        self.ties = config.behaviour.ties
+        self.asks = asks
+        self.ledger = ledger
         self.incentives = config.levers.volunteer_incentives
         self.choice = config.behaviour.participation
         self.motive = config.behaviour.motivation
@@ -39,8 +53,21 @@ class Volunteering:
         """Rows of the households who may volunteer: party members and registered volunteers."""
         self.households_by_building = np.maximum(1, np.bincount(households.building, minlength=n_buildings)).astype(float)
         self.time_cost = np.asarray(self.choice.time_cost.as_tuple())
+        self.age_cost = np.asarray(self.choice.volunteer_age_cost)
         self.reward_paid = 0.0
         """Points redeemed so far (CNY, public money)."""
+        self._draw_history()
+
+    def _draw_history(self) -> None:
+        """Each eligible household's last session before day 0: days back ~ geometric with its day-0 chance of
+        serving (without neighbours' influence or asks, which need a history themselves); never within a year."""
+        h, eligible = self.households, self.eligible
+        members = h.member_type[eligible]
+        utility = (self.choice.volunteer_intercept + self.choice.volunteer_motivation * h.motivation[eligible]
+                   + self.links.trust_to_volunteer * (h.trust[eligible] - 0.5)
+                   - self.time_cost[members] - self.age_cost[h.age_group[eligible]])
+        days_back = self.rng.geometric(logistic(utility))
+        h.last_served[eligible] = np.where(days_back <= DAYS_PER_YEAR, -days_back, NEVER)
 
     def neighbours_recent_share(self, day: int) -> NDArray[np.float64]:
         """For each eligible household: share of the *other* households of its building who volunteered in the
@@ -62,7 +89,9 @@ class Volunteering:
         members = households.member_type[eligible]
         in_service = members == IN_SERVICE
         feedback = np.where(in_service, incentives.public_ranking or incentives.employer_feedback, incentives.public_ranking)
+        feedback = feedback | (households.monitored_until[eligible] >= day)  # followed up by their branch
         neighbours = self.neighbours_recent_share(day)
+        asked = self.asks(eligible)
         behind = (incentives.min_hours_per_year > 0) & (members > 0) & (
             households.hours[eligible] < incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR
         )
@@ -72,7 +101,10 @@ class Volunteering:
             + choice.volunteer_reward * salience
             + choice.volunteer_image * incentives.public_ranking
             + choice.volunteer_social * neighbours
+            + self.links.asked_to_volunteer * asked
+            + self.links.trust_to_volunteer * (households.trust[eligible] - 0.5)
             - self.time_cost[members]
+            - self.age_cost[households.age_group[eligible]]
             + choice.volunteer_employer_feedback * (incentives.employer_feedback & in_service)
             + choice.volunteer_min_hours * behind
         )
@@ -81,7 +113,13 @@ class Volunteering:
         households.hours[served] += choice.session_hours
         households.points[served] += choice.session_hours * incentives.points_per_hour
         households.last_served[served] = day
-        self.reward_paid += choice.session_hours * reward_per_hour * len(served)
+        paid = choice.session_hours * reward_per_hour * len(served)
+        self.reward_paid += paid
+        self.ledger.record("volunteer_points", paid)
+        # Taking part builds ties and trust (L15); ties fade back to the stranger society without it.
+        households.ties += self.ties.decay_rate * (households.initial_ties - households.ties)
+        households.ties[served] += self.links.participation_to_ties * (1.0 - households.ties[served])
+        households.trust[served] += self.links.participation_to_trust * (1.0 - households.trust[served])
         households.motivation[served] = motivation_after_session(
             households.motivation[served], feedback[serve].astype(float), salience,
             motive.learning_rate, motive.feedback_boost, motive.crowding_out,

@@ -2,9 +2,14 @@
 004/2, 004/3) and what they give.
 
 A unit could give some staff hours a week and some money a year; its commitment (0-1) is the share
-of that it gives. The mix of people and money, and how useful its people's hours are, depend on the
-arrangements: officials on the big party committee bring people rather than money, and resources
-matched to listed needs are used better (the three lists; see :mod:`cogov.sim.mechanisms.resources`).
+of that it gives, in the months it is engaged. Whether it is engaged depends on being asked: the
+community party organisation asks each unit once a month with a probability equal to its strength (every
+month when the unit's official sits on the big party committee, 大党委); an asked unit engages and its
+commitment grows (reciprocity), a unit nobody asks drifts away (份外事, seed 003)
+(:meth:`CoBuildingUnits.month`). What it gives follows from what it is asked for: people for a post —
+a listed need matching its kind (three lists, 三单制, seed 002) or the post its official holds on the big
+party committee — and money or things otherwise ('给钱给物', seed 004/3); people posted to a defined need
+are used fully, others at the unmatched efficiency.
 Its state is a row of :class:`CoBuildingUnits`; :class:`CoBuildingUnit` is the Mesa agent viewing it.
 """
 
@@ -13,9 +18,10 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from cogov.sim.config import CO_BUILDING_KINDS, CoBuildingParams, ListsMatching
 from cogov.sim.organisations.table import RowAgent, Table
 
-KINDS: tuple[str, ...] = ("agency", "school", "hospital", "firm")
+KINDS: tuple[str, ...] = CO_BUILDING_KINDS
 DAYS_PER_WEEK = 7.0
 DAYS_PER_YEAR = 365.0
 
@@ -28,7 +34,8 @@ def sequential_sum(values: NDArray[np.float64]) -> float:
 class CoBuildingUnits(Table):
     """The co-building units table; row ``i`` is unit ``i``. Also keeps what the units gave so far."""
 
-    columns = ("community", "kind", "building", "staff_hours_per_week", "money_cny_per_year", "venue", "commitment")
+    columns = ("community", "kind", "building", "staff_hours_per_week", "money_cny_per_year", "venue", "commitment",
+               "engaged")
 
     def __init__(self) -> None:
         self.community = np.empty(0, dtype=np.int64)
@@ -38,25 +45,45 @@ class CoBuildingUnits(Table):
         self.money_cny_per_year = np.empty(0)
         self.venue = np.empty(0, dtype=bool)
         self.commitment = np.empty(0)
+        self.engaged = np.empty(0, dtype=bool)  # asked in its last month: it gives this month
+        self.post_share = np.empty(0)  # share of its contribution it gives as people (for posts)
+        self.efficiency = np.empty(0)  # useful share of its people's hours
         self.hours_given = 0.0  # useful people-hours given so far
         self.money_given = 0.0  # CNY given so far
 
     def add(self, kind: str, building: int, staff_hours_per_week: float, money_cny_per_year: float, venue: bool,
-            commitment: float, community: int = 0) -> int:
+            commitment: float, community: int = 0, engaged: bool = True) -> int:
         """Register a unit (at build) and return its row."""
         return self._append(community=community, kind=KINDS.index(kind), building=building,
                             staff_hours_per_week=staff_hours_per_week, money_cny_per_year=money_cny_per_year,
-                            venue=venue, commitment=commitment)
+                            venue=venue, commitment=commitment, engaged=engaged)
 
-    def contributions(self, people_share: float, efficiency: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
-        """Each unit's useful people-hours and money (CNY) a day ('money or things, not people', seed 004/3)."""
-        hours = self.staff_hours_per_week / DAYS_PER_WEEK * self.commitment * people_share * efficiency
-        money = self.money_cny_per_year / DAYS_PER_YEAR * self.commitment * (1.0 - people_share)
+    def set_posts(self, params: CoBuildingParams, lists: ListsMatching, bound: bool) -> None:
+        """What each unit is asked for, from the arrangements: the chance its request names a post (a listed need
+        matching its kind, or its official's post on the big party committee); its people share and efficiency."""
+        listed = np.asarray(params.listed_need_match.as_tuple())[self.kind] * lists.enabled
+        official = params.official_post_share * bound
+        post = 1.0 - (1.0 - listed) * (1.0 - official)
+        self.post_share = 1.0 - (1.0 - params.people_share) * (1.0 - post)
+        defined = post / np.maximum(self.post_share, 1e-12)  # of its people, the share posted to a defined need
+        self.efficiency = defined * lists.matched_efficiency + (1.0 - defined) * lists.unmatched_efficiency
+
+    def month(self, due: NDArray[np.bool_], asked: NDArray[np.bool_], params: CoBuildingParams) -> None:
+        """The monthly turn of the ``due`` units: asked ones engage and grow committed, the others drift away."""
+        engage, drift = due & asked, due & ~asked
+        self.commitment[engage] += params.engagement_gain * (1.0 - self.commitment[engage])
+        self.commitment[drift] *= 1.0 - params.neglect_loss
+        self.engaged[due] = asked[due]
+    def contributions(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Each unit's useful people-hours and money (CNY) a day, 0 in a month it is not engaged."""
+        given = self.commitment * self.engaged
+        hours = self.staff_hours_per_week / DAYS_PER_WEEK * given * self.post_share * self.efficiency
+        money = self.money_cny_per_year / DAYS_PER_YEAR * given * (1.0 - self.post_share)
         return hours, money
 
-    def give_today(self, people_share: float, efficiency: float) -> tuple[float, float]:
+    def give_today(self) -> tuple[float, float]:
         """All units' useful people-hours and money today, added to what they gave so far."""
-        hours, money = self.contributions(people_share, efficiency)
+        hours, money = self.contributions()
         total_hours, total_money = sequential_sum(hours), sequential_sum(money)
         self.hours_given += total_hours
         self.money_given += total_money
@@ -93,7 +120,12 @@ class CoBuildingUnit(RowAgent):
         """Share of what it could give that it gives, 0-1."""
         return float(self.table.commitment[self.row])
 
-    def daily_contribution(self, people_share: float, efficiency: float) -> tuple[float, float]:
-        """Useful people-hours and money (CNY) it gives a day under the given arrangements."""
-        hours, money = self.table.contributions(people_share, efficiency)
+    @property
+    def engaged(self) -> bool:
+        """Whether it was asked in its last month (and so gives this month)."""
+        return bool(self.table.engaged[self.row])
+
+    def daily_contribution(self) -> tuple[float, float]:
+        """Useful people-hours and money (CNY) it gives a day now."""
+        hours, money = self.table.contributions()
         return float(hours[self.row]), float(money[self.row])

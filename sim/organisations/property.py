@@ -5,12 +5,18 @@ collection, stars, strikes, replacements, whether it has a party organisation); 
 handler's row in the handlers table. What a company does lives here:
 
 - every ``organisations.property.update_interval_days`` it collects fees in proportion to its
-  owners' satisfaction (capacity scales with collected fees) and, unless it is rated, its quality
-  drifts down (no accountability; Sigmund et al. 2010): :meth:`PropertyCompanies.update`;
+  owners' satisfaction (capacity scales with collected fees); its quality moves towards what its fees
+  finance — its own standard at the reference collection rate, more above it and less below (L11:
+  satisfaction → fees → quality → satisfaction, 撬动居民缴费, seed 004/8); and unless somebody holds it
+  to account (star rating, or red property's accountability reviews) its quality drifts down (Sigmund et
+  al. 2010): :meth:`PropertyCompanies.update`;
 - each day it works ``staff × hours × collection rate`` hours: :meth:`PropertyCompanies.hours_today`;
 - under the star-rating lever (``levers.property_rating``) it receives stars from the community,
   improves when rated below five, and is replaced after repeated strikes:
-  :meth:`PropertyCompanies.review`.
+  :meth:`PropertyCompanies.review`;
+- under red property its cross-appointed manager reports to the community's two committees: an
+  accountability review, held as often as the company's party organisation is strong, after which it
+  improves as a rated company does, without strikes (:meth:`PropertyCompanies.account`).
 
 :class:`PropertyCompany` is the Mesa agent: a thin view on one row.
 """
@@ -20,9 +26,9 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from cogov.sim.config import PropertyRating
+from cogov.sim.config import PropertyCompanyParams, PropertyRating
 from cogov.sim.handlers import Handlers
-from cogov.sim.households import Households
+from cogov.sim.households import NEVER, Households
 from cogov.sim.organisations.table import RowAgent, Table
 
 FIVE_STARS = 5
@@ -33,7 +39,7 @@ class PropertyCompanies(Table):
     """The property companies table; row ``i`` is company ``i`` (in compound order)."""
 
     columns = ("community", "compound", "handler", "staff", "has_party_organisation", "stars", "strikes",
-               "replacements", "collection_rate")
+               "replacements", "collection_rate", "standard", "last_review")
 
     def __init__(self, handlers: Handlers):
         self.handlers = handlers
@@ -46,13 +52,15 @@ class PropertyCompanies(Table):
         self.strikes = np.empty(0, dtype=np.int64)
         self.replacements = np.empty(0, dtype=np.int64)
         self.collection_rate = np.empty(0)
+        self.standard = np.empty(0)  # the quality its fees finance at the reference collection rate
+        self.last_review = np.empty(0, dtype=np.int64)  # day it last answered for its service (rating or review)
 
     def add(self, compound: int, handler: int, staff: float, quality: float, has_party_organisation: bool,
             community: int = 0) -> int:
         """Register a company (at build) and return its row."""
         row = self._append(community=community, compound=compound, handler=handler, staff=staff,
                            has_party_organisation=has_party_organisation, stars=INITIAL_STARS, strikes=0,
-                           replacements=0, collection_rate=1.0)
+                           replacements=0, collection_rate=1.0, standard=quality, last_review=NEVER)
         self.set_quality(row, quality)
         return row
 
@@ -65,31 +73,49 @@ class PropertyCompanies(Table):
         """Set one company's quality, kept within [0, 1]."""
         self.handlers.quality[self.handler[row]] = float(np.clip(value, 0.0, 1.0))
 
-    def update(self, households: Households, n_compounds: int, fee_floor: float, drift: float) -> None:
-        """Collect fees in proportion to owners' mean satisfaction in the compound; lower quality by ``drift``
-        (0 when the company is rated)."""
+    def collect_fees(self, households: Households, n_compounds: int, fee_floor: float) -> None:
+        """Collect fees in proportion to owners' mean satisfaction in the compound."""
         owners = households.owner
         owner_sat = np.bincount(households.compound[owners], weights=households.satisfaction[owners], minlength=n_compounds)
         count = np.maximum(1, np.bincount(households.compound[owners], minlength=n_compounds))
-        for row, compound in enumerate(self.compound.tolist()):
-            self.collection_rate[row] = fee_floor + (1.0 - fee_floor) * owner_sat[compound] / count[compound]
-            if drift:
-                self.set_quality(row, self.handlers.quality[self.handler[row]] - drift)
+        self.collection_rate = fee_floor + (1.0 - fee_floor) * owner_sat[self.compound] / count[self.compound]
+
+    def update(self, households: Households, n_compounds: int, fee_floor: float, params: PropertyCompanyParams,
+               fees_to_quality: float, drift: NDArray[np.float64]) -> None:
+        """Collect fees; move quality towards what the fees finance; lower it by ``drift`` (per company: 0 for a
+        company held to account)."""
+        self.collect_fees(households, n_compounds, fee_floor)
+        financed = np.clip(self.standard * (1.0 + fees_to_quality * (self.collection_rate - params.reference_collection_rate)),
+                           0.0, 1.0)
+        quality = self.quality
+        quality += params.adjustment_rate * (financed - quality) - drift
+        self.handlers.quality[self.handler] = np.clip(quality, 0.0, 1.0)
+
+    def account(self, row: int, score: float, rating: PropertyRating, day: int) -> None:
+        """An accountability review (red property): the company hears its residents' judgement and improves as a
+        rated company does, without strikes or replacement."""
+        stars = int(np.clip(1 + np.floor(score * rating.star_scale), 1, FIVE_STARS))
+        self.last_review[row] = day
+        if stars < FIVE_STARS:
+            quality = self.handlers.quality[self.handler[row]]
+            self.set_quality(row, quality + rating.improvement_per_review * (FIVE_STARS - stars) / 4)
 
     def hours_today(self, work_hours_per_day: float) -> NDArray[np.float64]:
         """Hours each company works on residents' issues today: staff × hours × fees collected."""
         return self.staff * work_hours_per_day * self.collection_rate
 
     def review(self, row: int, score: float, rating: PropertyRating, rng: np.random.Generator,
-               quality_range: tuple[float, float], replacement_bonus: float) -> None:
+               quality_range: tuple[float, float], day: int) -> None:
         """Give company ``row`` its stars for residents' mean satisfaction ``score``; it improves when rated
         below five stars, and is replaced by a new company after ``strikes_to_replace`` consecutive strikes."""
         self.stars[row] = int(np.clip(1 + np.floor(score * rating.star_scale), 1, FIVE_STARS))
         self.strikes[row] = self.strikes[row] + 1 if self.stars[row] <= rating.replace_below_stars else 0
+        self.last_review[row] = day
         quality = self.handlers.quality[self.handler[row]]
         if self.strikes[row] >= rating.strikes_to_replace:
             low, high = quality_range
-            self.set_quality(row, rng.uniform(low, high) + replacement_bonus)
+            self.set_quality(row, rng.uniform(low, high))
+            self.standard[row] = self.handlers.quality[self.handler[row]]  # a new company, with its own standard
             self.stars[row], self.strikes[row] = INITIAL_STARS, 0
             self.replacements[row] += 1
         elif self.stars[row] < FIVE_STARS:

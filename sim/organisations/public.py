@@ -2,8 +2,10 @@
 
 Their capacities are rows of the handlers table (set each day by
 :mod:`cogov.sim.mechanisms.resources`); these Mesa agents are where a Mesa user finds them, and the
-community party organisation carries the one scheduled behaviour of its own, the star rating of
-property companies (:meth:`CommunityPartyOrganisation.review_property_companies`).
+community party organisation carries the scheduled behaviour of its own: the star rating of property
+companies (:meth:`CommunityPartyOrganisation.review_property_companies`) and, under red property, the
+companies' accountability reviews (:meth:`CommunityPartyOrganisation.hold_accountability_reviews`). Its
+organisational strength is row 0 of the party organisations table (:mod:`cogov.sim.organisations.party`).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from mesa.discrete_space import Cell, CellAgent, FixedAgent
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households
+from cogov.sim.organisations.party import COMPANY, Branches
 from cogov.sim.organisations.property import PropertyCompanies
 
 if TYPE_CHECKING:
@@ -35,8 +38,7 @@ class CommunityPartyOrganisation(FixedAgent):
     """The community party organisation (社区党组织, '大党委' when enlarged): the coordinating core."""
 
     def __init__(self, model: Model, cell: Cell, staff: int, handler: int, config: ScenarioConfig,
-                 households: Households, companies: PropertyCompanies, rng: np.random.Generator,
-                 replacement_bonus: float):
+                 households: Households, companies: PropertyCompanies, branches: Branches, rng: np.random.Generator):
         super().__init__(model)
         self.cell = cell
         self.staff = staff
@@ -44,17 +46,34 @@ class CommunityPartyOrganisation(FixedAgent):
         self._config = config
         self._households = households
         self._companies = companies
+        self._branches = branches
         self._rng = rng
-        self._replacement_bonus = replacement_bonus
+
+    @property
+    def strength(self) -> float:
+        """Organisational strength (组织力), 0-1: the share of its functions it performs."""
+        return float(self._branches.strength[0])
+
+    def _score(self, compound: int) -> float:
+        households = self._households
+        residents = households.compound == compound
+        return float(households.satisfaction[residents].mean()) if residents.any() else 0.5
 
     def review_property_companies(self) -> None:
         """Rate every property company by its residents' mean satisfaction (star rating, seeds 000, 004/8)."""
-        households = self._households
         for row, compound in enumerate(self._companies.compound.tolist()):
-            residents = households.compound == compound
-            score = float(households.satisfaction[residents].mean()) if residents.any() else 0.5
-            self._companies.review(row, score, self._config.levers.property_rating, self._rng,
-                                   self._config.service.property_quality_range, self._replacement_bonus)
+            self._companies.review(row, self._score(compound), self._config.levers.property_rating, self._rng,
+                                   self._config.service.property_quality_range, self.model.steps)
+
+    def hold_accountability_reviews(self) -> None:
+        """Red property: each company's cross-appointed manager reports to the two committees, as often as the
+        company's party organisation is strong (one draw per company, whether or not it has one)."""
+        companies = self._companies
+        strength = self._branches.strength_by_unit(COMPANY, len(companies))
+        draws = self._rng.random(len(companies))
+        for row in np.flatnonzero(draws < strength).tolist():
+            companies.account(row, self._score(int(companies.compound[row])), self._config.levers.property_rating,
+                              self.model.steps)
 
 
 class StreetOffice(Agent):

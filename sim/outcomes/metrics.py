@@ -27,6 +27,7 @@ import numpy as np
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
 from cogov.sim.households import IN_SERVICE, RETIRED
 from cogov.sim.issues import State
+from cogov.sim.organisations.party import COMPOUND, GRID
 
 RECENT_DAYS = 30
 """Window of 'volunteered recently' in volunteer_share and inservice_serving_share (an observation, not behaviour)."""
@@ -55,6 +56,11 @@ DAILY_METRICS: tuple[str, ...] = (
     "stalemates",
     "cost_total",
     "cost_per_resolved",
+    "party_strength",
+    "branch_strength",
+    "ties_mean",
+    "company_quality",
+    "co_building_commitment",
 )
 """Columns of the daily series, in order."""
 
@@ -87,7 +93,10 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
     recent = (day - pop.last_served) < RECENT_DAYS
     in_service = pop.member_type == IN_SERVICE
     closed = c["resolved"] + c["unresolved"]
-    cost = model.public_cost + model.volunteering.reward_paid
+    cost = model.ledger.total()
+    branches = model.branches
+    below = (branches.kind == GRID) | (branches.kind == COMPOUND)
+    quality = model.companies.quality
     return {
         "day": day,
         "issues_arisen": c["arisen"],
@@ -108,6 +117,11 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "stalemates": c["stalemates"],
         "cost_total": cost,
         "cost_per_resolved": _ratio(cost, c["resolved"]),
+        "party_strength": float(branches.strength[0]),
+        "branch_strength": float(branches.strength[below].mean()) if below.any() else float("nan"),
+        "ties_mean": float(pop.ties.mean()),
+        "company_quality": float(quality.mean()) if len(quality) else float("nan"),
+        "co_building_commitment": float(model.co_building.commitment.mean()) if len(model.co_building) else float("nan"),
     }
 
 
@@ -185,7 +199,6 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
     - ``mean_latent``: unfound issues averaged over the run (less noisy than the last day).
     - ``escalated_wait_days``: days from found to closed (or to the horizon) of escalated issues,
       free of the survivor bias of means over resolved issues.
-    - ``company_quality``: mean property-company quality at the end.
     - ``volunteer_motivation``: mean intrinsic motivation of those who may volunteer.
     - ``co_building_hours_total``, ``co_building_money_share``: useful people-hours given by
       co-building units, and money's share of their contribution valued at staff cost.
@@ -205,7 +218,6 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
     escalated = table.escalations[:n] > 0
     closed = table.closed[:n]
     open_until = np.where(closed >= 0, closed, model.steps)
-    quality = model.companies.quality
     staff_value = model.co_building.hours_given * model.config.costs.staff_cny_per_hour
     money = model.co_building.money_given
     eligible = model.volunteering.eligible
@@ -218,7 +230,6 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
     return {
         "mean_latent": float(series["latent"].mean()),
         "escalated_wait_days": float((open_until[escalated] - table.found[:n][escalated]).mean()) if escalated.any() else float("nan"),
-        "company_quality": float(np.mean(quality)) if len(quality) else float("nan"),
         "volunteer_motivation": float(pop.motivation[eligible].mean()) if len(eligible) else float("nan"),
         "co_building_hours_total": float(model.co_building.hours_given),
         "co_building_money_share": _ratio(money, money + staff_value),

@@ -290,6 +290,26 @@ def _daily() -> list[Outcome]:
                 _t("Public cost per resolved issue", "每件问题公共支出"), _t("CNY per issue", "元/件"), "cny", -1,
                 10, "assumption: 10 CNY per resolved issue, about 3 % of the default community's cost per issue "
                 "(about 350 CNY over a year)", daily=True, key=True),
+        Outcome("party_strength", "Organisational strength (组织力) of the community party organisation today: the "
+                "share of its functions it performs.",
+                _t("Community party organisation strength", "社区党组织组织力"), _SCORE, "score", 1,
+                0.02, "assumption: 0.02 on the 0-1 strength scale, one function in fifty performed more or less",
+                daily=True, views=frozenset({"classroom"}), typical_range=(0.3, 0.8)),
+        Outcome("branch_strength", "Mean organisational strength of the grid and compound party branches today.",
+                _t("Party branch strength", "党支部组织力"), _SCORE, "score", 1,
+                0.02, "assumption: 0.02 on the 0-1 strength scale, as for the community party organisation",
+                daily=True, key=True, views=frozenset({"over_time"}), typical_range=(0.3, 0.8)),
+        Outcome("ties_mean", "Mean strength of neighbourly ties of households today, 0-1.",
+                _t("Neighbourly ties", "邻里关系强度"), _SCORE, "score", 1, 0.01, _SCORE_POINT, daily=True,
+                typical_range=(0.3, 0.5)),
+        Outcome("company_quality", "Mean quality (chance of fixing an issue) of the property companies today.",
+                _t("Property company quality", "物业服务质量"), _SCORE, "score", 1,
+                0.01, "assumption: 0.01 on the 0-1 quality scale, one issue in a hundred fixed more or less",
+                daily=True, typical_range=(0.5, 0.95)),
+        Outcome("co_building_commitment", "Mean commitment of the co-building units today: the share of what they "
+                "could give that they give in a month they are engaged.",
+                _t("Co-building commitment", "共建单位投入度"), _SCORE, "score", 1,
+                0.02, "assumption: 0.02 on the 0-1 commitment scale", daily=True, typical_range=(0.1, 0.6)),
     ]
 
 
@@ -306,9 +326,6 @@ def _pattern_measures() -> list[Outcome]:
                 _t("Wait of escalated issues", "升级问题等待天数"),
                 _t("days from found to closed or horizon", "天，发现至办结或模拟结束"), "days", -1,
                 0.5, "assumption: half a day, as for the mean time to resolve"),
-        Outcome("company_quality", "Mean quality (chance of fixing an issue) of the property companies at the end.",
-                _t("Property company quality", "物业服务质量"), _SCORE, "score", 1,
-                0.01, "assumption: 0.01 on the 0-1 quality scale, one issue in a hundred fixed more or less"),
         Outcome("volunteer_motivation", "Mean intrinsic motivation, at the end, of households who may volunteer "
                 "(party members and registered volunteers).",
                 _t("Volunteer motivation", "志愿服务动机"), _SCORE, "score", 1,
@@ -402,6 +419,8 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
     "stalemates": ("stalled collective issues", "集体事项僵局", "collective issues that stalled", "count", -1,
                    1, "assumption: 1 stalled collective issue, as for stalemates"),
     "escalated": ("issues escalated", "上报升级问题", "issues escalated at least once", "count", 0, 10, _ISSUE_TEN),
+    "reworked": ("fixes redone", "重办次数", "failed fixes residents rejected, redone one level up", "count", -1,
+                 10, _ISSUE_TEN),
 }
 """Every counter of ``model.counters``; a counter missing here fails the registry test that reads
 ``sim/`` for ``counters["…"]``."""

@@ -1,0 +1,44 @@
+"""The cost ledger: every amount of money the run spends, by item and payer, as it happens.
+
+Mechanisms record what they spend (``ledger.record(day, item, cny)``): the community's funds and the
+salaries of its staff each day, points redeemed by volunteers, secretaries' training, rewards to
+well-run branches. Totals by item and payer are what the outcomes and reports read; public money and
+other payers (co-building units' money, owners' fees) are kept apart. Items are free text so that a new
+mechanism adds its own; each is described once in :data:`ITEMS`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+ITEMS: dict[str, str] = {
+    "funds_and_salaries": "the community's yearly service funds and the salaries of community and full-time grid "
+                          "workers, spread evenly over the days",
+    "volunteer_points": "points redeemed by volunteers (points per hour × CNY per point)",
+    "secretary_training": "training sessions of branch secretaries (levers.party_building.training_days_per_year)",
+    "branch_rewards": "rewards to well-run branches, paid into the community's service funds "
+                      "(levers.party_building.performance_reward_cny)",
+    "co_building_money": "money co-building units give (paid by the units, not public money)",
+}
+"""What each item counts."""
+
+PUBLIC = "public"
+
+
+class Ledger:
+    """Money spent so far, by (item, payer); public money unless a payer is named."""
+
+    def __init__(self) -> None:
+        self.totals: dict[tuple[str, str], float] = defaultdict(float)
+
+    def record(self, item: str, cny: float, payer: str = PUBLIC) -> None:
+        """Add ``cny`` spent on ``item`` by ``payer``."""
+        self.totals[item, payer] += cny
+
+    def total(self, payer: str = PUBLIC) -> float:
+        """Everything ``payer`` has spent so far."""
+        return sum(v for (_, p), v in self.totals.items() if p == payer)
+
+    def by_item(self, payer: str = PUBLIC) -> dict[str, float]:
+        """What ``payer`` has spent on each item so far."""
+        return {item: v for (item, p), v in self.totals.items() if p == payer}
