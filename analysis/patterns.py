@@ -10,10 +10,16 @@ A :class:`Pattern` says which outcome should move which way, in which setting, a
 * *one-sample* — in the ``setting`` itself, ``metric`` (a contrast such as 'satisfaction in
   no-property compounds minus with-property compounds') should be above or below zero.
 
+A paired pattern may also compare two scenarios (``versus``: the changed arm is another scenario, e.g. a
+pathology scenario against the default), and it may expect *no* effect (``direction`` = ``ABSENT``):
+that is how a loop pattern shows that switching its link off removes the effect.
+
 Rule for a pass (no hard-coded result values): a one-sided t-test at ``ALPHA`` = 0.01 over the
 replicates (paired t-test for paired patterns), or, for ``MECHANICAL`` patterns where the change
-moves the metric by construction, every replicate's difference having the expected sign. Every
-result reports the mean effect with a 95 % t-interval.
+moves the metric by construction, every replicate's difference having the expected sign. An expected
+absence passes when the effect's 95 % interval lies within ± the metric's smallest meaningful
+difference (the outcome registry's; an equivalence test, Schuirmann 1987). Every result reports the
+mean effect with a 95 % t-interval.
 
 The settings are scaled-down communities in which one mechanism is visible; each says why.
 """
@@ -34,10 +40,11 @@ from cogov.experiments.runner import RunTask, plan_tasks, run_tasks
 from cogov.experiments.seeds import replicate_seed
 from cogov.experiments.targets import SCENARIO_PARAMETER, CogovTarget, scenario_target
 from cogov.sim.config import COMPOUND_TYPES
+from cogov.sim.outcomes.registry import smallest_difference
 from cogov.sim.scenario import load_scenario
 
 ALPHA = 0.01
-UP, DOWN = +1, -1
+UP, DOWN, ABSENT = +1, -1, 0
 STOCHASTIC, MECHANICAL = "t-test", "sign"
 DEFAULT_REPLICATES = 8
 
@@ -98,6 +105,8 @@ PROPERTY: dict[str, Any] = {
     **{f"community.property_management.{t}": 1.0 for t in COMPOUND_TYPES},
 }
 PROPERTY_DAYS = 90
+#: Red property acts through quarterly accountability reviews and mediated talks: a year.
+RED_PROPERTY_DAYS = 365
 RATING: dict[str, Any] = {"levers.property_rating.enabled": True, "levers.property_rating.review_interval_days": 30}
 
 #: Co-building contributions accrue daily whatever the issues: a small community and 30 days.
@@ -122,11 +131,12 @@ class Pattern:
     rule: str = STOCHASTIC
     fast: bool = True  # part of the CI subset
     scenario: str = "default"
+    versus: str | None = None  # the changed arm is this other scenario (with the same setting)
 
     @property
     def paired(self) -> bool:
-        """True when two arms (setting, setting + change) are compared."""
-        return self.change is not None
+        """True when two arms (setting, setting + change; or scenario, versus) are compared."""
+        return self.change is not None or self.versus is not None
 
 
 @dataclass(frozen=True)
@@ -146,8 +156,9 @@ class PatternResult:
 
     def describe(self) -> str:
         """One line: what was expected, what was seen."""
-        word = "up" if self.pattern.direction == UP else "down"
-        what = f"{self.pattern.metric} {word}" + (f" under {self.pattern.change}" if self.pattern.paired else " (vs 0)")
+        word = {UP: "up", DOWN: "down", ABSENT: "unchanged"}[self.pattern.direction]
+        under = f" in {self.pattern.versus}" if self.pattern.versus else f" under {self.pattern.change}"
+        what = f"{self.pattern.metric} {word}" + (under if self.pattern.paired else " (vs 0)")
         return (f"{self.pattern.name}: expected {what}; effect {self.effect:.4g} "
                 f"[{self.ci_low:.4g}, {self.ci_high:.4g}] over {self.replicates} replicates, p = {self.p_value:.3g}"
                 f" -> {'pass' if self.passed else 'FAIL'}")
@@ -157,14 +168,18 @@ def judge(pattern: Pattern, values: np.ndarray, baseline: np.ndarray | None = No
     """Apply the pattern's rule to replicate values (and baseline values when paired)."""
     values = np.asarray(values, dtype=float)
     diff = values - baseline if baseline is not None else values
-    alternative = "greater" if pattern.direction == UP else "less"
     finite = bool(np.isfinite(diff).all()) and len(diff) > 1
-    p = mean_test(diff, alternative) if finite else float("nan")
-    if pattern.rule == MECHANICAL:
-        passed = finite and bool((np.sign(diff) == pattern.direction).all())
-    else:
-        passed = finite and p < ALPHA
     _, low, high = t_interval(diff, CONFIDENCE)
+    if pattern.direction == ABSENT:
+        p = mean_test(diff) if finite else float("nan")
+        margin = smallest_difference(pattern.metric)
+        passed = finite and (bool(np.all(diff == 0)) or (-margin < low and high < margin))
+    else:
+        p = mean_test(diff, "greater" if pattern.direction == UP else "less") if finite else float("nan")
+        if pattern.rule == MECHANICAL:
+            passed = finite and bool((np.sign(diff) == pattern.direction).all())
+        else:
+            passed = finite and p < ALPHA
     return PatternResult(
         pattern=pattern, replicates=len(diff),
         baseline_mean=float(np.mean(baseline)) if baseline is not None else float("nan"),
@@ -225,6 +240,10 @@ class PatternRunner:
 
     def evaluate(self, pattern: Pattern) -> PatternResult:
         """Run (or reuse) the pattern's arms and judge it."""
+        if pattern.versus is not None:  # two scenarios, each with the setting, on the same seeds
+            arms = [np.array([r[pattern.metric] for r in self.outcomes(name, pattern.setting, pattern.days)])
+                    for name in (pattern.scenario, pattern.versus)]
+            return judge(pattern, arms[1], arms[0])
         points = [self._arm(pattern.scenario, pattern.setting, pattern.days)]
         if pattern.paired:  # both arms submitted together, so that a pool runs them side by side
             points.append(self._arm(pattern.scenario, {**pattern.setting, **pattern.change}, pattern.days))
@@ -265,10 +284,10 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("party_owners_committee_stalemates_down", "party members on owners' committees: fewer stalemates",
           "seeds 000, 004/8", WITH_COMMITTEES, COLLECTIVE_DAYS, {"levers.cross_appointment.party_owners_committee": True},
           "stalemates", DOWN),
-    lever("red_property_quality_up", "red property: better companies", "seeds 004/7, 004/8", PROPERTY, PROPERTY_DAYS,
-          {"levers.cross_appointment.party_property": True}, "company_quality", UP, MECHANICAL),
+    lever("red_property_quality_up", "red property: better companies (accountability reviews)", "seeds 004/7, 004/8",
+          PROPERTY, RED_PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "company_quality", UP),
     lever("red_property_resolution_up", "red property: more issues resolved", "seeds 004/7, 004/8", PROPERTY,
-          PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "resolution_rate", UP),
+          RED_PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "resolution_rate", UP),
     lever("big_party_committee_hours_up", "big party committee: units give more people", "seeds 002, 004/7",
           CO_BUILDING, CO_BUILDING_DAYS, {"levers.cross_appointment.big_party_committee": True},
           "co_building_hours_total", UP, MECHANICAL),
@@ -337,20 +356,154 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("younger_latent_up", "younger households: more unfound issues", "Kontokosta & Hong 2021", STRESSED,
           STRESSED_DAYS, {"population.age_mix.young": 0.8, "population.age_mix.middle": 0.1,
                           "population.age_mix.elderly": 0.1}, "mean_latent", UP),
+    # party building (seeds 002, 004/3, 004/4)
+    lever("training_strengthens_branches", "secretary training: stronger branches", "seeds 002, 004/4", DEFAULT,
+          DEFAULT_DAYS, {"levers.party_building.training_days_per_year": 4.0}, "branch_strength", UP),
+    lever("rewards_strengthen_branches", "rewards to well-run branches: stronger branches", "seed 004/3", DEFAULT,
+          DEFAULT_DAYS, {"levers.party_building.performance_reward_cny": 20_000.0,
+                         "levers.party_building.reward_threshold": 0.6}, "branch_strength", UP),
+)
+
+# ------------------------------------------------------------------------------------ the loops
+#: Branches weak or strong everywhere (grid and compound), for the mobilisation loop.
+WEAK_BRANCHES: dict[str, Any] = {"party.initial_strength.grid": 0.2, "party.initial_strength.compound": 0.2}
+STRONG_BRANCHES: dict[str, Any] = {"party.initial_strength.grid": 0.8, "party.initial_strength.compound": 0.8}
+#: Residents who distrust, or trust, the party organisation at the start.
+DISTRUSTING: dict[str, Any] = {"behaviour.trust.initial_mean": 0.3}
+TRUSTING: dict[str, Any] = {"behaviour.trust.initial_mean": 0.75}
+NO_ASKS_OR_LIFE: dict[str, Any] = {"links.asked_to_volunteer": 0.0, "party.attendance.in_service": 0.0,
+                                   "party.attendance.retired": 0.0, "party.attendance.mobile": 0.0}
+#: Volunteering over four months, so that ties and trust built by taking part show.
+VOLUNTEER_MONTHS = 120
+#: Companies everywhere and owners who start less or more satisfied, for the fee loop (a year).
+DISSATISFIED_OWNERS: dict[str, Any] = {**PROPERTY, "behaviour.satisfaction.initial_mean": 0.35,
+                                       "behaviour.satisfaction.initial_expectation": 0.35}
+SATISFIED_OWNERS: dict[str, Any] = {"behaviour.satisfaction.initial_mean": 0.75,
+                                    "behaviour.satisfaction.initial_expectation": 0.75}
+NO_BRANCHES: dict[str, Any] = {f"community.party_branch.{t}": 0.0 for t in COMPOUND_TYPES}
+ALL_BRANCHES: dict[str, Any] = {f"community.party_branch.{t}": 1.0 for t in COMPOUND_TYPES}
+#: Collective issues in compounds that all have a company and a committee, for the companies' party organisations.
+COMPANIES_AND_COMMITTEES: dict[str, Any] = {**WITH_COMMITTEES, **NO_BRANCHES, "community.households": 1000,
+                                            **{f"community.property_management.{t}": 1.0 for t in COMPOUND_TYPES}}
+OVERLOADED: dict[str, Any] = {"levers.burden.admin_share": 0.8}
+
+
+def loop(name: str, expected: str, evidence: str, setting: dict[str, Any], days: int, change: dict[str, Any],
+         metric: str, direction: int, fast: bool = True) -> Pattern:
+    """A feedback-loop pattern: the link's effect runs through its state (or is absent with the link off)."""
+    return Pattern(name, "loop", expected, evidence, setting, days, metric, direction, change, fast=fast)
+
+
+LOOP_PATTERNS: tuple[Pattern, ...] = (
+    # L2: branches ask members to serve, and follow them up at organisational life
+    loop("strong_branches_mobilise", "stronger branches: more in-service members serve (a year: follow-up at "
+         "organisational life works over months)", "seeds 001, 004/3, 004/4", {**VOLUNTEERS, **WEAK_BRANCHES},
+         DEFAULT_DAYS, STRONG_BRANCHES, "inservice_serving_share", UP),
+    loop("strong_branches_mobilise_only_by_asking", "...but not without asks and organisational life",
+         "seeds 001, 004/3", {**VOLUNTEERS, **WEAK_BRANCHES, **NO_ASKS_OR_LIFE}, DEFAULT_DAYS, STRONG_BRANCHES,
+         "inservice_serving_share", ABSENT),
+    loop("asks_raise_volunteering", "being asked (L2): switched off, fewer volunteer", "Musick & Wilson 2008",
+         VOLUNTEERS, VOLUNTEER_DAYS, {"links.asked_to_volunteer": 0.0}, "volunteer_share", DOWN),
+    # L13: trust -> volunteering
+    loop("trust_raises_volunteering", "more trust (L13): more volunteering", "seed 004/3",
+         {**VOLUNTEERS, **DISTRUSTING}, VOLUNTEER_DAYS, TRUSTING, "volunteer_share", UP),
+    loop("trust_raises_volunteering_only_through_l13", "...and not with the link off", "seed 004/3",
+         {**VOLUNTEERS, **DISTRUSTING, "links.trust_to_volunteer": 0.0}, VOLUNTEER_DAYS, TRUSTING,
+         "volunteer_share", ABSENT),
+    # L14: trust -> cooperation on collective issues; without it, trust works through 12345 the other way (L10)
+    loop("trust_eases_agreement", "more trust (L14): fewer stalemates", "seeds 004/2, 004/7",
+         {**WITH_COMMITTEES, **DISTRUSTING}, COLLECTIVE_DAYS, TRUSTING, "stalemates", DOWN),
+    # L15: taking part -> ties and trust
+    loop("participation_builds_ties", "points (more taking part): stronger ties (L15)", "seeds 003, 004/3",
+         VOLUNTEERS, VOLUNTEER_MONTHS, {"levers.volunteer_incentives.points_per_hour": 10.0}, "ties_mean", UP),
+    loop("participation_builds_ties_only_through_l15", "...and not with the link off", "seeds 003, 004/3",
+         {**VOLUNTEERS, "links.participation_to_ties": 0.0}, VOLUNTEER_MONTHS,
+         {"levers.volunteer_incentives.points_per_hour": 10.0}, "ties_mean", ABSENT),
+    loop("participation_builds_trust", "points (more taking part): more trust (L15)", "seed 004/2",
+         VOLUNTEERS, VOLUNTEER_MONTHS, {"levers.volunteer_incentives.points_per_hour": 10.0}, "trust_mean", UP),
+    loop("participation_builds_trust_only_through_l15", "...and not with the link off", "seed 004/2",
+         {**VOLUNTEERS, "links.participation_to_trust": 0.0}, VOLUNTEER_MONTHS,
+         {"levers.volunteer_incentives.points_per_hour": 10.0}, "trust_mean", ABSENT),
+    # L16: results -> strength; L20: overload -> weaker organisations
+    loop("results_sustain_strength", "results (L16): switched off, branches weaken", "seed 004/3", DEFAULT,
+         DEFAULT_DAYS, {"links.results_to_strength": 0.0}, "branch_strength", DOWN),
+    loop("overload_weakens_branches", "heavier burden (L20): weaker branches", "seeds 004/2, 004/3", DEFAULT,
+         DEFAULT_DAYS, OVERLOADED, "branch_strength", DOWN),
+    loop("overload_weakens_branches_only_through_links", "...and not with L16 and L20 off", "seeds 004/2, 004/3",
+         {"links.results_to_strength": 0.0, "links.overload_to_strength": 0.0}, DEFAULT_DAYS, OVERLOADED,
+         "branch_strength", ABSENT),
+    # L11: satisfaction -> fees -> company quality
+    loop("satisfied_owners_better_companies", "more satisfied owners pay more fees (L11): better companies",
+         "seed 004/8", DISSATISFIED_OWNERS, RED_PROPERTY_DAYS, SATISFIED_OWNERS, "company_quality", UP),
+    loop("satisfied_owners_better_companies_only_through_l11", "...and not with the link off", "seed 004/8",
+         {**DISSATISFIED_OWNERS, "links.fees_to_quality": 0.0}, RED_PROPERTY_DAYS, SATISFIED_OWNERS,
+         "company_quality", ABSENT),
+    # compound branches and companies' party organisations
+    loop("compound_branches_find_issues", "compound branches everywhere: fewer unfound issues (visits; grid workers "
+         "not patrolling, so that the visits show)", "seeds 004/3, 004/4",
+         {**STRESSED, **NO_BRANCHES, "levers.grid.patrol_share": 0.0}, STRESSED_DAYS, ALL_BRANCHES, "mean_latent", DOWN),
+    loop("compound_branches_ease_agreement", "compound branches everywhere: fewer stalemates (convening, mediation)",
+         "seeds 000, 004/3", {**WITH_COMMITTEES, **NO_BRANCHES}, COLLECTIVE_DAYS, ALL_BRANCHES, "stalemates", DOWN),
+    loop("company_party_organisations_ease_agreement", "party organisations in all companies: fewer stalemates",
+         "seed 004/8", {**COMPANIES_AND_COMMITTEES, "community.property_party_organisation": 0.0}, COLLECTIVE_DAYS,
+         {"community.property_party_organisation": 1.0}, "stalemates", DOWN),
+    # 评单: rejected failed fixes are redone
+    loop("rework_raises_resolution", "residents reject failed fixes (重办): more resolved", "seeds 000, 001",
+         {"service.rework_probability": 0.0}, DEFAULT_DAYS, {"service.rework_probability": 0.8}, "resolution_rate", UP),
+)
+
+# ------------------------------------------------------------------------------------ years
+YEARS_DAYS = 3 * 365
+
+
+def years(name: str, expected: str, evidence: str, setting: dict[str, Any], metric: str, direction: int,
+          change: dict[str, Any] | None = None) -> Pattern:
+    """A multi-year pattern (three years; not in the CI subset)."""
+    return Pattern(name, "years", expected, evidence, setting, YEARS_DAYS, metric, direction, change, fast=False)
+
+
+YEAR_PATTERNS: tuple[Pattern, ...] = (
+    years("training_matures_branches", "with yearly training, branches grow stronger over three years",
+          "seeds 002, 004/4", {"levers.party_building.training_days_per_year": 4.0}, "branch_strength_change", UP),
+    years("overload_decays_branches", "under heavy burden, branches weaken over three years (软弱涣散)",
+          "seeds 004/1, 004/3", OVERLOADED, "branch_strength_change", DOWN),
+    years("weak_branches_service_fades", "with weak branches, in-service members' service fades over three years",
+          "seeds 001, 003", WEAK_BRANCHES, "inservice_serving_decline", UP),
+    years("trust_follows_performance", "over three years, a lightly burdened community ends with more trust than an "
+          "overloaded one", "seeds 004/2, 004/3", OVERLOADED, "trust_mean", UP, {"levers.burden.admin_share": 0.2}),
 )
 
 
 def pathology(name: str, expected: str, evidence: str, setting: dict[str, Any], days: int, metric: str,
-              direction: int, change: dict[str, Any] | None = None, fast: bool = True) -> Pattern:
-    """A pathology pattern of seed digest §4."""
-    return Pattern(name, "pathology", expected, evidence, setting, days, metric, direction, change, fast=fast)
+              direction: int, change: dict[str, Any] | None = None, fast: bool = True, scenario: str = "default",
+              versus: str | None = None) -> Pattern:
+    """A pathology pattern of seed digest §4 (``versus``: a pathology scenario against ``scenario``)."""
+    return Pattern(name, "pathology", expected, evidence, setting, days, metric, direction, change, fast=fast,
+                   scenario=scenario, versus=versus)
 
 
 PATHOLOGY_PATTERNS: tuple[Pattern, ...] = (
-    pathology("report_without_service", "without feedback, in-service members' service decays over the year",
-              "seeds 001, 003", DEFAULT, DEFAULT_DAYS, "inservice_serving_decline", UP),
-    pathology("money_not_people", "co-building units give mostly money, not people", "seeds 001, 003, 004/3",
-              DEFAULT, DEFAULT_DAYS, "co_building_money_share", UP),
+    pathology("report_without_service", "registered in-service members whose branches do not follow them up "
+              "serve less than in the default", "seeds 001, 003", DEFAULT, DEFAULT_DAYS, "inservice_serving_share",
+              DOWN, versus="pathology_report_without_service"),
+    pathology("report_without_service_fades", "...and their service fades over the year", "seeds 001, 003", DEFAULT,
+              DEFAULT_DAYS, "inservice_serving_decline", UP, scenario="pathology_report_without_service"),
+    pathology("money_not_people", "co-building units give mostly money, not people (by construction: the people "
+              "share of an unposted request is an input)", "seeds 001, 003, 004/3", DEFAULT, DEFAULT_DAYS,
+              "co_building_money_share", UP),
+    pathology("money_not_people_disengaged", "units nobody engages drift away: lower commitment than in the default",
+              "seeds 003, 004/3", DEFAULT, DEFAULT_DAYS, "co_building_commitment", DOWN,
+              versus="pathology_money_not_people"),
+    pathology("stalemate_scenario", "companies and committees with no party broker stall more often than the default",
+              "seed 004/3", DEFAULT, DEFAULT_DAYS, "stalemate_share", UP, versus="pathology_stalemate"),
+    pathology("admin_overload_scenario_slows", "the overload scenario resolves issues later than the default",
+              "seeds 003, 004/3, 004/4", DEFAULT, DEFAULT_DAYS, "mean_days_to_resolve", UP,
+              versus="pathology_admin_overload"),
+    pathology("admin_overload_scenario_weakens", "...and its branches weaken", "seeds 004/2, 004/3", DEFAULT,
+              DEFAULT_DAYS, "branch_strength", DOWN, versus="pathology_admin_overload"),
+    pathology("uneven_funding_scenario_slows", "the underfunded scenario resolves issues later than the default",
+              "seeds 003, 004/4", DEFAULT, DEFAULT_DAYS, "mean_days_to_resolve", UP,
+              versus="pathology_uneven_funding"),
     pathology("stalemate_without_committee", "collective issues stall more where no owners' committee exists",
               "seed 004/3", HALF_COMMITTEES, 2 * COLLECTIVE_DAYS, "stalemate_share_no_committee_minus_committee", UP),
     pathology("admin_overload_slows_service", "heavier administrative burden: issues resolved later",
@@ -368,7 +521,7 @@ PATHOLOGY_PATTERNS: tuple[Pattern, ...] = (
               "seeds 004/3, 004/8", DEFAULT, DEFAULT_DAYS, "satisfaction_no_property_minus_property", DOWN),
 )
 
-ALL_PATTERNS: tuple[Pattern, ...] = LEVER_PATTERNS + PATHOLOGY_PATTERNS
+ALL_PATTERNS: tuple[Pattern, ...] = LEVER_PATTERNS + LOOP_PATTERNS + PATHOLOGY_PATTERNS + YEAR_PATTERNS
 
 
 def select(patterns: Sequence[Pattern], names: Sequence[str] | None = None, fast_only: bool = False) -> list[Pattern]:

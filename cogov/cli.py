@@ -170,7 +170,7 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=_seed, default=0,
                        help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
     check.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
-    check.add_argument("--group", choices=("lever", "pathology"), help="only this group of patterns")
+    check.add_argument("--group", choices=("lever", "loop", "pathology", "years"), help="only this group of patterns")
     check.add_argument("--pattern", action="append", default=[], help="only this pattern (repeatable)")
     check.add_argument("--out", type=Path, help="also write the table as CSV")
     check.add_argument("--strict", action="store_true", help="exit with status 1 if a pattern fails")

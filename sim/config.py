@@ -740,6 +740,11 @@ class Hotline(Section):
     enabled: bool = Field(True, description="Residents can call 12345; overdue calls go to departments.")
     share_of_reports: Prob = Field(0.25, description="Share of resident reports made through the hotline.")
     deadline_days: int = Field(7, ge=1, le=365, description="Days for a hotline case before it is escalated to the street.")
+    street_mediation: Prob = Field(
+        0.6, description="Chance that the street or a department mediates a called-in collective dispute at each of its "
+        "meetings (at least every deadline_days): departments can broker between owners and company but cannot decide "
+        "for the owners, so a stuck collective issue stays in talks rather than jumping the queue. Assumption.",
+    )
 
 
 class EscalationLadder(Section):
@@ -909,13 +914,13 @@ class Organisations(Section):
     property: PropertyCompanyParams = Field(default_factory=PropertyCompanyParams)
 
 
-class ByBranchKind(Section):
-    """One number per kind of party organisation (community, grid branch, compound branch, company)."""
+class InitialStrength(Section):
+    """Mean initial strength per kind of party organisation (community, grid branch, compound branch, company)."""
 
-    community: Prob
-    grid: Prob
-    compound: Prob
-    company: Prob
+    community: Prob = 0.6
+    grid: Prob = 0.5
+    compound: Prob = 0.5
+    company: Prob = 0.4
 
     def as_tuple(self) -> tuple[float, ...]:
         """Values in the order of :data:`BRANCH_KINDS`."""
@@ -943,8 +948,8 @@ class PartyParams(Section):
     Argote & Epple 1990; performance feedback, Cyert & March 1963; seeds 004/1 '软弱涣散', 004/3 '组织力').
     """
 
-    initial_strength: ByBranchKind = Field(
-        default_factory=lambda: ByBranchKind(community=0.6, grid=0.5, compound=0.5, company=0.4),
+    initial_strength: InitialStrength = Field(
+        default_factory=InitialStrength,
         description="Mean initial strength of each kind of organisation. Assumption (a middling community).",
     )
     strength_concentration: Concentration = Field(

@@ -78,6 +78,7 @@ _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
     "escalations": (np.int8, 0),
     "reworks": (np.int8, 0),  # times a failed fix was rejected by the resident and redone
     "stalemate": (np.bool_, False),
+    "street_mediated": (np.bool_, False),  # a collective issue called in to 12345: the street mediates its talks
     "closed": (np.int64, NEVER),
     "abandoned": (np.bool_, False),  # closed because the resident gave up waiting
     "evaluation": (np.float64, np.nan),  # the resident's perceived performance at closing (评单)

@@ -417,6 +417,8 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "party.recognition_gain": _entry("Strength gain when rewarded", "奖补带来的组织力提升", _SHARE),
     "service.rework_probability": _entry("Failed fixes rejected and redone", "不满意重办概率", _PROB),
     "service.max_reworks": _entry("Most times an issue is redone", "最多重办次数", ("times", "次")),
+    "levers.hotline.street_mediation": _entry("Street mediation of called-in disputes", "街道调解热线集体诉求",
+                                              _PROB),
 }
 """Name and unit of every scenario parameter: ``{path: {"en": (name, unit), "zh": (name, unit)}}``.
 

@@ -35,6 +35,7 @@ from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.households import build_households
 from cogov.sim.issues import IssueTable, Level
 from cogov.sim.layout import build_layout
+from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.abandonment import Abandonment
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
@@ -43,15 +44,14 @@ from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.drift import SatisfactionDrift
 from cogov.sim.mechanisms.escalation import Escalation
 from cogov.sim.mechanisms.evaluation import Evaluation
+from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.volunteering import Volunteering
-from cogov.sim.ledger import Ledger
-from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
 from cogov.sim.organisations.party import COMMUNITY as COMMUNITY_BRANCH
 from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, NO_SECRETARY, Branches, PartyBranch, choose_secretary
-from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
 from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
 from cogov.sim.streams import RandomStreams

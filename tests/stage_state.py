@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -13,6 +14,7 @@ from cogov.sim.households import NEVER, Households
 from cogov.sim.issues import IssueTable, Level
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.resources import Handling
+from cogov.sim.organisations.party import COMMUNITY, NO_SECRETARY, Branches
 from cogov.sim.scenario import apply_overrides
 
 CARE = CATEGORIES.index("care")
@@ -51,10 +53,34 @@ def households(n: int = 6, **columns: Any) -> Households:
         "hours": np.zeros(n),
         "points": np.zeros(n),
         "last_served": np.full(n, NEVER, dtype=np.int64),
+        "initial_ties": np.full(n, 0.3),
+        "monitored_until": np.full(n, NEVER, dtype=np.int64),
     }
     for name, value in columns.items():
         base[name] = np.asarray(value, dtype=base[name].dtype)
+    if "ties" in columns and "initial_ties" not in columns:
+        base["initial_ties"] = base["ties"].copy()
     return Households(**base)
+
+
+def branches(strengths: dict[tuple[int, int], float] | None = None, community: float = 0.5) -> Branches:
+    """A party organisations table: the community's (row 0), then ``{(kind, unit): strength}`` in order."""
+    table = Branches()
+    table.add(COMMUNITY, 0, community, 0.6, NO_SECRETARY)
+    for (kind, unit), strength in (strengths or {}).items():
+        table.add(kind, unit, strength, 0.6, NO_SECRETARY)
+    return table
+
+
+def no_party(n_compounds: int = 1, n_buildings: int = 1, steward_motivation: float = 0.0) -> SimpleNamespace:
+    """A stand-in for the party-building mechanism where a stage only reads it: no visits, stewards as given."""
+    return SimpleNamespace(visit_probability=np.zeros(n_compounds),
+                           steward_motivation=lambda: np.full(n_buildings, steward_motivation))
+
+
+def never_asked(eligible: np.ndarray) -> np.ndarray:
+    """Nobody is asked to serve today."""
+    return np.zeros(len(eligible), dtype=bool)
 
 
 def issues_for(households_: Households, rows: list[dict[str, Any]]) -> IssueTable:

@@ -11,7 +11,20 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from stage_state import CARE, MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for
+from stage_state import (
+    CARE,
+    MAINTENANCE,
+    PARKING,
+    SAFETY,
+    Handled,
+    branches,
+    config,
+    counters,
+    households,
+    issues_for,
+    never_asked,
+    no_party,
+)
 
 from cogov.sim.behaviour import logistic
 from cogov.sim.config import CATEGORIES
@@ -19,6 +32,7 @@ from cogov.sim.handlers import Handlers
 from cogov.sim.households import NEVER
 from cogov.sim.issues import Channel, IssueTable, Level, State
 from cogov.sim.layout import Layout
+from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.abandonment import Abandonment
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
@@ -30,6 +44,7 @@ from cogov.sim.mechanisms.resources import Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.volunteering import Volunteering
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID
 
 
 def _layout(committee: tuple[bool, ...] = (True, False), company: tuple[bool, ...] = (True, False)) -> Layout:
@@ -42,7 +57,15 @@ def _layout(committee: tuple[bool, ...] = (True, False), company: tuple[bool, ..
 
 def _evaluation(hh, table, cfg=None, social=None, tally=None):
     return Evaluation(cfg or config(), hh, table, tally if tally is not None else counters(),
-                      social if social is not None else SocialOrganisations())
+                      social if social is not None else SocialOrganisations(), int(hh.building.max()) + 1)
+
+
+def _agreement(hh, table, cfg, layout=None, committees=None, party=None, companies=None, handled=None, tally=None):
+    layout = layout or _layout((False,), (False,))
+    handled = handled or Handled()
+    company_of_compound = companies if companies is not None else np.full(layout.n_compounds, -1)
+    return Agreement(cfg, layout, committees or OwnersCommittees(), party or branches(), company_of_compound, hh, table,
+                     tally if tally is not None else counters(), np.random.default_rng(3), handled.dispatcher(table))
 
 
 # ----------------------------------------------------------------------------------------- arrival
@@ -113,11 +136,12 @@ def test_dispatch_queues_at_the_level_asked():
 def _discovery(hh, table, cfg, patrol=0.0, steward=False):
     handled = Handled()
     dispatcher = handled.dispatcher(table)
-    agreement = Agreement(cfg, _layout((False,), (False,)), OwnersCommittees(), table, counters(),
-                          np.random.default_rng(3), dispatcher)
-    hh.steward[:] = steward
+    agreement = Agreement(cfg, _layout((False,), (False,)), OwnersCommittees(), branches(), np.full(1, -1), hh, table,
+                          counters(), np.random.default_rng(3), dispatcher)
     resources = SimpleNamespace(patrol_probability=np.full(1, patrol))
-    return Discovery(cfg, hh, 1, table, counters(), np.random.default_rng(2), resources, agreement, dispatcher), handled
+    party = no_party(steward_motivation=1.0 if steward else 0.0)
+    return Discovery(cfg, hh, 1, table, counters(), np.random.default_rng(2), resources, agreement, dispatcher,
+                     party), handled
 
 
 @pytest.mark.parametrize("hotline", [True, False])
@@ -174,30 +198,68 @@ def test_reporting_falls_with_age_cost():
 
 
 # --------------------------------------------------------------------------------------- agreement
-def test_confidence_and_meeting_intervals_follow_the_arrangements():
-    layout = _layout(committee=(True, False), company=(True, False))
+def test_meeting_intervals_follow_who_convenes():
+    layout = _layout(committee=(True, False, False), company=(True, False, False))
     committees = OwnersCommittees()
     committees.add(0, 0.25)
-    base = config()
-    assert Agreement.confidence_bounds(base, layout).tolist() == [0.25, 0.25]
-    cross = config(levers__cross_appointment__party_owners_committee=True, levers__cross_appointment__party_property=True)
-    assert Agreement.confidence_bounds(cross, layout) == pytest.approx([0.25 + 2 * 0.15, 0.25])  # only where they exist
-    both = config(levers__three_party_linkage__enabled=True, levers__deliberation_council__enabled=True)
-    assert Agreement.confidence_bounds(both, layout) == pytest.approx([0.45, 0.45])
-    assert Agreement.meeting_intervals(base, layout, committees).tolist() == [60, 90]  # 30 × 0.5 / 0.25; assembly
-    assert Agreement.meeting_intervals(both, layout, committees).tolist() == [14, 14]
-    council = config(levers__deliberation_council__enabled=True)
-    assert Agreement.meeting_intervals(council, layout, committees).tolist() == [30, 30]
+    hh = households(3, compound=[0, 1, 2])
+    party = branches({(COMPOUND, 1): 0.75})
+    base = _agreement(hh, IssueTable(), config(), layout, committees, party)
+    # committee of activeness 0.25: 30 × 0.5 / 0.25; a branch of strength 0.75 convenes every 20 days; assemblies
+    assert base.meeting_intervals().tolist() == [60, 20, 90]
+    linked = _agreement(hh, IssueTable(), config(levers__three_party_linkage__enabled=True), layout, committees, party)
+    assert linked.meeting_intervals().tolist() == [14, 14, 14]
+
+
+def test_trust_widens_the_confidence_bound():
+    layout = _layout((False, False), (False, False))
+    hh = households(4, compound=[0, 0, 1, 1], trust=[0.9, 0.9, 0.1, 0.1])
+    agreement = _agreement(hh, IssueTable(), config(), layout)
+    assert agreement.confidence() == pytest.approx([0.25 + 0.3 * 0.4, 0.25 - 0.3 * 0.4])
+    off = _agreement(hh, IssueTable(), config(links__trust_to_cooperation=0.0), layout)
+    assert off.confidence() == pytest.approx([0.25, 0.25])
+
+
+def test_brokers_are_the_strongest_party_organisation_at_the_talks():
+    layout = _layout((True, False), (True, True))
+    committees = OwnersCommittees()
+    committees.add(0, 0.5)
+    hh = households(2, compound=[0, 1])
+    party = branches({(GRID, 0): 0.3, (COMPANY, 1): 0.6}, community=0.9)
+    companies = np.array([0, 1])  # compound -> company row
+    plain = _agreement(hh, IssueTable(), config(), layout, committees, party, companies)
+    assert plain.brokers().tolist() == [0.0, 0.6]  # only company 1 has a party organisation
+    crossed = _agreement(hh, IssueTable(), config(levers__cross_appointment__party_owners_committee=True), layout,
+                         committees, party, companies)
+    assert crossed.brokers().tolist() == [0.3, 0.6]  # the grid branch's secretary sits on compound 0's committee
+    council = _agreement(hh, IssueTable(), config(levers__deliberation_council__enabled=True), layout, committees,
+                         party, companies)
+    assert council.brokers().tolist() == [0.9, 0.9]  # the community party organisation
+
+
+def test_a_mediated_meeting_reaches_twice_as_far():
+    """Parties 0.4 apart harden on their own (bound 0.25) but move with a mediator proposing the midpoint."""
+    hh = households(1)
+    cfg = config(behaviour__bargaining__information_share=0.0)
+    outcomes = {}
+    for strength in (0.0, 1.0):
+        table = issues_for(hh, [{"category": PARKING, "collective": True}])
+        # the compound branch convenes every 30 × 0.5 / strength days (15 at strength 1; assemblies every 90 at 0)
+        agreement = _agreement(hh, table, cfg, party=branches({(COMPOUND, 0): strength}) if strength else branches())
+        agreement.open(np.array([0]), day=0)
+        table.gap[0] = 0.4
+        agreement.step(15 if strength else 90)
+        outcomes[strength] = table.gap[0]
+    assert outcomes[0.0] == pytest.approx(0.43) and outcomes[1.0] == pytest.approx(0.4 * (1 - 2 * 0.3))
 
 
 def test_meetings_narrow_the_gap_until_agreement_and_stalls_count_once():
     hh = households(1)
     table = issues_for(hh, [{"category": PARKING, "collective": True}, {"category": PARKING, "collective": True}])
-    handled = Handled()
     tally = counters()
-    cfg = config(behaviour__bargaining__stalemate_days=40, behaviour__bargaining__assembly_meeting_days=10)
-    agreement = Agreement(cfg, _layout((False,), (False,)), OwnersCommittees(), table, tally,
-                          np.random.default_rng(0), handled.dispatcher(table))
+    cfg = config(behaviour__bargaining__stalemate_days=40, behaviour__bargaining__assembly_meeting_days=10,
+                 behaviour__bargaining__information_share=0.0)
+    agreement = _agreement(hh, table, cfg, tally=tally)
     agreement.open(np.array([0, 1]), day=0)
     table.gap[:2] = [0.2, 0.9]  # within and far beyond the confidence bound 0.25
     agreement.step(10)
@@ -207,6 +269,44 @@ def test_meetings_narrow_the_gap_until_agreement_and_stalls_count_once():
     for day in range(21, 100):
         agreement.step(day)
     assert tally["stalemates"] == 1 and table.stalemate[1]
+
+
+def test_a_broker_clears_the_informational_part_of_the_gap():
+    hh = households(1)
+    cfg = config(behaviour__bargaining__information_share=0.5, links__broker_information=1.0)
+    table = issues_for(hh, [{"category": PARKING, "collective": True}])
+    agreement = _agreement(hh, table, cfg, party=branches({(COMPOUND, 0): 1.0}))
+    agreement.open(np.array([0]), day=0)
+    table.gap[0], table.gap_info[0] = 0.8, 0.4
+    agreement.step(15)
+    # the informational half goes (0.8 -> 0.4); 0.4 < 2 × 0.25, so both then move: 0.4 × (1 - 0.6)
+    assert table.gap[0] == pytest.approx(0.16) and table.gap_info[0] == pytest.approx(0.0)
+
+
+def test_council_meetings_build_the_residents_trust_and_ties():
+    hh = households(2, trust=[0.5, 0.5], ties=[0.3, 0.3])
+    table = issues_for(hh, [{"household": 0, "category": PARKING, "collective": True}])
+    agreement = _agreement(hh, table, config(levers__deliberation_council__enabled=True))
+    agreement.open(np.array([0]), day=0)
+    table.gap[0] = 0.9
+    agreement.step(30)
+    assert hh.trust[0] == pytest.approx(0.5 + 0.02 * 0.5) and hh.trust[1] == 0.5
+    assert hh.ties[0] == pytest.approx(0.3 + 0.03 * 0.7)
+
+
+def test_the_street_mediates_a_collective_issue_called_in_to_12345():
+    hh = households(1, trust=[0.5])
+    table = issues_for(hh, [{"category": PARKING, "collective": True}])
+    handled = Handled()
+    cfg = config(levers__hotline__deadline_days=3, levers__hotline__street_mediation=1.0,
+                 behaviour__bargaining__information_share=0.0)
+    agreement = _agreement(hh, table, cfg, handled=handled)
+    agreement.open(np.array([0]), day=0)
+    table.found[0], table.hotline_since[0], table.gap[0] = 0, 0, 0.4
+    Escalation(cfg, hh, table, counters(), handled.dispatcher(table)).step(4)
+    assert table.state[0] == State.AGREEMENT and table.street_mediated[0]  # not queued at the street
+    agreement.step(6)  # the street meets every 3 days and mediates: 0.4 < 0.5
+    assert table.gap[0] == pytest.approx(0.4 * (1 - 2 * 0.3))
 
 
 # -------------------------------------------------------------------------------------- escalation
@@ -266,12 +366,39 @@ def test_service_spends_hours_in_order_and_fixes_by_quality():
     handled.handlers.quality[:] = 1.0
     handled.handlers.capacity[handled.handling.grid_handlers[0]] = 2.5  # enough for the first only
     handled.handlers.capacity[handled.handling.community_handler] = 5.0
-    cfg = config(service__no_property_quality_factor=0.0)
-    service = Service(cfg.service, table, handled.handlers, np.array([-1]), np.random.default_rng(0), _evaluation(hh, table))
+    cfg = config(service__no_property_quality_factor=0.0, service__rework_probability=0.0)
+    service = _service(cfg, table, handled, hh)
     service.step(1)
     assert table.state[:3].tolist() == [State.RESOLVED, State.QUEUED, State.UNRESOLVED]  # no company: factor 0
     assert table.work_left[1] == pytest.approx(2.5)
     assert handled.handlers.hours_used[handled.handling.grid_handlers[0]] == pytest.approx(2.5)
+
+
+def _service(cfg, table, handled, hh, tally=None):
+    tally = tally if tally is not None else counters()
+    return Service(cfg.service, table, handled.handlers, np.array([-1]), np.random.default_rng(0),
+                   _evaluation(hh, table, cfg, tally=tally), handled.dispatcher(table), tally)
+
+
+def test_a_rejected_failed_fix_is_redone_one_level_up_until_the_limit():
+    hh = households(1, trust=[0.5])
+    table = issues_for(hh, [{"category": SAFETY}])
+    handled = Handled()
+    handled.dispatcher(table).dispatch(np.array([0]), 0, Level.GRID)
+    table.found[0], table.effort[0], table.work_left[0] = 0, 2.0, 2.0
+    handled.handlers.quality[:] = 0.0  # nobody fixes it
+    handled.handlers.capacity[:] = 10.0
+    tally = counters()
+    cfg = config(service__rework_probability=1.0, service__max_reworks=2)
+    service = _service(cfg, table, handled, hh, tally)
+    service.step(1)
+    assert table.state[0] == State.QUEUED and table.level[0] == Level.COMMUNITY and table.reworks[0] == 1
+    assert table.work_left[0] == 2.0 and hh.trust[0] < 0.5  # redone from scratch; the failure was felt
+    service.step(2)
+    assert table.level[0] == Level.STREET and table.reworks[0] == 2
+    service.step(3)
+    assert table.state[0] == State.UNRESOLVED and tally["reworked"] == 2 and tally["unresolved"] == 1
+    assert tally["escalated"] == 1  # escalated at least once
 
 
 # --------------------------------------------------------------------------------------- evaluation
@@ -305,13 +432,21 @@ def test_a_household_closing_several_issues_is_updated_once_per_issue_in_order()
     assert tally["on_time"] == 5 and tally["resolved_in_grid"] == 3
 
 
-def test_a_deliberated_collective_outcome_is_better_accepted():
-    hh = households(2)
-    table = issues_for(hh, [{"household": 0, "collective": True}, {"household": 1, "collective": True}])
-    table.found[:2] = 0
-    _evaluation(hh, table, config()).evaluate(np.array([0]), np.array([False]), 5)
-    _evaluation(hh, table, config(levers__deliberation_council__enabled=True)).evaluate(np.array([1]), np.array([False]), 5)
-    assert table.evaluation[1] == pytest.approx(table.evaluation[0] + 0.6 * 0.15)
+def test_neighbours_hear_of_an_episode_by_word_of_mouth():
+    hh = households(4, building=[0, 0, 0, 1], satisfaction=[0.5] * 4, trust=[0.5] * 4, expectation=[0.5] * 4)
+    table = issues_for(hh, [{"household": 0}])
+    table.found[0] = 9
+    evaluation = _evaluation(hh, table)
+    evaluation.evaluate(np.array([0]), np.array([True]), 10)
+    sat = config().behaviour.satisfaction
+    p = sat.outcome_weight + (1 - sat.outcome_weight) * np.exp(-1 / sat.timeliness_days)
+    episode = sat.intercept + sat.performance * p + sat.disconfirmation * (p - 0.5)
+    heard = 0.5 + sat.word_of_mouth * sat.update_rate * (episode - 0.5)
+    assert hh.satisfaction[1:3] == pytest.approx([heard, heard])  # the building's other households
+    assert hh.satisfaction[3] == 0.5  # another building hears nothing
+    assert hh.satisfaction[0] == pytest.approx(0.5 + sat.update_rate * (episode - 0.5))  # once, not twice
+    rows, performance = evaluation.take_today()
+    assert rows.tolist() == [0] and performance == pytest.approx([p]) and len(evaluation.take_today()[0]) == 0
 
 
 def test_social_organisations_record_their_cases_only():
@@ -325,7 +460,7 @@ def test_social_organisations_record_their_cases_only():
 
 
 # -------------------------------------------------------------------------------------------- drift
-def test_open_issues_drag_and_memory_recovers():
+def test_open_issues_drag_and_memory_settles_towards_expectation():
     hh = households(3, compound=[0, 0, 1])
     table = issues_for(hh, [{"household": 0, "severity": 0.5, "collective": True}, {"household": 2, "day": 9}])
     cfg = config()
@@ -333,59 +468,91 @@ def test_open_issues_drag_and_memory_recovers():
     SatisfactionDrift(sat, hh, table, 2).step(10)  # the first issue is older than a week, the second is not
     own = sat.open_issue_drag * (0.5 + sat.collective_drag_share * 0.5)
     shared = sat.open_issue_drag * sat.collective_drag_share * 0.5
-    keep = 1 - sat.recovery_rate  # the same day, memory recovers a little towards the baseline 0.6
-    assert hh.satisfaction[0] == pytest.approx(0.6 - own * keep, abs=1e-12)
-    assert hh.satisfaction[1] == pytest.approx(0.6 - shared * keep, abs=1e-12)
-    assert hh.satisfaction[2] == pytest.approx(0.6, abs=1e-12)
-    hh.satisfaction[:] = [0.2, 0.9, 0.6]
-    SatisfactionDrift(sat, hh, IssueTable(), 2).step(11)
-    assert hh.satisfaction == pytest.approx([0.2 + sat.recovery_rate * 0.4, 0.9 - sat.recovery_rate * 0.3, 0.6])
+    settled = sat.disposition_weight * 0.6 + (1 - sat.disposition_weight) * (sat.intercept + sat.performance * 0.6)
+    for i, drag in enumerate((own, shared, 0.0)):
+        expected = 0.6 - drag + sat.recovery_rate * (settled - (0.6 - drag))
+        assert hh.satisfaction[i] == pytest.approx(expected, abs=1e-12)
+    high = households(1, satisfaction=[0.9], baseline_satisfaction=[0.9], expectation=[0.2])
+    for day in range(1, 5000):
+        SatisfactionDrift(sat, high, IssueTable(), 1).step(day)
+    # settles at the mix of disposition and what a resident expecting 0.2 would feel
+    assert high.satisfaction[0] == pytest.approx(sat.disposition_weight * 0.9 + (1 - sat.disposition_weight)
+                                                 * (sat.intercept + sat.performance * 0.2), abs=1e-6)
 
 
 # ------------------------------------------------------------------------------------- volunteering
-def test_volunteers_who_surely_serve_earn_hours_points_and_rewards():
-    hh = households(4, grid=[0, 0, 1, 1], motivation=[1.0] * 4)
+def _volunteering(cfg, hh, n_grids=1, seed=0, asks=never_asked):
+    return Volunteering(cfg, hh, int(hh.building.max()) + 1, n_grids, np.random.default_rng(seed), asks, Ledger())
+
+
+def test_volunteers_who_surely_serve_earn_hours_points_rewards_ties_and_trust():
+    hh = households(4, grid=[0, 0, 1, 1], motivation=[1.0] * 4, ties=[0.3] * 4, trust=[0.5] * 4)
     cfg = config(behaviour__participation__volunteer_intercept=5.0, behaviour__participation__volunteer_motivation=20.0,
                  levers__volunteer_incentives__points_per_hour=10.0, levers__volunteer_incentives__cny_per_point=0.5)
-    volunteering = Volunteering(cfg, hh, 1, 2, np.random.default_rng(0))
+    volunteering = _volunteering(cfg, hh, n_grids=2)
     hours = volunteering.step(7)
     session = cfg.behaviour.participation.session_hours
     assert hours.tolist() == [2 * session, 2 * session]
     assert (hh.hours == session).all() and (hh.points == 10 * session).all() and (hh.last_served == 7).all()
     assert volunteering.reward_paid == pytest.approx(4 * session * 10 * 0.5)
+    assert volunteering.ledger.by_item()["volunteer_points"] == pytest.approx(volunteering.reward_paid)
+    links = cfg.links
+    assert hh.ties == pytest.approx([0.3 + links.participation_to_ties * 0.7] * 4)
+    assert hh.trust == pytest.approx([0.5 + links.participation_to_trust * 0.5] * 4)
 
 
-def test_unmonitored_members_lose_motivation_non_members_do_not():
+def test_the_run_starts_with_a_history_of_sessions():
+    hh = households(2000, motivation=[0.5] * 2000)
+    _volunteering(config(), hh)
+    recent = (hh.last_served > -30) & (hh.last_served <= 0)
+    p = logistic(config().behaviour.participation.volunteer_intercept + 2.5 * 0.5 - 1.0 - 0.3)
+    assert recent.mean() == pytest.approx(1 - (1 - p) ** 30, abs=0.03)  # the 30-day share of the stationary choice
+
+
+def test_unmonitored_members_lose_motivation_followed_up_or_non_members_do_not():
     hh = households(4, member_type=[1, 2, 0, 0], motivation=[0.5] * 4)
     cfg = config(behaviour__participation__volunteer_intercept=-20.0)
-    Volunteering(cfg, hh, 1, 1, np.random.default_rng(0)).step(1)
+    _volunteering(cfg, hh).step(1)
     decay = cfg.behaviour.motivation.unmonitored_decay
     assert hh.motivation.tolist() == pytest.approx([0.5 - decay, 0.5 - decay, 0.5, 0.5])
     hh.motivation[:] = 0.5
-    fed_back = config(behaviour__participation__volunteer_intercept=-20.0, levers__volunteer_incentives__public_ranking=True)
-    Volunteering(fed_back, hh, 1, 1, np.random.default_rng(0)).step(1)
-    assert hh.motivation.tolist() == [0.5] * 4
+    hh.monitored_until[:] = [5, NEVER, NEVER, NEVER]  # member 0 attended organisational life recently
+    _volunteering(cfg, hh).step(2)
+    assert hh.motivation.tolist() == pytest.approx([0.5, 0.5 - decay, 0.5, 0.5])
+
+
+def test_being_asked_trust_and_age_enter_the_choice():
+    def hours(seed=5, asks=never_asked, **overrides):
+        hh = households(600, motivation=[0.5] * 600, **overrides)
+        volunteering = _volunteering(config(), hh, seed=seed, asks=asks)
+        return sum(volunteering.step(d).sum() for d in range(1, 31))
+
+    base = hours()
+    assert hours(asks=lambda eligible: np.ones(len(eligible), dtype=bool)) > 1.5 * base  # L2
+    assert hours(trust=[0.9] * 600) > 1.2 * base > 1.2 * hours(trust=[0.1] * 600)  # L13
+    assert hours(age_group=[2] * 600) > 1.2 * hours(age_group=[0] * 600)  # the elderly take part, the young rarely
 
 
 def test_social_influence_counts_the_other_recent_volunteers_of_the_building():
-    hh = households(4, last_served=[9, 8, NEVER, NEVER])
-    volunteering = Volunteering(config(), hh, 1, 1, np.random.default_rng(0))
+    hh = households(4)
+    volunteering = _volunteering(config(), hh)
+    hh.last_served[:] = [9, 8, NEVER, NEVER]
     assert volunteering.neighbours_recent_share(10).tolist() == pytest.approx([1 / 3, 1 / 3, 2 / 3, 2 / 3])
     assert volunteering.neighbours_recent_share(100).tolist() == [0, 0, 0, 0]  # outside the 30-day window
 
 
 def test_points_make_serving_more_likely():
     hh = households(400, motivation=[0.5] * 400)
-    plain = Volunteering(config(), hh, 1, 1, np.random.default_rng(5))
+    plain = _volunteering(config(), hh, seed=5)
     plain_hours = sum(plain.step(d).sum() for d in range(1, 31))
     hh2 = households(400, motivation=[0.5] * 400)
-    points = Volunteering(config(levers__volunteer_incentives__points_per_hour=20.0), hh2, 1, 1, np.random.default_rng(5))
+    points = _volunteering(config(levers__volunteer_incentives__points_per_hour=20.0), hh2, seed=5)
     point_hours = sum(points.step(d).sum() for d in range(1, 31))
     assert point_hours > plain_hours * 1.2
 
 
 # ---------------------------------------------------------------------------------------- resources
-def test_daily_hours_follow_the_plan_volunteers_and_fees():
+def test_daily_hours_follow_the_plan_volunteers_branches_and_fees():
     hh = households(6, grid=[0, 0, 0, 1, 1, 1], secretary=[True, False, False, False, False, False])
     cfg = config()
     plan = plan_resources(cfg, 2)
@@ -397,37 +564,48 @@ def test_daily_hours_follow_the_plan_volunteers_and_fees():
     social.add(handled.handlers.add(4, Level.GRID, 0.8), ("care",))
     units = CoBuildingUnits()
     units.add("school", 0, staff_hours_per_week=14.0, money_cny_per_year=36_500.0, venue=True, commitment=0.5)
-    resources = Resources(cfg, plan, handled.handlers, handled.handling, hh, companies, social, units)
+    units.set_posts(cfg.organisations.co_building, cfg.levers.lists_matching, bound=False)
+    ledger = Ledger()
+    resources = Resources(cfg, plan, handled.handlers, handled.handling, hh, companies, social, units,
+                          lambda: np.array([0.5, 0.0]), lambda: 3.0, ledger)
     resources.step(np.array([4.0, 0.0]))
     capacity = handled.handlers.capacity
     patrol = cfg.levers.grid.patrol_share
-    staff = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + np.array([1.0, 0.0])
+    secretary = np.array([0.5, 0.0]) * cfg.service.secretary_hours_per_day  # in proportion to the branch's strength
+    staff = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + secretary
     expected_grid = (1 - patrol) * (staff + cfg.service.volunteer_work_efficiency * np.array([4.0, 0.0]))
     assert capacity[handled.handling.grid_handlers] == pytest.approx(expected_grid)
-    unit_hours = 14.0 / 7 * 0.5 * plan.co_building_people_share * plan.co_building_efficiency
-    unit_money = 36_500.0 / 365 * 0.5 * (1 - plan.co_building_people_share)
+    people = units.post_share[0]  # a school asked without lists or committee: the unposted people share
+    assert people == pytest.approx(cfg.organisations.co_building.people_share)
+    unit_hours = 14.0 / 7 * 0.5 * people * cfg.levers.lists_matching.unmatched_efficiency
+    unit_money = 36_500.0 / 365 * 0.5 * (1 - people)
     assert capacity[handled.handling.community_handler] == pytest.approx(
         plan.staff_hours_community + plan.fee_follows_task_hours + plan.repairs_hours + unit_hours
-        + unit_money / cfg.costs.repair_cny_per_hour)
+        + unit_money / cfg.costs.repair_cny_per_hour + 3.0)
     assert (units.hours_given, units.money_given) == pytest.approx((unit_hours, unit_money))
     assert capacity[companies.handler[0]] == pytest.approx(2.0 * cfg.service.work_hours_per_day * 0.5)
     assert capacity[social.handler[0]] == pytest.approx(cfg.service.social_org_base_hours_per_day + plan.purchased_hours_per_org)
     visits = patrol * (staff + np.array([4.0, 0.0])) * cfg.service.patrol_visits_per_hour / 3
     assert resources.patrol_probability == pytest.approx(np.minimum(1, visits) * cfg.service.patrol_detection)
+    assert ledger.by_item() == pytest.approx({"funds_and_salaries": plan.public_cost_per_day})
+    assert ledger.by_item("co_building_units") == pytest.approx({"co_building_money": unit_money})
 
 
 # ----------------------------------------------------------------------------------- property companies
-def test_fees_follow_owners_satisfaction_and_unrated_quality_drifts():
+def test_fees_follow_owners_satisfaction_and_quality_follows_fees():
     hh = households(4, compound=[0, 0, 1, 1], owner=[True, True, True, False], satisfaction=[0.2, 0.6, 1.0, 0.0])
     handlers = Handlers()
     companies = PropertyCompanies(handlers)
     for c in (0, 1):
         companies.add(c, handlers.add(3, Level.GRID, 0.0), staff=1.0, quality=0.5, has_party_organisation=False)
-    companies.update(hh, 2, fee_floor=0.5, drift=0.1)
+    params = config().organisations.property
+    companies.update(hh, 2, 0.5, params, fees_to_quality=1.0, drift=np.zeros(2))
     assert companies.collection_rate.tolist() == pytest.approx([0.5 + 0.5 * 0.4, 1.0])  # tenants do not pay
-    assert companies.quality.tolist() == pytest.approx([0.4, 0.4])
-    companies.update(hh, 2, fee_floor=0.5, drift=1.0)
-    assert companies.quality.tolist() == [0.0, 0.0]  # kept within [0, 1]
+    financed = 0.5 * (1 + (companies.collection_rate - params.reference_collection_rate))
+    assert companies.quality == pytest.approx(0.5 + params.adjustment_rate * (financed - 0.5))
+    before = companies.quality.copy()
+    companies.update(hh, 2, 0.5, params, fees_to_quality=0.0, drift=np.array([0.1, 0.0]))
+    assert companies.quality == pytest.approx(before + params.adjustment_rate * (0.5 - before) - [0.1, 0.0])
 
 
 def test_rated_companies_improve_and_persistent_poor_ones_are_replaced():
@@ -436,22 +614,65 @@ def test_rated_companies_improve_and_persistent_poor_ones_are_replaced():
     companies.add(0, handlers.add(3, Level.GRID, 0.0), staff=1.0, quality=0.5, has_party_organisation=False)
     rating = config(levers__property_rating__strikes_to_replace=2).levers.property_rating
     rng = np.random.default_rng(0)
-    companies.review(0, 0.5, rating, rng, (0.6, 0.95), 0.0)  # 1 + floor(2.5) = 3 stars: improves
+    companies.review(0, 0.5, rating, rng, (0.6, 0.95), 30)  # 1 + floor(2.5) = 3 stars: improves
     assert companies.stars[0] == 3 and companies.quality[0] == pytest.approx(0.5 + 0.04 * 2 / 4)
-    companies.review(0, 0.1, rating, rng, (0.6, 0.95), 0.0)  # 1 star: a strike
-    companies.review(0, 0.1, rating, rng, (0.6, 0.95), 0.0)  # second strike: replaced
+    assert companies.last_review[0] == 30
+    companies.review(0, 0.1, rating, rng, (0.6, 0.95), 60)  # 1 star: a strike
+    companies.review(0, 0.1, rating, rng, (0.6, 0.95), 90)  # second strike: replaced
     assert companies.replacements[0] == 1 and companies.strikes[0] == 0 and companies.stars[0] == 3
-    assert 0.6 <= companies.quality[0] <= 0.95
+    assert 0.6 <= companies.quality[0] <= 0.95 and companies.standard[0] == companies.quality[0]
 
 
-def test_co_building_units_give_in_order_and_keep_the_totals():
+def test_an_accountability_review_improves_without_strikes():
+    handlers = Handlers()
+    companies = PropertyCompanies(handlers)
+    companies.add(0, handlers.add(3, Level.GRID, 0.0), staff=1.0, quality=0.5, has_party_organisation=True)
+    rating = config().levers.property_rating
+    for day in (90, 180, 270):
+        companies.account(0, 0.1, rating, day)  # 1 star each time
+    assert companies.quality[0] == pytest.approx(0.5 + 3 * 0.04) and companies.strikes[0] == 0
+    assert companies.replacements[0] == 0 and companies.last_review[0] == 270
+
+
+# ----------------------------------------------------------------------------------------- co-building
+def test_co_building_units_give_when_engaged_in_order_and_keep_the_totals():
     units = CoBuildingUnits()
     for commitment in (0.1, 0.2, 0.3):
         units.add("firm", 0, staff_hours_per_week=7.0, money_cny_per_year=365.0, venue=False, commitment=commitment)
-    hours, money = units.give_today(people_share=0.25, efficiency=0.5)
-    assert hours == pytest.approx((0.1 + 0.2 + 0.3) * 0.25 * 0.5) and money == pytest.approx(0.6 * 0.75)
-    units.give_today(people_share=0.25, efficiency=0.5)
+    cfg = config()
+    units.set_posts(cfg.organisations.co_building, cfg.levers.lists_matching, bound=False)
+    units.engaged[:] = [True, True, False]
+    hours, money = units.give_today()
+    share, efficiency = cfg.organisations.co_building.people_share, cfg.levers.lists_matching.unmatched_efficiency
+    assert hours == pytest.approx((0.1 + 0.2) * share * efficiency) and money == pytest.approx(0.3 * (1 - share))
+    units.give_today()
     assert units.hours_given == pytest.approx(2 * hours) and units.money_given == pytest.approx(2 * money)
+
+
+def test_posts_turn_money_into_people():
+    cfg = config()
+    params = cfg.organisations.co_building
+    units = CoBuildingUnits()
+    for kind in ("school", "firm"):
+        units.add(kind, 0, staff_hours_per_week=7.0, money_cny_per_year=365.0, venue=False, commitment=0.5)
+    units.set_posts(params, cfg.levers.lists_matching, bound=False)
+    assert units.post_share == pytest.approx([params.people_share] * 2)
+    units.set_posts(params, config(levers__lists_matching__enabled=True).levers.lists_matching, bound=False)
+    school, firm = params.listed_need_match.school, params.listed_need_match.firm
+    assert units.post_share == pytest.approx([1 - (1 - params.people_share) * (1 - school),
+                                              1 - (1 - params.people_share) * (1 - firm)])
+    units.set_posts(params, cfg.levers.lists_matching, bound=True)
+    assert units.post_share == pytest.approx([1 - (1 - params.people_share) * (1 - params.official_post_share)] * 2)
+
+
+def test_asked_units_engage_and_the_others_drift_away():
+    units = CoBuildingUnits()
+    for _ in range(2):
+        units.add("agency", 0, staff_hours_per_week=7.0, money_cny_per_year=365.0, venue=False, commitment=0.5)
+    params = config().organisations.co_building
+    units.month(np.array([True, True]), np.array([True, False]), params)
+    assert units.commitment == pytest.approx([0.5 + params.engagement_gain * 0.5, 0.5 * (1 - params.neglect_loss)])
+    assert units.engaged.tolist() == [True, False]
 
 
 def test_logistic_choice_probability_is_what_volunteering_uses():

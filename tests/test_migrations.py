@@ -21,12 +21,12 @@ def test_every_rename_points_to_an_existing_section_or_key_and_leaves_the_old_on
 
 def test_a_file_with_old_section_names_reads_as_the_new_ones_with_a_warning(tmp_path):
     old = tmp_path / "old.toml"
-    old.write_text('extends = "default"\n[levers.deliberation]\nenabled = true\nconfidence_bonus = 0.2\n'
+    old.write_text('extends = "default"\n[levers.deliberation]\nenabled = true\nmeeting_interval_days = 20\n'
                    '[behaviour.escalation]\npatience_days = 30.0\n', encoding="utf-8")
     with pytest.warns(RenamedKeyWarning) as caught:
         config = load_scenario(old).config
     assert config.levers.deliberation_council.enabled is True
-    assert config.levers.deliberation_council.confidence_bonus == 0.2
+    assert config.levers.deliberation_council.meeting_interval_days == 20
     assert config.behaviour.grievance.patience_days == 30.0
     messages = [str(w.message) for w in caught]
     assert any("levers.deliberation: renamed to levers.deliberation_council" in m and str(old) in m for m in messages)

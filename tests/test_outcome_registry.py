@@ -152,7 +152,7 @@ def test_key_outcomes_keep_the_comparison_order():
     assert outcome_names(key=True) == (
         "resolution_rate", "mean_days_to_resolve", "on_time_share", "resolved_in_grid_share", "escalation_rate",
         "backlog", "stalemates", "satisfaction_mean", "satisfaction_p10", "trust_mean", "volunteer_share",
-        "inservice_serving_share", "cost_per_resolved")
+        "inservice_serving_share", "cost_per_resolved", "branch_strength")
     assert all(outcome(name).daily for name in outcome_names(key=True))
 
 
@@ -252,8 +252,8 @@ def test_chart_shows_shares_in_per_cent_and_refuses_outcomes_without_a_series():
     view = ChartView(["volunteer_share", "trust_mean"], 30, "en")
     assert isinstance(view.axes["volunteer_share"].yaxis.get_major_formatter(), PercentFormatter)
     assert not isinstance(view.axes["trust_mean"].yaxis.get_major_formatter(), PercentFormatter)
-    with pytest.raises(ValueError, match="company_quality"):
-        ChartView(["company_quality"], 30, "en")
+    with pytest.raises(ValueError, match="mean_latent"):
+        ChartView(["mean_latent"], 30, "en")
 
 
 # ------------------------------------------------------------------------------ every consumer refuses a made-up name
@@ -354,7 +354,7 @@ def test_cli_animate_names_the_undeclared_metric_and_the_daily_choices(tmp_path,
     assert cli.main(["animate", str(path), "--out", str(tmp_path / "a.gif"), "--metric", "backlogg"]) == 2
     err = capsys.readouterr().err
     assert "undeclared outcome 'backlogg'" in err and "did you mean 'backlog'" in err and "resolution_rate" in err
-    assert cli.main(["animate", str(path), "--out", str(tmp_path / "a.gif"), "--metric", "company_quality"]) == 2
+    assert cli.main(["animate", str(path), "--out", str(tmp_path / "a.gif"), "--metric", "mean_latent"]) == 2
     assert "not recorded daily" in capsys.readouterr().err
     assert not list(tmp_path.glob("a.*"))
 

@@ -20,6 +20,7 @@ from cogov.analysis.wording import describe, format_difference, format_value
 from cogov.cli import main
 from cogov.experiments.backends import SerialExecutor
 from cogov.experiments.targets import ISHIGAMI_OUTPUT
+from cogov.sim.outcomes.registry import outcome_names
 
 HOSTILE = '<script>alert("x")</script> & | *bold* [link](http://example.com) `code`'
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -79,8 +80,9 @@ def test_html_report_is_self_contained_with_every_figure_and_row(report, tmp_pat
     html = path.read_text(encoding="utf-8")
     doc = _parse(html)
     images = [attrs for tag, attrs in doc.tags if tag == "img"]
-    # difference plot, 4 series, 3 distributions, 2 maps
-    assert len(images) == len(report.figures) == 10
+    # difference plot, a series per outcome viewed over time, a distribution per outcome viewed so, 2 maps
+    expected = 1 + len(outcome_names(view="over_time")) + len(outcome_names(view="distribution")) + 2
+    assert len(images) == len(report.figures) == expected
     for attrs in images:
         src = attrs["src"] or ""
         assert src.startswith("data:image/png;base64,")
@@ -144,7 +146,7 @@ def test_chinese_report(folder, tmp_path):
     report = build_report(folder, lang="zh", maps=0)
     html = write_report(report, tmp_path / "zh.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in html and "结论概要" in html and "问题解决率" in html and "来源与可重复性" in html
-    assert len(report.figures) == 8
+    assert len(report.figures) == 1 + len(outcome_names(view="over_time")) + len(outcome_names(view="distribution"))
     assert [s.title for s in report.scenarios] == ["", "红色物业<i>"]
     if cjk_font() is not None:  # figures in Chinese too (else they fall back to English, tested in test_figures)
         assert report.figures[0].title.startswith("相对于")

@@ -177,11 +177,12 @@ def test_a_run_recorded_under_another_key_is_run_again(tmp_path, monkeypatch):
 def test_a_folder_of_another_model_version_is_refused(tmp_path, monkeypatch):
     experiment = load_experiment(write_experiment(tmp_path, FACTORIAL))
     run_sweep(experiment, tmp_path / "out", SerialExecutor())
-    monkeypatch.setattr(provenance, "MODEL_VERSION", "2")
+    other = MODEL_VERSION + "-next"
+    monkeypatch.setattr(provenance, "MODEL_VERSION", other)
     with pytest.raises(ScenarioError) as err:
         run_sweep(experiment, tmp_path / "out", SerialExecutor())
     message = str(err.value)
-    assert f"model version {MODEL_VERSION}" in message and "model version 2" in message and "--out" in message
+    assert f"model version {MODEL_VERSION}" in message and f"model version {other}" in message and "--out" in message
     assert len(ResultStore(tmp_path / "out").read_runs()) == 12  # nothing touched
 
 

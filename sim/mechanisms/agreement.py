@@ -10,7 +10,8 @@ convenes them:
   secretary (书记兼任业委会主任), so it meets as often as the more active of the committee and the branch;
 - a compound party branch, as often as its strength allows (党支部牵头);
 - otherwise owners' assemblies, rarely;
-- a three-party linkage or a residents' council convened by the community, at least at their intervals.
+- a three-party linkage or a residents' council convened by the community, at least at their intervals;
+- the street, for an issue called in to 12345 past its deadline, at least every ``deadline_days``.
 
 A meeting is mediated when a broker both sides trust — the company's party organisation, a
 cross-appointed or convening branch, the community party organisation at linkage and council meetings —
@@ -137,11 +138,16 @@ class Agreement:
         params = self.params
         compound = table.compound[rows]
         waited = day - table.agreement_since[rows]
-        meets = (waited > 0) & (waited % self.meeting_intervals()[compound] == 0)
+        hotline = self.levers.hotline
+        called = table.street_mediated[rows]
+        interval = np.where(called, np.minimum(self.meeting_intervals()[compound], hotline.deadline_days),
+                            self.meeting_intervals()[compound])
+        meets = (waited > 0) & (waited % interval == 0)
         draws = self.rng.random(len(rows))  # one draw per waiting issue and day, met or not
         if meets.any():
             met, where = rows[meets], compound[meets]
-            mediated = draws[meets] < self.brokers()[where]
+            broker = np.maximum(self.brokers()[where], called[meets] * hotline.street_mediation)
+            mediated = draws[meets] < broker
             cleared = mediated * self.links.broker_information * table.gap_info[met]
             before = table.gap[met] - cleared
             confidence = self.confidence()[where]

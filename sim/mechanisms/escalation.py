@@ -4,7 +4,10 @@
 An issue queued past its level's deadline (``levers.escalation``) moves one level up. A resident
 whose grievance (hardship growing with waiting, discounted by trust) exceeds their threshold calls
 12345; a hotline case not closed within ``levers.hotline.deadline_days`` goes to the street and its
-departments. The ladder and the hotline are this mechanism's levers.
+departments — or, for a collective issue still waiting for the owners' and the company's agreement,
+the street takes up the dispute and mediates its talks (:mod:`cogov.sim.mechanisms.agreement`):
+departments can broker but cannot decide for the owners. The ladder and the hotline are this
+mechanism's levers.
 """
 
 from __future__ import annotations
@@ -51,11 +54,13 @@ class Escalation:
             hotline.enabled & (table.hotline_since[rows] != NEVER) & (level < Level.STREET)
             & (day - table.hotline_since[rows] > hotline.deadline_days)
         )
-        up = overdue | hotline_overdue
+        in_talks = table.state[rows] == State.AGREEMENT
+        table.street_mediated[rows[hotline_overdue & in_talks]] = True
+        up = overdue | (hotline_overdue & ~in_talks)
         if not up.any():
             return
         moved = rows[up]
-        target = np.where(hotline_overdue[up], Level.STREET, level[up] + 1)
+        target = np.where(hotline_overdue[up] & ~in_talks[up], Level.STREET, level[up] + 1)
         newly = table.escalations[moved] == 0
         self.counters["escalated"] += int(newly.sum())
         table.escalations[moved] += 1

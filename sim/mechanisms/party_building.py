@@ -177,7 +177,7 @@ class PartyBuilding:
             np.zeros(len(rows), dtype=np.int64),  # the community party organisation is row 0
             self.branch_of_grid[table.grid[rows]],
             self.branch_of_compound[table.compound[rows]],
-            np.where(company >= 0, self.branch_of_company[np.maximum(company, 0)], -1),
+            np.append(self.branch_of_company, -1)[company],  # company -1 (not a company's issue) -> no branch
         ))
         values = np.tile(performance, 4)
         mine = owners >= 0

@@ -20,10 +20,10 @@ serving, so that 'volunteered recently' (social influence, the 30-day shares) do
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from numpy.typing import NDArray
-
-from collections.abc import Callable
 
 from cogov.sim.behaviour import logistic, motivation_after_session, reward_salience
 from cogov.sim.config import ScenarioConfig

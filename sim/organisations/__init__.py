@@ -16,7 +16,17 @@ from cogov.sim.organisations.public import CommunityPartyOrganisation, GridWorke
 from cogov.sim.organisations.social import SocialOrganisation, SocialOrganisations
 
 __all__ = [
-    "Branches", "PartyBranch", "CoBuildingUnit", "CoBuildingUnits", "CommunityPartyOrganisation", "GridWorker", "OwnersCommittee",
-    "OwnersCommittees", "PropertyCompanies", "PropertyCompany", "SocialOrganisation", "SocialOrganisations",
+    "Branches",
+    "CoBuildingUnit",
+    "CoBuildingUnits",
+    "CommunityPartyOrganisation",
+    "GridWorker",
+    "OwnersCommittee",
+    "OwnersCommittees",
+    "PartyBranch",
+    "PropertyCompanies",
+    "PropertyCompany",
+    "SocialOrganisation",
+    "SocialOrganisations",
     "StreetOffice",
 ]

@@ -208,6 +208,8 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
       minus that of young households.
     - ``stalemate_share_no_committee_minus_committee``: stalled share of collective issues in
       compounds without an owners' committee minus that in compounds with one.
+    - ``stalemate_share``: stalled share of the collective issues found.
+    - ``branch_strength_change``: mean branch strength at the end minus at day 0.
     - ``satisfaction_no_property_minus_property``: mean satisfaction of households in compounds
       without a property company minus that with one.
     """
@@ -240,6 +242,8 @@ def pattern_measures(model: CommunityModel) -> dict[str, float]:
         "stalemate_share_no_committee_minus_committee": _ratio(
             np.count_nonzero(stalled & collective_found & ~committee), np.count_nonzero(collective_found & ~committee))
         - _ratio(np.count_nonzero(stalled & collective_found & committee), np.count_nonzero(collective_found & committee)),
+        "stalemate_share": _ratio(np.count_nonzero(stalled & collective_found), np.count_nonzero(collective_found)),
+        "branch_strength_change": float(series["branch_strength"].iloc[-1] - series["branch_strength"].iloc[0]),
         "satisfaction_no_property_minus_property": float(pop.satisfaction[~has_property].mean() - pop.satisfaction[has_property].mean())
         if has_property.any() and (~has_property).any() else float("nan"),
     }

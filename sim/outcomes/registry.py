@@ -290,8 +290,8 @@ def _daily() -> list[Outcome]:
                 _t("Public cost per resolved issue", "每件问题公共支出"), _t("CNY per issue", "元/件"), "cny", -1,
                 10, "assumption: 10 CNY per resolved issue, about 3 % of the default community's cost per issue "
                 "(about 350 CNY over a year)", daily=True, key=True),
-        Outcome("party_strength", "Organisational strength (组织力) of the community party organisation today: the "
-                "share of its functions it performs.",
+        Outcome("party_strength", "Organisational strength of the community party organisation today: the "
+                "share of its functions it performs (organisational capacity).",
                 _t("Community party organisation strength", "社区党组织组织力"), _SCORE, "score", 1,
                 0.02, "assumption: 0.02 on the 0-1 strength scale, one function in fifty performed more or less",
                 daily=True, views=frozenset({"classroom"}), typical_range=(0.3, 0.8)),
@@ -326,6 +326,13 @@ def _pattern_measures() -> list[Outcome]:
                 _t("Wait of escalated issues", "升级问题等待天数"),
                 _t("days from found to closed or horizon", "天，发现至办结或模拟结束"), "days", -1,
                 0.5, "assumption: half a day, as for the mean time to resolve"),
+        Outcome("stalemate_share", "Stalled share of the collective issues found since day 0.",
+                _t("Stalemate share of collective issues", "集体事项僵局比例"),
+                _t("share of collective issues found", "占已发现集体事项"), "share", -1,
+                0.01, _PP.format(what="collective issues stalled")),
+        Outcome("branch_strength_change", "Mean strength of the grid and compound party branches at the end minus at "
+                "day 0.", _t("Change in party branch strength", "党支部组织力变化"), _SCORE, "score", 1,
+                0.02, "assumption: 0.02 on the 0-1 strength scale, as for branch strength", bounds=DIFFERENCE),
         Outcome("volunteer_motivation", "Mean intrinsic motivation, at the end, of households who may volunteer "
                 "(party members and registered volunteers).",
                 _t("Volunteer motivation", "志愿服务动机"), _SCORE, "score", 1,
