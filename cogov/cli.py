@@ -8,10 +8,12 @@ import json
 import math
 import os
 import shlex
+import signal
 import sys
+import threading
 import time
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +36,7 @@ from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indi
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
 from cogov.experiments.backends import BACKENDS, default_workers, open_executor, process_pool, worker_count
 from cogov.experiments.design import run_count
+from cogov.experiments.lock import FolderInUse, ResultsFolderError, folder_lock
 from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import load_experiment
 from cogov.sim.migrations import RenamedKeyWarning
@@ -44,6 +47,9 @@ from cogov.sim.scenario import ScenarioError, builtin_dir, builtin_names, json_s
 
 EXIT_OK = 0
 EXIT_INPUT = 2
+EXIT_FOLDER_WRITE = 74  # sysexits EX_IOERR: the results folder could not be written (disk full, read-only, ...)
+EXIT_FOLDER_IN_USE = 75  # sysexits EX_TEMPFAIL: another process is writing the results folder; try again later
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
 PROGRESS_AFTER_SECONDS = 2.0
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -52,20 +58,53 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     args.command_line = shlex.join(["cogov", *(sys.argv[1:] if argv is None else argv)])  # recorded in reports
+    # Commands that run sweeps stop on SIGTERM (a batch system's or `kill`'s) as on Ctrl-C: chunks finished so
+    # far are written, the workers are stopped, and the report line says how far it got.
+    graceful = args.handler in (_cmd_sweep, _cmd_sensitivity, _cmd_compare)
+    with _sigterm_as_interrupt(graceful) as stopped:
+        try:
+            status = int(args.handler(args))
+        except ScenarioError as exc:
+            Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
+            return EXIT_INPUT
+        except KeyError as exc:  # an unknown pattern name, or an outcome the registry does not declare
+            Console(stderr=True).print(f"[bold red]error:[/] {exc.args[0]}", highlight=False)
+            return EXIT_INPUT
+        except ResultsFolderError as exc:  # in use by another sweep, or not writable: no traceback, what to do
+            Console(stderr=True).print(f"[bold red]error:[/] {escape(str(exc))}", highlight=False, soft_wrap=True)
+            return EXIT_FOLDER_IN_USE if isinstance(exc, FolderInUse) else EXIT_FOLDER_WRITE
+        except KeyboardInterrupt:
+            Console(stderr=True).print("terminated" if stopped else "interrupted")
+            return 128 + stopped[0] if stopped else EXIT_INTERRUPTED
+        except BrokenPipeError:  # output piped into `head` and the like: not an error
+            sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
+            return EXIT_OK
+    return 128 + stopped[0] if stopped and status == EXIT_INTERRUPTED else status
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt(enabled: bool = True) -> Iterator[list[int]]:
+    """While enabled, SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C does; yields the
+    list of signals received (empty if none), so the exit status can say 143 (128 + SIGTERM).
+
+    A second SIGTERM while stopping ends the process at once (the default action), as a second Ctrl-C
+    would be expected to. Finished chunks are on disk either way: this only makes the stop orderly.
+    """
+    received: list[int] = []
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        received.append(signum)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
     try:
-        return int(args.handler(args))
-    except ScenarioError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-        return EXIT_INPUT
-    except KeyError as exc:  # an unknown pattern name, or an outcome the registry does not declare
-        Console(stderr=True).print(f"[bold red]error:[/] {exc.args[0]}", highlight=False)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted")
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
-        return EXIT_OK
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def _show_renamed_keys() -> None:
@@ -322,7 +361,9 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed {task.fields[failed]}"), TimeRemainingColumn())
-    with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor, \
+    # the folder's lock first (run_sweep takes it again, re-entrantly): a refusal then starts no worker
+    with folder_lock(directory), \
+            open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor, \
             Progress(*columns, console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
         # With --scheduler, an existing cluster says how many workers it has (unless --workers says otherwise).
         workers = args.workers or worker_count(executor, default_workers())
@@ -337,7 +378,7 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         report = run_sweep(experiment, directory, executor, workers=workers,
                            retry_failed=args.retry_failed, on_progress=progress)
     _stdout().print(report.line(), highlight=False)
-    return 130 if report.interrupted else EXIT_OK
+    return EXIT_INTERRUPTED if report.interrupted else EXIT_OK
 
 
 def _comma_list(text: str) -> list[str]:
@@ -347,10 +388,15 @@ def _comma_list(text: str) -> list[str]:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     check_method(experiment, args.method)
+    directory = experiment.results_dir(args.out)
+    with folder_lock(directory):  # held from the runs to the files written beside them
+        return _sensitivity(args, experiment, directory)
+
+
+def _sensitivity(args: argparse.Namespace, experiment: Any, directory: Path) -> int:
     status = _cmd_sweep(args)  # the same resumable runs, progress and report line as `cogov sweep`
     if status != EXIT_OK:
         return status
-    directory = experiment.results_dir(args.out)
     table = analyse(experiment, directory, args.outputs)
     columns, rows = summary_rows(table)
     view = Table(title=f"{args.method} sensitivity — {experiment.name}, 95 % confidence intervals", title_justify="left")
@@ -407,7 +453,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             raise ScenarioError("compare", ["give a baseline and at least one other scenario (or --from DIR)"])
         by = "scenario"
         directory = args.out or Path("results") / ("compare-" + "-".join(Path(s).stem for s in args.scenarios))[:120]
-        with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
+        with folder_lock(directory), \
+                open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
             workers = args.workers or worker_count(executor, default_workers())
             result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
                                        days=args.days, master_seed=args.seed, precision=args.precision,
