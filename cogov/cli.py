@@ -635,8 +635,12 @@ def _add_classroom_commands(sub: Any) -> None:
     viz.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
     viz.add_argument("--port", type=int, default=8765, help="port (default 8765)")
     viz.add_argument("--host", default="127.0.0.1",
-                     help="interface to serve on (default 127.0.0.1, this machine only; 0.0.0.0 shares the page "
-                     "with the classroom network)")
+                     help="interface to serve on. Default 127.0.0.1: this machine only, and only as 127.0.0.1 or "
+                     "localhost. A network address (e.g. 192.168.1.5) opens the page to everyone who can reach "
+                     "this machine, under that address; 0.0.0.0 opens it on every interface, under any name of "
+                     "this machine. Whoever can open the page can run models on this machine. In every case "
+                     "pages of other web sites cannot connect (requests with another Origin are refused), and "
+                     "the page loads only the built-in scenarios and the SCENARIO file given here")
     viz.add_argument("--lang", choices=("en", "zh"), default="en", help="starting language (a button switches)")
     viz.add_argument("--seed", type=int, default=0, help="starting random seed (default 0)")
     viz.add_argument("--open", dest="open_browser", action=argparse.BooleanOptionalAction, default=None,

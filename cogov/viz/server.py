@@ -2,8 +2,10 @@
 
 :func:`serve` makes sure the front-end files are cached (:mod:`cogov.viz.assets`), sets the
 environment Solara reads at import (cache folder, no telemetry) and the page's starting scenario,
-language and seed, then runs ``solara run cogov.viz.app`` in this process (production mode, no
-version check: nothing leaves the machine).
+the scenarios it may offer, language and seed, puts the request guard around the server
+(:mod:`cogov.viz.guard`: only requests addressed to this server and coming from its own page), then
+runs ``solara run cogov.viz.app`` in this process (production mode, no version check: nothing leaves
+the machine).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from cogov.viz import assets
+from cogov.viz import assets, guard
 
 APP_MODULE = "cogov.viz.app"
 DEFAULT_HOST = "127.0.0.1"
@@ -81,11 +83,13 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lan
     prepare_assets(log)
     for key, value in assets.server_environment().items():
         os.environ.setdefault(key, value)  # a setting the user made wins
+    # The page may load the built-in scenarios and this one file, which the teacher named; nothing a browser sends.
     os.environ["COGOV_VIZ_SCENARIO"] = str(Path(scenario).resolve()) if Path(scenario).suffix == ".toml" else scenario
     os.environ["COGOV_VIZ_LANG"] = lang
     os.environ["COGOV_VIZ_SEED"] = str(seed)
     if not is_loopback(host):
-        log(f"note: serving on {host}: anyone who can reach this machine on port {port} can open the page")
+        log(f"note: serving on {host}: anyone who can reach this machine on port {port} can open the page and run "
+            "models on it (pages of other web sites still cannot connect)")
     if open_browser is None:
         open_browser = display_available()
     log(f"cogov viz: open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ in a browser "
@@ -94,6 +98,8 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lan
     # server it falls back to SameSite=Lax, which is what we want, so the warning is only noise.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     from solara.__main__ import cli  # imported late: solara reads the environment above at import
+
+    guard.install(host, APP_MODULE)
 
     try:
         cli.main(args=solara_arguments(host, port, open_browser), prog_name="cogov viz", standalone_mode=False)
