@@ -459,8 +459,14 @@ def _canonical(schema: pa.Schema, order: str) -> pa.Schema:
 
 def _conform(table: pa.Table, schema: pa.Schema) -> pa.Table:
     """``table`` with exactly ``schema``'s columns (missing ones null) and types; its metadata kept."""
-    arrays = [table.column(f.name).cast(f.type) if f.name in table.column_names else pa.nulls(len(table), f.type)
-              for f in schema]
+    columns = dict(zip(table.column_names, table.columns, strict=True))  # by-name lookups on a table are slow
+    arrays = []
+    for f in schema:
+        column = columns.get(f.name)
+        if column is None:
+            arrays.append(pa.nulls(len(table), f.type))
+        else:
+            arrays.append(column if column.type == f.type else column.cast(f.type))
     return pa.Table.from_arrays(arrays, schema=schema.with_metadata(table.schema.metadata or {}))
 
 
