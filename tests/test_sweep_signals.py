@@ -75,9 +75,15 @@ def _start_sweep(tmp_path: Path) -> tuple[subprocess.Popen, Path, set[int]]:
         time.sleep(0.05)
     process.send_signal(signal.SIGSTOP)  # hold it still while its process tree is read
     descendants |= _descendants(process.pid)
-    assert process.poll() is None, "the sweep ended before it could be signalled"
-    # the fork server, the resource tracker and the two workers (the workers are the fork server's children)
-    assert len(descendants) >= 4, f"expected fork server, resource tracker and workers, found {descendants}"
+    try:
+        assert process.poll() is None, "the sweep ended before it could be signalled"
+        # the fork server, the resource tracker and the two workers (the workers are the fork server's children)
+        assert len(descendants) >= 4, f"expected fork server, resource tracker and workers, found {descendants}"
+    except AssertionError:
+        process.kill()
+        process.wait()
+        _cleanup(descendants)
+        raise
     return process, out, descendants
 
 
