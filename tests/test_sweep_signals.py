@@ -81,7 +81,7 @@ def _start_sweep(tmp_path: Path) -> tuple[subprocess.Popen, Path, set[int]]:
         assert len(descendants) >= 4, f"expected fork server, resource tracker and workers, found {descendants}"
     except AssertionError:
         process.kill()
-        process.wait()
+        process.communicate()
         _cleanup(descendants)
         raise
     return process, out, descendants
@@ -108,7 +108,7 @@ def _cleanup(pids: set[int]) -> None:
 def test_kill_9_of_the_main_process_alone_leaves_no_child_behind(tmp_path):
     process, _, descendants = _start_sweep(tmp_path)
     process.send_signal(signal.SIGKILL)  # the main process only, not its process group
-    process.wait()
+    process.communicate()  # reaps it and closes its pipes
     survivors = _survivors(descendants)
     _cleanup(survivors)
     assert not survivors, f"still running {GONE_WITHIN_S} s after the parent was killed: {survivors}"
