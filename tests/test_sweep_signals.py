@@ -81,10 +81,19 @@ def _start_sweep(tmp_path: Path) -> tuple[subprocess.Popen, Path, set[int]]:
         assert len(descendants) >= 4, f"expected fork server, resource tracker and workers, found {descendants}"
     except AssertionError:
         process.kill()
-        process.communicate()
+        _reap(process)
         _cleanup(descendants)
         raise
     return process, out, descendants
+
+
+def _reap(process: subprocess.Popen) -> None:
+    """Wait for a killed sweep and close its pipes (not communicate(): surviving children would hold
+    the pipes open, and the test would hang instead of failing)."""
+    process.wait()
+    for pipe in (process.stdout, process.stderr):
+        if pipe is not None:
+            pipe.close()
 
 
 def _survivors(pids: set[int]) -> set[int]:
@@ -108,7 +117,7 @@ def _cleanup(pids: set[int]) -> None:
 def test_kill_9_of_the_main_process_alone_leaves_no_child_behind(tmp_path):
     process, _, descendants = _start_sweep(tmp_path)
     process.send_signal(signal.SIGKILL)  # the main process only, not its process group
-    process.communicate()  # reaps it and closes its pipes
+    _reap(process)
     survivors = _survivors(descendants)
     _cleanup(survivors)
     assert not survivors, f"still running {GONE_WITHIN_S} s after the parent was killed: {survivors}"
