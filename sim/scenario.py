@@ -3,6 +3,12 @@
 A scenario file is data, never code: it is parsed with :mod:`tomllib` and validated by
 :class:`~sim.config.ScenarioConfig`. Every problem is reported as
 ``FILE: key.path: what is wrong (what is allowed)``; nothing raises a bare traceback.
+
+Files are read defensively (:func:`read_toml`, also used for experiment files): only regular files of
+at most :data:`MAX_FILE_BYTES`, in UTF-8, nested at most :data:`MAX_NESTING` levels; a binary,
+compressed or UTF-16 file, a device or a pipe is refused with a message saying what it is. Text from a
+file that is echoed back (values, key names, paths) goes through :func:`printable`, so a control
+character in a file cannot clear or recolour the user's terminal.
 """
 
 from __future__ import annotations
@@ -10,9 +16,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
+import stat
+import sys
 import tomllib
 import typing
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,15 +35,75 @@ from cogov.sim.migrations import RemovedKeyError, migrate_path, migrate_tree
 
 SCENARIO_SUFFIX = ".toml"
 MAX_INHERITANCE_DEPTH = 16
+"""Most ``extends`` links from the file asked for to the root of its chain (16 parents above it)."""
+MAX_FILE_BYTES = 1 << 20
+"""Largest scenario or experiment file read (1 MiB; the biggest built-in file is under 10 KiB)."""
+MAX_NESTING = 32
+"""Deepest nesting of tables and arrays read; the scenario format needs 5, an experiment file 4."""
+MAX_SHOWN = 80
+"""Longest value or key echoed in a message, in characters (longer ones end in an ellipsis)."""
 
 
 class ScenarioError(ValueError):
-    """A scenario file cannot be used; ``problems`` lists every reason, one line each."""
+    """A scenario file cannot be used; ``problems`` lists every reason, one line each.
 
-    def __init__(self, source: str, problems: list[str]):
+    ``source`` is the file (or option) the user gave. A problem found in another file it reads (an
+    ``extends`` parent) names that file in ``sources``, which runs parallel to ``problems``.
+    """
+
+    def __init__(self, source: str, problems: list[str], sources: Sequence[str] | None = None):
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+        self.sources = list(sources) if sources is not None else [source] * len(problems)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """Each problem as ``FILE: problem``, naming the file where it is."""
+        return [f"{where}: {p}" for where, p in zip(self.sources, self.problems, strict=True)]
+
+    def located(self) -> list[str]:
+        """Each problem, prefixed with its file where that is not :attr:`source` (for nesting the problems
+        under another context, e.g. an experiment's base scenario)."""
+        return [p if where == self.source else f"{where}: {p}"
+                for where, p in zip(self.sources, self.problems, strict=True)]
+
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: object, limit: int | None = None) -> str:
+    """``text`` safe to echo on a terminal: control characters shown as escapes, at most ``limit`` characters.
+
+    Control characters (ESC, the C1 range, DEL, line breaks, NUL …), line and paragraph separators
+    and bidirectional overrides are written as ``\\x1b``/``\\u202e``: echoed raw they could clear the
+    screen, recolour it, or display a line in another order than it is stored. Everything else,
+    Chinese included, is kept. Rich markup is not escaped here (the CLI does that where it prints).
+    """
+    out = []
+    for char in str(text):
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    shown = "".join(out)
+    if limit is not None and len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return shown
+
+
+def shown_value(value: Any) -> str:
+    """A value from a file as a message shows it: JSON-like, printable, shortened to :data:`MAX_SHOWN`."""
+    try:
+        text = json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # an integer too long for str() (over 4,300 digits)
+        text = f"<an integer of about {value.bit_length() * 0.30103:.0f} digits>" if isinstance(value, int) else "?"
+    return printable(text, MAX_SHOWN)
+
+
+def shown_key(path: str) -> str:
+    """A key path from a file, printable and shortened (a 10,000-character key is still one line)."""
+    return printable(path, 2 * MAX_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -67,9 +137,11 @@ def file_title(path: str | Path) -> dict[str, str] | None:
     """A scenario file's title in English and Chinese, from its first line (``# English — 中文``), or
     None when the file has no such line. Only a comment is read: nothing in the file is executed."""
     try:
-        with Path(path).open(encoding="utf-8") as handle:
-            first = handle.readline().strip()
-    except OSError:
+        if not Path(path).is_file():  # a pipe or device would block or never end
+            return None
+        with Path(path).open(encoding="utf-8", errors="replace") as handle:
+            first = handle.readline(1000).strip()
+    except (OSError, ValueError):
         return None
     if not first.startswith("#") or TITLE_SEPARATOR not in first:
         return None
@@ -83,40 +155,93 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
     candidate = Path(text)
     if relative_to is not None and not candidate.is_absolute():
         candidate = relative_to / candidate
-    if candidate.is_file():
-        return candidate
-    if not text.endswith(SCENARIO_SUFFIX) and "/" not in text and "\\" not in text:
-        builtin = builtin_dir() / f"{text}{SCENARIO_SUFFIX}"
-        if builtin.is_file():
-            return builtin
+    try:
+        if candidate.is_file():
+            return candidate
+        if not text.endswith(SCENARIO_SUFFIX) and "/" not in text and "\\" not in text:
+            builtin = builtin_dir() / f"{text}{SCENARIO_SUFFIX}"
+            if builtin.is_file():
+                return builtin
+        if candidate.exists():  # a folder, device or pipe: read_toml refuses it, saying what it is
+            return candidate
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise ScenarioError(shown_key(text), [f"cannot use this path: {exc.strerror}"]) from None
     known = builtin_names()
     hint = difflib.get_close_matches(Path(text).stem, known, n=3)
     suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
     raise ScenarioError(
-        text, [f"no such file or built-in scenario (built-in: {', '.join(known)}){suggestion}"]
+        shown_key(text), [f"no such file or built-in scenario (built-in: {', '.join(known)}){suggestion}"]
     )
 
 
 def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
-    """Load, merge (``extends``) and validate a scenario; ``None`` gives the built-in default."""
+    """Load, merge (``extends``) and validate a scenario; ``None`` gives the built-in default.
+
+    A problem is reported under the file that holds it: a bad value set in an ``extends`` parent
+    names the parent, a problem that values from several files make together (shares that no
+    longer sum to 1) names the file asked for and the files involved.
+    """
     path = resolve_path(name_or_path if name_or_path is not None else "default")
-    data, chain = _read_with_parents(path, ())
-    config = validate_data(data, source=str(path))
-    return LoadedScenario(config=config, source=str(path), chain=chain)
+    layers = _read_chain(path)
+    merged: dict[str, Any] = {}
+    for _, data in layers:
+        merged = _deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    config = _validated(merged, str(path), layers)
+    return LoadedScenario(config=config, source=str(path), chain=tuple(source for source, _ in layers))
 
 
 def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioConfig:
     """Validate an already-parsed mapping; raise :class:`ScenarioError` listing every problem."""
+    _check_nesting(data, source)
     return _validated(_migrated(data, source), source)
 
 
-def _validated(data: Mapping[str, Any], source: str) -> ScenarioConfig:
-    """Validate a mapping that uses current key names only."""
+def _validated(data: Mapping[str, Any], source: str,
+               layers: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> ScenarioConfig:
+    """Validate a mapping that uses current key names only; ``layers`` (file, data), root first, say
+    which file set each key, so that each problem is reported under its file."""
     try:
         # JSON mode: strict types, but TOML arrays are accepted for tuples and ints for floats.
         return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
     except ValidationError as exc:
-        raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
+        errors = exc.errors()
+    origins = _origins(layers)
+    problems, sources = [], []
+    for err in errors:
+        problem = _describe(err)
+        files = _files_behind(tuple(str(p) for p in err["loc"]), origins, [f for f, _ in layers])
+        where = source
+        if len(files) == 1 and files[0] != source:
+            where, problem = files[0], f"{problem} (this file is extended by {source})"
+        elif len(files) > 1:
+            problem = f"{problem} (values from {' and '.join(files)})"
+        problems.append(problem)
+        sources.append(where)
+    raise ScenarioError(source, problems, sources)
+
+
+def _origins(layers: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[tuple[str, ...], str]:
+    """Every leaf key path of the merged scenario -> the last file of the chain that set it."""
+    origins: dict[tuple[str, ...], str] = {}
+    for source, data in layers:
+        stack: list[tuple[tuple[str, ...], Mapping[str, Any]]] = [((), data)]
+        while stack:
+            prefix, node = stack.pop()
+            for key, value in node.items():
+                if not prefix and key == "extends":
+                    continue
+                path = (*prefix, str(key))
+                if isinstance(value, Mapping):
+                    stack.append((path, value))
+                else:
+                    origins[path] = source
+    return origins
+
+
+def _files_behind(loc: tuple[str, ...], origins: Mapping[tuple[str, ...], str], order: list[str]) -> list[str]:
+    """The files that set the key at ``loc``, a key under it, or the value it is part of; in chain order."""
+    files = {source for path, source in origins.items() if path[: len(loc)] == loc or loc[: len(path)] == path}
+    return [f for f in order if f in files]
 
 
 def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source: str = "<overrides>") -> ScenarioConfig:
@@ -175,35 +300,121 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def _read_with_parents(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    key = str(path.resolve())
-    if key in seen:
-        raise ScenarioError(str(path), ["extends: inheritance cycle: " + " -> ".join((*seen, key))])
-    if len(seen) >= MAX_INHERITANCE_DEPTH:
-        raise ScenarioError(str(path), [f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance"])
-    data = _migrated(_read_toml(path), str(path))
-    parent = data.get("extends")
-    if parent is None:
-        return data, (str(path),)
-    if not isinstance(parent, str):
-        raise ScenarioError(str(path), [f"extends: expected a scenario name or path (string), got {type(parent).__name__}"])
+def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The file and its ``extends`` ancestors as (source, migrated data), root first."""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    seen: list[str] = []
+    current = path
+    while True:
+        key = str(current.resolve())
+        if key in seen:
+            raise ScenarioError(layers[-1][0], ["extends: inheritance cycle: " + " -> ".join((*seen, key))])
+        if len(seen) > MAX_INHERITANCE_DEPTH:  # seen: the file asked for and its parents so far
+            names = [source for source, _ in layers]  # the file asked for first
+            chain = " -> ".join([*names[:2], "…", *names[-2:]]) if len(names) > 5 else " -> ".join(names)
+            raise ScenarioError(str(path), [f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance "
+                                            f"({chain} extends {current}); at most {MAX_INHERITANCE_DEPTH} "
+                                            "files may stand above a scenario"])
+        seen.append(key)
+        source = str(current)
+        data = _migrated(read_toml(current), source)
+        layers.append((source, data))
+        parent = data.get("extends")
+        if parent is None:
+            return layers[::-1]
+        if not isinstance(parent, str):
+            raise ScenarioError(source, [f"extends: expected a scenario name or path (string), got "
+                                         f"{type(parent).__name__}"])
+        try:
+            current = resolve_path(parent, relative_to=current.parent)
+        except ScenarioError as exc:
+            raise ScenarioError(source, [f"extends: {exc.source}: {p}" for p in exc.problems]) from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file defensively: a regular file of at most :data:`MAX_FILE_BYTES`, UTF-8 text,
+    nested at most :data:`MAX_NESTING` levels; anything else is a :class:`ScenarioError` saying what
+    the file is and what is expected (scenario files, ``extends`` parents, experiment files)."""
+    source = str(path)
     try:
-        parent_path = resolve_path(parent, relative_to=path.parent)
-    except ScenarioError as exc:
-        raise ScenarioError(str(path), [f"extends: {p}" for p in exc.problems]) from None
-    base, chain = _read_with_parents(parent_path, (*seen, key))
-    merged = _deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
-    return merged, (*chain, str(path))
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
+        info = path.stat()
+    except OSError as exc:
+        raise ScenarioError(source, [f"cannot read: {exc.strerror or exc}"]) from None
+    except ValueError as exc:  # a NUL character in the path
+        raise ScenarioError(printable(source), [f"cannot read: {exc}"]) from None
+    if not stat.S_ISREG(info.st_mode):  # checked before opening: opening a pipe blocks, a device never ends
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise ScenarioError(source, [f"{kind}; give a TOML file"])
+    if info.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(source, [_too_big(info.st_size)])
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(str(path), [f"cannot read: {exc.strerror}"]) from None
+        raise ScenarioError(source, [f"cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after stat
+        raise ScenarioError(source, [_too_big(len(raw))])
+    data = parse_toml(decode_text(raw, source), source)
+    _check_nesting(data, source)
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (f"file too large ({size:,} bytes; at most {MAX_FILE_BYTES:,}): a scenario or experiment file is a "
+            "few kilobytes of TOML")
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """The text of a TOML file's bytes: UTF-8 (a leading byte-order mark is allowed), else an error saying
+    what the bytes look like (compressed, UTF-16, binary) or where the first undecodable byte is."""
+    if raw.startswith(b"\x1f\x8b"):
+        raise ScenarioError(source, ["a gzip-compressed file, not TOML text; decompress it first"])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError(source, ["UTF-16 text; TOML files must be UTF-8 (save the file as UTF-8)"])
+    if b"\x00" in raw:
+        raise ScenarioError(source, ["a binary file (it contains NUL bytes), or UTF-16 text; TOML files are "
+                                     "UTF-8 text"])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(source, [f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column "
+                                     f"{column} is not valid UTF-8 (save the file as UTF-8)"]) from None
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse TOML text; every way the parser can fail becomes a :class:`ScenarioError`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables recursively: hundreds of levels exhaust the stack
+        raise ScenarioError(source, [f"not readable: arrays or inline tables nested hundreds of levels deep "
+                                     f"(a file may nest at most {MAX_NESTING})"]) from None
+    except ValueError:
+        # tomllib converts integer literals with int(), which refuses more than sys.get_int_max_str_digits()
+        # digits; it is the one ValueError tomllib lets through (dates are caught as TOMLDecodeError)
+        limit = sys.get_int_max_str_digits()
+        match = re.search(r"\d[\d_]{%d,}" % limit, text)
+        where = f" (line {text.count(chr(10), 0, match.start()) + 1})" if match else ""
+        raise ScenarioError(source, [f"not valid TOML: an integer has more than {limit:,} digits{where}"]) from None
+
+
+def _check_nesting(data: Mapping[str, Any], source: str) -> None:
+    """Refuse tables and arrays nested deeper than :data:`MAX_NESTING` (walked without recursion: the
+    point is to stop what would exhaust the stack later)."""
+    stack: list[tuple[int, str, Any]] = [(1, str(k), v) for k, v in data.items()]
+    while stack:
+        depth, path, value = stack.pop()
+        if depth > MAX_NESTING:
+            raise ScenarioError(source, [f"{shown_key(path)}: nested more than {MAX_NESTING} levels deep "
+                                         "(tables, dotted keys and arrays together)"])
+        if isinstance(value, Mapping):
+            stack += [(depth + 1, f"{path}.{k}", v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(depth + 1, f"{path}[{i}]", v) for i, v in enumerate(value)]
 
 
 def _migrated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
@@ -238,17 +449,17 @@ def _describe(err: Mapping[str, Any]) -> str:
         allowed = sorted(parent.model_fields) if parent else []
         return _unknown_key(loc, dict.fromkeys(allowed))
     value = err.get("input")
-    got = f" (got {json.dumps(value)})" if not isinstance(value, (dict, list)) else ""
+    got = f" (got {shown_value(value)})" if not isinstance(value, (dict, list)) else ""
     message = err["msg"]
     message = message.removeprefix("Value error, ")
-    return f"{path}: {message}{got}"
+    return f"{shown_key(path)}: {message}{got}"
 
 
 def _unknown_key(loc: list[str], siblings: Mapping[str, Any]) -> str:
     key = loc[-1]
-    path = ".".join(loc)
+    path = shown_key(".".join(loc))
     options = sorted(str(k) for k in siblings)
-    close = difflib.get_close_matches(key, options, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(key, options, n=3, cutoff=0.6) if len(key) <= 2 * MAX_SHOWN else []
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     listing = ", ".join(options)
     return f"{path}: unknown key{hint} (allowed here: {listing})"
