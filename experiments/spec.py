@@ -79,8 +79,10 @@ class ParameterSpec(_Strict):
             if self.distribution == "loguniform" and low <= 0:
                 raise ValueError("a loguniform range must be positive")
             return self
-        # keys that only shape a range would be silently ignored beside listed values
-        ignored = [key for key in ("levels", "distribution", "integer") if key in self.model_fields_set]
+        # keys that only shape a range would be silently ignored beside listed values (judged by their value,
+        # not by their presence: a stored experiment.json writes every key out with its default)
+        ignored = [key for key, unset in (("levels", None), ("distribution", "uniform"), ("integer", False))
+                   if getattr(self, key) != unset]
         if ignored:
             raise ValueError(f"{', '.join(repr(k) for k in ignored)} {'applies' if len(ignored) == 1 else 'apply'} "
                              "to a 'range'; listed 'values' are used as given")
@@ -266,14 +268,15 @@ def _design_problems(section: ExperimentSection, parameters: dict[str, Parameter
     """Settings that do not apply to the chosen design (they would be silently ignored) and the Sobol
     sample size."""
     problems = []
-    given = section.model_fields_set
+    # judged by value, not presence: a stored experiment.json (read again for reports) writes out every default
+    defaults = ExperimentSection.model_fields
     if section.design == "sobol" and section.samples & (section.samples - 1):
         problems.append(f"experiment.samples: Sobol sampling needs a power of 2 (got {section.samples})")
-    if "second_order" in given and section.design != "sobol":
+    if section.second_order and section.design != "sobol":
         problems.append(f"experiment.second_order: applies to design = 'sobol' only (design is {section.design!r})")
-    if "morris_levels" in given and section.design != "morris":
+    if section.morris_levels != defaults["morris_levels"].default and section.design != "morris":
         problems.append(f"experiment.morris_levels: applies to design = 'morris' only (design is {section.design!r})")
-    if "samples" in given and section.design == "full_factorial":
+    if section.samples != defaults["samples"].default and section.design == "full_factorial":
         problems.append("experiment.samples: a full factorial runs every combination of the values and levels; "
                         "'samples' applies to the sampled designs (latin_hypercube, random, sobol, morris)")
     if section.design != "full_factorial":

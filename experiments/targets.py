@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -144,6 +145,22 @@ class CogovTarget:
         sections = {validator_section(name) for name in overrides}
         return [problem for section in sections if section is not None
                 for problem in section_problems(base, section, overrides)]
+
+    def estimate_seconds(self, probe_days: int = 10) -> float:
+        """Rough seconds for one run on this machine, said before a sweep starts: the base scenario (the
+        first alternative when the scenario is varied) run through :func:`simulate` for 1 and for
+        1 + ``probe_days`` days, the difference scaled to its horizon. A quick timing (tens of
+        milliseconds), not a promise: design points with more households or days take longer."""
+        config = self.alternatives[0][1] if self.alternatives else self.base
+        days = config.simulation.days
+        probe = min(probe_days, max(1, days - 1))
+        times = []
+        for horizon in (1, 1 + probe):
+            started = time.perf_counter()
+            simulate(apply_overrides(config, {"simulation.days": horizon}), seed=0)
+            times.append(time.perf_counter() - started)
+        per_day = max(0.0, times[1] - times[0]) / probe
+        return times[0] + per_day * (days - 1)
 
     def with_scenarios(self, names: list[str], base_dir: Path, days: int | None) -> CogovTarget:
         """This target with the scenarios that the ``scenario`` parameter may take, loaded and checked."""
