@@ -54,6 +54,7 @@ from cogov.sim.outcomes.registry import Outcome, outcome, outcomes
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import (
     ScenarioError,
+    apply_overrides,
     builtin_dir,
     builtin_names,
     json_schema,
@@ -533,7 +534,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
         workers = args.workers or worker_count(executor, default_workers())
         err.print(f"{experiment.name}: {runs:,} runs ({experiment.spec.experiment.design}, "
                   f"{experiment.spec.experiment.replicates} replicates) on {args.backend} with {workers} workers "
-                  f"-> {printable(directory)}{_duration_note(runs, per_run, workers)}", highlight=False, markup=False)
+                  f"-> {printable(directory)}{_duration_note(runs, per_run, workers)}", highlight=False, markup=False,
+                  soft_wrap=True)
         task = bar.add_task("runs", total=None, failed=0)
 
         def progress(done: int, failed: int, total: int) -> None:
@@ -918,6 +920,7 @@ def _cmd_animate(args: argparse.Namespace) -> int:
     from cogov.animate import animate
 
     overrides = dict(_parse_override(item) for item in args.overrides)
+    apply_overrides(load_scenario(args.scenario).config, overrides, source="--set")  # errors named after the option
     _check_output_file(args.out, "--out")
     _check_output_file(args.out.with_name(args.out.name + ".json"), "--out")  # the provenance file beside it
     err = Console(stderr=True)

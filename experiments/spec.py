@@ -219,7 +219,7 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
         except KeyError as exc:
             problems.append(f"experiment.target: {exc.args[0]}")
         except ScenarioError as exc:
-            problems += [f"experiment.scenario: {p}" for p in exc.located()]
+            problems += [f"experiment.scenario: {line}" for line in exc.lines()]
         problems += _design_problems(section, parameters)
     scenarios = parameters.get(SCENARIO_PARAMETER)
     if scenarios is not None and target is not None and hasattr(target, "with_scenarios"):
@@ -229,7 +229,7 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
             try:
                 target = target.with_scenarios([str(v) for v in scenarios.values], base_dir, section.days)
             except ScenarioError as exc:
-                problems += [f'parameters."{SCENARIO_PARAMETER}": {exc.source}: {p}' for p in exc.located()]
+                problems += [f'parameters."{SCENARIO_PARAMETER}": {line}' for line in exc.lines()]
                 target = None
     if target is not None and section is not None:
         groups = getattr(target, "interaction_groups", lambda names: [])(list(parameters))
@@ -287,10 +287,19 @@ def _design_problems(section: ExperimentSection, parameters: dict[str, Parameter
 
 
 def _valid_part(model: type[BaseModel], raw: Any) -> Any:
-    """``raw`` validated as ``model``, or None (its errors are already reported with the whole file's)."""
+    """``raw`` validated as ``model``, else with its invalid keys left to their defaults (so that the later
+    stages can still check what they need), else None. Its errors are already reported with the whole file's."""
     try:
         return model.model_validate_json(json.dumps(raw, default=str))
-    except (ValidationError, ValueError):
+    except ValidationError as exc:
+        if not isinstance(raw, dict):
+            return None
+        bad = {err["loc"][0] for err in exc.errors() if err["loc"]}
+        try:
+            return model.model_validate_json(json.dumps({k: v for k, v in raw.items() if k not in bad}, default=str))
+        except (ValidationError, ValueError):
+            return None
+    except ValueError:
         return None
 
 
@@ -350,6 +359,8 @@ def _check_parameter(target: Target, name: str, parameter: ParameterSpec, design
 def _describe(err: dict[str, Any]) -> str:
     loc = [str(p) for p in err["loc"]]
     path = shown_key(".".join(loc)) or "(top level)"
+    if len(loc) > 1 and loc[0] == "parameters":  # a parameter's name is a key path: quoted, as in the file
+        path = ".".join([f"parameters.{json.dumps(shown_key(loc[1]), ensure_ascii=False)}", *loc[2:]])
     if err["type"] == "extra_forbidden":
         model = _section_model(loc[:-1])
         allowed = sorted(model.model_fields) if model else []

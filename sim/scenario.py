@@ -61,11 +61,6 @@ class ScenarioError(ValueError):
         """Each problem as ``FILE: problem``, naming the file where it is."""
         return [f"{where}: {p}" for where, p in zip(self.sources, self.problems, strict=True)]
 
-    def located(self) -> list[str]:
-        """Each problem, prefixed with its file where that is not :attr:`source` (for nesting the problems
-        under another context, e.g. an experiment's base scenario)."""
-        return [p if where == self.source else f"{where}: {p}"
-                for where, p in zip(self.sources, self.problems, strict=True)]
 
 
 _BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -95,7 +90,8 @@ def printable(text: object, limit: int | None = None) -> str:
 def shown_value(value: Any) -> str:
     """A value from a file as a message shows it: JSON-like, printable, shortened to :data:`MAX_SHOWN`."""
     try:
-        text = json.dumps(value, ensure_ascii=False, default=str)
+        # a string in quotes as JSON would write it, but with printable()'s escapes (\x1b, not \u001b) everywhere
+        text = f'"{value}"' if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
     except ValueError:  # an integer too long for str() (over 4,300 digits)
         text = f"<an integer of about {value.bit_length() * 0.30103:.0f} digits>" if isinstance(value, int) else "?"
     return printable(text, MAX_SHOWN)
@@ -253,6 +249,7 @@ def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source
     if not overrides:
         return config
     data = config.model_dump(mode="json")
+    check_nesting({str(k): v for k, v in overrides.items()}, source)
     for key, value in overrides.items():
         try:
             path = migrate_path(key.replace("__", "."), source)
