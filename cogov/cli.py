@@ -67,7 +67,7 @@ EXIT_OK = 0
 EXIT_INPUT = 2
 """Exit status of anything the command cannot use: a file, an option, a place to write to."""
 PROGRESS_AFTER_SECONDS = 2.0
-MAX_PROBLEMS_SHOWN = 100
+MAX_PROBLEMS_SHOWN = 200
 """Problems printed for one error (a file with 100,000 unknown keys is still a readable message)."""
 MAX_SEED = 2**63 - 1
 """Largest seed (numpy accepts any non-negative integer; results record seeds as 64-bit integers)."""

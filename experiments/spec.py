@@ -33,9 +33,10 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cogov.experiments.targets import SCENARIO_PARAMETER, Target, get_target
 from cogov.sim.migrations import RemovedKeyError, migrate_path
 from cogov.sim.scenario import (
+    MAX_PROBLEMS,
     SCENARIO_SUFFIX,
     ScenarioError,
-    check_nesting,
+    check_structure,
     printable,
     read_toml,
     shown_key,
@@ -49,6 +50,9 @@ MAX_VALUES = 1000
 MAX_RUNS = 1_000_000
 """Most runs (design points × replicates) an experiment may have: about 70 core-hours of the default
 community; beyond it the plan alone needs gigabytes. Split a bigger study into several experiments."""
+MAX_PARAMETERS = 300
+"""Most parameters one experiment varies: more than the scenario format has (about 220, all of them in a
+screening design), few enough that naming the nearest valid path of each takes a moment."""
 MAX_COMBINATIONS_SHOWN = 10
 """Invalid combinations of values listed one by one; the rest are counted."""
 
@@ -141,7 +145,7 @@ class ExperimentFile(_Strict):
 
     experiment: ExperimentSection
     outputs: OutputsSection = Field(default_factory=OutputsSection)
-    parameters: dict[str, ParameterSpec] = Field(..., min_length=1)
+    parameters: dict[str, ParameterSpec] = Field(..., min_length=1, max_length=MAX_PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -203,13 +207,16 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
     Problems are collected across these stages and reported together, as far as each stage can go
     with what is valid: a parameter's values are checked even when another section has an error.
     """
-    check_nesting(data, source)
+    check_structure(data, source)
     data, problems = _renamed_parameters(data, source)
     spec: ExperimentFile | None = None
     try:
         spec = ExperimentFile.model_validate_json(json.dumps(data, default=str))
     except ValidationError as exc:
-        problems += [_describe(err) for err in exc.errors()]
+        errors = exc.errors()
+        problems += [_describe(err) for err in errors[:MAX_PROBLEMS]]
+        if len(errors) > MAX_PROBLEMS:
+            problems.append(f"… and {len(errors) - MAX_PROBLEMS:,} more problems")
     section = spec.experiment if spec is not None else _valid_part(ExperimentSection, data.get("experiment"))
     parameters = spec.parameters if spec is not None else _valid_parameters(data.get("parameters"))
     target = None
@@ -305,7 +312,7 @@ def _valid_part(model: type[BaseModel], raw: Any) -> Any:
 
 def _valid_parameters(raw: Any) -> dict[str, ParameterSpec]:
     """The parameter specs of a file that is invalid elsewhere, so that their paths and values are checked too."""
-    if not isinstance(raw, dict):
+    if not isinstance(raw, dict) or len(raw) > MAX_PARAMETERS:  # too many is reported as such, not one by one
         return {}
     parts = {str(name): _valid_part(ParameterSpec, spec) for name, spec in raw.items()}
     return {name: spec for name, spec in parts.items() if spec is not None}

@@ -42,6 +42,9 @@ MAX_NESTING = 32
 """Deepest nesting of tables and arrays read; the scenario format needs 5, an experiment file 4."""
 MAX_SHOWN = 80
 """Longest value or key echoed in a message, in characters (longer ones end in an ellipsis)."""
+MAX_PROBLEMS = 100
+"""Problems described for one file; the rest are counted (a file of 20,000 unknown keys is described in
+a moment, and no one reads further)."""
 
 
 class ScenarioError(ValueError):
@@ -188,7 +191,7 @@ def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
 
 def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioConfig:
     """Validate an already-parsed mapping; raise :class:`ScenarioError` listing every problem."""
-    check_nesting(data, source)
+    check_structure(data, source)
     return _validated(_migrated(data, source), source)
 
 
@@ -201,19 +204,37 @@ def _validated(data: Mapping[str, Any], source: str,
         return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
     except ValidationError as exc:
         errors = exc.errors()
-    origins = _origins(layers)
+    behind = _files_by_prefix(layers) if len(layers) > 1 else {}
+    order = [f for f, _ in layers]
     problems, sources = [], []
-    for err in errors:
+    for err in errors[:MAX_PROBLEMS]:
         problem = _describe(err)
-        files = _files_behind(tuple(str(p) for p in err["loc"]), origins, [f for f, _ in layers])
+        loc = tuple(str(p) for p in err["loc"])
+        # files that set the key at loc, a key under it, or the value it is part of
+        files = set(behind.get(("under", loc), ())).union(*(behind.get(("at", loc[:k]), ()) for k in range(len(loc))))
+        files_in_order = [f for f in order if f in files]
         where = source
-        if len(files) == 1 and files[0] != source:
-            where, problem = files[0], f"{problem} (this file is extended by {source})"
-        elif len(files) > 1:
-            problem = f"{problem} (values from {' and '.join(files)})"
+        if len(files_in_order) == 1 and files_in_order[0] != source:
+            where, problem = files_in_order[0], f"{problem} (this file is extended by {source})"
+        elif len(files_in_order) > 1:
+            problem = f"{problem} (values from {' and '.join(files_in_order)})"
         problems.append(problem)
         sources.append(where)
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(f"… and {len(errors) - MAX_PROBLEMS:,} more problems")
+        sources.append(source)
     raise ScenarioError(source, problems, sources)
+
+
+def _files_by_prefix(layers: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[tuple[str, tuple[str, ...]], set[str]]:
+    """Which files set what, indexed for :func:`_validated`: ``("at", path)`` -> the last file of the chain
+    that set the leaf at ``path``; ``("under", path)`` -> the files that set any leaf at or under ``path``."""
+    index: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for path, source in _origins(layers).items():
+        index[("at", path)] = {source}
+        for k in range(1, len(path) + 1):
+            index.setdefault(("under", path[:k]), set()).add(source)
+    return index
 
 
 def _origins(layers: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[tuple[str, ...], str]:
@@ -234,12 +255,6 @@ def _origins(layers: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[tuple[str,
     return origins
 
 
-def _files_behind(loc: tuple[str, ...], origins: Mapping[tuple[str, ...], str], order: list[str]) -> list[str]:
-    """The files that set the key at ``loc``, a key under it, or the value it is part of; in chain order."""
-    files = {source for path, source in origins.items() if path[: len(loc)] == loc or loc[: len(path)] == path}
-    return [f for f in order if f in files]
-
-
 def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source: str = "<overrides>") -> ScenarioConfig:
     """Return a copy of ``config`` with dotted-key overrides (``levers.funding.annual_cny``) applied.
 
@@ -249,7 +264,7 @@ def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source
     if not overrides:
         return config
     data = config.model_dump(mode="json")
-    check_nesting({str(k): v for k, v in overrides.items()}, source)
+    check_structure({str(k): v for k, v in overrides.items()}, source)
     for key, value in overrides.items():
         try:
             path = migrate_path(key.replace("__", "."), source)
@@ -357,14 +372,20 @@ def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
                                             "files may stand above a scenario"])
         seen.append(key)
         source = str(current)
-        data = _migrated(read_toml(current), source)
+        try:
+            data = _migrated(read_toml(current), source)
+        except ScenarioError as exc:
+            if not layers:
+                raise
+            # a parent that cannot be read: named, and so is the file that extends it
+            raise ScenarioError(exc.source, [f"{p} (extended by {layers[-1][0]})" for p in exc.problems]) from None
         layers.append((source, data))
         parent = data.get("extends")
         if parent is None:
             return layers[::-1]
-        if not isinstance(parent, str):
-            raise ScenarioError(source, [f"extends: expected a scenario name or path (string), got "
-                                         f"{type(parent).__name__}"])
+        if not isinstance(parent, str) or not parent.strip():
+            got = type(parent).__name__ if not isinstance(parent, str) else "an empty string"
+            raise ScenarioError(source, [f"extends: expected a scenario name or path (string), got {got}"])
         try:
             current = resolve_path(parent, relative_to=current.parent)
         except ScenarioError as exc:
@@ -395,7 +416,7 @@ def read_toml(path: Path) -> dict[str, Any]:
     if len(raw) > MAX_FILE_BYTES:  # it grew after stat
         raise ScenarioError(source, [_too_big(len(raw))])
     data = parse_toml(decode_text(raw, source), source)
-    check_nesting(data, source)
+    check_structure(data, source)
     return data
 
 
@@ -442,10 +463,13 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise ScenarioError(source, [f"not valid TOML: an integer has more than {limit:,} digits{where}"]) from None
 
 
-def check_nesting(data: Mapping[str, Any], source: str) -> None:
-    """Refuse tables and arrays nested deeper than :data:`MAX_NESTING` (walked without recursion: the
-    point is to stop what would exhaust the stack later)."""
+def check_structure(data: Mapping[str, Any], source: str) -> None:
+    """Refuse what no scenario or experiment needs and later steps cannot handle: tables and arrays
+    nested deeper than :data:`MAX_NESTING` (walked without recursion: the point is to stop what would
+    exhaust the stack later), and integers outside the 64-bit range TOML defines (tomllib reads
+    ``0x`` + 5,000 digits as one, which no message could even print in decimal)."""
     stack: list[tuple[int, str, Any]] = [(1, str(k), v) for k, v in data.items()]
+    problems: list[str] = []
     while stack:
         depth, path, value = stack.pop()
         if depth > MAX_NESTING:
@@ -455,6 +479,11 @@ def check_nesting(data: Mapping[str, Any], source: str) -> None:
             stack += [(depth + 1, f"{path}.{k}", v) for k, v in value.items()]
         elif isinstance(value, list):
             stack += [(depth + 1, f"{path}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            problems.append(f"{shown_key(path)}: integer of {value.bit_length()} bits; TOML integers are 64-bit "
+                            "(-2^63 to 2^63 - 1)")
+    if problems:
+        raise ScenarioError(source, sorted(problems))
 
 
 def _migrated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
