@@ -14,6 +14,7 @@ import stat
 import sys
 import tempfile
 import time
+import traceback
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,6 +67,8 @@ from cogov.sim.scenario import (
 EXIT_OK = 0
 EXIT_INPUT = 2
 """Exit status of anything the command cannot use: a file, an option, a place to write to."""
+EXIT_BUG = 1
+"""Exit status of an internal error (a bug: the traceback is printed, with a request to report it)."""
 PROGRESS_AFTER_SECONDS = 2.0
 MAX_PROBLEMS_SHOWN = 200
 """Problems printed for one error (a file with 100,000 unknown keys is still a readable message)."""
@@ -140,6 +143,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         _discard_stdout(stdout)
         _error([f"cannot write to standard output: {exc.strerror}"])
         return EXIT_INPUT
+    except Exception:  # a bug, not a problem with the input: shown in full, with where it should go
+        traceback.print_exc()
+        print(f"\ncogov: internal error. This is a bug in cogov, not a problem with your files or options; "
+              f"please report it with the traceback above, the command ({printable(args.command_line)}) and the "
+              "files it read.", file=sys.stderr)
+        return EXIT_BUG
     finally:
         sys.stdout = stdout
 
@@ -164,6 +173,14 @@ def _discard_stdout(stream: Any) -> None:
     devnull = os.open(os.devnull, os.O_WRONLY)
     os.dup2(devnull, fd)
     os.close(devnull)
+
+
+def _log_to(console: Console) -> Any:
+    """A ``log(line)`` function printing literally on ``console``, control characters escaped line by line."""
+    def log(text: str) -> None:
+        console.print("\n".join(printable(line) for line in str(text).split("\n")), highlight=False, markup=False)
+
+    return log
 
 
 def _shown(text: object) -> str:
@@ -781,7 +798,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     _stdout().print(table)
     for row in rows:
         if row.target.note:
-            _stdout().print(f"- {row.target.quantity}: {row.target.note}", highlight=False)
+            _stdout().print(f"- {row.target.quantity}: {row.target.note}", highlight=False, markup=False)
     if args.out is not None:
         _write_csv(args.out, [
             {"quantity": r.target.quantity, "source": r.target.source, "source_value": r.target.source_value,
@@ -891,9 +908,10 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     err = Console(stderr=True)
     if args.fetch_assets:
-        ok = prepare_assets(log=lambda line: err.print(line, highlight=False, markup=False))
+        ok = prepare_assets(log=_log_to(err))
         if ok:
-            err.print(f"front-end files ready in {assets.cache_dir()}: the page works offline", highlight=False)
+            err.print(f"front-end files ready in {printable(assets.cache_dir())}: the page works offline",
+                      highlight=False, markup=False)
         return EXIT_OK if ok else 1
     try:
         import solara  # noqa: F401 - only to report a missing extra clearly
@@ -901,7 +919,7 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         _error([f"cogov viz needs the 'viz' extra (pip install 'cogov[viz]'): {exc}"])
         return EXIT_INPUT
     return serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed,
-                 open_browser=args.open_browser, log=lambda line: err.print(line, highlight=False, markup=False))
+                 open_browser=args.open_browser, log=_log_to(err))
 
 
 def _parse_override(item: str) -> tuple[str, Any]:
@@ -926,7 +944,7 @@ def _cmd_animate(args: argparse.Namespace) -> int:
     err = Console(stderr=True)
     animate(args.scenario, args.out, days=args.days, every=args.every, lang=args.lang, seed=args.seed,
             metric=args.metric, fps=args.fps, dpi=args.dpi, overrides=overrides,
-            log=lambda line: err.print(line, highlight=False, markup=False))
+            log=_log_to(err))
     return EXIT_OK
 
 

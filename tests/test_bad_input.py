@@ -657,3 +657,15 @@ def test_viz_names_an_unknown_host_instead_of_a_busy_port():
 def test_every_parameter_path_is_still_a_parameter():
     """The bounds added here changed no key (the scenario files and experiments keep working)."""
     assert len(parameter_paths()) > 200
+
+
+def test_an_internal_error_shows_its_traceback_and_asks_to_be_reported(capsys, monkeypatch):
+    """Not every exception is the user's: a bug is shown in full (exit 1), never dressed as an input error."""
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise ZeroDivisionError("a bug")
+
+    monkeypatch.setattr(cli, "load_scenario", broken)
+    code, out, err = _cli(["run", "default"], capsys)
+    assert code == 1
+    assert "Traceback" in err and "ZeroDivisionError: a bug" in err
+    assert "internal error" in err and "please report it" in err and "cogov run default" in err
