@@ -115,8 +115,15 @@ def test_an_integer_of_more_than_4300_digits_is_refused_with_its_line(tmp_path, 
     _refused(["validate", str(path)], capsys, str(path), "an integer has more than 4,300 digits (line 2)")
 
 
-def test_a_long_integer_below_the_limit_is_shown_shortened(tmp_path, capsys):
-    path = _write(tmp_path, "long.toml", "[simulation]\ndays = " + "9" * 4000 + "\n")
+@pytest.mark.parametrize("value", ["9" * 4000, "0x" + "f" * 5000, "-9_223_372_036_854_775_809"])
+def test_an_integer_beyond_64_bits_is_refused_with_its_key(tmp_path, capsys, value):
+    path = _write(tmp_path, "long.toml", "[simulation]\ndays = " + value + "\n")
+    err = _refused(["validate", str(path)], capsys, "simulation.days: integer of", "TOML integers are 64-bit")
+    assert "9" * 100 not in err
+
+
+def test_a_long_value_is_shown_shortened(tmp_path, capsys):
+    path = _write(tmp_path, "long.toml", '[simulation]\ndays = "' + "9" * 4000 + '"\n')
     err = _refused(["validate", str(path)], capsys, "simulation.days", "…")
     assert "9" * 100 not in err
 
