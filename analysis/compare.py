@@ -107,7 +107,10 @@ def _smallest_n(sd: float, precision: float) -> int:
     def ok(n: int) -> bool:
         return t_quantile(n) * sd / math.sqrt(n) <= precision
 
-    n = max(2, math.ceil((stats.norm.ppf(0.5 + CONFIDENCE / 2) * sd / precision) ** 2))  # the normal bound is too small
+    ratio = stats.norm.ppf(0.5 + CONFIDENCE / 2) * sd / precision
+    if not ratio < 1e6:  # more than 10^12 replicates (or a precision of 0): far beyond any cap, say so as a number
+        return 10**12
+    n = max(2, math.ceil(ratio**2))  # the normal bound is too small
     while not ok(n):
         n += 1
     while n > 2 and ok(n - 1):
@@ -155,6 +158,8 @@ def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, 
     KeyboardInterrupt: a table of the runs that happened to finish would look like a result.
     """
     if precision is not None:
+        if not (math.isfinite(precision) and precision > 0):  # a negative one is never reached: the loop would not end
+            raise ValueError(f"precision must be a finite number > 0 (got {precision})")
         registry.outcome(precision_outcome)  # a misspelt outcome stops here, not after every run
     with folder_lock(directory):
         return _compare_scenarios(scenarios, directory, executor, workers, replicates, days, master_seed, precision,

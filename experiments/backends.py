@@ -24,6 +24,8 @@ from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from contextlib import contextmanager
 from typing import Any
 
+from cogov.sim.scenario import ScenarioError, printable
+
 BACKENDS = ("serial", "local", "dask")
 
 EXIT_PARENT_GONE = 70
@@ -34,10 +36,23 @@ PRELOAD = ["cogov.experiments.runner", "cogov.experiments.targets", "cogov.sim.m
 function, the targets it runs, and the model they build."""
 
 
+MAX_WORKERS = 1024
+"""Most worker processes ``COGOV_WORKERS`` may ask for."""
+
+
 def default_workers() -> int:
-    """Usable cores (``COGOV_WORKERS`` overrides)."""
-    if os.environ.get("COGOV_WORKERS"):
-        return max(1, int(os.environ["COGOV_WORKERS"]))
+    """Usable cores (``COGOV_WORKERS`` overrides: a whole number from 1 to :data:`MAX_WORKERS`; anything
+    else is a :class:`~cogov.sim.scenario.ScenarioError` naming the variable)."""
+    text = os.environ.get("COGOV_WORKERS", "").strip()
+    if text:
+        try:
+            value = int(text)
+        except ValueError:
+            value = 0
+        if not 1 <= value <= MAX_WORKERS:
+            raise ScenarioError("COGOV_WORKERS", [f"must be a whole number of worker processes from 1 to "
+                                                  f"{MAX_WORKERS} (got {printable(text, 40)!r})"])
+        return value
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 
 

@@ -10,6 +10,7 @@ the machine).
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import socket
@@ -64,21 +65,36 @@ def solara_arguments(host: str, port: int, open_browser: bool) -> list[str]:
 
 def port_free(host: str, port: int) -> bool:
     """Nothing listens on ``host:port`` yet (checked before starting, for a clear message)."""
+    return bind_problem(host, port) is None
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the page cannot be served on ``host:port`` (an unknown host, an address of another machine,
+    a port in use or reserved), or None when it can: checked before starting, for a clear message."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except socket.gaierror as exc:
+            return f"cannot serve on --host {host[:80]!r}: no such host or address ({exc.strerror})"
+        except (UnicodeError, ValueError, OverflowError, TypeError) as exc:  # e.g. a NUL character in the name
+            return f"cannot serve on --host {host[:80]!r}: {exc}"
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use (another cogov viz?); choose another with --port"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"{host} is not an address of this machine; use 127.0.0.1 (or 0.0.0.0 for the network)"
+            return f"cannot serve on {host} port {port}: {exc.strerror or exc}"
+    return None
 
 
 def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "en", seed: int = 0,
           open_browser: bool | None = None, log: Callable[[str], None] = print) -> int:
     """Serve the page until interrupted; returns an exit status."""
-    if port and not port_free(host, port):
-        log(f"error: port {port} on {host} is in use (another cogov viz?); choose another with --port")
+    problem = bind_problem(host, port) if port else None
+    if problem is not None:
+        log(f"error: {problem}")
         return 2
     prepare_assets(log)
     for key, value in assets.server_environment().items():
