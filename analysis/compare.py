@@ -25,6 +25,7 @@ import pandas as pd
 from scipy import stats
 
 from cogov.analysis.stats import CONFIDENCE, paired_difference, t_interval, t_quantile
+from cogov.experiments.lock import folder_lock
 from cogov.experiments.runner import SweepReport, current_runs, run_sweep
 from cogov.experiments.spec import Experiment, validate_experiment
 from cogov.sim.outcomes import registry
@@ -106,7 +107,10 @@ def _smallest_n(sd: float, precision: float) -> int:
     def ok(n: int) -> bool:
         return t_quantile(n) * sd / math.sqrt(n) <= precision
 
-    n = max(2, math.ceil((stats.norm.ppf(0.5 + CONFIDENCE / 2) * sd / precision) ** 2))  # the normal bound is too small
+    ratio = stats.norm.ppf(0.5 + CONFIDENCE / 2) * sd / precision
+    if not ratio < 1e6:  # more than 10^12 replicates (or a precision of 0): far beyond any cap, say so as a number
+        return 10**12
+    n = max(2, math.ceil(ratio**2))  # the normal bound is too small
     while not ok(n):
         n += 1
     while n > 2 and ok(n - 1):
@@ -148,14 +152,30 @@ def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, 
     difference in ``precision_outcome`` has a 95 % half-width ≤ ``precision``, or ``max_replicates``.
     The folder is resumed by run key, and the table uses exactly the runs of the planned replicates
     recorded under their current keys (:func:`cogov.experiments.runner.current_runs`).
+
+    The folder's lock is held from the first run to the last table (no other writer can slip in
+    between two rounds of replicates). An interrupted sweep (Ctrl-C, SIGTERM) raises
+    KeyboardInterrupt: a table of the runs that happened to finish would look like a result.
     """
     if precision is not None:
+        if not (math.isfinite(precision) and precision > 0):  # a negative one is never reached: the loop would not end
+            raise ValueError(f"precision must be a finite number > 0 (got {precision})")
         registry.outcome(precision_outcome)  # a misspelt outcome stops here, not after every run
+    with folder_lock(directory):
+        return _compare_scenarios(scenarios, directory, executor, workers, replicates, days, master_seed, precision,
+                                  precision_outcome, max_replicates)
+
+
+def _compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, workers: int, replicates: int,
+                       days: int | None, master_seed: int, precision: float | None, precision_outcome: str,
+                       max_replicates: int) -> Comparison:
     reports = []
     met: bool | None = None
     while True:
         experiment = comparison_experiment(scenarios, replicates, days, master_seed)
         reports.append(run_sweep(experiment, directory, executor, workers=workers))
+        if reports[-1].interrupted:
+            raise KeyboardInterrupt
         runs = current_runs(experiment, directory)
         table = compare_runs(runs, baseline=scenarios[0])
         if precision is None:

@@ -203,6 +203,13 @@ def style(lang: str = "en") -> Iterator[None]:
         yield
 
 
+def plain(value: Any) -> str:
+    """A name or value from a user's file as matplotlib draws it literally: ``$`` escaped, so that a
+    scenario called ``math$\\cmd$`` is not read as mathtext (which fails on an unknown command, after
+    every run of a comparison)."""
+    return str(value).replace("$", r"\$")
+
+
 def text(key: str, lang: str, **fields: Any) -> str:
     """Text ``key`` of :data:`TEXT` in ``lang``, with ``fields`` filled in."""
     return TEXT[key][lang].format(**fields)
@@ -287,7 +294,7 @@ def series_with_bands(series_by_scenario: Mapping[str, pd.DataFrame], metric: st
             _need_column(frame, metric, f"series of {name!r}")
             summary = _summarise(frame, ["day"], metric, conf)
             colour = PALETTE[i % len(PALETTE)]
-            ax.plot(summary["day"], summary["mean"], color=colour, label=str(name))
+            ax.plot(summary["day"], summary["mean"], color=colour, label=plain(name))
             ax.fill_between(summary["day"], summary["low"], summary["high"], color=colour, alpha=0.25,
                             linewidth=0, label="_nolegend_")
         ax.set_xlabel(text("day", lang))
@@ -330,7 +337,7 @@ def final_distributions(runs_by_scenario: Mapping[str, pd.DataFrame], metric: st
             ax.scatter(pos + jitter, x, s=18, color=colour, alpha=0.7, edgecolors="none", zorder=3)
             if len(x):
                 ax.scatter([pos], [x.mean()], marker="D", s=36, color="white", edgecolors="0.1", zorder=4)
-        ax.set_xticks(positions, [f"{n}\n(n = {len(v)})" for n, v in zip(names, values, strict=True)])
+        ax.set_xticks(positions, [f"{plain(n)}\n(n = {len(v)})" for n, v in zip(names, values, strict=True)])
         ax.set_xlim(0.4, len(names) + 0.6)
         ax.set_xlabel(text("scenario", lang))
         ax.set_ylabel(metric_label(metric, lang))
@@ -452,7 +459,7 @@ def _axis_values(values: pd.Series) -> tuple[np.ndarray, list[str] | None]:
     """Plot positions of parameter values: the values when numeric, else 0..k-1 with tick labels."""
     if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
         return values.to_numpy(dtype=float), None
-    labels = [str(v) for v in values]
+    labels = [plain(v) for v in values]
     return np.arange(len(values), dtype=float), labels
 
 
@@ -478,7 +485,7 @@ def response_curve(runs: pd.DataFrame, parameter: str, metric: str, lang: str = 
         for i, (value, part) in enumerate(groups):
             colour = PALETTE[i % len(PALETTE)]
             x, labels = _axis_values(part[x_col])
-            ax.plot(x, part["mean"], marker="o", markersize=4, color=colour, label=str(value))
+            ax.plot(x, part["mean"], marker="o", markersize=4, color=colour, label=plain(value))
             ax.fill_between(x, part["low"], part["high"], color=colour, alpha=0.2, linewidth=0, label="_nolegend_")
             if labels is not None:
                 ax.set_xticks(x, labels)
@@ -517,8 +524,8 @@ def heatmap(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str,
             if np.isfinite(value):
                 ax.text(col, row, fmt.format(value), ha="center", va="center", fontsize=8,
                         color="black" if value > middle else "white")
-        ax.set_xticks(np.arange(data.shape[1]), [str(v) for v in pivot.columns])
-        ax.set_yticks(np.arange(data.shape[0]), [str(v) for v in pivot.index])
+        ax.set_xticks(np.arange(data.shape[1]), [plain(v) for v in pivot.columns])
+        ax.set_yticks(np.arange(data.shape[0]), [plain(v) for v in pivot.index])
         ax.grid(False)
         ax.set_xlabel(parameter_label(x_parameter, lang))
         ax.set_ylabel(parameter_label(y_parameter, lang))
@@ -553,7 +560,7 @@ def difference_plot(table: pd.DataFrame, lang: str = "en", path: str | Path | No
             mid = part["difference"] / part["scale"]
             err = np.vstack([mid - part["diff_ci_low"] / part["scale"], part["diff_ci_high"] / part["scale"] - mid])
             colour = PALETTE[i % len(PALETTE)]
-            ax.errorbar(mid, y, xerr=err, fmt="none", ecolor=colour, elinewidth=1.4, capsize=2, label=str(scenario))
+            ax.errorbar(mid, y, xerr=err, fmt="none", ecolor=colour, elinewidth=1.4, capsize=2, label=plain(scenario))
             filled = part["distinguishable"].fillna(False).astype(bool).to_numpy()
             ax.scatter(mid[filled], y[filled], color=colour, s=30, zorder=3)
             ax.scatter(mid[~filled], y[~filled], facecolors="white", edgecolors=colour, s=30, zorder=3)
@@ -563,5 +570,5 @@ def difference_plot(table: pd.DataFrame, lang: str = "en", path: str | Path | No
         ax.set_xlabel(text("diff_axis", lang))
         ax.grid(axis="y", visible=False)
         ax.legend(title=text("scenario", lang), frameon=False, loc="best")
-        return _finish(fig, text("diff_title", lang, baseline=baseline), text("diff_caption", lang, conf=conf * 100),
+        return _finish(fig, text("diff_title", lang, baseline=plain(baseline)), text("diff_caption", lang, conf=conf * 100),
                        path, ax)

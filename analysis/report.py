@@ -293,6 +293,8 @@ def _figure(key: str, fig: Figure) -> ReportFigure:
     fig.savefig(buffer, format="png")
     title = fig._suptitle.get_text() if fig._suptitle is not None else ""
     caption = fig.axes[0].get_title(loc="left") if fig.axes else ""
+    # the figure escapes "$" in names so that matplotlib draws them literally (figures.plain); the page shows "$"
+    title, caption = title.replace("\\$", "$"), caption.replace("\\$", "$")
     return ReportFigure(key=key, title=title, caption=caption, png=buffer.getvalue())
 
 

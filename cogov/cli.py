@@ -7,11 +7,17 @@ import contextlib
 import json
 import math
 import os
+import re
 import shlex
+import signal
+import stat
 import sys
+import tempfile
+import threading
 import time
+import traceback
 import warnings
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +26,7 @@ from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
+from rich.text import Text
 
 from cogov import __version__
 from cogov.analysis.calibration import calibrate
@@ -32,40 +39,190 @@ from cogov.analysis.results import compare as compare_results
 from cogov.analysis.results import load_runs, parameters
 from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
-from cogov.experiments.backends import BACKENDS, default_workers, open_executor, process_pool, worker_count
+from cogov.experiments.backends import (
+    BACKENDS,
+    MAX_WORKERS,
+    default_workers,
+    open_executor,
+    process_pool,
+    worker_count,
+)
 from cogov.experiments.design import run_count
+from cogov.experiments.lock import FolderInUse, ResultsFolderError, folder_lock
 from cogov.experiments.runner import run_sweep
-from cogov.experiments.spec import load_experiment
+from cogov.experiments.spec import Experiment, load_experiment
 from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import Outcome, outcome, outcomes
 from cogov.sim.provenance import provenance
-from cogov.sim.scenario import ScenarioError, builtin_dir, builtin_names, json_schema, load_scenario
+from cogov.sim.scenario import (
+    ScenarioError,
+    apply_overrides,
+    builtin_dir,
+    builtin_names,
+    json_schema,
+    load_scenario,
+    printable,
+    resolve_path,
+)
 
 EXIT_OK = 0
 EXIT_INPUT = 2
+EXIT_FOLDER_WRITE = 74  # sysexits EX_IOERR: the results folder could not be written (disk full, read-only, ...)
+EXIT_FOLDER_IN_USE = 75  # sysexits EX_TEMPFAIL: another process is writing the results folder; try again later
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as a shell reports Ctrl-C
+EXIT_BUG = 1
+"""Exit status of an internal error (a bug: the traceback is printed, with a request to report it)."""
 PROGRESS_AFTER_SECONDS = 2.0
+MAX_PROBLEMS_SHOWN = 200
+"""Problems printed for one error (a file with 100,000 unknown keys is still a readable message)."""
+MAX_SEED = 2**63 - 1
+"""Largest seed (numpy accepts any non-negative integer; results record seeds as 64-bit integers)."""
+MAX_REPLICATES = 100_000
+
+
+class StdoutError(OSError):
+    """Standard output cannot be written (``/dev/full``, a closed pipe, a lost terminal)."""
+
+
+class _GuardedStdout:
+    """Standard output for the length of a command: a failed write or flush raises :class:`StdoutError`,
+    so that ``main`` can tell it from a failure to write a file and say so."""
+
+    def __init__(self, stream: Any):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise StdoutError(exc.errno, exc.strerror) from exc
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            raise StdoutError(exc.errno, exc.strerror) from exc
+
+    def __getattr__(self, name: str) -> Any:  # isatty, fileno, encoding … as the stream has them
+        return getattr(self._stream, name)
+
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``cogov`` console command."""
+    """Entry point of the ``cogov`` console command.
+
+    Every error a user can cause ends here with a message and exit status 2 (:data:`EXIT_INPUT`):
+    a file, an option or an output place that cannot be used. Text from files and the command line
+    is echoed literally (no Rich markup) and with control characters escaped (:func:`_shown`).
+    """
     _show_renamed_keys()
     parser = _parser()
     args = parser.parse_args(argv)
+    if getattr(args, "scheduler", None) and args.backend != "dask":
+        parser.error(f"--scheduler needs --backend dask (the {args.backend} backend has no scheduler)")
     args.command_line = shlex.join(["cogov", *(sys.argv[1:] if argv is None else argv)])  # recorded in reports
+    graceful = args.handler in (_cmd_sweep, _cmd_sensitivity, _cmd_compare)
+    stdout = sys.stdout
+    sys.stdout = _GuardedStdout(stdout)
+    # Commands that run sweeps stop on SIGTERM (a batch system's or `kill`'s) as on Ctrl-C: chunks finished so
+    # far are written, the workers are stopped, and the report line says how far it got.
+    with _sigterm_as_interrupt(graceful) as stopped:
+        try:
+            status = int(args.handler(args))
+            sys.stdout.flush()
+        except ScenarioError as exc:
+            _error(exc.lines())
+            return EXIT_INPUT
+        except KeyError as exc:  # an unknown pattern name, or an outcome the registry does not declare
+            _error(str(exc.args[0]).splitlines())
+            return EXIT_INPUT
+        except ResultsFolderError as exc:  # in use by another sweep, or not writable: no traceback, what to do
+            _error(str(exc).splitlines())
+            return EXIT_FOLDER_IN_USE if isinstance(exc, FolderInUse) else EXIT_FOLDER_WRITE
+        except KeyboardInterrupt:
+            Console(stderr=True).print("terminated" if stopped else "interrupted")
+            return 128 + stopped[0] if stopped else EXIT_INTERRUPTED
+        except BrokenPipeError:  # output piped into `head` and the like: not an error
+            _discard_stdout(stdout)
+            return EXIT_OK
+        except StdoutError as exc:
+            _discard_stdout(stdout)
+            _error([f"cannot write to standard output: {exc.strerror}"])
+            return EXIT_INPUT
+        except Exception:  # noqa: BLE001 - a bug, not a problem with the input: shown in full, with where it goes
+            traceback.print_exc()
+            print(f"\ncogov: internal error. This is a bug in cogov, not a problem with your files or options; "
+                  f"please report it with the traceback above, the command ({printable(args.command_line)}) and the "
+                  "files it read.", file=sys.stderr)
+            return EXIT_BUG
+        finally:
+            sys.stdout = stdout
+    return 128 + stopped[0] if stopped and status == EXIT_INTERRUPTED else status
+
+
+@contextlib.contextmanager
+def _sigterm_as_interrupt(enabled: bool = True) -> Iterator[list[int]]:
+    """While enabled, SIGTERM raises KeyboardInterrupt in the main thread, as Ctrl-C does; yields the
+    list of signals received (empty if none), so the exit status can say 143 (128 + SIGTERM).
+
+    A second SIGTERM while stopping ends the process at once (the default action), as a second Ctrl-C
+    would be expected to. Finished chunks are on disk either way: this only makes the stop orderly.
+    """
+    received: list[int] = []
+    if not enabled or threading.current_thread() is not threading.main_thread():
+        yield received
+        return
+
+    def handler(signum: int, frame: Any) -> None:
+        received.append(signum)
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, handler)
     try:
-        return int(args.handler(args))
-    except ScenarioError as exc:
-        Console(stderr=True).print(f"[bold red]error:[/] {exc}", markup=True, highlight=False, soft_wrap=True)
-        return EXIT_INPUT
-    except KeyError as exc:  # an unknown pattern name, or an outcome the registry does not declare
-        Console(stderr=True).print(f"[bold red]error:[/] {exc.args[0]}", highlight=False)
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        Console(stderr=True).print("interrupted")
-        return 130
-    except BrokenPipeError:  # output piped into `head` and the like: not an error
-        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - silence the interpreter's flush at exit
-        return EXIT_OK
+        yield received
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _error(lines: Sequence[str]) -> None:
+    """Print an error on stderr: user text literally (no markup), control characters escaped."""
+    shown = [printable(line) for line in lines[:MAX_PROBLEMS_SHOWN]]
+    if len(lines) > MAX_PROBLEMS_SHOWN:
+        shown.append(f"… and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems")
+    text = Text("error: ", style="bold red")
+    text.append("\n".join(shown))
+    Console(stderr=True).print(text, highlight=False, soft_wrap=True)
+
+
+def _discard_stdout(stream: Any) -> None:
+    """Point standard output at /dev/null, so that the interpreter's last flush of what could not be
+    written does not fail again with a traceback at exit."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError, AttributeError):  # not a real file (e.g. captured in tests)
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, fd)
+    os.close(devnull)
+
+
+def _log_to(console: Console) -> Any:
+    """A ``log(line)`` function printing literally on ``console``, control characters escaped line by line."""
+    def log(text: str) -> None:
+        console.print("\n".join(printable(line) for line in str(text).split("\n")), highlight=False, markup=False)
+
+    return log
+
+
+def _shown(text: object) -> str:
+    """Text from a file or the command line, for a Rich string: markup escaped, control characters shown
+    as escapes (a name like ``[/]`` or ``\\x1b[2J`` is printed as it is written, and does nothing)."""
+    return escape(printable(text))
 
 
 def _show_renamed_keys() -> None:
@@ -89,8 +246,8 @@ def _parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="run one simulation and summarise it")
     run.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    run.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    run.add_argument("--days", type=_positive_int, help="override the horizon in days")
+    run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    run.add_argument("--days", type=_days, help="override the horizon in days")
     run.add_argument("--out", type=Path, help="folder for series.csv and summary.json")
     run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
     run.add_argument("--agents", action="store_true",
@@ -107,9 +264,9 @@ def _parser() -> argparse.ArgumentParser:
 
     sweep = sub.add_parser("sweep", help="run an experiment file: designs, replicates, resumable Parquet results")
     sweep.add_argument("experiment", type=Path, help="experiment TOML file")
-    sweep.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    sweep.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     sweep.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
-    sweep.add_argument("--scheduler", help="address of an existing Dask scheduler (with --backend dask)")
+    sweep.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
     sweep.add_argument("--out", type=Path, help="results folder (default: the file's outputs.directory or results/NAME)")
     sweep.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
     sweep.set_defaults(handler=_cmd_sweep)
@@ -122,9 +279,9 @@ def _parser() -> argparse.ArgumentParser:
         "each times replicates.")
     sens.add_argument("experiment", type=Path, help="experiment TOML file (design = 'sobol' or 'morris')")
     sens.add_argument("--method", choices=METHODS, required=True, help="must match the file's design")
-    sens.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    sens.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     sens.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
-    sens.add_argument("--scheduler", help="address of an existing Dask scheduler (with --backend dask)")
+    sens.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
     sens.add_argument("--out", type=Path, help="results folder, also for sensitivity_METHOD.csv/.png "
                       "(default: the file's outputs.directory or results/NAME)")
     sens.add_argument("--outputs", type=_comma_list,
@@ -145,14 +302,15 @@ def _parser() -> argparse.ArgumentParser:
 
     comp = sub.add_parser("compare", help="compare scenarios on the same seeds: means, paired differences, effect sizes")
     comp.add_argument("scenarios", nargs="*", help="baseline first, then the others (built-in names or TOML files)")
-    comp.add_argument("--replicates", type=_positive_int, default=20, help="paired replicates per scenario (default 20)")
-    comp.add_argument("--days", type=_positive_int, help="override the horizon")
-    comp.add_argument("--seed", type=int, default=0, help="master seed (default 0)")
-    comp.add_argument("--precision", type=float, help="add replicates until every difference has this 95 %% half-width")
+    comp.add_argument("--replicates", type=_replicates, default=20, help="paired replicates per scenario (default 20)")
+    comp.add_argument("--days", type=_days, help="override the horizon")
+    comp.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
+    comp.add_argument("--precision", type=_precision,
+                      help="add replicates until every difference has this 95 %% half-width (a number > 0)")
     comp.add_argument("--metric", default="satisfaction_mean", help="outcome the precision applies to")
-    comp.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    comp.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     comp.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
-    comp.add_argument("--scheduler", help="address of an existing Dask scheduler (with --backend dask)")
+    comp.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
     comp.add_argument("--out", type=Path, help="results folder (default results/compare-<names>); reused to resume")
     comp.add_argument("--from", dest="from_dir", type=Path, help="compare an existing sweep folder instead of running")
     comp.add_argument("--by", default="scenario", help="with --from: the swept parameter to compare (default scenario)")
@@ -161,15 +319,15 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--report", type=Path, action="append", default=[],
                       help="write a report: .html (one self-contained file) or .md (with a figures folder); repeatable")
     comp.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the report (en or zh)")
-    comp.add_argument("--maps", type=int, default=MAX_MAPS,
+    comp.add_argument("--maps", type=_bounded_int(0, MAX_REPORT_MAPS), default=MAX_MAPS,
                       help=f"community maps in the report, one per scenario (default {MAX_MAPS}; 0 for none)")
     comp.set_defaults(handler=_cmd_compare)
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
-    check.add_argument("--replicates", type=_positive_int, default=20, help="seeds per arm (default 20; CI uses 8)")
+    check.add_argument("--replicates", type=_replicates, default=20, help="seeds per arm (default 20; CI uses 8)")
     check.add_argument("--seed", type=_seed, default=0,
                        help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
-    check.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    check.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     check.add_argument("--group", choices=("lever", "loop", "pathology", "years"), help="only this group of patterns")
     check.add_argument("--pattern", action="append", default=[], help="only this pattern (repeatable)")
     check.add_argument("--out", type=Path, help="also write the table as CSV")
@@ -178,10 +336,10 @@ def _parser() -> argparse.ArgumentParser:
 
     calib = sub.add_parser("calibrate", help="compare the default community with the source figures")
     calib.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    calib.add_argument("--replicates", type=_positive_int, default=20, help="communities generated (default 20)")
+    calib.add_argument("--replicates", type=_replicates, default=20, help="communities generated (default 20)")
     calib.add_argument("--seed", type=_seed, default=0,
                        help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
-    calib.add_argument("--workers", type=_positive_int, help="worker processes (default: all cores)")
+    calib.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     calib.add_argument("--out", type=Path, help="also write the table as CSV")
     calib.set_defaults(handler=_cmd_calibrate)
 
@@ -197,17 +355,115 @@ def _stdout() -> Console:
     return Console() if sys.stdout.isatty() else Console(width=180)
 
 
-def _positive_int(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError("must be a whole number >= 1")
+def _bounded_int(low: int, high: int, high_text: str | None = None) -> Any:
+    """An argparse type: a whole number from ``low`` to ``high`` (``high_text``: how the message writes it)."""
+    allowed = f"must be a whole number from {low:,} to {high_text or f'{high:,}'}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:  # also a number of more than 4,300 digits
+            raise argparse.ArgumentTypeError(f"{allowed} (got {printable(text, 40)!r})") from None
+        if not low <= value <= high:
+            raise argparse.ArgumentTypeError(f"{allowed} (got {printable(text, 40)})")
+        return value
+
+    return parse
+
+
+def _bounded_float(low: float, high: float) -> Any:
+    """An argparse type: a finite number from ``low`` to ``high`` (nan and inf refused)."""
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            value = math.nan
+        if not (math.isfinite(value) and low <= value <= high):
+            raise argparse.ArgumentTypeError(f"must be a number from {low:g} to {high:g} (got {printable(text, 40)!r})")
+        return value
+
+    return parse
+
+
+MAX_DAYS = 3650  # as simulation.days in the scenario format
+MIN_FPS, MAX_FPS = 0.1, 100.0  # a GIF frame lasts at most 655 s and at least 10 ms
+MIN_DPI, MAX_DPI = 20.0, 300.0  # 300 dpi: 4,000 x 2,250 pixel frames, about a gigabyte for a year's GIF
+MAX_REPORT_MAPS = 20  # each map is one more simulation
+_days = _bounded_int(1, MAX_DAYS)
+_workers = _bounded_int(1, MAX_WORKERS)
+_replicates = _bounded_int(1, MAX_REPLICATES)
+
+
+def _precision(text: str) -> float:
+    """A 95 % half-width to reach: a finite number > 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"must be a number > 0, in the outcome's unit (got {printable(text, 40)!r})")
     return value
+
+
+_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
+
+
+def _scheduler(text: str) -> str:
+    """A Dask scheduler address: ``[tcp|tls|ucx|ws|wss://]host:port``, port 1-65535."""
+    match = _SCHEDULER.match(text)
+    if match is None or not 1 <= int(match.group(1)) <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a scheduler address such as tcp://host:8786 "
+                                         f"(got {printable(text, 80)!r})")
+    return text
+
+
+def _check_output_folder(folder: Path, option: str) -> None:
+    """Refuse an output folder that cannot be written, before any work: a file or a device where the
+    folder should be, a place that cannot be created, or one this user cannot write in."""
+    problem = None
+    try:
+        if folder.exists() and not folder.is_dir():
+            problem = "exists and is not a folder; give a folder"
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryFile(dir=folder):  # the one sure test (permissions, read-only mounts, quotas)
+                pass
+    except OSError as exc:
+        problem = f"cannot write there: {exc.strerror or exc}"
+    except ValueError as exc:  # a NUL character in the path
+        problem = str(exc)
+    if problem is not None:
+        raise ScenarioError(option, [f"{printable(folder)}: {problem}"])
+
+
+def _check_output_file(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work: a folder or a device (``/dev/full``,
+    ``/dev/null``) in its place, or a folder it cannot be created in."""
+    problem = None
+    try:
+        if path.exists():
+            mode = path.stat().st_mode
+            if stat.S_ISDIR(mode):
+                problem = "is a folder; give a file name"
+            elif not stat.S_ISREG(mode):
+                problem = "is not a regular file (a device or pipe); give a file name"
+            elif not os.access(path, os.W_OK):
+                problem = "cannot write there: Permission denied"
+    except OSError as exc:
+        problem = f"cannot write there: {exc.strerror or exc}"
+    except ValueError as exc:  # a NUL character in the path
+        problem = str(exc)
+    if problem is not None:
+        raise ScenarioError(option, [f"{printable(path)}: {problem}"])
+    _check_output_folder(path.parent, option)
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.agents and args.out is None:
         raise ScenarioError("run", ["--agents needs --out DIR (the folder for households.parquet and issues.parquet)"])
     loaded = load_scenario(args.scenario)
+    if args.out is not None:
+        _check_output_folder(args.out, "--out")  # before the run, not after it
     model = CommunityModel(loaded, rng=args.seed, days=args.days)
     _run_with_progress(model, show=sys.stderr.isatty() and not args.json)
     summary = model.summary()
@@ -278,7 +534,7 @@ def _finite(value: Any) -> Any:
 def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -> None:
     prov = record["provenance"]
     metrics = record["metrics"]
-    table = Table(title=f"cogov — {prov['scenario_name']}, seed {prov['seed']}, {metrics['day']} days",
+    table = Table(title=f"cogov — {_shown(prov['scenario_name'])}, seed {prov['seed']}, {metrics['day']} days",
                   title_justify="left", min_width=60)
     table.add_column("outcome")
     table.add_column("value", justify="right")
@@ -301,7 +557,7 @@ def _print_summary(console: Console, record: dict[str, Any], out: Path | None) -
         f"{community['grids']} grids; scenario digest {prov['scenario_digest'][:12]}; cogov {prov['cogov_version']}"
     )
     if out is not None:
-        console.print(f"wrote {out / 'series.csv'} and {out / 'summary.json'}")
+        console.print(f"wrote {printable(out / 'series.csv')} and {printable(out / 'summary.json')}", markup=False)
 
 
 def _summary_outcomes(metrics: dict[str, Any]) -> list[Outcome]:
@@ -319,16 +575,22 @@ def _summary_outcomes(metrics: dict[str, Any]) -> list[Outcome]:
 def _cmd_sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     directory = experiment.results_dir(args.out)
+    _check_output_folder(directory, "--out" if args.out is not None else "results folder")
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed {task.fields[failed]}"), TimeRemainingColumn())
-    with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor, \
+    runs = run_count(experiment)
+    per_run = estimate_run_seconds(experiment)
+    # the folder's lock first (run_sweep takes it again, re-entrantly): a refusal then starts no worker
+    with folder_lock(directory), \
+            open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor, \
             Progress(*columns, console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
         # With --scheduler, an existing cluster says how many workers it has (unless --workers says otherwise).
         workers = args.workers or worker_count(executor, default_workers())
-        err.print(f"{experiment.name}: {run_count(experiment)} runs ({experiment.spec.experiment.design}, "
+        err.print(f"{experiment.name}: {runs:,} runs ({experiment.spec.experiment.design}, "
                   f"{experiment.spec.experiment.replicates} replicates) on {args.backend} with {workers} workers "
-                  f"-> {directory}", highlight=False)
+                  f"-> {printable(directory)}{_duration_note(runs, per_run, workers)}", highlight=False, markup=False,
+                  soft_wrap=True)
         task = bar.add_task("runs", total=None, failed=0)
 
         def progress(done: int, failed: int, total: int) -> None:
@@ -336,8 +598,36 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
         report = run_sweep(experiment, directory, executor, workers=workers,
                            retry_failed=args.retry_failed, on_progress=progress)
-    _stdout().print(report.line(), highlight=False)
-    return 130 if report.interrupted else EXIT_OK
+    _stdout().print(printable(report.line()), highlight=False, markup=False)
+    return EXIT_INTERRUPTED if report.interrupted else EXIT_OK
+
+
+def estimate_run_seconds(experiment: Experiment) -> float | None:
+    """Seconds one run of the experiment takes, from a quick timing by its target, or None where the
+    target cannot say (a test function runs in microseconds)."""
+    estimate = getattr(experiment.target, "estimate_seconds", None)
+    return float(estimate()) if estimate is not None else None
+
+
+def _duration_note(runs: int, per_run: float | None, workers: int) -> str:
+    """``; about 0.3 s a run, roughly 2 min in all``: the expected length of a sweep, said before it starts
+    (runs already recorded in the folder are skipped, so a resumed sweep takes less)."""
+    if per_run is None:
+        return ""
+    total = runs * per_run / max(1, min(workers, runs))
+    return f"; about {per_run:.2g} s a run (timed on the base scenario), roughly {_duration(total)} in all"
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 1:
+        return "under a second"
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    if seconds < 2 * 86400:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 86400:.1f} days"
 
 
 def _comma_list(text: str) -> list[str]:
@@ -347,25 +637,30 @@ def _comma_list(text: str) -> list[str]:
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     check_method(experiment, args.method)
+    directory = experiment.results_dir(args.out)
+    with folder_lock(directory):  # held from the runs to the files written beside them
+        return _sensitivity(args, experiment, directory)
+
+
+def _sensitivity(args: argparse.Namespace, experiment: Any, directory: Path) -> int:
     status = _cmd_sweep(args)  # the same resumable runs, progress and report line as `cogov sweep`
     if status != EXIT_OK:
         return status
-    directory = experiment.results_dir(args.out)
     table = analyse(experiment, directory, args.outputs)
     columns, rows = summary_rows(table)
     view = Table(title=f"{args.method} sensitivity — {experiment.name}, 95 % confidence intervals", title_justify="left")
     for column in columns:
         view.add_column(column)
     for row in rows:
-        view.add_row(*row)
+        view.add_row(*(_shown(cell) for cell in row))
     console = _stdout()
     console.print(view)
     for output, reason in table.attrs.get("skipped", {}).items():
-        console.print(f"- {output}: left out ({reason})", highlight=False)
+        console.print(printable(f"- {output}: left out ({reason})"), highlight=False, markup=False)
     _write_csv(directory / f"sensitivity_{args.method}.csv", table.to_dict("records"))
     figure = directory / f"sensitivity_{args.method}.png"
     plot_indices(table, experiment.name, args.method, figure, lang=args.lang)
-    Console(stderr=True).print(f"wrote {figure}")
+    Console(stderr=True).print(f"wrote {printable(figure)}", highlight=False, markup=False)
     return EXIT_OK
 
 
@@ -381,20 +676,24 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     if problems:
         raise ScenarioError(str(args.directory), problems)
     store_runs = runs.rename(columns={name: f"param:{name}" for name in swept})  # the figures' column names
-    args.out.parent.mkdir(parents=True, exist_ok=True)
+    _check_output_file(args.out, "--out")
     if args.y:
         heatmap(store_runs, args.x, args.y, args.metric, lang=args.lang, path=args.out)
     else:
         response_curve(store_runs, args.x, args.metric, lang=args.lang, by=args.by, path=args.out)
-    Console(stderr=True).print(f"wrote {args.out}", highlight=False)
+    Console(stderr=True).print(f"wrote {printable(args.out)}", highlight=False, markup=False)
     return EXIT_OK
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
-    wrong = [f"--report {path}: unknown format; use .html or .md" for path in args.report
+    wrong = [f"--report {printable(path)}: unknown format; use .html or .md" for path in args.report
              if path.suffix.lower() not in REPORT_FORMATS]
     if wrong:  # before any run, not after an hour of them
         raise ScenarioError("compare", wrong)
+    for path in args.report:
+        _check_output_file(path, "--report")
+    if args.csv is not None:
+        _check_output_file(args.csv, "--csv")
     replicates: int | None = None
     notes: list[str] = []
     if args.from_dir is not None:
@@ -405,9 +704,14 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     else:
         if len(args.scenarios) < 2:
             raise ScenarioError("compare", ["give a baseline and at least one other scenario (or --from DIR)"])
+        _refuse_duplicates(args.scenarios)
+        if args.precision is not None:
+            outcome(args.metric)  # a misspelt outcome stops here, not after every run
         by = "scenario"
         directory = args.out or Path("results") / ("compare-" + "-".join(Path(s).stem for s in args.scenarios))[:120]
-        with open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
+        _check_output_folder(directory, "--out" if args.out is not None else "results folder")
+        with folder_lock(directory), \
+                open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
             workers = args.workers or worker_count(executor, default_workers())
             result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
                                        days=args.days, master_seed=args.seed, precision=args.precision,
@@ -427,12 +731,27 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         report = build_report(directory, by=by, baseline=baseline, lang=args.lang, maps=args.maps,
                               replicates=replicates, command=args.command_line, notes=notes)
         for path in args.report:
-            Console(stderr=True).print(f"wrote {write_report(report, path)}", highlight=False)
+            Console(stderr=True).print(f"wrote {printable(write_report(report, path))}", highlight=False, markup=False)
     return EXIT_OK
 
 
+def _refuse_duplicates(scenarios: Sequence[str]) -> None:
+    """Each compared scenario once: the same file twice (under one name or two) is a comparison of
+    a scenario with itself, which no table or report can show."""
+    seen: dict[Path, str] = {}
+    problems = []
+    for name in scenarios:
+        path = resolve_path(name).resolve()
+        if path in seen:
+            also = "" if seen[path] == name else f" (as {printable(seen[path])!r} and {printable(name)!r})"
+            problems.append(f"{printable(name)}: given twice{also}; give each scenario once")
+        seen.setdefault(path, name)
+    if problems:
+        raise ScenarioError("compare", problems)
+
+
 def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str = "en") -> None:
-    view = Table(title=f"comparison with {baseline} — means [95 % CI]; differences paired by replicate",
+    view = Table(title=f"comparison with {_shown(baseline)} — means \\[95 % CI]; differences paired by replicate",
                  title_justify="left")
     for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "d", "p", ""):
         view.add_column(column)
@@ -450,16 +769,13 @@ def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str =
         view.add_row("", escape(str(row["scenario"])), mean, diff, d, format_p(row["p_value"]), verdict)
     console = _stdout()
     console.print(view)
-    console.print(f"{note}. Differences of shares are in percentage points; 'd' is the difference over the pooled "
-                  "SD of the two scenarios; '≈ noise' marks differences whose interval includes 0.", highlight=False)
+    console.print(f"{printable(note)}. Differences of shares are in percentage points; 'd' is the difference over "
+                  "the pooled SD of the two scenarios; '≈ noise' marks differences whose interval includes 0.",
+                  highlight=False, markup=False)
 
 
-def _seed(text: str) -> int:
-    """A master seed: what ``replicate_seed`` accepts (a whole number from 0)."""
-    value = int(text)
-    if value < 0:
-        raise argparse.ArgumentTypeError("must be a whole number >= 0")
-    return value
+_seed = _bounded_int(0, MAX_SEED, "2^63 - 1")
+"""A seed: a whole number from 0 (what numpy and ``replicate_seed`` accept) to 2^63 - 1."""
 
 
 def _pool(workers: int) -> Any:
@@ -469,6 +785,8 @@ def _pool(workers: int) -> Any:
 
 def _cmd_validate_model(args: argparse.Namespace) -> int:
     patterns = select(ALL_PATTERNS, args.pattern or None)
+    if args.out is not None:
+        _check_output_file(args.out, "--out")
     if args.group:
         patterns = [p for p in patterns if p.group == args.group]
     console = _stdout()
@@ -507,11 +825,13 @@ def _cmd_validate_model(args: argparse.Namespace) -> int:
 
 def _cmd_calibrate(args: argparse.Namespace) -> int:
     loaded = load_scenario(args.scenario)
+    if args.out is not None:
+        _check_output_file(args.out, "--out")
     workers = args.workers or default_workers()
     with _pool(workers) as executor:
         rows = calibrate(loaded.config, replicates=args.replicates, master_seed=args.seed, executor=executor,
                          workers=workers)
-    table = Table(title=f"calibration — {loaded.config.meta.name}, {args.replicates} generated communities "
+    table = Table(title=f"calibration — {_shown(loaded.config.meta.name)}, {args.replicates} generated communities "
                   f"(master seed {args.seed})", title_justify="left")
     for column in ("quantity", "source", "source value", "model mean [95 % CI]", "range across communities", "kind", "match"):
         table.add_column(column)
@@ -522,7 +842,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
     _stdout().print(table)
     for row in rows:
         if row.target.note:
-            _stdout().print(f"- {row.target.quantity}: {row.target.note}", highlight=False)
+            _stdout().print(f"- {row.target.quantity}: {row.target.note}", highlight=False, markup=False)
     if args.out is not None:
         _write_csv(args.out, [
             {"quantity": r.target.quantity, "source": r.target.source, "source_value": r.target.source_value,
@@ -536,7 +856,7 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
 def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame.from_records(records).to_csv(path, index=False)
-    Console(stderr=True).print(f"wrote {path}")
+    Console(stderr=True).print(f"wrote {printable(path)}", highlight=False, markup=False)
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
@@ -545,7 +865,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     table.add_column("description")
     for name in builtin_names():
         loaded = load_scenario(name)
-        table.add_row(name, loaded.config.meta.description)
+        table.add_row(_shown(name), _shown(loaded.config.meta.description))
     _stdout().print(table)
     return EXIT_OK
 
@@ -558,20 +878,26 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             loaded = load_scenario(item)
         except ScenarioError as exc:
             failed += 1
-            Console(stderr=True).print(str(exc), markup=False, highlight=False, soft_wrap=True)
+            lines = exc.lines()
+            shown = [printable(line) for line in lines[:MAX_PROBLEMS_SHOWN]]
+            if len(lines) > MAX_PROBLEMS_SHOWN:
+                shown.append(f"… and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems")
+            Console(stderr=True).print("\n".join(shown), markup=False, highlight=False, soft_wrap=True)
             continue
-        console.print(f"{loaded.source}: ok ({loaded.config.meta.name}, digest {loaded.digest[:12]})",
-                      highlight=False, soft_wrap=True)
+        console.print(printable(f"{loaded.source}: ok ({loaded.config.meta.name}, digest {loaded.digest[:12]})"),
+                      markup=False, highlight=False, soft_wrap=True)
     return EXIT_INPUT if failed else EXIT_OK
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    if args.out is not None:
+        _check_output_file(args.out, "--out")
     text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.out is None:
         sys.stdout.write(text)
     else:
         args.out.write_text(text, encoding="utf-8")
-        Console(stderr=True).print(f"wrote {args.out}")
+        Console(stderr=True).print(f"wrote {printable(args.out)}", highlight=False, markup=False)
     return EXIT_OK
 
 
@@ -586,12 +912,16 @@ def _add_classroom_commands(sub: Any) -> None:
                          "with Step, Play/Pause, Reset and speed, in English or Chinese. Each browser tab gets "
                          "its own model. Needs the 'viz' extra: pip install 'cogov[viz]'.")
     viz.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    viz.add_argument("--port", type=int, default=8765, help="port (default 8765)")
+    viz.add_argument("--port", type=_bounded_int(1, 65535), default=8765, help="port (default 8765)")
     viz.add_argument("--host", default="127.0.0.1",
-                     help="interface to serve on (default 127.0.0.1, this machine only; 0.0.0.0 shares the page "
-                     "with the classroom network)")
+                     help="interface to serve on. Default 127.0.0.1: this machine only, and only as 127.0.0.1 or "
+                     "localhost. A network address (e.g. 192.168.1.5) opens the page to everyone who can reach "
+                     "this machine, under that address; 0.0.0.0 opens it on every interface, under any name of "
+                     "this machine. Whoever can open the page can run models on this machine. In every case "
+                     "pages of other web sites cannot connect (requests with another Origin are refused), and "
+                     "the page loads only the built-in scenarios and the SCENARIO file given here")
     viz.add_argument("--lang", choices=("en", "zh"), default="en", help="starting language (a button switches)")
-    viz.add_argument("--seed", type=int, default=0, help="starting random seed (default 0)")
+    viz.add_argument("--seed", type=_seed, default=0, help="starting random seed (default 0)")
     viz.add_argument("--open", dest="open_browser", action=argparse.BooleanOptionalAction, default=None,
                      help="open a browser (default: when a desktop session is available)")
     viz.add_argument("--fetch-assets", action="store_true",
@@ -602,13 +932,15 @@ def _add_classroom_commands(sub: Any) -> None:
     anim.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
     anim.add_argument("--out", type=Path, required=True, help="output file, .gif or .mp4 (a .json provenance file "
                       "is written beside it)")
-    anim.add_argument("--days", type=_positive_int, help="override the horizon")
-    anim.add_argument("--every", type=_positive_int, default=3, help="days between frames (default 3)")
+    anim.add_argument("--days", type=_days, help="override the horizon")
+    anim.add_argument("--every", type=_days, default=3, help="days between frames (default 3)")
     anim.add_argument("--metric", default="satisfaction_mean", help="daily metric to chart (default satisfaction_mean)")
     anim.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the labels")
-    anim.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    anim.add_argument("--fps", type=float, default=12.0, help="frames per second (default 12)")
-    anim.add_argument("--dpi", type=float, default=80.0, help="resolution (default 80: about 1080 x 600 pixels)")
+    anim.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    anim.add_argument("--fps", type=_bounded_float(MIN_FPS, MAX_FPS), default=12.0,
+                      help=f"frames per second (default 12; {MIN_FPS:g} to {MAX_FPS:g})")
+    anim.add_argument("--dpi", type=_bounded_float(MIN_DPI, MAX_DPI), default=80.0,
+                      help=f"resolution (default 80: about 1080 x 600 pixels; {MIN_DPI:g} to {MAX_DPI:g})")
     anim.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
                       help="override a parameter by key path, e.g. --set levers.burden.admin_share=0.8 (repeatable)")
     anim.set_defaults(handler=_cmd_animate)
@@ -620,33 +952,32 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         from cogov.viz import assets
         from cogov.viz.server import prepare_assets, serve
     except ImportError as exc:  # pragma: no cover - depends on the installed extras
-        Console(stderr=True).print(f"[bold red]error:[/] cogov viz needs the 'viz' extra "
-                                   f"(pip install 'cogov[viz]'): {exc}", highlight=False)
+        _error([f"cogov viz needs the 'viz' extra (pip install 'cogov[viz]'): {exc}"])
         return EXIT_INPUT
     err = Console(stderr=True)
     if args.fetch_assets:
-        ok = prepare_assets(log=lambda line: err.print(line, highlight=False, markup=False))
+        ok = prepare_assets(log=_log_to(err))
         if ok:
-            err.print(f"front-end files ready in {assets.cache_dir()}: the page works offline", highlight=False)
+            err.print(f"front-end files ready in {printable(assets.cache_dir())}: the page works offline",
+                      highlight=False, markup=False)
         return EXIT_OK if ok else 1
     try:
         import solara  # noqa: F401 - only to report a missing extra clearly
     except ImportError as exc:
-        err.print(f"[bold red]error:[/] cogov viz needs the 'viz' extra (pip install 'cogov[viz]'): {exc}",
-                  highlight=False)
+        _error([f"cogov viz needs the 'viz' extra (pip install 'cogov[viz]'): {exc}"])
         return EXIT_INPUT
     return serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed,
-                 open_browser=args.open_browser, log=lambda line: err.print(line, highlight=False, markup=False))
+                 open_browser=args.open_browser, log=_log_to(err))
 
 
 def _parse_override(item: str) -> tuple[str, Any]:
     """``KEY=VALUE`` with VALUE read as JSON where it parses (numbers, true/false), else as text."""
     key, sep, raw = item.partition("=")
     if not sep or not key.strip():
-        raise ScenarioError("--set", [f"{item!r}: expected KEY=VALUE, e.g. levers.burden.admin_share=0.8"])
+        raise ScenarioError("--set", [f"{printable(item, 80)!r}: expected KEY=VALUE, e.g. levers.burden.admin_share=0.8"])
     try:
         value = json.loads(raw)
-    except json.JSONDecodeError:
+    except (json.JSONDecodeError, RecursionError):  # not JSON (or nested too deep for it): the text itself
         value = raw
     return key.strip(), value
 
@@ -655,10 +986,13 @@ def _cmd_animate(args: argparse.Namespace) -> int:
     from cogov.animate import animate
 
     overrides = dict(_parse_override(item) for item in args.overrides)
+    apply_overrides(load_scenario(args.scenario).config, overrides, source="--set")  # errors named after the option
+    _check_output_file(args.out, "--out")
+    _check_output_file(args.out.with_name(args.out.name + ".json"), "--out")  # the provenance file beside it
     err = Console(stderr=True)
     animate(args.scenario, args.out, days=args.days, every=args.every, lang=args.lang, seed=args.seed,
             metric=args.metric, fps=args.fps, dpi=args.dpi, overrides=overrides,
-            log=lambda line: err.print(line, highlight=False, markup=False))
+            log=_log_to(err))
     return EXIT_OK
 
 

@@ -16,7 +16,8 @@ from typing import Any
 import numpy as np
 from scipy.stats import qmc
 
-from cogov.experiments.spec import Experiment, ParameterSpec
+from cogov.experiments.spec import MAX_COMBINATIONS_SHOWN, Experiment, ParameterSpec
+from cogov.sim.scenario import shown_key, shown_value
 
 
 @dataclass(frozen=True)
@@ -97,12 +98,79 @@ def _sample(design: str, problem: dict[str, Any], section: Any) -> np.ndarray:
     raise ValueError(f"unknown design {design!r}")
 
 
+def level_count(spec: ParameterSpec) -> int:
+    """Values one parameter takes in a full factorial (without computing them)."""
+    return len(spec.values) if spec.values is not None else (spec.levels or 2)
+
+
+def check_design(experiment: Experiment, shown: int = MAX_COMBINATIONS_SHOWN) -> list[str]:
+    """Combinations of values the design would run that are invalid together, though each value is valid
+    alone (trust's down_rate below its up_rate, shares that no longer sum to 1): a line counting them,
+    then at most ``shown`` of them, one a line.
+
+    A full factorial is checked on every combination of the interacting parameters' values; a sampled
+    design on every design point. Only parameters that share a section validated as a whole can
+    interact (the target's ``interaction_groups``), so this costs microseconds per combination, not a
+    validation of the whole scenario per design point.
+    """
+    target = experiment.target
+    groups_of = getattr(target, "interaction_groups", None)
+    if groups_of is None:  # a target whose parameters never interact (e.g. Ishigami)
+        return []
+    specs = experiment.spec.parameters
+    groups = groups_of(list(specs))
+    if not groups:
+        return []
+    factorial = experiment.spec.experiment.design == "full_factorial"
+    verdicts: dict[tuple[int, tuple[Any, ...]], list[str]] = {}
+
+    def judge(index: int, combo: tuple[Any, ...]) -> list[str]:
+        key = (index, combo)
+        if key not in verdicts:
+            verdicts[key] = target.combination_problems(dict(zip(groups[index], combo, strict=True)))
+        return verdicts[key]
+
+    bad_points = 0
+    if factorial:
+        for index, group in enumerate(groups):
+            for combo in itertools.product(*(_levels(specs[name]) for name in group)):
+                judge(index, tuple(_plain(v) for v in combo))
+    else:
+        points = build_design(experiment).points
+        for point in points:
+            found = [judge(i, tuple(_plain(point[name]) for name in group)) for i, group in enumerate(groups)]
+            bad_points += any(found)
+    invalid = [(groups[i], combo, found) for (i, combo), found in verdicts.items() if found]
+    if not invalid:
+        return []
+    if factorial:
+        many = len(invalid) > 1
+        head = (f"parameters: {len(invalid):,} combination{'s' if many else ''} of values {'are' if many else 'is'} "
+                "invalid together (each value is valid alone); change the values so that every combination is "
+                "valid, or split the experiment")
+    else:
+        head = (f"parameters: {bad_points:,} of {len(points):,} design points are invalid (each value is valid "
+                "alone, not together); narrow the ranges so that every point is valid")
+    problems = [head]
+    for group, combo, found in invalid[:shown]:
+        named = ", ".join(f"{shown_key(k)} = {shown_value(v)}" for k, v in zip(group, combo, strict=True))
+        problems.append(f"parameters: {named}: {'; '.join(found)}")
+    if len(invalid) > shown:
+        problems.append(f"parameters: … and {len(invalid) - shown:,} more")
+    return problems
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars (levels of a range) as Python numbers, as a scenario file would give them."""
+    return value.item() if hasattr(value, "item") else value
+
+
 def run_count(experiment: Experiment) -> int:
     """Number of runs the experiment needs (points × replicates), without sampling."""
     section = experiment.spec.experiment
     d = len(experiment.spec.parameters)
     if section.design == "full_factorial":
-        points = math.prod(len(_levels(s)) for s in experiment.spec.parameters.values())
+        points = math.prod(level_count(s) for s in experiment.spec.parameters.values())
     elif section.design == "sobol":
         points = section.samples * ((2 * d + 2) if section.second_order else (d + 2))
     elif section.design == "morris":

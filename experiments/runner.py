@@ -4,10 +4,12 @@ There is one execution path, :func:`run_in_chunks`, used two ways:
 
 * :func:`run_sweep` writes each finished chunk to a results folder (:mod:`cogov.experiments.store`).
   A run that raises is recorded with its error (status ``failed``) and the sweep goes on. An
-  interrupted sweep (Ctrl-C, ``kill -9``, a lost worker) keeps every chunk already written; running
-  the same command again resumes with the runs still missing: a run is skipped only if the folder
-  records it under the same run key (:func:`cogov.sim.provenance.run_key`), so nothing made by
-  another model version or with other parameters is reused.
+  interrupted sweep (Ctrl-C, SIGTERM, ``kill -9``, a lost worker, a full disk) keeps every chunk
+  already written; running the same command again resumes with the runs still missing: a run is
+  skipped only if the folder records it under the same run key
+  (:func:`cogov.sim.provenance.run_key`), so nothing made by another model version or with other
+  parameters is reused. A sweep holds its folder's lock (:func:`cogov.experiments.lock.folder_lock`)
+  from planning to the last write, so two sweeps never run and store the same runs twice.
 * :func:`run_tasks` returns the outcomes in memory, in task order (pattern validation,
   calibration). A run that raises stops it with a :class:`RunError` naming the run: in memory a
   missing run would silently change a statistic, so nothing is dropped.
@@ -28,11 +30,12 @@ from typing import Any
 
 import pandas as pd
 
-from cogov.experiments.backends import SerialExecutor
+from cogov.experiments.backends import SerialExecutor, interrupt
 from cogov.experiments.design import DesignTable, build_design
+from cogov.experiments.lock import folder_lock
 from cogov.experiments.seeds import replicate_seed
 from cogov.experiments.spec import Experiment
-from cogov.experiments.store import ResultStore
+from cogov.experiments.store import ResultStore, StoreWriteError
 from cogov.experiments.targets import SCENARIO_PARAMETER, RunOutput, Target
 
 MAX_IN_FLIGHT_PER_WORKER = 2
@@ -161,7 +164,10 @@ def run_in_chunks(target: Target, chunks: Iterable[Sequence[RunTask]], executor:
 
     At most ``workers`` × :data:`MAX_IN_FLIGHT_PER_WORKER` chunks are queued at a time, so that an
     interruption stops quickly. If anything raises (Ctrl-C, ``on_chunk``, a lost worker), the queued
-    chunks are cancelled and the exception goes on to the caller.
+    chunks are cancelled and the exception goes on to the caller. On an interruption (KeyboardInterrupt:
+    Ctrl-C, or SIGTERM as the command line maps it) the chunks running are stopped too
+    (:func:`cogov.experiments.backends.interrupt`: a local pool's workers are ended, and the pool with
+    them): their results could no longer be recorded, and waiting for them could take minutes.
     """
     in_flight: dict[Future, Sequence[RunTask]] = {}
     queue = iter(chunks)
@@ -179,9 +185,11 @@ def run_in_chunks(target: Target, chunks: Iterable[Sequence[RunTask]], executor:
             for future in finished:
                 chunk = in_flight.pop(future)
                 on_chunk(chunk, future.result())
-    except BaseException:
+    except BaseException as exc:
         for future in in_flight:
             future.cancel()
+        if isinstance(exc, KeyboardInterrupt):
+            interrupt(executor)
         raise
 
 
@@ -217,8 +225,19 @@ def run_sweep(experiment: Experiment, directory: Path, executor: Executor, worke
     A run counts as recorded if the folder holds a row for its run id with the same run key (and,
     with ``retry_failed``, status ``ok``); any other row for that id is replaced by the new run.
     ``on_progress(done, failed, pending_total)`` is called after each chunk. KeyboardInterrupt
-    stops submitting, cancels queued chunks and returns a report marked interrupted.
+    stops submitting, cancels queued chunks, stops those running and returns a report marked
+    interrupted.
+
+    The folder's lock is held throughout: :class:`~cogov.experiments.lock.FolderInUse` if another
+    process holds it. A chunk that cannot be written raises
+    :class:`~cogov.experiments.store.StoreWriteError` (its ``written``: runs written before).
     """
+    with folder_lock(directory):
+        return _run_sweep(experiment, directory, executor, workers, retry_failed, on_progress)
+
+
+def _run_sweep(experiment: Experiment, directory: Path, executor: Executor, workers: int, retry_failed: bool,
+               on_progress: Callable[[int, int, int], None] | None) -> SweepReport:
     started = time.perf_counter()
     design = build_design(experiment)
     store = ResultStore(directory)
@@ -248,6 +267,9 @@ def run_sweep(experiment: Experiment, directory: Path, executor: Executor, worke
         run_in_chunks(experiment.target, chunks, executor, workers, series_every, write)
     except KeyboardInterrupt:
         interrupted = True
+    except StoreWriteError as exc:
+        exc.written = done
+        raise
     return SweepReport(total=len(tasks), skipped=len(tasks) - len(pending), completed=done, failed=failed,
                        seconds=time.perf_counter() - started, interrupted=interrupted, directory=directory)
 

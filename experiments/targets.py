@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,8 @@ from cogov.sim.scenario import (
     parameter_paths,
     resolve_path,
     scenario_digest,
+    section_problems,
+    validator_section,
 )
 
 
@@ -121,6 +124,43 @@ class CogovTarget:
                 raise ScenarioError("value", [f"{path}: unknown scenario {value!r}"])
             return
         apply_overrides(self.base, {path: value}, source="value")
+
+    def interaction_groups(self, names: Sequence[str]) -> list[list[str]]:
+        """Groups of the varied parameters ``names`` whose values must be checked together: those under one
+        section validated as a whole (:func:`cogov.sim.scenario.validator_section`), with ``scenario``
+        when it is varied (each alternative holds its own values of the rest of the section). A parameter
+        in no group is valid in every combination once its values are valid alone."""
+        by_section: dict[str, list[str]] = {}
+        for name in names:
+            section = validator_section(name) if name != SCENARIO_PARAMETER else None
+            if section is not None:
+                by_section.setdefault(section, []).append(name)
+        varied_base = [SCENARIO_PARAMETER] if SCENARIO_PARAMETER in names and self.alternatives else []
+        return [members + varied_base for members in by_section.values() if len(members) > 1 or varied_base]
+
+    def combination_problems(self, values: dict[str, Any]) -> list[str]:
+        """What is wrong with one combination of values of an interaction group (empty: nothing)."""
+        overrides = dict(values)
+        base = dict(self.alternatives).get(overrides.pop(SCENARIO_PARAMETER, None), self.base)
+        sections = {validator_section(name) for name in overrides}
+        return [problem for section in sections if section is not None
+                for problem in section_problems(base, section, overrides)]
+
+    def estimate_seconds(self, probe_days: int = 10) -> float:
+        """Rough seconds for one run on this machine, said before a sweep starts: the base scenario (the
+        first alternative when the scenario is varied) run through :func:`simulate` for 1 and for
+        1 + ``probe_days`` days, the difference scaled to its horizon. A quick timing (tens of
+        milliseconds), not a promise: design points with more households or days take longer."""
+        config = self.alternatives[0][1] if self.alternatives else self.base
+        days = config.simulation.days
+        probe = min(probe_days, max(1, days - 1))
+        times = []
+        for horizon in (1, 1 + probe):
+            started = time.perf_counter()
+            simulate(apply_overrides(config, {"simulation.days": horizon}), seed=0)
+            times.append(time.perf_counter() - started)
+        per_day = max(0.0, times[1] - times[0]) / probe
+        return times[0] + per_day * (days - 1)
 
     def with_scenarios(self, names: list[str], base_dir: Path, days: int | None) -> CogovTarget:
         """This target with the scenarios that the ``scenario`` parameter may take, loaded and checked."""

@@ -40,7 +40,14 @@ BRANCH_KINDS: tuple[str, ...] = ("community", "grid", "compound", "company")
 """Social organisations' specialties: issue categories they take from the grid."""
 
 Prob = Annotated[float, Field(ge=0.0, le=1.0)]
-NonNeg = Annotated[float, Field(ge=0.0)]
+NonNeg = Annotated[float, Field(ge=0.0, le=1e9)]
+"""A non-negative number; the upper bound only keeps arithmetic finite (fields use tighter ones where known)."""
+Weight = Annotated[float, Field(ge=0.0, le=1000.0)]
+"""A relative weight (normalised with its siblings): bounded so that their sum stays a finite, usable number."""
+LogitCost = Annotated[float, Field(ge=0.0, le=20.0)]
+"""A cost in a logit choice, on the scale of the other logit weights (at 20 the choice all but never happens)."""
+CnyPerHour = Annotated[float, Field(gt=0, le=10_000)]
+"""A price of one hour of work (CNY)."""
 SUM_TOLERANCE = 1e-6
 Concentration = Annotated[float, Field(gt=0.0, le=10_000.0)]
 """Concentration (a + b) of a Beta distribution given by its mean: larger is tighter around the mean."""
@@ -49,7 +56,9 @@ Concentration = Annotated[float, Field(gt=0.0, le=10_000.0)]
 class Section(BaseModel):
     """Base of every scenario section: unknown keys are errors, values are checked strictly."""
 
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True)
+    # allow_inf_nan=False: inf or nan in any number field is an error (it would surface only at run time,
+    # as a NaN probability or a null cost)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, validate_default=True, allow_inf_nan=False)
 
 
 class Shares(Section):
@@ -109,6 +118,12 @@ def ordered_range(value: tuple[float, float]) -> tuple[float, float]:
 
 OrderedProbRange = Annotated[tuple[Prob, Prob], AfterValidator(ordered_range)]
 PositiveRange = Annotated[tuple[NonNeg, NonNeg], AfterValidator(ordered_range)]
+HoursPerWeekRange = Annotated[tuple[Annotated[float, Field(ge=0.0, le=168.0)], Annotated[float, Field(ge=0.0, le=168.0)]],
+                              AfterValidator(ordered_range)]
+"""A (low, high) range of hours a week: at most the 168 hours a week has."""
+CnyPerYearRange = Annotated[tuple[Annotated[float, Field(ge=0.0, le=100_000_000)],
+                                  Annotated[float, Field(ge=0.0, le=100_000_000)]], AfterValidator(ordered_range)]
+"""A (low, high) range of money a year (CNY), bounded as ``levers.funding.annual_cny``."""
 
 
 class ByCooperatorType(Section):
@@ -279,12 +294,12 @@ class Population(Section):
 class CategoryWeights(Section):
     """Relative frequency of each issue category (normalised; need not sum to 1)."""
 
-    property_maintenance: NonNeg = 0.25
-    environment: NonNeg = 0.20
-    parking: NonNeg = 0.15
-    care: NonNeg = 0.15
-    dispute: NonNeg = 0.10
-    safety: NonNeg = 0.15
+    property_maintenance: Weight = 0.25
+    environment: Weight = 0.20
+    parking: Weight = 0.15
+    care: Weight = 0.15
+    dispute: Weight = 0.10
+    safety: Weight = 0.15
 
     @model_validator(mode="after")
     def _positive(self) -> CategoryWeights:
@@ -419,10 +434,10 @@ class TrustParams(Section):
 class TimeCost(Section):
     """Logit time-cost of one volunteering session by membership type (seeds 001, 003)."""
 
-    none: NonNeg = 1.0
-    in_service: NonNeg = 1.5
-    retired: NonNeg = 0.2
-    mobile: NonNeg = 2.5
+    none: LogitCost = 1.0
+    in_service: LogitCost = 1.5
+    retired: LogitCost = 0.2
+    mobile: LogitCost = 2.5
 
     def as_tuple(self) -> tuple[float, ...]:
         """Values in the order of :data:`MEMBER_TYPES`."""
@@ -465,7 +480,7 @@ class ParticipationParams(Section):
     report_severity: Annotated[float, Field(ge=0, le=20)] = Field(2.5, description="Weight of severity.")
     report_ties: Annotated[float, Field(ge=0, le=20)] = Field(1.0, description="Weight of neighbourly ties.")
     report_hotline: Annotated[float, Field(ge=0, le=20)] = Field(0.7, description="Added ease of reporting when the 12345 hotline runs.")
-    report_age_cost: Annotated[tuple[float, float, float], Field()] = Field(
+    report_age_cost: tuple[LogitCost, LogitCost, LogitCost] = Field(
         (0.6, 0.3, 0.4), description="Cost of reporting for young, middle, elderly households "
         "(reporting lower in disadvantaged groups; Kontokosta & Hong 2021).",
     )
@@ -498,7 +513,7 @@ class MotivationParams(Section):
         30, ge=1, le=365, description="A neighbour counts as volunteering (social influence) if they served in this "
         "many past days. Assumption.",
     )
-    reward_reference_cny: Annotated[float, Field(gt=0)] = Field(
+    reward_reference_cny: CnyPerHour = Field(
         20.0, description="Reward per hour (CNY) at which reward salience is one half. Assumption.",
     )
 
@@ -611,14 +626,14 @@ class ServiceParams(Section):
 class CostParams(Section):
     """Unit costs turning money into hours (CNY). All assumptions at 2020 price levels."""
 
-    social_org_cny_per_hour: Annotated[float, Field(gt=0)] = Field(80.0, description="Price of purchased social-work hours.")
-    part_time_grid_stipend_cny: Annotated[float, Field(gt=0)] = Field(
+    social_org_cny_per_hour: CnyPerHour = Field(80.0, description="Price of purchased social-work hours.")
+    part_time_grid_stipend_cny: Annotated[float, Field(gt=0, le=1_000_000)] = Field(
         6000.0, description="Yearly stipend of one part-time grid worker.",
     )
     part_time_hours_per_day: Annotated[float, Field(gt=0, le=24)] = Field(2.0, description="Hours per day of a part-timer.")
-    repair_cny_per_hour: Annotated[float, Field(gt=0)] = Field(120.0, description="Cost of a repair-work hour (materials included).")
-    staff_cny_per_hour: Annotated[float, Field(gt=0)] = Field(40.0, description="Cost of a community-worker hour.")
-    staff_cny_per_year: Annotated[float, Field(ge=0)] = Field(
+    repair_cny_per_hour: CnyPerHour = Field(120.0, description="Cost of a repair-work hour (materials included).")
+    staff_cny_per_hour: CnyPerHour = Field(40.0, description="Cost of a community-worker hour.")
+    staff_cny_per_year: Annotated[float, Field(ge=0, le=10_000_000)] = Field(
         70_000.0, description="Salary of one community or full-time grid worker (counted in cost).",
     )
     training_cny_per_session: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
@@ -840,10 +855,10 @@ class CoBuildingParams(Section):
         "things, not people' (seed 004/3). Assumption.",
     )
     commitment_concentration: Concentration = Field(6.0, description="Concentration of the Beta distribution of commitment.")
-    staff_hours_per_week: PositiveRange = Field(
+    staff_hours_per_week: HoursPerWeekRange = Field(
         (4.0, 16.0), description="Range (uniform) of a unit's staff hours a week it could give. Assumption.",
     )
-    money_cny_per_year: PositiveRange = Field(
+    money_cny_per_year: CnyPerYearRange = Field(
         (10_000.0, 50_000.0), description="Range (uniform) of the money a year a unit could give (CNY). Assumption.",
     )
     venue_probability: Prob = Field(0.5, description="Probability that a unit has a venue to lend. Assumption.")

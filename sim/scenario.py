@@ -3,6 +3,12 @@
 A scenario file is data, never code: it is parsed with :mod:`tomllib` and validated by
 :class:`~sim.config.ScenarioConfig`. Every problem is reported as
 ``FILE: key.path: what is wrong (what is allowed)``; nothing raises a bare traceback.
+
+Files are read defensively (:func:`read_toml`, also used for experiment files): only regular files of
+at most :data:`MAX_FILE_BYTES`, in UTF-8, nested at most :data:`MAX_NESTING` levels; a binary,
+compressed or UTF-16 file, a device or a pipe is refused with a message saying what it is. Text from a
+file that is echoed back (values, key names, paths) goes through :func:`printable`, so a control
+character in a file cannot clear or recolour the user's terminal.
 """
 
 from __future__ import annotations
@@ -10,9 +16,13 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import re
+import stat
+import sys
 import tomllib
 import typing
-from collections.abc import Mapping
+import unicodedata
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,15 +35,74 @@ from cogov.sim.migrations import RemovedKeyError, migrate_path, migrate_tree
 
 SCENARIO_SUFFIX = ".toml"
 MAX_INHERITANCE_DEPTH = 16
+"""Most ``extends`` links from the file asked for to the root of its chain (16 parents above it)."""
+MAX_FILE_BYTES = 1 << 20
+"""Largest scenario or experiment file read (1 MiB; the biggest built-in file is under 10 KiB)."""
+MAX_NESTING = 32
+"""Deepest nesting of tables and arrays read; the scenario format needs 5, an experiment file 4."""
+MAX_SHOWN = 80
+"""Longest value or key echoed in a message, in characters (longer ones end in an ellipsis)."""
+MAX_PROBLEMS = 100
+"""Problems described for one file; the rest are counted (a file of 20,000 unknown keys is described in
+a moment, and no one reads further)."""
 
 
 class ScenarioError(ValueError):
-    """A scenario file cannot be used; ``problems`` lists every reason, one line each."""
+    """A scenario file cannot be used; ``problems`` lists every reason, one line each.
 
-    def __init__(self, source: str, problems: list[str]):
+    ``source`` is the file (or option) the user gave. A problem found in another file it reads (an
+    ``extends`` parent) names that file in ``sources``, which runs parallel to ``problems``.
+    """
+
+    def __init__(self, source: str, problems: list[str], sources: Sequence[str] | None = None):
         self.source = source
         self.problems = problems
-        super().__init__("\n".join(f"{source}: {p}" for p in problems))
+        self.sources = list(sources) if sources is not None else [source] * len(problems)
+        super().__init__("\n".join(self.lines()))
+
+    def lines(self) -> list[str]:
+        """Each problem as ``FILE: problem``, naming the file where it is."""
+        return [f"{where}: {p}" for where, p in zip(self.sources, self.problems, strict=True)]
+
+
+
+_BIDI_CONTROLS = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def printable(text: object, limit: int | None = None) -> str:
+    """``text`` safe to echo on a terminal: control characters shown as escapes, at most ``limit`` characters.
+
+    Control characters (ESC, the C1 range, DEL, line breaks, NUL …), line and paragraph separators
+    and bidirectional overrides are written as ``\\x1b``/``\\u202e``: echoed raw they could clear the
+    screen, recolour it, or display a line in another order than it is stored. Everything else,
+    Chinese included, is kept. Rich markup is not escaped here (the CLI does that where it prints).
+    """
+    out = []
+    for char in str(text):
+        if char in _BIDI_CONTROLS or unicodedata.category(char) in ("Cc", "Zl", "Zp", "Cs"):
+            code = ord(char)
+            out.append(f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+        else:
+            out.append(char)
+    shown = "".join(out)
+    if limit is not None and len(shown) > limit:
+        shown = shown[: limit - 1] + "…"
+    return shown
+
+
+def shown_value(value: Any) -> str:
+    """A value from a file as a message shows it: JSON-like, printable, shortened to :data:`MAX_SHOWN`."""
+    try:
+        # a string in quotes as JSON would write it, but with printable()'s escapes (\x1b, not \u001b) everywhere
+        text = f'"{value}"' if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=str)
+    except ValueError:  # an integer too long for str() (over 4,300 digits)
+        text = f"<an integer of about {value.bit_length() * 0.30103:.0f} digits>" if isinstance(value, int) else "?"
+    return printable(text, MAX_SHOWN)
+
+
+def shown_key(path: str) -> str:
+    """A key path from a file, printable and shortened (a 10,000-character key is still one line)."""
+    return printable(path, 2 * MAX_SHOWN)
 
 
 @dataclass(frozen=True)
@@ -67,9 +136,11 @@ def file_title(path: str | Path) -> dict[str, str] | None:
     """A scenario file's title in English and Chinese, from its first line (``# English — 中文``), or
     None when the file has no such line. Only a comment is read: nothing in the file is executed."""
     try:
-        with Path(path).open(encoding="utf-8") as handle:
-            first = handle.readline().strip()
-    except OSError:
+        if not Path(path).is_file():  # a pipe or device would block or never end
+            return None
+        with Path(path).open(encoding="utf-8", errors="replace") as handle:
+            first = handle.readline(1000).strip()
+    except (OSError, ValueError):
         return None
     if not first.startswith("#") or TITLE_SEPARATOR not in first:
         return None
@@ -83,40 +154,105 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
     candidate = Path(text)
     if relative_to is not None and not candidate.is_absolute():
         candidate = relative_to / candidate
-    if candidate.is_file():
-        return candidate
-    if not text.endswith(SCENARIO_SUFFIX) and "/" not in text and "\\" not in text:
-        builtin = builtin_dir() / f"{text}{SCENARIO_SUFFIX}"
-        if builtin.is_file():
-            return builtin
+    try:
+        if candidate.is_file():
+            return candidate
+        if not text.endswith(SCENARIO_SUFFIX) and "/" not in text and "\\" not in text:
+            builtin = builtin_dir() / f"{text}{SCENARIO_SUFFIX}"
+            if builtin.is_file():
+                return builtin
+        if candidate.exists():  # a folder, device or pipe: read_toml refuses it, saying what it is
+            return candidate
+    except OSError as exc:  # e.g. a name longer than the file system allows
+        raise ScenarioError(shown_key(text), [f"cannot use this path: {exc.strerror}"]) from None
     known = builtin_names()
     hint = difflib.get_close_matches(Path(text).stem, known, n=3)
     suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
     raise ScenarioError(
-        text, [f"no such file or built-in scenario (built-in: {', '.join(known)}){suggestion}"]
+        shown_key(text), [f"no such file or built-in scenario (built-in: {', '.join(known)}){suggestion}"]
     )
 
 
 def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
-    """Load, merge (``extends``) and validate a scenario; ``None`` gives the built-in default."""
+    """Load, merge (``extends``) and validate a scenario; ``None`` gives the built-in default.
+
+    A problem is reported under the file that holds it: a bad value set in an ``extends`` parent
+    names the parent, a problem that values from several files make together (shares that no
+    longer sum to 1) names the file asked for and the files involved.
+    """
     path = resolve_path(name_or_path if name_or_path is not None else "default")
-    data, chain = _read_with_parents(path, ())
-    config = validate_data(data, source=str(path))
-    return LoadedScenario(config=config, source=str(path), chain=chain)
+    layers = _read_chain(path)
+    merged: dict[str, Any] = {}
+    for _, data in layers:
+        merged = _deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    config = _validated(merged, str(path), layers)
+    return LoadedScenario(config=config, source=str(path), chain=tuple(source for source, _ in layers))
 
 
 def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioConfig:
     """Validate an already-parsed mapping; raise :class:`ScenarioError` listing every problem."""
+    check_structure(data, source)
     return _validated(_migrated(data, source), source)
 
 
-def _validated(data: Mapping[str, Any], source: str) -> ScenarioConfig:
-    """Validate a mapping that uses current key names only."""
+def _validated(data: Mapping[str, Any], source: str,
+               layers: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> ScenarioConfig:
+    """Validate a mapping that uses current key names only; ``layers`` (file, data), root first, say
+    which file set each key, so that each problem is reported under its file."""
     try:
         # JSON mode: strict types, but TOML arrays are accepted for tuples and ints for floats.
         return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
     except ValidationError as exc:
-        raise ScenarioError(source, [_describe(err) for err in exc.errors()]) from None
+        errors = exc.errors()
+    behind = _files_by_prefix(layers) if len(layers) > 1 else {}
+    order = [f for f, _ in layers]
+    problems, sources = [], []
+    for err in errors[:MAX_PROBLEMS]:
+        problem = _describe(err)
+        loc = tuple(str(p) for p in err["loc"])
+        # files that set the key at loc, a key under it, or the value it is part of
+        files = set(behind.get(("under", loc), ())).union(*(behind.get(("at", loc[:k]), ()) for k in range(len(loc))))
+        files_in_order = [f for f in order if f in files]
+        where = source
+        if len(files_in_order) == 1 and files_in_order[0] != source:
+            where, problem = files_in_order[0], f"{problem} (this file is extended by {source})"
+        elif len(files_in_order) > 1:
+            problem = f"{problem} (values from {' and '.join(files_in_order)})"
+        problems.append(problem)
+        sources.append(where)
+    if len(errors) > MAX_PROBLEMS:
+        problems.append(f"… and {len(errors) - MAX_PROBLEMS:,} more problems")
+        sources.append(source)
+    raise ScenarioError(source, problems, sources)
+
+
+def _files_by_prefix(layers: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[tuple[str, tuple[str, ...]], set[str]]:
+    """Which files set what, indexed for :func:`_validated`: ``("at", path)`` -> the last file of the chain
+    that set the leaf at ``path``; ``("under", path)`` -> the files that set any leaf at or under ``path``."""
+    index: dict[tuple[str, tuple[str, ...]], set[str]] = {}
+    for path, source in _origins(layers).items():
+        index[("at", path)] = {source}
+        for k in range(1, len(path) + 1):
+            index.setdefault(("under", path[:k]), set()).add(source)
+    return index
+
+
+def _origins(layers: Sequence[tuple[str, Mapping[str, Any]]]) -> dict[tuple[str, ...], str]:
+    """Every leaf key path of the merged scenario -> the last file of the chain that set it."""
+    origins: dict[tuple[str, ...], str] = {}
+    for source, data in layers:
+        stack: list[tuple[tuple[str, ...], Mapping[str, Any]]] = [((), data)]
+        while stack:
+            prefix, node = stack.pop()
+            for key, value in node.items():
+                if not prefix and key == "extends":
+                    continue
+                path = (*prefix, str(key))
+                if isinstance(value, Mapping):
+                    stack.append((path, value))
+                else:
+                    origins[path] = source
+    return origins
 
 
 def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source: str = "<overrides>") -> ScenarioConfig:
@@ -128,6 +264,7 @@ def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source
     if not overrides:
         return config
     data = config.model_dump(mode="json")
+    check_structure({str(k): v for k, v in overrides.items()}, source)
     for key, value in overrides.items():
         try:
             path = migrate_path(key.replace("__", "."), source)
@@ -167,6 +304,49 @@ def parameter_paths(model: type[BaseModel] = ScenarioConfig, prefix: str = "") -
     return sorted(paths)
 
 
+def validator_section(path: str) -> str | None:
+    """The key path of the outermost section above ``path`` whose validity depends on several of its
+    keys together (a model validator: shares summing to 1, trust's down_rate >= up_rate), or None when
+    every section above it checks each key alone. ``""`` is the whole scenario.
+
+    Two parameters can be invalid together (while each is valid alone) only if they share such a section.
+    """
+    model: type[BaseModel] | None = ScenarioConfig
+    found: str | None = None
+    parts = path.split(".")
+    for depth in range(len(parts)):
+        if model is None:
+            break
+        if model.__pydantic_decorators__.model_validators and found is None:
+            found = ".".join(parts[:depth])
+        field = model.model_fields.get(parts[depth])
+        model = _nested_model(field.annotation) if field is not None else None
+    return found
+
+
+def section_problems(config: ScenarioConfig, section: str, values: Mapping[str, Any]) -> list[str]:
+    """Problems of ``config``'s section at key path ``section`` (``""``: the whole scenario) with
+    ``values`` (full key paths inside it) set: what :func:`apply_overrides` would report for them,
+    but validating that section alone (microseconds instead of a whole scenario's fraction of a
+    millisecond, for checking every combination of a large design)."""
+    node: Any = config
+    parts = section.split(".") if section else []
+    for part in parts:
+        node = getattr(node, part)
+    data = node.model_dump(mode="json")
+    for path, value in values.items():
+        keys = path.split(".")[len(parts):]
+        target = data
+        for key in keys[:-1]:
+            target = target[key]
+        target[keys[-1]] = value
+    try:
+        type(node).model_validate_json(json.dumps(data, default=_json_fallback))
+    except ValidationError as exc:
+        return [_describe({**err, "loc": (*parts, *err["loc"])}) for err in exc.errors()]
+    return []
+
+
 def json_schema() -> dict[str, Any]:
     """JSON Schema of the scenario format, for editors (``cogov schema``)."""
     schema = ScenarioConfig.model_json_schema(mode="validation")
@@ -175,35 +355,135 @@ def json_schema() -> dict[str, Any]:
     return schema
 
 
-def _read_with_parents(path: Path, seen: tuple[str, ...]) -> tuple[dict[str, Any], tuple[str, ...]]:
-    key = str(path.resolve())
-    if key in seen:
-        raise ScenarioError(str(path), ["extends: inheritance cycle: " + " -> ".join((*seen, key))])
-    if len(seen) >= MAX_INHERITANCE_DEPTH:
-        raise ScenarioError(str(path), [f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance"])
-    data = _migrated(_read_toml(path), str(path))
-    parent = data.get("extends")
-    if parent is None:
-        return data, (str(path),)
-    if not isinstance(parent, str):
-        raise ScenarioError(str(path), [f"extends: expected a scenario name or path (string), got {type(parent).__name__}"])
+def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
+    """The file and its ``extends`` ancestors as (source, migrated data), root first."""
+    layers: list[tuple[str, dict[str, Any]]] = []
+    seen: list[str] = []
+    current = path
+    while True:
+        key = str(current.resolve())
+        if key in seen:
+            raise ScenarioError(layers[-1][0], ["extends: inheritance cycle: " + " -> ".join((*seen, key))])
+        if len(seen) > MAX_INHERITANCE_DEPTH:  # seen: the file asked for and its parents so far
+            names = [source for source, _ in layers]  # the file asked for first
+            chain = " -> ".join([*names[:2], "…", *names[-2:]]) if len(names) > 5 else " -> ".join(names)
+            raise ScenarioError(str(path), [f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance "
+                                            f"({chain} extends {current}); at most {MAX_INHERITANCE_DEPTH} "
+                                            "files may stand above a scenario"])
+        seen.append(key)
+        source = str(current)
+        try:
+            data = _migrated(read_toml(current), source)
+        except ScenarioError as exc:
+            if not layers:
+                raise
+            # a parent that cannot be read: named, and so is the file that extends it
+            raise ScenarioError(exc.source, [f"{p} (extended by {layers[-1][0]})" for p in exc.problems]) from None
+        layers.append((source, data))
+        parent = data.get("extends")
+        if parent is None:
+            return layers[::-1]
+        if not isinstance(parent, str) or not parent.strip():
+            got = type(parent).__name__ if not isinstance(parent, str) else "an empty string"
+            raise ScenarioError(source, [f"extends: expected a scenario name or path (string), got {got}"])
+        try:
+            current = resolve_path(parent, relative_to=current.parent)
+        except ScenarioError as exc:
+            raise ScenarioError(source, [f"extends: {exc.source}: {p}" for p in exc.problems]) from None
+
+
+def read_toml(path: Path) -> dict[str, Any]:
+    """Read a TOML file defensively: a regular file of at most :data:`MAX_FILE_BYTES`, UTF-8 text,
+    nested at most :data:`MAX_NESTING` levels; anything else is a :class:`ScenarioError` saying what
+    the file is and what is expected (scenario files, ``extends`` parents, experiment files)."""
+    source = str(path)
     try:
-        parent_path = resolve_path(parent, relative_to=path.parent)
-    except ScenarioError as exc:
-        raise ScenarioError(str(path), [f"extends: {p}" for p in exc.problems]) from None
-    base, chain = _read_with_parents(parent_path, (*seen, key))
-    merged = _deep_merge(base, {k: v for k, v in data.items() if k != "extends"})
-    return merged, (*chain, str(path))
-
-
-def _read_toml(path: Path) -> dict[str, Any]:
+        info = path.stat()
+    except OSError as exc:
+        raise ScenarioError(source, [f"cannot read: {exc.strerror or exc}"]) from None
+    except ValueError as exc:  # a NUL character in the path
+        raise ScenarioError(printable(source), [f"cannot read: {exc}"]) from None
+    if not stat.S_ISREG(info.st_mode):  # checked before opening: opening a pipe blocks, a device never ends
+        kind = "a folder" if stat.S_ISDIR(info.st_mode) else "not a regular file (a device, pipe or socket)"
+        raise ScenarioError(source, [f"{kind}; give a TOML file"])
+    if info.st_size > MAX_FILE_BYTES:
+        raise ScenarioError(source, [_too_big(info.st_size)])
     try:
         with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except tomllib.TOMLDecodeError as exc:
-        raise ScenarioError(str(path), [f"not valid TOML: {exc}"]) from None
+            raw = handle.read(MAX_FILE_BYTES + 1)
     except OSError as exc:
-        raise ScenarioError(str(path), [f"cannot read: {exc.strerror}"]) from None
+        raise ScenarioError(source, [f"cannot read: {exc.strerror or exc}"]) from None
+    if len(raw) > MAX_FILE_BYTES:  # it grew after stat
+        raise ScenarioError(source, [_too_big(len(raw))])
+    data = parse_toml(decode_text(raw, source), source)
+    check_structure(data, source)
+    return data
+
+
+def _too_big(size: int) -> str:
+    return (f"file too large ({size:,} bytes; at most {MAX_FILE_BYTES:,}): a scenario or experiment file is a "
+            "few kilobytes of TOML")
+
+
+def decode_text(raw: bytes, source: str) -> str:
+    """The text of a TOML file's bytes: UTF-8 (a leading byte-order mark is allowed), else an error saying
+    what the bytes look like (compressed, UTF-16, binary) or where the first undecodable byte is."""
+    if raw.startswith(b"\x1f\x8b"):
+        raise ScenarioError(source, ["a gzip-compressed file, not TOML text; decompress it first"])
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise ScenarioError(source, ["UTF-16 text; TOML files must be UTF-8 (save the file as UTF-8)"])
+    if b"\x00" in raw:
+        raise ScenarioError(source, ["a binary file (it contains NUL bytes), or UTF-16 text; TOML files are "
+                                     "UTF-8 text"])
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise ScenarioError(source, [f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column "
+                                     f"{column} is not valid UTF-8 (save the file as UTF-8)"]) from None
+
+
+def parse_toml(text: str, source: str) -> dict[str, Any]:
+    """Parse TOML text; every way the parser can fail becomes a :class:`ScenarioError`."""
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(source, [f"not valid TOML: {exc}"]) from None
+    except RecursionError:
+        # tomllib reads nested arrays and inline tables recursively: hundreds of levels exhaust the stack
+        raise ScenarioError(source, [f"not readable: arrays or inline tables nested hundreds of levels deep "
+                                     f"(a file may nest at most {MAX_NESTING})"]) from None
+    except ValueError:
+        # tomllib converts integer literals with int(), which refuses more than sys.get_int_max_str_digits()
+        # digits; it is the one ValueError tomllib lets through (dates are caught as TOMLDecodeError)
+        limit = sys.get_int_max_str_digits()
+        match = re.search(rf"\d[\d_]{{{limit},}}", text)
+        where = f" (line {text.count(chr(10), 0, match.start()) + 1})" if match else ""
+        raise ScenarioError(source, [f"not valid TOML: an integer has more than {limit:,} digits{where}"]) from None
+
+
+def check_structure(data: Mapping[str, Any], source: str) -> None:
+    """Refuse what no scenario or experiment needs and later steps cannot handle: tables and arrays
+    nested deeper than :data:`MAX_NESTING` (walked without recursion: the point is to stop what would
+    exhaust the stack later), and integers outside the 64-bit range TOML defines (tomllib reads
+    ``0x`` + 5,000 digits as one, which no message could even print in decimal)."""
+    stack: list[tuple[int, str, Any]] = [(1, str(k), v) for k, v in data.items()]
+    problems: list[str] = []
+    while stack:
+        depth, path, value = stack.pop()
+        if depth > MAX_NESTING:
+            raise ScenarioError(source, [f"{shown_key(path)}: nested more than {MAX_NESTING} levels deep "
+                                         "(tables, dotted keys and arrays together)"])
+        if isinstance(value, Mapping):
+            stack += [(depth + 1, f"{path}.{k}", v) for k, v in value.items()]
+        elif isinstance(value, list):
+            stack += [(depth + 1, f"{path}[{i}]", v) for i, v in enumerate(value)]
+        elif isinstance(value, int) and not isinstance(value, bool) and not -(2**63) <= value < 2**63:
+            problems.append(f"{shown_key(path)}: integer of {value.bit_length()} bits; TOML integers are 64-bit "
+                            "(-2^63 to 2^63 - 1)")
+    if problems:
+        raise ScenarioError(source, sorted(problems))
 
 
 def _migrated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
@@ -238,17 +518,17 @@ def _describe(err: Mapping[str, Any]) -> str:
         allowed = sorted(parent.model_fields) if parent else []
         return _unknown_key(loc, dict.fromkeys(allowed))
     value = err.get("input")
-    got = f" (got {json.dumps(value)})" if not isinstance(value, (dict, list)) else ""
+    got = f" (got {shown_value(value)})" if not isinstance(value, (dict, list)) else ""
     message = err["msg"]
     message = message.removeprefix("Value error, ")
-    return f"{path}: {message}{got}"
+    return f"{shown_key(path)}: {message}{got}"
 
 
 def _unknown_key(loc: list[str], siblings: Mapping[str, Any]) -> str:
     key = loc[-1]
-    path = ".".join(loc)
+    path = shown_key(".".join(loc))
     options = sorted(str(k) for k in siblings)
-    close = difflib.get_close_matches(key, options, n=3, cutoff=0.6)
+    close = difflib.get_close_matches(key, options, n=3, cutoff=0.6) if len(key) <= 2 * MAX_SHOWN else []
     hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
     listing = ", ".join(options)
     return f"{path}: unknown key{hint} (allowed here: {listing})"

@@ -26,7 +26,7 @@ import solara
 import solara.lab
 
 from cogov.viz.controls import GROUPS, LANGS, LEVERS, Lever, format_value, scenario_title, scenario_titles, text
-from cogov.viz.session import Session
+from cogov.viz.session import ScenarioNotOffered, Session
 
 FRAME_INTERVAL_S = 0.12
 """Target time between two frames while playing (about 8 frames a second: smooth, and it leaves the
@@ -129,6 +129,8 @@ def Page() -> None:
         try:
             action()
             error.value = ""
+        except ScenarioNotOffered:  # a value no menu item has: a forged message, not a model error
+            error.value = text("not_offered", l)
         except Exception as exc:  # noqa: BLE001 - anything a lever combination might raise
             traceback.print_exc()
             error.value = text("error", l, error=exc)
@@ -200,9 +202,11 @@ def Page() -> None:
                 if error.value:
                     solara.Error(error.value, dense=True, classes=["cogov-error"])
             with solara.Card(text("scenario", l)):
-                items = [{"text": scenario_title(name, l), "value": name} for name in scenario_titles()]
-                if session.scenario not in scenario_titles():
-                    items.insert(0, {"text": scenario_title(session.scenario, l), "value": session.scenario})
+                titles = scenario_titles()
+                items = [{"text": scenario_title(name, l), "value": name} for name in titles]
+                # the file the teacher started with (the session's other choices: nothing else can be loaded)
+                items[:0] = [{"text": scenario_title(key, l), "value": key}
+                             for key in session.choices if key not in titles]
                 solara.v.Select(label=text("scenario", l), items=items, v_model=session.scenario,
                                 on_v_model=set_scenario, dense=True, hide_details=True, class_="cogov-scenario")
             with solara.Card(text("levers", l)):

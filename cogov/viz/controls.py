@@ -122,6 +122,7 @@ TEXT: dict[str, dict[str, str]] = {
     "charts_title": {"en": "{scenario}: day {day}", "zh": "{scenario}：第 {day} 天"},
     "legend_title": {"en": "Lines", "zh": "图例"},
     "error": {"en": "Could not build the model: {error}", "zh": "无法建立模型：{error}"},
+    "not_offered": {"en": "That scenario is not offered on this page.", "zh": "本页面不提供该情景。"},
     "how": {"en": "Predict first, then press Play. Levers take effect at Reset; the previous run stays as a "
                   "dashed grey line.",
             "zh": "先预测，再按“播放”。政策杠杆在“重置”后生效；上一次运行以灰色虚线保留。"},

@@ -2,12 +2,15 @@
 
 :func:`serve` makes sure the front-end files are cached (:mod:`cogov.viz.assets`), sets the
 environment Solara reads at import (cache folder, no telemetry) and the page's starting scenario,
-language and seed, then runs ``solara run cogov.viz.app`` in this process (production mode, no
-version check: nothing leaves the machine).
+the scenarios it may offer, language and seed, puts the request guard around the server
+(:mod:`cogov.viz.guard`: only requests addressed to this server and coming from its own page), then
+runs ``solara run cogov.viz.app`` in this process (production mode, no version check: nothing leaves
+the machine).
 """
 
 from __future__ import annotations
 
+import errno
 import ipaddress
 import os
 import socket
@@ -16,7 +19,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from cogov.viz import assets
+from cogov.viz import assets, guard
 
 APP_MODULE = "cogov.viz.app"
 DEFAULT_HOST = "127.0.0.1"
@@ -62,30 +65,47 @@ def solara_arguments(host: str, port: int, open_browser: bool) -> list[str]:
 
 def port_free(host: str, port: int) -> bool:
     """Nothing listens on ``host:port`` yet (checked before starting, for a clear message)."""
+    return bind_problem(host, port) is None
+
+
+def bind_problem(host: str, port: int) -> str | None:
+    """Why the page cannot be served on ``host:port`` (an unknown host, an address of another machine,
+    a port in use or reserved), or None when it can: checked before starting, for a clear message."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
-        except OSError:
-            return False
-    return True
+        except socket.gaierror as exc:
+            return f"cannot serve on --host {host[:80]!r}: no such host or address ({exc.strerror})"
+        except (UnicodeError, ValueError, OverflowError, TypeError) as exc:  # e.g. a NUL character in the name
+            return f"cannot serve on --host {host[:80]!r}: {exc}"
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                return f"port {port} on {host} is in use (another cogov viz?); choose another with --port"
+            if exc.errno == errno.EADDRNOTAVAIL:
+                return f"{host} is not an address of this machine; use 127.0.0.1 (or 0.0.0.0 for the network)"
+            return f"cannot serve on {host} port {port}: {exc.strerror or exc}"
+    return None
 
 
 def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "en", seed: int = 0,
           open_browser: bool | None = None, log: Callable[[str], None] = print) -> int:
     """Serve the page until interrupted; returns an exit status."""
-    if port and not port_free(host, port):
-        log(f"error: port {port} on {host} is in use (another cogov viz?); choose another with --port")
+    problem = bind_problem(host, port) if port else None
+    if problem is not None:
+        log(f"error: {problem}")
         return 2
     prepare_assets(log)
     for key, value in assets.server_environment().items():
         os.environ.setdefault(key, value)  # a setting the user made wins
+    # The page may load the built-in scenarios and this one file, which the teacher named; nothing a browser sends.
     os.environ["COGOV_VIZ_SCENARIO"] = str(Path(scenario).resolve()) if Path(scenario).suffix == ".toml" else scenario
     os.environ["COGOV_VIZ_LANG"] = lang
     os.environ["COGOV_VIZ_SEED"] = str(seed)
     if not is_loopback(host):
-        log(f"note: serving on {host}: anyone who can reach this machine on port {port} can open the page")
+        log(f"note: serving on {host}: anyone who can reach this machine on port {port} can open the page and run "
+            "models on it (pages of other web sites still cannot connect)")
     if open_browser is None:
         open_browser = display_available()
     log(f"cogov viz: open http://{'127.0.0.1' if host in ('0.0.0.0', '::') else host}:{port}/ in a browser "
@@ -94,6 +114,8 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lan
     # server it falls back to SameSite=Lax, which is what we want, so the warning is only noise.
     warnings.filterwarnings("ignore", message="Cookies with samesite=none require https")
     from solara.__main__ import cli  # imported late: solara reads the environment above at import
+
+    guard.install(host, APP_MODULE)
 
     try:
         cli.main(args=solara_arguments(host, port, open_browser), prog_name="cogov viz", standalone_mode=False)

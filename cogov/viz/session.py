@@ -7,6 +7,11 @@ session's lock: the play loop runs in a worker thread while clicks arrive on ano
 Levers take effect at :meth:`Session.reset` (as NetLogo's *setup*): the model's parameters are fixed
 when it is built. The run before the last reset is kept and charted as a dashed line, so a class sees
 the new run against the old one, on the same seed (same community, same issues arising).
+
+The scenario menu's value comes from the browser, so it is a key, never a path: a session loads only
+the built-in scenarios and the file the server was started with (:func:`scenario_choices`). Anything
+else is refused with :class:`ScenarioNotOffered` before the file system is touched, and the refusal
+repeats nothing of what was sent (an error about a file would tell whether it exists, and what it holds).
 """
 
 from __future__ import annotations
@@ -14,12 +19,13 @@ from __future__ import annotations
 import math
 import textwrap
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from cogov.sim.model import CommunityModel
-from cogov.sim.scenario import LoadedScenario, load_scenario
+from cogov.sim.scenario import LoadedScenario, builtin_dir, builtin_names, load_scenario
 from cogov.viz.controls import (
     CHART_METRICS,
     LEVERS_BY_PATH,
@@ -38,6 +44,22 @@ CHART_TEXT_SCALE = 1.4
 """Type size of the charts relative to the print figures: tick labels must read from the back of a room."""
 
 
+class ScenarioNotOffered(ValueError):
+    """A scenario the page does not offer was asked for (by a browser): refused, without naming it."""
+
+    def __init__(self) -> None:
+        super().__init__("this scenario is not offered on this page")
+
+
+def scenario_choices(files: Iterable[str | Path] = ()) -> dict[str, Path]:
+    """The scenarios a page may load, by the value its menu sends: every built-in scenario by name (its
+    file in the package, whatever lies in the server's working directory) and each of ``files`` (which
+    the teacher named when starting the server) by its path as given."""
+    choices = {name: builtin_dir() / f"{name}.toml" for name in builtin_names()}
+    choices.update({str(path): Path(path) for path in files})
+    return choices
+
+
 @dataclass(frozen=True)
 class Frame:
     """What the page shows after a change: PNG images and the numbers behind the text."""
@@ -53,7 +75,8 @@ class Session:
     """The state of one classroom page.
 
     Args:
-        scenario: built-in scenario name or TOML file.
+        scenario: built-in scenario name or TOML file to start with (given by the server, not a browser:
+            a file is added to the scenarios this session may load).
         lang: ``en`` or ``zh`` (labels of figures; the page's own labels follow the same setting).
         seed: random seed of the model.
         dpi: resolution of the images (100: the map 640 px wide, the charts 660 px).
@@ -65,7 +88,10 @@ class Session:
         self.seed = seed
         self.dpi = dpi
         self.scenario = str(scenario)
-        self.loaded: LoadedScenario = load_scenario(self.scenario)
+        self.choices = scenario_choices()
+        if self.scenario not in self.choices:
+            self.choices = scenario_choices([self.scenario])
+        self.loaded: LoadedScenario = self._load(self.scenario)
         self.levers: dict[str, Any] = lever_values(self.loaded.config)
         self.previous: dict[str, list[float]] | None = None
         self.previous_settings: tuple[str, int, dict[str, Any]] | None = None
@@ -84,12 +110,20 @@ class Session:
         """The page's settings (scenario, seed, levers) differ from those of the running model."""
         return self.applied != (self.scenario, self.seed, self.overrides)
 
-    def set_scenario(self, scenario: str | Path) -> None:
-        """Choose another scenario: its lever values replace the page's; takes effect at reset."""
+    def set_scenario(self, scenario: str) -> None:
+        """Choose another scenario among :attr:`choices` (the menu's value): its lever values replace the
+        page's; takes effect at reset. Any other value raises :class:`ScenarioNotOffered`."""
         with self.lock:
-            loaded = load_scenario(str(scenario))
-            self.scenario, self.loaded = str(scenario), loaded
+            loaded = self._load(scenario)
+            self.scenario, self.loaded = scenario, loaded
             self.levers = lever_values(loaded.config)
+
+    def _load(self, key: Any) -> LoadedScenario:
+        """Load an offered scenario by its key; the key is only looked up, never used as a path."""
+        path = self.choices.get(key) if isinstance(key, str) else None
+        if path is None:
+            raise ScenarioNotOffered()
+        return load_scenario(path)
 
     def set_lever(self, path: str, value: Any) -> None:
         """Set one lever (a key path of :data:`~cogov.viz.controls.LEVERS`); takes effect at reset."""
@@ -151,7 +185,7 @@ class Session:
         scenario, seed, applied = self.previous_settings
         what = Path(scenario).stem
         if applied:
-            what += ": " + override_items(applied, load_scenario(scenario).config, self.lang)
+            what += ": " + override_items(applied, self._load(scenario).config, self.lang)
         if seed != self.applied[1]:
             what += f" (seed {seed})"
         return textwrap.fill(f"{text('previous', self.lang)} — {what}", 36)
@@ -205,5 +239,5 @@ class Session:
     def changes_text(self) -> str:
         """Which levers of the running model differ from its scenario file."""
         scenario, _, applied = self.applied
-        config = self.loaded.config if scenario == self.scenario else load_scenario(scenario).config
+        config = self.loaded.config if scenario == self.scenario else self._load(scenario).config
         return describe_overrides(applied, config, self.lang)
