@@ -258,9 +258,10 @@ class PatternRunner:
 
 
 def lever(name: str, expected: str, evidence: str, setting: dict[str, Any], days: int, change: dict[str, Any],
-          metric: str, direction: int, rule: str = STOCHASTIC) -> Pattern:
-    """A lever-direction pattern (paired)."""
-    return Pattern(name, "lever", expected, evidence, setting, days, metric, direction, change, rule)
+          metric: str, direction: int, rule: str = STOCHASTIC, fast: bool = True) -> Pattern:
+    """A lever-direction pattern (paired); ``fast=False``: too small for the CI subset's 8 replicates, checked by
+    ``cogov validate-model`` at 20."""
+    return Pattern(name, "lever", expected, evidence, setting, days, metric, direction, change, rule, fast)
 
 
 LEVER_PATTERNS: tuple[Pattern, ...] = (
@@ -268,7 +269,7 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("funding_days_down", "more funds: issues resolved sooner", "seed 004/1", STRESSED, STRESSED_DAYS,
           DOUBLED_FUNDS, "mean_days_to_resolve", DOWN),
     lever("funding_escalation_down", "more funds: fewer escalations", "seed 004/1", STRESSED, STRESSED_DAYS,
-          DOUBLED_FUNDS, "escalation_rate", DOWN),
+          DOUBLED_FUNDS, "escalation_rate", DOWN, fast=False),
     lever("funding_cost_up", "more funds: higher public cost", "seed 004/1", STRESSED, STRESSED_DAYS,
           DOUBLED_FUNDS, "cost_total", UP, MECHANICAL),
     lever("split_grid_stipends_latent_down", "funds to grid stipends: fewer unfound issues", "seeds 001, 004/3",
@@ -276,7 +277,7 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "mean_latent", DOWN),
     lever("split_grid_stipends_days_down", "funds to grid stipends: issues resolved sooner", "seeds 001, 004/3",
           STRESSED_FUNDED, STRESSED_DAYS, {"levers.funding.split.grid_staff": 0.55, "levers.funding.split.social_org": 0.05},
-          "mean_days_to_resolve", DOWN),
+          "mean_days_to_resolve", DOWN, fast=False),
     lever("split_co_building_hours_up", "co-building matching money: more unit hours", "seed 004/3",
           CO_BUILDING, CO_BUILDING_DAYS, {"levers.funding.split.co_building": 0.25, "levers.funding.split.social_org": 0.15},
           "co_building_hours_total", UP, MECHANICAL),
@@ -287,7 +288,7 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("red_property_quality_up", "red property: better companies (accountability reviews)", "seeds 004/7, 004/8",
           PROPERTY, RED_PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "company_quality", UP),
     lever("red_property_resolution_up", "red property: more issues resolved", "seeds 004/7, 004/8", PROPERTY,
-          RED_PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "resolution_rate", UP),
+          RED_PROPERTY_DAYS, {"levers.cross_appointment.party_property": True}, "resolution_rate", UP, fast=False),
     lever("big_party_committee_hours_up", "big party committee: units give more people", "seeds 002, 004/7",
           CO_BUILDING, CO_BUILDING_DAYS, {"levers.cross_appointment.big_party_committee": True},
           "co_building_hours_total", UP, MECHANICAL),
@@ -321,14 +322,14 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("full_time_cost_up", "second grid worker: higher cost", "seeds 000, 001", STRESSED, STRESSED_DAYS,
           {"levers.grid.full_time_workers": 2}, "cost_total", UP, MECHANICAL),
     lever("part_time_escalation_down", "more part-timers: fewer escalations", "seeds 000, 001", STRESSED,
-          STRESSED_DAYS, {"levers.grid.part_time_workers": 6}, "escalation_rate", DOWN),
+          STRESSED_DAYS, {"levers.grid.part_time_workers": 6}, "escalation_rate", DOWN, fast=False),
     lever("grid_first_off_in_grid_down", "without 'small matters stay in the grid': fewer resolved in grid",
           "seeds 001, 002", STRESSED, STRESSED_DAYS, {"levers.grid.grid_first": False}, "resolved_in_grid_share", DOWN),
     # hotline and ladder (seeds 001, 002, 004/4)
     lever("hotline_off_latent_up", "no hotline: more unfound issues", "seeds 001, 004/4", WITHOUT_COMMITTEES,
           COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "mean_latent", UP),
     lever("hotline_off_stalemates_up", "no hotline: more stalemates", "seeds 001, 004/4", WITHOUT_COMMITTEES,
-          COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "stalemates", UP),
+          COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "stalemates", UP, fast=False),
     lever("hotline_deadline_escalation_up", "shorter hotline deadline: more escalations", "seed 001", HOTLINE_HEAVY,
           STRESSED_DAYS, {"levers.hotline.deadline_days": 2}, "escalation_rate", UP),
     lever("grid_deadline_escalation_up", "shorter grid deadline: more escalations", "seeds 001, 002", STRESSED,
@@ -495,7 +496,7 @@ PATHOLOGY_PATTERNS: tuple[Pattern, ...] = (
               "seeds 003, 004/3", DEFAULT, DEFAULT_DAYS, "co_building_commitment", DOWN,
               versus="pathology_money_not_people"),
     pathology("stalemate_scenario", "companies and committees with no party broker stall more often than the default",
-              "seed 004/3", DEFAULT, DEFAULT_DAYS, "stalemate_share", UP, versus="pathology_stalemate"),
+              "seed 004/3", DEFAULT, DEFAULT_DAYS, "stalemate_share", UP, versus="pathology_stalemate", fast=False),
     pathology("admin_overload_scenario_slows", "the overload scenario resolves issues later than the default",
               "seeds 003, 004/3, 004/4", DEFAULT, DEFAULT_DAYS, "mean_days_to_resolve", UP,
               versus="pathology_admin_overload"),

@@ -1,4 +1,5 @@
-"""Every lever moves the outcome it should, in the documented direction (``cogov.analysis.patterns``).
+"""Every lever moves the outcome it should, in the documented direction, and every feedback loop runs through
+its state (``cogov.analysis.patterns``).
 
 Each lever pattern compares two arms of a controlled setting that differ only in the lever, on the
 same 8 seeds (common random numbers, ``cogov.sim.streams``), and passes by a one-sided paired t-test at
@@ -10,13 +11,21 @@ having the expected sign. The settings and the reason for each are documented in
 from __future__ import annotations
 
 import pytest
+from known_patterns import marked
 
-from cogov.analysis.patterns import LEVER_PATTERNS, Pattern, PatternResult
+from cogov.analysis.patterns import LEVER_PATTERNS, LOOP_PATTERNS, Pattern, PatternResult, select
 from cogov.sim.config import Levers
 
 
-@pytest.mark.parametrize("pattern", LEVER_PATTERNS, ids=lambda p: p.name)
+@pytest.mark.parametrize("pattern", [marked(p) for p in select(LEVER_PATTERNS, fast_only=True)])
 def test_lever_moves_its_outcome_in_the_documented_direction(pattern: Pattern, pattern_runner) -> None:
+    result: PatternResult = pattern_runner.evaluate(pattern)
+    assert result.passed, result.describe()
+
+
+@pytest.mark.parametrize("pattern", [marked(p) for p in select(LOOP_PATTERNS, fast_only=True)])
+def test_loop_runs_through_its_state_and_goes_with_its_link(pattern: Pattern, pattern_runner) -> None:
+    """Each feedback loop moves its outcome through the named state; with the link off, the effect is absent."""
     result: PatternResult = pattern_runner.evaluate(pattern)
     assert result.passed, result.describe()
 

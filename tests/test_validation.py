@@ -9,27 +9,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from known_patterns import marked
 
 from cogov.analysis.patterns import DOWN, PATHOLOGY_PATTERNS, UP, Pattern, judge, select
 
-KNOWN_FAILURES = {
-    "report_without_service": "in-service serving share barely falls over a default year (+0.009 [-0.034, +0.051] "
-    "at 8 replicates; +0.019 [-0.002, +0.041], p = 0.04, at 20): conformity to neighbours offsets the unmonitored "
-    "decay (docs/ODD.md §1.1, P2)",
-}
-# stalemate_without_committee was expected to fail here with the earlier seeds (consecutive integers 0-7:
-# +0.015 [-0.005, +0.036]); with the seeds of the seed rule (replicate_seed(0, r)) it passes at 8 replicates
-# (+0.031 [+0.015, +0.047], p = 0.001), as it does at 20 with either set of seeds. Nothing was tuned: the
-# effect is small beside the spread at 8 replicates, so whether it clears p < 0.01 depends on the seeds.
 
-
-def _marked(pattern: Pattern):
-    if pattern.name in KNOWN_FAILURES:
-        return pytest.param(pattern, id=pattern.name, marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[pattern.name]))
-    return pytest.param(pattern, id=pattern.name)
-
-
-@pytest.mark.parametrize("pattern", [_marked(p) for p in select(PATHOLOGY_PATTERNS, fast_only=True)])
+@pytest.mark.parametrize("pattern", [marked(p) for p in select(PATHOLOGY_PATTERNS, fast_only=True)])
 def test_pathology_is_reproduced(pattern: Pattern, pattern_runner) -> None:
     result = pattern_runner.evaluate(pattern)
     assert result.passed, result.describe()

@@ -1,0 +1,38 @@
+"""Patterns the model does not reproduce (model version 2), with what was observed: findings, not hidden.
+
+Each is marked ``xfail(strict=True)`` in the CI subset (8 replicates), so the suite says so and notices
+when it changes. The numbers at 20 replicates come from ``cogov validate-model --replicates 20`` (master
+seed 0); docs/ODD.md §1.1 and §9 discuss each.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+KNOWN_FAILURES: dict[str, str] = {
+    "party_owners_committee_stalemates_down":
+        "a branch secretary chairing the committee meets and mediates more, but the effect is small where every "
+        "compound already has an active committee: -2.6 [-6.0, +0.8] stalemates at 8 replicates, -1.5 [-3.2, +0.2] "
+        "(p = 0.04) at 20",
+    "deliberation_satisfaction_up":
+        "without the former fixed acceptance bonus a council acts on satisfaction only indirectly (fewer stalemates, "
+        "participants' trust): +0.002 [-0.009, +0.012] at 8 replicates, +0.002 [-0.002, +0.007] at 20",
+    "compound_branches_find_issues":
+        "compound branches' household visits (2 a member a month) are small beside the grid's own patrols and "
+        "residents' reports: -0.9 [-1.8, +0.1] unfound issues at 8 and at 20 replicates (p = 0.035)",
+    "report_without_service":
+        "weak branches recover within a year as results feed their strength (L16), so follow-up returns, and the "
+        "scenario's many in-service members raise each other through neighbours' influence: in-service serving is "
+        "+0.007 [-0.04, +0.05] against the default at 8 replicates, +0.036 [0.000, +0.072] at 20",
+    "report_without_service_fades":
+        "the same: service rises over the year as the branches recover (-0.018 [-0.036, +0.001] at 8 replicates, "
+        "-0.032 [-0.046, -0.018] at 20)",
+}
+
+
+def marked(pattern):
+    """A pytest parameter for ``pattern``, xfail(strict) with its reason if it is a known failure."""
+    if pattern.name in KNOWN_FAILURES:
+        return pytest.param(pattern, id=pattern.name,
+                            marks=pytest.mark.xfail(strict=True, reason=KNOWN_FAILURES[pattern.name]))
+    return pytest.param(pattern, id=pattern.name)
