@@ -50,8 +50,8 @@ def default_workers() -> int:
         except ValueError:
             value = 0
         if not 1 <= value <= MAX_WORKERS:
-            raise ScenarioError("COGOV_WORKERS", [f"must be a whole number of worker processes from 1 to "
-                                                  f"{MAX_WORKERS} (got {printable(text, 40)!r})"])
+            raise ScenarioError("COGOV_WORKERS", [(f"must be a whole number of worker processes from 1 to "
+                                                   f"{MAX_WORKERS} (got {printable(text, 40)!r})")])
         return value
     return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
 

@@ -249,9 +249,9 @@ def validate_experiment(data: dict[str, Any], source: str = "<experiment>", base
 
     runs = run_count(experiment)
     if runs > MAX_RUNS:
-        raise ScenarioError(source, [f"experiment: {runs:,} runs ({_count_words(experiment)}); at most "
-                                     f"{MAX_RUNS:,} in one experiment: fewer values, levels, samples or "
-                                     "replicates, or several experiments"])
+        raise ScenarioError(source, [(f"experiment: {runs:,} runs ({_count_words(experiment)}); at most "
+                                      f"{MAX_RUNS:,} in one experiment: fewer values, levels, samples or "
+                                      "replicates, or several experiments")])
     problems = check_design(experiment)
     if problems:
         raise ScenarioError(source, problems)

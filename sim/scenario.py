@@ -367,9 +367,9 @@ def _read_chain(path: Path) -> list[tuple[str, dict[str, Any]]]:
         if len(seen) > MAX_INHERITANCE_DEPTH:  # seen: the file asked for and its parents so far
             names = [source for source, _ in layers]  # the file asked for first
             chain = " -> ".join([*names[:2], "…", *names[-2:]]) if len(names) > 5 else " -> ".join(names)
-            raise ScenarioError(str(path), [f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance "
-                                            f"({chain} extends {current}); at most {MAX_INHERITANCE_DEPTH} "
-                                            "files may stand above a scenario"])
+            raise ScenarioError(str(path), [(f"extends: more than {MAX_INHERITANCE_DEPTH} levels of inheritance "
+                                             f"({chain} extends {current}); at most {MAX_INHERITANCE_DEPTH} "
+                                             "files may stand above a scenario")])
         seen.append(key)
         source = str(current)
         try:
@@ -433,15 +433,15 @@ def decode_text(raw: bytes, source: str) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise ScenarioError(source, ["UTF-16 text; TOML files must be UTF-8 (save the file as UTF-8)"])
     if b"\x00" in raw:
-        raise ScenarioError(source, ["a binary file (it contains NUL bytes), or UTF-16 text; TOML files are "
-                                     "UTF-8 text"])
+        raise ScenarioError(source, [("a binary file (it contains NUL bytes), or UTF-16 text; TOML files are "
+                                      "UTF-8 text")])
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw.count(b"\n", 0, exc.start) + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ScenarioError(source, [f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column "
-                                     f"{column} is not valid UTF-8 (save the file as UTF-8)"]) from None
+        raise ScenarioError(source, [(f"not UTF-8 text: byte 0x{raw[exc.start]:02x} at line {line}, column "
+                                      f"{column} is not valid UTF-8 (save the file as UTF-8)")]) from None
 
 
 def parse_toml(text: str, source: str) -> dict[str, Any]:
@@ -452,8 +452,8 @@ def parse_toml(text: str, source: str) -> dict[str, Any]:
         raise ScenarioError(source, [f"not valid TOML: {exc}"]) from None
     except RecursionError:
         # tomllib reads nested arrays and inline tables recursively: hundreds of levels exhaust the stack
-        raise ScenarioError(source, [f"not readable: arrays or inline tables nested hundreds of levels deep "
-                                     f"(a file may nest at most {MAX_NESTING})"]) from None
+        raise ScenarioError(source, [(f"not readable: arrays or inline tables nested hundreds of levels deep "
+                                      f"(a file may nest at most {MAX_NESTING})")]) from None
     except ValueError:
         # tomllib converts integer literals with int(), which refuses more than sys.get_int_max_str_digits()
         # digits; it is the one ValueError tomllib lets through (dates are caught as TOMLDecodeError)
@@ -473,8 +473,8 @@ def check_structure(data: Mapping[str, Any], source: str) -> None:
     while stack:
         depth, path, value = stack.pop()
         if depth > MAX_NESTING:
-            raise ScenarioError(source, [f"{shown_key(path)}: nested more than {MAX_NESTING} levels deep "
-                                         "(tables, dotted keys and arrays together)"])
+            raise ScenarioError(source, [(f"{shown_key(path)}: nested more than {MAX_NESTING} levels deep "
+                                          "(tables, dotted keys and arrays together)")])
         if isinstance(value, Mapping):
             stack += [(depth + 1, f"{path}.{k}", v) for k, v in value.items()]
         elif isinstance(value, list):

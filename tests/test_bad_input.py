@@ -492,7 +492,7 @@ def test_a_sweep_says_how_long_it_will_take_before_it_starts(tmp_path, capsys):
         [parameters."levers.burden.admin_share"]
         values = [0.2, 0.3]
         """)
-    code, out, err = _cli(["sweep", str(path), "--out", str(tmp_path / "out"), "--backend", "serial"], capsys)
+    code, _out, err = _cli(["sweep", str(path), "--out", str(tmp_path / "out"), "--backend", "serial"], capsys)
     assert code == 0 and "2 runs" in err and "s a run (timed on the base scenario)" in err and "in all" in err
 
 
@@ -514,7 +514,7 @@ def test_a_sweep_says_how_long_it_will_take_before_it_starts(tmp_path, capsys):
       for s in ("x y", "tcp://", "host", "tcp://h:0", "tcp://h:70000", "http://h:8786", "tcp://h:87a6")],
 ])
 def test_every_option_is_range_checked(capsys, argv):
-    code, out, err = _cli(argv, capsys)
+    code, _out, err = _cli(argv, capsys)
     assert code == 2 and "Traceback" not in err
     assert f"argument --{argv[-2].lstrip('-')}" in err and "must be" in err
 
@@ -559,7 +559,7 @@ def test_a_report_on_a_scenario_named_with_dollars_is_written(tmp_path, capsys):
                  '[community]\nhouseholds = 200\n')
     small = _write(tmp_path, "small.toml", 'extends = "default"\n[community]\nhouseholds = 200\n')
     report = tmp_path / "r.html"
-    code, out, err = _cli(["compare", str(small), str(odd), "--replicates", "2", "--days", "3", "--workers", "1",
+    code, _out, err = _cli(["compare", str(small), str(odd), "--replicates", "2", "--days", "3", "--workers", "1",
                            "--maps", "0", "--out", str(tmp_path / "cmp"), "--report", str(report)], capsys)
     assert code == 0, err
     assert "math$\\cmd$" in report.read_text(encoding="utf-8")
@@ -619,7 +619,7 @@ def test_file_outputs_are_checked_before_the_work(tmp_path, capsys, monkeypatch,
     argv = [*command, "--out", target]
     if command[0] == "plot":
         argv[1] = str(write_experiment(tmp_path, TRUST).parent)  # not a results folder: refused first either way
-        code, out, err = _cli(argv, capsys)
+        code, _out, err = _cli(argv, capsys)
         assert code == 2 and "Traceback" not in err
         return
     _refused(argv, capsys, "--out:", target if place != "read_only" else str(read_only_place))
@@ -637,7 +637,7 @@ def test_compare_checks_its_outputs_before_running(tmp_path, capsys, monkeypatch
 def test_writing_to_a_full_device_is_an_error_not_a_traceback():
     with open("/dev/full", "w") as full:
         result = subprocess.run([sys.executable, "-m", "cogov.cli", "schema"], stdout=full, stderr=subprocess.PIPE,
-                                text=True, timeout=120)
+                                text=True, timeout=120, check=False)
     assert result.returncode == 2
     assert "cannot write to standard output: No space left on device" in result.stderr
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
@@ -645,7 +645,8 @@ def test_writing_to_a_full_device_is_an_error_not_a_traceback():
 
 def test_a_closed_pipe_ends_quietly():
     command = f"{sys.executable} -m cogov.cli schema | head -c 10"
-    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(["bash", "-o", "pipefail", "-c", command], capture_output=True, text=True, timeout=120,
+                            check=False)
     assert result.stdout == "{\n  \"$defs\""[:10]
     assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr
     assert result.returncode == 0
@@ -657,8 +658,8 @@ def test_viz_names_an_unknown_host_instead_of_a_busy_port():
     assert "null character" in bind_problem("x\x00y", 8765)
     lines: list[str] = []
     assert serve("default", host="no such host", port=8765, log=lines.append) == 2
-    assert lines == ["error: cannot serve on --host 'no such host': no such host or address "
-                     f"({lines[0].rsplit('(', 1)[1]}"]
+    assert lines == [("error: cannot serve on --host 'no such host': no such host or address "
+                      f"({lines[0].rsplit('(', 1)[1]}")]
 
 
 def test_every_parameter_path_is_still_a_parameter():
@@ -672,7 +673,7 @@ def test_an_internal_error_shows_its_traceback_and_asks_to_be_reported(capsys, m
         raise ZeroDivisionError("a bug")
 
     monkeypatch.setattr(cli, "load_scenario", broken)
-    code, out, err = _cli(["run", "default"], capsys)
+    code, _out, err = _cli(["run", "default"], capsys)
     assert code == 1
     assert "Traceback" in err and "ZeroDivisionError: a bug" in err
     assert "internal error" in err and "please report it" in err and "cogov run default" in err

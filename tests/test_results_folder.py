@@ -116,7 +116,7 @@ def test_a_chunk_cut_short_by_a_crash_is_ignored_and_tidied(tmp_path):
     out = tmp_path / "out"
     run_sweep(experiment, out, SerialExecutor())
     clean = ResultStore(out).read_series()
-    first = sorted((out / "series").glob("part-*.parquet"))[0]
+    first = min((out / "series").glob("part-*.parquet"))
     frame = pq.read_table(first).to_pandas()
     changed = frame.assign(backlog=-1)  # values no committed chunk holds
     leftover = pa.Table.from_pandas(changed, preserve_index=False)
@@ -205,7 +205,7 @@ def test_reads_keep_the_latest_row_per_run_and_day_even_if_a_part_was_copied(tmp
     experiment = load_experiment(write_experiment(tmp_path, SERIES_BODY))
     out = tmp_path / "out"
     run_sweep(experiment, out, SerialExecutor())
-    part = sorted((out / "runs").glob("part-*.parquet"))[0]
+    part = min((out / "runs").glob("part-*.parquet"))
     table = pq.read_table(part)
     old = table.schema.metadata
     stale = table.set_column(table.column_names.index("resolution_rate"), "resolution_rate",
@@ -298,7 +298,7 @@ def test_two_real_sweeps_on_one_folder_store_every_run_once(tmp_path):
             time.sleep(0.05)
         assert first.poll() is None, "the first sweep ended before the second could start"
         first.send_signal(signal.SIGSTOP)  # keeps its lock, and cannot finish while the second starts
-        second = subprocess.run(command, capture_output=True, text=True, timeout=120)
+        second = subprocess.run(command, check=False, capture_output=True, text=True, timeout=120)
         assert second.returncode == EXIT_FOLDER_IN_USE, second.stderr
         flat = " ".join(second.stderr.split())
         assert f"{out} is in use by cogov sweep pid {first.pid} on host {socket.gethostname()} since" in flat
@@ -307,7 +307,7 @@ def test_two_real_sweeps_on_one_folder_store_every_run_once(tmp_path):
     finally:
         first.send_signal(signal.SIGKILL)
         first.wait()
-    resumed = subprocess.run(command, capture_output=True, text=True, timeout=300)
+    resumed = subprocess.run(command, check=False, capture_output=True, text=True, timeout=300)
     assert resumed.returncode == 0, resumed.stderr
     runs = pd.read_parquet(out / "runs")
     assert len(runs) == 40 and runs["run_id"].is_unique and (runs["status"] == "ok").all()
