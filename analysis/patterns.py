@@ -399,7 +399,7 @@ LOOP_PATTERNS: tuple[Pattern, ...] = (
     # L2: branches ask members to serve, and follow them up at organisational life
     loop("strong_branches_mobilise", "stronger branches: more in-service members serve (a year: follow-up at "
          "organisational life works over months)", "seeds 001, 004/3, 004/4", {**VOLUNTEERS, **WEAK_BRANCHES},
-         DEFAULT_DAYS, STRONG_BRANCHES, "inservice_serving_share", UP),
+         DEFAULT_DAYS, STRONG_BRANCHES, "inservice_serving_share", UP, fast=False),  # +0.014 [-0.002, 0.031] at 8
     loop("strong_branches_mobilise_only_by_asking", "...but not without asks and organisational life",
          "seeds 001, 004/3", {**VOLUNTEERS, **WEAK_BRANCHES, **NO_ASKS_OR_LIFE}, DEFAULT_DAYS, STRONG_BRANCHES,
          "inservice_serving_share", ABSENT),
@@ -413,7 +413,7 @@ LOOP_PATTERNS: tuple[Pattern, ...] = (
          "volunteer_share", ABSENT),
     # L14: trust -> cooperation on collective issues; without it, trust works through 12345 the other way (L10)
     loop("trust_eases_agreement", "more trust (L14): fewer stalemates", "seeds 004/2, 004/7",
-         {**WITH_COMMITTEES, **DISTRUSTING}, COLLECTIVE_DAYS, TRUSTING, "stalemates", DOWN),
+         {**WITH_COMMITTEES, **DISTRUSTING}, COLLECTIVE_DAYS, TRUSTING, "stalemates", DOWN, fast=False),  # -5.5 [-11.2, 0.2] at 8
     # L15: taking part -> ties and trust
     loop("participation_builds_ties", "points (more taking part): stronger ties (L15)", "seeds 003, 004/3",
          VOLUNTEERS, VOLUNTEER_MONTHS, {"levers.volunteer_incentives.points_per_hour": 10.0}, "ties_mean", UP),
