@@ -17,7 +17,7 @@ import threading
 import time
 import traceback
 import warnings
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -417,44 +417,49 @@ def _scheduler(text: str) -> str:
     return text
 
 
-def _check_output_folder(folder: Path, option: str) -> None:
-    """Refuse an output folder that cannot be written, before any work: a file or a device where the
-    folder should be, a place that cannot be created, or one this user cannot write in."""
-    problem = None
+def _refuse_if(problem_of: Callable[[], str | None], path: Path, option: str) -> None:
+    """Raise a :class:`ScenarioError` naming ``option`` and ``path`` if ``problem_of()`` finds a problem,
+    or the filesystem refuses to answer (an ``OSError``, or a NUL character in the path)."""
     try:
-        if folder.exists() and not folder.is_dir():
-            problem = "exists and is not a folder; give a folder"
-        else:
-            folder.mkdir(parents=True, exist_ok=True)
-            with tempfile.TemporaryFile(dir=folder):  # the one sure test (permissions, read-only mounts, quotas)
-                pass
-    except OSError as exc:
-        problem = f"cannot write there: {exc.strerror or exc}"
-    except ValueError as exc:  # a NUL character in the path
-        problem = str(exc)
-    if problem is not None:
-        raise ScenarioError(option, [f"{printable(folder)}: {problem}"])
-
-
-def _check_output_file(path: Path, option: str) -> None:
-    """Refuse an output file that cannot be written, before any work: a folder or a device (``/dev/full``,
-    ``/dev/null``) in its place, or a folder it cannot be created in."""
-    problem = None
-    try:
-        if path.exists():
-            mode = path.stat().st_mode
-            if stat.S_ISDIR(mode):
-                problem = "is a folder; give a file name"
-            elif not stat.S_ISREG(mode):
-                problem = "is not a regular file (a device or pipe); give a file name"
-            elif not os.access(path, os.W_OK):
-                problem = "cannot write there: Permission denied"
+        problem = problem_of()
     except OSError as exc:
         problem = f"cannot write there: {exc.strerror or exc}"
     except ValueError as exc:  # a NUL character in the path
         problem = str(exc)
     if problem is not None:
         raise ScenarioError(option, [f"{printable(path)}: {problem}"])
+
+
+def _check_output_folder(folder: Path, option: str) -> None:
+    """Refuse an output folder that cannot be written, before any work: a file or a device where the
+    folder should be, a place that cannot be created, or one this user cannot write in."""
+    def problem_of() -> str | None:
+        if folder.exists() and not folder.is_dir():
+            return "exists and is not a folder; give a folder"
+        folder.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=folder):  # the one sure test (permissions, read-only mounts, quotas)
+            pass
+        return None
+
+    _refuse_if(problem_of, folder, option)
+
+
+def _check_output_file(path: Path, option: str) -> None:
+    """Refuse an output file that cannot be written, before any work: a folder or a device (``/dev/full``,
+    ``/dev/null``) in its place, or a folder it cannot be created in."""
+    def problem_of() -> str | None:
+        if not path.exists():
+            return None
+        mode = path.stat().st_mode
+        if stat.S_ISDIR(mode):
+            return "is a folder; give a file name"
+        if not stat.S_ISREG(mode):
+            return "is not a regular file (a device or pipe); give a file name"
+        if not os.access(path, os.W_OK):
+            return "cannot write there: Permission denied"
+        return None
+
+    _refuse_if(problem_of, path, option)
     _check_output_folder(path.parent, option)
 
 

@@ -13,11 +13,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlparse
@@ -31,6 +27,8 @@ if CHROMIUM is None:
     pytest.skip("no system Chromium (Debian: apt-get install chromium; scripts/install_system_packages.sh)",
                 allow_module_level=True)
 
+from viz_server import viz_server
+
 from cogov.sim.model import CommunityModel
 from cogov.viz.controls import text
 
@@ -38,49 +36,15 @@ ROOT = Path(__file__).resolve().parents[1]
 DOCS_IMG = ROOT / "docs" / "img"
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
-SERVER_START_S = 120  # the first start may fetch the front-end files from the npm registry
 UI_TIMEOUT_MS = 20_000
 VIEWPORT = {"width": 1600, "height": 1000}
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """``cogov viz default`` on a free loopback port; killed at teardown."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("viz-server") / "server.log"
-    log = log_path.open("w")
-    process = subprocess.Popen([sys.executable, "-m", "cogov.cli", "viz", "default", "--port", str(port), "--no-open"],
-                               stdout=log, stderr=subprocess.STDOUT, cwd=ROOT, env=os.environ.copy())
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + SERVER_START_S
-    try:
-        while True:
-            if process.poll() is not None:
-                pytest.fail(f"cogov viz exited with status {process.returncode}:\n{log_path.read_text()}")
-            try:
-                with urllib.request.urlopen(url, timeout=5) as response:
-                    if response.status == 200:
-                        break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                pytest.fail(f"cogov viz did not answer within {SERVER_START_S} s:\n{log_path.read_text()}")
-            time.sleep(0.5)
-        yield url
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log.close()
+    with viz_server(tmp_path_factory.mktemp("viz-server")) as port:
+        yield f"http://127.0.0.1:{port}/"
 
 
 @pytest.fixture(scope="module")

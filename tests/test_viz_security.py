@@ -15,16 +15,11 @@ import base64
 import http.client
 import os
 import socket
-import subprocess
-import sys
-import time
-import urllib.request
 import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from viz_server import viz_server
 
 from cogov.sim.scenario import builtin_names
 from cogov.viz import session as session_module
@@ -33,7 +28,6 @@ from cogov.viz.guard import REFUSED_HOST, REFUSED_ORIGIN, allowed_hosts, refusal
 from cogov.viz.session import ScenarioNotOffered, Session, scenario_choices
 
 ROOT = Path(__file__).resolve().parents[1]
-SERVER_START_S = 120
 SECRET = "secret_value_from_a_file_on_the_server"
 TINY = """extends = "default"
 [meta]
@@ -163,43 +157,7 @@ def test_a_forged_menu_value_on_the_page_is_refused_without_echo(tiny, tmp_path,
 
 
 # ------------------------------------------------------------------------------------ a real server
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-@contextmanager
-def _server(tmp_path: Path, *extra: str) -> Iterator[int]:
-    """``cogov viz default`` on a free port (with ``extra`` arguments); its port, until the block ends."""
-    port = _free_port()
-    log_path = tmp_path / f"server-{port}.log"
-    with log_path.open("w") as log:
-        process = subprocess.Popen([sys.executable, "-m", "cogov.cli", "viz", "default", "--port", str(port),
-                                    "--no-open", *extra], stdout=log, stderr=subprocess.STDOUT, cwd=ROOT,
-                                   env=os.environ.copy())
-        try:
-            deadline = time.monotonic() + SERVER_START_S
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"cogov viz exited with status {process.returncode}:\n{log_path.read_text()}")
-                try:
-                    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
-                        if response.status == 200:
-                            break
-                except OSError:
-                    pass
-                if time.monotonic() > deadline:
-                    pytest.fail(f"cogov viz did not answer within {SERVER_START_S} s:\n{log_path.read_text()}")
-                time.sleep(0.3)
-            yield port
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
+_server = viz_server
 
 
 def _get(port: int, host: str, origin: str | None = None, path: str = "/") -> tuple[int, bytes]:
