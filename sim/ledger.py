@@ -1,9 +1,9 @@
 """The cost ledger: every amount of money the run spends, by item and payer, as it happens.
 
-Mechanisms record what they spend (``ledger.record(day, item, cny)``): the community's funds and the
+Mechanisms record what they spend (``ledger.record(item, cny, payer)``): the community's funds and the
 salaries of its staff each day, points redeemed by volunteers, secretaries' training, rewards to
-well-run branches. Totals by item and payer are what the outcomes and reports read; public money and
-other payers (co-building units' money, owners' fees) are kept apart. Items are free text so that a new
+well-run branches, co-building units' money. Totals by item and payer are what the outcomes and reports
+read; public money and other payers (co-building units) are kept apart. Items are free text so that a new
 mechanism adds its own; each is described once in :data:`ITEMS`.
 """
 

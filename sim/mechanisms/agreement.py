@@ -83,14 +83,19 @@ class Agreement:
     def _strength(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:
         return np.where(rows >= 0, self.branches.strength[np.maximum(rows, 0)], 0.0)
 
+    def _secretary(self) -> NDArray[np.float64]:
+        """Strength of the branch whose secretary chairs each compound's committee under cross-appointment: the
+        compound's own branch where it has one, else its grid's."""
+        branch = self._strength(self.compound_branch)
+        return np.where(self.compound_branch >= 0, branch, self._strength(self.grid_branch))
+
     def meeting_intervals(self) -> NDArray[np.int64]:
         """Days between talks in each compound today: the most frequent of those who convene them."""
         params, levers = self.params, self.levers
         branch = self._strength(self.compound_branch)
-        secretary = np.where(self.compound_branch >= 0, branch, self._strength(self.grid_branch))
         committee = self.committee_activeness
         if levers.cross_appointment.party_owners_committee:  # the committee meets with the secretary in the chair
-            committee = np.maximum(committee, secretary) * self.has_committee
+            committee = np.maximum(committee, self._secretary()) * self.has_committee
         activeness = np.maximum(committee, branch)  # the more active convener calls the talks
         convened = np.round(params.committee_meeting_days * params.reference_activeness
                             / np.maximum(activeness, MIN_ACTIVENESS))
@@ -108,7 +113,7 @@ class Agreement:
         levers = self.levers
         broker = np.maximum(self._strength(self.company_branch), self._strength(self.compound_branch))
         if levers.cross_appointment.party_owners_committee:
-            broker = np.maximum(broker, self.has_committee * self._strength(self.grid_branch))
+            broker = np.maximum(broker, self.has_committee * self._secretary())  # the same chair as above
         if levers.deliberation_council.enabled or levers.three_party_linkage.enabled:
             broker = np.maximum(broker, self.branches.strength[0])  # the community party organisation
         return broker

@@ -25,13 +25,14 @@ performs. Each day:
 *What makes strength* (organisational learning and forgetting, Argote & Epple 1990; performance feedback,
 Cyert & March 1963):
 
-    dS = growth_rate · (results_to_strength · R + training + recognition) · (1 − S)
+    dS = growth_rate · results_to_strength · R · (1 − S)
          − decay_rate · (1 + overload_to_strength · O + neglect_weight · [no meeting lately]) · S
 
 with R the residents' recent judgement of issues closed in the organisation's unit (L16) and O its overload:
 the administrative burden on staff and the days of work queued at its grid or community (L20). A secretary
 who leaves takes ``turnover_loss`` of the strength along. Training sessions (头雁工程) and rewards to well-run
-branches (奖补, which also pay into the community's funds) are levers.
+branches (奖补, which also pay into the community's funds) are levers; each acts on the day it happens, as a
+step of ``training_gain`` (or ``recognition_gain``) × (1 − S) toward full strength.
 """
 
 from __future__ import annotations
