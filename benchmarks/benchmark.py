@@ -14,8 +14,9 @@ and no case warms caches for another:
   it is never timed) and reports the traced peak of Python-level allocations, numpy buffers
   included.
 
-After the table three targets are checked: cogov's default throughput against Schelling's, the
-default scenario-year wall time, and the scaling exponent of run time in households.
+After the table four targets are checked: cogov's default throughput against Schelling's, the
+default scenario-year wall time, the scaling exponent of run time in households, and the estimate a sweep
+says before it starts (``estimate`` mode: the target's ``estimate_seconds`` against a timed default year).
 """
 
 from __future__ import annotations
@@ -53,6 +54,8 @@ QUICK_SKIPPED = frozenset({"households_50000"})
 TARGET_SPEEDUP = 5.0
 TARGET_DEFAULT_YEAR_S = 2.0
 TARGET_SCALING_EXPONENT = 1.1
+TARGET_ESTIMATE_FACTOR = 2.0
+"""A sweep's duration estimate should be within this factor of the truth (either way)."""
 
 MIB = 1024 * 1024
 
@@ -178,11 +181,24 @@ def measure_memory(case: Case) -> dict[str, Any]:
     return {"tracemalloc_peak_mib": peak / MIB}
 
 
+def measure_estimate() -> dict[str, Any]:
+    """What a sweep of the default scenario says one run will take, and how long one run then takes."""
+    from cogov.experiments.targets import CogovTarget, simulate
+    from cogov.sim.scenario import load_scenario, scenario_digest
+
+    config = load_scenario("default").config
+    target = CogovTarget(base=config, base_digest=scenario_digest(config), alternatives=())
+    estimate = target.estimate_seconds()
+    start = time.perf_counter()
+    simulate(config, seed=SEED)
+    return {"estimate_s": estimate, "run_s": time.perf_counter() - start}
+
+
 def child_main(name: str, mode: str) -> None:
     """Entry point of a measurement subprocess: print one JSON object on stdout."""
     case = CASES_BY_NAME[name]
-    result = measure_time(case) if mode == "time" else measure_memory(case)
-    print(json.dumps(result))
+    modes = {"time": lambda: measure_time(case), "memory": lambda: measure_memory(case), "estimate": measure_estimate}
+    print(json.dumps(modes[mode]()))
 
 
 def run_child(case: Case, mode: str) -> dict[str, Any]:
@@ -317,8 +333,8 @@ def scaling_exponent(households: Sequence[float], seconds: Sequence[float]) -> f
     return covariance / variance
 
 
-def evaluate_targets(results: Sequence[CaseResult]) -> list[Target]:
-    """Check the three performance targets against the measured results."""
+def evaluate_targets(results: Sequence[CaseResult], estimate: dict[str, float] | None = None) -> list[Target]:
+    """Check the performance targets against the measured results (and the sweep estimate, if measured)."""
     by_name = {r.case: r for r in results}
     default = by_name["default"]
     schelling = by_name["schelling"]
@@ -343,6 +359,14 @@ def evaluate_targets(results: Sequence[CaseResult]) -> list[Target]:
         exponent <= TARGET_SCALING_EXPONENT,
         f"slope {exponent:.3f} over {fitted} (need <= {TARGET_SCALING_EXPONENT:g})",
     ))
+    if estimate is not None:
+        ratio = estimate["estimate_s"] / estimate["run_s"]
+        targets.append(Target(
+            f"a sweep's estimate of one default run within {TARGET_ESTIMATE_FACTOR:g}x of the run", ratio,
+            TARGET_ESTIMATE_FACTOR, 1 / TARGET_ESTIMATE_FACTOR <= ratio <= TARGET_ESTIMATE_FACTOR,
+            f"said {estimate['estimate_s']:.3f} s, took {estimate['run_s']:.3f} s = {ratio:.2f}x "
+            f"(need {1 / TARGET_ESTIMATE_FACTOR:g}x to {TARGET_ESTIMATE_FACTOR:g}x)",
+        ))
     return targets
 
 
@@ -369,7 +393,7 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--repeats", type=int, default=None, help="timed repeats per case (default 3; 1 with --quick)")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the results as JSON to FILE")
     parser.add_argument("--case", choices=sorted(CASES_BY_NAME), help=argparse.SUPPRESS)
-    parser.add_argument("--mode", choices=("time", "memory"), default="time", help=argparse.SUPPRESS)
+    parser.add_argument("--mode", choices=("time", "memory", "estimate"), default="time", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.repeats is None:
         args.repeats = 1 if args.quick else 3
@@ -395,7 +419,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                   "(everyone happy); raise SCHELLING_HOMOPHILY", file=sys.stderr)
         results.append(result)
     set_ratios(results)
-    targets = evaluate_targets(results)
+    print(f"... estimate: a sweep's estimate of one default run, x{args.repeats}", file=sys.stderr, flush=True)
+    said = [run_child(CASES_BY_NAME["default"], "estimate") for _ in range(args.repeats)]
+    estimate = {key: statistics.median(s[key] for s in said) for key in ("estimate_s", "run_s")}
+    targets = evaluate_targets(results, estimate)
 
     print(f"cogov benchmark — median of {args.repeats} repeat(s), seed {SEED}"
           f"{' (quick: 50k case skipped)' if args.quick else ''}")
@@ -412,6 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "schelling": {"width": SCHELLING_WIDTH, "height": SCHELLING_HEIGHT, "density": SCHELLING_DENSITY,
                           "homophily": SCHELLING_HOMOPHILY, "max_steps": SCHELLING_STEPS},
             "cases": [r.as_json() for r in results],
+            "estimate": estimate,
             "targets": [asdict(t) for t in targets],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)
