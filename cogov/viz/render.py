@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 import math
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -34,6 +35,12 @@ from cogov.analysis.figures import text as figure_text
 from cogov.sim.issues import State
 from cogov.sim.outcomes.registry import outcome, outcomes
 from cogov.viz.controls import text
+
+TITLE_POINTS = 10
+"""Font size of a chart's title before the page's text scale."""
+CHAR_EM = 0.75
+"""Width of a Latin character in ems, generously (the axes are narrower than their column by the tick labels): for
+wrapping titles; CJK characters are wider, but their titles short."""
 
 SATISFACTION_RANGE = (0.4, 0.8)
 """Colour range of the live map: buildings' mean satisfaction lies within it almost always (0.48-0.74
@@ -257,9 +264,12 @@ class ChartView(BlitView):
             self.axes = dict(zip(self.metrics, axes, strict=False))
             self.lines: dict[str, Line2D] = {}
             self.previous_lines: dict[str, Line2D] = {}
+            # a left-aligned title runs on past its own axes into its neighbour's: wrap it to the column's width
+            title_chars = max(12, int(figsize[0] / columns * 72 / (TITLE_POINTS * text_scale * CHAR_EM)))
             for i, metric in enumerate(self.metrics):
                 ax = axes[i]
-                ax.set_title(metric_name(metric, self.lang), loc="left", fontsize=10)
+                ax.set_title(textwrap.fill(metric_name(metric, self.lang), title_chars), loc="left",
+                             fontsize=TITLE_POINTS)
                 if self.outcomes[metric].kind == "share":  # shares in per cent; scores stay 0-1
                     ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0, decimals=0))
                 ax.set_xlim(0, days)
