@@ -973,7 +973,9 @@ class PartyParams(Section):
     growth_rate: Annotated[float, Field(ge=0, le=1)] = Field(
         0.006, description="Daily rate at which results, recognition and training build strength (towards 1). Chosen "
         "with decay_rate so that a branch with middling results and burden keeps its initial strength (about a "
-        "year's time scale): an assumed steady state, not a fit to any outcome.",
+        "year's time scale): an assumed steady state, not a fit to any outcome. The community party organisation, "
+        "drawn stronger (0.6) and carrying the community's queue, settles lower (about 0.43 at the defaults; "
+        "ODD §7.14).",
     )
     decay_rate: Annotated[float, Field(ge=0, le=1)] = Field(
         0.0027, description="Daily rate at which strength is forgotten without upkeep (about a year's time scale; "
