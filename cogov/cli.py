@@ -93,6 +93,7 @@ class _GuardedStdout:
         self._stream = stream
 
     def write(self, text: str) -> int:
+        """Write ``text``; a failed write (other than a closed pipe) becomes :class:`StdoutError`."""
         try:
             return self._stream.write(text)
         except BrokenPipeError:
@@ -101,6 +102,7 @@ class _GuardedStdout:
             raise StdoutError(exc.errno, exc.strerror) from exc
 
     def flush(self) -> None:
+        """Flush the stream; a failure (other than a closed pipe) becomes :class:`StdoutError`."""
         try:
             self._stream.flush()
         except BrokenPipeError:

@@ -126,6 +126,7 @@ class SerialExecutor(Executor):
     """Runs each task at submit time in this process (debugging, tests, one-core machines)."""
 
     def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Future:
+        """Run ``fn`` now; its result or exception is in the returned (already finished) future."""
         future: Future = Future()
         try:
             future.set_result(fn(*args, **kwargs))

@@ -306,6 +306,8 @@ class _Schema:
         self.order = order  # "runs" or "series": how columns are arranged
 
     def adopt(self, table: pa.Table) -> pa.Table:
+        """``table`` in the folder's one schema, widening that schema (and rewriting its parts) if ``table`` adds
+        columns."""
         merged = _canonical(_unify([self.schema, table.schema]), self.order)
         if self.schema is not None and not merged.equals(self.schema):
             for part in _parts(self.folder):

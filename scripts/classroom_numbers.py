@@ -119,14 +119,17 @@ DEMO3 = {"overloaded": {}, "(a) grid workers x2": {FULL_TIME: 2}, "(b) funds x2"
 
 
 def mean(values: list[float]) -> float:
+    """Arithmetic mean."""
     return statistics.fmean(values)
 
 
 def pct(x: float) -> str:
+    """A share as a percentage with one decimal."""
     return f"{100 * x:.1f} %"
 
 
 def demonstration_1(runs: Runs, seeds: int) -> None:
+    """Print the numbers of demonstration 1 (red property)."""
     print("\n## Demonstration 1 — red property (default; levers: the two cross-appointments + three-party linkage)")
     base, red = runs("default"), runs("default", **RED_PROPERTY)
     for day in (180, 365):
@@ -173,6 +176,7 @@ def demonstration_1(runs: Runs, seeds: int) -> None:
 
 
 def demonstration_2(runs: Runs, seeds: int) -> None:
+    """Print the numbers of demonstration 2 (points and the employer)."""
     print(f"\n## Demonstration 2 — points and the employer ({DEMO2_SCENARIO}, day 90)")
     base = runs(DEMO2_SCENARIO, days=90)
     for label, levers in DEMO2.items():
@@ -207,6 +211,7 @@ def demonstration_2(runs: Runs, seeds: int) -> None:
 
 
 def demonstration_3(runs: Runs, seeds: int) -> None:
+    """Print the numbers of demonstration 3 (overload)."""
     print(f"\n## Demonstration 3 — overload ({DEMO3_SCENARIO}, a year)")
     base = runs(DEMO3_SCENARIO)
     print(f"seed 0, community party organisation strength: day 0 {base['party_strength'][0]:.3f}, "
@@ -237,6 +242,7 @@ def demonstration_3(runs: Runs, seeds: int) -> None:
 
 
 def main() -> None:
+    """Compute every run the guide needs, then print each demonstration's numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seeds", type=int, default=6, help="seeds for typical values (the guide's [6 seeds])")
     parser.add_argument("--seeds-long", type=int, default=10,

@@ -39,6 +39,7 @@ NUDGED = ("links.asked_to_volunteer", "links.trust_to_volunteer", "links.trust_t
 
 
 def one_run(job: tuple[str, int, int, dict[str, float]]) -> tuple[int, dict[str, float]]:
+    """One run of ``(scenario, days, seed, overrides)``: its seed and the screened outputs."""
     scenario, days, seed, overrides = job
     model = CommunityModel(scenario, rng=seed, days=days, **overrides)
     model.run()
@@ -46,6 +47,7 @@ def one_run(job: tuple[str, int, int, dict[str, float]]) -> tuple[int, dict[str,
 
 
 def main() -> None:
+    """Nudge each parameter by ±1 % and print the μ* that noise alone gives each output."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("experiment", nargs="?", default="experiments/examples/morris_loops.toml")
     parser.add_argument("--workers", type=int, default=2)
