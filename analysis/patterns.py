@@ -109,6 +109,17 @@ PROPERTY_DAYS = 90
 RED_PROPERTY_DAYS = 365
 RATING: dict[str, Any] = {"levers.property_rating.enabled": True, "levers.property_rating.review_interval_days": 30}
 
+#: A people's mediation committee of five-olds teams in the grids where they live (default settings).
+MEDIATION: dict[str, Any] = {"levers.mediation.enabled": True}
+
+#: Residents' self-management committees in compounds without a property company (default settings) ...
+SELF_MANAGEMENT: dict[str, Any] = {"levers.self_management.enabled": True}
+NO_COMPANIES: dict[str, Any] = {f"community.property_management.{t}": 0.0 for t in COMPOUND_TYPES}
+#: ... in a community no company serves (600 households, a year) ...
+NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
+#: ... or in the collective-issues setting without companies or owners' committees, where their talks show.
+NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
+
 #: Co-building contributions accrue daily whatever the issues: a small community and 30 days.
 CO_BUILDING: dict[str, Any] = {"community.households": 400}
 CO_BUILDING_DAYS = 30
@@ -363,6 +374,27 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("rewards_strengthen_branches", "rewards to well-run branches: stronger branches", "seed 004/3", DEFAULT,
           DEFAULT_DAYS, {"levers.party_building.performance_reward_cny": 20_000.0,
                          "levers.party_building.reward_threshold": 0.6}, "branch_strength", UP),
+    # people's mediation by the five olds (seeds 004/2, 004/3, 004/4)
+    lever("mediation_disputes_resolved_up", "mediation committee: more disputes resolved (mediators' hours where "
+          "grid workers have none to spare)", "seeds 004/3, 004/4", STRESSED, STRESSED_DAYS, MEDIATION,
+          "dispute_resolution_rate", UP, fast=False),  # +0.085 [+0.006, +0.164] at 8: noise-limited
+    lever("mediation_escalation_down", "mediation committee: fewer issues escalated (矛盾不上交)", "seeds 004/3, 004/4",
+          DEFAULT, DEFAULT_DAYS, MEDIATION, "escalation_rate", DOWN),
+    lever("mediation_ties_up", "mediation committee: stronger ties (the parties meet with a neighbour, L15)",
+          "seeds 004/3, 004/4", DEFAULT, DEFAULT_DAYS, MEDIATION, "ties_mean", UP),
+    lever("mediation_cost_up", "mediation committee: higher public cost (a subsidy per case)", "seed 004/3",
+          DEFAULT, DEFAULT_DAYS, MEDIATION, "cost_total", UP, MECHANICAL),
+    # self-management of compounds without a property company (seeds 004/1, 004/3, 004/8)
+    lever("self_management_stalemates_down", "self-management committees: fewer stalemates (residents' talks "
+          "convened)", "seeds 004/3, 004/8", NO_PROPERTY_COLLECTIVE, COLLECTIVE_DAYS, SELF_MANAGEMENT, "stalemates",
+          DOWN, fast=False),
+    lever("self_management_satisfaction_up", "self-management committees: higher satisfaction (by construction: "
+          "their compounds escape the assumed no-property quality factor)", "seeds 004/1, 004/3, 004/8",
+          NO_PROPERTY, DEFAULT_DAYS, SELF_MANAGEMENT, "satisfaction_mean", UP),
+    lever("self_management_satisfaction_only_through_assumed_factor", "...and none without that factor "
+          "(service.no_property_quality_factor = 1): caretakers' hours replace grid workers' hours",
+          "seeds 004/3, 004/8", {**NO_PROPERTY, "service.no_property_quality_factor": 1.0}, DEFAULT_DAYS,
+          SELF_MANAGEMENT, "satisfaction_mean", ABSENT, fast=False),  # [-0.002, +0.010] at 8: noise-limited
 )
 
 # ------------------------------------------------------------------------------------ the loops

@@ -840,20 +840,26 @@ def _cmd_calibrate(args: argparse.Namespace) -> int:
                          workers=workers)
     table = Table(title=f"calibration — {_shown(loaded.config.meta.name)}, {args.replicates} generated communities "
                   f"(master seed {args.seed})", title_justify="left")
-    for column in ("quantity", "source", "source value", "model mean [95 % CI]", "range across communities", "kind", "match"):
+    for column in ("quantity", "source", "source value", "model mean [95 % CI]", "range across communities", "kind",
+                   "role", "match"):
         table.add_column(column)
     for row in rows:
         t = row.target
+        role = f"input: sets {t.sets}" if t.sets else "check, untuned"
         table.add_row(t.quantity, t.source, f"{t.source_value:.3g}", f"{row.mean:.3g} [{row.ci_low:.3g}, {row.ci_high:.3g}]",
-                      f"{row.spread_low:.3g}-{row.spread_high:.3g}", t.kind, "yes" if row.matches else "[bold red]no[/]")
+                      f"{row.spread_low:.3g}-{row.spread_high:.3g}", t.kind, role,
+                      "yes" if row.matches else "[bold red]no[/]")
     _stdout().print(table)
+    _stdout().print("An input figure set a parameter: matching it only shows the generator does what the parameter "
+                    "says. A check set nothing: its model number is reported as it comes out.", highlight=False,
+                    markup=False)
     for row in rows:
         if row.target.note:
             _stdout().print(f"- {row.target.quantity}: {row.target.note}", highlight=False, markup=False)
     if args.out is not None:
         _write_csv(args.out, [
             {"quantity": r.target.quantity, "source": r.target.source, "source_value": r.target.source_value,
-             "kind": r.target.kind, "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high,
+             "kind": r.target.kind, "role": r.target.role, "sets": r.target.sets or "", "mean": r.mean, "ci_low": r.ci_low, "ci_high": r.ci_high,
              "range_low": r.spread_low, "range_high": r.spread_high, "tolerance": r.target.tolerance,
              "matches": r.matches, "replicates": r.replicates, "master_seed": args.seed, "note": r.target.note}
             for r in rows])

@@ -216,8 +216,9 @@ class Community(Section):
     )
     community_staff: int = Field(
         8, ge=1, le=200,
-        description="Community workers (社区工作者). Seed 001: 14 staff per 10,000 residents; 2,000 "
-        "households are ~5,600 residents, i.e. ~8 staff.",
+        description="Community workers (社区工作者) serving residents. Assumption: 8 for 2,000 households (about "
+        "5,600 residents). The seeds give no ratio of community workers: seed 001's '14 posts per 10,000 "
+        "residents' (每萬人常住人口配備編制14個) counts street-office establishment posts (seed digest).",
     )
 
 
@@ -1101,6 +1102,66 @@ class PartyBuilding(Section):
     )
 
 
+class Mediation(Section):
+    """People's mediation (人民调解): the community's mediation committee, in a team per grid of the "five olds"
+    (五老: retired cadres, veterans, experts, teachers and model workers) who live there (seeds 004/2, 004/3, 004/4).
+    Neighbour disputes go to the team of their grid; mediators notice disputes in their own building; a settled
+    dispute is a meeting of the parties (it builds their ties and trust, L15)."""
+
+    enabled: bool = Field(
+        False, description="A mediation committee with five-olds teams in the grids takes the neighbour disputes "
+        "(人民调解委员会; Jurong: about 4,000 five-olds handled 600+ disputes, seed 004/3).",
+    )
+    mediators_per_100_households: Annotated[float, Field(ge=0, le=50)] = Field(
+        4.2, description="Five-olds mediators per 100 households, chosen among elderly residents (retired party "
+        "members first). Jurong: about 4,000 five-olds in 27 communities of about 3,500 households each "
+        "(seed 004/3; households per community assumed from its 16,000 volunteers being 6 % of residents).",
+    )
+    hours_per_mediator_per_week: Annotated[float, Field(ge=0, le=40)] = Field(
+        1.0, description="Hours a week each mediator gives to disputes. Assumption.",
+    )
+    success_probability: Prob = Field(
+        0.85, description="Probability that a mediated dispute is settled: the grid workers' quality "
+        "(service.grid_worker_quality), so that mediation adds time, presence and ties, not an assumed better fix. "
+        "Assumption.",
+    )
+    notice_probability: Prob = Field(
+        0.05, description="Daily probability that a mediator notices an unreported dispute in their own building "
+        "(矛盾纠纷排查). Assumption, below a fully motivated steward's 0.16 (service.steward_detection).",
+    )
+    max_wait_days: Annotated[float, Field(ge=0, le=365)] = Field(
+        5.0, description="A team takes a new dispute only if its queue is shorter than this many days of its "
+        "hours; otherwise the dispute goes the usual way (the grid, or a social organisation). Assumption: the "
+        "grid's deadline (levers.escalation.grid_days).",
+    )
+    cny_per_case: Annotated[float, Field(ge=0, le=100_000)] = Field(
+        100.0, description="Subsidy paid per mediated case (以案定补), public money. Assumption.",
+    )
+
+
+class SelfManagement(Section):
+    """Self-management of compounds without a property company (自管会, 管委会, 准物业; seeds 004/1, 004/3, 004/8).
+
+    Residents of a compound no company serves elect a committee that collects a set fee and hires caretakers
+    (准物业), so that property matters there are somebody's job, and that convenes the residents' talks on
+    collective issues (there is no company to bargain with)."""
+
+    enabled: bool = Field(
+        False, description="Compounds without a property company may have a residents' self-management committee "
+        "(Beijing: over 90 % of old compounds without property management, seed 004/1; Jurong: 8, seed 004/3).",
+    )
+    coverage: Prob = Field(
+        0.9, description="Share of compounds without a property company that have a committee (Beijing: over 90 % "
+        "of old compounds without property management, seed 004/1).",
+    )
+    fee_cny_per_household_month: Annotated[float, Field(ge=0, le=1000)] = Field(
+        10.0, description="The set fee each household is asked to pay (收取确定的费用, seed 004/3). Assumption.",
+    )
+    caretaker_cny_per_hour: CnyPerHour = Field(
+        25.0, description="What an hour of a caretaker or cleaner the committee hires costs. Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1117,6 +1178,8 @@ class Levers(Section):
     burden: Burden = Field(default_factory=Burden)
     property_rating: PropertyRating = Field(default_factory=PropertyRating)
     party_building: PartyBuilding = Field(default_factory=PartyBuilding)
+    mediation: Mediation = Field(default_factory=Mediation)
+    self_management: SelfManagement = Field(default_factory=SelfManagement)
 
 
 class Behaviour(Section):

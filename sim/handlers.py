@@ -1,7 +1,7 @@
 """Handlers: every body that works on issues, as finite-capacity FIFO queues served all at once with numpy.
 
 Every body that works on issues (a grid's workers, a property company, a social organisation,
-the community, the street's departments) is a *handler* with a daily capacity in person-hours
+a grid's mediation team, a compound's self-management committee, the community, the street's departments) is a *handler* with a daily capacity in person-hours
 and a quality (the probability that finished work actually fixes the issue). Issues queue in
 order of arrival at their handler; each day the handler works through the queue until its hours
 are spent (M/M/c-style finite servers with right-skewed, lognormal service times;
@@ -24,6 +24,8 @@ class HandlerKind(IntEnum):
     STREET = 2
     PROPERTY = 3
     SOCIAL_ORG = 4
+    MEDIATION = 5
+    SELF_MANAGEMENT = 6
 
 
 class Handlers:

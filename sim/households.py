@@ -150,4 +150,13 @@ def _assign_secretaries(member_type: np.ndarray, grid: np.ndarray, rng: np.rando
     return secretary
 
 
-__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "build_households"]
+def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to_trust: float) -> None:
+    """Residents who take part in a meeting (a residents' council, a mediation) gain ties and trust (L15): each
+    moves the given share of the way to 1, once however many meetings they had today."""
+    who = np.unique(who)
+    households.ties[who] += to_ties * (1.0 - households.ties[who])
+    households.trust[who] += to_trust * (1.0 - households.trust[who])
+
+
+__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "build_households", "take_part"]
+

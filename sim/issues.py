@@ -1,7 +1,7 @@
 """Issues (grievances and needs) as a growing column table, and their lifecycle states.
 
 An issue moves through the "four orders" (四单, seed 000): it *arises* unseen (LATENT), is
-*found* (reported by the resident or the hotline, or discovered by a patrol or steward),
+*found* (reported by the resident or the hotline, or discovered by a patrol, a steward or a mediator),
 waits for owners' and company's agreement if it is collective (AGREEMENT), is *dispatched* to a
 handler's queue (QUEUED, possibly escalated level by level), and is *closed* (RESOLVED or
 UNRESOLVED), whereupon the resident evaluates it (评单). Every issue is in exactly one state.
@@ -36,6 +36,7 @@ class Channel(IntEnum):
     HOTLINE = 2
     PATROL = 3
     STEWARD = 4
+    MEDIATOR = 5
 
 
 class Level(IntEnum):
@@ -53,6 +54,7 @@ PROPERTY_CATEGORIES: tuple[int, ...] = tuple(CATEGORIES.index(c) for c in ("prop
 IS_PROPERTY_CATEGORY = np.isin(np.arange(len(CATEGORIES)), PROPERTY_CATEGORIES)
 """Lookup by category index: ``IS_PROPERTY_CATEGORY[category]`` (cheaper than ``np.isin`` each day)."""
 MAINTENANCE = CATEGORIES.index("property_maintenance")
+DISPUTE = CATEGORIES.index("dispute")
 
 _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
     "community": (np.int64, 0),

@@ -19,6 +19,9 @@ ITEMS: dict[str, str] = {
     "branch_rewards": "rewards to well-run branches, paid into the community's service funds "
                       "(levers.party_building.performance_reward_cny)",
     "co_building_money": "money co-building units give (paid by the units, not public money)",
+    "mediation_case_subsidies": "subsidies paid per mediated dispute (以案定补, levers.mediation.cny_per_case)",
+    "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
+                            "residents, not public money; levers.self_management)",
 }
 """What each item counts."""
 

@@ -44,14 +44,17 @@ from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.drift import SatisfactionDrift
 from cogov.sim.mechanisms.escalation import Escalation
 from cogov.sim.mechanisms.evaluation import Evaluation
+from cogov.sim.mechanisms.mediation import Mediation
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.volunteering import Volunteering
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
 from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
+from cogov.sim.organisations.mediation import MediationTeam, MediationTeams
 from cogov.sim.organisations.party import COMMUNITY as COMMUNITY_BRANCH
 from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, NO_SECRETARY, Branches, PartyBranch, choose_secretary
+from cogov.sim.organisations.self_management import SelfManagementCommittee, SelfManagementCommittees
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
 from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
 from cogov.sim.streams import RandomStreams
@@ -75,7 +78,8 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``); ``counters`` and ``metrics``. Households and organisations are also
+    ``evaluation``, ``drift``, ``mediation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
 
@@ -102,6 +106,7 @@ class CommunityModel(Model):
         self._create_organisations()
         self._create_mechanisms()
         self.companies.collect_fees(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor)
+        self.self_managed.collect_fees(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor)
         self._schedule_events()
 
         self.metrics: dict[str, float] = daily_metrics(self, 0)
@@ -110,17 +115,19 @@ class CommunityModel(Model):
 
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
-        """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found, agreed on,
-        escalated, abandoned or served and judged; party organisations take stock and act; satisfaction
-        drifts; then the day is recorded."""
+        """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found (mediators notice
+        disputes last), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
+        organisations take stock and act; satisfaction drifts; then the day is recorded."""
         day = self.steps
         self.resources.step(self.volunteering.step(day))
         self.arrival.step(day)
         self.discovery.step(day)
+        self.mediation.find(day)
         self.agreement.step(day)
         self.escalation.step(day)
         self.abandonment.step(day)
         self.service.step(day)
+        self.mediation.settle(day)
         self.party.step(day)
         self.drift.step(day)
         self.issues.prune_closed()
@@ -186,6 +193,16 @@ class CommunityModel(Model):
             )
             PropertyCompany(self, self._cell_of_building(int(first_building[c])), self.companies, row)
 
+        self.self_managed = SelfManagementCommittees.build(
+            levers.self_management, ~layout.has_property, self.households, handlers, service.grid_worker_quality,
+            organisations.owners_committee.activeness_range, self.streams.self_management, COMMUNITY)
+        for row, compound in enumerate(self.self_managed.compound):
+            SelfManagementCommittee(self, self._cell_of_building(int(first_building[compound])), self.self_managed, row)
+        self.property_service_by_compound = self.company_handler_by_compound.copy()
+        """Handler id of whoever serves each compound's property matters: its company or its self-management
+        committee (-1: nobody)."""
+        self.property_service_by_compound[self.self_managed.compound] = self.self_managed.handler
+
         self.committees = OwnersCommittees()
         for c in np.flatnonzero(layout.has_owners_committee):
             row = self.committees.add(int(c), rng.uniform(*organisations.owners_committee.activeness_range), COMMUNITY)
@@ -227,6 +244,16 @@ class CommunityModel(Model):
             self.households, self.companies, self.branches, self.streams.replacement,
         )
         self.street_office = StreetOffice(self, street_handler)
+        self._create_mediation_teams()
+
+    def _create_mediation_teams(self) -> None:
+        """The mediation committee's five-olds teams, one per grid where a mediator lives (none when off)."""
+        h = self.households
+        self.mediation_teams = MediationTeams.build(self.config.levers.mediation, h, self.layout.n_grids,
+                                                    self.handlers, self.streams.mediation, COMMUNITY)
+        for row, grid in enumerate(self.mediation_teams.grid):
+            first = self.mediation_teams.mediators[h.grid[self.mediation_teams.mediators] == grid][0]
+            MediationTeam(self, self._cell_of_building(int(h.building[first])), self.mediation_teams, row)
 
     def _create_party_organisations(self, centre: int) -> None:
         """The community party organisation (row 0), a branch in every grid with a member (its secretary),
@@ -271,20 +298,24 @@ class CommunityModel(Model):
         self.resources = Resources(config, self.plan, self.handlers, self.handling, households, self.companies,
                                    self.social, self.co_building,
                                    lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
-                                   lambda: self.party.reward_hours_per_day, self.ledger)
-        self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.company_handler_by_compound,
+                                   lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed)
+        self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
-                                     config.levers.escalation.grid_days)
+                                     config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,
+                                     config.levers.mediation.max_wait_days)
+        self.mediation = Mediation(config, self.mediation_teams, households, layout.n_buildings, issues, counters,
+                                   streams.mediation, self.dispatcher, self.ledger)
         self.arrival = Arrival(config.issues, households, issues, counters, streams.arise)
         company_of_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
         company_of_compound[self.companies.compound] = np.arange(len(self.companies))
         self.agreement = Agreement(config, layout, self.committees, self.branches, company_of_compound, households,
-                                   issues, counters, streams.agreement, self.dispatcher)
+                                   issues, counters, streams.agreement, self.dispatcher,
+                                   self.self_managed.activeness_by_compound(layout.n_compounds))
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,
                                    self.resources, self.agreement, self.dispatcher, self.party)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
-        self.service = Service(config.service, issues, self.handlers, self.company_handler_by_compound, streams.service,
+        self.service = Service(config.service, issues, self.handlers, self.property_service_by_compound, streams.service,
                                self.evaluation, self.dispatcher, counters)
         self.drift = SatisfactionDrift(config.behaviour.satisfaction, households, issues, layout.n_compounds)
 
@@ -304,7 +335,8 @@ class CommunityModel(Model):
 
     def update_property_companies(self) -> None:
         """Scheduled: companies collect fees and adjust their quality to them; a company nobody holds to account
-        (no rating, no accountability review lately) lets its quality drift down."""
+        (no rating, no accountability review lately) lets its quality drift down. Self-management committees
+        collect their residents' fees."""
         config = self.config
         params, rating = config.organisations.property, config.levers.property_rating
         window = 2 * max(params.accountability_interval_days, rating.review_interval_days)
@@ -312,6 +344,7 @@ class CommunityModel(Model):
         drift = unaccountable * rating.unrated_quality_drift * params.update_interval_days
         self.companies.update(self.households, self.layout.n_compounds, config.service.fee_collection_floor, params,
                               config.links.fees_to_quality, drift)
+        self.self_managed.collect_fees(self.households, self.layout.n_compounds, config.service.fee_collection_floor)
 
     # ---------------------------------------------------------------------------------- outputs
     def __getattr__(self, name: str) -> Any:

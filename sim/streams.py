@@ -12,8 +12,11 @@ import numpy as np
 
 STREAMS: tuple[str, ...] = (
     "layout", "population", "organisations", "arise", "discover", "agreement",
-    "service", "abandon", "volunteer", "replacement", "party",
+    "service", "abandon", "volunteer", "replacement", "party", "mediation",
+    "self_management",
 )
+"""New streams go at the end: the first ones then stay what they were (``SeedSequence.spawn`` numbers its
+children in order)."""
 
 
 class RandomStreams:

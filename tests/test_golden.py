@@ -29,7 +29,11 @@ def test_case_reproduces_its_snapshot_bit_for_bit(case):
     folder = golden_dir(VERSION)
     series, summary = produce(case)
     expected_series = pd.read_parquet(folder / f"{case['name']}.series.parquet")
-    pd.testing.assert_frame_equal(series, expected_series, check_exact=True, check_dtype=False)
+    # Daily outcomes added since the snapshot are not compared (as for the summary below): only those it has.
+    missing = sorted(set(expected_series.columns) - set(series.columns))
+    assert not missing, f"{case['name']}: daily outcomes of the snapshot no longer produced: {missing}"
+    pd.testing.assert_frame_equal(series[expected_series.columns], expected_series, check_exact=True,
+                                  check_dtype=False)
     expected = json.loads((folder / f"{case['name']}.summary.json").read_text(encoding="utf-8"))
     for key, value in expected.items():
         # Compared as canonical JSON, so that NaN equals NaN and every float is compared exactly. Outputs

@@ -61,6 +61,7 @@ GROUPS: dict[str, dict[str, str]] = {
     "volunteers": {"en": "Volunteers and party members", "zh": "志愿者与党员"},
     "grid": {"en": "Grid staffing", "zh": "网格力量"},
     "burden": {"en": "Administrative burden", "zh": "行政负担"},
+    "arrangements": {"en": "Co-governance arrangements", "zh": "共治机制"},
 }
 """Headings of the lever groups, in page order."""
 
@@ -77,9 +78,12 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.grid.part_time_workers", "int", "grid", min=0, max=12, step=1),
     Lever("levers.burden.admin_share", "float", "burden", min=0.0, max=0.9, step=0.05),
     Lever("levers.burden.access_list", "switch", "burden"),
+    Lever("levers.mediation.enabled", "switch", "arrangements"),
+    Lever("levers.self_management.enabled", "switch", "arrangements"),
 )
 """Levers on the page (issue 6: funding, each cross-appointment link, points, employer feedback, grid
-staffing, burden), each inside the range the scenario format allows."""
+staffing, burden; issue 12: the arrangements added since: mediation, self-management), each inside the range the
+scenario format allows."""
 
 LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}
 

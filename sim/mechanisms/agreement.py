@@ -8,6 +8,9 @@ convenes them:
 
 - an owners' committee, as often as its activeness allows; with cross-appointment its chair is a branch
   secretary (书记兼任业委会主任), so it meets as often as the more active of the committee and the branch;
+- in a compound no company serves, its residents' self-management committee (自管会), as often as its
+  activeness allows (the residents settle the matter among themselves;
+  :mod:`cogov.sim.organisations.self_management`);
 - a compound party branch, as often as its strength allows (党支部牵头);
 - otherwise owners' assemblies, rarely;
 - a three-party linkage or a residents' council convened by the community, at least at their intervals;
@@ -35,7 +38,7 @@ from numpy.typing import NDArray
 
 from cogov.sim.behaviour import beta_with_mean, bounded_confidence_meeting, mediated_confidence
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import Households
+from cogov.sim.households import Households, take_part
 from cogov.sim.issues import IssueTable, Level, State
 from cogov.sim.layout import Layout
 from cogov.sim.mechanisms.dispatch import Dispatcher
@@ -52,7 +55,8 @@ class Agreement:
 
     def __init__(self, config: ScenarioConfig, layout: Layout, committees: OwnersCommittees, branches: Branches,
                  company_of_compound: NDArray[np.int64], households: Households, issues: IssueTable,
-                 counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher):
+                 counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher,
+                 self_management_activeness: NDArray[np.float64] | None = None):
         self.params = config.behaviour.bargaining
         self.levers = config.levers
         self.links = config.links
@@ -65,6 +69,8 @@ class Agreement:
         self.dispatcher = dispatcher
         n = layout.n_compounds
         self.committee_activeness = committees.activeness_by_compound(n, 0.0)
+        if self_management_activeness is not None:  # a residents' committee convenes where no company serves
+            self.committee_activeness = np.maximum(self.committee_activeness, self_management_activeness)
         self.has_committee = np.zeros(n, dtype=bool)
         self.has_committee[committees.compound] = True
         self.compound_branch = branches.by_unit(COMPOUND, n)
@@ -162,16 +168,10 @@ class Agreement:
             table.gap_info[met] = (table.gap_info[met] - cleared) * np.minimum(1.0, after / np.maximum(before, 1e-12))
             table.gap[met] = after
             if self.levers.deliberation_council.enabled:
-                self._take_part(table.household[met])
+                take_part(self.households, table.household[met], self.links.participation_to_ties,
+                          self.links.participation_to_trust)
         agreed = meets & (table.gap[rows] < params.agreement_gap)
         stalled = ~agreed & ~table.stalemate[rows] & (waited >= params.stalemate_days)
         table.stalemate[rows[stalled]] = True
         self.counters["stalemates"] += int(stalled.sum())
         self.dispatcher.dispatch(rows[agreed], day, Level.GRID)
-
-    def _take_part(self, households: NDArray[np.int64]) -> None:
-        """Residents who take part in a council meeting gain ties and trust (L15)."""
-        h, links = self.households, self.links
-        who = np.unique(households)
-        h.ties[who] += links.participation_to_ties * (1.0 - h.ties[who])
-        h.trust[who] += links.participation_to_trust * (1.0 - h.trust[who])

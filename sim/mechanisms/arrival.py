@@ -16,7 +16,7 @@ import numpy as np
 from cogov.sim.behaviour import beta_with_mean
 from cogov.sim.config import CATEGORIES, Issues
 from cogov.sim.households import Households
-from cogov.sim.issues import IS_PROPERTY_CATEGORY, IssueTable
+from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, IssueTable
 
 DAYS_PER_YEAR = 365.0
 
@@ -55,3 +55,4 @@ class Arrival:
         self.issues.effort[rows] = effort
         self.issues.work_left[rows] = effort
         self.counters["arisen"] += count
+        self.counters["disputes_arisen"] += int(np.count_nonzero(category == DISPUTE))

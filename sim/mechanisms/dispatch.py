@@ -1,8 +1,12 @@
 """Dispatch and routing: an issue goes into the queue of the handler responsible at its level (下单 / 接单).
 
-At grid level, property matters go to the compound's property company; without one, repairs go to
-the community (repairs fund) and other property matters to the grid. Care, disputes and (where no
-company serves) environment go to a specialist social organisation if one can take them soon enough.
+At grid level, property matters go to whoever serves the compound: its property company, or its
+residents' self-management committee (whose caretakers clean and keep order; repairs still go to the
+community's repairs fund); where nobody does, repairs go to the community (repairs fund) and other
+property matters to the grid. Care, disputes and (where no
+company serves) environment go to a specialist social organisation if one can take them soon enough;
+where a mediation committee works, a neighbour dispute goes first to its grid's five-olds team, if the team
+can take it soon enough (:mod:`cogov.sim.mechanisms.mediation`).
 Everything else goes to the grid when 'small matters stay in the grid' is on (``levers.grid.grid_first``,
 seeds 001, 002), else to the community. Escalated issues go to the community or the street.
 """
@@ -12,8 +16,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from cogov.sim.handlers import Handlers
-from cogov.sim.issues import IS_PROPERTY_CATEGORY, MAINTENANCE, IssueTable, Level, State
+from cogov.sim.handlers import HandlerKind, Handlers
+from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, MAINTENANCE, IssueTable, Level, State
 from cogov.sim.mechanisms.resources import Handling
 
 
@@ -21,16 +25,22 @@ class Dispatcher:
     """Places issues in handlers' queues; owns the routing rules."""
 
     def __init__(self, issues: IssueTable, handlers: Handlers, handling: Handling,
-                 company_handler_by_compound: NDArray[np.int64], specialists: dict[int, NDArray[np.int64]],
-                 grid_first: bool, specialist_max_wait_days: float):
+                 property_service_by_compound: NDArray[np.int64], specialists: dict[int, NDArray[np.int64]],
+                 grid_first: bool, specialist_max_wait_days: float,
+                 mediation_team_of_grid: NDArray[np.int64] | None = None, mediation_max_wait_days: float = 0.0):
         self.issues = issues
         self.handlers = handlers
         self.handling = handling
-        self.company_handler_by_compound = company_handler_by_compound
-        """Handler id of each compound's property company, -1 where it has none."""
+        self.property_service_by_compound = property_service_by_compound
+        """Handler id of whoever gives each compound its property service: its property company, or its residents'
+        self-management committee; -1 where nobody does."""
         self.specialists = {cat: orgs for cat, orgs in specialists.items() if len(orgs)}
         self.grid_first = grid_first
         self.specialist_max_wait_days = specialist_max_wait_days
+        teams = mediation_team_of_grid
+        self.mediation_team_of_grid = teams if teams is not None and (teams >= 0).any() else None
+        """Handler id of each grid's mediation team (-1 where none); None without any team."""
+        self.mediation_max_wait_days = mediation_max_wait_days
 
     def dispatch(self, rows: NDArray[np.int64], day: int, level: int | NDArray[np.int64]) -> None:
         """Queue ``rows`` at the handler responsible at ``level`` (one level for all, or one per row)."""
@@ -58,7 +68,7 @@ class Dispatcher:
         table = self.issues
         handling = self.handling
         category = table.category[rows]
-        company = self.company_handler_by_compound[table.compound[rows]]
+        company = self.property_service_by_compound[table.compound[rows]]
         if self.grid_first:
             handler = handling.grid_handlers[table.grid[rows]]
         else:
@@ -67,7 +77,10 @@ class Dispatcher:
         served = is_property & (company >= 0)
         handler[served] = company[served]
         no_company = is_property & (company < 0)
-        handler[no_company & (category == MAINTENANCE)] = handling.community_handler
+        # Repairs need the repairs fund where no company keeps one: a self-management committee's caretakers
+        # clean and keep order, the community pays for repairs (准物业, seed 004/8).
+        committee = served & (self.handlers.kind[np.maximum(company, 0)] == HandlerKind.SELF_MANAGEMENT)
+        handler[(no_company | committee) & (category == MAINTENANCE)] = handling.community_handler
         other = no_company & (category != MAINTENANCE)
         handler[other] = handling.grid_handlers[table.grid[rows[other]]]
         if self.specialists:
@@ -78,7 +91,19 @@ class Dispatcher:
                     best = orgs[np.argmin(wait[orgs])]
                     if wait[best] <= self.specialist_max_wait_days:
                         handler[wants] = best
+        if self.mediation_team_of_grid is not None:
+            self._to_mediation(rows, category, handler)
         return handler
+
+    def _to_mediation(self, rows: NDArray[np.int64], category: NDArray[np.int8], handler: NDArray[np.int64]) -> None:
+        """Neighbour disputes go to their grid's mediation team, where there is one whose queue is short enough."""
+        disputes = np.flatnonzero(category == DISPUTE)
+        if len(disputes) == 0:
+            return
+        team = self.mediation_team_of_grid[self.issues.grid[rows[disputes]]]
+        wait = self.expected_wait()
+        takes = (team >= 0) & (wait[np.maximum(team, 0)] <= self.mediation_max_wait_days)
+        handler[disputes[takes]] = team[takes]
 
     def expected_wait(self) -> NDArray[np.float64]:
         """Days of queued work per handler at today's capacity (what a dispatcher sees)."""

@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 from cogov.sim.behaviour import adapt_expectation, asymmetric_update, episode_satisfaction, perceived_performance
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households
-from cogov.sim.issues import IssueTable, Level
+from cogov.sim.issues import DISPUTE, IssueTable, Level
 from cogov.sim.organisations import SocialOrganisations
 
 
@@ -80,6 +80,7 @@ class Evaluation:
         table.evaluation[rows] = performance
 
         counters["resolved"] += int(fixed.sum())
+        counters["disputes_resolved"] += int((fixed & (table.category[rows] == DISPUTE)).sum())
         counters["unresolved"] += int((~fixed).sum())
         counters["resolve_days"] += float(days[fixed].sum())
         if not abandoned:

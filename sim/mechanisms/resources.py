@@ -19,6 +19,9 @@ from cogov.sim.handlers import Handlers
 from cogov.sim.households import Households
 from cogov.sim.ledger import Ledger
 from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.self_management import LEDGER_ITEM as SELF_MANAGEMENT_FEES
+from cogov.sim.organisations.self_management import PAYER as RESIDENTS
+from cogov.sim.organisations.self_management import SelfManagementCommittees
 
 DAYS_PER_YEAR = 365.0
 
@@ -86,13 +89,15 @@ class Resources:
     patrolling; patrols visit households and find their unreported issues. The community works its
     staff's hours left by the administrative burden, the hours bought by funds that follow tasks and
     by the repairs fund, and what co-building units give today; the street works its departments'
-    hours (more under the whistle). Companies and social organisations work their own hours.
+    hours (more under the whistle). Companies and social organisations work their own hours; residents'
+    self-management committees work the caretakers' hours their fees pay for.
     """
 
     def __init__(self, config: ScenarioConfig, plan: ResourcePlan, handlers: Handlers, handling: Handling,
                  households: Households, companies: PropertyCompanies, social: SocialOrganisations,
                  co_building: CoBuildingUnits, grid_branch_strength: Callable[[], NDArray[np.float64]],
-                 reward_hours: Callable[[], float], ledger: Ledger):
+                 reward_hours: Callable[[], float], ledger: Ledger,
+                 self_managed: SelfManagementCommittees | None = None):
         self.config = config
         self.plan = plan
         self.handlers = handlers
@@ -104,6 +109,7 @@ class Resources:
         self.grid_branch_strength = grid_branch_strength
         self.reward_hours = reward_hours
         self.ledger = ledger
+        self.self_managed = self_managed if self_managed is not None else SelfManagementCommittees()
         n_grids = len(handling.grid_handlers)
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
         self.patrol_probability = np.zeros(n_grids)
@@ -136,3 +142,8 @@ class Resources:
         capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)
         capacity[self.social.handler] = self.social.hours_today(config.service.social_org_base_hours_per_day,
                                                                 plan.purchased_hours_per_org)
+        if len(self.self_managed):  # caretakers paid from residents' fees (their money, not public)
+            params = config.levers.self_management
+            capacity[self.self_managed.handler] = self.self_managed.hours_today(params)
+            self.ledger.record(SELF_MANAGEMENT_FEES, float(self.self_managed.fees_per_day(params).sum()),
+                               payer=RESIDENTS)

@@ -2,8 +2,8 @@
 
 Each handler spends today's hours on its queue in first-come-first-served order
 (:func:`cogov.sim.handlers.serve_queues`). Finished work fixes the issue with the handler's quality
-(lower for property matters in compounds without a property company: no maintenance staff or fund,
-seeds 004/3, 004/8). A fixed issue is closed and judged. A failed fix is judged as a failed episode and,
+(lower for property matters in compounds nobody serves — neither a property company nor a residents'
+self-management committee: no maintenance staff or fund, seeds 004/3, 004/8). A fixed issue is closed and judged. A failed fix is judged as a failed episode and,
 with probability ``service.rework_probability`` and at most ``service.max_reworks`` times, the resident
 rejects the closure (群众评单, seed 000; 12345's return visits, 不满意重办, seed 001) and the issue is
 redone one level up, where the fix is likelier; otherwise it is closed unresolved.
@@ -27,12 +27,12 @@ class Service:
     """Queues are served with finite hours; finished issues are fixed or not."""
 
     def __init__(self, params: ServiceParams, issues: IssueTable, handlers: Handlers,
-                 company_handler_by_compound: NDArray[np.int64], rng: np.random.Generator, evaluation: Evaluation,
+                 property_service_by_compound: NDArray[np.int64], rng: np.random.Generator, evaluation: Evaluation,
                  dispatcher: Dispatcher, counters: Counter[str]):
         self.params = params
         self.issues = issues
         self.handlers = handlers
-        self.company_handler_by_compound = company_handler_by_compound
+        self.property_service_by_compound = property_service_by_compound
         self.rng = rng
         self.evaluation = evaluation
         self.dispatcher = dispatcher
@@ -51,7 +51,7 @@ class Service:
             return
         quality = handlers.quality[table.handler[finished]]
         unserviced = IS_PROPERTY_CATEGORY[table.category[finished]] & (
-            self.company_handler_by_compound[table.compound[finished]] < 0)
+            self.property_service_by_compound[table.compound[finished]] < 0)
         quality = np.where(unserviced, quality * self.params.no_property_quality_factor, quality)
         draws = self.rng.random((2, len(finished)))  # fix, rework: drawn for every finished issue
         fixed = draws[0] < quality

@@ -15,7 +15,10 @@ Definitions (all cumulative from day 0 unless stated):
 - ``volunteer_hours``: hours volunteered so far.
 - ``inservice_serving_share``: in-service party members who served in the last 30 days, today.
 - ``stalemates``: collective issues that waited ``stalemate_days`` without agreement.
-- ``cost_per_resolved``: public money spent (funds, salaries, points rewards) / resolved issues.
+- ``cost_per_resolved``: public money spent (funds, salaries, points rewards, mediation subsidies) / resolved
+  issues.
+- ``dispute_resolution_rate``: neighbour disputes resolved / disputes arisen.
+- ``disputes_mediated``: disputes closed by a mediation team (not given up by the resident).
 """
 
 from __future__ import annotations
@@ -61,6 +64,8 @@ DAILY_METRICS: tuple[str, ...] = (
     "ties_mean",
     "company_quality",
     "co_building_commitment",
+    "dispute_resolution_rate",
+    "disputes_mediated",
 )
 """Columns of the daily series, in order."""
 
@@ -122,6 +127,8 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "ties_mean": float(pop.ties.mean()),
         "company_quality": float(quality.mean()) if len(quality) else float("nan"),
         "co_building_commitment": float(model.co_building.commitment.mean()) if len(model.co_building) else float("nan"),
+        "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
+        "disputes_mediated": c["disputes_mediated"],
     }
 
 

@@ -281,11 +281,12 @@ def _daily() -> list[Outcome]:
                 "share", 1, 0.02, "assumption: 2 percentage points, a little more than one of the default "
                 "community's 65 in-service party members (one member is 1.5 points)", daily=True, key=True,
                 views=frozenset({"classroom"}), typical_range=(0.0, 1.0)),
-        Outcome("cost_total", "Public money spent since day 0: community funds, staff salaries and points rewards.",
+        Outcome("cost_total", "Public money spent since day 0: every public item of the cost ledger (community funds, "
+                "staff salaries, points rewards, secretaries' training, mediation subsidies; sim/ledger.py).",
                 _t("Public cost", "公共支出"), _t("CNY, cumulative", "元，累计"), "cny", -1,
                 10_000, "assumption: 10,000 CNY (1 万元, the unit community budgets are stated in), half the smallest "
                 "yearly running fund the sources name (20,000 CNY, seed 003)", daily=True),
-        Outcome("cost_per_resolved", "Public money spent (funds, salaries, points rewards) / issues resolved, "
+        Outcome("cost_per_resolved", "Public money spent (every public item of the cost ledger) / issues resolved, "
                 "cumulative from day 0.",
                 _t("Public cost per resolved issue", "每件问题公共支出"), _t("CNY per issue", "元/件"), "cny", -1,
                 10, "assumption: 10 CNY per resolved issue, about 3 % of the default community's cost per issue "
@@ -310,6 +311,17 @@ def _daily() -> list[Outcome]:
                 "could give that they give in a month they are engaged.",
                 _t("Co-building commitment", "共建单位投入度"), _SCORE, "score", 1,
                 0.02, "assumption: 0.02 on the 0-1 commitment scale", daily=True, typical_range=(0.1, 0.6)),
+        Outcome("dispute_resolution_rate", "Neighbour disputes resolved (fixed) / disputes arisen, cumulative from "
+                "day 0.",
+                _t("Dispute resolution rate", "矛盾纠纷化解率"), _t("resolved / arisen disputes", "已化解/已发生纠纷"),
+                "share", 1, 0.01, _PP.format(what="disputes resolved"), daily=True, key=True,
+                views=frozenset({"classroom"}), typical_range=(0.0, 1.0)),
+        # How many disputes the mediators closed is a volume, not a verdict: more may mean more disputes.
+        Outcome("disputes_mediated", "Neighbour disputes closed by a mediation team of five-olds "
+                "(levers.mediation), since day 0; disputes the resident gave up on are not counted.",
+                _t("Disputes mediated", "人民调解纠纷数"), _t("count, cumulative", "件，累计"), "count", 0,
+                5, "assumption: 5 disputes, about a quarter of what a Jurong community's five-olds handle in a year "
+                "(600+ in 27 communities, seed 004/3)", daily=True, key=True),
     ]
 
 
@@ -428,6 +440,15 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
     "escalated": ("issues escalated", "上报升级问题", "issues escalated at least once", "count", 0, 10, _ISSUE_TEN),
     "reworked": ("fixes redone", "重办次数", "failed fixes residents rejected, redone one level up", "count", -1,
                  10, _ISSUE_TEN),
+    "disputes_arisen": ("neighbour disputes arisen", "发生邻里纠纷", "issues of the dispute category that arose",
+                        "count", 0, 5, "assumption: 5 disputes, as for disputes_mediated"),
+    "disputes_resolved": ("neighbour disputes resolved", "化解邻里纠纷", "disputes closed with a fix", "count", 0, 5,
+                          "assumption: 5 disputes, as for disputes_mediated"),
+    "disputes_mediated": ("disputes mediated", "人民调解纠纷", "disputes closed by a mediation team", "count", 0, 5,
+                          "assumption: 5 disputes, as for disputes_mediated"),
+    "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
+                           "unreported disputes a mediator noticed in their building", "count", 0, 5,
+                           "assumption: 5 disputes, as for disputes_mediated"),
 }
 """Every counter of ``model.counters``; a counter missing here fails the registry test that reads
 ``sim/`` for ``counters["…"]``."""

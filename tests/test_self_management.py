@@ -1,0 +1,166 @@
+"""Self-management committees of compounds without a property company (自管会, 准物业), on small hand-built states:
+where they exist, what residents pay and what it buys, where property matters go, who convenes residents' talks;
+then in a whole community."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from stage_state import MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for
+
+from cogov.sim.config import CATEGORIES
+from cogov.sim.handlers import HandlerKind, Handlers
+from cogov.sim.issues import IssueTable, Level, State
+from cogov.sim.layout import Layout
+from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.evaluation import Evaluation
+from cogov.sim.mechanisms.resources import Resources, plan_resources
+from cogov.sim.mechanisms.service import Service
+from cogov.sim.model import CommunityModel
+from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.party import COMMUNITY, NO_SECRETARY, Branches
+from cogov.sim.organisations.self_management import LEDGER_ITEM, PAYER, SelfManagementCommittees
+
+ENVIRONMENT = CATEGORIES.index("environment")
+
+
+def _params(**overrides):
+    return config(levers__self_management__enabled=True, **overrides).levers.self_management
+
+
+def _build(without_company, hh, coverage=1.0, handlers=None):
+    handlers = handlers if handlers is not None else Handlers()
+    committees = SelfManagementCommittees.build(_params(levers__self_management__coverage=coverage),
+                                                np.array(without_company), hh, handlers, 0.85, (0.2, 0.6),
+                                                np.random.default_rng(0))
+    return committees, handlers
+
+
+def test_committees_only_where_no_company_serves_and_households_live():
+    hh = households(5, compound=[0, 0, 1, 2, 2])  # compound 3 is empty
+    committees, handlers = _build([True, False, True, True], hh)
+    assert committees.compound.tolist() == [0, 2]  # 1 has a company, 3 has nobody to elect one
+    assert committees.households.tolist() == [2, 2]
+    assert (handlers.kind[committees.handler] == HandlerKind.SELF_MANAGEMENT).all()
+    assert (handlers.level[committees.handler] == Level.GRID).all() and (handlers.quality == 0.85).all()
+    assert ((committees.activeness >= 0.2) & (committees.activeness <= 0.6)).all()
+    none, _ = _build([True, False, True, True], hh, coverage=0.0)
+    assert len(none) == 0
+
+
+def test_no_committee_when_the_lever_is_off():
+    handlers = Handlers()
+    committees = SelfManagementCommittees.build(config().levers.self_management, np.array([True]), households(2),
+                                                handlers, 0.85, (0.2, 0.6), np.random.default_rng(0))
+    assert len(committees) == 0 and len(handlers) == 0
+
+
+def test_residents_pay_as_they_are_satisfied_and_fees_buy_caretakers_hours():
+    # every household pays to the committee, tenants too
+    hh = households(4, compound=[0, 0, 1, 1], owner=[True, False, True, True], satisfaction=[0.2, 0.6, 1.0, 1.0])
+    committees, _ = _build([True, True], hh)
+    committees.collect_fees(hh, 2, floor=0.5)
+    assert committees.collection_rate.tolist() == pytest.approx([0.5 + 0.5 * 0.4, 1.0])
+    params = _params(levers__self_management__fee_cny_per_household_month=36.5,
+                     levers__self_management__caretaker_cny_per_hour=12.0)
+    fees = 2 * 36.5 * 12 / 365 * committees.collection_rate  # two households each
+    assert committees.fees_per_day(params) == pytest.approx(fees)
+    assert committees.hours_today(params) == pytest.approx(fees / 12.0)
+
+
+def _routing_state():
+    """Compound 0 self-managed, compound 1 served by a company, compound 2 by nobody: four issues of each (repair,
+    environment, parking, safety) and a dispatcher over them."""
+    hh = households(3, compound=[0, 1, 2])
+    table = issues_for(hh, [{"household": h, "category": c} for h in range(3)
+                            for c in (MAINTENANCE, ENVIRONMENT, PARKING, SAFETY)])
+    handled = Handled()
+    company = handled.handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.7)
+    committee = handled.handlers.add(HandlerKind.SELF_MANAGEMENT, Level.GRID, 0.85)
+    service = np.array([committee, company, -1])
+    dispatcher = Dispatcher(table, handled.handlers, handled.handling, service, {}, True, 5.0)
+    return handled, company, committee, dispatcher
+
+
+def test_caretakers_take_environment_and_parking_and_repairs_stay_with_the_repairs_fund():
+    handled, company, committee, dispatcher = _routing_state()
+    handler = dispatcher.route_in_grid(np.arange(12)).reshape(3, 4)  # rows: compounds; columns: categories
+    community, grid = handled.handling.community_handler, handled.handling.grid_handlers[0]
+    assert handler[0].tolist() == [community, committee, committee, grid]  # self-managed
+    assert handler[1].tolist() == [company, company, company, grid]  # a company's compound
+    assert handler[2].tolist() == [community, grid, grid, grid]  # nobody's: as before
+
+
+def test_a_self_managed_compound_is_served_so_its_fixes_are_not_discounted():
+    hh = households(2, compound=[0, 1])
+    table = issues_for(hh, [{"household": 0, "category": ENVIRONMENT}, {"household": 1, "category": ENVIRONMENT}])
+    handled = Handled()
+    committee = handled.handlers.add(HandlerKind.SELF_MANAGEMENT, Level.GRID, 1.0)
+    grid = handled.handling.grid_handlers[0]
+    handled.handlers.quality[grid] = 1.0
+    table.state[:2], table.handler[:2], table.work_left[:2], table.found[:2] = State.QUEUED, [committee, grid], 1.0, 0
+    handled.handlers.capacity[:] = 10.0
+    cfg = config(service__no_property_quality_factor=0.0, service__rework_probability=0.0)
+    service_by_compound = np.array([committee, -1])
+    Service(cfg.service, table, handled.handlers, service_by_compound, np.random.default_rng(0),
+            Evaluation(cfg, hh, table, counters(), SocialOrganisations(), 1), handled.dispatcher(table),
+            counters()).step(1)
+    assert table.state[:2].tolist() == [State.RESOLVED, State.UNRESOLVED]  # nobody serves compound 1: factor 0
+
+
+def test_the_committee_convenes_its_residents_talks():
+    n = 2
+    layout = Layout(width=n, height=1, building_xy=np.array([[i, 0] for i in range(n)]),
+                    building_compound=np.arange(n), building_grid=np.zeros(n, dtype=np.int64),
+                    compound_type=np.zeros(n, dtype=np.int64), has_property=np.zeros(n, dtype=bool),
+                    has_owners_committee=np.zeros(n, dtype=bool), has_party_branch=np.zeros(n, dtype=bool),
+                    household_building=np.arange(n))
+    hh = households(2, compound=[0, 1])
+    party = Branches()
+    party.add(COMMUNITY, 0, 0.5, 0.6, NO_SECRETARY)
+    table = IssueTable()
+    handled = Handled()
+    agreement = Agreement(config(), layout, OwnersCommittees(), party, np.full(n, -1), hh, table, counters(),
+                          np.random.default_rng(0), handled.dispatcher(table), np.array([0.25, 0.0]))
+    # activeness 0.25 convenes every 30 × 0.5 / 0.25 = 60 days; without a committee, owners' assemblies (90)
+    assert agreement.meeting_intervals().tolist() == [60, 90]
+
+
+def test_caretakers_hours_are_set_daily_and_paid_by_residents_not_the_public():
+    hh = households(4, compound=[0, 0, 1, 1], satisfaction=[1.0] * 4)
+    cfg = config(levers__self_management__enabled=True)
+    handled = Handled()
+    committees, _ = _build([True, True], hh, handlers=handled.handlers)
+    committees.collect_fees(hh, 2, floor=0.5)
+    ledger = Ledger()
+    resources = Resources(cfg, plan_resources(cfg, 1), handled.handlers, handled.handling, hh,
+                          PropertyCompanies(handled.handlers), SocialOrganisations(), CoBuildingUnits(),
+                          lambda: np.zeros(1), lambda: 0.0, ledger, committees)
+    resources.step(np.zeros(1))
+    params = cfg.levers.self_management
+    assert handled.handlers.capacity[committees.handler] == pytest.approx(committees.hours_today(params))
+    assert ledger.by_item(PAYER) == pytest.approx({LEDGER_ITEM: committees.fees_per_day(params).sum()})
+    assert LEDGER_ITEM not in ledger.by_item()  # public money is untouched
+
+
+# ------------------------------------------------------------------------------------------ in a community
+def test_in_a_community_committees_serve_the_compounds_no_company_serves():
+    model = CommunityModel("self_management", rng=2, days=90)
+    without = CommunityModel("default", rng=2, days=90)
+    model.run()
+    without.run()
+    committees = model.self_managed
+    assert len(committees) > 0 and not model.layout.has_property[committees.compound].any()
+    assert (model.property_service_by_compound[committees.compound] == committees.handler).all()
+    served = model.layout.has_property | np.isin(np.arange(model.layout.n_compounds), committees.compound)
+    assert (served == (model.property_service_by_compound >= 0)).all()
+    # the same community and the same public money; residents pay the committees
+    assert model.layout.has_property.tolist() == without.layout.has_property.tolist()
+    assert model.metrics["cost_total"] == pytest.approx(without.metrics["cost_total"])
+    assert model.ledger.by_item(PAYER)[LEDGER_ITEM] > 0
+    handled = model.issues.column("handler")
+    category = model.issues.column("category")
+    on_committees = np.isin(handled, committees.handler)
+    assert on_committees.any() and np.isin(category[on_committees], [ENVIRONMENT, PARKING]).all()
