@@ -119,6 +119,8 @@ NO_COMPANIES: dict[str, Any] = {f"community.property_management.{t}": 0.0 for t 
 NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 #: ... or in the collective-issues setting without companies or owners' committees, where their talks show.
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
+#: The party-led fallback property company (托底) where nobody else serves (default settings).
+FALLBACK: dict[str, Any] = {"levers.fallback_property.enabled": True}
 
 #: Co-building contributions accrue daily whatever the issues: a small community and 30 days.
 CO_BUILDING: dict[str, Any] = {"community.households": 400}
@@ -395,6 +397,13 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "(service.no_property_quality_factor = 1): caretakers' hours replace grid workers' hours",
           "seeds 004/3, 004/8", {**NO_PROPERTY, "service.no_property_quality_factor": 1.0}, DEFAULT_DAYS,
           SELF_MANAGEMENT, "satisfaction_mean", ABSENT, fast=False),  # [-0.002, +0.010] at 8: noise-limited
+    # the party-led fallback property service (seed 004/3)
+    lever("fallback_resolution_up", "fallback property company: more issues resolved where no company served",
+          "seed 004/3", NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "resolution_rate", UP),
+    lever("fallback_satisfaction_up", "fallback property company: higher satisfaction where no company served",
+          "seed 004/3", NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "satisfaction_mean", UP),
+    lever("fallback_cost_up", "fallback property company: higher public cost (its subsidy)", "seed 004/3",
+          NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "cost_total", UP, MECHANICAL),
 )
 
 # ------------------------------------------------------------------------------------ the loops

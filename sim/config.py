@@ -1162,6 +1162,24 @@ class SelfManagement(Section):
     )
 
 
+class FallbackProperty(Section):
+    """The party-led fallback property service (托底; seed 004/3): a property company set up under the community
+    party organisation serves the compounds nobody else serves (no market company, no self-management committee)."""
+
+    enabled: bool = Field(
+        False, description="A company led by the community party organisation serves every compound nobody else "
+        "serves (Jurong: 5 three-no compounds, '成立社区党组织领导下的物业服务企业,为“三无〞小区管理托底', seed 004/3).",
+    )
+    quality: Prob = Field(
+        0.6, description="Initial quality of the fallback company: a basic service, the lower end of "
+        "service.property_quality_range. Assumption.",
+    )
+    subsidy_cny_per_household_year: Annotated[float, Field(ge=0, le=10_000)] = Field(
+        120.0, description="Public subsidy per household served a year, which keeps the company going where residents "
+        "pay little (public money in the cost ledger). Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1180,6 +1198,7 @@ class Levers(Section):
     party_building: PartyBuilding = Field(default_factory=PartyBuilding)
     mediation: Mediation = Field(default_factory=Mediation)
     self_management: SelfManagement = Field(default_factory=SelfManagement)
+    fallback_property: FallbackProperty = Field(default_factory=FallbackProperty)
 
 
 class Behaviour(Section):

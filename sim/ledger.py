@@ -20,6 +20,8 @@ ITEMS: dict[str, str] = {
                       "(levers.party_building.performance_reward_cny)",
     "co_building_money": "money co-building units give (paid by the units, not public money)",
     "mediation_case_subsidies": "subsidies paid per mediated dispute (以案定补, levers.mediation.cny_per_case)",
+    "fallback_property_subsidies": "public subsidies to the party-led fallback property company (托底) per household "
+                                   "it serves (levers.fallback_property.subsidy_cny_per_household_year)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

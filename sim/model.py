@@ -61,6 +61,7 @@ from cogov.sim.streams import RandomStreams
 
 COMMUNITY = 0
 """Index of this community in every table (one community per model)."""
+DAYS_PER_YEAR = 365.0
 
 
 class CommunityModel(Model):
@@ -176,32 +177,9 @@ class CommunityModel(Model):
         street_handler = handlers.add(HandlerKind.STREET, Level.STREET, service.street_quality, COMMUNITY)
         self.handling = Handling(grid_handlers, community_handler, street_handler)
 
-        xa = levers.cross_appointment  # red property: every company has a party organisation
-        self.companies = PropertyCompanies(handlers)
-        households_by_compound = np.bincount(self.households.compound, minlength=layout.n_compounds)
+        xa = levers.cross_appointment
         first_building = np.unique(layout.building_compound, return_index=True)[1]
-        self.company_handler_by_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
-        low, high = service.property_quality_range
-        for c in np.flatnonzero(layout.has_property):
-            handler = handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.0, COMMUNITY)
-            self.company_handler_by_compound[c] = handler
-            row = self.companies.add(
-                int(c), handler, staff=households_by_compound[c] * service.property_staff_per_100_households / 100.0,
-                quality=rng.uniform(low, high),
-                has_party_organisation=bool((rng.random() < config.community.property_party_organisation) or xa.party_property),
-                community=COMMUNITY,
-            )
-            PropertyCompany(self, self._cell_of_building(int(first_building[c])), self.companies, row)
-
-        self.self_managed = SelfManagementCommittees.build(
-            levers.self_management, ~layout.has_property, self.households, handlers, service.grid_worker_quality,
-            organisations.owners_committee.activeness_range, self.streams.self_management, COMMUNITY)
-        for row, compound in enumerate(self.self_managed.compound):
-            SelfManagementCommittee(self, self._cell_of_building(int(first_building[compound])), self.self_managed, row)
-        self.property_service_by_compound = self.company_handler_by_compound.copy()
-        """Handler id of whoever serves each compound's property matters: its company or its self-management
-        committee (-1: nobody)."""
-        self.property_service_by_compound[self.self_managed.compound] = self.self_managed.handler
+        self._create_property_services(rng, first_building)
 
         self.committees = OwnersCommittees()
         for c in np.flatnonzero(layout.has_owners_committee):
@@ -255,6 +233,52 @@ class CommunityModel(Model):
             first = self.mediation_teams.mediators[h.grid[self.mediation_teams.mediators] == grid][0]
             MediationTeam(self, self._cell_of_building(int(h.building[first])), self.mediation_teams, row)
 
+    def _create_property_services(self, rng: np.random.Generator, first_building: np.ndarray) -> None:
+        """Who serves each compound's property matters: a market company where the layout has one; elsewhere,
+        where the levers say so, the residents' self-management committee or else the party-led fallback company
+        (托底). Sets ``property_service_by_compound`` (-1: nobody)."""
+        config, layout, handlers, service = self.config, self.layout, self.handlers, self.config.service
+        levers = config.levers
+        self.companies = PropertyCompanies(handlers)
+        households_by_compound = np.bincount(self.households.compound, minlength=layout.n_compounds)
+        self.company_handler_by_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
+        low, high = service.property_quality_range
+
+        def add_company(compound: int, quality: float, has_party_organisation: bool) -> None:
+            handler = handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.0, COMMUNITY)
+            self.company_handler_by_compound[compound] = handler
+            row = self.companies.add(
+                compound, handler, staff=households_by_compound[compound] * service.property_staff_per_100_households
+                / 100.0, quality=quality, has_party_organisation=has_party_organisation, community=COMMUNITY)
+            PropertyCompany(self, self._cell_of_building(int(first_building[compound])), self.companies, row)
+
+        for c in np.flatnonzero(layout.has_property):  # red property: every company has a party organisation
+            quality = rng.uniform(low, high)
+            add_company(int(c), quality, bool((rng.random() < config.community.property_party_organisation)
+                                              or levers.cross_appointment.party_property))
+
+        self.self_managed = SelfManagementCommittees.build(
+            levers.self_management, ~layout.has_property, self.households, handlers, service.grid_worker_quality,
+            config.organisations.owners_committee.activeness_range, self.streams.self_management, COMMUNITY)
+        for row, compound in enumerate(self.self_managed.compound):
+            SelfManagementCommittee(self, self._cell_of_building(int(first_building[compound])), self.self_managed, row)
+
+        fallback = levers.fallback_property
+        nobody = ~layout.has_property & (households_by_compound > 0)
+        nobody[self.self_managed.compound] = False
+        self.fallback_compounds = np.flatnonzero(nobody) if fallback.enabled else np.empty(0, dtype=np.int64)
+        """Compounds the party-led fallback company serves (托底): those nobody else serves, when the lever is on."""
+        for c in self.fallback_compounds:
+            add_company(int(c), fallback.quality, has_party_organisation=True)
+        self.fallback_subsidy_per_day = float(households_by_compound[self.fallback_compounds].sum()
+                                         * fallback.subsidy_cny_per_household_year / DAYS_PER_YEAR)
+        """Public money a day that keeps the fallback company going where residents pay little."""
+
+        self.property_service_by_compound = self.company_handler_by_compound.copy()
+        """Handler id of whoever serves each compound's property matters: its company or its self-management
+        committee (-1: nobody)."""
+        self.property_service_by_compound[self.self_managed.compound] = self.self_managed.handler
+
     def _create_party_organisations(self, centre: int) -> None:
         """The community party organisation (row 0), a branch in every grid with a member (its secretary),
         a branch in every compound drawn to have one that has members, and the companies' organisations;
@@ -298,7 +322,8 @@ class CommunityModel(Model):
         self.resources = Resources(config, self.plan, self.handlers, self.handling, households, self.companies,
                                    self.social, self.co_building,
                                    lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
-                                   lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed)
+                                   lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed,
+                                   self.fallback_subsidy_per_day)
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,
@@ -328,10 +353,22 @@ class CommunityModel(Model):
                 self.community_party_organisation.review_property_companies,
                 Schedule(interval=rating.review_interval_days, start=rating.review_interval_days),
             )
+        review = self.config.organisations.property.accountability_interval_days
         if self.config.levers.cross_appointment.party_property:
-            review = self.config.organisations.property.accountability_interval_days
             self.schedule_recurring(self.community_party_organisation.hold_accountability_reviews,
                                     Schedule(interval=review, start=review))
+        elif len(self.fallback_compounds):  # the fallback companies answer to the organisation that set them up
+            self.companies.last_review[self._fallback_rows()] = 0
+            self.schedule_recurring(self.review_fallback_companies, Schedule(interval=review, start=review))
+
+    def _fallback_rows(self) -> np.ndarray:
+        return np.flatnonzero(np.isin(self.companies.compound, self.fallback_compounds))
+
+    def review_fallback_companies(self) -> None:
+        """Scheduled (without red property, which reviews every company): the party-led fallback companies account
+        for their service to the party organisation that set them up, as often as their party organisation is
+        strong."""
+        self.community_party_organisation.hold_accountability_reviews(self._fallback_rows())
 
     def update_property_companies(self) -> None:
         """Scheduled: companies collect fees and adjust their quality to them; a company nobody holds to account

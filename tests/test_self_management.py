@@ -164,3 +164,47 @@ def test_in_a_community_committees_serve_the_compounds_no_company_serves():
     category = model.issues.column("category")
     on_committees = np.isin(handled, committees.handler)
     assert on_committees.any() and np.isin(category[on_committees], [ENVIRONMENT, PARKING]).all()
+
+
+# ------------------------------------------------------------------------------ the party-led fallback (托底)
+@pytest.fixture(scope="module")
+def fallback_and_committees():
+    """200 days (two accountability reviews) with both arrangements, with the fallback alone, and with neither, on the
+    same community."""
+    both = CommunityModel("fallback_property", rng=4, days=200, levers__self_management__enabled=True)
+    alone = CommunityModel("fallback_property", rng=4, days=200)
+    plain = CommunityModel("default", rng=4, days=200)
+    for model in (both, alone, plain):
+        model.run()
+    return both, alone, plain
+
+
+def test_the_fallback_company_serves_exactly_the_compounds_nobody_else_serves(fallback_and_committees):
+    both, alone, plain = fallback_and_committees
+    no_company = np.flatnonzero(~alone.layout.has_property)
+    assert alone.fallback_compounds.tolist() == no_company.tolist()  # alone: every compound without a company
+    assert set(both.fallback_compounds) == set(no_company) - set(both.self_managed.compound)  # committees first
+    assert (both.property_service_by_compound >= 0).all() and (alone.property_service_by_compound >= 0).all()
+    assert plain.fallback_compounds.size == 0 and (plain.property_service_by_compound < 0).any()
+    # the market companies are the same companies, drawn the same way
+    market = alone.layout.has_property[alone.companies.compound]
+    assert alone.companies.compound[market].tolist() == plain.companies.compound.tolist()
+    assert alone.companies.has_party_organisation[market].tolist() == plain.companies.has_party_organisation.tolist()
+
+
+def test_the_fallback_company_has_a_party_organisation_and_answers_to_the_community(fallback_and_committees):
+    _, alone, _ = fallback_and_committees
+    rows = np.flatnonzero(np.isin(alone.companies.compound, alone.fallback_compounds))
+    assert alone.companies.has_party_organisation[rows].all()
+    assert (alone.companies.last_review[rows] >= 0).all()  # held to account from day 0
+    assert (alone.companies.last_review[rows] > 0).any()  # and reviewed since (as often as its organisation is strong)
+    market = np.setdiff1d(np.arange(len(alone.companies)), rows)
+    assert (alone.companies.last_review[market] < 0).all()  # without red property only the fallback is reviewed
+
+
+def test_the_fallback_subsidy_is_public_money_per_household_served(fallback_and_committees):
+    _, alone, plain = fallback_and_committees
+    served = np.isin(alone.households.compound, alone.fallback_compounds).sum()
+    yearly = served * alone.config.levers.fallback_property.subsidy_cny_per_household_year
+    assert alone.ledger.by_item()["fallback_property_subsidies"] == pytest.approx(yearly * alone.steps / 365)
+    assert alone.metrics["cost_total"] - plain.metrics["cost_total"] == pytest.approx(yearly * alone.steps / 365)

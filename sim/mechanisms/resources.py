@@ -24,6 +24,7 @@ from cogov.sim.organisations.self_management import PAYER as RESIDENTS
 from cogov.sim.organisations.self_management import SelfManagementCommittees
 
 DAYS_PER_YEAR = 365.0
+FALLBACK_SUBSIDIES = "fallback_property_subsidies"
 
 
 @dataclass(frozen=True)
@@ -97,7 +98,7 @@ class Resources:
                  households: Households, companies: PropertyCompanies, social: SocialOrganisations,
                  co_building: CoBuildingUnits, grid_branch_strength: Callable[[], NDArray[np.float64]],
                  reward_hours: Callable[[], float], ledger: Ledger,
-                 self_managed: SelfManagementCommittees | None = None):
+                 self_managed: SelfManagementCommittees | None = None, fallback_subsidy_per_day: float = 0.0):
         self.config = config
         self.plan = plan
         self.handlers = handlers
@@ -110,6 +111,7 @@ class Resources:
         self.reward_hours = reward_hours
         self.ledger = ledger
         self.self_managed = self_managed if self_managed is not None else SelfManagementCommittees()
+        self.fallback_subsidy_per_day = fallback_subsidy_per_day
         n_grids = len(handling.grid_handlers)
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
         self.patrol_probability = np.zeros(n_grids)
@@ -137,6 +139,8 @@ class Resources:
             + co_money / config.costs.repair_cny_per_hour + self.reward_hours()
         )
         self.ledger.record("funds_and_salaries", plan.public_cost_per_day)
+        if self.fallback_subsidy_per_day:
+            self.ledger.record(FALLBACK_SUBSIDIES, self.fallback_subsidy_per_day)
         self.ledger.record("co_building_money", co_money, payer="co_building_units")
         capacity[self.handling.street_handler] = plan.street_hours
         capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 from mesa import Agent
 from mesa.discrete_space import Cell, CellAgent, FixedAgent
+from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households
@@ -65,13 +66,18 @@ class CommunityPartyOrganisation(FixedAgent):
             self._companies.review(row, self._score(compound), self._config.levers.property_rating, self._rng,
                                    self._config.service.property_quality_range, self.model.steps)
 
-    def hold_accountability_reviews(self) -> None:
+    def hold_accountability_reviews(self, rows: NDArray[np.int64] | None = None) -> None:
         """Red property: each company's cross-appointed manager reports to the two committees, as often as the
-        company's party organisation is strong (one draw per company, whether or not it has one)."""
+        company's party organisation is strong (one draw per company, whether or not it has one). ``rows``: only
+        these companies (the party-led fallback companies, which answer to the party organisation that set them
+        up); all by default."""
         companies = self._companies
         strength = self._branches.strength_by_unit(COMPANY, len(companies))
         draws = self._rng.random(len(companies))
-        for row in np.flatnonzero(draws < strength).tolist():
+        reviewed = draws < strength
+        if rows is not None:
+            reviewed &= np.isin(np.arange(len(companies)), rows)
+        for row in np.flatnonzero(reviewed).tolist():
             companies.account(row, self._score(int(companies.compound[row])), self._config.levers.property_rating,
                               self.model.steps)
 
