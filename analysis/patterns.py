@@ -119,6 +119,8 @@ NO_COMPANIES: dict[str, Any] = {f"community.property_management.{t}": 0.0 for t 
 NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 #: ... or in the collective-issues setting without companies or owners' committees, where their talks show.
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
+#: Party branches organise owners' committees where there are none (default rate).
+COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
 #: The party-led fallback property company (托底) where nobody else serves (default settings).
 FALLBACK: dict[str, Any] = {"levers.fallback_property.enabled": True}
 
@@ -513,6 +515,14 @@ YEAR_PATTERNS: tuple[Pattern, ...] = (
           "seeds 001, 003", WEAK_BRANCHES, "inservice_serving_decline", UP),
     years("trust_follows_performance", "over three years, a lightly burdened community ends with more trust than an "
           "overloaded one", "seeds 004/2, 004/3", OVERLOADED, "trust_mean", UP, {"levers.burden.admin_share": 0.2}),
+    # owners' committees formed by party-led organising (seed 004/3: 40 -> 89 in Jurong)
+    years("committees_form_over_years", "with party-led organising, more compounds have an owners' committee after "
+          "three years", "seed 004/3", DEFAULT, "owners_committee_share", UP, COMMITTEE_FORMATION),
+    years("strong_branches_form_committees", "...more of them where branches are strong (党建引领)", "seed 004/3",
+          {**COMMITTEE_FORMATION, **WEAK_BRANCHES}, "owners_committee_share", UP, STRONG_BRANCHES),
+    years("formed_committees_ease_agreement", "...and fewer stalemates where collective issues are many and no "
+          "compound had a committee", "seeds 004/3, 004/8", WITHOUT_COMMITTEES, "stalemates", DOWN,
+          COMMITTEE_FORMATION),
 )
 
 

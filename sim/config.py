@@ -1180,6 +1180,21 @@ class FallbackProperty(Section):
     )
 
 
+class CommitteeFormation(Section):
+    """Owners' committees formed over the years by party-led organising (党建引领业委会组建; seed 004/3: Jurong's
+    committees rose from 40 to 89, 49 new, as compound branches were set up)."""
+
+    enabled: bool = Field(
+        False, description="Party branches organise owners to form a committee in compounds that have none "
+        "(Jurong: 49 new committees, 40 -> 89 of 271 compounds, seed 004/3; the period is not given).",
+    )
+    rate_per_year: Annotated[float, Field(ge=0, le=10)] = Field(
+        0.25, description="Yearly rate at which a branch of full strength gets a committee formed in a compound "
+        "without one (the rate scales with the strength of the branch nearest the compound: its own, else its "
+        "grid's). Assumption: at the default strength of about 0.5, one compound in eight a year.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1199,6 +1214,7 @@ class Levers(Section):
     mediation: Mediation = Field(default_factory=Mediation)
     self_management: SelfManagement = Field(default_factory=SelfManagement)
     fallback_property: FallbackProperty = Field(default_factory=FallbackProperty)
+    committee_formation: CommitteeFormation = Field(default_factory=CommitteeFormation)
 
 
 class Behaviour(Section):

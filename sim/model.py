@@ -39,6 +39,7 @@ from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.abandonment import Abandonment
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
+from cogov.sim.mechanisms.committee_formation import CommitteeFormation
 from cogov.sim.mechanisms.discovery import Discovery
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.drift import SatisfactionDrift
@@ -79,7 +80,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -118,7 +119,8 @@ class CommunityModel(Model):
     def step(self) -> None:
         """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found (mediators notice
         disputes last), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
-        organisations take stock and act; satisfaction drifts; then the day is recorded."""
+        organisations take stock and act (and may get owners' committees formed); satisfaction drifts; then the
+        day is recorded."""
         day = self.steps
         self.resources.step(self.volunteering.step(day))
         self.arrival.step(day)
@@ -130,6 +132,7 @@ class CommunityModel(Model):
         self.service.step(day)
         self.mediation.settle(day)
         self.party.step(day)
+        self.committee_formation.step(day)
         self.drift.step(day)
         self.issues.prune_closed()
         self.metrics = daily_metrics(self, day)
@@ -340,9 +343,16 @@ class CommunityModel(Model):
                                    self.resources, self.agreement, self.dispatcher, self.party)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
+        self.committee_formation = CommitteeFormation(config, self.committees, self.agreement, layout.n_compounds,
+                                                      counters, streams.committee_formation, self._committee_formed)
         self.service = Service(config.service, issues, self.handlers, self.property_service_by_compound, streams.service,
                                self.evaluation, self.dispatcher, counters)
         self.drift = SatisfactionDrift(config.behaviour.satisfaction, households, issues, layout.n_compounds)
+
+    def _committee_formed(self, compound: int, row: int) -> None:
+        """A committee formed during the run becomes a Mesa agent like those present at the start."""
+        first = int(np.flatnonzero(self.layout.building_compound == compound)[0])
+        OwnersCommittee(self, self._cell_of_building(first), self.committees, row)
 
     def _schedule_events(self) -> None:
         every = self.config.organisations.property.update_interval_days

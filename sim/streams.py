@@ -13,7 +13,7 @@ import numpy as np
 STREAMS: tuple[str, ...] = (
     "layout", "population", "organisations", "arise", "discover", "agreement",
     "service", "abandon", "volunteer", "replacement", "party", "mediation",
-    "self_management",
+    "self_management", "committee_formation",
 )
 """New streams go at the end: the first ones then stay what they were (``SeedSequence.spawn`` numbers its
 children in order)."""

@@ -32,6 +32,10 @@ KNOWN_FAILURES: dict[str, str] = {
         "quality 0.85 and the community's repairs fund; being served lifts the assumed no-property factor, but its "
         "slower, lower-quality work cancels most of that: +0.0035 [-0.0001, +0.0071] (p = 0.03) at 20 replicates "
         "(resolution does rise, +0.023)",
+    "formed_committees_ease_agreement":
+        "committees formed over three years (about one compound in eight a year at default strength) convene talks "
+        "only where they are more active than the compound's branch, which already convenes: -8.6 [-18.0, +0.8] "
+        "stalemates (p = 0.035) at 20 replicates (a years pattern, outside the CI subset)",
     "weak_branches_service_fades":
         "the same over three years (a years pattern, outside the CI subset): -0.001 [-0.029, +0.028] decline at 20",
 }

@@ -81,9 +81,11 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.mediation.enabled", "switch", "arrangements"),
     Lever("levers.self_management.enabled", "switch", "arrangements"),
     Lever("levers.fallback_property.enabled", "switch", "arrangements"),
+    Lever("levers.committee_formation.enabled", "switch", "arrangements"),
 )
 """Levers on the page (issue 6: funding, each cross-appointment link, points, employer feedback, grid
-staffing, burden; issue 12: the arrangements added since: mediation, self-management, the fallback company), each inside the range the
+staffing, burden; issue 12: the arrangements added since: mediation, self-management, the fallback company,
+committees formed over the years), each inside the range the
 scenario format allows."""
 
 LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}

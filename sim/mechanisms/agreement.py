@@ -89,9 +89,9 @@ class Agreement:
     def _strength(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:
         return np.where(rows >= 0, self.branches.strength[np.maximum(rows, 0)], 0.0)
 
-    def _secretary(self) -> NDArray[np.float64]:
-        """Strength of the branch whose secretary chairs each compound's committee under cross-appointment: the
-        compound's own branch where it has one, else its grid's."""
+    def nearest_branch_strength(self) -> NDArray[np.float64]:
+        """Strength of the party branch nearest each compound: its own where it has one, else its grid's (the branch
+        whose secretary chairs its committee under cross-appointment, and which organises owners to form one)."""
         branch = self._strength(self.compound_branch)
         return np.where(self.compound_branch >= 0, branch, self._strength(self.grid_branch))
 
@@ -101,7 +101,7 @@ class Agreement:
         branch = self._strength(self.compound_branch)
         committee = self.committee_activeness
         if levers.cross_appointment.party_owners_committee:  # the committee meets with the secretary in the chair
-            committee = np.maximum(committee, self._secretary()) * self.has_committee
+            committee = np.maximum(committee, self.nearest_branch_strength()) * self.has_committee
         activeness = np.maximum(committee, branch)  # the more active convener calls the talks
         convened = np.round(params.committee_meeting_days * params.reference_activeness
                             / np.maximum(activeness, MIN_ACTIVENESS))
@@ -119,7 +119,7 @@ class Agreement:
         levers = self.levers
         broker = np.maximum(self._strength(self.company_branch), self._strength(self.compound_branch))
         if levers.cross_appointment.party_owners_committee:
-            broker = np.maximum(broker, self.has_committee * self._secretary())  # the same chair as above
+            broker = np.maximum(broker, self.has_committee * self.nearest_branch_strength())  # the same chair as above
         if levers.deliberation_council.enabled or levers.three_party_linkage.enabled:
             broker = np.maximum(broker, self.branches.strength[0])  # the community party organisation
         return broker
@@ -129,6 +129,11 @@ class Agreement:
         h = self.households
         trust = np.bincount(h.compound, weights=h.trust, minlength=self.layout.n_compounds) / self.households_by_compound
         return np.maximum(0.0, self.params.confidence + self.links.trust_to_cooperation * (trust - NEUTRAL_TRUST))
+
+    def committee_formed(self, compound: int, activeness: float) -> None:
+        """An owners' committee formed in ``compound`` during the run: from now on it convenes the talks there."""
+        self.has_committee[compound] = True
+        self.committee_activeness[compound] = max(self.committee_activeness[compound], activeness)
 
     # ------------------------------------------------------------------------------------- stages
     def open(self, rows: NDArray[np.int64], day: int) -> None:

@@ -19,6 +19,7 @@ Definitions (all cumulative from day 0 unless stated):
   issues.
 - ``dispute_resolution_rate``: neighbour disputes resolved / disputes arisen.
 - ``disputes_mediated``: disputes closed by a mediation team (not given up by the resident).
+- ``owners_committee_share``: compounds with an owners' committee today (those formed during the run included).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ DAILY_METRICS: tuple[str, ...] = (
     "co_building_commitment",
     "dispute_resolution_rate",
     "disputes_mediated",
+    "owners_committee_share",
 )
 """Columns of the daily series, in order."""
 
@@ -129,6 +131,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "co_building_commitment": float(model.co_building.commitment.mean()) if len(model.co_building) else float("nan"),
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
         "disputes_mediated": c["disputes_mediated"],
+        "owners_committee_share": len(model.committees) / model.layout.n_compounds,
     }
 
 

@@ -322,6 +322,12 @@ def _daily() -> list[Outcome]:
                 _t("Disputes mediated", "人民调解纠纷数"), _t("count, cumulative", "件，累计"), "count", 0,
                 5, "assumption: 5 disputes, about a quarter of what a Jurong community's five-olds handle in a year "
                 "(600+ in 27 communities, seed 004/3)", daily=True, key=True),
+        Outcome("owners_committee_share", "Compounds with an owners' committee today / compounds (committees formed "
+                "during the run included, levers.committee_formation).",
+                _t("Compounds with an owners' committee", "成立业委会的小区比例"), _t("share of compounds", "占小区"),
+                "share", 1, 0.05, "assumption: 5 percentage points, one compound in twenty (Beijing: 7.3 % of "
+                "compounds have a committee, seed 004/8)", daily=True, views=frozenset({"over_time"}),
+                typical_range=(0.0, 1.0)),
     ]
 
 
@@ -446,6 +452,8 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                           "assumption: 5 disputes, as for disputes_mediated"),
     "disputes_mediated": ("disputes mediated", "人民调解纠纷", "disputes closed by a mediation team", "count", 0, 5,
                           "assumption: 5 disputes, as for disputes_mediated"),
+    "committees_formed": ("owners' committees formed", "新成立业委会", "owners' committees formed during the run",
+                          "count", 1, 1, "assumption: 1 committee"),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),
