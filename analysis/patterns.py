@@ -121,6 +121,10 @@ NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 #: Party branches organise owners' committees where there are none (default rate).
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
+#: Contracts of social organisations renewed by a yearly third-party evaluation (default threshold) ...
+SOCIAL_CONTRACTS: dict[str, Any] = {"levers.social_contracts.enabled": True}
+#: ... and two venture-philanthropy projects a year (seed 004/10's 2023 target), incubating organisations up to 12.
+VENTURE: dict[str, Any] = {"levers.venture_philanthropy.projects_per_year": 2}
 #: The party-led fallback property company (托底) where nobody else serves (default settings).
 FALLBACK: dict[str, Any] = {"levers.fallback_property.enabled": True}
 
@@ -501,9 +505,9 @@ YEARS_DAYS = 3 * 365
 
 
 def years(name: str, expected: str, evidence: str, setting: dict[str, Any], metric: str, direction: int,
-          change: dict[str, Any] | None = None) -> Pattern:
+          change: dict[str, Any] | None = None, rule: str = STOCHASTIC) -> Pattern:
     """A multi-year pattern (three years; not in the CI subset)."""
-    return Pattern(name, "years", expected, evidence, setting, YEARS_DAYS, metric, direction, change, fast=False)
+    return Pattern(name, "years", expected, evidence, setting, YEARS_DAYS, metric, direction, change, rule, fast=False)
 
 
 YEAR_PATTERNS: tuple[Pattern, ...] = (
@@ -523,6 +527,16 @@ YEAR_PATTERNS: tuple[Pattern, ...] = (
     years("formed_committees_ease_agreement", "...and fewer stalemates where collective issues are many and no "
           "compound had a committee", "seeds 004/3, 004/8", WITHOUT_COMMITTEES, "stalemates", DOWN,
           COMMITTEE_FORMATION),
+    # social organisations that live by their results (L18; seeds 004/1, 004/3, 004/10)
+    years("contracts_raise_social_quality", "contracts renewed by third-party evaluation: better social organisations "
+          "after three years (L18)", "seeds 004/1, 004/10", DEFAULT, "social_org_quality", UP, SOCIAL_CONTRACTS),
+    years("contracts_resolution_up", "...and more issues resolved", "seeds 004/1, 004/10", DEFAULT, "resolution_rate",
+          UP, SOCIAL_CONTRACTS),
+    years("venture_incubates_organisations", "venture philanthropy: more social organisations after three years",
+          "seeds 004/3, 004/10", DEFAULT, "social_org_count", UP, VENTURE, MECHANICAL),
+    years("venture_resolution_up", "...and more issues resolved", "seeds 004/3, 004/10", DEFAULT, "resolution_rate",
+          UP, VENTURE),
+    years("venture_cost_up", "...at a public cost", "seed 004/10", DEFAULT, "cost_total", UP, VENTURE, MECHANICAL),
 )
 
 

@@ -1195,6 +1195,43 @@ class CommitteeFormation(Section):
     )
 
 
+class SocialContracts(Section):
+    """Purchase of social-work services that lives by its results (准入退出; seeds 004/1, 004/10): a third-party
+    evaluation of each contracted organisation's cases decides whether its contract is renewed."""
+
+    enabled: bool = Field(
+        False, description="Contracts are reviewed by a third-party evaluation and not renewed below a threshold; a "
+        "new provider wins the tender (Beijing: third-party evaluation of 160 M CNY of purchased services, seed "
+        "004/1; past performance decides future purchase, seed 004/10).",
+    )
+    review_interval_days: int = Field(365, ge=30, le=3650, description="Days between evaluations (a contract period).")
+    exit_below: Prob = Field(
+        0.55, description="Mean perceived performance of an organisation's cases in the period below which its "
+        "contract is not renewed. Assumption (organisations' means range about 0.4-0.85 in the default community).",
+    )
+    min_cases: int = Field(10, ge=1, le=10_000, description="Cases in the period below which an organisation is not judged.")
+    evaluation_cny_per_org: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        3000.0, description="Cost of one organisation's third-party evaluation (public money). Assumption.",
+    )
+
+
+class VenturePhilanthropy(Section):
+    """Venture-philanthropy projects (公益创投) and incubation of community social organisations (seeds 004/3, 004/10)."""
+
+    projects_per_year: int = Field(
+        0, ge=0, le=50, description="Projects funded each year (004/10: at least 1 per urban community, at least 2 by "
+        "2023).",
+    )
+    cny_per_project: Annotated[float, Field(ge=0, le=10_000_000)] = Field(
+        30_000.0, description="Money per project, spent on the project organisation's hours over the year (public "
+        "money). Assumption.",
+    )
+    incubate_below: int = Field(
+        12, ge=0, le=200, description="While the community has fewer social organisations than this, a project "
+        "incubates a new one; otherwise it funds an existing one (004/10: at least 12 per urban community by 2023).",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1215,6 +1252,8 @@ class Levers(Section):
     self_management: SelfManagement = Field(default_factory=SelfManagement)
     fallback_property: FallbackProperty = Field(default_factory=FallbackProperty)
     committee_formation: CommitteeFormation = Field(default_factory=CommitteeFormation)
+    social_contracts: SocialContracts = Field(default_factory=SocialContracts)
+    venture_philanthropy: VenturePhilanthropy = Field(default_factory=VenturePhilanthropy)
 
 
 class Behaviour(Section):

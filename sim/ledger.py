@@ -22,6 +22,9 @@ ITEMS: dict[str, str] = {
     "mediation_case_subsidies": "subsidies paid per mediated dispute (以案定补, levers.mediation.cny_per_case)",
     "fallback_property_subsidies": "public subsidies to the party-led fallback property company (托底) per household "
                                    "it serves (levers.fallback_property.subsidy_cny_per_household_year)",
+    "social_org_evaluations": "third-party evaluations of contracted social organisations "
+                              "(levers.social_contracts.evaluation_cny_per_org)",
+    "venture_projects": "venture-philanthropy projects (公益创投, levers.venture_philanthropy.cny_per_project)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

@@ -29,7 +29,7 @@ from cogov.sim.agents import (
     StreetOffice,
 )
 from cogov.sim.behaviour import beta_with_mean
-from cogov.sim.config import SPECIALTIES, ScenarioConfig
+from cogov.sim.config import ScenarioConfig
 from cogov.sim.frames import households_frame, issues_frame
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.households import build_households
@@ -49,6 +49,7 @@ from cogov.sim.mechanisms.mediation import Mediation
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
+from cogov.sim.mechanisms.service_purchasing import ServicePurchasing
 from cogov.sim.mechanisms.volunteering import Volunteering
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
 from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
@@ -56,6 +57,7 @@ from cogov.sim.organisations.mediation import MediationTeam, MediationTeams
 from cogov.sim.organisations.party import COMMUNITY as COMMUNITY_BRANCH
 from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, NO_SECRETARY, Branches, PartyBranch, choose_secretary
 from cogov.sim.organisations.self_management import SelfManagementCommittee, SelfManagementCommittees
+from cogov.sim.organisations.social import draw_specialties
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
 from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
 from cogov.sim.streams import RandomStreams
@@ -190,14 +192,14 @@ class CommunityModel(Model):
             OwnersCommittee(self, self._cell_of_building(int(first_building[c])), self.committees, row)
 
         self.social = SocialOrganisations()
-        specialties = organisations.social
         low, high = service.social_org_quality_range
         for _ in range(config.community.social_organisations):
-            main = str(rng.choice(SPECIALTIES, p=specialties.specialty_weights.as_tuple()))
-            extra = str(rng.choice(SPECIALTIES)) if rng.random() < specialties.second_specialty_probability else main
+            specialties = draw_specialties(organisations.social, rng)
             handler = handlers.add(HandlerKind.SOCIAL_ORG, Level.GRID, rng.uniform(low, high), COMMUNITY)
-            row = self.social.add(handler, tuple(sorted({main, extra})), COMMUNITY)
+            row = self.social.add(handler, specialties, COMMUNITY)
             SocialOrganisation(self, self._cell_of_building(centre), self.social, row)
+        self.centre_building = centre
+        """The building nearest the centre: where the community's own organisations sit."""
 
         self.co_building = CoBuildingUnits()
         units = organisations.co_building
@@ -343,11 +345,17 @@ class CommunityModel(Model):
                                    self.resources, self.agreement, self.dispatcher, self.party)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
+        self.service_purchasing = ServicePurchasing(config, self.social, self.handlers, self.dispatcher, self.ledger,
+                                                    counters, streams.service_purchasing, self._incubated)
         self.committee_formation = CommitteeFormation(config, self.committees, self.agreement, layout.n_compounds,
                                                       counters, streams.committee_formation, self._committee_formed)
         self.service = Service(config.service, issues, self.handlers, self.property_service_by_compound, streams.service,
                                self.evaluation, self.dispatcher, counters)
         self.drift = SatisfactionDrift(config.behaviour.satisfaction, households, issues, layout.n_compounds)
+
+    def _incubated(self, row: int) -> None:
+        """An organisation incubated during the run becomes a Mesa agent like those present at the start."""
+        SocialOrganisation(self, self._cell_of_building(self.centre_building), self.social, row)
 
     def _committee_formed(self, compound: int, row: int) -> None:
         """A committee formed during the run becomes a Mesa agent like those present at the start."""
@@ -363,6 +371,14 @@ class CommunityModel(Model):
                 self.community_party_organisation.review_property_companies,
                 Schedule(interval=rating.review_interval_days, start=rating.review_interval_days),
             )
+        contracts = self.config.levers.social_contracts
+        if contracts.enabled:
+            self.schedule_recurring(self.service_purchasing.review_contracts,
+                                    Schedule(interval=contracts.review_interval_days, start=contracts.review_interval_days))
+        if self.config.levers.venture_philanthropy.projects_per_year:  # this year's projects, then every year's
+            self.service_purchasing.fund_projects()
+            self.schedule_recurring(self.service_purchasing.fund_projects,
+                                    Schedule(interval=int(DAYS_PER_YEAR), start=int(DAYS_PER_YEAR)))
         review = self.config.organisations.property.accountability_interval_days
         if self.config.levers.cross_appointment.party_property:
             self.schedule_recurring(self.community_party_organisation.hold_accountability_reviews,

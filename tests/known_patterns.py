@@ -36,6 +36,17 @@ KNOWN_FAILURES: dict[str, str] = {
         "committees formed over three years (about one compound in eight a year at default strength) convene talks "
         "only where they are more active than the compound's branch, which already convenes: -8.6 [-18.0, +0.8] "
         "stalemates (p = 0.035) at 20 replicates (a years pattern, outside the CI subset)",
+    "contracts_raise_social_quality":
+        "a contract below the threshold goes to a new provider whose quality is a fresh draw from the same range, so "
+        "selection lifts the mean only a little and a new provider can be worse: +0.010 [-0.003, +0.023] (p = 0.066) "
+        "after three years at 20 replicates (a years pattern, outside the CI subset)",
+    "contracts_resolution_up":
+        "the same: +0.0008 [-0.0003, +0.0020] (p = 0.075) after three years at 20 replicates",
+    "venture_resolution_up":
+        "an incubated organisation works about 1.5 hours a day (its base hours and a 30,000 CNY project) yet takes its "
+        "specialty's issues whenever its queue is under five days, so care and disputes wait at small, slower "
+        "organisations instead of the grid: -0.0078 [-0.0098, -0.0057] after three years at 20 replicates (the "
+        "opposite sign)",
     "weak_branches_service_fades":
         "the same over three years (a years pattern, outside the CI subset): -0.001 [-0.029, +0.028] decline at 20",
 }

@@ -13,7 +13,7 @@ from __future__ import annotations
 import pytest
 from known_patterns import marked
 
-from cogov.analysis.patterns import LEVER_PATTERNS, LOOP_PATTERNS, Pattern, PatternResult, select
+from cogov.analysis.patterns import LEVER_PATTERNS, LOOP_PATTERNS, YEAR_PATTERNS, Pattern, PatternResult, select
 from cogov.sim.config import Levers
 
 
@@ -31,6 +31,8 @@ def test_loop_runs_through_its_state_and_goes_with_its_link(pattern: Pattern, pa
 
 
 def test_every_lever_section_has_a_direction_check() -> None:
-    """No lever goes untested: each section of ``levers`` is changed by at least one pattern."""
-    changed = {key.split(".")[1] for p in LEVER_PATTERNS for key in (p.change or {}) if key.startswith("levers.")}
+    """No lever goes untested: each section of ``levers`` is changed by at least one pattern (a lever pattern, or a
+    multi-year one for arrangements that act over years)."""
+    changed = {key.split(".")[1] for p in (*LEVER_PATTERNS, *YEAR_PATTERNS) for key in (p.change or {})
+               if key.startswith("levers.")}
     assert set(Levers.model_fields) <= changed, f"untested levers: {set(Levers.model_fields) - changed}"

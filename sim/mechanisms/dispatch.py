@@ -34,13 +34,17 @@ class Dispatcher:
         self.property_service_by_compound = property_service_by_compound
         """Handler id of whoever gives each compound its property service: its property company, or its residents'
         self-management committee; -1 where nobody does."""
-        self.specialists = {cat: orgs for cat, orgs in specialists.items() if len(orgs)}
+        self.set_specialists(specialists)
         self.grid_first = grid_first
         self.specialist_max_wait_days = specialist_max_wait_days
         teams = mediation_team_of_grid
         self.mediation_team_of_grid = teams if teams is not None and (teams >= 0).any() else None
         """Handler id of each grid's mediation team (-1 where none); None without any team."""
         self.mediation_max_wait_days = mediation_max_wait_days
+
+    def set_specialists(self, specialists: dict[int, NDArray[np.int64]]) -> None:
+        """The specialist organisations of each category, as they are now (an organisation was incubated)."""
+        self.specialists = {cat: orgs for cat, orgs in specialists.items() if len(orgs)}
 
     def dispatch(self, rows: NDArray[np.int64], day: int, level: int | NDArray[np.int64]) -> None:
         """Queue ``rows`` at the handler responsible at ``level`` (one level for all, or one per row)."""

@@ -102,7 +102,9 @@ class PartyBuilding:
         self.branch_of_grid = branches.by_unit(GRID, n_grids)
         self.branch_of_compound = branches.by_unit(COMPOUND, n_compounds)
         self.branch_of_company = branches.by_unit(COMPANY, len(company_handler))
-        self.company_of_handler = np.full(len(handlers) + 1, -1, dtype=np.int64)  # last entry: "no handler"
+        self.company_of_handler = np.full(len(handlers), -1, dtype=np.int64)
+        """The company row of each handler present at set-up (-1: not a company's); handlers added later (incubated
+        organisations) are not companies."""
         self.company_of_handler[company_handler] = np.arange(len(company_handler))
         self.handler_of_branch = self._handlers_of_branches()
         """The handler whose queue weighs on each organisation (its grid's, the community's or its company's)."""
@@ -173,7 +175,10 @@ class PartyBuilding:
         if len(rows) == 0:
             return
         table, branches = self.issues, self.branches
-        company = self.company_of_handler[np.where(table.handler[rows] >= 0, table.handler[rows], len(self.handlers))]
+        handler = table.handler[rows]
+        known = (handler >= 0) & (handler < len(self.company_of_handler))  # -1: closed before any handler took it
+        company = np.full(len(rows), -1, dtype=np.int64)
+        company[known] = self.company_of_handler[handler[known]]
         owners = np.concatenate((
             np.zeros(len(rows), dtype=np.int64),  # the community party organisation is row 0
             self.branch_of_grid[table.grid[rows]],

@@ -11,14 +11,22 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
-from cogov.sim.config import CATEGORIES, SPECIALTIES
+from cogov.sim.config import CATEGORIES, SPECIALTIES, SocialOrganisationParams
 from cogov.sim.organisations.table import RowAgent, Table
+
+
+def draw_specialties(params: SocialOrganisationParams, rng: np.random.Generator) -> tuple[str, ...]:
+    """An organisation's specialties: a main one by weight and, sometimes, a second drawn evenly."""
+    main = str(rng.choice(SPECIALTIES, p=params.specialty_weights.as_tuple()))
+    extra = str(rng.choice(SPECIALTIES)) if rng.random() < params.second_specialty_probability else main
+    return tuple(sorted({main, extra}))
 
 
 class SocialOrganisations(Table):
     """The social organisations table; row ``i`` is organisation ``i``."""
 
-    columns = ("community", "handler", "cases", "evaluation_sum")  # and ``specialties``, a row of flags each
+    columns = ("community", "handler", "cases", "evaluation_sum", "contracted", "project_hours", "period_cases",
+               "period_evaluation_sum", "replacements")  # and ``specialties``, a row of flags each
 
     def __init__(self, n_handlers_hint: int = 0) -> None:
         self.community = np.empty(0, dtype=np.int64)
@@ -26,11 +34,17 @@ class SocialOrganisations(Table):
         self.specialties = np.empty((0, len(SPECIALTIES)), dtype=bool)  # columns in SPECIALTIES order
         self.cases = np.empty(0, dtype=np.int64)
         self.evaluation_sum = np.empty(0)
+        self.contracted = np.empty(0, dtype=bool)  # holds a share of the community's purchase of services
+        self.project_hours = np.empty(0)  # hours a day its venture-philanthropy projects pay for this year
+        self.period_cases = np.empty(0, dtype=np.int64)  # cases since its last evaluation
+        self.period_evaluation_sum = np.empty(0)
+        self.replacements = np.empty(0, dtype=np.int64)  # times its contract went to a new provider
         self._row_of_handler = np.full(n_handlers_hint, -1, dtype=np.int64)
 
-    def add(self, handler: int, specialties: tuple[str, ...], community: int = 0) -> int:
-        """Register an organisation (at build) and return its row."""
-        self._append(community=community, handler=handler, cases=0, evaluation_sum=0.0)
+    def add(self, handler: int, specialties: tuple[str, ...], community: int = 0, contracted: bool = True) -> int:
+        """Register an organisation (at build, or incubated later) and return its row."""
+        self._append(community=community, handler=handler, cases=0, evaluation_sum=0.0, contracted=contracted,
+                     project_hours=0.0, period_cases=0, period_evaluation_sum=0.0, replacements=0)
         self.specialties = np.vstack((self.specialties, [[s in specialties for s in SPECIALTIES]]))
         if handler >= len(self._row_of_handler):
             grown = np.full(handler + 1, -1, dtype=np.int64)
@@ -44,8 +58,19 @@ class SocialOrganisations(Table):
         return {CATEGORIES.index(s): self.handler[self.specialties[:, k]] for k, s in enumerate(SPECIALTIES)}
 
     def hours_today(self, base_hours: float, purchased_hours: float) -> NDArray[np.float64]:
-        """Hours each organisation works today: its own base plus what the community buys."""
-        return np.full(len(self), base_hours + purchased_hours)
+        """Hours each organisation works today: its own base, what the community buys from contracted ones, and
+        what its venture-philanthropy projects pay for."""
+        return base_hours + purchased_hours * self.contracted + self.project_hours
+
+    def period_evaluation(self) -> NDArray[np.float64]:
+        """Mean perceived performance of each organisation's cases since its last evaluation (NaN if none)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.period_cases > 0, self.period_evaluation_sum / np.maximum(self.period_cases, 1), np.nan)
+
+    def start_period(self) -> None:
+        """A new contract period: the cases of the next evaluation start from none."""
+        self.period_cases[:] = 0
+        self.period_evaluation_sum[:] = 0.0
 
     def record_cases(self, handlers: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
         """Add finished cases to the records of the organisations among ``handlers`` (others are ignored)."""
@@ -55,6 +80,8 @@ class SocialOrganisations(Table):
         mine = rows >= 0
         np.add.at(self.cases, rows[mine], 1)
         np.add.at(self.evaluation_sum, rows[mine], values[mine])  # in case order, as a loop would add them
+        np.add.at(self.period_cases, rows[mine], 1)
+        np.add.at(self.period_evaluation_sum, rows[mine], values[mine])
 
 
 class SocialOrganisation(RowAgent):

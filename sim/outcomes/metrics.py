@@ -20,6 +20,8 @@ Definitions (all cumulative from day 0 unless stated):
 - ``dispute_resolution_rate``: neighbour disputes resolved / disputes arisen.
 - ``disputes_mediated``: disputes closed by a mediation team (not given up by the resident).
 - ``owners_committee_share``: compounds with an owners' committee today (those formed during the run included).
+- ``social_org_quality``, ``social_org_count``: mean quality of the social organisations today, and how many
+  there are (incubated ones included).
 """
 
 from __future__ import annotations
@@ -68,6 +70,8 @@ DAILY_METRICS: tuple[str, ...] = (
     "dispute_resolution_rate",
     "disputes_mediated",
     "owners_committee_share",
+    "social_org_quality",
+    "social_org_count",
 )
 """Columns of the daily series, in order."""
 
@@ -132,6 +136,8 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
         "disputes_mediated": c["disputes_mediated"],
         "owners_committee_share": len(model.committees) / model.layout.n_compounds,
+        "social_org_quality": float(model.handlers.quality[model.social.handler].mean()) if len(model.social) else float("nan"),
+        "social_org_count": len(model.social),
     }
 
 

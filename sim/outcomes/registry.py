@@ -328,6 +328,15 @@ def _daily() -> list[Outcome]:
                 "share", 1, 0.05, "assumption: 5 percentage points, one compound in twenty (Beijing: 7.3 % of "
                 "compounds have a committee, seed 004/8)", daily=True, views=frozenset({"over_time"}),
                 typical_range=(0.0, 1.0)),
+        Outcome("social_org_quality", "Mean quality (chance of fixing an issue) of the social organisations today.",
+                _t("Social organisation quality", "社会组织服务质量"), _SCORE, "score", 1,
+                0.01, "assumption: 0.01 on the 0-1 quality scale, as for property companies", daily=True,
+                typical_range=(0.5, 0.95)),
+        Outcome("social_org_count", "Social organisations active in the community today (incubated ones "
+                "included, levers.venture_philanthropy).",
+                _t("Social organisations", "社会组织数量"), _t("organisations", "个"), "count", 1, 1,
+                "assumption: 1 organisation (seed 004/10 counts them one by one: at least 12 per urban community)",
+                daily=True, typical_range=(0.0, 20.0)),
     ]
 
 
@@ -454,6 +463,14 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                           "assumption: 5 disputes, as for disputes_mediated"),
     "committees_formed": ("owners' committees formed", "新成立业委会", "owners' committees formed during the run",
                           "count", 1, 1, "assumption: 1 committee"),
+    "social_contracts_ended": ("social organisations' contracts not renewed", "未续约社会组织",
+                               "contracts that went to a new provider after a third-party evaluation", "count", 0, 1,
+                               "assumption: 1 contract"),
+    "social_orgs_incubated": ("social organisations incubated", "孵化社会组织",
+                              "organisations incubated by venture-philanthropy projects", "count", 1, 1,
+                              "assumption: 1 organisation"),
+    "venture_projects": ("venture-philanthropy projects", "公益创投项目", "projects funded", "count", 0, 1,
+                         "assumption: 1 project"),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),
