@@ -121,6 +121,8 @@ NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 #: Party branches organise owners' committees where there are none (default rate).
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
+#: The community's app as a reporting channel (default adoption: the young most).
+APP: dict[str, Any] = {"levers.digital_platform.enabled": True}
 #: Contracts of social organisations renewed by a yearly third-party evaluation (default threshold) ...
 SOCIAL_CONTRACTS: dict[str, Any] = {"levers.social_contracts.enabled": True}
 #: ... and two venture-philanthropy projects a year (seed 004/10's 2023 target), incubating organisations up to 12.
@@ -410,6 +412,13 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "seed 004/3", NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "satisfaction_mean", UP),
     lever("fallback_cost_up", "fallback property company: higher public cost (its subsidy)", "seed 004/3",
           NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "cost_total", UP, MECHANICAL),
+    # a digital reporting channel (seeds 000, 001, 004/4)
+    lever("app_latent_down", "the community's app: fewer unfound issues (easier reporting from phones)",
+          "seeds 001, 004/4", STRESSED, STRESSED_DAYS, APP, "mean_latent", DOWN),
+    lever("app_latent_down_default", "...also in the default community over a year", "seeds 001, 004/4", DEFAULT,
+          DEFAULT_DAYS, APP, "mean_latent", DOWN),
+    lever("app_cost_up", "the community's app: higher public cost (its running cost)", "seed 000", STRESSED,
+          STRESSED_DAYS, APP, "cost_total", UP, MECHANICAL),
 )
 
 # ------------------------------------------------------------------------------------ the loops

@@ -1232,6 +1232,43 @@ class VenturePhilanthropy(Section):
     )
 
 
+class AppAdoption(Section):
+    """Share of households who use the platform's app, by age group (the young most)."""
+
+    young: Prob = 0.7
+    middle: Prob = 0.5
+    elderly: Prob = 0.15
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        """The shares in AGE_GROUPS order."""
+        return (self.young, self.middle, self.elderly)
+
+
+class DigitalPlatform(Section):
+    """A grid app or integrated platform as a reporting channel beside 12345 (两微一端, 越秀人家, 线上收, 信息化集成平台;
+    seeds 000, 001, 002, 004/4, 004/10)."""
+
+    enabled: bool = Field(
+        False, description="Residents can report issues from their phones through the community's app or platform "
+        "(Yuexiu's 越秀人家 mini-program, seed 001; 'online collection' 线上收, seed 004/4; integrated platform, 000).",
+    )
+    adoption: AppAdoption = Field(
+        default_factory=AppAdoption, description="Share of households of each age group that use the app (the "
+        "digital divide: the elderly least). Assumption.",
+    )
+    report_ease: Annotated[float, Field(ge=0, le=20)] = Field(
+        0.7, description="Added ease of reporting (logit) for a household with the app: as much as the hotline's "
+        "(behaviour.participation.report_hotline). Assumption.",
+    )
+    share_of_reports: Prob = Field(
+        0.6, description="Share of an app user's reports made through the app rather than in person or by 12345. "
+        "Assumption.",
+    )
+    cny_per_year: Annotated[float, Field(ge=0, le=10_000_000)] = Field(
+        30_000.0, description="Running cost of the platform for the community a year (public money). Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1254,6 +1291,7 @@ class Levers(Section):
     committee_formation: CommitteeFormation = Field(default_factory=CommitteeFormation)
     social_contracts: SocialContracts = Field(default_factory=SocialContracts)
     venture_philanthropy: VenturePhilanthropy = Field(default_factory=VenturePhilanthropy)
+    digital_platform: DigitalPlatform = Field(default_factory=DigitalPlatform)
 
 
 class Behaviour(Section):

@@ -37,6 +37,7 @@ class Channel(IntEnum):
     PATROL = 3
     STEWARD = 4
     MEDIATOR = 5
+    APP = 6
 
 
 class Level(IntEnum):

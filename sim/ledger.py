@@ -25,6 +25,7 @@ ITEMS: dict[str, str] = {
     "social_org_evaluations": "third-party evaluations of contracted social organisations "
                               "(levers.social_contracts.evaluation_cny_per_org)",
     "venture_projects": "venture-philanthropy projects (公益创投, levers.venture_philanthropy.cny_per_project)",
+    "digital_platform": "running cost of the community's app or platform (levers.digital_platform.cny_per_year)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

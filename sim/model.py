@@ -40,6 +40,7 @@ from cogov.sim.mechanisms.abandonment import Abandonment
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
 from cogov.sim.mechanisms.committee_formation import CommitteeFormation
+from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.discovery import Discovery
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.drift import SatisfactionDrift
@@ -125,6 +126,7 @@ class CommunityModel(Model):
         day is recorded."""
         day = self.steps
         self.resources.step(self.volunteering.step(day))
+        self.platform.step()
         self.arrival.step(day)
         self.discovery.step(day)
         self.mediation.find(day)
@@ -341,8 +343,10 @@ class CommunityModel(Model):
         self.agreement = Agreement(config, layout, self.committees, self.branches, company_of_compound, households,
                                    issues, counters, streams.agreement, self.dispatcher,
                                    self.self_managed.activeness_by_compound(layout.n_compounds))
+        self.platform = DigitalPlatform(config.levers.digital_platform, households, counters, streams.digital,
+                                        self.ledger)
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,
-                                   self.resources, self.agreement, self.dispatcher, self.party)
+                                   self.resources, self.agreement, self.dispatcher, self.party, self.platform)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
         self.service_purchasing = ServicePurchasing(config, self.social, self.handlers, self.dispatcher, self.ledger,

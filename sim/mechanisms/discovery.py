@@ -2,7 +2,7 @@
 
 Each day the household with an unseen issue may report it (a binary logit on trust, severity,
 neighbourly ties and age; the 12345 hotline makes reporting easier, and a share of reports go
-through it); an issue not reported may be found by a grid patrol or by the compound branch's members
+through it; so does the community's app for households that use it, :mod:`cogov.sim.mechanisms.digital`); an issue not reported may be found by a grid patrol or by the compound branch's members
 visiting the household (入户访, in proportion to the branch's strength), or else by the building steward
 (楼栋管家, 党员中心户), who notices in proportion to their motivation. Found collective issues go to the
 owners and the company for agreement; the others are dispatched at grid level.
@@ -19,7 +19,9 @@ from cogov.sim.behaviour import logistic
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households
 from cogov.sim.issues import Channel, IssueTable, Level, State
+from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
@@ -30,7 +32,7 @@ class Discovery:
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, issues: IssueTable,
                  counters: Counter[str], rng: np.random.Generator, resources: Resources, agreement: Agreement,
-                 dispatcher: Dispatcher, party: PartyBuilding):
+                 dispatcher: Dispatcher, party: PartyBuilding, platform: DigitalPlatform | None = None):
         self.choice = config.behaviour.participation
         self.hotline = config.levers.hotline
         self.households = households
@@ -41,6 +43,9 @@ class Discovery:
         self.agreement = agreement
         self.dispatcher = dispatcher
         self.party = party  # compound branches' visits; stewards' motivation
+        self.platform = platform if platform is not None else DigitalPlatform(
+            config.levers.digital_platform.model_copy(update={"enabled": False}), households, counters,
+            np.random.default_rng(0), Ledger())  # no app
         self.steward_detection = config.service.steward_detection
         self.report_age_cost = np.asarray(self.choice.report_age_cost)
 
@@ -64,6 +69,8 @@ class Discovery:
             - self.report_age_cost[households.age_group[hh]]
             + choice.report_hotline * hotline.enabled
         )
+        if self.platform.enabled:  # reporting from a phone is easier for those with the app
+            utility = utility + self.platform.report_ease(hh)
         # Every draw is made whatever the levers, so that scenarios share their random numbers.
         reported = rng.random(len(rows)) < logistic(utility)
         patrol = 1.0 - (1.0 - self.resources.patrol_probability[table.grid[rows]]) * (
@@ -71,12 +78,16 @@ class Discovery:
         patrolled = ~reported & (rng.random(len(rows)) < patrol)
         stewarded = ~reported & ~patrolled & (rng.random(len(rows)) < self.steward_probability()[households.building[hh]])
         via_hotline = reported & hotline.enabled & (rng.random(len(rows)) < hotline.share_of_reports)
+        via_app = np.zeros(len(rows), dtype=bool)
+        via_app[reported] = self.platform.through_app(hh[reported])  # its own draws: the others stay as they were
+        via_hotline &= ~via_app  # a report made through the app is not a 12345 call
 
         channel = np.full(len(rows), Channel.UNFOUND, dtype=np.int8)  # the first channel that applies wins
         channel[stewarded] = Channel.STEWARD
         channel[patrolled] = Channel.PATROL
         channel[reported] = Channel.RESIDENT
         channel[via_hotline] = Channel.HOTLINE
+        channel[via_app] = Channel.APP
         is_found = channel != Channel.UNFOUND
         found = rows[is_found]
         table.channel[found] = channel[is_found]
