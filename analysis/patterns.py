@@ -121,6 +121,8 @@ NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 #: Party branches organise owners' committees where there are none (default rate).
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
+#: Monthly proactive care visits to every vulnerable household (default settings).
+CARE: dict[str, Any] = {"levers.proactive_care.enabled": True}
 #: The community's app as a reporting channel (default adoption: the young most).
 APP: dict[str, Any] = {"levers.digital_platform.enabled": True}
 #: Contracts of social organisations renewed by a yearly third-party evaluation (default threshold) ...
@@ -419,6 +421,17 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           DEFAULT_DAYS, APP, "mean_latent", DOWN),
     lever("app_cost_up", "the community's app: higher public cost (its running cost)", "seed 000", STRESSED,
           STRESSED_DAYS, APP, "cost_total", UP, MECHANICAL),
+    # proactive care for vulnerable households (seeds 000, 004/3, 004/4)
+    lever("care_reaches_vulnerable", "proactive care: vulnerable households visited (by construction)",
+          "seeds 004/3, 004/4", DEFAULT, DEFAULT_DAYS, CARE, "vulnerable_reached_share", UP, MECHANICAL),
+    lever("care_finds_issues", "proactive care: fewer unfound issues (visits ask what was not reported)",
+          "seeds 004/3, 004/4", STRESSED, STRESSED_DAYS, CARE, "mean_latent", DOWN),
+    lever("care_builds_trust", "proactive care: more trust (the visited meet someone, L15)", "seeds 000, 004/4",
+          DEFAULT, DEFAULT_DAYS, CARE, "trust_mean", UP),
+    lever("care_satisfaction_vulnerable_up", "proactive care: vulnerable households more satisfied",
+          "seeds 000, 004/4, 004/10", DEFAULT, DEFAULT_DAYS, CARE, "satisfaction_vulnerable", UP),
+    lever("care_cost_up", "proactive care: higher public cost (visits bought as social-work hours)", "seed 004/1",
+          DEFAULT, DEFAULT_DAYS, CARE, "cost_total", UP, MECHANICAL),
 )
 
 # ------------------------------------------------------------------------------------ the loops

@@ -252,6 +252,19 @@ class CooperatorMix(Shares):
     altruist: Prob = 0.17
 
 
+class VulnerableShare(Section):
+    """Share of households of each age group that are vulnerable (elderly living alone or in empty nests, disabled,
+    low-income 低保/特困; seeds 000, 004/10)."""
+
+    young: Prob = 0.02
+    middle: Prob = 0.04
+    elderly: Prob = 0.25
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        """The shares in AGE_GROUPS order."""
+        return (self.young, self.middle, self.elderly)
+
+
 class Population(Section):
     """Who lives in the community."""
 
@@ -289,6 +302,13 @@ class Population(Section):
     )
     motivation_concentration: Concentration = Field(
         6.0, description="Concentration of the Beta distribution of initial motivation. Assumption.",
+    )
+    vulnerable_share: VulnerableShare = Field(
+        default_factory=VulnerableShare,
+        description="Vulnerable households (老弱病残, 空巢, 低保/特困; seeds 000, 004/10) by age group: the elderly most. "
+        "Assumption. Drawn from their own random stream, so the rest of the community is the same whatever the "
+        "shares; in the model they differ from others only in what proactive care does for them "
+        "(levers.proactive_care).",
     )
 
 
@@ -1269,6 +1289,24 @@ class DigitalPlatform(Section):
     )
 
 
+class ProactiveCare(Section):
+    """Proactive care visits to vulnerable households (关爱探访, 六必访, 由坐等服务向主动服务; seeds 000, 001, 004/3,
+    004/4, 004/10), bought from social organisations."""
+
+    enabled: bool = Field(
+        False, description="Every vulnerable household is visited on a schedule: the visit finds what it has not "
+        "reported, and the household meets someone (from 'waiting for service' to 'active service', seed 004/4; "
+        "六必访, seed 004/3).",
+    )
+    visit_interval_days: int = Field(30, ge=1, le=365, description="Days between visits to a vulnerable household. "
+                                     "Assumption: monthly.")
+    hours_per_visit: Annotated[float, Field(gt=0, le=24)] = Field(1.0, description="Hours one visit takes. Assumption.")
+    detection: Prob = Field(
+        0.9, description="Probability that a visit finds an open issue of the household nobody has reported. "
+        "Assumption, above a patrol visit's 0.7 (service.patrol_detection): a care visit asks.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1292,6 +1330,7 @@ class Levers(Section):
     social_contracts: SocialContracts = Field(default_factory=SocialContracts)
     venture_philanthropy: VenturePhilanthropy = Field(default_factory=VenturePhilanthropy)
     digital_platform: DigitalPlatform = Field(default_factory=DigitalPlatform)
+    proactive_care: ProactiveCare = Field(default_factory=ProactiveCare)
 
 
 class Behaviour(Section):

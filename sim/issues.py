@@ -38,6 +38,7 @@ class Channel(IntEnum):
     STEWARD = 4
     MEDIATOR = 5
     APP = 6
+    CARE_VISIT = 7
 
 
 class Level(IntEnum):

@@ -26,6 +26,8 @@ ITEMS: dict[str, str] = {
                               "(levers.social_contracts.evaluation_cny_per_org)",
     "venture_projects": "venture-philanthropy projects (公益创投, levers.venture_philanthropy.cny_per_project)",
     "digital_platform": "running cost of the community's app or platform (levers.digital_platform.cny_per_year)",
+    "care_visits": "proactive care visits to vulnerable households, bought as social-work hours "
+                   "(levers.proactive_care.hours_per_visit x costs.social_org_cny_per_hour)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

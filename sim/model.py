@@ -39,6 +39,7 @@ from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.abandonment import Abandonment
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
+from cogov.sim.mechanisms.care import ProactiveCare
 from cogov.sim.mechanisms.committee_formation import CommitteeFormation
 from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.discovery import Discovery
@@ -83,7 +84,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``care``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -121,7 +122,7 @@ class CommunityModel(Model):
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
         """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found (mediators notice
-        disputes last), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
+        disputes, care visits find what vulnerable households have not reported), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
         organisations take stock and act (and may get owners' committees formed); satisfaction drifts; then the
         day is recorded."""
         day = self.steps
@@ -130,6 +131,7 @@ class CommunityModel(Model):
         self.arrival.step(day)
         self.discovery.step(day)
         self.mediation.find(day)
+        self.care.step(day)
         self.agreement.step(day)
         self.escalation.step(day)
         self.abandonment.step(day)
@@ -347,6 +349,8 @@ class CommunityModel(Model):
                                         self.ledger)
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,
                                    self.resources, self.agreement, self.dispatcher, self.party, self.platform)
+        self.care = ProactiveCare(config, households, issues, counters, streams.care, self.dispatcher, self.agreement,
+                                  self.ledger)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
         self.service_purchasing = ServicePurchasing(config, self.social, self.handlers, self.dispatcher, self.ledger,

@@ -22,6 +22,8 @@ Definitions (all cumulative from day 0 unless stated):
 - ``owners_committee_share``: compounds with an owners' committee today (those formed during the run included).
 - ``social_org_quality``, ``social_org_count``: mean quality of the social organisations today, and how many
   there are (incubated ones included).
+- ``vulnerable_reached_share``: vulnerable households visited by proactive care in the last 30 days, today;
+  ``satisfaction_vulnerable``: their mean satisfaction today.
 """
 
 from __future__ import annotations
@@ -72,6 +74,8 @@ DAILY_METRICS: tuple[str, ...] = (
     "owners_committee_share",
     "social_org_quality",
     "social_org_count",
+    "vulnerable_reached_share",
+    "satisfaction_vulnerable",
 )
 """Columns of the daily series, in order."""
 
@@ -138,6 +142,8 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "owners_committee_share": len(model.committees) / model.layout.n_compounds,
         "social_org_quality": float(model.handlers.quality[model.social.handler].mean()) if len(model.social) else float("nan"),
         "social_org_count": len(model.social),
+        "vulnerable_reached_share": model.care.reach(day),
+        "satisfaction_vulnerable": model.care.satisfaction(),
     }
 
 

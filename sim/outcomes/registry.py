@@ -337,6 +337,15 @@ def _daily() -> list[Outcome]:
                 _t("Social organisations", "社会组织数量"), _t("organisations", "个"), "count", 1, 1,
                 "assumption: 1 organisation (seed 004/10 counts them one by one: at least 12 per urban community)",
                 daily=True, typical_range=(0.0, 20.0)),
+        Outcome("vulnerable_reached_share", "Vulnerable households visited by proactive care in the last 30 days / "
+                "vulnerable households, today (levers.proactive_care).",
+                _t("Vulnerable households reached", "困难群体关爱覆盖率"), _t("visited in last 30 days", "近30天走访"),
+                "share", 1, 0.05, "assumption: 5 percentage points, about ten of the default community's 200 "
+                "vulnerable households", daily=True, key=True, typical_range=(0.0, 1.0)),
+        Outcome("satisfaction_vulnerable", "Mean satisfaction of vulnerable households today (elderly living alone or "
+                "in empty nests, disabled, low-income; population.vulnerable_share).",
+                _t("Satisfaction of vulnerable households", "困难群体满意度"), _SCORE, "score", 1, 0.01, _SCORE_POINT,
+                daily=True, key=True, views=frozenset({"classroom"}), typical_range=(0.5, 0.75)),
     ]
 
 
@@ -474,6 +483,10 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
     "reported_by_app": ("issues reported through the app", "经App上报问题",
                         "resident reports made through the community's app (levers.digital_platform)", "count", 0, 10,
                         _ISSUE_TEN),
+    "care_visits": ("care visits", "关爱走访", "visits of proactive care to vulnerable households", "count", 0, 10,
+                    "assumption: 10 visits"),
+    "found_by_care_visits": ("issues found by care visits", "走访发现问题",
+                             "open issues of vulnerable households a care visit found", "count", 0, 10, _ISSUE_TEN),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),
