@@ -94,11 +94,17 @@ JURONG_HOUSEHOLDS_PER_COMMUNITY = 16_000 / 0.06 / PERSONS_PER_HOUSEHOLD / 27
 communities at :data:`PERSONS_PER_HOUSEHOLD` (an assumption, stated where it is used)."""
 DAYS_PER_YEAR = 365.0
 MEDIATION_ON: dict[str, Any] = {"levers.mediation.enabled": True}
+POSTS_ON: dict[str, Any] = {"levers.posts.enabled": True}
+
+
+def _per_year(count: float, outputs: Outputs) -> float:
+    """``count`` over the run, per year of the run."""
+    return count * DAYS_PER_YEAR / outputs["days"]
 
 
 def _per_1000_households_a_year(count: float, outputs: Outputs) -> float:
     """``count`` over the run, per 1,000 households of the generated community and per year of the run."""
-    return count / outputs["community_households"] * 1000 * DAYS_PER_YEAR / outputs["days"]
+    return _per_year(count, outputs) / outputs["community_households"] * 1000
 
 
 TARGETS: tuple[Target, ...] = (
@@ -137,6 +143,15 @@ TARGETS: tuple[Target, ...] = (
            f"{PERSONS_PER_HOUSEHOLD} persons per household); the model's disputes are every neighbour dispute that "
            "arises (issues.category_weights.dispute), the source counts cases the committees handled",
            setting=MEDIATION_ON),
+    Target("in-service members holding a post", 1200 / 4000, "seed 004/3 (Jurong: 1,200 posts claimed by 4,000+ "
+           "in-service members)", "emergent", lambda o: o["posts_held_share"], 0.10,
+           "run with posts (levers.posts.enabled); the model's share at the end of the run, the source's posts claimed "
+           "over an unstated period", setting=POSTS_ON),
+    Target("suggestions per in-service member a year", 800 / 4000, "seed 004/3 (Jurong: 800 suggestions from 4,000+ "
+           "in-service members)", "emergent",
+           lambda o: _per_year(o.get("count_suggestions", 0.0), o) / o["community_in_service_members"], 0.1,
+           "run with posts; the model counts every unreported issue a post-holder raised (retired members' too), the "
+           "source's period is not stated (taken as a year)", setting=POSTS_ON),
 )
 """The figures compared. The seed 001 figure of 14 posts per 10,000 residents is not among them: it counts
 street-office posts, not community workers (``../shared/design/seed-digest.md``), so it neither sets

@@ -121,6 +121,8 @@ NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 #: Party branches organise owners' committees where there are none (default rate).
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
+#: Party members claim posts when their branch asks (default settings).
+POSTS: dict[str, Any] = {"levers.posts.enabled": True}
 #: Monthly proactive care visits to every vulnerable household (default settings).
 CARE: dict[str, Any] = {"levers.proactive_care.enabled": True}
 #: The community's app as a reporting channel (default adoption: the young most).
@@ -430,6 +432,14 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           DEFAULT, DEFAULT_DAYS, CARE, "trust_mean", UP),
     lever("care_satisfaction_vulnerable_up", "proactive care: vulnerable households more satisfied",
           "seeds 000, 004/4, 004/10", DEFAULT, DEFAULT_DAYS, CARE, "satisfaction_vulnerable", UP),
+    lever("posts_inservice_up", "posts claimed by party members: more in-service members serve", "seeds 001, 004/3",
+          VOLUNTEERS, VOLUNTEER_DAYS, POSTS, "inservice_serving_share", UP),
+    lever("posts_held_with_teeth", "posts with employer feedback (双报告): more posts still held after a year ('report "
+          "but don't serve' where registration has no teeth; the lapse rule makes this partly by construction)",
+          "seeds 001, 002, 003", {**POSTS, "issues.rate_per_household_year": 0.5}, DEFAULT_DAYS,
+          {"levers.volunteer_incentives.employer_feedback": True}, "posts_held_share", UP),
+    lever("posts_latent_down", "posts: fewer unfound issues (post-holders raise what they notice)", "seed 004/3",
+          STRESSED, STRESSED_DAYS, POSTS, "mean_latent", DOWN, fast=False),  # -2.5 [-4.8, -0.3] at 8: noise-limited
     lever("care_cost_up", "proactive care: higher public cost (visits bought as social-work hours)", "seed 004/1",
           DEFAULT, DEFAULT_DAYS, CARE, "cost_total", UP, MECHANICAL),
 )

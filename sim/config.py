@@ -1307,6 +1307,35 @@ class ProactiveCare(Section):
     )
 
 
+class Posts(Section):
+    """Party members as people with posts (设岗定责, 认领岗位, 微心愿; seeds 001, 003, 004/3, 004/7): a member asked by
+    their branch may claim a defined post, which is a duty they are seen to hold, and a post-holder notices and
+    raises matters in their building (suggestions, 金点子)."""
+
+    enabled: bool = Field(
+        False, description="Members asked by their branch claim posts (Jurong: 1,200 posts claimed by 4,000+ "
+        "in-service members, 800 suggestions, seed 004/3; 设岗定责, seed 001; claiming micro-wishes and duty posts, "
+        "004/7).",
+    )
+    claim_probability: Prob = Field(
+        0.5, description="Probability that a member without a post claims one when their branch asks them. "
+        "Assumption.",
+    )
+    commitment: Annotated[float, Field(ge=0, le=20)] = Field(
+        1.0, description="Weight of holding a post in the volunteering logit (a specific duty one is seen to hold). "
+        "Assumption: as the minimum-hours duty's (behaviour.participation.volunteer_min_hours).",
+    )
+    notice_probability: Prob = Field(
+        0.02, description="Daily probability that a post-holder notices an unreported issue in their building and "
+        "raises it (a suggestion). Assumption.",
+    )
+    lapse_days: int = Field(
+        90, ge=1, le=3650, description="A post whose holder has not served for this many days lapses unless somebody "
+        "follows the member up (organisational life, employer feedback 双报告, public ranking): 'report but don't "
+        "serve' where registration has no teeth (只报到少服务, seed 001). Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1331,6 +1360,7 @@ class Levers(Section):
     venture_philanthropy: VenturePhilanthropy = Field(default_factory=VenturePhilanthropy)
     digital_platform: DigitalPlatform = Field(default_factory=DigitalPlatform)
     proactive_care: ProactiveCare = Field(default_factory=ProactiveCare)
+    posts: Posts = Field(default_factory=Posts)
 
 
 class Behaviour(Section):

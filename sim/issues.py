@@ -39,6 +39,7 @@ class Channel(IntEnum):
     MEDIATOR = 5
     APP = 6
     CARE_VISIT = 7
+    POST_HOLDER = 8
 
 
 class Level(IntEnum):

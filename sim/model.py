@@ -49,6 +49,7 @@ from cogov.sim.mechanisms.escalation import Escalation
 from cogov.sim.mechanisms.evaluation import Evaluation
 from cogov.sim.mechanisms.mediation import Mediation
 from cogov.sim.mechanisms.party_building import PartyBuilding
+from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.service_purchasing import ServicePurchasing
@@ -84,7 +85,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``, ``care``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -122,7 +123,7 @@ class CommunityModel(Model):
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
         """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found (mediators notice
-        disputes, care visits find what vulnerable households have not reported), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
+        disputes, care visits find what vulnerable households have not reported, post-holders raise what they notice), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
         organisations take stock and act (and may get owners' committees formed); satisfaction drifts; then the
         day is recorded."""
         day = self.steps
@@ -132,6 +133,7 @@ class CommunityModel(Model):
         self.discovery.step(day)
         self.mediation.find(day)
         self.care.step(day)
+        self.posts.step(day)
         self.agreement.step(day)
         self.escalation.step(day)
         self.abandonment.step(day)
@@ -326,8 +328,6 @@ class CommunityModel(Model):
         self.party = PartyBuilding(config, households, layout.n_compounds, layout.n_buildings, issues, self.handlers,
                                    self.handling, self.companies.handler, self.branches, self.co_building,
                                    self.evaluation, self.ledger, streams.party, self.plan.burden)
-        self.volunteering = Volunteering(config, households, layout.n_buildings, layout.n_grids, streams.volunteer,
-                                         self.party.asks, self.ledger)
         self.resources = Resources(config, self.plan, self.handlers, self.handling, households, self.companies,
                                    self.social, self.co_building,
                                    lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
@@ -345,6 +345,9 @@ class CommunityModel(Model):
         self.agreement = Agreement(config, layout, self.committees, self.branches, company_of_compound, households,
                                    issues, counters, streams.agreement, self.dispatcher,
                                    self.self_managed.activeness_by_compound(layout.n_compounds))
+        self.posts = Posts(config, households, issues, counters, streams.posts, self.dispatcher, self.agreement)
+        self.volunteering = Volunteering(config, households, layout.n_buildings, layout.n_grids, streams.volunteer,
+                                         self.party.asks, self.ledger, self.posts)
         self.platform = DigitalPlatform(config.levers.digital_platform, households, counters, streams.digital,
                                         self.ledger)
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,

@@ -14,7 +14,7 @@ STREAMS: tuple[str, ...] = (
     "layout", "population", "organisations", "arise", "discover", "agreement",
     "service", "abandon", "volunteer", "replacement", "party", "mediation",
     "self_management", "committee_formation",
-    "service_purchasing", "digital", "care",
+    "service_purchasing", "digital", "care", "posts",
 )
 """New streams go at the end: the first ones then stay what they were (``SeedSequence.spawn`` numbers its
 children in order)."""

@@ -5,7 +5,8 @@ binary logit on intrinsic motivation, reward salience (points), visibility (publ
 influence (share of building neighbours who volunteered recently), being asked today by their branch or
 building steward (L2, :meth:`cogov.sim.mechanisms.party_building.PartyBuilding.asks`), trust in the party
 organisation (L13), time cost by membership type and by age (the elderly take part, the young rarely),
-employer feedback (in-service members) and a minimum-hours duty
+employer feedback (in-service members), a minimum-hours duty and, for members who claimed one, a post
+(:mod:`cogov.sim.mechanisms.posts`)
 (``../shared/design/behaviour-building-blocks.md``). Sessions feed back on motivation: tangible
 rewards crowd it out, feedback crowds it in; party members' motivation decays when nobody follows them
 up — no ranking, no employer feedback and no organisational life attended recently ('report but don't
@@ -29,6 +30,7 @@ from cogov.sim.behaviour import logistic, motivation_after_session, reward_salie
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import IN_SERVICE, NEVER, Households
 from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.posts import Posts
 
 CONDITIONAL = 0
 DAYS_PER_YEAR = 365.0
@@ -38,7 +40,8 @@ class Volunteering:
     """Today's volunteers serve; motivation learns. Owns who may volunteer and the rewards paid."""
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, n_grids: int,
-                 rng: np.random.Generator, asks: Callable[[NDArray[np.int64]], NDArray[np.bool_]], ledger: Ledger):
+                 rng: np.random.Generator, asks: Callable[[NDArray[np.int64]], NDArray[np.bool_]], ledger: Ledger,
+                 posts: Posts | None = None):
         self.households = households
         self.links = config.links
         self.ties = config.behaviour.ties
@@ -56,6 +59,7 @@ class Volunteering:
         self.age_cost = np.asarray(self.choice.volunteer_age_cost)
         self.reward_paid = 0.0
         """Points redeemed so far (CNY, public money)."""
+        self.posts = posts  # members' posts: claimed when asked, a duty in the choice (levers.posts)
         self._draw_history()
 
     def _draw_history(self) -> None:
@@ -92,6 +96,9 @@ class Volunteering:
         feedback = feedback | (households.monitored_until[eligible] >= day)  # followed up by their branch
         neighbours = self.neighbours_recent_share(day)
         asked = self.asks(eligible)
+        holding = self.posts is not None and self.posts.enabled
+        if holding:
+            self.posts.claim(eligible, asked, day)
         behind = (incentives.min_hours_per_year > 0) & (members > 0) & (
             households.hours[eligible] < incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR
         )
@@ -108,6 +115,8 @@ class Volunteering:
             + choice.volunteer_employer_feedback * (incentives.employer_feedback & in_service)
             + choice.volunteer_min_hours * behind
         )
+        if holding:  # a post is a duty one is seen to hold
+            utility = utility + self.posts.commitment(eligible)
         serve = self.rng.random(len(eligible)) < logistic(utility)
         served = eligible[serve]
         households.hours[served] += choice.session_hours

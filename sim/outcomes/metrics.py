@@ -24,6 +24,7 @@ Definitions (all cumulative from day 0 unless stated):
   there are (incubated ones included).
 - ``vulnerable_reached_share``: vulnerable households visited by proactive care in the last 30 days, today;
   ``satisfaction_vulnerable``: their mean satisfaction today.
+- ``posts_held_share``: in-service party members holding a claimed post today (levers.posts).
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ DAILY_METRICS: tuple[str, ...] = (
     "social_org_count",
     "vulnerable_reached_share",
     "satisfaction_vulnerable",
+    "posts_held_share",
 )
 """Columns of the daily series, in order."""
 
@@ -144,6 +146,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "social_org_count": len(model.social),
         "vulnerable_reached_share": model.care.reach(day),
         "satisfaction_vulnerable": model.care.satisfaction(),
+        "posts_held_share": model.posts.held_share(),
     }
 
 
@@ -196,6 +199,7 @@ def describe_community(model: CommunityModel) -> dict[str, Any]:
         "owners_committee_share": float(layout.has_owners_committee.mean()),
         "party_branch_share": float(layout.has_party_branch.mean()),
         "party_member_households": int(pop.is_member.sum()),
+        "in_service_members": int(np.count_nonzero(pop.member_type == IN_SERVICE)),
         "retired_member_share": float(np.mean(pop.member_type[pop.is_member] == RETIRED)) if pop.is_member.any() else float("nan"),
         "eligible_volunteers": len(model.volunteering.eligible),
         "community_staff": model.config.community.community_staff,

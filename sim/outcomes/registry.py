@@ -346,6 +346,11 @@ def _daily() -> list[Outcome]:
                 "in empty nests, disabled, low-income; population.vulnerable_share).",
                 _t("Satisfaction of vulnerable households", "困难群体满意度"), _SCORE, "score", 1, 0.01, _SCORE_POINT,
                 daily=True, key=True, views=frozenset({"classroom"}), typical_range=(0.5, 0.75)),
+        Outcome("posts_held_share", "In-service party members holding a claimed post today / in-service party "
+                "members (levers.posts).",
+                _t("In-service members holding a post", "在职党员认领岗位比例"), _t("share, today", "当日"), "share", 1,
+                0.02, "assumption: 2 percentage points, as for in-service members serving", daily=True,
+                typical_range=(0.0, 1.0)),
     ]
 
 
@@ -487,6 +492,12 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                     "assumption: 10 visits"),
     "found_by_care_visits": ("issues found by care visits", "走访发现问题",
                              "open issues of vulnerable households a care visit found", "count", 0, 10, _ISSUE_TEN),
+    "posts_claimed": ("posts claimed", "认领岗位", "posts party members claimed when their branch asked", "count", 0,
+                      1, "assumption: 1 post"),
+    "posts_lapsed": ("posts lapsed", "岗位失效", "posts whose holders neither served nor were followed up", "count",
+                     -1, 1, "assumption: 1 post"),
+    "suggestions": ("suggestions raised", "党员建议", "unreported issues post-holders noticed and raised", "count", 0, 10,
+                    _ISSUE_TEN),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),
@@ -541,6 +552,7 @@ COMMUNITY: dict[str, tuple[str, str, Text, Kind]] = {
     "party_branch_share": ("compounds with a party branch", "党支部覆盖率",
                            Text("share of compounds", "占小区比例"), "share"),
     "party_member_households": ("party-member households", "党员户数", Text("households", "户"), "count"),
+    "in_service_members": ("in-service party members", "在职党员数", Text("members", "人"), "count"),
     "retired_member_share": ("retired party members", "离退休党员占比",
                              Text("share of party-member households", "占党员户比例"), "share"),
     "eligible_volunteers": ("possible volunteers", "可参与志愿服务住户数",

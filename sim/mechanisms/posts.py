@@ -1,0 +1,104 @@
+"""Party members as people with posts (设岗定责, 认领岗位, 微心愿; seeds 001, 003, 004/3, 004/7).
+
+With ``levers.posts.enabled``, a party member whose branch asks them today (the same asks as for volunteering, L2)
+claims a post with ``claim_probability`` if they hold none. A post is a defined duty the member is seen to hold:
+
+- **commitment**: holding a post adds ``commitment`` to the member's daily volunteering logit
+  (:mod:`cogov.sim.mechanisms.volunteering`), the form of the minimum-hours duty;
+- **suggestions** (金点子, 建议): each day a post-holder notices each unreported issue of their building with
+  ``notice_probability`` and raises it (found through the post-holder, channel POST_HOLDER); counted as suggestions;
+- **lapse** ('report but don't serve', 只报到少服务, seed 001): a post whose holder has not served for ``lapse_days``
+  lapses unless somebody follows the member up — their branch at organisational life, employer feedback (双报告,
+  seed 002) or a public ranking — which is where registration has teeth.
+
+Outcomes: the share of in-service members holding a post (Jurong: 1,200 posts claimed by 4,000+ in-service members,
+seed 004/3, a calibration check) and the suggestions raised (Jurong: 800, about 0.2 per in-service member).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+from numpy.typing import NDArray
+
+from cogov.sim.config import ScenarioConfig
+from cogov.sim.households import IN_SERVICE, NEVER, Households
+from cogov.sim.issues import Channel, IssueTable, Level, State
+from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.dispatch import Dispatcher
+
+
+class Posts:
+    """Who holds a post since when, and what post-holders raise; owns the posts."""
+
+    def __init__(self, config: ScenarioConfig, households: Households, issues: IssueTable, counters: Counter[str],
+                 rng: np.random.Generator, dispatcher: Dispatcher, agreement: Agreement):
+        self.params = config.levers.posts
+        self.incentives = config.levers.volunteer_incentives
+        self.households = households
+        self.issues = issues
+        self.counters = counters
+        self.rng = rng
+        self.dispatcher = dispatcher
+        self.agreement = agreement
+        self.enabled = self.params.enabled
+        self.holds = np.zeros(households.size, dtype=bool)
+        """Households whose member holds a post today."""
+        self.claimed = np.full(households.size, NEVER, dtype=np.int64)
+        """Day each current post was claimed."""
+
+    def commitment(self, eligible: NDArray[np.int64]) -> NDArray[np.float64]:
+        """The volunteering-logit term of ``eligible`` households: ``commitment`` where they hold a post."""
+        return self.params.commitment * self.holds[eligible]
+
+    def claim(self, eligible: NDArray[np.int64], asked: NDArray[np.bool_], day: int) -> None:
+        """Members asked today who hold no post claim one with ``claim_probability`` (one draw per asked member)."""
+        if not self.enabled:
+            return
+        h = self.households
+        candidates = eligible[asked & (h.member_type[eligible] > 0)]
+        candidates = candidates[~self.holds[candidates]]
+        claims = candidates[self.rng.random(len(candidates)) < self.params.claim_probability]
+        self.holds[claims] = True
+        self.claimed[claims] = day
+        self.counters["posts_claimed"] += len(claims)
+
+    def step(self, day: int) -> None:
+        """Post-holders raise the unreported issues they notice in their buildings; unserved posts lapse without
+        follow-up."""
+        if not self.enabled:
+            return
+        self._raise(day)
+        self._lapse(day)
+
+    def _raise(self, day: int) -> None:
+        table, h = self.issues, self.households
+        watched = np.zeros(int(h.building.max()) + 1, dtype=bool)
+        watched[h.building[self.holds]] = True
+        rows = table.open_in(State.LATENT)
+        rows = rows[watched[h.building[table.household[rows]]]]
+        found = rows[self.rng.random(len(rows)) < self.params.notice_probability]
+        if len(found) == 0:
+            return
+        table.channel[found] = Channel.POST_HOLDER
+        table.found[found] = day
+        self.counters["found"] += len(found)
+        self.counters["suggestions"] += len(found)
+        collective = table.collective[found]
+        self.agreement.open(found[collective], day)
+        self.dispatcher.dispatch(found[~collective], day, Level.GRID)
+
+    def _lapse(self, day: int) -> None:
+        h, incentives = self.households, self.incentives
+        followed = (h.monitored_until >= day) | incentives.public_ranking | (
+            incentives.employer_feedback & (h.member_type == IN_SERVICE))
+        last_active = np.maximum(h.last_served, self.claimed)
+        lapsed = self.holds & ~followed & (day - last_active >= self.params.lapse_days)
+        self.holds[lapsed] = False
+        self.counters["posts_lapsed"] += int(lapsed.sum())
+
+    def held_share(self) -> float:
+        """Share of in-service members holding a post today (NaN if there are none)."""
+        in_service = self.households.member_type == IN_SERVICE
+        return float(self.holds[in_service].mean()) if in_service.any() else float("nan")
