@@ -123,6 +123,8 @@ NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
 #: Party members claim posts when their branch asks (default settings).
 POSTS: dict[str, Any] = {"levers.posts.enabled": True}
+#: Activities twice a month at the community centre and at the venues engaged units lend (default settings).
+ACTIVITIES: dict[str, Any] = {"levers.activities.enabled": True}
 #: Monthly proactive care visits to every vulnerable household (default settings).
 CARE: dict[str, Any] = {"levers.proactive_care.enabled": True}
 #: The community's app as a reporting channel (default adoption: the young most).
@@ -440,6 +442,13 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           {"levers.volunteer_incentives.employer_feedback": True}, "posts_held_share", UP),
     lever("posts_latent_down", "posts: fewer unfound issues (post-holders raise what they notice)", "seed 004/3",
           STRESSED, STRESSED_DAYS, POSTS, "mean_latent", DOWN, fast=False),  # -2.5 [-4.8, -0.3] at 8: noise-limited
+    lever("activities_build_ties", "activities at venues: stronger ties (neighbours meet, L15)", "seeds 004/3, 004/4",
+          DEFAULT, DEFAULT_DAYS, ACTIVITIES, "ties_mean", UP),
+    lever("lent_venues_reach_more", "with the big party committee, units lend their venues every month: more "
+          "households at activities", "seeds 002, 004/2, 004/3", ACTIVITIES, DEFAULT_DAYS,
+          {"levers.cross_appointment.big_party_committee": True}, "activity_reach_share", UP),
+    lever("activities_cost_up", "activities: higher public cost", "seed 004/1", DEFAULT, DEFAULT_DAYS, ACTIVITIES,
+          "cost_total", UP, MECHANICAL),
     lever("care_cost_up", "proactive care: higher public cost (visits bought as social-work hours)", "seed 004/1",
           DEFAULT, DEFAULT_DAYS, CARE, "cost_total", UP, MECHANICAL),
 )

@@ -1336,6 +1336,43 @@ class Posts(Section):
     )
 
 
+class ActivityAttendance(Section):
+    """Probability that a household within reach of a venue takes part in an activity held there, by age group: the
+    elderly take part, the young rarely (seed 001)."""
+
+    young: Prob = 0.03
+    middle: Prob = 0.06
+    elderly: Prob = 0.15
+
+    def as_tuple(self) -> tuple[float, float, float]:
+        """The probabilities in AGE_GROUPS order."""
+        return (self.young, self.middle, self.elderly)
+
+
+class Activities(Section):
+    """Activities that build ties (文体活动, 党群活动, 邻里节; seeds 002, 004/2, 004/3, 004/4), held at the community's
+    service centre and at the venues co-building units lend (共建单位 venues, 共享场地; 004/2, 004/3)."""
+
+    enabled: bool = Field(
+        False, description="Activities are held each month at the community's service centre and at the venues of "
+        "engaged co-building units; households nearby take part (seed 004/4: '活动听', listening at activities; seed "
+        "004/3: 'neighbourly mutual aid not yet built', only 4 of 27 communities have it).",
+    )
+    per_venue_per_month: int = Field(2, ge=1, le=30, description="Activities a month at each venue. Assumption.")
+    reach_cells: int = Field(
+        4, ge=0, le=100, description="Buildings within this many cells of a venue (Chebyshev distance on the grid of "
+        "buildings) are within reach of its activities (a 'fifteen-minute circle' in miniature, seed 004/1). "
+        "Assumption.",
+    )
+    attendance: ActivityAttendance = Field(
+        default_factory=ActivityAttendance,
+        description="Chance that a household within reach takes part in an activity, by age group. Assumption.",
+    )
+    cny_per_activity: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        500.0, description="Cost of one activity (materials, organisers), public money. Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1361,6 +1398,7 @@ class Levers(Section):
     digital_platform: DigitalPlatform = Field(default_factory=DigitalPlatform)
     proactive_care: ProactiveCare = Field(default_factory=ProactiveCare)
     posts: Posts = Field(default_factory=Posts)
+    activities: Activities = Field(default_factory=Activities)
 
 
 class Behaviour(Section):

@@ -28,6 +28,7 @@ ITEMS: dict[str, str] = {
     "digital_platform": "running cost of the community's app or platform (levers.digital_platform.cny_per_year)",
     "care_visits": "proactive care visits to vulnerable households, bought as social-work hours "
                    "(levers.proactive_care.hours_per_visit x costs.social_org_cny_per_hour)",
+    "activities": "activities at the community centre and lent venues (levers.activities.cny_per_activity)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

@@ -37,6 +37,7 @@ from cogov.sim.issues import IssueTable, Level
 from cogov.sim.layout import build_layout
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.abandonment import Abandonment
+from cogov.sim.mechanisms.activities import Activities
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
 from cogov.sim.mechanisms.care import ProactiveCare
@@ -85,7 +86,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``activities``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -124,7 +125,8 @@ class CommunityModel(Model):
     def step(self) -> None:
         """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found (mediators notice
         disputes, care visits find what vulnerable households have not reported, post-holders raise what they notice), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
-        organisations take stock and act (and may get owners' committees formed); satisfaction drifts; then the
+        organisations take stock and act (and may get owners' committees formed); activities bring neighbours
+        together; satisfaction drifts; then the
         day is recorded."""
         day = self.steps
         self.resources.step(self.volunteering.step(day))
@@ -140,6 +142,7 @@ class CommunityModel(Model):
         self.service.step(day)
         self.mediation.settle(day)
         self.party.step(day)
+        self.activities.step(day)
         self.committee_formation.step(day)
         self.drift.step(day)
         self.issues.prune_closed()
@@ -354,6 +357,8 @@ class CommunityModel(Model):
                                    self.resources, self.agreement, self.dispatcher, self.party, self.platform)
         self.care = ProactiveCare(config, households, issues, counters, streams.care, self.dispatcher, self.agreement,
                                   self.ledger)
+        self.activities = Activities(config, layout, households, self.co_building, self.centre_building, counters,
+                                     streams.activities, self.ledger)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
         self.service_purchasing = ServicePurchasing(config, self.social, self.handlers, self.dispatcher, self.ledger,

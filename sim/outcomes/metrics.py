@@ -25,6 +25,7 @@ Definitions (all cumulative from day 0 unless stated):
 - ``vulnerable_reached_share``: vulnerable households visited by proactive care in the last 30 days, today;
   ``satisfaction_vulnerable``: their mean satisfaction today.
 - ``posts_held_share``: in-service party members holding a claimed post today (levers.posts).
+- ``activity_reach_share``: households that took part in an activity in the last 30 days (levers.activities).
 """
 
 from __future__ import annotations
@@ -78,6 +79,7 @@ DAILY_METRICS: tuple[str, ...] = (
     "vulnerable_reached_share",
     "satisfaction_vulnerable",
     "posts_held_share",
+    "activity_reach_share",
 )
 """Columns of the daily series, in order."""
 
@@ -147,6 +149,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "vulnerable_reached_share": model.care.reach(day),
         "satisfaction_vulnerable": model.care.satisfaction(),
         "posts_held_share": model.posts.held_share(),
+        "activity_reach_share": model.activities.reach_share(day),
     }
 
 

@@ -351,6 +351,11 @@ def _daily() -> list[Outcome]:
                 _t("In-service members holding a post", "在职党员认领岗位比例"), _t("share, today", "当日"), "share", 1,
                 0.02, "assumption: 2 percentage points, as for in-service members serving", daily=True,
                 typical_range=(0.0, 1.0)),
+        Outcome("activity_reach_share", "Households that took part in an activity in the last 30 days / households, "
+                "today (levers.activities).",
+                _t("Households at activities", "参与社区活动的住户比例"), _t("took part in last 30 days", "近30天参与"),
+                "share", 1, 0.01, "assumption: 1 percentage point, as for the volunteer share", daily=True, key=True,
+                typical_range=(0.0, 0.5)),
     ]
 
 
@@ -498,6 +503,11 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                      -1, 1, "assumption: 1 post"),
     "suggestions": ("suggestions raised", "党员建议", "unreported issues post-holders noticed and raised", "count", 0, 10,
                     _ISSUE_TEN),
+    "activities": ("activities held", "举办活动", "activities held at the centre and lent venues", "count", 0, 1,
+                   "assumption: 1 activity"),
+    "activity_attendances": ("attendances at activities", "活动参与人次",
+                             "households taking part, summed over activities", "count", 1, 10,
+                             "assumption: 10 attendances"),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),
