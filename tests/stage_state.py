@@ -12,6 +12,7 @@ from cogov.sim.config import CATEGORIES, ScenarioConfig
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.households import NEVER, Households
 from cogov.sim.issues import IssueTable, Level
+from cogov.sim.layout import Layout
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.resources import Handling
 from cogov.sim.organisations.party import COMMUNITY, NO_SECRETARY, Branches
@@ -61,6 +62,22 @@ def households(n: int = 6, **columns: Any) -> Households:
     if "ties" in columns and "initial_ties" not in columns:
         base["initial_ties"] = base["ties"].copy()
     return Households(**base)
+
+
+def row_layout(n_buildings: int = 1, compound_of_building: Any = None, has_property: Any = None,
+               has_owners_committee: Any = None, has_party_branch: Any = None) -> Layout:
+    """``n_buildings`` buildings in a row, one cell apart, in one grid; each building's compound as given (default:
+    all in compound 0), and the compounds' property companies, owners' committees and party branches (default: a
+    branch, nothing else)."""
+    compound = np.zeros(n_buildings, dtype=np.int64) if compound_of_building is None else np.asarray(compound_of_building)
+    n_compounds = int(compound.max()) + 1
+    def flags(values: Any, default: bool) -> np.ndarray:
+        return np.full(n_compounds, default) if values is None else np.asarray(values, dtype=bool)
+    return Layout(width=n_buildings, height=1, building_xy=np.array([[i, 0] for i in range(n_buildings)]),
+                  building_compound=compound, building_grid=np.zeros(n_buildings, dtype=np.int64),
+                  compound_type=np.zeros(n_compounds, dtype=np.int64), has_property=flags(has_property, False),
+                  has_owners_committee=flags(has_owners_committee, False), has_party_branch=flags(has_party_branch, True),
+                  household_building=np.arange(n_buildings))
 
 
 def branches(strengths: dict[tuple[int, int], float] | None = None, community: float = 0.5) -> Branches:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import config, counters, households
+from stage_state import config, counters, households, row_layout
 
 from cogov.sim.households import ELDERLY, NEVER
 from cogov.sim.layout import Layout
@@ -13,15 +13,6 @@ from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.activities import LEDGER_ITEM, Activities, within_reach
 from cogov.sim.model import CommunityModel
 from cogov.sim.organisations import CoBuildingUnits
-
-
-def _row_layout(n: int) -> Layout:
-    """``n`` buildings in a row, one cell apart."""
-    return Layout(width=n, height=1, building_xy=np.array([[i, 0] for i in range(n)]),
-                  building_compound=np.zeros(n, dtype=np.int64), building_grid=np.zeros(n, dtype=np.int64),
-                  compound_type=np.zeros(1, dtype=np.int64), has_property=np.zeros(1, dtype=bool),
-                  has_owners_committee=np.zeros(1, dtype=bool), has_party_branch=np.ones(1, dtype=bool),
-                  household_building=np.arange(n))
 
 
 def test_within_reach_is_chebyshev_distance_on_the_grid():
@@ -36,7 +27,7 @@ def test_within_reach_is_chebyshev_distance_on_the_grid():
 
 
 def _activities(n=10, unit_building=9, engaged=True, ledger=None, tally=None, **overrides):
-    layout = _row_layout(n)
+    layout = row_layout(n)
     hh = households(n, building=np.arange(n), age_group=[ELDERLY] * n, ties=[0.2] * n, trust=[0.5] * n)
     units = CoBuildingUnits()
     units.add("school", unit_building, 7.0, 0.0, venue=True, commitment=0.5, engaged=engaged)
@@ -76,7 +67,7 @@ def test_each_venue_holds_its_activities_on_its_own_days():
 
 
 def test_nothing_happens_when_the_lever_is_off():
-    layout = _row_layout(4)
+    layout = row_layout(4)
     hh = households(4, building=np.arange(4))
     activities = Activities(config(), layout, hh, CoBuildingUnits(), 0, counters(), np.random.default_rng(0), Ledger())
     for day in range(1, 61):

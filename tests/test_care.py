@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import Handled, branches, config, counters, households, issues_for
+from stage_state import Handled, branches, config, counters, households, issues_for, row_layout
 
 from cogov.sim.households import ELDERLY, NEVER
 from cogov.sim.issues import Channel, State
-from cogov.sim.layout import Layout
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.care import LEDGER_ITEM, ProactiveCare
@@ -21,11 +20,7 @@ def _care(hh, table, tally=None, ledger=None, **overrides):
     cfg = config(levers__proactive_care__enabled=True, **overrides)
     handled = Handled()
     dispatcher = handled.dispatcher(table)
-    layout = Layout(width=1, height=1, building_xy=np.array([[0, 0]]), building_compound=np.zeros(1, dtype=np.int64),
-                    building_grid=np.zeros(1, dtype=np.int64), compound_type=np.zeros(1, dtype=np.int64),
-                    has_property=np.zeros(1, dtype=bool), has_owners_committee=np.zeros(1, dtype=bool),
-                    has_party_branch=np.ones(1, dtype=bool), household_building=np.zeros(1, dtype=np.int64))
-    agreement = Agreement(cfg, layout, OwnersCommittees(), branches(), np.full(1, -1), hh, table, counters(),
+    agreement = Agreement(cfg, row_layout(), OwnersCommittees(), branches(), np.full(1, -1), hh, table, counters(),
                           np.random.default_rng(3), dispatcher)
     return ProactiveCare(cfg, hh, table, tally if tally is not None else counters(), np.random.default_rng(0),
                          dispatcher, agreement, ledger or Ledger()), handled

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import Handled, branches, config, counters, households
+from stage_state import Handled, branches, config, counters, households, row_layout
 
 from cogov.sim.issues import IssueTable
-from cogov.sim.layout import Layout
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.committee_formation import CommitteeFormation
 from cogov.sim.model import CommunityModel
@@ -19,11 +18,7 @@ from cogov.sim.organisations.party import COMPOUND, GRID
 def _state(strengths: dict, rate: float, enabled: bool = True):
     """Three compounds in one grid: compound 0 already has a committee; branches as given."""
     n = 3
-    layout = Layout(width=n, height=1, building_xy=np.array([[i, 0] for i in range(n)]),
-                    building_compound=np.arange(n), building_grid=np.zeros(n, dtype=np.int64),
-                    compound_type=np.zeros(n, dtype=np.int64), has_property=np.zeros(n, dtype=bool),
-                    has_owners_committee=np.array([True, False, False]), has_party_branch=np.ones(n, dtype=bool),
-                    household_building=np.arange(n))
+    layout = row_layout(n, np.arange(n), has_owners_committee=[True, False, False])
     committees = OwnersCommittees()
     committees.add(0, 0.5)
     cfg = config(levers__committee_formation__enabled=enabled, levers__committee_formation__rate_per_year=rate)

@@ -7,12 +7,11 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from stage_state import Handled, branches, config, counters, households, issues_for, no_party
+from stage_state import Handled, branches, config, counters, households, issues_for, no_party, row_layout
 
 from cogov.sim.behaviour import logistic
 from cogov.sim.households import ELDERLY
 from cogov.sim.issues import Channel
-from cogov.sim.layout import Layout
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.digital import LEDGER_ITEM, DigitalPlatform
@@ -49,11 +48,7 @@ def test_the_app_eases_reporting_only_for_its_users():
 def _discovery(hh, table, cfg, platform):
     handled = Handled()
     dispatcher = handled.dispatcher(table)
-    layout = Layout(width=1, height=1, building_xy=np.array([[0, 0]]), building_compound=np.zeros(1, dtype=np.int64),
-                    building_grid=np.zeros(1, dtype=np.int64), compound_type=np.zeros(1, dtype=np.int64),
-                    has_property=np.zeros(1, dtype=bool), has_owners_committee=np.zeros(1, dtype=bool),
-                    has_party_branch=np.ones(1, dtype=bool), household_building=np.zeros(1, dtype=np.int64))
-    agreement = Agreement(cfg, layout, OwnersCommittees(), branches(), np.full(1, -1), hh, table, counters(),
+    agreement = Agreement(cfg, row_layout(), OwnersCommittees(), branches(), np.full(1, -1), hh, table, counters(),
                           np.random.default_rng(3), dispatcher)
     return Discovery(cfg, hh, 1, table, counters(), np.random.default_rng(2), SimpleNamespace(patrol_probability=np.zeros(1)),
                      agreement, dispatcher, no_party(), platform)

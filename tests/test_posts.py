@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import Handled, branches, config, counters, households, issues_for
+from stage_state import Handled, branches, config, counters, households, issues_for, row_layout
 
 from cogov.sim.households import IN_SERVICE, RETIRED
 from cogov.sim.issues import Channel, State
-from cogov.sim.layout import Layout
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.model import CommunityModel
@@ -21,13 +20,7 @@ def _posts(hh, table=None, tally=None, **overrides):
     table = table if table is not None else issues_for(hh, [])
     handled = Handled()
     dispatcher = handled.dispatcher(table)
-    n = int(hh.building.max()) + 1
-    layout = Layout(width=n, height=1, building_xy=np.array([[i, 0] for i in range(n)]),
-                    building_compound=np.zeros(n, dtype=np.int64), building_grid=np.zeros(n, dtype=np.int64),
-                    compound_type=np.zeros(1, dtype=np.int64), has_property=np.zeros(1, dtype=bool),
-                    has_owners_committee=np.zeros(1, dtype=bool), has_party_branch=np.ones(1, dtype=bool),
-                    household_building=hh.building)
-    agreement = Agreement(cfg, layout, OwnersCommittees(), branches(), np.full(1, -1), hh, table, counters(),
+    agreement = Agreement(cfg, row_layout(int(hh.building.max()) + 1), OwnersCommittees(), branches(), np.full(1, -1), hh, table, counters(),
                           np.random.default_rng(3), dispatcher)
     return Posts(cfg, hh, table, tally if tally is not None else counters(), np.random.default_rng(0), dispatcher,
                  agreement)

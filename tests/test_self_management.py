@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for
+from stage_state import MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for, row_layout
 
 from cogov.sim.config import CATEGORIES
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.issues import IssueTable, Level, State
-from cogov.sim.layout import Layout
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.dispatch import Dispatcher
@@ -112,11 +111,7 @@ def test_a_self_managed_compound_is_served_so_its_fixes_are_not_discounted():
 
 def test_the_committee_convenes_its_residents_talks():
     n = 2
-    layout = Layout(width=n, height=1, building_xy=np.array([[i, 0] for i in range(n)]),
-                    building_compound=np.arange(n), building_grid=np.zeros(n, dtype=np.int64),
-                    compound_type=np.zeros(n, dtype=np.int64), has_property=np.zeros(n, dtype=bool),
-                    has_owners_committee=np.zeros(n, dtype=bool), has_party_branch=np.zeros(n, dtype=bool),
-                    household_building=np.arange(n))
+    layout = row_layout(n, np.arange(n), has_party_branch=[False, False])
     hh = households(2, compound=[0, 1])
     party = Branches()
     party.add(COMMUNITY, 0, 0.5, 0.6, NO_SECRETARY)

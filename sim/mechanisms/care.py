@@ -25,9 +25,10 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import NEVER, Households, take_part
-from cogov.sim.issues import Channel, IssueTable, Level, State
+from cogov.sim.issues import Channel, IssueTable, State
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.discovery import record_found
 from cogov.sim.mechanisms.dispatch import Dispatcher
 
 LEDGER_ITEM = "care_visits"
@@ -77,13 +78,8 @@ class ProactiveCare:
         found = latent[self.rng.random(len(latent)) < self.params.detection]
         if len(found) == 0:
             return
-        table.channel[found] = Channel.CARE_VISIT
-        table.found[found] = day
-        self.counters["found"] += len(found)
         self.counters["found_by_care_visits"] += len(found)
-        collective = table.collective[found]
-        self.agreement.open(found[collective], day)
-        self.dispatcher.dispatch(found[~collective], day, Level.GRID)
+        record_found(table, found, Channel.CARE_VISIT, day, self.counters, self.agreement, self.dispatcher)
 
     def reach(self, day: int) -> float:
         """Share of vulnerable households visited in the last :data:`REACH_DAYS` days (NaN if none is vulnerable)."""

@@ -27,6 +27,18 @@ from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
 
 
+def record_found(issues: IssueTable, rows: NDArray[np.int64], channel: int | NDArray[np.int8], day: int,
+                 counters: Counter[str], agreement: Agreement, dispatcher: Dispatcher) -> None:
+    """Issues ``rows`` are found today through ``channel`` (one for all, or one each): stamped and counted; collective
+    ones wait for agreement, the others are dispatched at grid level."""
+    issues.channel[rows] = channel
+    issues.found[rows] = day
+    counters["found"] += len(rows)
+    collective = issues.collective[rows]
+    agreement.open(rows[collective], day)
+    dispatcher.dispatch(rows[~collective], day, Level.GRID)
+
+
 class Discovery:
     """Finding unseen issues; owns the reporting costs by age and each building's steward watch."""
 
@@ -90,11 +102,5 @@ class Discovery:
         channel[via_app] = Channel.APP
         is_found = channel != Channel.UNFOUND
         found = rows[is_found]
-        table.channel[found] = channel[is_found]
-        table.found[found] = day
-        table.hotline_since[found[table.channel[found] == Channel.HOTLINE]] = day
-        self.counters["found"] += len(found)
-
-        collective = table.collective[found]
-        self.agreement.open(found[collective], day)
-        self.dispatcher.dispatch(found[~collective], day, Level.GRID)
+        table.hotline_since[found[channel[is_found] == Channel.HOTLINE]] = day
+        record_found(table, found, channel[is_found], day, self.counters, self.agreement, self.dispatcher)

@@ -24,8 +24,9 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import IN_SERVICE, NEVER, Households
-from cogov.sim.issues import Channel, IssueTable, Level, State
+from cogov.sim.issues import Channel, IssueTable, State
 from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.discovery import record_found
 from cogov.sim.mechanisms.dispatch import Dispatcher
 
 
@@ -81,13 +82,8 @@ class Posts:
         found = rows[self.rng.random(len(rows)) < self.params.notice_probability]
         if len(found) == 0:
             return
-        table.channel[found] = Channel.POST_HOLDER
-        table.found[found] = day
-        self.counters["found"] += len(found)
         self.counters["suggestions"] += len(found)
-        collective = table.collective[found]
-        self.agreement.open(found[collective], day)
-        self.dispatcher.dispatch(found[~collective], day, Level.GRID)
+        record_found(table, found, Channel.POST_HOLDER, day, self.counters, self.agreement, self.dispatcher)
 
     def _lapse(self, day: int) -> None:
         h, incentives = self.households, self.incentives
