@@ -1141,9 +1141,9 @@ class Mediation(Section):
         1.0, description="Hours a week each mediator gives to disputes. Assumption.",
     )
     success_probability: Prob = Field(
-        0.85, description="Probability that a mediated dispute is settled: the grid workers' quality "
-        "(service.grid_worker_quality), so that mediation adds time, presence and ties, not an assumed better fix. "
-        "Assumption.",
+        0.85, description="Probability that a mediated dispute is settled: by default the grid workers' default quality "
+        "(service.grid_worker_quality, 0.85; it does not follow a change of that parameter), so that mediation adds "
+        "time, presence and ties, not an assumed better fix. Assumption.",
     )
     notice_probability: Prob = Field(
         0.05, description="Daily probability that a mediator notices an unreported dispute in their own building "
@@ -1195,8 +1195,9 @@ class FallbackProperty(Section):
         "service.property_quality_range. Assumption.",
     )
     subsidy_cny_per_household_year: Annotated[float, Field(ge=0, le=10_000)] = Field(
-        120.0, description="Public subsidy per household served a year, which keeps the company going where residents "
-        "pay little (public money in the cost ledger). Assumption.",
+        120.0, description="Public subsidy per household served a year: what the public pays for the fallback (public "
+        "money in the cost ledger). In the model the company's hours follow its staffing and residents' fees as a "
+        "market company's do; the subsidy is its cost, not its capacity. Assumption.",
     )
 
 
@@ -1326,8 +1327,8 @@ class Posts(Section):
         "Assumption: as the minimum-hours duty's (behaviour.participation.volunteer_min_hours).",
     )
     notice_probability: Prob = Field(
-        0.02, description="Daily probability that a post-holder notices an unreported issue in their building and "
-        "raises it (a suggestion). Assumption.",
+        0.02, description="Daily probability that an unreported issue in a building where a post-holder lives is "
+        "noticed and raised (a suggestion; once per building, however many post-holders live there). Assumption.",
     )
     lapse_days: int = Field(
         90, ge=1, le=3650, description="A post whose holder has not served for this many days lapses unless somebody "

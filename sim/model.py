@@ -258,12 +258,13 @@ class CommunityModel(Model):
         self.company_handler_by_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
         low, high = service.property_quality_range
 
-        def add_company(compound: int, quality: float, has_party_organisation: bool) -> None:
+        def add_company(compound: int, quality: float, has_party_organisation: bool, fallback: bool = False) -> None:
             handler = handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.0, COMMUNITY)
             self.company_handler_by_compound[compound] = handler
             row = self.companies.add(
                 compound, handler, staff=households_by_compound[compound] * service.property_staff_per_100_households
-                / 100.0, quality=quality, has_party_organisation=has_party_organisation, community=COMMUNITY)
+                / 100.0, quality=quality, has_party_organisation=has_party_organisation, community=COMMUNITY,
+                fallback=fallback)
             PropertyCompany(self, self._cell_of_building(int(first_building[compound])), self.companies, row)
 
         for c in np.flatnonzero(layout.has_property):  # red property: every company has a party organisation
@@ -283,10 +284,10 @@ class CommunityModel(Model):
         self.fallback_compounds = np.flatnonzero(nobody) if fallback.enabled else np.empty(0, dtype=np.int64)
         """Compounds the party-led fallback company serves (托底): those nobody else serves, when the lever is on."""
         for c in self.fallback_compounds:
-            add_company(int(c), fallback.quality, has_party_organisation=True)
+            add_company(int(c), fallback.quality, has_party_organisation=True, fallback=True)
         self.fallback_subsidy_per_day = float(households_by_compound[self.fallback_compounds].sum()
                                          * fallback.subsidy_cny_per_household_year / DAYS_PER_YEAR)
-        """Public money a day that keeps the fallback company going where residents pay little."""
+        """Public money a day the fallback costs (its hours do not depend on it: they follow staffing and fees)."""
 
         self.property_service_by_compound = self.company_handler_by_compound.copy()
         """Handler id of whoever serves each compound's property matters: its company or its self-management
@@ -313,7 +314,13 @@ class CommunityModel(Model):
         for row in np.flatnonzero(self.companies.has_party_organisation):
             branches.add(COMPANY, int(row), 0.0, aspiration, NO_SECRETARY, COMMUNITY)
         means = np.asarray(config.party.initial_strength.as_tuple())[branches.kind]
-        branches.strength = beta_with_mean(rng, means, config.party.strength_concentration, len(branches))
+        # The fallback companies' organisations come last; their strengths come from their own stream, so that
+        # switching the fallback on leaves every other organisation's draw as it was.
+        own = len(branches) - int(np.count_nonzero(self.companies.has_party_organisation & self.companies.fallback))
+        concentration = config.party.strength_concentration
+        branches.strength = np.concatenate((
+            beta_with_mean(rng, means[:own], concentration, own),
+            beta_with_mean(self.streams.fallback_property, means[own:], concentration, len(branches) - own)))
         first_building = np.unique(layout.building_compound, return_index=True)[1]
         for row in range(1, len(branches)):
             kind, unit = int(branches.kind[row]), int(branches.unit[row])
@@ -389,28 +396,36 @@ class CommunityModel(Model):
             )
         contracts = self.config.levers.social_contracts
         if contracts.enabled:
-            self.schedule_recurring(self.service_purchasing.review_contracts,
+            self.schedule_recurring(self.review_social_contracts,
                                     Schedule(interval=contracts.review_interval_days, start=contracts.review_interval_days))
         if self.config.levers.venture_philanthropy.projects_per_year:  # this year's projects, then every year's
             self.service_purchasing.fund_projects()
-            self.schedule_recurring(self.service_purchasing.fund_projects,
+            self.schedule_recurring(self.fund_venture_projects,
                                     Schedule(interval=int(DAYS_PER_YEAR), start=int(DAYS_PER_YEAR)))
         review = self.config.organisations.property.accountability_interval_days
         if self.config.levers.cross_appointment.party_property:
             self.schedule_recurring(self.community_party_organisation.hold_accountability_reviews,
                                     Schedule(interval=review, start=review))
-        elif len(self.fallback_compounds):  # the fallback companies answer to the organisation that set them up
-            self.companies.last_review[self._fallback_rows()] = 0
+        if len(self.fallback_compounds):  # the fallback companies answer to the organisation that set them up
+            self.companies.last_review[self.companies.fallback] = 0
             self.schedule_recurring(self.review_fallback_companies, Schedule(interval=review, start=review))
 
-    def _fallback_rows(self) -> np.ndarray:
-        return np.flatnonzero(np.isin(self.companies.compound, self.fallback_compounds))
+    def review_social_contracts(self) -> None:
+        """Scheduled: the yearly third-party evaluation of social organisations, while the run goes on (an event on
+        the last day would be paid for after the last recorded day)."""
+        if self.running:
+            self.service_purchasing.review_contracts()
+
+    def fund_venture_projects(self) -> None:
+        """Scheduled: a new year's venture-philanthropy projects, while the run goes on."""
+        if self.running:
+            self.service_purchasing.fund_projects()
 
     def review_fallback_companies(self) -> None:
-        """Scheduled (without red property, which reviews every company): the party-led fallback companies account
-        for their service to the party organisation that set them up, as often as their party organisation is
-        strong."""
-        self.community_party_organisation.hold_accountability_reviews(self._fallback_rows())
+        """Scheduled: the party-led fallback companies account for their service to the party organisation that set
+        them up, as often as their own party organisation is strong (draws from their own stream)."""
+        self.community_party_organisation.hold_accountability_reviews(np.flatnonzero(self.companies.fallback),
+                                                                      self.streams.fallback_property)
 
     def update_property_companies(self) -> None:
         """Scheduled: companies collect fees and adjust their quality to them; a company nobody holds to account

@@ -85,3 +85,11 @@ def test_in_a_community_the_elderly_near_venues_take_part_most():
     assert not came[~reachable].any()  # nobody beyond every venue's reach
     elderly = h.age_group == ELDERLY
     assert came[reachable & elderly].mean() > came[reachable & ~elderly].mean()
+
+
+@pytest.mark.parametrize("per_month", [1, 2, 4, 7, 16, 30])
+def test_each_venue_holds_exactly_its_activities_in_every_30_days(per_month):
+    activities, _, _ = _activities(levers__activities__per_venue_per_month=per_month)
+    for start in (1, 31, 45):
+        held = [venue for day in range(start, start + 30) for venue in activities.held_today(day)]
+        assert held.count(0) == held.count(1) == per_month

@@ -193,3 +193,10 @@ def test_mediation_teams_are_mesa_agents_where_their_mediators_live(year_with_me
         assert agent.cell.coordinate in homes
         assert h.grid[model.mediation_teams.mediators][h.grid[model.mediation_teams.mediators] == agent.grid].size \
             == agent.members
+
+
+def test_a_team_without_hours_takes_no_dispute():
+    hh = households(1)
+    table = issues_for(hh, [{"category": DISPUTE}])
+    handled, _, dispatcher = _with_team(table, team_capacity=0.0)
+    assert dispatcher.route_in_grid(np.array([0]))[0] == handled.specialist

@@ -203,3 +203,34 @@ def test_the_fallback_subsidy_is_public_money_per_household_served(fallback_and_
     yearly = served * alone.config.levers.fallback_property.subsidy_cny_per_household_year
     assert alone.ledger.by_item()["fallback_property_subsidies"] == pytest.approx(yearly * alone.steps / 365)
     assert alone.metrics["cost_total"] - plain.metrics["cost_total"] == pytest.approx(yearly * alone.steps / 365)
+
+
+def test_switching_the_fallback_on_leaves_the_other_organisations_draws_as_they_were():
+    plain = CommunityModel("default", rng=3, days=1)
+    fallback = CommunityModel("fallback_property", rng=3, days=1)
+    own = len(plain.branches)
+    assert len(fallback.branches) > own  # the fallback companies' organisations come last
+    assert fallback.branches.strength[:own].tolist() == plain.branches.strength.tolist()
+    assert fallback.co_building.engaged.tolist() == plain.co_building.engaged.tolist()
+
+
+def test_star_rating_rates_market_companies_only():
+    model = CommunityModel("fallback_property", rng=5, days=200, levers__property_rating__enabled=True,
+                           levers__property_rating__review_interval_days=30)
+    model.run()
+    companies = model.companies
+    assert companies.fallback.any() and (~companies.fallback).any()
+    assert (companies.stars[companies.fallback] == 3).all() and (companies.replacements[companies.fallback] == 0).all()
+    assert (companies.last_review[~companies.fallback] > 0).all()  # market companies were rated
+
+
+def test_a_self_management_committee_still_convenes_under_cross_appointment():
+    hh = households(2, compound=[0, 1])
+    party = Branches()
+    party.add(COMMUNITY, 0, 0.5, 0.6, NO_SECRETARY)
+    table = IssueTable()
+    agreement = Agreement(config(levers__cross_appointment__party_owners_committee=True),
+                          row_layout(2, np.arange(2), has_party_branch=[False, False]), OwnersCommittees(), party,
+                          np.full(2, -1), hh, table, counters(), np.random.default_rng(0), Handled().dispatcher(table),
+                          np.array([0.25, 0.0]))
+    assert agreement.meeting_intervals().tolist() == [60, 90]  # as without cross-appointment

@@ -66,10 +66,12 @@ class Activities:
         return np.where(unit < 0, True, self.co_building.engaged[np.maximum(unit, 0)])
 
     def held_today(self, day: int) -> NDArray[np.int64]:
-        """Venues holding an activity today: each on its own days, ``per_venue_per_month`` times a month."""
-        spacing = max(1, DAYS_PER_MONTH // self.params.per_venue_per_month)
+        """Venues holding an activity today: each ``per_venue_per_month`` times in every 30 days, on days spread
+        evenly over them and offset by venue."""
+        n = self.params.per_venue_per_month
+        days_in_cycle = np.arange(n) * DAYS_PER_MONTH // n
         venue = np.arange(len(self.venue_building))
-        return np.flatnonzero(self.open_venues() & (((day - venue) % spacing) == 0))
+        return np.flatnonzero(self.open_venues() & np.isin((day - venue) % DAYS_PER_MONTH, days_in_cycle))
 
     def step(self, day: int) -> None:
         """Today's activities: nearby households take part by age group; ties and trust grow; each is paid for."""

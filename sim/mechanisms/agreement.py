@@ -100,8 +100,8 @@ class Agreement:
         params, levers = self.params, self.levers
         branch = self._strength(self.compound_branch)
         committee = self.committee_activeness
-        if levers.cross_appointment.party_owners_committee:  # the committee meets with the secretary in the chair
-            committee = np.maximum(committee, self.nearest_branch_strength()) * self.has_committee
+        if levers.cross_appointment.party_owners_committee:  # an owners' committee meets with the secretary in the chair
+            committee = np.where(self.has_committee, np.maximum(committee, self.nearest_branch_strength()), committee)
         activeness = np.maximum(committee, branch)  # the more active convener calls the talks
         convened = np.round(params.committee_meeting_days * params.reference_activeness
                             / np.maximum(activeness, MIN_ACTIVENESS))

@@ -106,7 +106,8 @@ class Dispatcher:
             return
         team = self.mediation_team_of_grid[self.issues.grid[rows[disputes]]]
         wait = self.expected_wait()
-        takes = (team >= 0) & (wait[np.maximum(team, 0)] <= self.mediation_max_wait_days)
+        safe = np.maximum(team, 0)
+        takes = (team >= 0) & (self.handlers.capacity[safe] > 0) & (wait[safe] <= self.mediation_max_wait_days)
         handler[disputes[takes]] = team[takes]
 
     def expected_wait(self) -> NDArray[np.float64]:

@@ -10,10 +10,10 @@ Three things change when a community's mediation committee works (``levers.media
   (:mod:`cogov.sim.organisations.mediation`; routing in :mod:`cogov.sim.mechanisms.dispatch`), which leaves the
   grid workers' and social organisations' hours to other issues. A team whose queue is already long lets a
   new dispute go the usual way.
-- **Who meets.** A dispute the team closes is a meeting of the parties with a neighbour they know: the
+- **Who meets.** A dispute the team settles (fixes) was a meeting of the parties with a neighbour they know: the
   resident's ties and trust grow as at any other meeting they take part in (L15,
-  ``links.participation_to_ties`` and ``participation_to_trust``). Each mediated case is paid its subsidy
-  (以案定补), recorded in the cost ledger.
+  ``links.participation_to_ties`` and ``participation_to_trust``). Each case the team closes (settled or not, but
+  not given up by the resident) is paid its subsidy (以案定补), recorded in the cost ledger.
 
 A mediated dispute is settled with ``success_probability``, by default the grid workers' quality: the
 mechanism assumes no better fix, only more time, more presence and more ties. Behavioural forms: detection in

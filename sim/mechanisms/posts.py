@@ -5,8 +5,9 @@ claims a post with ``claim_probability`` if they hold none. A post is a defined 
 
 - **commitment**: holding a post adds ``commitment`` to the member's daily volunteering logit
   (:mod:`cogov.sim.mechanisms.volunteering`), the form of the minimum-hours duty;
-- **suggestions** (金点子, 建议): each day a post-holder notices each unreported issue of their building with
-  ``notice_probability`` and raises it (found through the post-holder, channel POST_HOLDER); counted as suggestions;
+- **suggestions** (金点子, 建议): each day each unreported issue in a building where a post-holder lives is noticed
+  with ``notice_probability`` (once per building, however many post-holders live there) and raised (found through
+  the post-holder, channel POST_HOLDER); counted as suggestions;
 - **lapse** ('report but don't serve', 只报到少服务, seed 001): a post whose holder has not served for ``lapse_days``
   lapses unless somebody follows the member up — their branch at organisational life, employer feedback (双报告,
   seed 002) or a public ranking — which is where registration has teeth.

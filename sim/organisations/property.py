@@ -39,7 +39,7 @@ class PropertyCompanies(Table):
     """The property companies table; row ``i`` is company ``i`` (in compound order)."""
 
     columns = ("community", "compound", "handler", "staff", "has_party_organisation", "stars", "strikes",
-               "replacements", "collection_rate", "standard", "last_review")
+               "replacements", "collection_rate", "standard", "last_review", "fallback")
 
     def __init__(self, handlers: Handlers):
         self.handlers = handlers
@@ -54,13 +54,14 @@ class PropertyCompanies(Table):
         self.collection_rate = np.empty(0)
         self.standard = np.empty(0)  # the quality its fees finance at the reference collection rate
         self.last_review = np.empty(0, dtype=np.int64)  # day it last answered for its service (rating or review)
+        self.fallback = np.empty(0, dtype=bool)  # set up by the party organisation where nobody served (托底)
 
     def add(self, compound: int, handler: int, staff: float, quality: float, has_party_organisation: bool,
-            community: int = 0) -> int:
-        """Register a company (at build) and return its row."""
+            community: int = 0, fallback: bool = False) -> int:
+        """Register a company (at build) and return its row; ``fallback``: the party-led fallback company."""
         row = self._append(community=community, compound=compound, handler=handler, staff=staff,
                            has_party_organisation=has_party_organisation, stars=INITIAL_STARS, strikes=0,
-                           replacements=0, collection_rate=1.0, standard=quality, last_review=NEVER)
+                           replacements=0, collection_rate=1.0, standard=quality, last_review=NEVER, fallback=fallback)
         self.set_quality(row, quality)
         return row
 

@@ -61,23 +61,24 @@ class CommunityPartyOrganisation(FixedAgent):
         return float(households.satisfaction[residents].mean()) if residents.any() else 0.5
 
     def review_property_companies(self) -> None:
-        """Rate every property company by its residents' mean satisfaction (star rating, seeds 000, 004/8)."""
-        for row, compound in enumerate(self._companies.compound.tolist()):
-            self._companies.review(row, self._score(compound), self._config.levers.property_rating, self._rng,
-                                   self._config.service.property_quality_range, self.model.steps)
-
-    def hold_accountability_reviews(self, rows: NDArray[np.int64] | None = None) -> None:
-        """Red property: each company's cross-appointed manager reports to the two committees, as often as the
-        company's party organisation is strong (one draw per company, whether or not it has one). ``rows``: only
-        these companies (the party-led fallback companies, which answer to the party organisation that set them
-        up); all by default."""
+        """Rate every market property company by its residents' mean satisfaction (star rating, seeds 000, 004/8);
+        the party-led fallback companies answer at accountability reviews instead, and are never replaced."""
         companies = self._companies
-        strength = self._branches.strength_by_unit(COMPANY, len(companies))
-        draws = self._rng.random(len(companies))
-        reviewed = draws < strength
-        if rows is not None:
-            reviewed &= np.isin(np.arange(len(companies)), rows)
-        for row in np.flatnonzero(reviewed).tolist():
+        for row in np.flatnonzero(~companies.fallback).tolist():
+            companies.review(row, self._score(int(companies.compound[row])), self._config.levers.property_rating,
+                             self._rng, self._config.service.property_quality_range, self.model.steps)
+
+    def hold_accountability_reviews(self, rows: NDArray[np.int64] | None = None,
+                                    rng: np.random.Generator | None = None) -> None:
+        """Red property: each company's cross-appointed manager reports to the two committees, as often as the
+        company's party organisation is strong (one draw per company, whether or not it has one). ``rows``: these
+        companies only (default: the market companies; the party-led fallback companies are reviewed with their own
+        ``rng``, so that switching them on leaves the market companies' draws as they were)."""
+        companies = self._companies
+        rows = np.flatnonzero(~companies.fallback) if rows is None else np.asarray(rows, dtype=np.int64)
+        strength = self._branches.strength_by_unit(COMPANY, len(companies))[rows]
+        draws = (rng if rng is not None else self._rng).random(len(rows))
+        for row in rows[draws < strength].tolist():
             companies.account(row, self._score(int(companies.compound[row])), self._config.levers.property_rating,
                               self.model.steps)
 

@@ -15,8 +15,8 @@ Definitions (all cumulative from day 0 unless stated):
 - ``volunteer_hours``: hours volunteered so far.
 - ``inservice_serving_share``: in-service party members who served in the last 30 days, today.
 - ``stalemates``: collective issues that waited ``stalemate_days`` without agreement.
-- ``cost_per_resolved``: public money spent (funds, salaries, points rewards, mediation subsidies) / resolved
-  issues.
+- ``cost_per_resolved``: public money spent (every public item of the cost ledger, :data:`cogov.sim.ledger.ITEMS`)
+  / resolved issues.
 - ``dispute_resolution_rate``: neighbour disputes resolved / disputes arisen.
 - ``disputes_mediated``: disputes closed by a mediation team (not given up by the resident).
 - ``owners_committee_share``: compounds with an owners' committee today (those formed during the run included).

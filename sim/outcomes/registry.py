@@ -281,8 +281,8 @@ def _daily() -> list[Outcome]:
                 "share", 1, 0.02, "assumption: 2 percentage points, a little more than one of the default "
                 "community's 65 in-service party members (one member is 1.5 points)", daily=True, key=True,
                 views=frozenset({"classroom"}), typical_range=(0.0, 1.0)),
-        Outcome("cost_total", "Public money spent since day 0: every public item of the cost ledger (community funds, "
-                "staff salaries, points rewards, secretaries' training, mediation subsidies; sim/ledger.py).",
+        Outcome("cost_total", "Public money spent since day 0: every public item of the cost ledger (community funds and "
+                "staff salaries, points, training, rewards and the arrangements' costs; sim/ledger.py ITEMS).",
                 _t("Public cost", "公共支出"), _t("CNY, cumulative", "元，累计"), "cny", -1,
                 10_000, "assumption: 10,000 CNY (1 万元, the unit community budgets are stated in), half the smallest "
                 "yearly running fund the sources name (20,000 CNY, seed 003)", daily=True),
@@ -506,7 +506,7 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
     "activities": ("activities held", "举办活动", "activities held at the centre and lent venues", "count", 0, 1,
                    "assumption: 1 activity"),
     "activity_attendances": ("attendances at activities", "活动参与人次",
-                             "households taking part, summed over activities", "count", 1, 10,
+                             "households taking part, counted once a day whatever the venues", "count", 1, 10,
                              "assumption: 10 attendances"),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
