@@ -125,6 +125,8 @@ COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": Tru
 POSTS: dict[str, Any] = {"levers.posts.enabled": True}
 #: Activities twice a month at the community centre and at the venues engaged units lend (default settings).
 ACTIVITIES: dict[str, Any] = {"levers.activities.enabled": True}
+#: Projects answering the community's listed needs with co-building units' people and venues (default settings).
+NEEDS: dict[str, Any] = {"levers.needs_projects.enabled": True}
 #: Monthly proactive care visits to every vulnerable household (default settings).
 CARE: dict[str, Any] = {"levers.proactive_care.enabled": True}
 #: The community's app as a reporting channel (default adoption: the young most).
@@ -449,6 +451,15 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           {"levers.cross_appointment.big_party_committee": True}, "activity_reach_share", UP),
     lever("activities_cost_up", "activities: higher public cost", "seed 004/1", DEFAULT, DEFAULT_DAYS, ACTIVITIES,
           "cost_total", UP, MECHANICAL),
+    lever("lists_exchanged_more_needs_met", "needs, resources and projects lists exchanged (三单制): more listed needs "
+          "met by units", "seeds 000, 002", NEEDS, DEFAULT_DAYS, {"levers.lists_matching.enabled": True}, "needs_met",
+          UP, fast=False),  # one year's list of four needs: noisy at 8 replicates
+    lever("big_party_committee_more_needs_met", "big party committee: units asked every month, more listed needs met",
+          "seeds 002, 004/7", NEEDS, DEFAULT_DAYS, {"levers.cross_appointment.big_party_committee": True}, "needs_met",
+          UP, fast=False),
+    # not the sign rule: in some communities no listed need finds an engaged unit of its kind, and nothing is spent
+    lever("needs_projects_cost_up", "projects answering listed needs: higher public cost (matching money)", "seed 002",
+          DEFAULT, DEFAULT_DAYS, NEEDS, "cost_total", UP, fast=False),
     lever("care_cost_up", "proactive care: higher public cost (visits bought as social-work hours)", "seed 004/1",
           DEFAULT, DEFAULT_DAYS, CARE, "cost_total", UP, MECHANICAL),
 )

@@ -1374,6 +1374,27 @@ class Activities(Section):
     )
 
 
+class NeedsProjects(Section):
+    """Projects that answer listed needs with co-building units' people and venues (三单制: needs, resources and
+    projects lists; seeds 000, 002, 004/2, 004/8): a school's teachers tutor children in the holidays, a hospital checks
+    the elderly's health, an agency advises, a firm pays for materials."""
+
+    enabled: bool = Field(
+        False, description="Each year the community lists needs; an engaged co-building unit of the matching kind runs "
+        "a project for the households it suits near its venue (004/2: holiday tutoring by a school's teachers; "
+        "002: needs, resources and projects lists, two-way claiming).",
+    )
+    needs_per_year: int = Field(4, ge=0, le=100, description="Needs the community lists each year. Assumption.")
+    reach_cells: int = Field(
+        4, ge=0, le=100, description="Buildings within this many cells of the unit's building (where its venue is, if "
+        "it has one) are within reach of its project. Assumption: as for activities.",
+    )
+    cny_per_project: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
+        5000.0, description="The community's matching money for one project (public money); the unit gives its "
+        "people and venue. Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1400,6 +1421,7 @@ class Levers(Section):
     proactive_care: ProactiveCare = Field(default_factory=ProactiveCare)
     posts: Posts = Field(default_factory=Posts)
     activities: Activities = Field(default_factory=Activities)
+    needs_projects: NeedsProjects = Field(default_factory=NeedsProjects)
 
 
 class Behaviour(Section):

@@ -29,6 +29,8 @@ ITEMS: dict[str, str] = {
     "care_visits": "proactive care visits to vulnerable households, bought as social-work hours "
                    "(levers.proactive_care.hours_per_visit x costs.social_org_cny_per_hour)",
     "activities": "activities at the community centre and lent venues (levers.activities.cny_per_activity)",
+    "needs_projects": "the community's matching money for projects answering listed needs "
+                      "(levers.needs_projects.cny_per_project)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

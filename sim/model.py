@@ -49,6 +49,7 @@ from cogov.sim.mechanisms.drift import SatisfactionDrift
 from cogov.sim.mechanisms.escalation import Escalation
 from cogov.sim.mechanisms.evaluation import Evaluation
 from cogov.sim.mechanisms.mediation import Mediation
+from cogov.sim.mechanisms.needs_projects import NeedsProjects
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
@@ -86,7 +87,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``activities``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``activities``, ``needs_projects``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -366,6 +367,8 @@ class CommunityModel(Model):
                                   self.ledger)
         self.activities = Activities(config, layout, households, self.co_building, self.centre_building, counters,
                                      streams.activities, self.ledger)
+        self.needs_projects = NeedsProjects(config, layout, households, self.co_building, counters, streams.needs,
+                                            self.ledger)
         self.escalation = Escalation(config, households, issues, counters, self.dispatcher)
         self.abandonment = Abandonment(config.behaviour.grievance, issues, counters, streams.abandon, self.evaluation)
         self.service_purchasing = ServicePurchasing(config, self.social, self.handlers, self.dispatcher, self.ledger,
@@ -398,6 +401,9 @@ class CommunityModel(Model):
         if contracts.enabled:
             self.schedule_recurring(self.review_social_contracts,
                                     Schedule(interval=contracts.review_interval_days, start=contracts.review_interval_days))
+        if self.config.levers.needs_projects.enabled:  # this year's needs list, then every year's
+            self.needs_projects.list_needs()
+            self.schedule_recurring(self.list_needs, Schedule(interval=int(DAYS_PER_YEAR), start=int(DAYS_PER_YEAR)))
         if self.config.levers.venture_philanthropy.projects_per_year:  # this year's projects, then every year's
             self.service_purchasing.fund_projects()
             self.schedule_recurring(self.fund_venture_projects,
@@ -420,6 +426,11 @@ class CommunityModel(Model):
         """Scheduled: a new year's venture-philanthropy projects, while the run goes on."""
         if self.running:
             self.service_purchasing.fund_projects()
+
+    def list_needs(self) -> None:
+        """Scheduled: a new year's needs list and the projects that answer it, while the run goes on."""
+        if self.running:
+            self.needs_projects.list_needs()
 
     def review_fallback_companies(self) -> None:
         """Scheduled: the party-led fallback companies account for their service to the party organisation that set

@@ -15,7 +15,7 @@ STREAMS: tuple[str, ...] = (
     "service", "abandon", "volunteer", "replacement", "party", "mediation",
     "self_management", "committee_formation",
     "service_purchasing", "digital", "care", "posts",
-    "activities", "fallback_property",
+    "activities", "fallback_property", "needs",
 )
 """New streams go at the end: the first ones then stay what they were (``SeedSequence.spawn`` numbers its
 children in order)."""

@@ -153,7 +153,8 @@ def test_key_outcomes_keep_the_comparison_order():
         "resolution_rate", "mean_days_to_resolve", "on_time_share", "resolved_in_grid_share", "escalation_rate",
         "backlog", "stalemates", "satisfaction_mean", "satisfaction_p10", "trust_mean", "volunteer_share",
         "inservice_serving_share", "cost_per_resolved", "branch_strength", "dispute_resolution_rate",
-        "disputes_mediated", "vulnerable_reached_share", "satisfaction_vulnerable", "activity_reach_share")
+        "disputes_mediated", "vulnerable_reached_share", "satisfaction_vulnerable", "activity_reach_share",
+        "needs_met")
     assert all(outcome(name).daily for name in outcome_names(key=True))
 
 

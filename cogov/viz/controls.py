@@ -85,6 +85,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.digital_platform.enabled", "switch", "arrangements"),
     Lever("levers.proactive_care.enabled", "switch", "arrangements"),
     Lever("levers.activities.enabled", "switch", "arrangements"),
+    Lever("levers.needs_projects.enabled", "switch", "arrangements"),
     Lever("levers.posts.enabled", "switch", "volunteers"),
     Lever("levers.social_contracts.enabled", "switch", "arrangements"),
     Lever("levers.venture_philanthropy.projects_per_year", "int", "arrangements", min=0, max=6, step=1),
@@ -92,7 +93,8 @@ LEVERS: tuple[Lever, ...] = (
 """Levers on the page (issue 6: funding, each cross-appointment link, points, employer feedback, grid
 staffing, burden; issue 12: the arrangements added since: mediation, self-management, the fallback company,
 committees formed over the years, social organisations' contracts and projects, the
-community's app, proactive care, members' posts, activities), each inside the range the
+community's app, proactive care, members' posts, activities, needs
+projects), each inside the range the
 scenario format allows."""
 
 LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}

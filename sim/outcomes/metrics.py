@@ -26,6 +26,7 @@ Definitions (all cumulative from day 0 unless stated):
   ``satisfaction_vulnerable``: their mean satisfaction today.
 - ``posts_held_share``: in-service party members holding a claimed post today (levers.posts).
 - ``activity_reach_share``: households that took part in an activity in the last 30 days (levers.activities).
+- ``needs_met``: households served by projects answering listed needs, summed over projects (levers.needs_projects).
 """
 
 from __future__ import annotations
@@ -80,6 +81,7 @@ DAILY_METRICS: tuple[str, ...] = (
     "satisfaction_vulnerable",
     "posts_held_share",
     "activity_reach_share",
+    "needs_met",
 )
 """Columns of the daily series, in order."""
 
@@ -150,6 +152,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "satisfaction_vulnerable": model.care.satisfaction(),
         "posts_held_share": model.posts.held_share(),
         "activity_reach_share": model.activities.reach_share(day),
+        "needs_met": c["needs_met"],
     }
 
 

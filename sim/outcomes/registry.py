@@ -356,6 +356,10 @@ def _daily() -> list[Outcome]:
                 _t("Households at activities", "参与社区活动的住户比例"), _t("took part in last 30 days", "近30天参与"),
                 "share", 1, 0.01, "assumption: 1 percentage point, as for the volunteer share", daily=True, key=True,
                 typical_range=(0.0, 0.5)),
+        Outcome("needs_met", "Households served by projects that answer the community's listed needs, summed over "
+                "projects, since day 0 (levers.needs_projects).",
+                _t("Listed needs met", "清单需求满足户次"), _t("households, cumulative", "户次，累计"), "count", 1, 10,
+                "assumption: 10 households, a small project's reach", daily=True, key=True),
     ]
 
 
@@ -508,6 +512,11 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
     "activity_attendances": ("attendances at activities", "活动参与人次",
                              "households taking part, counted once a day whatever the venues", "count", 1, 10,
                              "assumption: 10 attendances"),
+    "needs_listed": ("needs listed", "需求清单事项", "needs the community listed", "count", 0, 1, "assumption: 1 need"),
+    "needs_matched": ("needs taken by a unit", "认领需求", "listed needs an engaged co-building unit took on", "count",
+                      1, 1, "assumption: 1 need"),
+    "needs_met": ("listed needs met", "需求满足户次", "households served by projects answering listed needs", "count", 1,
+                  10, "assumption: 10 households"),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),

@@ -1,0 +1,86 @@
+"""Projects that answer listed needs with co-building units' people and venues (三单制: 需求清单, 资源清单, 项目清单;
+seeds 000, 002, 004/2, 004/8).
+
+With ``levers.needs_projects.enabled``, at day 0 and every year the community lists ``needs_per_year`` needs, each of
+a kind that one kind of co-building unit answers (:data:`NEED_OF_UNIT_KIND`): advice (an agency; middle-aged
+households), tutoring (a school's teachers; young households, 004/2's holiday tutoring), health checks (a hospital;
+the elderly), materials (a firm's money; any household). A need is answered by an engaged unit of its kind (asked this
+month, §7.15): with the lists exchanged (``levers.lists_matching.enabled``, 三单制 two-way claiming) the community
+knows every unit's resources and any engaged unit of the kind takes it; without, a unit takes it only if its own offer
+happens to match, with ``organisations.co_building.listed_need_match`` of its kind. A project serves the households it
+suits within ``reach_cells`` of the unit's building (where its venue is, if it has one) on the Mesa grid: each such household has a need
+met and meets the unit's people (ties and trust, L15). The community pays ``cny_per_project`` of matching money per
+project (ledger ``needs_projects``); the unit gives its people and venue.
+
+Outcome: households whose listed need was met (cumulative).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from cogov.sim.config import AGE_GROUPS, ScenarioConfig
+from cogov.sim.households import Households, take_part
+from cogov.sim.layout import Layout
+from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.activities import within_reach
+from cogov.sim.organisations import CoBuildingUnits
+from cogov.sim.organisations.co_building import KINDS
+
+ANY_AGE = -1
+NEED_OF_UNIT_KIND: dict[str, tuple[str, int]] = {
+    "agency": ("advice", AGE_GROUPS.index("middle")),
+    "school": ("tutoring", AGE_GROUPS.index("young")),
+    "hospital": ("health checks", AGE_GROUPS.index("elderly")),
+    "firm": ("materials", ANY_AGE),
+}
+"""What each kind of unit answers, and for which households (age group; -1: any)."""
+LEDGER_ITEM = "needs_projects"
+
+
+class NeedsProjects:
+    """The yearly needs list, the units that take its needs, and who had a need met."""
+
+    def __init__(self, config: ScenarioConfig, layout: Layout, households: Households, co_building: CoBuildingUnits,
+                 counters: Counter[str], rng: np.random.Generator, ledger: Ledger):
+        self.params = config.levers.needs_projects
+        self.lists_exchanged = config.levers.lists_matching.enabled
+        self.match = np.asarray(config.organisations.co_building.listed_need_match.as_tuple())
+        self.links = config.links
+        self.households = households
+        self.co_building = co_building
+        self.counters = counters
+        self.rng = rng
+        self.ledger = ledger
+        self.enabled = self.params.enabled
+        self.reach = within_reach(layout, co_building.building, self.params.reach_cells)
+        """Units × buildings: who a unit's project can serve."""
+        target = np.array([NEED_OF_UNIT_KIND[k][1] for k in KINDS])
+        self.target_age = target
+        self.met = np.zeros(households.size, dtype=bool)
+        """Households whose listed need has been met."""
+
+    def list_needs(self) -> None:
+        """This year's needs list: each need finds an engaged unit of its kind (always when lists are exchanged, with
+        the unit's chance of offering a match otherwise); the unit's project serves the households it suits nearby."""
+        if not self.enabled:
+            return
+        units, h = self.co_building, self.households
+        kinds = self.rng.integers(len(KINDS), size=self.params.needs_per_year)
+        for kind in kinds.tolist():
+            self.counters["needs_listed"] += 1
+            candidates = np.flatnonzero((units.kind == kind) & units.engaged)
+            offers = self.rng.random(len(candidates)) < (1.0 if self.lists_exchanged else self.match[kind])
+            if not offers.any():
+                continue
+            unit = int(candidates[np.flatnonzero(offers)[0]])
+            age = self.target_age[kind]
+            served = self.reach[unit][h.building] & ((h.age_group == age) if age != ANY_AGE else True)
+            who = np.flatnonzero(served)
+            self.met[who] = True
+            take_part(h, who, self.links.participation_to_ties, self.links.participation_to_trust)
+            self.counters["needs_matched"] += 1
+            self.counters["needs_met"] += len(who)
+            self.ledger.record(LEDGER_ITEM, self.params.cny_per_project)

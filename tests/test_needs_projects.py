@@ -1,0 +1,76 @@
+"""Projects that answer listed needs (三单制): which unit takes a need, whom its project serves (kind, age, distance on
+the grid), what it costs; then in a community."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from stage_state import config, counters, households, row_layout
+
+from cogov.sim.households import ELDERLY
+from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.needs_projects import LEDGER_ITEM, NeedsProjects
+from cogov.sim.model import CommunityModel
+from cogov.sim.organisations import CoBuildingUnits
+
+YOUNG, MIDDLE = 0, 1
+
+
+def _state(kinds_engaged: list[tuple[str, int, bool]], **overrides):
+    """Ten buildings in a row with a household each (ages cycling young, middle, elderly); units as given."""
+    n = 10
+    hh = households(n, building=np.arange(n), age_group=[i % 3 for i in range(n)], ties=[0.2] * n)
+    units = CoBuildingUnits()
+    for kind, building, engaged in kinds_engaged:
+        units.add(kind, building, 7.0, 1000.0, venue=True, commitment=0.5, engaged=engaged)
+    tally, ledger = counters(), Ledger()
+    cfg = config(levers__needs_projects__enabled=True, levers__needs_projects__reach_cells=2, **overrides)
+    projects = NeedsProjects(cfg, row_layout(n), hh, units, tally, np.random.default_rng(0), ledger)
+    return projects, hh, tally, ledger
+
+
+def test_with_the_lists_exchanged_an_engaged_unit_of_the_kind_takes_every_need():
+    projects, hh, tally, ledger = _state([("school", 0, True), ("hospital", 9, True)],
+                                         levers__lists_matching__enabled=True,
+                                         levers__needs_projects__needs_per_year=40, links__participation_to_ties=0.1)
+    projects.list_needs()
+    kinds_listed = tally["needs_listed"]
+    assert kinds_listed == 40
+    # only needs of a kind with an engaged unit (school, hospital) are taken: about half of four kinds
+    assert 0 < tally["needs_matched"] < 40
+    assert ledger.by_item()[LEDGER_ITEM] == pytest.approx(tally["needs_matched"] * 5000.0)
+    # the school (building 0) serves young households within two cells: building 0 only (ages cycle 0, 1, 2, ...);
+    # the hospital (building 9) serves the elderly within two cells: building 8
+    assert np.flatnonzero(projects.met).tolist() == [0, 8]
+    assert (hh.ties[[0, 8]] > 0.2 + 0.8 * 0.1 - 1e-12).all()  # they met the units' people, once a project at least
+    assert (hh.ties[[1, 2, 3, 4, 5, 6, 7, 9]] == 0.2).all()
+
+
+def test_a_unit_not_engaged_takes_nothing_and_without_the_lists_a_match_is_by_chance():
+    projects, _, tally, _ = _state([("school", 0, False)], levers__lists_matching__enabled=True,
+                                   levers__needs_projects__needs_per_year=40)
+    projects.list_needs()
+    assert tally["needs_matched"] == 0 and not projects.met.any()
+    never, _, tally, _ = _state([("school", 0, True)], levers__needs_projects__needs_per_year=40,
+                                organisations__co_building__listed_need_match__school=0.0)
+    never.list_needs()
+    assert tally["needs_matched"] == 0  # without the lists the school never happens to offer a match
+
+
+def test_a_firms_project_serves_every_household_nearby():
+    projects, _, _, _ = _state([("firm", 5, True)], levers__lists_matching__enabled=True,
+                               levers__needs_projects__needs_per_year=40)
+    projects.list_needs()
+    assert np.flatnonzero(projects.met).tolist() == [3, 4, 5, 6, 7]
+
+
+def test_in_a_community_listed_needs_are_met_near_engaged_units():
+    model = CommunityModel("needs_projects", rng=1, days=30, levers__lists_matching__enabled=True,
+                           levers__cross_appointment__big_party_committee=True)
+    model.run()
+    assert model.metrics["needs_met"] == model.counters["needs_met"] > 0
+    met = model.needs_projects.met
+    near_a_unit = model.needs_projects.reach.any(axis=0)[model.households.building]
+    assert not met[~near_a_unit].any()
+    ages = model.households.age_group[met]
+    assert set(ages.tolist()) <= {YOUNG, MIDDLE, ELDERLY}
