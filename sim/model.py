@@ -124,11 +124,11 @@ class CommunityModel(Model):
 
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
-        """One day of the lifecycle: volunteers serve, hours are set, issues arise, are found (mediators notice
-        disputes, care visits find what vulnerable households have not reported, post-holders raise what they notice), agreed on, escalated, abandoned or served and judged (mediated disputes settled); party
-        organisations take stock and act (and may get owners' committees formed); activities bring neighbours
-        together; satisfaction drifts; then the
-        day is recorded."""
+        """One day of the lifecycle: volunteers serve (members claim posts), hours are set, issues arise and are
+        found (by residents, patrols, stewards, the app, mediators, care visits and post-holders), agreed on,
+        escalated, abandoned or served and judged (mediated disputes settled); party organisations take stock and
+        act; activities bring neighbours together; committees may form; satisfaction drifts; then the day is
+        recorded. Every arrangement whose lever is off does nothing and draws nothing."""
         day = self.steps
         self.resources.step(self.volunteering.step(day))
         self.platform.step()
