@@ -135,6 +135,10 @@ APP: dict[str, Any] = {"levers.digital_platform.enabled": True}
 SOCIAL_CONTRACTS: dict[str, Any] = {"levers.social_contracts.enabled": True}
 #: ... and two venture-philanthropy projects a year (seed 004/10's 2023 target), incubating organisations up to 12.
 VENTURE: dict[str, Any] = {"levers.venture_philanthropy.projects_per_year": 2}
+#: Work units still looking after their old compounds, in a community of work-unit compounds without companies.
+WORK_UNITS: dict[str, Any] = {"levers.work_unit_management.enabled": True}
+WORK_UNIT_COMPOUNDS: dict[str, Any] = {**NO_PROPERTY, **{f"community.compound_mix.{t}": float(t == "work_unit")
+                                                          for t in COMPOUND_TYPES}}
 #: The party-led fallback property company (托底) where nobody else serves (default settings).
 FALLBACK: dict[str, Any] = {"levers.fallback_property.enabled": True}
 
@@ -413,6 +417,14 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "(service.no_property_quality_factor = 1): caretakers' hours replace grid workers' hours",
           "seeds 004/3, 004/8", {**NO_PROPERTY, "service.no_property_quality_factor": 1.0}, DEFAULT_DAYS,
           SELF_MANAGEMENT, "satisfaction_mean", ABSENT, fast=False),  # [-0.002, +0.010] at 8: noise-limited
+    # work-unit compounds still looked after by their former unit (seed 004/8)
+    lever("work_units_satisfaction_up", "work units looking after their old compounds: higher satisfaction (by "
+          "construction: the compounds escape the assumed no-property quality factor)", "seed 004/8",
+          WORK_UNIT_COMPOUNDS, DEFAULT_DAYS, WORK_UNITS, "satisfaction_mean", UP, fast=False),
+    lever("work_units_satisfaction_only_through_assumed_factor", "...and none without that factor: the unit's staff "
+          "replace the grid's and the repairs fund's hours", "seed 004/8",
+          {**WORK_UNIT_COMPOUNDS, "service.no_property_quality_factor": 1.0}, DEFAULT_DAYS, WORK_UNITS,
+          "satisfaction_mean", ABSENT, fast=False),
     # the party-led fallback property service (seed 004/3)
     lever("fallback_resolution_up", "fallback property company: more issues resolved where no company served",
           "seed 004/3", NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "resolution_rate", UP),

@@ -1395,6 +1395,29 @@ class NeedsProjects(Section):
     )
 
 
+class WorkUnitManagement(Section):
+    """Work-unit compounds still looked after by their former work unit (单位大院, 自助式; seed 004/8): the unit's
+    logistics department (后勤) keeps the buildings where no property company was ever brought in."""
+
+    enabled: bool = Field(
+        False, description="Work-unit compounds without a property company may still be looked after by their unit "
+        "(seed 004/8: 'self-help' management of work-unit compounds; a third of Beijing's compounds are work-unit "
+        "compounds).",
+    )
+    share: Prob = Field(
+        0.5, description="Share of work-unit compounds without a property company whose unit still looks after them. "
+        "Assumption.",
+    )
+    staff_per_100_households: Annotated[float, Field(ge=0, le=50)] = Field(
+        0.25, description="Logistics staff the unit gives per 100 households: as a property company's "
+        "(service.property_staff_per_100_households). Assumption.",
+    )
+    cny_per_hour: CnyPerHour = Field(
+        40.0, description="What an hour of the unit's logistics staff costs the unit (not public money): as a "
+        "community worker's hour (costs.staff_cny_per_hour). Assumption.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1413,6 +1436,7 @@ class Levers(Section):
     party_building: PartyBuilding = Field(default_factory=PartyBuilding)
     mediation: Mediation = Field(default_factory=Mediation)
     self_management: SelfManagement = Field(default_factory=SelfManagement)
+    work_unit_management: WorkUnitManagement = Field(default_factory=WorkUnitManagement)
     fallback_property: FallbackProperty = Field(default_factory=FallbackProperty)
     committee_formation: CommitteeFormation = Field(default_factory=CommitteeFormation)
     social_contracts: SocialContracts = Field(default_factory=SocialContracts)

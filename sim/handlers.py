@@ -26,6 +26,7 @@ class HandlerKind(IntEnum):
     SOCIAL_ORG = 4
     MEDIATION = 5
     SELF_MANAGEMENT = 6
+    WORK_UNIT = 7
 
 
 class Handlers:

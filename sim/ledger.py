@@ -31,6 +31,8 @@ ITEMS: dict[str, str] = {
     "activities": "activities at the community centre and lent venues (levers.activities.cny_per_activity)",
     "needs_projects": "the community's matching money for projects answering listed needs "
                       "(levers.needs_projects.cny_per_project)",
+    "work_unit_logistics": "the logistics staff former work units give their old compounds (paid by the units, "
+                           "not public money; levers.work_unit_management)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
 }

@@ -29,7 +29,7 @@ from cogov.sim.agents import (
     StreetOffice,
 )
 from cogov.sim.behaviour import beta_with_mean
-from cogov.sim.config import ScenarioConfig
+from cogov.sim.config import COMPOUND_TYPES, ScenarioConfig
 from cogov.sim.frames import households_frame, issues_frame
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.households import build_households
@@ -63,6 +63,7 @@ from cogov.sim.organisations.party import COMMUNITY as COMMUNITY_BRANCH
 from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, NO_SECRETARY, Branches, PartyBranch, choose_secretary
 from cogov.sim.organisations.self_management import SelfManagementCommittee, SelfManagementCommittees
 from cogov.sim.organisations.social import draw_specialties
+from cogov.sim.organisations.work_units import WorkUnitService, WorkUnitServices
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
 from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
 from cogov.sim.streams import RandomStreams
@@ -250,8 +251,8 @@ class CommunityModel(Model):
 
     def _create_property_services(self, rng: np.random.Generator, first_building: np.ndarray) -> None:
         """Who serves each compound's property matters: a market company where the layout has one; elsewhere,
-        where the levers say so, the residents' self-management committee or else the party-led fallback company
-        (托底). Sets ``property_service_by_compound`` (-1: nobody)."""
+        where the levers say so, a work-unit compound's former unit, else the residents' self-management committee,
+        else the party-led fallback company (托底). Sets ``property_service_by_compound`` (-1: nobody)."""
         config, layout, handlers, service = self.config, self.layout, self.handlers, self.config.service
         levers = config.levers
         self.companies = PropertyCompanies(handlers)
@@ -273,14 +274,22 @@ class CommunityModel(Model):
             add_company(int(c), quality, bool((rng.random() < config.community.property_party_organisation)
                                               or levers.cross_appointment.party_property))
 
+        no_company = ~layout.has_property
+        self.work_units = WorkUnitServices.build(
+            levers.work_unit_management, no_company & (layout.compound_type == COMPOUND_TYPES.index("work_unit")),
+            self.households, handlers, service.grid_worker_quality, self.streams.work_units, COMMUNITY)
+        for row, compound in enumerate(self.work_units.compound):
+            WorkUnitService(self, self._cell_of_building(int(first_building[compound])), self.work_units, row)
+        unserved = no_company.copy()
+        unserved[self.work_units.compound] = False
         self.self_managed = SelfManagementCommittees.build(
-            levers.self_management, ~layout.has_property, self.households, handlers, service.grid_worker_quality,
+            levers.self_management, unserved, self.households, handlers, service.grid_worker_quality,
             config.organisations.owners_committee.activeness_range, self.streams.self_management, COMMUNITY)
         for row, compound in enumerate(self.self_managed.compound):
             SelfManagementCommittee(self, self._cell_of_building(int(first_building[compound])), self.self_managed, row)
 
         fallback = levers.fallback_property
-        nobody = ~layout.has_property & (households_by_compound > 0)
+        nobody = unserved & (households_by_compound > 0)
         nobody[self.self_managed.compound] = False
         self.fallback_compounds = np.flatnonzero(nobody) if fallback.enabled else np.empty(0, dtype=np.int64)
         """Compounds the party-led fallback company serves (托底): those nobody else serves, when the lever is on."""
@@ -291,9 +300,10 @@ class CommunityModel(Model):
         """Public money a day the fallback costs (its hours do not depend on it: they follow staffing and fees)."""
 
         self.property_service_by_compound = self.company_handler_by_compound.copy()
-        """Handler id of whoever serves each compound's property matters: its company or its self-management
-        committee (-1: nobody)."""
+        """Handler id of whoever serves each compound's property matters: its company, its former work unit or its
+        self-management committee (-1: nobody)."""
         self.property_service_by_compound[self.self_managed.compound] = self.self_managed.handler
+        self.property_service_by_compound[self.work_units.compound] = self.work_units.handler
 
     def _create_party_organisations(self, centre: int) -> None:
         """The community party organisation (row 0), a branch in every grid with a member (its secretary),
@@ -343,7 +353,7 @@ class CommunityModel(Model):
                                    self.social, self.co_building,
                                    lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
                                    lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed,
-                                   self.fallback_subsidy_per_day)
+                                   self.fallback_subsidy_per_day, self.work_units)
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,

@@ -234,3 +234,43 @@ def test_a_self_management_committee_still_convenes_under_cross_appointment():
                           np.full(2, -1), hh, table, counters(), np.random.default_rng(0), Handled().dispatcher(table),
                           np.array([0.25, 0.0]))
     assert agreement.meeting_intervals().tolist() == [60, 90]  # as without cross-appointment
+
+
+# ------------------------------------------------------------------------------- work units' own management
+def test_work_units_look_after_only_their_own_compounds_without_a_company():
+    from cogov.sim.organisations.work_units import WorkUnitServices
+
+    hh = households(6, compound=[0, 0, 1, 1, 2, 2])
+    handlers = Handlers()
+    params = config(levers__work_unit_management__enabled=True, levers__work_unit_management__share=1.0,
+                    levers__work_unit_management__staff_per_100_households=50.0).levers.work_unit_management
+    services = WorkUnitServices.build(params, np.array([True, False, True]), hh, handlers, 0.85,
+                                      np.random.default_rng(0))
+    assert services.compound.tolist() == [0, 2] and services.households.tolist() == [2, 2]
+    assert (handlers.kind[services.handler] == HandlerKind.WORK_UNIT).all()
+    assert services.hours_today(params, 8.0).tolist() == pytest.approx([8.0, 8.0])  # 2 x 50/100 staff x 8 h
+    assert services.cost_today(params, 8.0) == pytest.approx(16.0 * params.cny_per_hour)
+    off = WorkUnitServices.build(config().levers.work_unit_management, np.array([True]), hh, Handlers(), 0.85,
+                                 np.random.default_rng(0))
+    assert len(off) == 0
+
+
+def test_a_work_unit_takes_its_compounds_repairs_too():
+    hh = households(1)
+    table = issues_for(hh, [{"category": MAINTENANCE}, {"category": ENVIRONMENT}])
+    handled = Handled()
+    unit = handled.handlers.add(HandlerKind.WORK_UNIT, Level.GRID, 0.85)
+    dispatcher = Dispatcher(table, handled.handlers, handled.handling, np.array([unit]), {}, True, 5.0)
+    assert dispatcher.route_in_grid(np.arange(2)).tolist() == [unit, unit]
+
+
+def test_in_a_community_work_units_come_before_committees_and_the_fallback():
+    model = CommunityModel("work_unit_management", rng=1, days=30, levers__work_unit_management__share=1.0,
+                           levers__self_management__enabled=True, levers__fallback_property__enabled=True)
+    model.run()
+    units, committees = model.work_units.compound, model.self_managed.compound
+    work_unit = np.flatnonzero((model.layout.compound_type == 3) & ~model.layout.has_property)
+    assert len(units) > 0 and sorted(units.tolist()) == work_unit.tolist()
+    assert not set(units) & set(committees) and not set(units) & set(model.fallback_compounds)
+    assert (model.property_service_by_compound >= 0).all()
+    assert model.ledger.by_item("work_units")["work_unit_logistics"] > 0  # paid by the units, not the public

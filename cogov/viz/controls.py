@@ -80,6 +80,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.burden.access_list", "switch", "burden"),
     Lever("levers.mediation.enabled", "switch", "arrangements"),
     Lever("levers.self_management.enabled", "switch", "arrangements"),
+    Lever("levers.work_unit_management.enabled", "switch", "arrangements"),
     Lever("levers.fallback_property.enabled", "switch", "arrangements"),
     Lever("levers.committee_formation.enabled", "switch", "arrangements"),
     Lever("levers.digital_platform.enabled", "switch", "arrangements"),

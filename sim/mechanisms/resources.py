@@ -22,6 +22,9 @@ from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOr
 from cogov.sim.organisations.self_management import LEDGER_ITEM as SELF_MANAGEMENT_FEES
 from cogov.sim.organisations.self_management import PAYER as RESIDENTS
 from cogov.sim.organisations.self_management import SelfManagementCommittees
+from cogov.sim.organisations.work_units import LEDGER_ITEM as WORK_UNIT_LOGISTICS
+from cogov.sim.organisations.work_units import PAYER as WORK_UNITS
+from cogov.sim.organisations.work_units import WorkUnitServices
 
 DAYS_PER_YEAR = 365.0
 FALLBACK_SUBSIDIES = "fallback_property_subsidies"
@@ -98,7 +101,8 @@ class Resources:
                  households: Households, companies: PropertyCompanies, social: SocialOrganisations,
                  co_building: CoBuildingUnits, grid_branch_strength: Callable[[], NDArray[np.float64]],
                  reward_hours: Callable[[], float], ledger: Ledger,
-                 self_managed: SelfManagementCommittees | None = None, fallback_subsidy_per_day: float = 0.0):
+                 self_managed: SelfManagementCommittees | None = None, fallback_subsidy_per_day: float = 0.0,
+                 work_units: WorkUnitServices | None = None):
         self.config = config
         self.plan = plan
         self.handlers = handlers
@@ -112,6 +116,7 @@ class Resources:
         self.ledger = ledger
         self.self_managed = self_managed if self_managed is not None else SelfManagementCommittees()
         self.fallback_subsidy_per_day = fallback_subsidy_per_day
+        self.work_units = work_units if work_units is not None else WorkUnitServices()
         n_grids = len(handling.grid_handlers)
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
         self.patrol_probability = np.zeros(n_grids)
@@ -146,6 +151,10 @@ class Resources:
         capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)
         capacity[self.social.handler] = self.social.hours_today(config.service.social_org_base_hours_per_day,
                                                                 plan.purchased_hours_per_org)
+        if len(self.work_units):  # logistics staff paid by the former work units (their money, not public)
+            params, hours = config.levers.work_unit_management, config.service.work_hours_per_day
+            capacity[self.work_units.handler] = self.work_units.hours_today(params, hours)
+            self.ledger.record(WORK_UNIT_LOGISTICS, self.work_units.cost_today(params, hours), payer=WORK_UNITS)
         if len(self.self_managed):  # caretakers paid from residents' fees (their money, not public)
             params = config.levers.self_management
             capacity[self.self_managed.handler] = self.self_managed.hours_today(params)
