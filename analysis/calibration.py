@@ -95,6 +95,7 @@ communities at :data:`PERSONS_PER_HOUSEHOLD` (an assumption, stated where it is 
 DAYS_PER_YEAR = 365.0
 MEDIATION_ON: dict[str, Any] = {"levers.mediation.enabled": True}
 POSTS_ON: dict[str, Any] = {"levers.posts.enabled": True}
+TEAMS_ON: dict[str, Any] = {"levers.volunteer_teams.enabled": True}
 
 
 def _per_year(count: float, outputs: Outputs) -> float:
@@ -152,6 +153,10 @@ TARGETS: tuple[Target, ...] = (
            lambda o: _per_year(o.get("count_suggestions", 0.0), o) / o["community_in_service_members"], 0.1,
            "run with posts; the model counts every unreported issue a post-holder raised (retired members' too), the "
            "source's period is not stated (taken as a year)", setting=POSTS_ON),
+    Target("party members in volunteer teams", 193 / 940, "seed 003 (Zongyang: 193 members in 16 teams; 940 members)",
+           "emergent", lambda o: o["team_member_share"], 0.1,
+           "run with volunteer teams (levers.volunteer_teams.enabled); the model's share at the end of the run; the "
+           "source's teams are in 14 of its communities", setting=TEAMS_ON),
 )
 """The figures compared. The seed 001 figure of 14 posts per 10,000 residents is not among them: it counts
 street-office posts, not community workers (``../shared/design/seed-digest.md``), so it neither sets

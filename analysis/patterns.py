@@ -121,6 +121,8 @@ NO_PROPERTY: dict[str, Any] = {**NO_COMPANIES, "community.households": 600}
 NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 #: Party branches organise owners' committees where there are none (default rate).
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
+#: Party members' volunteer teams in every grid (default settings).
+TEAMS: dict[str, Any] = {"levers.volunteer_teams.enabled": True}
 #: Party members claim posts when their branch asks (default settings).
 POSTS: dict[str, Any] = {"levers.posts.enabled": True}
 #: Activities twice a month at the community centre and at the venues engaged units lend (default settings).
@@ -448,6 +450,11 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           DEFAULT, DEFAULT_DAYS, CARE, "trust_mean", UP),
     lever("care_satisfaction_vulnerable_up", "proactive care: vulnerable households more satisfied",
           "seeds 000, 004/4, 004/10", DEFAULT, DEFAULT_DAYS, CARE, "satisfaction_vulnerable", UP),
+    lever("teams_inservice_up", "party members' volunteer teams: more in-service members serve (service days, "
+          "follow-up; a year, as members join)", "seeds 002, 003", VOLUNTEERS, DEFAULT_DAYS, TEAMS,
+          "inservice_serving_share", UP),
+    lever("teams_keep_motivation", "volunteer teams keep members in view: motivation does not decay for want of "
+          "follow-up", "seeds 001, 003", VOLUNTEERS, DEFAULT_DAYS, TEAMS, "volunteer_motivation", UP),
     lever("posts_inservice_up", "posts claimed by party members: more in-service members serve", "seeds 001, 004/3",
           VOLUNTEERS, VOLUNTEER_DAYS, POSTS, "inservice_serving_share", UP),
     lever("posts_held_with_teeth", "posts with employer feedback (双报告): more posts still held after a year ('report "

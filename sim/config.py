@@ -1418,6 +1418,25 @@ class WorkUnitManagement(Section):
     )
 
 
+class VolunteerTeams(Section):
+    """Party members' volunteer teams (党员志愿服务队; seed 003: 16 teams, 193 members in 14 communities of Zongyang;
+    seed 002: teams by interest and skill; seed 004/2): a team in each grid that serves together on its service day
+    and keeps its members in view."""
+
+    enabled: bool = Field(
+        False, description="Each grid has a party members' volunteer team; members asked by their branch may join it "
+        "(seed 003: 16 teams, 193 members in 14 communities; seed 002: teams by interest and skill).",
+    )
+    join_probability: Prob = Field(
+        0.2, description="Probability that a party member asked by their branch joins their grid's team if not in it. "
+        "Assumption.",
+    )
+    service_day_interval_days: int = Field(
+        30, ge=1, le=365, description="Days between a team's service days, when every member is asked to serve. "
+        "Assumption: monthly.",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1444,6 +1463,7 @@ class Levers(Section):
     digital_platform: DigitalPlatform = Field(default_factory=DigitalPlatform)
     proactive_care: ProactiveCare = Field(default_factory=ProactiveCare)
     posts: Posts = Field(default_factory=Posts)
+    volunteer_teams: VolunteerTeams = Field(default_factory=VolunteerTeams)
     activities: Activities = Field(default_factory=Activities)
     needs_projects: NeedsProjects = Field(default_factory=NeedsProjects)
 

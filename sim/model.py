@@ -55,6 +55,7 @@ from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.service_purchasing import ServicePurchasing
+from cogov.sim.mechanisms.teams import VolunteerTeams
 from cogov.sim.mechanisms.volunteering import Volunteering
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
 from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
@@ -88,7 +89,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``activities``, ``needs_projects``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``teams``, ``activities``, ``needs_projects``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -125,7 +126,7 @@ class CommunityModel(Model):
 
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
-        """One day of the lifecycle: volunteers serve (members claim posts), hours are set, issues arise and are
+        """One day of the lifecycle: volunteers serve (members claim posts and join teams), hours are set, issues arise and are
         found (by residents, patrols, stewards, the app, mediators, care visits and post-holders), agreed on,
         escalated, abandoned or served and judged (mediated disputes settled); party organisations take stock and
         act; activities bring neighbours together; committees may form; satisfaction drifts; then the day is
@@ -367,8 +368,9 @@ class CommunityModel(Model):
                                    issues, counters, streams.agreement, self.dispatcher,
                                    self.self_managed.activeness_by_compound(layout.n_compounds))
         self.posts = Posts(config, households, issues, counters, streams.posts, self.dispatcher, self.agreement)
+        self.teams = VolunteerTeams(config, households, counters, streams.teams)
         self.volunteering = Volunteering(config, households, layout.n_buildings, layout.n_grids, streams.volunteer,
-                                         self.party.asks, self.ledger, self.posts)
+                                         self.party.asks, self.ledger, self.posts, self.teams)
         self.platform = DigitalPlatform(config.levers.digital_platform, households, counters, streams.digital,
                                         self.ledger)
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,

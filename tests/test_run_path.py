@@ -281,7 +281,8 @@ class Recorder:
                           "community_community_staff": 4.0, "community_social_organisations": 6.0,
                           "inservice_serving_share": value, "volunteer_share": value,
                           "disputes_mediated": 500.0 * config.levers.mediation.enabled,
-                          "posts_held_share": value, "count_suggestions": 20.0, "community_in_service_members": 40.0})
+                          "posts_held_share": value, "count_suggestions": 20.0, "community_in_service_members": 40.0,
+                          "team_member_share": value})
 
 
 def test_patterns_run_replicate_seeds_of_the_master_seed_and_cache_by_key(monkeypatch):
@@ -316,9 +317,10 @@ def test_calibration_runs_replicate_seeds_of_the_master_seed(monkeypatch):
     rows = calibrate(replicates=4, master_seed=5)
     seeds = [replicate_seed(5, r) for r in range(4)]
     # the default, and the same seeds with each arrangement a check needs (a mediation committee, posts)
-    settings = sorted((c.levers.mediation.enabled, c.levers.posts.enabled, seed) for c, seed in recorder.calls)
-    assert settings == sorted([(False, False, s) for s in seeds] + [(True, False, s) for s in seeds]
-                              + [(False, True, s) for s in seeds])
+    settings = sorted((c.levers.mediation.enabled, c.levers.posts.enabled, c.levers.volunteer_teams.enabled, seed)
+                      for c, seed in recorder.calls)
+    assert settings == sorted([(False, False, False, s) for s in seeds] + [(True, False, False, s) for s in seeds]
+                              + [(False, True, False, s) for s in seeds] + [(False, False, True, s) for s in seeds])
     by = {row.target.quantity: row for row in rows}
     expected = np.mean([(s % 1000) / 1000 for s in seeds])
     assert by["compounds with property management"].mean == pytest.approx(expected)
@@ -360,7 +362,7 @@ def test_cli_seed_reaches_validation_and_calibration(tmp_path, monkeypatch):
     monkeypatch.setattr(targets, "simulate", recorder)
     code = main(["calibrate", "--replicates", "2", "--seed", "9", "--workers", "1", "--out", str(tmp_path / "c.csv")])
     assert code == 0
-    assert sorted(s for _, s in recorder.calls) == sorted([replicate_seed(9, r) for r in range(2)] * 3)  # 3 settings
+    assert sorted(s for _, s in recorder.calls) == sorted([replicate_seed(9, r) for r in range(2)] * 4)  # 4 settings
     assert set(pd.read_csv(tmp_path / "c.csv")["master_seed"]) == {9}
     recorder.calls.clear()
     assert main(["validate-model", "--pattern", "split_co_building_hours_up", "--replicates", "2", "--seed", "9",

@@ -88,6 +88,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.activities.enabled", "switch", "arrangements"),
     Lever("levers.needs_projects.enabled", "switch", "arrangements"),
     Lever("levers.posts.enabled", "switch", "volunteers"),
+    Lever("levers.volunteer_teams.enabled", "switch", "volunteers"),
     Lever("levers.social_contracts.enabled", "switch", "arrangements"),
     Lever("levers.venture_philanthropy.projects_per_year", "int", "arrangements", min=0, max=6, step=1),
 )

@@ -6,7 +6,8 @@ influence (share of building neighbours who volunteered recently), being asked t
 building steward (L2, :meth:`cogov.sim.mechanisms.party_building.PartyBuilding.asks`), trust in the party
 organisation (L13), time cost by membership type and by age (the elderly take part, the young rarely),
 employer feedback (in-service members), a minimum-hours duty and, for members who claimed one, a post
-(:mod:`cogov.sim.mechanisms.posts`)
+(:mod:`cogov.sim.mechanisms.posts`); members of a volunteer team are asked on its service days and kept in view
+(:mod:`cogov.sim.mechanisms.teams`)
 (``../shared/design/behaviour-building-blocks.md``). Sessions feed back on motivation: tangible
 rewards crowd it out, feedback crowds it in; party members' motivation decays when nobody follows them
 up — no ranking, no employer feedback and no organisational life attended recently ('report but don't
@@ -31,6 +32,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import IN_SERVICE, NEVER, Households
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.posts import Posts
+from cogov.sim.mechanisms.teams import VolunteerTeams
 
 CONDITIONAL = 0
 DAYS_PER_YEAR = 365.0
@@ -41,7 +43,7 @@ class Volunteering:
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, n_grids: int,
                  rng: np.random.Generator, asks: Callable[[NDArray[np.int64]], NDArray[np.bool_]], ledger: Ledger,
-                 posts: Posts | None = None):
+                 posts: Posts | None = None, teams: VolunteerTeams | None = None):
         self.households = households
         self.links = config.links
         self.ties = config.behaviour.ties
@@ -60,6 +62,7 @@ class Volunteering:
         self.reward_paid = 0.0
         """Points redeemed so far (CNY, public money)."""
         self.posts = posts  # members' posts: claimed when asked, a duty in the choice (levers.posts)
+        self.teams = teams  # members' volunteer teams: service days and follow-up (levers.volunteer_teams)
         self._draw_history()
 
     def _draw_history(self) -> None:
@@ -96,6 +99,10 @@ class Volunteering:
         feedback = feedback | (households.monitored_until[eligible] >= day)  # followed up by their branch
         neighbours = self.neighbours_recent_share(day)
         asked = self.asks(eligible)
+        if self.teams is not None and self.teams.enabled:  # joined when asked; called on service days; kept in view
+            self.teams.join(eligible, asked)
+            asked = asked | self.teams.called(eligible, day)
+            feedback = feedback | self.teams.in_view(eligible)
         holding = self.posts is not None and self.posts.enabled
         if holding:
             self.posts.claim(eligible, asked, day)

@@ -26,6 +26,7 @@ Definitions (all cumulative from day 0 unless stated):
   ``satisfaction_vulnerable``: their mean satisfaction today.
 - ``posts_held_share``: in-service party members holding a claimed post today (levers.posts).
 - ``activity_reach_share``: households that took part in an activity in the last 30 days (levers.activities).
+- ``team_member_share``: party members in a volunteer team today (levers.volunteer_teams).
 - ``needs_met``: households served by projects answering listed needs, summed over projects (levers.needs_projects).
 """
 
@@ -82,6 +83,7 @@ DAILY_METRICS: tuple[str, ...] = (
     "posts_held_share",
     "activity_reach_share",
     "needs_met",
+    "team_member_share",
 )
 """Columns of the daily series, in order."""
 
@@ -153,6 +155,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "posts_held_share": model.posts.held_share(),
         "activity_reach_share": model.activities.reach_share(day),
         "needs_met": c["needs_met"],
+        "team_member_share": model.teams.member_share(),
     }
 
 

@@ -360,6 +360,11 @@ def _daily() -> list[Outcome]:
                 "projects, since day 0 (levers.needs_projects).",
                 _t("Listed needs met", "清单需求满足户次"), _t("households, cumulative", "户次，累计"), "count", 1, 10,
                 "assumption: 10 households, a small project's reach", daily=True, key=True),
+        Outcome("team_member_share", "Party members in a volunteer team today / party members "
+                "(levers.volunteer_teams).",
+                _t("Party members in volunteer teams", "党员志愿服务队参与率"), _t("share, today", "当日"), "share", 1,
+                0.02, "assumption: 2 percentage points, as for in-service members serving", daily=True,
+                typical_range=(0.0, 1.0)),
     ]
 
 
@@ -517,6 +522,9 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                       1, 1, "assumption: 1 need"),
     "needs_met": ("listed needs met", "需求满足户次", "households served by projects answering listed needs", "count", 1,
                   10, "assumption: 10 households"),
+    "team_members_joined": ("members joining volunteer teams", "加入志愿服务队党员",
+                            "party members who joined their grid's team when asked", "count", 1, 1,
+                            "assumption: 1 member"),
     "found_by_mediators": ("disputes found by mediators", "调解员排查发现纠纷",
                            "unreported disputes a mediator noticed in their building", "count", 0, 5,
                            "assumption: 5 disputes, as for disputes_mediated"),
