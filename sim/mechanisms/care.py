@@ -25,10 +25,10 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import NEVER, Households, take_part
-from cogov.sim.issues import Channel, IssueTable, State
+from cogov.sim.issues import Channel, IssueTable
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
-from cogov.sim.mechanisms.discovery import record_found
+from cogov.sim.mechanisms.discovery import noticed, record_found
 from cogov.sim.mechanisms.dispatch import Dispatcher
 
 LEDGER_ITEM = "care_visits"
@@ -72,14 +72,13 @@ class ProactiveCare:
         self.counters["care_visits"] += len(visited)
         self.ledger.record(LEDGER_ITEM, len(visited) * self.cost_per_visit)
         take_part(self.households, visited, self.links.participation_to_ties, self.links.participation_to_trust)
-        table = self.issues
-        latent = table.open_in(State.LATENT)
-        latent = latent[np.isin(table.household[latent], visited)]
-        found = latent[self.rng.random(len(latent)) < self.params.detection]
+        was_visited = np.zeros(self.households.size, dtype=bool)
+        was_visited[visited] = True
+        found = noticed(self.issues, was_visited, self.params.detection, self.rng)
         if len(found) == 0:
             return
         self.counters["found_by_care_visits"] += len(found)
-        record_found(table, found, Channel.CARE_VISIT, day, self.counters, self.agreement, self.dispatcher)
+        record_found(self.issues, found, Channel.CARE_VISIT, day, self.counters, self.agreement, self.dispatcher)
 
     def reach(self, day: int) -> float:
         """Share of vulnerable households visited in the last :data:`REACH_DAYS` days (NaN if none is vulnerable)."""

@@ -27,6 +27,15 @@ from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
 
 
+def noticed(issues: IssueTable, of_household: NDArray[np.bool_], probability: float,
+            rng: np.random.Generator) -> NDArray[np.int64]:
+    """Unfound issues of the households flagged in ``of_household`` that somebody notices today: each with
+    ``probability`` (one draw per such issue, in row order)."""
+    rows = issues.open_in(State.LATENT)
+    rows = rows[of_household[issues.household[rows]]]
+    return rows[rng.random(len(rows)) < probability]
+
+
 def record_found(issues: IssueTable, rows: NDArray[np.int64], channel: int | NDArray[np.int8], day: int,
                  counters: Counter[str], agreement: Agreement, dispatcher: Dispatcher) -> None:
     """Issues ``rows`` are found today through ``channel`` (one for all, or one each): stamped and counted; collective

@@ -25,9 +25,9 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import IN_SERVICE, NEVER, Households
-from cogov.sim.issues import Channel, IssueTable, State
+from cogov.sim.issues import Channel, IssueTable
 from cogov.sim.mechanisms.agreement import Agreement
-from cogov.sim.mechanisms.discovery import record_found
+from cogov.sim.mechanisms.discovery import noticed, record_found
 from cogov.sim.mechanisms.dispatch import Dispatcher
 
 
@@ -75,16 +75,14 @@ class Posts:
         self._lapse(day)
 
     def _raise(self, day: int) -> None:
-        table, h = self.issues, self.households
+        h = self.households
         watched = np.zeros(int(h.building.max()) + 1, dtype=bool)
         watched[h.building[self.holds]] = True
-        rows = table.open_in(State.LATENT)
-        rows = rows[watched[h.building[table.household[rows]]]]
-        found = rows[self.rng.random(len(rows)) < self.params.notice_probability]
+        found = noticed(self.issues, watched[h.building], self.params.notice_probability, self.rng)
         if len(found) == 0:
             return
         self.counters["suggestions"] += len(found)
-        record_found(table, found, Channel.POST_HOLDER, day, self.counters, self.agreement, self.dispatcher)
+        record_found(self.issues, found, Channel.POST_HOLDER, day, self.counters, self.agreement, self.dispatcher)
 
     def _lapse(self, day: int) -> None:
         h, incentives = self.households, self.incentives
