@@ -1248,8 +1248,9 @@ class VenturePhilanthropy(Section):
         "money). Assumption.",
     )
     incubate_below: int = Field(
-        12, ge=0, le=200, description="While the community has fewer social organisations than this, a project "
-        "incubates a new one; otherwise it funds an existing one (004/10: at least 12 per urban community by 2023).",
+        12, ge=0, le=200, description="While the community has fewer social organisations than this (or none), a "
+        "project incubates a new one; otherwise it funds an existing one (004/10: at least 12 per urban community by "
+        "2023).",
     )
 
 

@@ -93,3 +93,12 @@ def test_each_venue_holds_exactly_its_activities_in_every_30_days(per_month):
     for start in (1, 31, 45):
         held = [venue for day in range(start, start + 30) for venue in activities.held_today(day)]
         assert held.count(0) == held.count(1) == per_month
+
+
+def test_the_centre_holds_activities_in_a_community_without_units():
+    layout = row_layout(3)
+    hh = households(3, building=np.arange(3), age_group=[ELDERLY] * 3)
+    activities = Activities(config(levers__activities__enabled=True), layout, hh, CoBuildingUnits(), 0, counters(),
+                            np.random.default_rng(0), Ledger())
+    assert activities.open_venues().tolist() == [True]
+    assert sum(len(activities.held_today(d)) for d in range(1, 31)) == 2

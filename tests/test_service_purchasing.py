@@ -111,3 +111,13 @@ def test_in_a_community_projects_grow_the_number_of_organisations(three_years):
     assert incubated.all() and not model.social.contracted[start:].any()
     served = np.isin(model.issues.column("handler"), model.social.handler[start:])
     assert served.any()  # the new organisations take cases
+
+
+def test_a_project_incubates_an_organisation_where_there_is_none_whatever_the_target():
+    cfg = config(levers__venture_philanthropy__projects_per_year=2, levers__venture_philanthropy__incubate_below=0)
+    handled = Handled()
+    social = SocialOrganisations()
+    purchasing = ServicePurchasing(cfg, social, handled.handlers, handled.dispatcher(IssueTable()), Ledger(),
+                                   counters(), np.random.default_rng(0))
+    purchasing.fund_projects()
+    assert len(social) == 1 and social.project_hours[0] > 0  # one incubated, the second project funds it too

@@ -63,7 +63,10 @@ class Activities:
     def open_venues(self) -> NDArray[np.bool_]:
         """Venues open this month: the centre always, a unit's venue in a month the unit is engaged."""
         unit = self.venue_unit
-        return np.where(unit < 0, True, self.co_building.engaged[np.maximum(unit, 0)])
+        is_open = np.ones(len(unit), dtype=bool)
+        lent = unit >= 0
+        is_open[lent] = self.co_building.engaged[unit[lent]]
+        return is_open
 
     def held_today(self, day: int) -> NDArray[np.int64]:
         """Venues holding an activity today: each ``per_venue_per_month`` times in every 30 days, on days spread

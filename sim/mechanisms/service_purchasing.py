@@ -12,7 +12,7 @@ Two yearly decisions of the community about its social organisations, each behin
   model version 2 was written (``SocialOrganisations.evaluation``) and read by nothing.
 - **Venture-philanthropy projects** (``levers.venture_philanthropy``): each year ``projects_per_year`` projects are
   funded; each buys ``cny_per_project`` of hours over the year at the social-work price. While the community has
-  fewer than ``incubate_below`` organisations, a project incubates a new one (孵化): a new organisation with a
+  fewer than ``incubate_below`` organisations (or none at all), a project incubates a new one (孵化): a new organisation with a
   specialty and quality drawn as at set-up, which works its own base hours plus its project's and receives no share of
   the purchase contracts; otherwise the project goes to an existing organisation, drawn at random.
 
@@ -79,7 +79,7 @@ class ServicePurchasing:
         social.project_hours[:] = 0.0  # last year's projects have ended
         hours_per_day = params.cny_per_project / self.config.costs.social_org_cny_per_hour / DAYS_PER_YEAR
         for _ in range(params.projects_per_year):
-            if len(social) < params.incubate_below:
+            if len(social) < params.incubate_below or len(social) == 0:  # a project needs an organisation to run it
                 row = self._incubate()
             else:
                 row = int(self.rng.integers(len(social)))
