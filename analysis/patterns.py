@@ -111,6 +111,8 @@ RATING: dict[str, Any] = {"levers.property_rating.enabled": True, "levers.proper
 
 #: A people's mediation committee of five-olds teams in the grids where they live (default settings).
 MEDIATION: dict[str, Any] = {"levers.mediation.enabled": True}
+#: A lawyer gives the mediation committee half a day a week (法律顾问坐班; with MEDIATION).
+MEDIATION_LAWYER: dict[str, Any] = {"levers.mediation.lawyer_hours_per_week": 4.0}
 
 #: Residents' self-management committees in compounds without a property company (default settings) ...
 SELF_MANAGEMENT: dict[str, Any] = {"levers.self_management.enabled": True}
@@ -123,6 +125,11 @@ NO_PROPERTY_COLLECTIVE: dict[str, Any] = {**WITHOUT_COMMITTEES, **NO_COMPANIES}
 COMMITTEE_FORMATION: dict[str, Any] = {"levers.committee_formation.enabled": True}
 #: Party members' volunteer teams in every grid (default settings).
 TEAMS: dict[str, Any] = {"levers.volunteer_teams.enabled": True}
+#: Every post a publicist's (政策法规宣传员) / a guide's (党建工作指导员) instead of a supervisor's (with POSTS).
+PUBLICIST_POSTS: dict[str, Any] = {"levers.posts.kinds.supervisor": 0.0, "levers.posts.kinds.publicist": 1.0}
+GUIDE_POSTS: dict[str, Any] = {"levers.posts.kinds.supervisor": 0.0, "levers.posts.kinds.guide": 1.0}
+#: In-service members have the five ones, paired with a household in difficulty, reviewed quarterly (defaults).
+FIVE_ONES: dict[str, Any] = {"levers.five_ones.enabled": True}
 #: Party members claim posts when their branch asks (default settings).
 POSTS: dict[str, Any] = {"levers.posts.enabled": True}
 #: Activities twice a month at the community centre and at the venues engaged units lend (default settings).
@@ -137,12 +144,26 @@ APP: dict[str, Any] = {"levers.digital_platform.enabled": True}
 SOCIAL_CONTRACTS: dict[str, Any] = {"levers.social_contracts.enabled": True}
 #: ... and two venture-philanthropy projects a year (seed 004/10's 2023 target), incubating organisations up to 12.
 VENTURE: dict[str, Any] = {"levers.venture_philanthropy.projects_per_year": 2}
+#: ... the purchase shared out in proportion to the evaluation (seed 004/10: results a reference for future purchase);
+WEIGHTED_PURCHASE: dict[str, Any] = {"levers.social_contracts.share_by_evaluation": 1.0}
+#: ... incubated organisations growing towards a mature size while evaluated well (004/10's 2021 -> 2023 plan);
+VENTURE_GROWTH: dict[str, Any] = {"levers.venture_philanthropy.growth": True}
+#: ... owners' committees serving terms, re-elected or lapsing (换届; default settings).
+ELECTIONS: dict[str, Any] = {"levers.committee_formation.elections": True}
+#: ... in the default community where every compound starts with a committee, so that terms end within the run.
+ALL_COMMITTEES_FORMING: dict[str, Any] = {**COMMITTEE_FORMATION,
+                                          **{f"community.owners_committee.{t}": 1.0 for t in COMPOUND_TYPES}}
 #: Work units still looking after their old compounds, in a community of work-unit compounds without companies.
 WORK_UNITS: dict[str, Any] = {"levers.work_unit_management.enabled": True}
 WORK_UNIT_COMPOUNDS: dict[str, Any] = {**NO_PROPERTY, **{f"community.compound_mix.{t}": float(t == "work_unit")
                                                           for t in COMPOUND_TYPES}}
 #: The party-led fallback property company (托底) where nobody else serves (default settings).
 FALLBACK: dict[str, Any] = {"levers.fallback_property.enabled": True}
+#: Public money matched to the fees owners pay companies that cannot run normally (default settings) ...
+FEE_LEVERAGE: dict[str, Any] = {"levers.fee_leverage.enabled": True}
+#: ... where a company serves every compound and many owners pay nothing whatever the service (payment floor 0.3,
+#: default 0.5), so that every company collects below the reference rate (as in scenarios/fee_leverage.toml).
+UNPAID_FEES: dict[str, Any] = {**PROPERTY, "service.fee_collection_floor": 0.3}
 
 #: Co-building contributions accrue daily whatever the issues: a small community and 30 days.
 CO_BUILDING: dict[str, Any] = {"community.households": 400}
@@ -408,6 +429,14 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "seeds 004/3, 004/4", DEFAULT, DEFAULT_DAYS, MEDIATION, "ties_mean", UP),
     lever("mediation_cost_up", "mediation committee: higher public cost (a subsidy per case)", "seed 004/3",
           DEFAULT, DEFAULT_DAYS, MEDIATION, "cost_total", UP, MECHANICAL),
+    lever("mediation_lawyer_mediated_up", "a lawyer on the mediation committee: more disputes mediated (the ones that "
+          "turn on a point of law, which the five olds refer)", "seed 004/4", {**DEFAULT, **MEDIATION}, DEFAULT_DAYS,
+          MEDIATION_LAWYER, "disputes_mediated", UP),
+    lever("mediation_lawyer_disputes_resolved_up", "a lawyer on the mediation committee: more disputes resolved where "
+          "grid workers have no hours to spare", "seed 004/4", {**STRESSED, **MEDIATION}, STRESSED_DAYS,
+          MEDIATION_LAWYER, "dispute_resolution_rate", UP, fast=False),
+    lever("mediation_lawyer_cost_up", "a lawyer on the mediation committee: higher public cost (the lawyer's hours)",
+          "seed 004/4", {**DEFAULT, **MEDIATION}, DEFAULT_DAYS, MEDIATION_LAWYER, "cost_total", UP, MECHANICAL),
     # self-management of compounds without a property company (seeds 004/1, 004/3, 004/8)
     lever("self_management_stalemates_down", "self-management committees: fewer stalemates (residents' talks "
           "convened)", "seeds 004/3, 004/8", NO_PROPERTY_COLLECTIVE, COLLECTIVE_DAYS, SELF_MANAGEMENT, "stalemates",
@@ -434,6 +463,16 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "seed 004/3", NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "satisfaction_mean", UP),
     lever("fallback_cost_up", "fallback property company: higher public cost (its subsidy)", "seed 004/3",
           NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "cost_total", UP, MECHANICAL),
+    # fee leverage: a subsidy matched to fees, for companies that cannot run normally (Yanqing, seed 004/8)
+    lever("fee_leverage_quality_up", "fee leverage: better companies (重新激活物业服务: the match finances quality as "
+          "fees do)", "seed 004/8", UNPAID_FEES, RED_PROPERTY_DAYS, FEE_LEVERAGE, "company_quality", UP),
+    lever("fee_leverage_collection_up", "fee leverage: owners pay more (撬动居民缴费: better service, more satisfied "
+          "owners, more fees)", "seed 004/8", UNPAID_FEES, RED_PROPERTY_DAYS, FEE_LEVERAGE, "fee_collection_rate",
+          UP),
+    lever("fee_leverage_resolution_up", "fee leverage: more issues resolved (companies' hours and quality)",
+          "seed 004/8", UNPAID_FEES, RED_PROPERTY_DAYS, FEE_LEVERAGE, "resolution_rate", UP),
+    lever("fee_leverage_cost_up", "fee leverage: higher public cost (the match)", "seed 004/8", UNPAID_FEES,
+          RED_PROPERTY_DAYS, FEE_LEVERAGE, "cost_total", UP, MECHANICAL),
     # a digital reporting channel (seeds 000, 001, 004/4)
     lever("app_latent_down", "the community's app: fewer unfound issues (easier reporting from phones)",
           "seeds 001, 004/4", STRESSED, STRESSED_DAYS, APP, "mean_latent", DOWN),
@@ -455,6 +494,20 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "inservice_serving_share", UP),
     lever("teams_keep_motivation", "volunteer teams keep members in view: motivation does not decay for want of "
           "follow-up", "seeds 001, 003", VOLUNTEERS, DEFAULT_DAYS, TEAMS, "volunteer_motivation", UP),
+    lever("five_ones_inservice_up", "the five ones: more in-service members serve (the branch asks whoever is behind "
+          "and keeps them in view; a year, as reviews are quarterly)", "seed 001", VOLUNTEERS, DEFAULT_DAYS, FIVE_ONES,
+          "inservice_serving_share", UP, fast=False),
+    lever("five_ones_latent_down", "the five ones: fewer issues nobody has reported (suggestions, visits to paired "
+          "households)", "seed 001", DEFAULT, DEFAULT_DAYS, FIVE_ONES, "mean_latent", DOWN, fast=False),
+    lever("five_ones_vulnerable_satisfaction_up", "the five ones: households in difficulty more satisfied (paired "
+          "visits find what they did not report)", "seed 001", DEFAULT, DEFAULT_DAYS, FIVE_ONES,
+          "satisfaction_vulnerable", UP, fast=False),
+    lever("posts_publicists_latent_down", "publicists' posts (政策法规宣传员): fewer unfound issues (their buildings know "
+          "where and how to report)", "seed 004", DEFAULT, DEFAULT_DAYS, {**POSTS, **PUBLICIST_POSTS}, "mean_latent",
+          DOWN, fast=False),
+    lever("posts_guides_inservice_up", "guides' posts (党建工作指导员) instead of supervisors': more in-service members "
+          "serve (a guide who served asks their building's members)", "seed 004", {**VOLUNTEERS, **POSTS},
+          VOLUNTEER_DAYS, GUIDE_POSTS, "inservice_serving_share", UP, fast=False),
     lever("posts_inservice_up", "posts claimed by party members: more in-service members serve", "seeds 001, 004/3",
           VOLUNTEERS, VOLUNTEER_DAYS, POSTS, "inservice_serving_share", UP),
     lever("posts_held_with_teeth", "posts with employer feedback (双报告): more posts still held after a year ('report "
@@ -477,6 +530,10 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           "seeds 002, 004/7", NEEDS, DEFAULT_DAYS, {"levers.cross_appointment.big_party_committee": True}, "needs_met",
           UP, fast=False),
     # not the sign rule: in some communities no listed need finds an engaged unit of its kind, and nothing is spent
+    lever("residents_order_more_needs_met", "residents order (居民点单): needs collected from residents, more households "
+          "have a need met (the list follows what they voiced and projects go where the voices are; partly by "
+          "construction)", "seed 000", NEEDS, DEFAULT_DAYS, {"levers.needs_projects.residents_order": True},
+          "needs_met", UP, fast=False),
     lever("needs_projects_cost_up", "projects answering listed needs: higher public cost (matching money)", "seed 002",
           DEFAULT, DEFAULT_DAYS, NEEDS, "cost_total", UP, fast=False),
     lever("care_cost_up", "proactive care: higher public cost (visits bought as social-work hours)", "seed 004/1",
@@ -608,6 +665,19 @@ YEAR_PATTERNS: tuple[Pattern, ...] = (
     years("venture_resolution_up", "...and more issues resolved", "seeds 004/3, 004/10", DEFAULT, "resolution_rate",
           UP, VENTURE),
     years("venture_cost_up", "...at a public cost", "seed 004/10", DEFAULT, "cost_total", UP, VENTURE, MECHANICAL),
+    years("weighted_purchase_resolution_up", "contracts reviewed by evaluation: sharing the purchase by evaluation "
+          "resolves more than equal shares over three years", "seeds 004/1, 004/10", SOCIAL_CONTRACTS,
+          "resolution_rate", UP, WEIGHTED_PURCHASE),
+    years("venture_growth_resolution_up", "venture philanthropy: incubated organisations that grow resolve more than "
+          "ones that stay small, over three years", "seeds 004/3, 004/10", VENTURE, "resolution_rate", UP,
+          VENTURE_GROWTH),
+    years("venture_growth_cost_up", "...at a public cost (their staff)", "seed 004/10", VENTURE, "cost_total", UP,
+          VENTURE_GROWTH, MECHANICAL),
+    years("committee_lapses_lower_share", "with party-led organising, committees that must be re-elected at a term's "
+          "end leave fewer compounds with one after three years than committees that never lapse", "seeds 004/3, "
+          "004/8", COMMITTEE_FORMATION, "owners_committee_share", DOWN, ELECTIONS),
+    years("committee_lapses_where_committees_are", "...and so where every compound starts with one (terms end within "
+          "the three years)", "seeds 004/3, 004/8", ALL_COMMITTEES_FORMING, "owners_committee_share", DOWN, ELECTIONS),
 )
 
 

@@ -1157,6 +1157,19 @@ class Mediation(Section):
     cny_per_case: Annotated[float, Field(ge=0, le=100_000)] = Field(
         100.0, description="Subsidy paid per mediated case (以案定补), public money. Assumption.",
     )
+    legal_share: Prob = Field(
+        0.2, description="Share of neighbour disputes that turn on a point of law (涉法纠纷: tenancy, inheritance, "
+        "property rights, compensation). The five olds refer these rather than mediate them without legal knowledge; "
+        "a lawyer on the committee takes them (律师与法官“法治”, seed 004/4 '四治融合'). Assumption.",
+    )
+    lawyer_hours_per_week: Annotated[float, Field(ge=0, le=40)] = Field(
+        0.0, description="Hours a week a lawyer gives the committee (法律顾问坐班; 0: no lawyer, the committee is the "
+        "five olds alone). Seed 004/4: lawyers and judges in the 'four governances' (四治融合); the hours are an "
+        "assumption (half a day a week in scenarios/mediation_lawyer.toml).",
+    )
+    lawyer_cny_per_hour: CnyPerHour = Field(
+        200.0, description="What an hour of the lawyer costs the public purse (政府购买法律服务). Assumption.",
+    )
 
 
 class SelfManagement(Section):
@@ -1201,6 +1214,36 @@ class FallbackProperty(Section):
     )
 
 
+class FeeLeverage(Section):
+    """A public subsidy that levers residents' fees (撬动居民缴费; Yanqing, seed 004/8): the district subsidises property
+    companies that cannot run normally, matching the fees their owners pay, so that what the company can finance —
+    its hours and the quality its fees buy — rises with collection, which follows owners' satisfaction (L11)."""
+
+    enabled: bool = Field(
+        False, description="The district subsidises property companies that cannot run normally, in proportion to the "
+        "fees their owners pay (Yanqing: '对有些无法正常运转的物业服务企业给予一定补贴…撬动居民缴费,重新激活物业服务', "
+        "seed 004/8).",
+    )
+    eligible_below: Prob = Field(
+        0.8, description="A market company whose fee collection rate is below this on the first day cannot run "
+        "normally (无法正常运转) and is subsidised. Assumption: the reference collection rate "
+        "(organisations.property.reference_collection_rate), below which a company cannot finance its own standard.",
+    )
+    match_ratio: Annotated[float, Field(ge=0, le=5)] = Field(
+        0.5, description="Subsidy per yuan of fees the company collects (以奖代补: the more its owners pay, the more the "
+        "district adds); it finances hours and quality as fees do. Assumption.",
+    )
+    duration_days: int = Field(
+        1095, ge=1, le=3650, description="Days from the start during which the district pays (先期: an initial period); "
+        "afterwards the company lives on its fees again. Assumption: a three-year pilot.",
+    )
+    fee_cny_per_household_month: Annotated[float, Field(ge=0, le=1000)] = Field(
+        30.0, description="A company's full fee per household a month, to count the subsidy in CNY (public money in the "
+        "cost ledger); hours and quality follow the shares of fees collected and matched, not this amount. "
+        "Assumption (about 0.5 CNY a square metre for a 60 m² flat in an old compound).",
+    )
+
+
 class CommitteeFormation(Section):
     """Owners' committees formed over the years by party-led organising (党建引领业委会组建; seed 004/3: Jurong's
     committees rose from 40 to 89, 49 new, as compound branches were set up)."""
@@ -1213,6 +1256,29 @@ class CommitteeFormation(Section):
         0.25, description="Yearly rate at which a branch of full strength gets a committee formed in a compound "
         "without one (the rate scales with the strength of the branch nearest the compound: its own, else its "
         "grid's). Assumption: at the default strength of about 0.5, one compound in eight a year.",
+    )
+    elections: bool = Field(
+        False, description="Owners' committees serve terms: at a term's end the owners re-elect the committee (换届) "
+        "or it lapses and the compound is without one until a committee forms again. Works with or without "
+        "`enabled` (formation). Off by default: committees then sit for the whole run, as in model version 2.",
+    )
+    term_years: Annotated[float, Field(gt=0, le=10)] = Field(
+        5.0, description="Length of a committee's term (years). The national rule caps a term at five years "
+        "(业主大会和业主委员会指导规则, 2009, art. 31; not a seed); committees present at the start are part-way "
+        "through theirs (uniform).",
+    )
+    reelect_intercept: Annotated[float, Field(ge=-20, le=20)] = Field(
+        0.0, description="Utility of re-electing the committee at neutral satisfaction (0.5) and without a branch, in "
+        "the owners' binary logit (behaviour-building-blocks: binary logit on a utility). Assumption.",
+    )
+    reelect_satisfaction_weight: Annotated[float, Field(ge=0, le=50)] = Field(
+        6.0, description="Weight of the owners' mean satisfaction in their compound (minus 0.5) in the re-election "
+        "logit: content owners keep their committee, discontented ones let it lapse. Assumption.",
+    )
+    reelect_branch_weight: Annotated[float, Field(ge=0, le=50)] = Field(
+        2.0, description="Weight of the strength of the party branch nearest the compound in the re-election logit: a "
+        "branch that organises the election (党建引领换届) keeps committees going. Assumption: at 0.5 strength and "
+        "neutral satisfaction about 73 % are re-elected.",
     )
 
 
@@ -1234,6 +1300,13 @@ class SocialContracts(Section):
     evaluation_cny_per_org: Annotated[float, Field(ge=0, le=1_000_000)] = Field(
         3000.0, description="Cost of one organisation's third-party evaluation (public money). Assumption.",
     )
+    share_by_evaluation: Annotated[float, Field(ge=0, le=10)] = Field(
+        0.0, description="How strongly the evaluation shares out the purchase: after each evaluation the purchased "
+        "hours go to contracted organisations in proportion to evaluation ** this (0: equal shares, as without it; 1: "
+        "in proportion to the evaluation; larger: more to the best). The total stays the budget; an organisation not "
+        "judged and a new provider count at the mean evaluation. Seed 004/10: services delivered are 'an important "
+        "reference for future purchase'; the power form is an assumption.",
+    )
 
 
 class VenturePhilanthropy(Section):
@@ -1251,6 +1324,25 @@ class VenturePhilanthropy(Section):
         12, ge=0, le=200, description="While the community has fewer social organisations than this (or none), a "
         "project incubates a new one; otherwise it funds an existing one (004/10: at least 12 per urban community by "
         "2023).",
+    )
+    growth: bool = Field(
+        False, description="Incubated organisations grow: they start with staff of `initial_share` of a mature "
+        "organisation's and grow by `growth_per_year` of it each year while their residents' evaluation is not below "
+        "levers.social_contracts.exit_below (with at least its min_cases), up to the mature size (004/10's 2021 -> "
+        "2023 growth plan; 004/3: Jurong's organisations 'incubated and grown'). Staff hours are paid as "
+        "social-work hours (public money: 004/10's development funds and purchase by streets). Off by default: an "
+        "incubated organisation then works its base hours and its project's only.",
+    )
+    mature_hours_per_day: Annotated[float, Field(ge=0, le=100)] = Field(
+        4.0, description="Staff hours a day of a mature community social organisation, beyond its base hours, "
+        "contracts and projects. Assumption: half a full-time social worker.",
+    )
+    initial_share: Prob = Field(
+        0.25, description="Staff of a newly incubated organisation, as a share of a mature one's. Assumption.",
+    )
+    growth_per_year: Prob = Field(
+        0.25, description="Yearly growth of an incubated organisation's staff, as a share of a mature one's (from "
+        "0.25 it is mature after three years of growth, the span of 004/10's 2021 -> 2023 plan). Assumption.",
     )
 
 
@@ -1309,6 +1401,26 @@ class ProactiveCare(Section):
     )
 
 
+class PostKinds(Shares):
+    """Shares of the kinds of post members claim; they must sum to 1. The four posts of Zhonghualu street (seed 004:
+    党建工作指导员、政策法规宣传员、矛盾纠纷调解员、社区工作监督员), each acting where its holder lives. By default every post
+    is a supervisor's, the form of model version 2's posts."""
+
+    share_label: ClassVar[str] = "kinds of post shares"
+
+    supervisor: Prob = Field(1.0, description="社区工作监督员: notices and raises unreported issues of the holder's building.")
+    publicist: Prob = Field(0.0, description="政策法规宣传员: households of the holder's building know how to report "
+                            "(their reporting is easier by levers.posts.publicity_report_ease).")
+    mediator: Prob = Field(0.0, description="矛盾纠纷调解员: notices and raises unreported neighbour disputes of the "
+                           "holder's building (to the mediation team where one works).")
+    guide: Prob = Field(0.0, description="党建工作指导员: the day after the holder serves, the party members of their "
+                        "building are asked to serve (an ask, L2).")
+
+    def as_tuple(self) -> tuple[float, float, float, float]:
+        """The shares in POST_KINDS order."""
+        return (self.supervisor, self.publicist, self.mediator, self.guide)
+
+
 class Posts(Section):
     """Party members as people with posts (设岗定责, 认领岗位, 微心愿; seeds 001, 003, 004/3, 004/7): a member asked by
     their branch may claim a defined post, which is a duty they are seen to hold, and a post-holder notices and
@@ -1335,6 +1447,15 @@ class Posts(Section):
         90, ge=1, le=3650, description="A post whose holder has not served for this many days lapses unless somebody "
         "follows the member up (organisational life, employer feedback 双报告, public ranking): 'report but don't "
         "serve' where registration has no teeth (只报到少服务, seed 001). Assumption.",
+    )
+    kinds: PostKinds = Field(
+        default_factory=PostKinds, description="Shares of the kinds of post claimed (seed 004, Zhonghualu street's four "
+        "posts); a claimed post's kind is drawn from them. Default: every post a supervisor's.",
+    )
+    publicity_report_ease: Annotated[float, Field(ge=0, le=5)] = Field(
+        0.35, description="Added ease of reporting (logit) for households of a building where a publicist's post is "
+        "held: they know where and how to report. Assumption: half of the app's (levers.digital_platform.report_ease), "
+        "knowing how without the phone's convenience.",
     )
 
 
@@ -1394,6 +1515,17 @@ class NeedsProjects(Section):
         5000.0, description="The community's matching money for one project (public money); the unit gives its "
         "people and venue. Assumption.",
     )
+    residents_order: bool = Field(
+        False, description="Residents order (居民点单, seed 000: 居民点单、社区下单、部门接单、群众评单): the needs are collected "
+        "from residents before the list is made, so the list follows what households voiced and each project goes to "
+        "the unit whose reach covers most of those who voiced it; otherwise the community lists needs of kinds it "
+        "draws and the first unit that takes a need runs it.",
+    )
+    voice_probability: Prob = Field(
+        0.3, description="With residents ordering, the probability that a household whose need has not been met voices "
+        "it when needs are collected, times its trust in the party organisation (residents speak to those they "
+        "trust). Assumption.",
+    )
 
 
 class WorkUnitManagement(Section):
@@ -1438,6 +1570,28 @@ class VolunteerTeams(Section):
     )
 
 
+class FiveOnes(Section):
+    """The "five ones" (五个一), the minimum prescribed actions of an in-service member registered in the community
+    (seed 001): serve once as a grid volunteer, take part in one community activity, make one reasonable suggestion,
+    help solve one difficult problem, help one household in difficulty (paired with it, 双结对). Simple, prescribed,
+    counted, and followed up by the branch where a member falls behind: the answer seed 001 gives to 'report but
+    don't serve' (只报到少服务)."""
+
+    enabled: bool = Field(
+        False, description="In-service members registered in the community have the five ones as a yearly checklist, "
+        "paired with a household in difficulty; their branch reviews the checklist and follows up whoever is behind "
+        "(seed 001: 规定动作“五个一”, 双结对).",
+    )
+    review_interval_days: int = Field(
+        91, ge=1, le=365, description="Days between the branch's reviews of the checklist; a member behind schedule "
+        "at a review is asked to serve and kept in view until the next. Assumption: quarterly.",
+    )
+    visit_detection: Prob = Field(
+        0.9, description="Probability that a member's visit to their paired household finds an open issue of the "
+        "household nobody has reported. Assumption: as a care visit's (levers.proactive_care.detection).",
+    )
+
+
 class Levers(Section):
     """The governance arrangements a scenario switches or tunes."""
 
@@ -1458,6 +1612,7 @@ class Levers(Section):
     self_management: SelfManagement = Field(default_factory=SelfManagement)
     work_unit_management: WorkUnitManagement = Field(default_factory=WorkUnitManagement)
     fallback_property: FallbackProperty = Field(default_factory=FallbackProperty)
+    fee_leverage: FeeLeverage = Field(default_factory=FeeLeverage)
     committee_formation: CommitteeFormation = Field(default_factory=CommitteeFormation)
     social_contracts: SocialContracts = Field(default_factory=SocialContracts)
     venture_philanthropy: VenturePhilanthropy = Field(default_factory=VenturePhilanthropy)
@@ -1465,6 +1620,7 @@ class Levers(Section):
     proactive_care: ProactiveCare = Field(default_factory=ProactiveCare)
     posts: Posts = Field(default_factory=Posts)
     volunteer_teams: VolunteerTeams = Field(default_factory=VolunteerTeams)
+    five_ones: FiveOnes = Field(default_factory=FiveOnes)
     activities: Activities = Field(default_factory=Activities)
     needs_projects: NeedsProjects = Field(default_factory=NeedsProjects)
 

@@ -40,6 +40,7 @@ class Channel(IntEnum):
     APP = 6
     CARE_VISIT = 7
     POST_HOLDER = 8
+    MEMBER_DUTY = 9  # a party member's prescribed action (五个一): a suggestion, or a visit to their paired household
 
 
 class Level(IntEnum):
@@ -83,6 +84,7 @@ _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
     "escalations": (np.int8, 0),
     "reworks": (np.int8, 0),  # times a failed fix was rejected by the resident and redone
     "stalemate": (np.bool_, False),
+    "legal": (np.bool_, False),  # a dispute that turns on a point of law (drawn only with a mediation committee)
     "street_mediated": (np.bool_, False),  # a collective issue called in to 12345: the street mediates its talks
     "closed": (np.int64, NEVER),
     "abandoned": (np.bool_, False),  # closed because the resident gave up waiting

@@ -20,11 +20,15 @@ ITEMS: dict[str, str] = {
                       "(levers.party_building.performance_reward_cny)",
     "co_building_money": "money co-building units give (paid by the units, not public money)",
     "mediation_case_subsidies": "subsidies paid per mediated dispute (以案定补, levers.mediation.cny_per_case)",
+    "mediation_lawyer_hours": "the mediation committee's lawyer's hours (法律顾问, levers.mediation.lawyer_hours_per_week "
+                              "× lawyer_cny_per_hour)",
     "fallback_property_subsidies": "public subsidies to the party-led fallback property company (托底) per household "
                                    "it serves (levers.fallback_property.subsidy_cny_per_household_year)",
     "social_org_evaluations": "third-party evaluations of contracted social organisations "
                               "(levers.social_contracts.evaluation_cny_per_org)",
     "venture_projects": "venture-philanthropy projects (公益创投, levers.venture_philanthropy.cny_per_project)",
+    "incubated_org_staff": "the growing staff of incubated social organisations, paid as social-work hours a year "
+                           "ahead (levers.venture_philanthropy.growth × costs.social_org_cny_per_hour)",
     "digital_platform": "running cost of the community's app or platform (levers.digital_platform.cny_per_year)",
     "care_visits": "proactive care visits to vulnerable households, bought as social-work hours "
                    "(levers.proactive_care.hours_per_visit x costs.social_org_cny_per_hour)",
@@ -35,6 +39,9 @@ ITEMS: dict[str, str] = {
                            "not public money; levers.work_unit_management)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
+    "fee_leverage_subsidies": "public money matched to the fees owners pay companies that could not run normally "
+                              "(撬动居民缴费, levers.fee_leverage.match_ratio; counted at "
+                              "levers.fee_leverage.fee_cny_per_household_month)",
 }
 """What each item counts."""
 

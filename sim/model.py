@@ -48,6 +48,8 @@ from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.drift import SatisfactionDrift
 from cogov.sim.mechanisms.escalation import Escalation
 from cogov.sim.mechanisms.evaluation import Evaluation
+from cogov.sim.mechanisms.fee_leverage import FeeLeverage
+from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.mediation import Mediation
 from cogov.sim.mechanisms.needs_projects import NeedsProjects
 from cogov.sim.mechanisms.party_building import PartyBuilding
@@ -89,7 +91,7 @@ class CommunityModel(Model):
     the tables ``households``, ``issues`` and ``handlers``; the organisations' tables ``companies``,
     ``committees``, ``social`` and ``co_building``; the mechanisms (``volunteering``, ``resources``,
     ``arrival``, ``discovery``, ``agreement``, ``escalation``, ``abandonment``, ``service``,
-    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``teams``, ``activities``, ``needs_projects``, ``committee_formation``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
+    ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``teams``, ``activities``, ``needs_projects``, ``committee_formation``, ``fee_leverage``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
     """
@@ -132,13 +134,16 @@ class CommunityModel(Model):
         act; activities bring neighbours together; committees may form; satisfaction drifts; then the day is
         recorded. Every arrangement whose lever is off does nothing and draws nothing."""
         day = self.steps
+        self.fee_leverage.step(day)
         self.resources.step(self.volunteering.step(day))
         self.platform.step()
         self.arrival.step(day)
+        self.mediation.classify(day)
         self.discovery.step(day)
         self.mediation.find(day)
         self.care.step(day)
         self.posts.step(day)
+        self.five_ones.step(day)
         self.agreement.step(day)
         self.escalation.step(day)
         self.abandonment.step(day)
@@ -347,6 +352,9 @@ class CommunityModel(Model):
         config, streams, counters = self.config, self.streams, self.counters
         households, issues, layout = self.households, self.issues, self.layout
         self.evaluation = Evaluation(config, households, issues, counters, self.social, layout.n_buildings)
+        self.fee_leverage = FeeLeverage(config.levers.fee_leverage, self.companies,
+                                        np.bincount(households.compound, minlength=layout.n_compounds)[self.companies.compound],
+                                        self.ledger)
         self.party = PartyBuilding(config, households, layout.n_compounds, layout.n_buildings, issues, self.handlers,
                                    self.handling, self.companies.handler, self.branches, self.co_building,
                                    self.evaluation, self.ledger, streams.party, self.plan.burden)
@@ -358,25 +366,28 @@ class CommunityModel(Model):
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,
-                                     config.levers.mediation.max_wait_days)
+                                     config.levers.mediation.max_wait_days, self.mediation_teams.lawyer)
         self.mediation = Mediation(config, self.mediation_teams, households, layout.n_buildings, issues, counters,
-                                   streams.mediation, self.dispatcher, self.ledger)
+                                   streams.mediation, self.dispatcher, self.ledger, streams.legal)
         self.arrival = Arrival(config.issues, households, issues, counters, streams.arise)
         company_of_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
         company_of_compound[self.companies.compound] = np.arange(len(self.companies))
         self.agreement = Agreement(config, layout, self.committees, self.branches, company_of_compound, households,
                                    issues, counters, streams.agreement, self.dispatcher,
                                    self.self_managed.activeness_by_compound(layout.n_compounds))
+        self.care = ProactiveCare(config, households, issues, counters, streams.care, self.dispatcher, self.agreement,
+                                  self.ledger)
         self.posts = Posts(config, households, issues, counters, streams.posts, self.dispatcher, self.agreement)
         self.teams = VolunteerTeams(config, households, counters, streams.teams)
+        self.five_ones = FiveOnes(config, households, self.care.vulnerable, self.care.last_visit, issues, counters,
+                                  streams.five_ones, self.dispatcher, self.agreement)
         self.volunteering = Volunteering(config, households, layout.n_buildings, layout.n_grids, streams.volunteer,
-                                         self.party.asks, self.ledger, self.posts, self.teams)
+                                         self.party.asks, self.ledger, self.posts, self.teams, self.five_ones)
         self.platform = DigitalPlatform(config.levers.digital_platform, households, counters, streams.digital,
                                         self.ledger)
         self.discovery = Discovery(config, households, layout.n_buildings, issues, counters, streams.discover,
-                                   self.resources, self.agreement, self.dispatcher, self.party, self.platform)
-        self.care = ProactiveCare(config, households, issues, counters, streams.care, self.dispatcher, self.agreement,
-                                  self.ledger)
+                                   self.resources, self.agreement, self.dispatcher, self.party, self.platform,
+                                   self.posts)
         self.activities = Activities(config, layout, households, self.co_building, self.centre_building, counters,
                                      streams.activities, self.ledger)
         self.needs_projects = NeedsProjects(config, layout, households, self.co_building, counters, streams.needs,
@@ -386,7 +397,8 @@ class CommunityModel(Model):
         self.service_purchasing = ServicePurchasing(config, self.social, self.handlers, self.dispatcher, self.ledger,
                                                     counters, streams.service_purchasing, self._incubated)
         self.committee_formation = CommitteeFormation(config, self.committees, self.agreement, layout.n_compounds,
-                                                      counters, streams.committee_formation, self._committee_formed)
+                                                      counters, streams.committee_formation, self._committee_formed,
+                                                      on_lapsed=self._committee_lapsed, election_rng=streams.elections)
         self.service = Service(config.service, issues, self.handlers, self.property_service_by_compound, streams.service,
                                self.evaluation, self.dispatcher, counters)
         self.drift = SatisfactionDrift(config.behaviour.satisfaction, households, issues, layout.n_compounds)
@@ -400,7 +412,14 @@ class CommunityModel(Model):
         first = int(np.flatnonzero(self.layout.building_compound == compound)[0])
         OwnersCommittee(self, self._cell_of_building(first), self.committees, row)
 
+    def _committee_lapsed(self, compound: int, row: int) -> None:
+        """A committee that lapsed at its term's end is no longer an agent (its row stays, marked not sitting)."""
+        for agent in list(self.agents_by_type.get(OwnersCommittee, [])):
+            if agent.row == row:
+                agent.remove()
+
     def _schedule_events(self) -> None:
+        self.fee_leverage.select()  # after the first collection: which companies cannot run normally
         every = self.config.organisations.property.update_interval_days
         self.schedule_recurring(self.update_property_companies, Schedule(interval=every, start=every))
         rating = self.config.levers.property_rating
@@ -451,7 +470,8 @@ class CommunityModel(Model):
                                                                       self.streams.fallback_property)
 
     def update_property_companies(self) -> None:
-        """Scheduled: companies collect fees and adjust their quality to them; a company nobody holds to account
+        """Scheduled: companies collect fees (and any public money matched to them, levers.fee_leverage) and adjust
+        their quality to them; a company nobody holds to account
         (no rating, no accountability review lately) lets its quality drift down. Self-management committees
         collect their residents' fees."""
         config = self.config
@@ -460,7 +480,7 @@ class CommunityModel(Model):
         unaccountable = (self.steps - self.companies.last_review > window) & (not rating.enabled)
         drift = unaccountable * rating.unrated_quality_drift * params.update_interval_days
         self.companies.update(self.households, self.layout.n_compounds, config.service.fee_collection_floor, params,
-                              config.links.fees_to_quality, drift)
+                              config.links.fees_to_quality, drift, self.fee_leverage.match(self.steps))
         self.self_managed.collect_fees(self.households, self.layout.n_compounds, config.service.fee_collection_floor)
 
     # ---------------------------------------------------------------------------------- outputs

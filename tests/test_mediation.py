@@ -157,6 +157,65 @@ def test_nothing_settled_on_another_day():
     assert tally["disputes_mediated"] == 0
 
 
+# ------------------------------------------------------------------------------------------ the lawyer
+def test_a_lawyer_is_a_community_wide_queue_with_the_lawyers_hours():
+    hh = households(4, grid=[0, 0, 1, 1], age_group=[ELDERLY, 0, 0, 0])
+    handlers = Handlers()
+    params = config(levers__mediation__enabled=True, levers__mediation__mediators_per_100_households=25.0,
+                    levers__mediation__lawyer_hours_per_week=3.5).levers.mediation
+    teams = MediationTeams.build(params, hh, 2, handlers, np.random.default_rng(0))
+    assert teams.lawyer >= 0 and teams.lawyer not in teams.handler
+    assert handlers.capacity[teams.lawyer] == pytest.approx(0.5)  # 3.5 h a week / 7
+    assert handlers.kind[teams.lawyer] == HandlerKind.MEDIATION
+    assert teams.is_team(np.array([teams.handler[0], teams.lawyer, teams.lawyer + 1])).tolist() == [True, True, False]
+    without = MediationTeams.build(config(levers__mediation__enabled=True).levers.mediation, hh, 2, Handlers(),
+                                   np.random.default_rng(0))
+    assert without.lawyer == NO_TEAM and not without.is_team(np.array([NO_TEAM])).any()
+
+
+def test_disputes_on_a_point_of_law_go_to_the_lawyer_and_without_one_the_usual_way():
+    hh = households(2, grid=[0, 1])
+    table = issues_for(hh, [{"category": DISPUTE}, {"category": DISPUTE}, {"category": DISPUTE, "household": 1}])
+    table.legal[[1, 2]] = True
+    handled, team, dispatcher = _with_team(table)
+    assert dispatcher.route_in_grid(np.arange(3)).tolist() == [team, handled.specialist, handled.specialist]
+    lawyer = handled.handlers.add(HandlerKind.MEDIATION, Level.GRID, 0.85)
+    handled.handlers.capacity[lawyer] = 0.5
+    dispatcher.mediation_lawyer = lawyer
+    # the lawyer serves every grid, including grid 1, which has no five-olds team
+    assert dispatcher.route_in_grid(np.arange(3)).tolist() == [team, lawyer, lawyer]
+    table.state[0], table.handler[0], table.work_left[0] = State.QUEUED, lawyer, 10.0  # 20 days of its hours
+    assert dispatcher.route_in_grid(np.array([1]))[0] == handled.specialist  # the lawyer's queue is too long
+
+
+def test_which_new_disputes_turn_on_a_point_of_law_is_drawn_at_the_share():
+    hh = households(1)
+    table = issues_for(hh, [{"category": DISPUTE}] * 2000 + [{"category": SAFETY}] * 200)
+    _, team, dispatcher = _with_team(table)
+    cfg = config(levers__mediation__enabled=True, levers__mediation__legal_share=0.3)
+    mediation = _mediation(hh, table, cfg, _teams_of([0], team), dispatcher)
+    mediation.classify(day=int(table.created[0]) + 1)  # not today's: nothing drawn
+    assert not table.legal.any()
+    mediation.classify(day=int(table.created[0]))
+    assert table.legal[:2000].mean() == pytest.approx(0.3, abs=0.035) and not table.legal[2000:2200].any()
+
+
+def test_the_lawyers_hours_are_paid_every_day_as_public_money():
+    hh = households(1)
+    table = issues_for(hh, [{"category": DISPUTE}])
+    _, team, dispatcher = _with_team(table)
+    teams = _teams_of([0], team)
+    teams.lawyer = team + 1
+    ledger = Ledger()
+    cfg = config(levers__mediation__enabled=True, levers__mediation__lawyer_hours_per_week=7.0,
+                 levers__mediation__lawyer_cny_per_hour=150.0)
+    mediation = _mediation(hh, table, cfg, teams, dispatcher, ledger=ledger)
+    for day in range(10):
+        mediation.settle(day)
+    assert ledger.by_item()["mediation_lawyer_hours"] == pytest.approx(10 * 150.0)
+    assert ledger.total() == pytest.approx(1500.0)
+
+
 # ------------------------------------------------------------------------------------------ in a community
 @pytest.fixture(scope="module")
 def year_with_mediation():
@@ -179,6 +238,24 @@ def test_in_a_community_the_teams_take_disputes_and_their_cost_is_public(year_wi
     handled = model.issues.column("handler")
     category = model.issues.column("category")
     assert (category[np.isin(handled, model.mediation_teams.handler)] == DISPUTE).all()  # only disputes
+
+
+def test_in_a_community_the_lawyer_takes_only_disputes_on_a_point_of_law_and_teams_none_of_them():
+    model = CommunityModel("mediation_lawyer", rng=5, days=120)
+    model.run()
+    handled, category = model.issues.column("handler"), model.issues.column("category")
+    legal = model.issues.column("legal")
+    lawyer = model.mediation_teams.lawyer
+    assert (handled == lawyer).sum() > 0
+    assert (category[handled == lawyer] == DISPUTE).all() and legal[handled == lawyer].all()
+    assert not legal[np.isin(handled, model.mediation_teams.handler)].any()  # the five olds refer them
+    assert not legal[category != DISPUTE].any()
+    share = legal[category == DISPUTE].mean()
+    assert abs(share - model.config.levers.mediation.legal_share) < 0.1
+    days = model.steps
+    hours = model.config.levers.mediation.lawyer_hours_per_week / 7 * days
+    assert model.ledger.by_item()["mediation_lawyer_hours"] == pytest.approx(
+        hours * model.config.levers.mediation.lawyer_cny_per_hour, rel=0.02)
 
 
 def test_mediation_teams_are_mesa_agents_where_their_mediators_live(year_with_mediation):

@@ -64,6 +64,42 @@ def test_a_firms_project_serves_every_household_nearby():
     assert np.flatnonzero(projects.met).tolist() == [3, 4, 5, 6, 7]
 
 
+def test_residents_voice_their_age_groups_need_as_they_trust_and_not_once_served():
+    projects, hh, tally, _ = _state([], levers__needs_projects__residents_order=True,
+                                    levers__needs_projects__voice_probability=1.0)
+    hh.trust[:] = 1.0
+    hh.trust[3] = 0.0  # a young household that does not trust the party organisation voices nothing
+    projects.met[6] = True  # a young household already served does not voice again
+    voiced = projects.voiced_needs()
+    kinds = ("agency", "school", "hospital", "firm")
+    assert np.flatnonzero(voiced[kinds.index("school")]).tolist() == [0, 9]  # young: 0, 3, 6, 9
+    assert np.flatnonzero(voiced[kinds.index("agency")]).tolist() == [1, 4, 7]  # middle-aged
+    assert np.flatnonzero(voiced[kinds.index("hospital")]).tolist() == [2, 5, 8]  # elderly
+    assert not voiced[kinds.index("firm")].any()  # materials are not a household's need
+    assert tally["needs_voiced"] == 8
+
+
+def test_with_residents_ordering_the_list_follows_the_voices_and_the_project_goes_where_they_are():
+    # two engaged hospitals, at buildings 0 and 9; only elderly households near building 9 trust enough to voice
+    projects, hh, tally, _ = _state([("hospital", 0, True), ("hospital", 9, True), ("school", 5, True)],
+                                    levers__lists_matching__enabled=True, levers__needs_projects__residents_order=True,
+                                    levers__needs_projects__voice_probability=1.0,
+                                    levers__needs_projects__needs_per_year=3)
+    hh.trust[:] = 0.0
+    hh.trust[8] = 1.0  # elderly, at building 8: within reach (2 cells) of the hospital at 9, not of the one at 0
+    projects.list_needs()
+    assert tally["needs_listed"] == 3 and tally["needs_matched"] == 3  # every need listed is a health check
+    # the hospital at 9 (reach: buildings 7-9) runs them, not the one at 0 (reach 0-2, the elderly at 2 unserved)
+    assert projects.met.tolist() == [i == 8 for i in range(10)]
+
+
+def test_with_residents_ordering_nothing_is_listed_when_nobody_voices():
+    projects, hh, tally, _ = _state([("school", 0, True)], levers__needs_projects__residents_order=True)
+    hh.trust[:] = 0.0
+    projects.list_needs()
+    assert tally["needs_listed"] == 0 and not projects.met.any()
+
+
 def test_in_a_community_listed_needs_are_met_near_engaged_units():
     model = CommunityModel("needs_projects", rng=1, days=30, levers__lists_matching__enabled=True,
                            levers__cross_appointment__big_party_committee=True)

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import Handled, branches, config, counters, households, issues_for, row_layout
+from stage_state import SAFETY, Handled, branches, config, counters, households, issues_for, row_layout
 
 from cogov.sim.households import IN_SERVICE, RETIRED
-from cogov.sim.issues import Channel, State
+from cogov.sim.issues import DISPUTE, Channel, State
 from cogov.sim.mechanisms.agreement import Agreement
-from cogov.sim.mechanisms.posts import Posts
+from cogov.sim.mechanisms.posts import GUIDE, MEDIATOR, POST_KINDS, PUBLICIST, SUPERVISOR, Posts
 from cogov.sim.model import CommunityModel
 from cogov.sim.organisations import OwnersCommittees
 
@@ -83,3 +83,68 @@ def test_in_a_community_posts_raise_service_and_lapse_only_without_follow_up():
     assert model.metrics["inservice_serving_share"] > plain.metrics["inservice_serving_share"]
     raised = model.issues.column("channel") == Channel.POST_HOLDER
     assert raised.sum() == model.counters["suggestions"] > 0
+
+
+# ------------------------------------------------------------------------------------------ kinds of post
+QUARTERS = {f"levers__posts__kinds__{kind}": 0.25 for kind in POST_KINDS}
+
+
+def test_by_default_every_post_is_a_supervisors_and_nothing_more_is_drawn():
+    hh = households(2, member_type=[IN_SERVICE, IN_SERVICE])
+    posts = _posts(hh, levers__posts__claim_probability=1.0)
+    state = posts.rng.bit_generator.state
+    posts.claim(np.arange(2), np.array([True, True]), day=1)
+    assert (posts.kind[posts.holds] == SUPERVISOR).all()
+    after_one_draw = np.random.default_rng(0)
+    after_one_draw.random(2)
+    assert posts.rng.bit_generator.state == after_one_draw.bit_generator.state != state  # only the claim draws
+
+
+def test_claimed_kinds_follow_their_shares():
+    n = 4000
+    hh = households(n, member_type=[IN_SERVICE] * n)
+    posts = _posts(hh, levers__posts__claim_probability=1.0, **QUARTERS)
+    posts.claim(np.arange(n), np.ones(n, dtype=bool), day=1)
+    shares = np.bincount(posts.kind, minlength=4) / n
+    assert shares == pytest.approx([0.25] * 4, abs=0.03)
+
+
+def test_a_mediators_post_raises_only_the_disputes_of_its_building():
+    hh = households(2, building=[0, 0], member_type=[IN_SERVICE, 0])
+    table = issues_for(hh, [{"household": 1, "category": DISPUTE}, {"household": 1, "category": SAFETY}])
+    tally = counters()
+    posts = _posts(hh, table, tally, levers__posts__notice_probability=1.0)
+    posts.holds[0], posts.claimed[0], posts.kind[0] = True, 0, MEDIATOR
+    posts.step(1)
+    assert table.channel[:2].tolist() == [Channel.POST_HOLDER, Channel.UNFOUND] and tally["suggestions"] == 1
+
+
+def test_a_publicists_building_finds_reporting_easier_and_only_while_the_post_is_held():
+    hh = households(3, building=[0, 0, 1], member_type=[IN_SERVICE, 0, 0])
+    posts = _posts(hh, levers__posts__publicity_report_ease=0.4)
+    posts.holds[0], posts.kind[0] = True, PUBLICIST
+    assert posts.report_ease(np.arange(3)).tolist() == pytest.approx([0.4, 0.4, 0.0])
+    posts.kind[0] = SUPERVISOR
+    assert posts.report_ease(np.arange(3)).tolist() == [0.0, 0.0, 0.0]
+    posts.kind[0], posts.holds[0] = PUBLICIST, False
+    assert posts.report_ease(np.arange(3)).tolist() == [0.0, 0.0, 0.0]
+
+
+def test_a_guide_who_served_yesterday_asks_the_party_members_of_their_building():
+    hh = households(5, building=[0, 0, 0, 1, 1], member_type=[IN_SERVICE, RETIRED, 0, IN_SERVICE, 0])
+    posts = _posts(hh)
+    posts.holds[0], posts.kind[0] = True, GUIDE
+    hh.last_served[0] = 9
+    eligible = np.arange(5)
+    assert posts.guided(eligible, day=10).tolist() == [True, True, False, False, False]  # members of building 0
+    assert not posts.guided(eligible, day=11).any()  # served the day before yesterday: nobody asked
+
+
+def test_in_a_community_the_four_kinds_are_held_and_publicists_make_reporting_easier():
+    model = CommunityModel("posts_kinds", rng=2, days=120)
+    model.run()
+    held = np.bincount(model.posts.kind[model.posts.holds], minlength=4)
+    assert (held > 0).all()
+    assert model.posts.report_ease(np.arange(model.households.size)).max() == pytest.approx(
+        model.config.levers.posts.publicity_report_ease)
+

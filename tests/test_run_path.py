@@ -88,7 +88,8 @@ def _candidates(value: Any) -> list[Any]:
 
 
 def _changed(config: Any, path: str) -> Any:
-    """``config`` with ``path`` changed; for shares that must sum to 1, 0.01 moved from a sibling."""
+    """``config`` with ``path`` changed; for shares that must sum to 1, 0.01 moved from a sibling (or to it, for a
+    share of 1)."""
     value = _value(config, path)
     for candidate in _candidates(value):
         try:
@@ -97,10 +98,11 @@ def _changed(config: Any, path: str) -> Any:
             continue
     parent, _, _ = path.rpartition(".")
     for sibling in (p for p in parameter_paths() if p.rpartition(".")[0] == parent and p != path):
-        try:
-            return apply_overrides(config, {path: value + 0.01, sibling: _value(config, sibling) - 0.01})
-        except (ScenarioError, TypeError):
-            continue
+        for moved in (0.01, -0.01):
+            try:
+                return apply_overrides(config, {path: value + moved, sibling: _value(config, sibling) - moved})
+            except (ScenarioError, TypeError):
+                continue
     raise AssertionError(f"{path}: found no valid change of {value!r} to test")
 
 

@@ -121,3 +121,85 @@ def test_a_project_incubates_an_organisation_where_there_is_none_whatever_the_ta
                                    counters(), np.random.default_rng(0))
     purchasing.fund_projects()
     assert len(social) == 1 and social.project_hours[0] > 0  # one incubated, the second project funds it too
+
+
+# ------------------------------------------------------------------------ purchase shared by evaluation
+def _evaluated(strength: float, exit_below: float = 0.3):
+    """The three organisations evaluated 0.4, 0.6 and 0.8 on four cases each, then reviewed."""
+    cfg, _, social, _, _, _, _, purchasing = _state(levers__social_contracts__enabled=True,
+                                                    levers__social_contracts__min_cases=4,
+                                                    levers__social_contracts__exit_below=exit_below,
+                                                    levers__social_contracts__share_by_evaluation=strength)
+    social.record_cases(np.repeat(social.handler, 4), np.repeat([0.4, 0.6, 0.8], 4))
+    purchasing.review_contracts()
+    return cfg, social
+
+
+def test_at_strength_zero_the_purchase_stays_shared_equally():
+    _, social = _evaluated(0.0)
+    assert social.purchase_weight.tolist() == [1.0, 1.0, 1.0]
+    assert social.hours_today(0.5, 3.0).tolist() == [3.5, 3.5, 3.5]  # exactly as without the setting
+
+
+def test_a_better_evaluated_organisation_gets_more_of_the_purchase_and_the_total_is_the_budget():
+    _, social = _evaluated(1.0)
+    assert social.purchase_weight.tolist() == pytest.approx([0.4 / 0.6, 1.0, 0.8 / 0.6])  # in proportion
+    hours = social.hours_today(0.0, 3.0)
+    assert hours[0] < hours[1] < hours[2]
+    assert hours.sum() == pytest.approx(3 * 3.0)  # three equal shares' worth: the budget
+    _, steep = _evaluated(4.0)
+    assert steep.purchase_weight[2] > social.purchase_weight[2]  # a larger strength gives the best more
+    assert steep.purchase_weight.sum() == pytest.approx(3.0)
+
+
+def test_an_organisation_not_judged_or_newly_contracted_counts_at_the_mean():
+    from cogov.sim.mechanisms.service_purchasing import purchase_weights
+
+    evaluation = np.array([0.4, 0.8, np.nan, 0.2, 0.9])
+    contracted = np.array([True, True, True, True, False])
+    judged = np.array([True, True, False, True, True])
+    replaced = np.array([False, False, False, True, False])
+    weights = purchase_weights(evaluation, contracted, judged, replaced, 1.0)
+    mean = np.mean([0.4, 0.8, 0.2, 0.9])  # of those judged
+    assert weights[2] == pytest.approx(weights[3]) and weights[4] == 0.0
+    assert weights[:4] == pytest.approx(np.array([0.4, 0.8, mean, mean]) * 4 / (1.2 + 2 * mean))
+    assert purchase_weights(evaluation, contracted, np.zeros(5, bool), replaced, 1.0).tolist() == [1, 1, 1, 1, 0]
+
+
+# ------------------------------------------------------------------------ incubated organisations grow
+def _incubating(growth: bool = True):
+    return _state(levers__venture_philanthropy__projects_per_year=1, levers__venture_philanthropy__incubate_below=4,
+                  levers__venture_philanthropy__growth=growth, levers__venture_philanthropy__mature_hours_per_day=4.0,
+                  levers__venture_philanthropy__initial_share=0.25, levers__venture_philanthropy__growth_per_year=0.3)
+
+
+def test_an_incubated_organisation_grows_each_year_and_stops_at_the_mature_size():
+    cfg, _, social, _, ledger, tally, _, purchasing = _incubating()
+    purchasing.fund_projects()
+    assert social.incubated.tolist() == [False, False, False, True]
+    staff = [social.staff_hours.tolist()]
+    for _ in range(4):
+        purchasing.fund_projects()  # the target is reached: projects go to existing organisations
+        staff.append(social.staff_hours.tolist())
+    assert [s[3] for s in staff] == pytest.approx([1.0, 2.2, 3.4, 4.0, 4.0])  # 0.25 of 4, +0.3 of 4 a year, capped
+    assert all(s[:3] == [0.0, 0.0, 0.0] for s in staff)  # organisations present at the start do not grow
+    assert social.hours_today(0.5, 0.0)[3] == pytest.approx(0.5 + social.project_hours[3] + 4.0)
+    assert tally["social_orgs_grown"] == 3
+    paid = sum(s[3] for s in staff) * 365 * cfg.costs.social_org_cny_per_hour
+    assert ledger.by_item()["incubated_org_staff"] == pytest.approx(paid)  # each year's staff, paid up front
+
+
+def test_an_incubated_organisation_evaluated_poorly_does_not_grow():
+    _, _, social, _, _, _, _, purchasing = _incubating()
+    purchasing.fund_projects()
+    social.record_cases(np.repeat(social.handler[3:], 10), np.full(10, 0.3))  # below exit_below 0.55, 10 cases
+    purchasing.fund_projects()
+    assert social.staff_hours[3] == pytest.approx(1.0)
+
+
+def test_without_growth_an_incubated_organisation_has_no_staff_and_nothing_is_paid_for_it():
+    _, _, social, _, ledger, tally, _, purchasing = _incubating(growth=False)
+    for _ in range(3):
+        purchasing.fund_projects()
+    assert social.staff_hours.tolist() == [0.0] * 4 and "incubated_org_staff" not in ledger.by_item()
+    assert tally["social_orgs_grown"] == 0

@@ -82,6 +82,7 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.self_management.enabled", "switch", "arrangements"),
     Lever("levers.work_unit_management.enabled", "switch", "arrangements"),
     Lever("levers.fallback_property.enabled", "switch", "arrangements"),
+    Lever("levers.fee_leverage.enabled", "switch", "arrangements"),
     Lever("levers.committee_formation.enabled", "switch", "arrangements"),
     Lever("levers.digital_platform.enabled", "switch", "arrangements"),
     Lever("levers.proactive_care.enabled", "switch", "arrangements"),
@@ -89,11 +90,12 @@ LEVERS: tuple[Lever, ...] = (
     Lever("levers.needs_projects.enabled", "switch", "arrangements"),
     Lever("levers.posts.enabled", "switch", "volunteers"),
     Lever("levers.volunteer_teams.enabled", "switch", "volunteers"),
+    Lever("levers.five_ones.enabled", "switch", "volunteers"),
     Lever("levers.social_contracts.enabled", "switch", "arrangements"),
     Lever("levers.venture_philanthropy.projects_per_year", "int", "arrangements", min=0, max=6, step=1),
 )
 """Levers on the page (issue 6: funding, each cross-appointment link, points, employer feedback, grid
-staffing, burden; issue 12: the arrangements added since: mediation, self-management, the fallback company,
+staffing, burden; issue 12: the arrangements added since: mediation, self-management, the fallback company, fee leverage,
 committees formed over the years, social organisations' contracts and projects, the
 community's app, proactive care, members' posts, activities, needs
 projects), each inside the range the

@@ -69,10 +69,13 @@ class Agreement:
         self.dispatcher = dispatcher
         n = layout.n_compounds
         self.committee_activeness = committees.activeness_by_compound(n, 0.0)
-        if self_management_activeness is not None:  # a residents' committee convenes where no company serves
+        # a residents' committee convenes where no company serves, whether or not an owners' committee sits there
+        self.self_management_activeness = (np.zeros(n) if self_management_activeness is None
+                                           else np.asarray(self_management_activeness, dtype=float))
+        if self_management_activeness is not None:
             self.committee_activeness = np.maximum(self.committee_activeness, self_management_activeness)
         self.has_committee = np.zeros(n, dtype=bool)
-        self.has_committee[committees.compound] = True
+        self.has_committee[committees.compound[committees.sitting_rows()]] = True
         self.compound_branch = branches.by_unit(COMPOUND, n)
         grid_of_compound = np.zeros(n, dtype=np.int64)
         first = np.unique(households.compound, return_index=True)[1]
@@ -134,6 +137,12 @@ class Agreement:
         """An owners' committee formed in ``compound`` during the run: from now on it convenes the talks there."""
         self.has_committee[compound] = True
         self.committee_activeness[compound] = max(self.committee_activeness[compound], activeness)
+
+    def committee_lapsed(self, compound: int) -> None:
+        """The owners' committee of ``compound`` lapsed: its talks are convened as if it had never had one (by a
+        residents' self-management committee if there is one, else by the branch or the owners' assembly)."""
+        self.has_committee[compound] = False
+        self.committee_activeness[compound] = self.self_management_activeness[compound]
 
     # ------------------------------------------------------------------------------------- stages
     def open(self, rows: NDArray[np.int64], day: int) -> None:

@@ -2,7 +2,9 @@
 
 Each day the household with an unseen issue may report it (a binary logit on trust, severity,
 neighbourly ties and age; the 12345 hotline makes reporting easier, and a share of reports go
-through it; so does the community's app for households that use it, :mod:`cogov.sim.mechanisms.digital`); an issue not reported may be found by a grid patrol or by the compound branch's members
+through it; so does the community's app for households that use it, :mod:`cogov.sim.mechanisms.digital`, and a
+publicist's post held in the building, :mod:`cogov.sim.mechanisms.posts`); an issue not reported may be found by a
+grid patrol or by the compound branch's members
 visiting the household (入户访, in proportion to the branch's strength), or else by the building steward
 (楼栋管家, 党员中心户), who notices in proportion to their motivation. Found collective issues go to the
 owners and the company for agreement; the others are dispatched at grid level.
@@ -11,6 +13,7 @@ owners and the company for agreement; the others are dispatched at grid level.
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,6 +28,9 @@ from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
+
+if TYPE_CHECKING:  # posts import discovery's helpers
+    from cogov.sim.mechanisms.posts import Posts
 
 
 def noticed(issues: IssueTable, of_household: NDArray[np.bool_], probability: float,
@@ -53,7 +59,8 @@ class Discovery:
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, issues: IssueTable,
                  counters: Counter[str], rng: np.random.Generator, resources: Resources, agreement: Agreement,
-                 dispatcher: Dispatcher, party: PartyBuilding, platform: DigitalPlatform | None = None):
+                 dispatcher: Dispatcher, party: PartyBuilding, platform: DigitalPlatform | None = None,
+                 posts: Posts | None = None):
         self.choice = config.behaviour.participation
         self.hotline = config.levers.hotline
         self.households = households
@@ -64,6 +71,7 @@ class Discovery:
         self.agreement = agreement
         self.dispatcher = dispatcher
         self.party = party  # compound branches' visits; stewards' motivation
+        self.posts = posts  # posts held in the building: a publicist's makes reporting easier (levers.posts)
         self.platform = platform if platform is not None else DigitalPlatform(
             config.levers.digital_platform.model_copy(update={"enabled": False}), households, counters,
             np.random.default_rng(0), Ledger())  # no app
@@ -92,6 +100,8 @@ class Discovery:
         )
         if self.platform.enabled:  # reporting from a phone is easier for those with the app
             utility = utility + self.platform.report_ease(hh)
+        if self.posts is not None and self.posts.enabled:  # a publicist's building knows where and how to report
+            utility = utility + self.posts.report_ease(hh)
         # Every draw is made whatever the levers, so that scenarios share their random numbers.
         reported = rng.random(len(rows)) < logistic(utility)
         patrol = 1.0 - (1.0 - self.resources.patrol_probability[table.grid[rows]]) * (

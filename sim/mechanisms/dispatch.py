@@ -6,7 +6,8 @@ community's repairs fund); where nobody does, repairs go to the community (repai
 property matters to the grid. Care, disputes and (where no
 company serves) environment go to a specialist social organisation if one can take them soon enough;
 where a mediation committee works, a neighbour dispute goes first to its grid's five-olds team, if the team
-can take it soon enough (:mod:`cogov.sim.mechanisms.mediation`).
+can take it soon enough, and one that turns on a point of law to the committee's lawyer instead, if it has one
+(:mod:`cogov.sim.mechanisms.mediation`).
 Everything else goes to the grid when 'small matters stay in the grid' is on (``levers.grid.grid_first``,
 seeds 001, 002), else to the community. Escalated issues go to the community or the street.
 """
@@ -27,7 +28,8 @@ class Dispatcher:
     def __init__(self, issues: IssueTable, handlers: Handlers, handling: Handling,
                  property_service_by_compound: NDArray[np.int64], specialists: dict[int, NDArray[np.int64]],
                  grid_first: bool, specialist_max_wait_days: float,
-                 mediation_team_of_grid: NDArray[np.int64] | None = None, mediation_max_wait_days: float = 0.0):
+                 mediation_team_of_grid: NDArray[np.int64] | None = None, mediation_max_wait_days: float = 0.0,
+                 mediation_lawyer: int = -1):
         self.issues = issues
         self.handlers = handlers
         self.handling = handling
@@ -41,6 +43,8 @@ class Dispatcher:
         self.mediation_team_of_grid = teams if teams is not None and (teams >= 0).any() else None
         """Handler id of each grid's mediation team (-1 where none); None without any team."""
         self.mediation_max_wait_days = mediation_max_wait_days
+        self.mediation_lawyer = mediation_lawyer
+        """Handler id of the mediation committee's lawyer (-1 where none)."""
 
     def set_specialists(self, specialists: dict[int, NDArray[np.int64]]) -> None:
         """The specialist organisations of each category, as they are now (an organisation was incubated)."""
@@ -95,16 +99,21 @@ class Dispatcher:
                     best = orgs[np.argmin(wait[orgs])]
                     if wait[best] <= self.specialist_max_wait_days:
                         handler[wants] = best
-        if self.mediation_team_of_grid is not None:
+        if self.mediation_team_of_grid is not None or self.mediation_lawyer >= 0:
             self._to_mediation(rows, category, handler)
         return handler
 
     def _to_mediation(self, rows: NDArray[np.int64], category: NDArray[np.int8], handler: NDArray[np.int64]) -> None:
-        """Neighbour disputes go to their grid's mediation team, where there is one whose queue is short enough."""
+        """Neighbour disputes go to their grid's mediation team, where there is one whose queue is short enough;
+        those that turn on a point of law go to the committee's lawyer instead (the five olds refer them), where
+        there is one whose queue is short enough, and otherwise the usual way."""
         disputes = np.flatnonzero(category == DISPUTE)
         if len(disputes) == 0:
             return
-        team = self.mediation_team_of_grid[self.issues.grid[rows[disputes]]]
+        teams = self.mediation_team_of_grid
+        team = np.full(len(disputes), -1) if teams is None else teams[self.issues.grid[rows[disputes]]]
+        legal = self.issues.legal[rows[disputes]]
+        team[legal] = self.mediation_lawyer
         wait = self.expected_wait()
         safe = np.maximum(team, 0)
         takes = (team >= 0) & (self.handlers.capacity[safe] > 0) & (wait[safe] <= self.mediation_max_wait_days)

@@ -15,6 +15,12 @@ Three things change when a community's mediation committee works (``levers.media
   ``links.participation_to_ties`` and ``participation_to_trust``). Each case the team closes (settled or not, but
   not given up by the resident) is paid its subsidy (以案定补), recorded in the cost ledger.
 
+- **Who knows the law.** A share ``legal_share`` of neighbour disputes turn on a point of law (drawn as each
+  dispute arises, from the ``legal`` stream, whatever the lawyer's hours, so that runs with and without a lawyer
+  see the same disputes). The five olds refer these rather than mediate them without legal knowledge; a lawyer on
+  the committee (``lawyer_hours_per_week``; 律师与法官“法治” in seed 004/4's 四治融合) takes them into a queue of
+  their own, worked with the lawyer's hours, paid by the hour. Without a lawyer they go the usual way.
+
 A mediated dispute is settled with ``success_probability``, by default the grid workers' quality: the
 mechanism assumes no better fix, only more time, more presence and more ties. Behavioural forms: detection in
 proportion to presence, as for stewards and patrols (:mod:`cogov.sim.mechanisms.discovery`); finite-capacity
@@ -35,6 +41,8 @@ from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.organisations.mediation import MediationTeams
 
 LEDGER_ITEM = "mediation_case_subsidies"
+LAWYER_ITEM = "mediation_lawyer_hours"
+DAYS_PER_WEEK = 7.0
 
 
 class Mediation:
@@ -46,7 +54,7 @@ class Mediation:
 
     def __init__(self, config: ScenarioConfig, teams: MediationTeams, households: Households, n_buildings: int,
                  issues: IssueTable, counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher,
-                 ledger: Ledger):
+                 ledger: Ledger, legal_rng: np.random.Generator | None = None):
         self.params = config.levers.mediation
         self.links = config.links
         self.teams = teams
@@ -54,12 +62,22 @@ class Mediation:
         self.issues = issues
         self.counters = counters
         self.rng = rng
+        self.legal_rng = legal_rng if legal_rng is not None else rng
         self.dispatcher = dispatcher
         self.ledger = ledger
         self.watched = np.zeros(n_buildings, dtype=bool)
         """Buildings where a mediator lives (and notices disputes)."""
         self.watched[households.building[teams.mediators]] = True
-        self.active = len(teams) > 0
+        self.active = len(teams) > 0 or teams.lawyer >= 0
+        self.enabled = self.params.enabled
+
+    def classify(self, day: int) -> None:
+        """Mark which of today's new disputes turn on a point of law (whether or not there is a lawyer)."""
+        if not self.enabled or self.params.legal_share == 0:
+            return
+        table = self.issues
+        rows = table.open_rows[(table.created[table.open_rows] == day) & (table.category[table.open_rows] == DISPUTE)]
+        table.legal[rows] = self.legal_rng.random(len(rows)) < self.params.legal_share
 
     def find(self, day: int) -> None:
         """Mediators notice unfound disputes in their own buildings; those are dispatched to the grid's team."""
@@ -82,6 +100,8 @@ class Mediation:
         """Disputes the teams closed today: the parties' ties and trust grow (L15); each case is paid for."""
         if not self.active:
             return
+        if self.teams.lawyer >= 0:
+            self.ledger.record(LAWYER_ITEM, self.params.lawyer_hours_per_week / DAYS_PER_WEEK * self.params.lawyer_cny_per_hour)
         table = self.issues
         rows = table.open_rows[table.closed[table.open_rows] == day]  # closed today, not yet pruned
         rows = rows[self.teams.is_team(table.handler[rows]) & ~table.abandoned[rows]]  # given up: no meeting

@@ -12,6 +12,16 @@ suits within ``reach_cells`` of the unit's building (where its venue is, if it h
 met and meets the unit's people (ties and trust, L15). The community pays ``cny_per_project`` of matching money per
 project (ledger ``needs_projects``); the unit gives its people and venue.
 
+**Who knows what residents need** (``residents_order``, 居民点单, seed 000). Without it the community lists needs of
+kinds it draws at random, and the first engaged unit that takes a need runs it. With it, needs are collected from
+residents before the list is made: each household whose need has not been met — the need of its age group: the
+young tutoring, the middle-aged advice, the elderly health checks — voices it with ``voice_probability`` times its
+trust in the party organisation (residents speak to those they trust, L13's form). The list's kinds are drawn in
+proportion to the needs voiced, and a need goes to the unit (among those that take it) whose reach covers most of the
+households that voiced it: the community knows where the need is. Households already served do not voice again, so
+later years' lists move to needs still unmet. A firm's materials are not a household's need: with residents ordering
+firms get no listed need.
+
 Outcome: households whose listed need was met (cumulative).
 """
 
@@ -68,14 +78,16 @@ class NeedsProjects:
         if not self.enabled:
             return
         units, h = self.co_building, self.households
-        kinds = self.rng.integers(len(KINDS), size=self.params.needs_per_year)
+        voiced = self.voiced_needs() if self.params.residents_order else None
+        kinds = self._listed_kinds(voiced)
         for kind in kinds.tolist():
             self.counters["needs_listed"] += 1
             candidates = np.flatnonzero((units.kind == kind) & units.engaged)
             offers = self.rng.random(len(candidates)) < (1.0 if self.lists_exchanged else self.match[kind])
             if not offers.any():
                 continue
-            unit = int(candidates[np.flatnonzero(offers)[0]])
+            takers = candidates[offers]
+            unit = int(takers[0] if voiced is None else self._nearest_to_voices(takers, voiced[kind]))
             age = self.target_age[kind]
             served = self.reach[unit][h.building] & ((h.age_group == age) if age != ANY_AGE else True)
             who = np.flatnonzero(served)
@@ -84,3 +96,26 @@ class NeedsProjects:
             self.counters["needs_matched"] += 1
             self.counters["needs_met"] += len(who)
             self.ledger.record(LEDGER_ITEM, self.params.cny_per_project)
+
+    def voiced_needs(self) -> np.ndarray:
+        """Residents ordering: kinds × households, True where a household voices the need of that kind (its age
+        group's) that has not been met, with ``voice_probability`` × its trust (one draw per household)."""
+        h = self.households
+        voices = (~self.met) & (self.rng.random(h.size) < self.params.voice_probability * h.trust)
+        self.counters["needs_voiced"] += int(voices.sum())
+        return np.array([voices & (h.age_group == age) if age != ANY_AGE else np.zeros(h.size, dtype=bool)
+                         for age in self.target_age])
+
+    def _listed_kinds(self, voiced: np.ndarray | None) -> np.ndarray:
+        """This year's kinds of need: drawn at random, or in proportion to the needs residents voiced."""
+        if voiced is None:
+            return self.rng.integers(len(KINDS), size=self.params.needs_per_year)
+        count = voiced.sum(axis=1)
+        if count.sum() == 0:
+            return np.empty(0, dtype=np.int64)
+        return self.rng.choice(len(KINDS), size=self.params.needs_per_year, p=count / count.sum())
+
+    def _nearest_to_voices(self, takers: np.ndarray, voiced: np.ndarray) -> int:
+        """The unit, among those taking the need, whose reach covers most of the households that voiced it."""
+        covered = self.reach[takers][:, self.households.building] @ voiced.astype(np.int64)
+        return int(takers[int(np.argmax(covered))])

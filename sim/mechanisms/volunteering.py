@@ -7,7 +7,8 @@ building steward (L2, :meth:`cogov.sim.mechanisms.party_building.PartyBuilding.a
 organisation (L13), time cost by membership type and by age (the elderly take part, the young rarely),
 employer feedback (in-service members), a minimum-hours duty and, for members who claimed one, a post
 (:mod:`cogov.sim.mechanisms.posts`); members of a volunteer team are asked on its service days and kept in view
-(:mod:`cogov.sim.mechanisms.teams`)
+(:mod:`cogov.sim.mechanisms.teams`), and in-service members behind on the five ones are asked and kept in view at
+their branch's review (:mod:`cogov.sim.mechanisms.five_ones`)
 (``../shared/design/behaviour-building-blocks.md``). Sessions feed back on motivation: tangible
 rewards crowd it out, feedback crowds it in; party members' motivation decays when nobody follows them
 up — no ranking, no employer feedback and no organisational life attended recently ('report but don't
@@ -31,6 +32,7 @@ from cogov.sim.behaviour import logistic, motivation_after_session, reward_salie
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import IN_SERVICE, NEVER, Households
 from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.teams import VolunteerTeams
 
@@ -43,7 +45,7 @@ class Volunteering:
 
     def __init__(self, config: ScenarioConfig, households: Households, n_buildings: int, n_grids: int,
                  rng: np.random.Generator, asks: Callable[[NDArray[np.int64]], NDArray[np.bool_]], ledger: Ledger,
-                 posts: Posts | None = None, teams: VolunteerTeams | None = None):
+                 posts: Posts | None = None, teams: VolunteerTeams | None = None, five_ones: FiveOnes | None = None):
         self.households = households
         self.links = config.links
         self.ties = config.behaviour.ties
@@ -63,6 +65,7 @@ class Volunteering:
         """Points redeemed so far (CNY, public money)."""
         self.posts = posts  # members' posts: claimed when asked, a duty in the choice (levers.posts)
         self.teams = teams  # members' volunteer teams: service days and follow-up (levers.volunteer_teams)
+        self.five_ones = five_ones  # in-service members' prescribed actions, reviewed by the branch (levers.five_ones)
         self._draw_history()
 
     def _draw_history(self) -> None:
@@ -103,8 +106,14 @@ class Volunteering:
             self.teams.join(eligible, asked)
             asked = asked | self.teams.called(eligible, day)
             feedback = feedback | self.teams.in_view(eligible)
+        listed = self.five_ones is not None and self.five_ones.enabled
+        if listed:  # a member behind on the five ones at the branch's review is asked and kept in view
+            followed_up = self.five_ones.review(eligible, day)
+            asked = asked | followed_up
+            feedback = feedback | followed_up
         holding = self.posts is not None and self.posts.enabled
         if holding:
+            asked = asked | self.posts.guided(eligible, day)  # a guide who served yesterday asks their building
             self.posts.claim(eligible, asked, day)
         behind = (incentives.min_hours_per_year > 0) & (members > 0) & (
             households.hours[eligible] < incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR
@@ -129,6 +138,8 @@ class Volunteering:
         households.hours[served] += choice.session_hours
         households.points[served] += choice.session_hours * incentives.points_per_hour
         households.last_served[served] = day
+        if listed:
+            self.five_ones.record_sessions(served)
         paid = choice.session_hours * reward_per_hour * len(served)
         self.reward_paid += paid
         self.ledger.record("volunteer_points", paid)

@@ -3,7 +3,9 @@
 The committee's mediators are "five olds" (五老: retired cadres, veterans, experts, teachers and model workers):
 elderly residents, retired party members first. They mediate where they live: each grid with at least one
 mediator has a team, a handler whose queue takes the grid's neighbour disputes and whose hours are its members'
-(``levers.mediation.hours_per_mediator_per_week``). Its state is a row per team of :class:`MediationTeams`;
+(``levers.mediation.hours_per_mediator_per_week``). Disputes that turn on a point of law go to the committee's
+lawyer where it has one (``lawyer_hours_per_week``): a handler of its own for the whole community, whose hours
+are the lawyer's. Its state is a row per team of :class:`MediationTeams`;
 :class:`MediationTeam` is the Mesa agent viewing it. Which disputes it takes and what a settled dispute does are
 the mechanism's (:mod:`cogov.sim.mechanisms.mediation`).
 """
@@ -39,7 +41,8 @@ class MediationTeams(Table):
     """The mediation teams table; row ``i`` is the team of grid ``grid[i]``, with ``handler[i]`` its queue.
 
     ``mediators`` lists every mediator's household; ``team_of_grid`` gives each grid's handler id
-    (:data:`NO_TEAM` where no mediator lives).
+    (:data:`NO_TEAM` where no mediator lives); ``lawyer`` is the committee's lawyer's handler id (:data:`NO_TEAM`
+    without one).
     """
 
     columns = ("community", "grid", "handler", "members")
@@ -51,6 +54,7 @@ class MediationTeams(Table):
         self.members = np.empty(0, dtype=np.int64)
         self.mediators = np.empty(0, dtype=np.int64)
         self.team_of_grid = np.full(n_grids, NO_TEAM, dtype=np.int64)
+        self.lawyer = NO_TEAM
 
     @classmethod
     def build(cls, params: Mediation, households: Households, n_grids: int, handlers: Handlers,
@@ -67,11 +71,14 @@ class MediationTeams(Table):
             handlers.capacity[handler] = members[grid] * params.hours_per_mediator_per_week / DAYS_PER_WEEK
             teams._append(community=community, grid=int(grid), handler=handler, members=int(members[grid]))
             teams.team_of_grid[grid] = handler
+        if params.lawyer_hours_per_week > 0:
+            teams.lawyer = handlers.add(HandlerKind.MEDIATION, Level.GRID, params.success_probability, community)
+            handlers.capacity[teams.lawyer] = params.lawyer_hours_per_week / DAYS_PER_WEEK
         return teams
 
     def is_team(self, handlers: NDArray[np.int64]) -> NDArray[np.bool_]:
-        """Whether each handler id is a mediation team's."""
-        return np.isin(handlers, self.handler)
+        """Whether each handler id is a mediation team's or the committee's lawyer's."""
+        return np.isin(handlers, self.handler) | ((handlers == self.lawyer) & (self.lawyer != NO_TEAM))
 
 
 class MediationTeam(RowAgent):

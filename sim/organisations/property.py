@@ -11,6 +11,8 @@ handler's row in the handlers table. What a company does lives here:
   to account (star rating, or red property's accountability reviews) its quality drifts down (Sigmund et
   al. 2010): :meth:`PropertyCompanies.update`;
 - each day it works ``staff × hours × collection rate`` hours: :meth:`PropertyCompanies.hours_today`;
+- under fee leverage (``levers.fee_leverage``, :mod:`cogov.sim.mechanisms.fee_leverage`) public money matched to
+  its fees adds to what it collects (its ``financing``), for its hours and its fee-financed quality alike;
 - under the star-rating lever (``levers.property_rating``) it receives stars from the community,
   improves when rated below five, and is replaced after repeated strikes:
   :meth:`PropertyCompanies.review`;
@@ -39,7 +41,7 @@ class PropertyCompanies(Table):
     """The property companies table; row ``i`` is company ``i`` (in compound order)."""
 
     columns = ("community", "compound", "handler", "staff", "has_party_organisation", "stars", "strikes",
-               "replacements", "collection_rate", "standard", "last_review", "fallback")
+               "replacements", "collection_rate", "standard", "last_review", "fallback", "subsidy_rate")
 
     def __init__(self, handlers: Handlers):
         self.handlers = handlers
@@ -55,13 +57,15 @@ class PropertyCompanies(Table):
         self.standard = np.empty(0)  # the quality its fees finance at the reference collection rate
         self.last_review = np.empty(0, dtype=np.int64)  # day it last answered for its service (rating or review)
         self.fallback = np.empty(0, dtype=bool)  # set up by the party organisation where nobody served (托底)
+        self.subsidy_rate = np.empty(0)  # public money matched to fees, as a share of full fees (levers.fee_leverage)
 
     def add(self, compound: int, handler: int, staff: float, quality: float, has_party_organisation: bool,
             community: int = 0, fallback: bool = False) -> int:
         """Register a company (at build) and return its row; ``fallback``: the party-led fallback company."""
         row = self._append(community=community, compound=compound, handler=handler, staff=staff,
                            has_party_organisation=has_party_organisation, stars=INITIAL_STARS, strikes=0,
-                           replacements=0, collection_rate=1.0, standard=quality, last_review=NEVER, fallback=fallback)
+                           replacements=0, collection_rate=1.0, standard=quality, last_review=NEVER, fallback=fallback,
+                           subsidy_rate=0.0)
         self.set_quality(row, quality)
         return row
 
@@ -74,6 +78,12 @@ class PropertyCompanies(Table):
         """Set one company's quality, kept within [0, 1]."""
         self.handlers.quality[self.handler[row]] = float(np.clip(value, 0.0, 1.0))
 
+    @property
+    def financing(self) -> NDArray[np.float64]:
+        """What each company has to spend, as a share of its full fees: fees collected plus any public money matched
+        to them (levers.fee_leverage); its hours and the quality it can finance follow this."""
+        return self.collection_rate + self.subsidy_rate
+
     def collect_fees(self, households: Households, n_compounds: int, fee_floor: float) -> None:
         """Collect fees in proportion to owners' mean satisfaction in the compound."""
         owners = households.owner
@@ -82,11 +92,13 @@ class PropertyCompanies(Table):
         self.collection_rate = fee_floor + (1.0 - fee_floor) * owner_sat[self.compound] / count[self.compound]
 
     def update(self, households: Households, n_compounds: int, fee_floor: float, params: PropertyCompanyParams,
-               fees_to_quality: float, drift: NDArray[np.float64]) -> None:
-        """Collect fees; move quality towards what the fees finance; lower it by ``drift`` (per company: 0 for a
-        company held to account)."""
+               fees_to_quality: float, drift: NDArray[np.float64], match: NDArray[np.float64] | float = 0.0) -> None:
+        """Collect fees and the public money ``match``ed to them (per yuan collected; levers.fee_leverage); move
+        quality towards what fees and match finance; lower it by ``drift`` (per company: 0 for a company held to
+        account)."""
         self.collect_fees(households, n_compounds, fee_floor)
-        financed = np.clip(self.standard * (1.0 + fees_to_quality * (self.collection_rate - params.reference_collection_rate)),
+        self.subsidy_rate = match * self.collection_rate  # 0 without fee leverage: financing is the collection rate
+        financed = np.clip(self.standard * (1.0 + fees_to_quality * (self.financing - params.reference_collection_rate)),
                            0.0, 1.0)
         quality = self.quality
         quality += params.adjustment_rate * (financed - quality) - drift
@@ -102,8 +114,9 @@ class PropertyCompanies(Table):
             self.set_quality(row, quality + rating.improvement_per_review * (FIVE_STARS - stars) / 4)
 
     def hours_today(self, work_hours_per_day: float) -> NDArray[np.float64]:
-        """Hours each company works on residents' issues today: staff × hours × fees collected."""
-        return self.staff * work_hours_per_day * self.collection_rate
+        """Hours each company works on residents' issues today: staff × hours × financing (fees collected, plus any
+        public money matched to them)."""
+        return self.staff * work_hours_per_day * self.financing
 
     def review(self, row: int, score: float, rating: PropertyRating, rng: np.random.Generator,
                quality_range: tuple[float, float], day: int) -> None:

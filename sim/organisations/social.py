@@ -26,7 +26,8 @@ class SocialOrganisations(Table):
     """The social organisations table; row ``i`` is organisation ``i``."""
 
     columns = ("community", "handler", "cases", "evaluation_sum", "contracted", "project_hours", "period_cases",
-               "period_evaluation_sum", "replacements")  # and ``specialties``, a row of flags each
+               "period_evaluation_sum", "replacements", "purchase_weight", "incubated",
+               "staff_hours")  # and ``specialties``, a row of flags each
 
     def __init__(self, n_handlers_hint: int = 0) -> None:
         self.community = np.empty(0, dtype=np.int64)
@@ -39,12 +40,18 @@ class SocialOrganisations(Table):
         self.period_cases = np.empty(0, dtype=np.int64)  # cases since its last evaluation
         self.period_evaluation_sum = np.empty(0)
         self.replacements = np.empty(0, dtype=np.int64)  # times its contract went to a new provider
+        # its share of the purchase relative to an equal share (1: equal; set by evaluation, levers.social_contracts)
+        self.purchase_weight = np.empty(0)
+        self.incubated = np.empty(0, dtype=bool)  # incubated by a venture-philanthropy project during the run
+        self.staff_hours = np.empty(0)  # hours a day its own staff work as it grows (levers.venture_philanthropy.growth)
         self._row_of_handler = np.full(n_handlers_hint, -1, dtype=np.int64)
 
-    def add(self, handler: int, specialties: tuple[str, ...], community: int = 0, contracted: bool = True) -> int:
+    def add(self, handler: int, specialties: tuple[str, ...], community: int = 0, contracted: bool = True,
+            incubated: bool = False, staff_hours: float = 0.0) -> int:
         """Register an organisation (at build, or incubated later) and return its row."""
         self._append(community=community, handler=handler, cases=0, evaluation_sum=0.0, contracted=contracted,
-                     project_hours=0.0, period_cases=0, period_evaluation_sum=0.0, replacements=0)
+                     project_hours=0.0, period_cases=0, period_evaluation_sum=0.0, replacements=0,
+                     purchase_weight=1.0, incubated=incubated, staff_hours=staff_hours)
         self.specialties = np.vstack((self.specialties, [[s in specialties for s in SPECIALTIES]]))
         if handler >= len(self._row_of_handler):
             grown = np.full(handler + 1, -1, dtype=np.int64)
@@ -58,9 +65,15 @@ class SocialOrganisations(Table):
         return {CATEGORIES.index(s): self.handler[self.specialties[:, k]] for k, s in enumerate(SPECIALTIES)}
 
     def hours_today(self, base_hours: float, purchased_hours: float) -> NDArray[np.float64]:
-        """Hours each organisation works today: its own base, what the community buys from contracted ones, and
-        what its venture-philanthropy projects pay for."""
-        return base_hours + purchased_hours * self.contracted + self.project_hours
+        """Hours each organisation works today: its own base, what the community buys from contracted ones (an equal
+        share ``purchased_hours`` times its purchase weight), what its venture-philanthropy projects pay for, and its
+        grown staff's. (Weights of 1 and no staff add exactly nothing: the numbers without these levers stay.)"""
+        return base_hours + purchased_hours * self.contracted * self.purchase_weight + self.project_hours + self.staff_hours
+
+    def evaluation(self) -> NDArray[np.float64]:
+        """Mean perceived performance of each organisation's cases since it started (NaN if none)."""
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(self.cases > 0, self.evaluation_sum / np.maximum(self.cases, 1), np.nan)
 
     def period_evaluation(self) -> NDArray[np.float64]:
         """Mean perceived performance of each organisation's cases since its last evaluation (NaN if none)."""

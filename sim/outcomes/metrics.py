@@ -27,6 +27,10 @@ Definitions (all cumulative from day 0 unless stated):
 - ``posts_held_share``: in-service party members holding a claimed post today (levers.posts).
 - ``activity_reach_share``: households that took part in an activity in the last 30 days (levers.activities).
 - ``team_member_share``: party members in a volunteer team today (levers.volunteer_teams).
+- ``five_ones_completed_share``: in-service party members who have done all five of the five ones this year
+  (levers.five_ones; the list starts again each year).
+- ``fee_collection_rate``: mean share of fees the property companies collect today (follows owners' satisfaction;
+  levers.fee_leverage is meant to raise it).
 - ``needs_met``: households served by projects answering listed needs, summed over projects (levers.needs_projects).
 """
 
@@ -84,6 +88,8 @@ DAILY_METRICS: tuple[str, ...] = (
     "activity_reach_share",
     "needs_met",
     "team_member_share",
+    "five_ones_completed_share",
+    "fee_collection_rate",
 )
 """Columns of the daily series, in order."""
 
@@ -119,7 +125,8 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
     cost = model.ledger.total()
     branches = model.branches
     below = (branches.kind == GRID) | (branches.kind == COMPOUND)
-    quality = model.companies.quality
+    companies = model.companies
+    quality = companies.quality
     return {
         "day": day,
         "issues_arisen": c["arisen"],
@@ -147,7 +154,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "co_building_commitment": float(model.co_building.commitment.mean()) if len(model.co_building) else float("nan"),
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
         "disputes_mediated": c["disputes_mediated"],
-        "owners_committee_share": len(model.committees) / model.layout.n_compounds,
+        "owners_committee_share": model.committees.sitting_count() / model.layout.n_compounds,
         "social_org_quality": float(model.handlers.quality[model.social.handler].mean()) if len(model.social) else float("nan"),
         "social_org_count": len(model.social),
         "vulnerable_reached_share": model.care.reach(day),
@@ -156,6 +163,8 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "activity_reach_share": model.activities.reach_share(day),
         "needs_met": c["needs_met"],
         "team_member_share": model.teams.member_share(),
+        "five_ones_completed_share": model.five_ones.completed_share(),
+        "fee_collection_rate": float(companies.collection_rate.mean()) if len(companies) else float("nan"),
     }
 
 

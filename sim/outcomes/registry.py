@@ -323,7 +323,7 @@ def _daily() -> list[Outcome]:
                 5, "assumption: 5 disputes, about a quarter of what a Jurong community's five-olds handle in a year "
                 "(600+ in 27 communities, seed 004/3)", daily=True, key=True),
         Outcome("owners_committee_share", "Compounds with an owners' committee today / compounds (committees formed "
-                "during the run included, levers.committee_formation).",
+                "during the run included, lapsed ones not, levers.committee_formation).",
                 _t("Compounds with an owners' committee", "成立业委会的小区比例"), _t("share of compounds", "占小区"),
                 "share", 1, 0.05, "assumption: 5 percentage points, one compound in twenty (Beijing: 7.3 % of "
                 "compounds have a committee, seed 004/8)", daily=True, views=frozenset({"over_time"}),
@@ -365,6 +365,16 @@ def _daily() -> list[Outcome]:
                 _t("Party members in volunteer teams", "党员志愿服务队参与率"), _t("share, today", "当日"), "share", 1,
                 0.02, "assumption: 2 percentage points, as for in-service members serving", daily=True,
                 typical_range=(0.0, 1.0)),
+        Outcome("five_ones_completed_share", "In-service party members who have done all five of the five ones "
+                "this year / in-service party members (levers.five_ones; the list starts again each year).",
+                _t("In-service members who did the five ones", "完成“五个一”的在职党员比例"), _t("share, this year", "本年"),
+                "share", 1, 0.02, "assumption: 2 percentage points, as for in-service members serving", daily=True,
+                typical_range=(0.0, 1.0)),
+        Outcome("fee_collection_rate", "Mean share of their fees the property companies collect today (a floor plus "
+                "owners' mean satisfaction; levers.fee_leverage).",
+                _t("Property fee collection rate", "物业费收缴率"), _t("share, today", "当日"), "share", 1,
+                0.01, "assumption: 1 percentage point, one household in a hundred paying more or less", daily=True,
+                typical_range=(0.5, 1.0)),
     ]
 
 
@@ -491,6 +501,12 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                           "assumption: 5 disputes, as for disputes_mediated"),
     "committees_formed": ("owners' committees formed", "新成立业委会", "owners' committees formed during the run",
                           "count", 1, 1, "assumption: 1 committee"),
+    "committees_reelected": ("owners' committees re-elected", "业委会换届连任",
+                             "committees re-elected at the end of a term (levers.committee_formation.elections)",
+                             "count", 1, 1, "assumption: 1 committee"),
+    "committees_lapsed": ("owners' committees lapsed", "业委会到期未换届",
+                          "committees that lapsed at the end of a term (levers.committee_formation.elections)",
+                          "count", -1, 1, "assumption: 1 committee"),
     "social_contracts_ended": ("social organisations' contracts not renewed", "未续约社会组织",
                                "contracts that went to a new provider after a third-party evaluation", "count", 0, 1,
                                "assumption: 1 contract"),
@@ -499,6 +515,9 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                               "assumption: 1 organisation"),
     "venture_projects": ("venture-philanthropy projects", "公益创投项目", "projects funded", "count", 0, 1,
                          "assumption: 1 project"),
+    "social_orgs_grown": ("growth steps of incubated organisations", "孵化组织成长次数",
+                          "yearly steps by which incubated organisations' staff grew (levers.venture_philanthropy)",
+                          "count", 1, 1, "assumption: 1 step"),
     "reported_by_app": ("issues reported through the app", "经App上报问题",
                         "resident reports made through the community's app (levers.digital_platform)", "count", 0, 10,
                         _ISSUE_TEN),
@@ -512,12 +531,24 @@ COUNTERS: dict[str, tuple[str, str, str, Kind, Direction, float, str]] = {
                      -1, 1, "assumption: 1 post"),
     "suggestions": ("suggestions raised", "党员建议", "unreported issues post-holders noticed and raised", "count", 0, 10,
                     _ISSUE_TEN),
+    "five_ones_actions": ("prescribed actions done", "“五个一”规定动作", ("actions of the five ones in-service members "
+                          "did (one per session)"), "count", 1, 10, "assumption: 10 actions"),
+    "five_ones_suggestions": ("prescribed suggestions", "“五个一”合理建议", ("unreported issues of their building "
+                              "in-service members raised as their suggestion of the five ones"), "count", 0, 10,
+                              _ISSUE_TEN),
+    "five_ones_visits": ("visits to paired households", "结对帮扶走访", ("visits in-service members paid to the "
+                         "household in difficulty they are paired with"), "count", 1, 5, "assumption: 5 visits"),
+    "five_ones_followed_up": ("members followed up on the five ones", "“五个一”督促党员", ("in-service members behind on "
+                              "the five ones whom their branch asked at its review"), "count", 0, 10,
+                              "assumption: 10 members"),
     "activities": ("activities held", "举办活动", "activities held at the centre and lent venues", "count", 0, 1,
                    "assumption: 1 activity"),
     "activity_attendances": ("attendances at activities", "活动参与人次",
                              "households taking part, counted once a day whatever the venues", "count", 1, 10,
                              "assumption: 10 attendances"),
     "needs_listed": ("needs listed", "需求清单事项", "needs the community listed", "count", 0, 1, "assumption: 1 need"),
+    "needs_voiced": ("needs voiced by residents", "居民点单", ("households that voiced their need when needs "
+                     "were collected (levers.needs_projects.residents_order)"), "count", 0, 10, "assumption: 10 households"),
     "needs_matched": ("needs taken by a unit", "认领需求", "listed needs an engaged co-building unit took on", "count",
                       1, 1, "assumption: 1 need"),
     "needs_met": ("listed needs met", "需求满足户次", "households served by projects answering listed needs", "count", 1,
