@@ -140,6 +140,8 @@ NEEDS: dict[str, Any] = {"levers.needs_projects.enabled": True}
 CARE: dict[str, Any] = {"levers.proactive_care.enabled": True}
 #: The community's app as a reporting channel (default adoption: the young most).
 APP: dict[str, Any] = {"levers.digital_platform.enabled": True}
+#: With the app, neighbouring grids claim matters on the platform (派单/接单; with APP).
+CLAIMING: dict[str, Any] = {"levers.digital_platform.task_claiming": True}
 #: Contracts of social organisations renewed by a yearly third-party evaluation (default threshold) ...
 SOCIAL_CONTRACTS: dict[str, Any] = {"levers.social_contracts.enabled": True}
 #: ... and two venture-philanthropy projects a year (seed 004/10's 2023 target), incubating organisations up to 12.
@@ -352,9 +354,11 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("three_party_linkage_stalemates_down", "three-party linkage: fewer stalemates", "seeds 004/3, 004/7",
           WITH_COMMITTEES, COLLECTIVE_DAYS, {"levers.three_party_linkage.enabled": True}, "stalemates", DOWN),
     lever("deliberation_stalemates_down", "deliberation councils: fewer stalemates", "seeds 001, 002, 004/4",
-          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation_council.enabled": True}, "stalemates", DOWN),
+          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation_council.enabled": True}, "stalemates", DOWN,
+          fast=False),  # v3: -5.4 [-12.3, +1.5] at 8, noise-limited (collective matters come back in unkept compounds)
     lever("deliberation_satisfaction_up", "deliberation councils: higher satisfaction", "seeds 001, 002, 004/4",
-          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation_council.enabled": True}, "satisfaction_mean", UP),
+          WITHOUT_COMMITTEES, COLLECTIVE_DAYS, {"levers.deliberation_council.enabled": True}, "satisfaction_mean", UP,
+          fast=False),  # v3: +0.0038 (p = 0.012) at 8, +0.0034 [+0.0009, +0.0058] (p = 0.0046) at 20
     lever("lists_matching_hours_up", "three lists: more useful co-building hours", "seed 002", CO_BUILDING,
           CO_BUILDING_DAYS, {"levers.lists_matching.enabled": True}, "co_building_hours_total", UP, MECHANICAL),
     # volunteer incentives (seeds 001, 002, 003, 004/7)
@@ -380,7 +384,8 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("part_time_escalation_down", "more part-timers: fewer escalations", "seeds 000, 001", STRESSED,
           STRESSED_DAYS, {"levers.grid.part_time_workers": 6}, "escalation_rate", DOWN, fast=False),
     lever("grid_first_off_in_grid_down", "without 'small matters stay in the grid': fewer resolved in grid",
-          "seeds 001, 002", STRESSED, STRESSED_DAYS, {"levers.grid.grid_first": False}, "resolved_in_grid_share", DOWN),
+          "seeds 001, 002", STRESSED, STRESSED_DAYS, {"levers.grid.grid_first": False}, "resolved_in_grid_share", DOWN,
+          fast=False),  # v3: -0.065 [-0.118, -0.012] (p = 0.012) at 8, -0.079 [-0.105, -0.053] at 20
     # hotline and ladder (seeds 001, 002, 004/4)
     lever("hotline_off_latent_up", "no hotline: more unfound issues", "seeds 001, 004/4", WITHOUT_COMMITTEES,
           COLLECTIVE_DAYS, {"levers.hotline.enabled": False}, "mean_latent", UP),
@@ -441,21 +446,27 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
     lever("self_management_stalemates_down", "self-management committees: fewer stalemates (residents' talks "
           "convened)", "seeds 004/3, 004/8", NO_PROPERTY_COLLECTIVE, COLLECTIVE_DAYS, SELF_MANAGEMENT, "stalemates",
           DOWN, fast=False),
-    lever("self_management_satisfaction_up", "self-management committees: higher satisfaction (by construction: "
-          "their compounds escape the assumed no-property quality factor)", "seeds 004/1, 004/3, 004/8",
-          NO_PROPERTY, DEFAULT_DAYS, SELF_MANAGEMENT, "satisfaction_mean", UP),
-    lever("self_management_satisfaction_only_through_assumed_factor", "...and none without that factor "
-          "(service.no_property_quality_factor = 1): caretakers' hours replace grid workers' hours",
-          "seeds 004/3, 004/8", {**NO_PROPERTY, "service.no_property_quality_factor": 1.0}, DEFAULT_DAYS,
-          SELF_MANAGEMENT, "satisfaction_mean", ABSENT, fast=False),  # [-0.002, +0.010] at 8: noise-limited
+    lever("self_management_satisfaction_up", "self-management committees: higher satisfaction (their caretakers keep "
+          "the compound, so fixes do not come back)", "seeds 004/1, 004/3, 004/8", NO_PROPERTY, DEFAULT_DAYS,
+          SELF_MANAGEMENT, "satisfaction_mean", UP),
+    lever("self_management_satisfaction_through_upkeep", "...and none when unkept fixes do not come back "
+          "(service.unkept_recurrence = 0): caretakers' hours replace grid workers' hours",
+          "seeds 004/3, 004/8", {**NO_PROPERTY, "service.unkept_recurrence": 0.0}, DEFAULT_DAYS,
+          SELF_MANAGEMENT, "satisfaction_mean", ABSENT, fast=False),
     # work-unit compounds still looked after by their former unit (seed 004/8)
-    lever("work_units_satisfaction_up", "work units looking after their old compounds: higher satisfaction (by "
-          "construction: the compounds escape the assumed no-property quality factor)", "seed 004/8",
+    lever("work_units_satisfaction_up", "work units looking after their old compounds: higher satisfaction (the "
+          "unit keeps the compound, so fixes do not come back)", "seed 004/8",
           WORK_UNIT_COMPOUNDS, DEFAULT_DAYS, WORK_UNITS, "satisfaction_mean", UP, fast=False),
-    lever("work_units_satisfaction_only_through_assumed_factor", "...and none without that factor: the unit's staff "
+    lever("work_units_satisfaction_through_upkeep", "...and none when unkept fixes do not come back: the unit's staff "
           "replace the grid's and the repairs fund's hours", "seed 004/8",
-          {**WORK_UNIT_COMPOUNDS, "service.no_property_quality_factor": 1.0}, DEFAULT_DAYS, WORK_UNITS,
+          {**WORK_UNIT_COMPOUNDS, "service.unkept_recurrence": 0.0}, DEFAULT_DAYS, WORK_UNITS,
           "satisfaction_mean", ABSENT, fast=False),
+    # upkeep: in a compound nobody keeps, a fixed property matter comes back (model version 3; seeds 004/3, 004/8)
+    lever("upkeep_off_satisfaction_up", "fixes that do not come back where nobody keeps the compound (service."
+          "unkept_recurrence = 0): higher satisfaction in compounds without a company", "seeds 004/3, 004/8",
+          NO_PROPERTY, DEFAULT_DAYS, {"service.unkept_recurrence": 0.0}, "satisfaction_mean", UP),
+    lever("upkeep_off_fewer_issues", "fixes that do not come back: fewer issues arise", "seeds 004/3, 004/8",
+          NO_PROPERTY, DEFAULT_DAYS, {"service.unkept_recurrence": 0.0}, "issues_arisen", DOWN, MECHANICAL),
     # the party-led fallback property service (seed 004/3)
     lever("fallback_resolution_up", "fallback property company: more issues resolved where no company served",
           "seed 004/3", NO_PROPERTY, DEFAULT_DAYS, FALLBACK, "resolution_rate", UP),
@@ -480,11 +491,17 @@ LEVER_PATTERNS: tuple[Pattern, ...] = (
           DEFAULT_DAYS, APP, "mean_latent", DOWN),
     lever("app_cost_up", "the community's app: higher public cost (its running cost)", "seed 000", STRESSED,
           STRESSED_DAYS, APP, "cost_total", UP, MECHANICAL),
+    lever("task_claiming_days_down", "task claiming on the platform: issues resolved sooner (a neighbouring grid with "
+          "time claims the matter)", "seeds 002, 004/4, 004/10", {**STRESSED, **APP}, STRESSED_DAYS, CLAIMING,
+          "mean_days_to_resolve", DOWN),
+    lever("task_claiming_default_days_down", "...also in the default community over a year", "seeds 002, 004/4",
+          {**DEFAULT, **APP}, DEFAULT_DAYS, CLAIMING, "mean_days_to_resolve", DOWN, fast=False),
     # proactive care for vulnerable households (seeds 000, 004/3, 004/4)
     lever("care_reaches_vulnerable", "proactive care: vulnerable households visited (by construction)",
           "seeds 004/3, 004/4", DEFAULT, DEFAULT_DAYS, CARE, "vulnerable_reached_share", UP, MECHANICAL),
     lever("care_finds_issues", "proactive care: fewer unfound issues (visits ask what was not reported)",
-          "seeds 004/3, 004/4", STRESSED, STRESSED_DAYS, CARE, "mean_latent", DOWN),
+          "seeds 004/3, 004/4", STRESSED, STRESSED_DAYS, CARE, "mean_latent", DOWN,
+          fast=False),  # v3: -1.15 [-2.33, +0.03] at 8, -0.91 [-1.63, -0.18] (p = 0.0085) at 20
     lever("care_builds_trust", "proactive care: more trust (the visited meet someone, L15)", "seeds 000, 004/4",
           DEFAULT, DEFAULT_DAYS, CARE, "trust_mean", UP),
     lever("care_satisfaction_vulnerable_up", "proactive care: vulnerable households more satisfied",

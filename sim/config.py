@@ -593,9 +593,16 @@ class ServiceParams(Section):
     work_hours_per_day: Annotated[float, Field(gt=0, le=24)] = Field(8.0, description="Working hours of one staff member.")
     grid_worker_quality: Prob = Field(0.85, description="Probability a grid-handled issue is actually fixed.")
     community_quality: Prob = Field(0.85, description="Probability a community-handled issue is fixed.")
-    no_property_quality_factor: Prob = Field(
-        0.7, description="Factor on the fix probability of property matters (repairs, environment, parking) in "
-        "compounds without a property company: no maintenance staff or fund (seeds 004/3, 004/8). Assumption.",
+    unkept_recurrence: Prob = Field(
+        0.3, description="Probability that a fixed property matter (repairs, environment, parking) of a compound nobody "
+        "keeps (no company, self-management committee, fallback company or work unit) comes back: nobody is on site to "
+        "keep it fixed (三无小区, seeds 004/3, 004/8). 0 switches the mechanism off. Assumption: the share of such fixes "
+        "model version 2's multiplier (no_property_quality_factor 0.7) made fail, so that version 3 changes the form, "
+        "not the size.",
+    )
+    unkept_recurrence_days: Annotated[float, Field(ge=1, le=3650)] = Field(
+        30.0, description="Mean days until a fixed matter of a compound nobody keeps comes back (geometric). "
+        "Assumption: a month.",
     )
     street_quality: Prob = Field(0.9, description="Probability a street/department-handled issue is fixed.")
     street_hours_per_day: Annotated[float, Field(ge=0, le=10_000)] = Field(
@@ -1380,6 +1387,15 @@ class DigitalPlatform(Section):
     )
     cny_per_year: Annotated[float, Field(ge=0, le=10_000_000)] = Field(
         30_000.0, description="Running cost of the platform for the community a year (public money). Assumption.",
+    )
+    task_claiming: bool = Field(
+        False, description="The platform shows every grid's queue, so a matter found in one grid can be claimed by a "
+        "neighbouring grid whose workers would reach it sooner (派单/接单 on the integrated platform, seeds 002, "
+        "004/4, 004/10). Only with the platform on.",
+    )
+    claim_neighbours: int = Field(
+        2, ge=0, le=50, description="With task claiming, how many of the nearest other grids (by the distance between "
+        "their buildings' centres on the Mesa grid) may claim a grid's matters. Assumption.",
     )
 
 

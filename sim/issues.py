@@ -85,6 +85,7 @@ _COLUMNS: dict[str, tuple[type, int | float | bool]] = {
     "reworks": (np.int8, 0),  # times a failed fix was rejected by the resident and redone
     "stalemate": (np.bool_, False),
     "legal": (np.bool_, False),  # a dispute that turns on a point of law (drawn only with a mediation committee)
+    "repeats": (np.int64, -1),  # the earlier issue this one repeats (a fix that came back where nobody keeps the compound)
     "street_mediated": (np.bool_, False),  # a collective issue called in to 12345: the street mediates its talks
     "closed": (np.int64, NEVER),
     "abandoned": (np.bool_, False),  # closed because the resident gave up waiting

@@ -48,6 +48,10 @@ REMOVED: dict[str, str] = {
     "levers.three_party_linkage.confidence_bonus":
         "three-party linkage no longer widens the confidence bound by a fixed amount: at its joint meetings the "
         "community party organisation brokers information (links.broker_information)",
+    "service.no_property_quality_factor":
+        "model version 3 replaced the assumed multiplier on fixes in compounds without a company by a mechanism: in a "
+        "compound nobody keeps, a fixed property matter comes back (service.unkept_recurrence, "
+        "service.unkept_recurrence_days)",
 }
 """Old key path -> why it was removed (shown to the user)."""
 

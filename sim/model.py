@@ -16,6 +16,7 @@ import pandas as pd
 from mesa import DataCollector, Model
 from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.time import Schedule
+from numpy.typing import NDArray
 
 from cogov.sim.agents import (
     CoBuildingUnit,
@@ -42,7 +43,7 @@ from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.arrival import Arrival
 from cogov.sim.mechanisms.care import ProactiveCare
 from cogov.sim.mechanisms.committee_formation import CommitteeFormation
-from cogov.sim.mechanisms.digital import DigitalPlatform
+from cogov.sim.mechanisms.digital import DigitalPlatform, nearest_grids
 from cogov.sim.mechanisms.discovery import Discovery
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.drift import SatisfactionDrift
@@ -58,6 +59,7 @@ from cogov.sim.mechanisms.resources import Handling, Resources, plan_resources
 from cogov.sim.mechanisms.service import Service
 from cogov.sim.mechanisms.service_purchasing import ServicePurchasing
 from cogov.sim.mechanisms.teams import VolunteerTeams
+from cogov.sim.mechanisms.upkeep import Upkeep
 from cogov.sim.mechanisms.volunteering import Volunteering
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
 from cogov.sim.organisations.co_building import KINDS as CO_BUILDING_KINDS
@@ -128,11 +130,13 @@ class CommunityModel(Model):
 
     # ------------------------------------------------------------------------------------ step
     def step(self) -> None:
-        """One day of the lifecycle: volunteers serve (members claim posts and join teams), hours are set, issues arise and are
-        found (by residents, patrols, stewards, the app, mediators, care visits and post-holders), agreed on,
-        escalated, abandoned or served and judged (mediated disputes settled); party organisations take stock and
-        act; activities bring neighbours together; committees may form; satisfaction drifts; then the day is
-        recorded. Every arrangement whose lever is off does nothing and draws nothing."""
+        """One day of the lifecycle: volunteers serve (members claim posts, join teams, do the five ones), hours are
+        set, issues arise and are found (by residents, patrols, stewards, the app, mediators, care visits,
+        post-holders and members' prescribed actions), agreed on, escalated, abandoned or served and judged
+        (mediated disputes settled; in compounds nobody keeps, fixed matters may come back); party organisations
+        take stock and act; activities bring neighbours together; committees may form or face election;
+        satisfaction drifts; then the day is recorded. Every arrangement whose lever is off does nothing and draws
+        nothing."""
         day = self.steps
         self.fee_leverage.step(day)
         self.resources.step(self.volunteering.step(day))
@@ -148,6 +152,7 @@ class CommunityModel(Model):
         self.escalation.step(day)
         self.abandonment.step(day)
         self.service.step(day)
+        self.upkeep.step(day)
         self.mediation.settle(day)
         self.party.step(day)
         self.activities.step(day)
@@ -245,6 +250,13 @@ class CommunityModel(Model):
         )
         self.street_office = StreetOffice(self, street_handler)
         self._create_mediation_teams()
+
+    def _claimers(self) -> NDArray[np.int64] | None:
+        """With the platform's task claiming, each grid's row of grids that may claim its matters; else None."""
+        platform = self.config.levers.digital_platform
+        if not (platform.enabled and platform.task_claiming):
+            return None
+        return nearest_grids(self.layout.building_xy, self.layout.building_grid, platform.claim_neighbours)
 
     def _create_mediation_teams(self) -> None:
         """The mediation committee's five-olds teams, one per grid where a mediator lives (none when off)."""
@@ -366,7 +378,8 @@ class CommunityModel(Model):
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,
-                                     config.levers.mediation.max_wait_days, self.mediation_teams.lawyer)
+                                     config.levers.mediation.max_wait_days, self.mediation_teams.lawyer,
+                                     self._claimers(), counters)
         self.mediation = Mediation(config, self.mediation_teams, households, layout.n_buildings, issues, counters,
                                    streams.mediation, self.dispatcher, self.ledger, streams.legal)
         self.arrival = Arrival(config.issues, households, issues, counters, streams.arise)
@@ -399,8 +412,10 @@ class CommunityModel(Model):
         self.committee_formation = CommitteeFormation(config, self.committees, self.agreement, layout.n_compounds,
                                                       counters, streams.committee_formation, self._committee_formed,
                                                       on_lapsed=self._committee_lapsed, election_rng=streams.elections)
-        self.service = Service(config.service, issues, self.handlers, self.property_service_by_compound, streams.service,
-                               self.evaluation, self.dispatcher, counters)
+        self.service = Service(config.service, issues, self.handlers, streams.service, self.evaluation, self.dispatcher,
+                               counters)
+        self.upkeep = Upkeep(config.service, issues, self.property_service_by_compound, counters, streams.upkeep,
+                             self.evaluation)
         self.drift = SatisfactionDrift(config.behaviour.satisfaction, households, issues, layout.n_compounds)
 
     def _incubated(self, row: int) -> None:

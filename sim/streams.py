@@ -16,7 +16,7 @@ STREAMS: tuple[str, ...] = (
     "self_management", "committee_formation",
     "service_purchasing", "digital", "care", "posts",
     "activities", "fallback_property", "needs",
-    "work_units", "teams", "legal", "five_ones", "elections",
+    "work_units", "teams", "legal", "five_ones", "elections", "upkeep",
 )
 """New streams go at the end: the first ones then stay what they were (``SeedSequence.spawn`` numbers its
 children in order)."""

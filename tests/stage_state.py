@@ -23,6 +23,7 @@ DISPUTE = CATEGORIES.index("dispute")
 SAFETY = CATEGORIES.index("safety")
 MAINTENANCE = CATEGORIES.index("property_maintenance")
 PARKING = CATEGORIES.index("parking")
+ENVIRONMENT = CATEGORIES.index("environment")
 
 
 def config(**overrides: Any) -> ScenarioConfig:

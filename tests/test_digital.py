@@ -7,15 +7,16 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from stage_state import Handled, branches, config, counters, households, issues_for, no_party, row_layout
+from stage_state import DISPUTE, Handled, branches, config, counters, households, issues_for, no_party, row_layout
 
 from cogov.sim.behaviour import logistic
 from cogov.sim.households import ELDERLY
-from cogov.sim.issues import Channel
+from cogov.sim.issues import Channel, State
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
-from cogov.sim.mechanisms.digital import LEDGER_ITEM, DigitalPlatform
+from cogov.sim.mechanisms.digital import LEDGER_ITEM, DigitalPlatform, nearest_grids
 from cogov.sim.mechanisms.discovery import Discovery
+from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.model import CommunityModel
 from cogov.sim.organisations import OwnersCommittees
 
@@ -104,3 +105,61 @@ def test_in_a_community_the_app_carries_reports_and_the_young_use_it_most():
     by_app = channel == Channel.APP
     assert by_app.sum() == model.counters["reported_by_app"] > 0
     assert platform.has_app[model.issues.column("household")[by_app]].all()  # only users report by app
+
+
+# ------------------------------------------------------------------------------------------ task claiming
+def test_the_nearest_grids_are_by_the_centres_of_their_buildings_itself_first():
+    # grid 0 at x = 0, grid 1 at x = 10, grid 2 at x = 3, grid 3 at x = 4 (two buildings, centre 4)
+    xy = np.array([[0, 0], [10, 0], [3, 0], [3, 0], [5, 0]])
+    grid = np.array([0, 1, 2, 3, 3])
+    near = nearest_grids(xy, grid, 2)
+    assert near.tolist() == [[0, 2, 3], [1, 3, 2], [2, 3, 0], [3, 2, 0]]
+    assert nearest_grids(xy, grid, 10).shape == (4, 4)  # at most every other grid
+    assert nearest_grids(xy, grid, 0).tolist() == [[0], [1], [2], [3]]
+
+
+def _claiming(table, n_grids: int = 3, claimers=None):
+    handled = Handled(n_grids=n_grids)
+    tally = counters()
+    claimers = np.array([[0, 1], [1, 0], [2, 1]]) if claimers is None else claimers
+    dispatcher = Dispatcher(table, handled.handlers, handled.handling, np.array([-1]), {}, True, 5.0,
+                            claimers=claimers, counters=tally)
+    return handled, dispatcher, tally
+
+
+def test_a_neighbouring_grid_with_a_shorter_wait_claims_the_matter_and_its_own_grid_wins_ties():
+    hh = households(3, grid=[0, 1, 2])
+    table = issues_for(hh, [{"household": 0}, {"household": 2}, {"household": 0}])
+    handled, dispatcher, tally = _claiming(table)
+    grid = handled.handling.grid_handlers
+    handled.handlers.capacity[grid] = 1.0
+    assert dispatcher.route_in_grid(np.array([0, 1])).tolist() == [grid[0], grid[2]]  # equal waits: its own
+    table.state[2], table.handler[2], table.work_left[2] = State.QUEUED, grid[0], 3.0  # grid 0 has 3 days queued
+    assert dispatcher.route_in_grid(np.array([0]))[0] == grid[1]  # grid 1 claims it
+    assert tally["claimed_by_neighbours"] == 1
+    assert dispatcher.route_in_grid(np.array([1]))[0] == grid[2]  # grid 2's neighbour is grid 1: no shorter wait
+
+
+def test_matters_routed_elsewhere_are_not_claimed():
+    hh = households(2, grid=[0, 0])
+    table = issues_for(hh, [{"category": DISPUTE}])
+    handled = Handled(specialist=True, n_grids=2)
+    grid = handled.handling.grid_handlers
+    handled.handlers.capacity[grid[1]] = 5.0
+    dispatcher = Dispatcher(table, handled.handlers, handled.handling, np.array([-1]),
+                            {DISPUTE: np.array([handled.specialist])}, True, 5.0, claimers=np.array([[0, 1], [1, 0]]))
+    assert dispatcher.route_in_grid(np.array([0]))[0] == handled.specialist
+
+
+def test_in_a_community_claiming_needs_the_platform_and_sends_matters_to_neighbours():
+    on = CommunityModel("digital_task_claiming", rng=1, days=90)
+    on.run()
+    assert on.counters["claimed_by_neighbours"] > 0
+    handler, grid = on.issues.column("handler"), on.issues.column("grid")
+    grids = on.handling.grid_handlers
+    claimed = np.isin(handler, grids) & (handler != grids[grid])
+    assert claimed.sum() > 0
+    near = on.dispatcher.claimers
+    assert all(int(np.flatnonzero(grids == h)[0]) in near[g] for h, g in zip(handler[claimed], grid[claimed]))
+    without_app = CommunityModel("default", rng=1, days=30, levers__digital_platform__task_claiming=True)
+    assert without_app.dispatcher.claimers is None  # claiming is the platform's: nothing without it

@@ -110,7 +110,8 @@ def test_in_a_community_the_five_ones_are_done_and_the_community_is_the_same():
     on.run()
     off = CommunityModel("default", rng=4, days=200)
     off.run()
-    assert on.counters["arisen"] == off.counters["arisen"]  # the same issues arise (their own stream)
+    # the same issues arise (their own stream); matters that come back in compounds nobody keeps follow the fixes
+    assert on.counters["arisen"] - on.counters["recurred_unkept"] == off.counters["arisen"] - off.counters["recurred_unkept"]
     assert (on.care.vulnerable == off.care.vulnerable).all()
     assert on.counters["five_ones_followed_up"] > 0 and on.counters["five_ones_visits"] > 0
     assert 0 < on.metrics["five_ones_completed_share"] <= 1

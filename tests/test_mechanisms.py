@@ -366,17 +366,18 @@ def test_service_spends_hours_in_order_and_fixes_by_quality():
     handled.handlers.quality[:] = 1.0
     handled.handlers.capacity[handled.handling.grid_handlers[0]] = 2.5  # enough for the first only
     handled.handlers.capacity[handled.handling.community_handler] = 5.0
-    cfg = config(service__no_property_quality_factor=0.0, service__rework_probability=0.0)
+    cfg = config(service__rework_probability=0.0)
     service = _service(cfg, table, handled, hh)
     service.step(1)
-    assert table.state[:3].tolist() == [State.RESOLVED, State.QUEUED, State.UNRESOLVED]  # no company: factor 0
+    # quality 1 fixes: no company serves the compound, but the fix is as good (version 3: no multiplier)
+    assert table.state[:3].tolist() == [State.RESOLVED, State.QUEUED, State.RESOLVED]
     assert table.work_left[1] == pytest.approx(2.5)
     assert handled.handlers.hours_used[handled.handling.grid_handlers[0]] == pytest.approx(2.5)
 
 
 def _service(cfg, table, handled, hh, tally=None):
     tally = tally if tally is not None else counters()
-    return Service(cfg.service, table, handled.handlers, np.array([-1]), np.random.default_rng(0),
+    return Service(cfg.service, table, handled.handlers, np.random.default_rng(0),
                    _evaluation(hh, table, cfg, tally=tally), handled.dispatcher(table), tally)
 
 

@@ -103,14 +103,18 @@ def test_same_seed_same_series_different_seed_different_series():
 
 
 def test_common_random_numbers_same_issues_arise_whatever_the_levers():
-    """Per-process random streams: a lever does not change which issues arise (paired comparisons)."""
+    """Per-process random streams: a lever does not change which issues arise (paired comparisons); matters that
+    come back where nobody keeps the compound follow the fixes, so they are left out."""
     base = CommunityModel("default", rng=5, days=90, **SMALL)
     lever = CommunityModel("default", rng=5, days=90, **SMALL, **{"levers.volunteer_incentives.points_per_hour": 20.0,
                                                                  "levers.funding.annual_cny": 900_000})
     base.run()
     lever.run()
+    arisen = base.issues.column("repeats") < 0
+    arisen_lever = lever.issues.column("repeats") < 0
+    assert (~arisen).any()  # some did come back
     for column in ("household", "category", "created", "severity"):
-        assert np.array_equal(base.issues.column(column), lever.issues.column(column)), column
+        assert np.array_equal(base.issues.column(column)[arisen], lever.issues.column(column)[arisen_lever]), column
 
 
 def test_runs_with_run_for_and_events():

@@ -6,9 +6,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from stage_state import MAINTENANCE, PARKING, SAFETY, Handled, config, counters, households, issues_for, row_layout
+from stage_state import (
+    ENVIRONMENT,
+    MAINTENANCE,
+    PARKING,
+    SAFETY,
+    Handled,
+    config,
+    counters,
+    households,
+    issues_for,
+    row_layout,
+)
 
-from cogov.sim.config import CATEGORIES
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.issues import IssueTable, Level, State
 from cogov.sim.ledger import Ledger
@@ -16,13 +26,11 @@ from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.evaluation import Evaluation
 from cogov.sim.mechanisms.resources import Resources, plan_resources
-from cogov.sim.mechanisms.service import Service
+from cogov.sim.mechanisms.upkeep import Upkeep
 from cogov.sim.model import CommunityModel
 from cogov.sim.organisations import CoBuildingUnits, OwnersCommittees, PropertyCompanies, SocialOrganisations
 from cogov.sim.organisations.party import COMMUNITY, NO_SECRETARY, Branches
 from cogov.sim.organisations.self_management import LEDGER_ITEM, PAYER, SelfManagementCommittees
-
-ENVIRONMENT = CATEGORIES.index("environment")
 
 
 def _params(**overrides):
@@ -92,21 +100,21 @@ def test_caretakers_take_environment_and_parking_and_repairs_stay_with_the_repai
     assert handler[2].tolist() == [community, grid, grid, grid]  # nobody's: as before
 
 
-def test_a_self_managed_compound_is_served_so_its_fixes_are_not_discounted():
+def test_a_self_managed_compound_is_kept_so_its_fixes_do_not_come_back():
     hh = households(2, compound=[0, 1])
     table = issues_for(hh, [{"household": 0, "category": ENVIRONMENT}, {"household": 1, "category": ENVIRONMENT}])
     handled = Handled()
     committee = handled.handlers.add(HandlerKind.SELF_MANAGEMENT, Level.GRID, 1.0)
-    grid = handled.handling.grid_handlers[0]
-    handled.handlers.quality[grid] = 1.0
-    table.state[:2], table.handler[:2], table.work_left[:2], table.found[:2] = State.QUEUED, [committee, grid], 1.0, 0
-    handled.handlers.capacity[:] = 10.0
-    cfg = config(service__no_property_quality_factor=0.0, service__rework_probability=0.0)
-    service_by_compound = np.array([committee, -1])
-    Service(cfg.service, table, handled.handlers, service_by_compound, np.random.default_rng(0),
-            Evaluation(cfg, hh, table, counters(), SocialOrganisations(), 1), handled.dispatcher(table),
-            counters()).step(1)
-    assert table.state[:2].tolist() == [State.RESOLVED, State.UNRESOLVED]  # nobody serves compound 1: factor 0
+    table.state[:2], table.closed[:2], table.handler[:2] = State.RESOLVED, 1, [committee, -1]
+    table.effort[:2] = 2.0
+    cfg = config(service__unkept_recurrence=1.0, service__unkept_recurrence_days=1.0)
+    tally = counters()
+    upkeep = Upkeep(cfg.service, table, np.array([committee, -1]), tally, np.random.default_rng(0),
+                    Evaluation(cfg, hh, table, tally, SocialOrganisations(), 1))
+    upkeep.step(1)
+    upkeep.step(2)  # due a day later (a geometric delay with mean 1 is 1)
+    assert tally["recurred_unkept"] == 1 and len(table) == 3
+    assert table.household[2] == 1 and table.state[2] == State.LATENT  # the compound nobody keeps, not the kept one
 
 
 def test_the_committee_convenes_its_residents_talks():

@@ -8,6 +8,12 @@ with the app, reporting an issue is easier by ``report_ease`` in the reporting l
 Reporting is hyperlocal and lower among those least equipped to report (Kontokosta & Hong 2021): the app lowers the
 cost for the young and middle-aged most, so it can widen the gap it narrows for others. The platform's running
 cost is public money in the ledger (``digital_platform``), a day at a time.
+
+**Task claiming** (``task_claiming``, 派单/接单 on the integrated platform): the platform shows every grid's queue, so
+a matter dispatched to a grid can be claimed by one of its ``claim_neighbours`` nearest grids (by the distance between
+the centres of their buildings on the Mesa grid) whose workers would reach it sooner: it goes to the one with the
+shortest expected wait, its own grid first among equals (:mod:`cogov.sim.mechanisms.dispatch`). Who has time, seen
+across grids, rather than each grid's queue alone.
 """
 
 from __future__ import annotations
@@ -23,6 +29,18 @@ from cogov.sim.ledger import Ledger
 
 DAYS_PER_YEAR = 365.0
 LEDGER_ITEM = "digital_platform"
+
+
+def nearest_grids(building_xy: NDArray[np.int64], building_grid: NDArray[np.int64], k: int) -> NDArray[np.int64]:
+    """Each grid's row: the grid itself, then its ``k`` nearest other grids by the distance between the centres of
+    their buildings (fewer where there are fewer grids; ties by grid number)."""
+    n = int(building_grid.max()) + 1
+    count = np.bincount(building_grid, minlength=n)
+    centre = np.column_stack([np.bincount(building_grid, weights=building_xy[:, axis], minlength=n) for axis in (0, 1)])
+    centre /= np.maximum(count, 1)[:, None]
+    distance = np.linalg.norm(centre[:, None, :] - centre[None, :, :], axis=2)
+    np.fill_diagonal(distance, -1.0)  # itself first
+    return np.argsort(distance, axis=1, kind="stable")[:, :min(k, n - 1) + 1]
 
 
 class DigitalPlatform:

@@ -9,10 +9,13 @@ where a mediation committee works, a neighbour dispute goes first to its grid's 
 can take it soon enough, and one that turns on a point of law to the committee's lawyer instead, if it has one
 (:mod:`cogov.sim.mechanisms.mediation`).
 Everything else goes to the grid when 'small matters stay in the grid' is on (``levers.grid.grid_first``,
-seeds 001, 002), else to the community. Escalated issues go to the community or the street.
+seeds 001, 002), else to the community; with the platform's task claiming, a matter for a grid goes to the nearby
+grid that would reach it soonest (:mod:`cogov.sim.mechanisms.digital`). Escalated issues go to the community or the street.
 """
 
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 from numpy.typing import NDArray
@@ -29,7 +32,8 @@ class Dispatcher:
                  property_service_by_compound: NDArray[np.int64], specialists: dict[int, NDArray[np.int64]],
                  grid_first: bool, specialist_max_wait_days: float,
                  mediation_team_of_grid: NDArray[np.int64] | None = None, mediation_max_wait_days: float = 0.0,
-                 mediation_lawyer: int = -1):
+                 mediation_lawyer: int = -1, claimers: NDArray[np.int64] | None = None,
+                 counters: Counter[str] | None = None):
         self.issues = issues
         self.handlers = handlers
         self.handling = handling
@@ -45,6 +49,10 @@ class Dispatcher:
         self.mediation_max_wait_days = mediation_max_wait_days
         self.mediation_lawyer = mediation_lawyer
         """Handler id of the mediation committee's lawyer (-1 where none)."""
+        self.claimers = claimers
+        """With the platform's task claiming: each grid's row of grids that may claim its matters (itself first);
+        None without it."""
+        self.counters = counters if counters is not None else Counter()
 
     def set_specialists(self, specialists: dict[int, NDArray[np.int64]]) -> None:
         """The specialist organisations of each category, as they are now (an organisation was incubated)."""
@@ -101,7 +109,23 @@ class Dispatcher:
                         handler[wants] = best
         if self.mediation_team_of_grid is not None or self.mediation_lawyer >= 0:
             self._to_mediation(rows, category, handler)
+        if self.claimers is not None:
+            self._claimed(rows, handler)
         return handler
+
+    def _claimed(self, rows: NDArray[np.int64], handler: NDArray[np.int64]) -> None:
+        """Task claiming on the platform: a matter routed to its own grid goes to the grid, among it and its nearest
+        ones, with the shortest expected wait (its own first among equals; matters routed in one call see the same
+        waits)."""
+        grid = self.issues.grid[rows]
+        own = self.handling.grid_handlers[grid]
+        to_grid = np.flatnonzero(handler == own)
+        if len(to_grid) == 0:
+            return
+        candidates = self.handling.grid_handlers[self.claimers[grid[to_grid]]]  # rows × (1 + neighbours)
+        best = candidates[np.arange(len(to_grid)), np.argmin(self.expected_wait()[candidates], axis=1)]
+        self.counters["claimed_by_neighbours"] += int(np.count_nonzero(best != own[to_grid]))
+        handler[to_grid] = best
 
     def _to_mediation(self, rows: NDArray[np.int64], category: NDArray[np.int8], handler: NDArray[np.int64]) -> None:
         """Neighbour disputes go to their grid's mediation team, where there is one whose queue is short enough;

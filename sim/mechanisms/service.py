@@ -1,9 +1,9 @@
 """Service: handlers work through their queues; finished issues are closed and evaluated.
 
 Each handler spends today's hours on its queue in first-come-first-served order
-(:func:`cogov.sim.handlers.serve_queues`). Finished work fixes the issue with the handler's quality
-(lower for property matters in compounds nobody serves — neither a property company nor a residents'
-self-management committee: no maintenance staff or fund, seeds 004/3, 004/8). A fixed issue is closed and judged. A failed fix is judged as a failed episode and,
+(:func:`cogov.sim.handlers.serve_queues`). Finished work fixes the issue with the handler's quality (in a compound
+nobody keeps, a fixed property matter may come back later: :mod:`cogov.sim.mechanisms.upkeep`). A fixed issue is
+closed and judged. A failed fix is judged as a failed episode and,
 with probability ``service.rework_probability`` and at most ``service.max_reworks`` times, the resident
 rejects the closure (群众评单, seed 000; 12345's return visits, 不满意重办, seed 001) and the issue is
 redone one level up, where the fix is likelier; otherwise it is closed unresolved.
@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ServiceParams
 from cogov.sim.handlers import Handlers, serve_queues
-from cogov.sim.issues import IS_PROPERTY_CATEGORY, IssueTable, Level, State
+from cogov.sim.issues import IssueTable, Level, State
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.evaluation import Evaluation
 
@@ -26,13 +26,11 @@ from cogov.sim.mechanisms.evaluation import Evaluation
 class Service:
     """Queues are served with finite hours; finished issues are fixed or not."""
 
-    def __init__(self, params: ServiceParams, issues: IssueTable, handlers: Handlers,
-                 property_service_by_compound: NDArray[np.int64], rng: np.random.Generator, evaluation: Evaluation,
-                 dispatcher: Dispatcher, counters: Counter[str]):
+    def __init__(self, params: ServiceParams, issues: IssueTable, handlers: Handlers, rng: np.random.Generator,
+                 evaluation: Evaluation, dispatcher: Dispatcher, counters: Counter[str]):
         self.params = params
         self.issues = issues
         self.handlers = handlers
-        self.property_service_by_compound = property_service_by_compound
         self.rng = rng
         self.evaluation = evaluation
         self.dispatcher = dispatcher
@@ -50,9 +48,6 @@ class Service:
         if len(finished) == 0:
             return
         quality = handlers.quality[table.handler[finished]]
-        unserviced = IS_PROPERTY_CATEGORY[table.category[finished]] & (
-            self.property_service_by_compound[table.compound[finished]] < 0)
-        quality = np.where(unserviced, quality * self.params.no_property_quality_factor, quality)
         draws = self.rng.random((2, len(finished)))  # fix, rework: drawn for every finished issue
         fixed = draws[0] < quality
         redo = ~fixed & (draws[1] < self.params.rework_probability) & (table.reworks[finished] < self.params.max_reworks)
