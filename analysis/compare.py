@@ -6,10 +6,15 @@ by replicate. For each outcome and scenario the table gives the mean with a 95 %
 each non-baseline scenario, the mean paired difference from the baseline with its 95 % t-interval,
 the paired t-test p-value, two standardised effect sizes (``d``: difference over the pooled
 standard deviation of the two arms, Cohen's d; ``dz``: difference over the standard deviation of the
-paired differences), and whether the difference is distinguishable from noise (its interval
-excludes 0). The statistics are those of :mod:`cogov.analysis.stats`, shared with the figures and
-reports; the outcomes compared by default are the registry's key outcomes
-(:func:`cogov.sim.outcomes.registry.outcome_names` with ``key=True``).
+paired differences; both are large under common random numbers even for tiny differences, so the
+verdicts do not use them), the practical size (the difference against the outcome's smallest meaningful
+difference from the outcome registry: ``meaningful``, ``uncertain`` or ``below``), and whether the difference
+is distinguishable from noise. Several outcomes are compared at once, so a difference is called
+distinguishable when its Holm-adjusted p-value (``p_holm``, over the outcomes compared for that scenario,
+``outcomes_compared``) is below 0.05; its interval is the unadjusted 95 % interval
+(``distinguishable_unadjusted``: that interval excludes 0). The statistics are those of
+:mod:`cogov.analysis.stats`, shared with the figures and reports; the outcomes compared by default are the
+registry's key outcomes (:func:`cogov.sim.outcomes.registry.outcome_names` with ``key=True``).
 """
 
 from __future__ import annotations
@@ -24,13 +29,15 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from cogov.analysis.stats import CONFIDENCE, paired_difference, t_interval, t_quantile
+from cogov.analysis.stats import CONFIDENCE, holm, paired_difference, practical_size, t_interval, t_quantile
 from cogov.experiments.lock import folder_lock
 from cogov.experiments.runner import SweepReport, current_runs, run_sweep
 from cogov.experiments.spec import Experiment, validate_experiment
 from cogov.sim.outcomes import registry
 
 SCENARIO_COLUMN = "param:scenario"
+FAMILY_ALPHA = 1.0 - CONFIDENCE
+"""Family-wise error rate of the verdicts over the outcomes compared for one scenario (Holm)."""
 
 
 def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
@@ -44,7 +51,8 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
     Runs are paired by replicate; a replicate missing (or failed) in either arm is left out of that
     pair. Returns one row per (outcome, scenario), the baseline first. With fewer than two pairs the
     paired interval, the p-value and the effect sizes are undefined (NaN) and the difference is not
-    distinguishable.
+    distinguishable. A difference is distinguishable when its Holm-adjusted p-value over the outcomes
+    compared for its scenario is below :data:`FAMILY_ALPHA`.
     """
     requested = list(outcomes) if outcomes else list(registry.outcome_names(key=True))
     for name in requested:  # a misspelt outcome must not vanish from the table unnoticed
@@ -67,8 +75,34 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
                                    "replicates": len(arm), "mean": mean, "ci_low": low, "ci_high": high}
             if group != baseline:
                 row |= _paired(base, wide[group])
+                row |= _practical(outcome, row)
             rows.append(row)
-    return pd.DataFrame(rows)
+    return _holm_verdicts(pd.DataFrame(rows))
+
+
+def _practical(outcome: str, row: dict[str, Any]) -> dict[str, float | str]:
+    """The difference against the outcome's smallest meaningful difference (from the registry)."""
+    smallest = registry.smallest_difference(outcome)
+    return {"smallest_difference": smallest,
+            "practical": practical_size(row["difference"], row["diff_ci_low"], row["diff_ci_high"], smallest)}
+
+
+def _holm_verdicts(table: pd.DataFrame) -> pd.DataFrame:
+    """Holm's adjustment over the outcomes compared for each scenario; the verdict uses the adjusted p."""
+    if table.empty or "p_value" not in table.columns:
+        return table
+    table = table.copy()
+    others = ~table["baseline"].astype(bool)
+    table["p_holm"] = np.nan
+    table["outcomes_compared"] = 0
+    for _, rows in table[others].groupby("scenario", sort=False):
+        table.loc[rows.index, "p_holm"] = holm(rows["p_value"].to_numpy(dtype=float))
+        table.loc[rows.index, "outcomes_compared"] = int(np.isfinite(rows["p_value"].to_numpy(dtype=float)).sum())
+    table["distinguishable_unadjusted"] = table["distinguishable"]
+    adjusted = table["p_holm"].to_numpy(dtype=float)
+    table.loc[others, "distinguishable"] = (np.nan_to_num(adjusted, nan=1.0) < FAMILY_ALPHA)[others.to_numpy()] & \
+        table.loc[others, "distinguishable_unadjusted"].astype(bool).to_numpy()
+    return table
 
 
 def _paired(base: pd.Series, other: pd.Series) -> dict[str, float | bool | int]:

@@ -58,6 +58,9 @@ MAX_MAPS = 4
 """At most this many community maps (one per scenario, replicate 0)."""
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
+FEW_REPLICATES = 10
+"""Below this many paired replicates the report warns that its intervals are wide."""
+
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "What changes with {others}? A comparison with {baseline}",
               "zh": "采用{others}会带来什么变化？与{baseline}的比较"},
@@ -88,8 +91,27 @@ TEXT: dict[str, dict[str, str]] = {
     "outcome": {"en": "Outcome", "zh": "指标"},
     "mean_ci": {"en": "Mean [95 % CI]", "zh": "均值［95% 置信区间］"},
     "diff_ci": {"en": "Difference [95 % CI]", "zh": "差值［95% 置信区间］"},
-    "d": {"en": "d", "zh": "d"},
+    "d": {"en": "d (pooled SD)", "zh": "d（合并标准差）"},
+    "dz": {"en": "dz (SD of pairs)", "zh": "dz（配对差标准差）"},
     "p": {"en": "p", "zh": "p"},
+    "p_holm": {"en": "p (Holm)", "zh": "p（Holm 校正）"},
+    "size": {"en": "Practical size", "zh": "实际意义"},
+    "size_meaningful": {"en": "meaningful", "zh": "有实际意义"},
+    "size_uncertain": {"en": "uncertain", "zh": "不确定"},
+    "size_below": {"en": "too small to matter", "zh": "过小"},
+    "family_note": {"en": "{m} outcomes compared for each scenario: a difference is called distinguishable when its "
+                          "Holm-adjusted p-value is below 0.05, which keeps the chance of any false call among them at "
+                          "5 %; the intervals shown are the unadjusted 95 % intervals.",
+                    "zh": "每个情景比较 {m} 项指标：经 Holm 校正后 p 值小于 0.05 的差异才判为可区分，使其中出现任何误判的概率"
+                          "不超过 5%；表中置信区间为未经校正的 95% 区间。"},
+    "few_replicates": {"en": "Only {n} replicates per scenario: intervals are wide and modest differences will read as "
+                             "noise. Ten or more are advised (cogov compare --precision finds how many an outcome needs).",
+                       "zh": "每个情景仅 {n} 次重复：置信区间较宽，中等大小的差异也会被判为随机波动。建议至少 10 次"
+                             "（cogov compare --precision 可估算所需次数）。"},
+    "one_replicate": {"en": "One replicate per scenario: no interval, test or verdict can be computed, and every "
+                            "difference below is a single draw. Run at least 2 replicates (10 or more advised).",
+                      "zh": "每个情景仅 1 次重复：无法计算置信区间、检验或判断，下文每个差值都只是一次抽样。"
+                            "请至少运行 2 次重复（建议 10 次以上）。"},
     "verdict": {"en": "Verdict", "zh": "判断"},
     "baseline": {"en": "baseline", "zh": "基准"},
     "noise": {"en": "≈ noise", "zh": "≈ 随机波动"},
@@ -101,15 +123,21 @@ TEXT: dict[str, dict[str, str]] = {
         "en": "Means carry a 95 % t-interval across replicates. Differences are paired by replicate (same "
               "community, same issues), with a 95 % t-interval and a paired t-test (p). A difference is marked "
               "'≈ noise' when its interval includes zero: the simulation cannot tell it apart from chance at "
-              "these replicates. d is the difference over the pooled standard deviation across replicates "
-              "(Cohen's d: below 0.2 negligible, 0.5 medium, 0.8 large); because replicates are paired, a "
-              "difference can be clearly distinguishable and still small against the variation between communities. "
+              "these replicates, after Holm's correction for the number of outcomes compared. The practical size "
+              "compares the difference, in the outcome's own units, with the smallest difference that matters for that "
+              "outcome (declared with its reason in cogov's outcome registry): 'meaningful' when the whole interval "
+              "lies beyond it, 'too small to matter' when the whole interval lies within it, 'uncertain' otherwise. "
+              "d (difference over the pooled standard deviation of the two scenarios) and dz (over the standard "
+              "deviation of the paired differences) are standardised sizes for specialists: under common random "
+              "numbers they are large even for differences too small to matter, so the verdicts do not use them. "
               "Shares are given in per cent and their differences in percentage points. Mean time to resolve counts "
               "resolved issues only: an arrangement that resolves more of the hard issues can show a longer mean time.",
         "zh": "均值附有跨重复的 95% t 置信区间。差值按重复配对（同一社区、同样的问题），附 95% t 置信区间和配对 t 检验的 p 值。"
-              "若差值的置信区间包含零，则标记为\u201c≈ 随机波动\u201d：在当前重复次数下，模拟无法将其与偶然区分。d 为差值除以"
-              "各重复间的合并标准差（Cohen's d：小于 0.2 可忽略，0.5 中等，0.8 大）；由于配对，差异可能清晰可辨，但相对于社区之间的"
-              "差异仍然很小。比例以百分数表示，其差值以百分点表示。平均解决用时只统计已解决的问题：解决了更多疑难问题的安排，"
+              "若差值的置信区间包含零，则标记为\u201c≈ 随机波动\u201d：在当前重复次数下（并按所比较指标的数量作 Holm 校正后），"
+              "模拟无法将其与偶然区分。实际意义将差值（以指标自身单位）与该指标的最小有意义差值（在 cogov 指标登记表中声明并说明理由）"
+              "比较：整个置信区间超出该值为\u201c有实际意义\u201d，整个区间在其以内为\u201c过小\u201d，否则为\u201c不确定\u201d。"
+              "d（差值除以两情景的合并标准差）与 dz（除以配对差的标准差）是供专业读者参考的标准化效应量：在共同随机数下，即使差异小到"
+              "没有实际意义，它们也会很大，因此判断不使用它们。比例以百分数表示，其差值以百分点表示。平均解决用时只统计已解决的问题：解决了更多疑难问题的安排，"
               "平均用时可能反而更长。"},
     "replicates_note": {"en": "{n} paired replicates per scenario.", "zh": "每个情景 {n} 次配对重复。"},
     "assumptions": {"en": "Assumptions and limits", "zh": "假设与局限"},
@@ -362,7 +390,7 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
                       for _, row in table[table["scenario"] == key].iterrows()] for key in keys[1:]}
     record = manifest(directory)
     section = record["experiment"]["experiment"]
-    notes = list(notes)
+    notes = _statistical_notes(table, lang) + list(notes)
     try:
         experiment: Experiment | None = _experiment(directory)
         scenarios = _scenario_infos(experiment, by, keys, values, lang)
@@ -394,6 +422,21 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
                   figures=report_figures, replicates=replicates, days=days,
                   master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
                   command=command, notes=notes)
+
+
+def _statistical_notes(table: pd.DataFrame, lang: str) -> list[str]:
+    """What the reader must know before trusting the verdicts: how many outcomes were compared (Holm), and whether
+    there are too few replicates for the intervals."""
+    notes = []
+    others = table[~table["baseline"].astype(bool)] if not table.empty else table
+    pairs = int(others["pairs"].min()) if "pairs" in others and not others.empty else 0
+    if 0 < pairs < 2:
+        notes.append(TEXT["one_replicate"][lang])
+    elif 2 <= pairs < FEW_REPLICATES:
+        notes.append(TEXT["few_replicates"][lang].format(n=pairs))
+    if "outcomes_compared" in others and not others.empty and int(others["outcomes_compared"].max()) > 1:
+        notes.append(TEXT["family_note"][lang].format(m=int(others["outcomes_compared"].max())))
+    return notes
 
 
 def _name(scenarios: Sequence[ScenarioInfo], key: str) -> str:
@@ -430,12 +473,16 @@ def _rows(report: Report) -> list[dict[str, Any]]:
                 "mean": format_interval(outcome, row["mean"], row["ci_low"], row["ci_high"], lang),
                 "first": bool(row["baseline"]), "baseline": bool(row["baseline"])}
         if row["baseline"]:
-            item |= {"difference": report.t("baseline"), "d": "", "p": "", "verdict": "", "noise": False}
+            item |= {"difference": report.t("baseline"), "d": "", "dz": "", "p": "", "p_holm": "", "size": "",
+                     "verdict": "", "noise": False}
         else:
             item |= {"difference": format_difference_interval(outcome, row["difference"], row["diff_ci_low"],
                                                               row["diff_ci_high"], lang),
                      "d": f"{row['cohens_d']:+.2f}" if np.isfinite(row["cohens_d"]) else "n/a",
-                     "p": format_p(row["p_value"]),
+                     "dz": f"{row['dz']:+.2f}" if np.isfinite(row["dz"]) else "n/a",
+                     "p": format_p(row["p_value"]), "p_holm": format_p(row.get("p_holm", float("nan"))),
+                     "size": report.t(f"size_{row['practical']}") if row.get("practical") in
+                     ("meaningful", "uncertain", "below") else "n/a",
                      "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
                      "noise": not bool(row["distinguishable"])}
         rows.append(item)

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from numpy.typing import ArrayLike
+from numpy.typing import ArrayLike, NDArray
 from scipy import stats
 
 CONFIDENCE = 0.95
@@ -107,3 +107,32 @@ def paired_difference(base: ArrayLike, other: ArrayLike, confidence: float = CON
         cohens_d=mean / pooled if pooled and pooled > 0 else float("nan"),
         dz=mean / sd_diff if sd_diff and sd_diff > 0 else float("nan"),
     )
+
+
+def holm(p_values: ArrayLike) -> NDArray[np.float64]:
+    """Holm's step-down adjustment of a family of p-values (Holm 1979): controls the chance of calling any true
+    null 'distinguishable' at the nominal level, whatever the dependence between the tests. NaN p-values (tests that
+    could not be made) are left NaN and do not count in the family."""
+    p = np.asarray(p_values, dtype=float)
+    adjusted = np.full(p.shape, np.nan)
+    finite = np.flatnonzero(np.isfinite(p))
+    m = len(finite)
+    if m == 0:
+        return adjusted
+    order = finite[np.argsort(p[finite], kind="stable")]
+    stepped = np.maximum.accumulate((m - np.arange(m)) * p[order])
+    adjusted[order] = np.minimum(stepped, 1.0)
+    return adjusted
+
+
+def practical_size(difference: float, low: float, high: float, smallest: float) -> str:
+    """How a difference compares with the smallest difference that matters (``smallest`` > 0, in the outcome's
+    units): ``meaningful`` when the whole interval lies beyond it on the difference's side, ``below`` when the whole
+    interval lies within ± it, ``uncertain`` when the interval straddles it, ``n/a`` when undefined."""
+    if not (np.isfinite(difference) and np.isfinite(low) and np.isfinite(high)) or not smallest > 0:
+        return "n/a"
+    if low >= smallest or high <= -smallest:
+        return "meaningful"
+    if -smallest < low and high < smallest:
+        return "below"
+    return "uncertain"

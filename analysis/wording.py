@@ -2,8 +2,10 @@
 
 Turns a row of the comparison table (:func:`cogov.analysis.compare.compare_runs`) into a sentence a
 district official can read: the two means in the outcome's own units, the difference with its 95 %
-interval, whether that is better or worse for residents, how large it is against the variation
-between replicate communities, or that it cannot be told apart from noise.
+interval, whether that is better or worse for residents, how large it is in the outcome's own units against
+the smallest difference that matters (the outcome registry's ``smallest_difference``), or that it cannot be
+told apart from noise. Cohen's d is not used for the size: under common random numbers it is large for
+differences too small to matter (it stays in the comparison table, labelled).
 
 Kept apart from the report layout (:mod:`cogov.analysis.report`) so that the console, the HTML and the
 Markdown reports say the same thing in the same words. What an outcome is called, how it is written
@@ -19,11 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from cogov.analysis.figures import check_lang, metric_name
-from cogov.sim.outcomes.registry import Kind, outcome
-
-EFFECT_SIZES: tuple[tuple[float, str], ...] = ((0.2, "negligible"), (0.5, "small"), (0.8, "medium"),
-                                               (math.inf, "large"))
-"""Cohen's conventional bounds on |d| (difference over the pooled SD across replicates)."""
+from cogov.analysis.stats import practical_size
+from cogov.sim.outcomes.registry import Kind, outcome, smallest_difference
 
 WORDS: dict[str, dict[str, str]] = {
     "better": {"en": "an improvement", "zh": "有所改善"},
@@ -32,14 +31,16 @@ WORDS: dict[str, dict[str, str]] = {
     "rises": {"en": "rises from {a} to {b}", "zh": "由 {a} 升至 {b}"},
     "falls": {"en": "falls from {a} to {b}", "zh": "由 {a} 降至 {b}"},
     "change": {"en": "{diff}; 95 % CI {low} to {high}", "zh": "{diff}；95% 置信区间 {low} 至 {high}"},
-    "size": {"en": "size: {size} (d = {d})", "zh": "效应量：{size}（d = {d}）"},
+    "meaningful": {"en": "practically meaningful: {ratio} the smallest difference that matters ({smallest})",
+                   "zh": "具有实际意义：为最小有意义差值（{smallest}）的 {ratio}"},
+    "uncertain": {"en": "may or may not matter: the interval spans the smallest difference that matters ({smallest})",
+                  "zh": "是否具有实际意义尚不确定：置信区间跨越最小有意义差值（{smallest}）"},
+    "below": {"en": "too small to matter: within the smallest difference that matters ({smallest})",
+              "zh": "差异过小、无实际意义：在最小有意义差值（{smallest}）以内"},
+    "times": {"en": "about {x:.1f} times", "zh": "约 {x:.1f} 倍"},
     "noise": {"en": "no difference that can be told apart from noise ({a} vs {b}; difference {change}).",
               "zh": "差异与随机波动无法区分（{a} 对 {b}；差值 {change}）。"},
     "identical": {"en": "the same in every replicate ({a}).", "zh": "各次重复中完全相同（{a}）。"},
-    "negligible": {"en": "negligible", "zh": "可忽略"},
-    "small": {"en": "small", "zh": "小"},
-    "medium": {"en": "medium", "zh": "中等"},
-    "large": {"en": "large", "zh": "大"},
     "pp": {"en": " percentage points", "zh": " 个百分点"},
     "days": {"en": " days", "zh": " 天"},
     "cny": {"en": " CNY", "zh": " 元"},
@@ -57,7 +58,7 @@ class Verdict:
     sentence: str
     distinguishable: bool
     better: bool | None  # None: no verdict (trade-off outcome, or noise)
-    size: str
+    size: str  # practical size against the smallest meaningful difference: meaningful, uncertain, below or n/a
 
 
 def kind(name: str) -> Kind:
@@ -134,11 +135,23 @@ def format_p(p: float) -> str:
     return f"{p:.2g}" if math.isfinite(p) else "n/a"
 
 
-def effect_size(d: float) -> str:
-    """Cohen's label for |d|: negligible, small, medium or large (``n/a`` when undefined)."""
-    if not math.isfinite(d):
-        return "n/a"
-    return next(label for bound, label in EFFECT_SIZES if abs(d) < bound)
+def practical(key: str, row: Any) -> tuple[str, float]:
+    """A row's practical size and the smallest meaningful difference it was judged against: the comparison table's
+    columns where present, else computed from the outcome registry."""
+    smallest = float(row["smallest_difference"]) if "smallest_difference" in row else smallest_difference(key)
+    if "practical" in row:
+        return str(row["practical"]), smallest
+    return practical_size(float(row["difference"]), float(row["diff_ci_low"]), float(row["diff_ci_high"]),
+                          smallest), smallest
+
+
+def practical_words(key: str, row: Any, lang: str) -> str:
+    """The practical size of a row's difference in words: against the outcome's smallest meaningful difference."""
+    size, smallest = practical(key, row)
+    if size not in ("meaningful", "uncertain", "below"):
+        return ""
+    ratio = WORDS["times"][lang].format(x=abs(float(row["difference"])) / smallest)
+    return WORDS[size][lang].format(ratio=ratio, smallest=format_difference(key, smallest, lang).lstrip("+"))
 
 
 def describe(row: Any, baseline_mean: float, lang: str = "en") -> Verdict:
@@ -156,7 +169,7 @@ def describe(row: Any, baseline_mean: float, lang: str = "en") -> Verdict:
         diff=format_difference(key, diff, lang), low=format_difference(key, float(row["diff_ci_low"]), lang,
                                                                         unit=False),
         high=format_difference(key, float(row["diff_ci_high"]), lang, unit=False))
-    size = effect_size(float(row["cohens_d"]))
+    size, _ = practical(key, row)
     colon = ": " if lang == "en" else "："
     if diff == 0 and float(row["diff_ci_low"]) == 0 and float(row["diff_ci_high"]) == 0:
         sentence = f"{name}{colon}" + WORDS["identical"][lang].format(a=a)
@@ -167,10 +180,9 @@ def describe(row: Any, baseline_mean: float, lang: str = "en") -> Verdict:
     moves = WORDS["rises" if diff > 0 else "falls"][lang].format(a=a, b=b)
     better = None if declared.better == 0 else (diff * declared.better > 0)
     judgement = WORDS["tradeoff" if better is None else ("better" if better else "worse")][lang]
-    size_text = WORDS["size"][lang].format(size=WORDS[size][lang] if size in WORDS else size,
-                                           d=f"{float(row['cohens_d']):+.2f}")
+    size_text = practical_words(key, row, lang)
     if lang == "en":
-        sentence = f"{name}{colon}{moves} ({change}) — {judgement}; {size_text}."
+        sentence = f"{name}{colon}{moves} ({change}) — {judgement}" + (f"; {size_text}." if size_text else ".")
     else:
-        sentence = f"{name}{colon}{moves}（{change}），{judgement}；{size_text}。"
+        sentence = f"{name}{colon}{moves}（{change}），{judgement}" + (f"；{size_text}。" if size_text else "。")
     return Verdict(key, str(row["scenario"]), sentence, True, better, size)

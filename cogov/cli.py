@@ -760,24 +760,31 @@ def _refuse_duplicates(scenarios: Sequence[str]) -> None:
 def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str = "en") -> None:
     view = Table(title=f"comparison with {_shown(baseline)} — means \\[95 % CI]; differences paired by replicate",
                  title_justify="left")
-    for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "d", "p", ""):
+    for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "size", "p (Holm)", "d", ""):
         view.add_column(column)
     for _, row in table.iterrows():
         name = str(row["outcome"])  # label, unit and number format: the outcome registry's
         # escaped: "[n/a, n/a]" (an interval from one replicate) would otherwise be read as rich markup
         mean = escape(format_interval(name, row["mean"], row["ci_low"], row["ci_high"], lang, unit=False))
         if row["baseline"]:
-            view.add_row(escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, "baseline", "", "", "")
+            view.add_row(escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, "baseline", "", "", "", "")
             continue
         diff = escape(format_difference_interval(name, row["difference"], row["diff_ci_low"], row["diff_ci_high"],
                                                  lang))
         verdict = "" if row["distinguishable"] else "[dim]≈ noise[/]"
         d = f"{row['cohens_d']:+.2f}" if math.isfinite(row["cohens_d"]) else "n/a"
-        view.add_row("", escape(str(row["scenario"])), mean, diff, d, format_p(row["p_value"]), verdict)
+        size = {"meaningful": "meaningful", "uncertain": "uncertain", "below": "too small"}.get(str(row["practical"]),
+                                                                                             "n/a")
+        view.add_row("", escape(str(row["scenario"])), mean, diff, size, format_p(row["p_holm"]), d, verdict)
     console = _stdout()
     console.print(view)
-    console.print(f"{printable(note)}. Differences of shares are in percentage points; 'd' is the difference over "
-                  "the pooled SD of the two scenarios; '≈ noise' marks differences whose interval includes 0.",
+    compared = int(table["outcomes_compared"].max()) if "outcomes_compared" in table and len(table) else 0
+    console.print(f"{printable(note)}. Differences of shares are in percentage points. 'size' compares the difference "
+                  "with the outcome's smallest meaningful difference (outcome registry): 'meaningful' when the whole "
+                  "interval lies beyond it, 'too small' when it lies within it. p is Holm-adjusted over the "
+                  f"{compared} outcomes compared; '≈ noise' marks differences not distinguishable after that "
+                  "adjustment. 'd' (difference over the pooled SD of the two scenarios) is large under common random "
+                  "numbers even for tiny differences: it is not a size verdict.",
                   highlight=False, markup=False)
 
 

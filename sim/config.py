@@ -597,8 +597,9 @@ class ServiceParams(Section):
         0.3, description="Probability that a fixed property matter (repairs, environment, parking) of a compound nobody "
         "keeps (no company, self-management committee, fallback company or work unit) comes back: nobody is on site to "
         "keep it fixed (三无小区, seeds 004/3, 004/8). 0 switches the mechanism off. Assumption: the share of such fixes "
-        "model version 2's multiplier (no_property_quality_factor 0.7) made fail, so that version 3 changes the form, "
-        "not the size.",
+        "model version 2's multiplier (no_property_quality_factor 0.7) made fail, so that as many fixes fail as before; "
+        "their effect differs (a recurrence is judged later, with the wait since the matter was first found, and is "
+        "a new issue to fix).",
     )
     unkept_recurrence_days: Annotated[float, Field(ge=1, le=3650)] = Field(
         30.0, description="Mean days until a fixed matter of a compound nobody keeps comes back (geometric). "
@@ -1334,8 +1335,8 @@ class VenturePhilanthropy(Section):
     )
     growth: bool = Field(
         False, description="Incubated organisations grow: they start with staff of `initial_share` of a mature "
-        "organisation's and grow by `growth_per_year` of it each year while their residents' evaluation is not below "
-        "levers.social_contracts.exit_below (with at least its min_cases), up to the mature size (004/10's 2021 -> "
+        "organisation's and grow by `growth_per_year` of it each year while their residents' evaluation since they "
+        "started is not below levers.social_contracts.exit_below (with at least its min_cases), up to the mature size (004/10's 2021 -> "
         "2023 growth plan; 004/3: Jurong's organisations 'incubated and grown'). Staff hours are paid as "
         "social-work hours (public money: 004/10's development funds and purchase by streets). Off by default: an "
         "incubated organisation then works its base hours and its project's only.",

@@ -141,3 +141,29 @@ def test_cli_compares_a_sweep_folder_without_rerunning(tmp_path, capsys):
     table = pd.read_csv(tmp_path / "table.csv")
     assert set(table["scenario"].astype(str)) == {"0.2", "0.8"}
     assert main(["compare", "--from", str(tmp_path / "sweep"), "--by", "levers.nope"]) == 2
+
+
+def test_verdicts_are_controlled_for_the_number_of_outcomes_compared():
+    """Five outcomes compared: one whose unadjusted p is about 0.02 is not distinguishable after Holm's correction,
+    and the table says how many outcomes were compared."""
+    rng = np.random.default_rng(11)
+    n = 12
+    base = rng.normal(0, 1, (n, 5))
+    other = base + rng.normal(0, 1, (n, 5))
+    other[:, 0] = base[:, 0] + 5.0 + rng.normal(0, 0.5, n)  # clearly different
+    names = ["backlog", "stalemates", "resolution_rate", "satisfaction_mean", "trust_mean"]
+    runs = pd.DataFrame({"replicate": np.r_[np.arange(n), np.arange(n)], "status": "ok",
+                         "param:scenario": ["a"] * n + ["b"] * n}
+                        | {name: np.r_[base[:, i], other[:, i]] for i, name in enumerate(names)})
+    # make the second outcome borderline: p about 0.02 unadjusted
+    diff = rng.normal(0, 1, n)
+    diff = diff - diff.mean() + 0.7 * diff.std(ddof=1)
+    runs.loc[runs["param:scenario"] == "b", "stalemates"] = base[:, 1] + diff
+    table = compare_runs(runs, "a", outcomes=names).set_index(["scenario", "outcome"]).loc["b"]
+    raw = table.loc["stalemates", "p_value"]
+    assert 0.01 < raw < 0.05 and table.loc["stalemates", "distinguishable_unadjusted"]
+    assert table.loc["stalemates", "p_holm"] > 0.05 and not table.loc["stalemates", "distinguishable"]
+    assert table.loc["backlog", "distinguishable"]  # the clear difference stays distinguishable
+    assert (table["outcomes_compared"] == 5).all()
+    from cogov.analysis.stats import holm
+    assert table["p_holm"].to_numpy() == pytest.approx(holm(table["p_value"].to_numpy()))

@@ -69,7 +69,7 @@ def test_residents_voice_their_age_groups_need_as_they_trust_and_not_once_served
                                     levers__needs_projects__voice_probability=1.0)
     hh.trust[:] = 1.0
     hh.trust[3] = 0.0  # a young household that does not trust the party organisation voices nothing
-    projects.met[6] = True  # a young household already served does not voice again
+    projects.met_by_kind[1, 6] = True  # a young household already tutored (school: kind 1) does not voice it again
     voiced = projects.voiced_needs()
     kinds = ("agency", "school", "hospital", "firm")
     assert np.flatnonzero(voiced[kinds.index("school")]).tolist() == [0, 9]  # young: 0, 3, 6, 9
@@ -88,7 +88,8 @@ def test_with_residents_ordering_the_list_follows_the_voices_and_the_project_goe
     hh.trust[:] = 0.0
     hh.trust[8] = 1.0  # elderly, at building 8: within reach (2 cells) of the hospital at 9, not of the one at 0
     projects.list_needs()
-    assert tally["needs_listed"] == 3 and tally["needs_matched"] == 3  # every need listed is a health check
+    # every need listed is a health check; the first project answers the only voice, the other two find none left
+    assert tally["needs_listed"] == 3 and tally["needs_matched"] == 1
     # the hospital at 9 (reach: buildings 7-9) runs them, not the one at 0 (reach 0-2, the elderly at 2 unserved)
     assert projects.met.tolist() == [i == 8 for i in range(10)]
 
@@ -110,3 +111,15 @@ def test_in_a_community_listed_needs_are_met_near_engaged_units():
     assert not met[~near_a_unit].any()
     ages = model.households.age_group[met]
     assert set(ages.tolist()) <= {YOUNG, MIDDLE, ELDERLY}
+
+
+def test_a_kind_listed_twice_does_not_serve_the_same_households_twice():
+    projects, _, tally, ledger = _state([("school", 0, True)], levers__lists_matching__enabled=True,
+                                         levers__needs_projects__needs_per_year=40)
+    projects.list_needs()
+    school = 1
+    served_once = np.flatnonzero(projects.met_by_kind[school])
+    assert served_once.tolist() == [0]  # the young household within reach of the school (building 0; reach 2)
+    assert tally["needs_met"] == len(served_once) * 1  # counted once, however often tutoring was listed
+    assert ledger.by_item()[LEDGER_ITEM] == pytest.approx(tally["needs_matched"] * 5000.0)  # every project is paid
+

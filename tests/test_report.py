@@ -20,7 +20,7 @@ from cogov.analysis.wording import describe, format_difference, format_value
 from cogov.cli import main
 from cogov.experiments.backends import SerialExecutor
 from cogov.experiments.targets import ISHIGAMI_OUTPUT
-from cogov.sim.outcomes.registry import outcome_names
+from cogov.sim.outcomes.registry import outcome_names, smallest_difference
 
 HOSTILE = '<script>alert("x")</script> & | *bold* [link](http://example.com) `code`'
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -179,14 +179,25 @@ def _row(outcome: str, diff: float, low: float, high: float, mean: float, d: flo
 
 def test_plain_words_for_an_improvement_in_a_share():
     verdict = describe(_row("resolution_rate", 0.027, 0.022, 0.032, 0.939, d=2.0), baseline_mean=0.912)
-    assert verdict.distinguishable and verdict.better is True and verdict.size == "large"
+    assert smallest_difference("resolution_rate") == pytest.approx(0.01)  # the sentence below depends on it
+    assert verdict.distinguishable and verdict.better is True and verdict.size == "meaningful"
     assert verdict.sentence == ("Resolution rate: rises from 91.2 % to 93.9 % (+2.7 percentage points; 95 % CI +2.2 "
-                                "to +3.2) — an improvement; size: large (d = +2.00).")
+                                "to +3.2) — an improvement; practically meaningful: about 2.7 times the smallest "
+                                "difference that matters (1.0 percentage points).")
+
+
+def test_a_tiny_difference_with_a_huge_d_is_not_called_large():
+    """Issue 14: under common random numbers +0.010 satisfaction had d = +2.07 and was called 'large'."""
+    tiny = describe(_row("satisfaction_mean", 0.010, 0.008, 0.012, 0.62, d=2.07), baseline_mean=0.61)
+    assert tiny.distinguishable and tiny.size == "uncertain"
+    assert "large" not in tiny.sentence and "d =" not in tiny.sentence and "may or may not matter" in tiny.sentence
+    below = describe(_row("satisfaction_mean", 0.004, 0.003, 0.005, 0.614, d=3.5), baseline_mean=0.61, lang="zh")
+    assert below.size == "below" and "无实际意义" in below.sentence and "d" not in below.sentence
 
 
 def test_plain_words_know_which_direction_is_better():
     slower = describe(_row("mean_days_to_resolve", 0.5, 0.2, 0.8, 6.5, d=0.3), baseline_mean=6.0)
-    assert slower.better is False and slower.size == "small" and "a deterioration" in slower.sentence
+    assert slower.better is False and slower.size == "uncertain" and "a deterioration" in slower.sentence
     cheaper = describe(_row("cost_per_resolved", -14.3, -20.0, -8.0, 300.0, d=-0.6), baseline_mean=314.3, lang="zh")
     assert cheaper.better is True and "有所改善" in cheaper.sentence and "元" in cheaper.sentence
     escalation = describe(_row("escalation_rate", 0.05, 0.01, 0.09, 0.2), baseline_mean=0.15)
@@ -198,7 +209,7 @@ def test_plain_words_mark_noise_and_identity():
     assert not noise.distinguishable and noise.better is None
     assert "cannot" not in noise.sentence and "told apart from noise" in noise.sentence
     same = describe(_row("volunteer_share", 0.0, 0.0, 0.0, 0.06, d=float("nan")), baseline_mean=0.06)
-    assert "the same in every replicate" in same.sentence and same.size == "n/a"
+    assert "the same in every replicate" in same.sentence and same.size == "below"  # 0 is within what matters
 
 
 def test_number_formats_follow_units():
@@ -295,3 +306,20 @@ def test_cli_refuses_bad_input_before_running(tmp_path, capsys):
     assert "--report" in capsys.readouterr().err and not out.exists()  # nothing ran
     assert main(["compare", "default", "nope", "--out", str(out), "--replicates", "2", "--days", "5"]) == 2
     assert "nope: no such file or built-in scenario" in capsys.readouterr().err
+
+
+def test_the_report_says_how_many_outcomes_were_compared_and_warns_about_few_replicates():
+    from cogov.analysis.report import _statistical_notes
+
+    def runs(n: int) -> pd.DataFrame:
+        rng = np.random.default_rng(n)
+        return pd.DataFrame({"replicate": np.r_[np.arange(n), np.arange(n)], "status": "ok",
+                             "param:scenario": ["a"] * n + ["b"] * n,
+                             "backlog": rng.normal(10, 1, 2 * n), "stalemates": rng.normal(5, 1, 2 * n)})
+
+    one = _statistical_notes(compare_runs(runs(1), "a", outcomes=["backlog", "stalemates"]), "en")
+    assert any("One replicate per scenario" in note for note in one)
+    few = _statistical_notes(compare_runs(runs(4), "a", outcomes=["backlog", "stalemates"]), "zh")
+    assert any("仅 4 次重复" in note for note in few) and any("2 项指标" in note for note in few)
+    enough = _statistical_notes(compare_runs(runs(12), "a", outcomes=["backlog", "stalemates"]), "en")
+    assert enough == [next(n for n in enough if "2 outcomes compared" in n)]  # no warning, only the Holm note

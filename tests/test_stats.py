@@ -55,3 +55,26 @@ def test_one_sided_test_halves_the_two_sided_p_in_the_right_direction():
     two = mean_test(x)
     assert mean_test(x, "greater") == pytest.approx(two / 2)
     assert mean_test(x, "less") == pytest.approx(1 - two / 2)
+
+
+def test_holm_steps_down_and_keeps_order():
+    from cogov.analysis.stats import holm
+
+    # Holm (1979) by hand: sorted p 0.01, 0.02, 0.03, 0.04 times 4, 3, 2, 1 -> 0.04, 0.06, 0.06, 0.06 (monotone)
+    adjusted = holm([0.03, 0.01, 0.04, 0.02])
+    assert adjusted.tolist() == pytest.approx([0.06, 0.04, 0.06, 0.06])
+    assert holm([0.5, 0.9]).tolist() == pytest.approx([1.0, 1.0])  # capped at 1
+    with_nan = holm([0.01, float("nan"), 0.04])  # an undefined test is not in the family
+    assert with_nan[0] == pytest.approx(0.02) and np.isnan(with_nan[1]) and with_nan[2] == pytest.approx(0.04)
+    assert np.isnan(holm([float("nan")])).all() and len(holm([])) == 0
+
+
+def test_practical_size_against_the_smallest_meaningful_difference():
+    from cogov.analysis.stats import practical_size
+
+    assert practical_size(0.03, 0.02, 0.04, 0.01) == "meaningful"
+    assert practical_size(-0.03, -0.04, -0.02, 0.01) == "meaningful"
+    assert practical_size(0.010, 0.008, 0.012, 0.01) == "uncertain"  # straddles what matters
+    assert practical_size(0.004, 0.003, 0.005, 0.01) == "below"
+    assert practical_size(0.0, -0.02, 0.02, 0.01) == "uncertain"  # could be either way, and large
+    assert practical_size(1.0, float("nan"), float("nan"), 0.01) == "n/a"

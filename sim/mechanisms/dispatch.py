@@ -123,7 +123,9 @@ class Dispatcher:
         if len(to_grid) == 0:
             return
         candidates = self.handling.grid_handlers[self.claimers[grid[to_grid]]]  # rows × (1 + neighbours)
-        best = candidates[np.arange(len(to_grid)), np.argmin(self.expected_wait()[candidates], axis=1)]
+        wait = self.expected_wait()[candidates]
+        wait[:, 1:][self.handlers.capacity[candidates[:, 1:]] <= 0] = np.inf  # a neighbour without hours cannot claim
+        best = candidates[np.arange(len(to_grid)), np.argmin(wait, axis=1)]
         self.counters["claimed_by_neighbours"] += int(np.count_nonzero(best != own[to_grid]))
         handler[to_grid] = best
 

@@ -108,7 +108,8 @@ class Mediation:
         if len(rows) == 0:
             return
         self.counters["disputes_mediated"] += len(rows)
-        self.ledger.record(LEDGER_ITEM, len(rows) * self.params.cny_per_case)
+        by_mediators = np.count_nonzero(table.handler[rows] != self.teams.lawyer)  # the lawyer is paid by the hour
+        self.ledger.record(LEDGER_ITEM, by_mediators * self.params.cny_per_case)
         settled = rows[table.state[rows] == State.RESOLVED]
         take_part(self.households, table.household[settled], self.links.participation_to_ties,
                   self.links.participation_to_trust)

@@ -8,8 +8,10 @@ the elderly), materials (a firm's money; any household). A need is answered by a
 month, §7.15): with the lists exchanged (``levers.lists_matching.enabled``, 三单制 two-way claiming) the community
 knows every unit's resources and any engaged unit of the kind takes it; without, a unit takes it only if its own offer
 happens to match, with ``organisations.co_building.listed_need_match`` of its kind. A project serves the households it
-suits within ``reach_cells`` of the unit's building (where its venue is, if it has one) on the Mesa grid: each such household has a need
-met and meets the unit's people (ties and trust, L15). The community pays ``cny_per_project`` of matching money per
+suits within ``reach_cells`` of the unit's building (where its venue is, if it has one) on the Mesa grid whose need of
+its kind has not yet been met (so a kind listed twice does not serve the same households twice; a second project at
+the same unit may serve nobody new, and is still paid for): each has its need met and meets the unit's people (ties
+and trust, L15). The community pays ``cny_per_project`` of matching money per
 project (ledger ``needs_projects``); the unit gives its people and venue.
 
 **Who knows what residents need** (``residents_order``, 居民点单, seed 000). Without it the community lists needs of
@@ -69,8 +71,14 @@ class NeedsProjects:
         """Units × buildings: who a unit's project can serve."""
         target = np.array([NEED_OF_UNIT_KIND[k][1] for k in KINDS])
         self.target_age = target
-        self.met = np.zeros(households.size, dtype=bool)
-        """Households whose listed need has been met."""
+        self.met_by_kind = np.zeros((len(KINDS), households.size), dtype=bool)
+        """Kinds of need × households: whose need of each kind a project has met (a project serves only households
+        whose need of its kind is still unmet, so a kind listed twice does not serve the same households twice)."""
+
+    @property
+    def met(self) -> np.ndarray:
+        """Households with at least one listed need met."""
+        return self.met_by_kind.any(axis=0)
 
     def list_needs(self) -> None:
         """This year's needs list: each need finds an engaged unit of its kind (always when lists are exchanged, with
@@ -87,11 +95,15 @@ class NeedsProjects:
             if not offers.any():
                 continue
             takers = candidates[offers]
+            if voiced is not None and not voiced[kind].any():
+                continue  # every household that voiced this need has had it met by an earlier project of the list
             unit = int(takers[0] if voiced is None else self._nearest_to_voices(takers, voiced[kind]))
             age = self.target_age[kind]
             served = self.reach[unit][h.building] & ((h.age_group == age) if age != ANY_AGE else True)
-            who = np.flatnonzero(served)
-            self.met[who] = True
+            who = np.flatnonzero(served & ~self.met_by_kind[kind])
+            self.met_by_kind[kind, who] = True
+            if voiced is not None:
+                voiced[:, who] = False  # their voices are answered
             take_part(h, who, self.links.participation_to_ties, self.links.participation_to_trust)
             self.counters["needs_matched"] += 1
             self.counters["needs_met"] += len(who)
@@ -101,10 +113,11 @@ class NeedsProjects:
         """Residents ordering: kinds × households, True where a household voices the need of that kind (its age
         group's) that has not been met, with ``voice_probability`` × its trust (one draw per household)."""
         h = self.households
-        voices = (~self.met) & (self.rng.random(h.size) < self.params.voice_probability * h.trust)
-        self.counters["needs_voiced"] += int(voices.sum())
-        return np.array([voices & (h.age_group == age) if age != ANY_AGE else np.zeros(h.size, dtype=bool)
-                         for age in self.target_age])
+        voices = self.rng.random(h.size) < self.params.voice_probability * h.trust
+        voiced = np.array([voices & (h.age_group == age) & ~self.met_by_kind[kind] if age != ANY_AGE
+                           else np.zeros(h.size, dtype=bool) for kind, age in enumerate(self.target_age)])
+        self.counters["needs_voiced"] += int(voiced.sum())
+        return voiced
 
     def _listed_kinds(self, voiced: np.ndarray | None) -> np.ndarray:
         """This year's kinds of need: drawn at random, or in proportion to the needs residents voiced."""

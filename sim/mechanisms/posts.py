@@ -66,7 +66,8 @@ class Posts:
         """Day each current post was claimed."""
         self.kind = np.full(households.size, SUPERVISOR, dtype=np.int8)
         """Kind of each household's post (meaningful where it holds one)."""
-        self.kind_shares = np.asarray(self.params.kinds.as_tuple())
+        shares = np.asarray(self.params.kinds.as_tuple())
+        self.kind_shares = shares / shares.sum()  # validated to sum to 1 within 1e-6; numpy's choice wants ~1e-8
         self.n_buildings = int(households.building.max()) + 1 if households.size else 0
 
     def commitment(self, eligible: NDArray[np.int64]) -> NDArray[np.float64]:

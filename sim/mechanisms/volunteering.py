@@ -113,8 +113,8 @@ class Volunteering:
             feedback = feedback | followed_up
         holding = self.posts is not None and self.posts.enabled
         if holding:
+            self.posts.claim(eligible, asked, day)  # posts are claimed when the branch (or a team) asks
             asked = asked | self.posts.guided(eligible, day)  # a guide who served yesterday asks their building
-            self.posts.claim(eligible, asked, day)
         behind = (incentives.min_hours_per_year > 0) & (members > 0) & (
             households.hours[eligible] < incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR
         )
