@@ -45,8 +45,9 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
     """The comparison table from run rows (one per run, with ``replicate`` and the ``by`` column).
 
     ``outcomes``: the outcomes to compare, each declared in the outcome registry
-    (:class:`~cogov.sim.outcomes.registry.UndeclaredOutcome` otherwise); by default its key outcomes.
-    Those the runs do not have (e.g. a test function's runs) are left out.
+    (:class:`~cogov.sim.outcomes.registry.UndeclaredOutcome` otherwise); by default its key outcomes, except those
+    with the same value in every run (e.g. an arrangement's outcome when no scenario switches it on). Those the runs
+    do not have (e.g. a test function's runs) are left out.
 
     Runs are paired by replicate; a replicate missing (or failed) in either arm is left out of that
     pair. Returns one row per (outcome, scenario), the baseline first. With fewer than two pairs the
@@ -54,6 +55,7 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
     distinguishable. A difference is distinguishable when its Holm-adjusted p-value over the outcomes
     compared for its scenario is below :data:`FAMILY_ALPHA`.
     """
+    outcomes_given = bool(outcomes)
     requested = list(outcomes) if outcomes else list(registry.outcome_names(key=True))
     for name in requested:  # a misspelt outcome must not vanish from the table unnoticed
         registry.outcome(name)
@@ -63,6 +65,8 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
         raise KeyError(f"baseline {baseline!r} not among {', '.join(groups)}")
     order = [baseline] + [g for g in groups if g != baseline]
     outcomes = [o for o in requested if o in runs.columns]
+    if not outcomes_given:  # by default, leave out key outcomes that no run moves (an arrangement switched off)
+        outcomes = [o for o in outcomes if runs[o].nunique(dropna=True) > 1]
     keyed = runs.assign(_group=runs[by].astype(str))
     rows = []
     for outcome in outcomes:
@@ -96,8 +100,10 @@ def _holm_verdicts(table: pd.DataFrame) -> pd.DataFrame:
     table["p_holm"] = np.nan
     table["outcomes_compared"] = 0
     for _, rows in table[others].groupby("scenario", sort=False):
-        table.loc[rows.index, "p_holm"] = holm(rows["p_value"].to_numpy(dtype=float))
-        table.loc[rows.index, "outcomes_compared"] = int(np.isfinite(rows["p_value"].to_numpy(dtype=float)).sum())
+        # an outcome the same in every pair is not a test: it stays out of the family (and is not distinguishable)
+        tested = rows[~((rows["difference"] == 0) & (rows["diff_ci_low"] == 0) & (rows["diff_ci_high"] == 0))]
+        table.loc[tested.index, "p_holm"] = holm(tested["p_value"].to_numpy(dtype=float))
+        table.loc[rows.index, "outcomes_compared"] = int(np.isfinite(tested["p_value"].to_numpy(dtype=float)).sum())
     table["distinguishable_unadjusted"] = table["distinguishable"]
     adjusted = table["p_holm"].to_numpy(dtype=float)
     table.loc[others, "distinguishable"] = (np.nan_to_num(adjusted, nan=1.0) < FAMILY_ALPHA)[others.to_numpy()] & \

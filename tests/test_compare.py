@@ -167,3 +167,19 @@ def test_verdicts_are_controlled_for_the_number_of_outcomes_compared():
     assert (table["outcomes_compared"] == 5).all()
     from cogov.analysis.stats import holm
     assert table["p_holm"].to_numpy() == pytest.approx(holm(table["p_value"].to_numpy()))
+
+
+def test_outcomes_no_run_moves_are_left_out_by_default_and_identical_ones_are_not_tests():
+    n = 6
+    rng = np.random.default_rng(2)
+    runs = pd.DataFrame({"replicate": np.r_[np.arange(n), np.arange(n)], "status": "ok",
+                         "param:scenario": ["a"] * n + ["b"] * n, "backlog": rng.normal(10, 1, 2 * n),
+                         "disputes_mediated": 0.0, "stalemates": np.r_[np.full(n, 3.0), np.full(n, 3.0)]})
+    default = compare_runs(runs, "a")  # the key outcomes the runs have, less those no run moves
+    assert "backlog" in set(default["outcome"]) and "disputes_mediated" not in set(default["outcome"])
+    asked = compare_runs(runs, "a", outcomes=["backlog", "disputes_mediated", "stalemates"])
+    b = asked[~asked["baseline"]].set_index("outcome")
+    assert set(b.index) == {"backlog", "disputes_mediated", "stalemates"}  # what was asked for is shown
+    assert (b["outcomes_compared"] == 1).all()  # but only backlog is a test
+    assert np.isnan(b.loc["stalemates", "p_holm"]) and not b.loc["stalemates", "distinguishable"]
+    assert b.loc["backlog", "p_holm"] == pytest.approx(b.loc["backlog", "p_value"])
