@@ -1179,6 +1179,13 @@ class Mediation(Section):
         200.0, description="What an hour of the lawyer costs the public purse (政府购买法律服务). Assumption.",
     )
 
+    @model_validator(mode="after")
+    def _lawyer_needs_the_committee(self) -> Self:
+        if self.lawyer_hours_per_week > 0 and not self.enabled:
+            raise ValueError("lawyer_hours_per_week > 0 needs enabled = true: the lawyer sits on the mediation committee "
+                             "(switch the committee on, or set lawyer_hours_per_week to 0)")
+        return self
+
 
 class SelfManagement(Section):
     """Self-management of compounds without a property company (自管会, 管委会, 准物业; seeds 004/1, 004/3, 004/8).
@@ -1399,6 +1406,13 @@ class DigitalPlatform(Section):
         "their buildings' centres on the Mesa grid) may claim a grid's matters. Assumption.",
     )
 
+    @model_validator(mode="after")
+    def _claiming_needs_the_platform(self) -> Self:
+        if self.task_claiming and not self.enabled:
+            raise ValueError("task_claiming = true needs enabled = true: tasks are claimed on the platform (switch the "
+                             "platform on, or leave task_claiming false)")
+        return self
+
 
 class ProactiveCare(Section):
     """Proactive care visits to vulnerable households (关爱探访, 六必访, 由坐等服务向主动服务; seeds 000, 001, 004/3,
@@ -1543,6 +1557,13 @@ class NeedsProjects(Section):
         "it when needs are collected, times its trust in the party organisation (residents speak to those they "
         "trust). Assumption.",
     )
+
+    @model_validator(mode="after")
+    def _ordering_needs_projects(self) -> Self:
+        if self.residents_order and not self.enabled:
+            raise ValueError("residents_order = true needs enabled = true: residents order the needs the projects answer "
+                             "(switch the projects on, or leave residents_order false)")
+        return self
 
 
 class WorkUnitManagement(Section):

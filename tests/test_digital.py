@@ -19,6 +19,7 @@ from cogov.sim.mechanisms.discovery import Discovery
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.model import CommunityModel
 from cogov.sim.organisations import OwnersCommittees
+from cogov.sim.scenario import ScenarioError
 
 YOUNG = 0
 
@@ -161,5 +162,5 @@ def test_in_a_community_claiming_needs_the_platform_and_sends_matters_to_neighbo
     assert claimed.sum() > 0
     near = on.dispatcher.claimers
     assert all(int(np.flatnonzero(grids == h)[0]) in near[g] for h, g in zip(handler[claimed], grid[claimed]))
-    without_app = CommunityModel("default", rng=1, days=30, levers__digital_platform__task_claiming=True)
-    assert without_app.dispatcher.claimers is None  # claiming is the platform's: nothing without it
+    with pytest.raises(ScenarioError, match="task_claiming = true needs enabled = true"):  # the platform's, not alone
+        CommunityModel("default", rng=1, days=30, levers__digital_platform__task_claiming=True)

@@ -97,6 +97,11 @@ def _changed(config: Any, path: str) -> Any:
         except ScenarioError:
             continue
     parent, _, _ = path.rpartition(".")
+    for candidate in _candidates(value):  # a setting that needs its section switched on (e.g. task claiming)
+        try:
+            return apply_overrides(config, {path: candidate, f"{parent}.enabled": True})
+        except ScenarioError:
+            continue
     for sibling in (p for p in parameter_paths() if p.rpartition(".")[0] == parent and p != path):
         for moved in (0.01, -0.01):
             try:
