@@ -31,6 +31,7 @@ from matplotlib.figure import Figure
 
 from cogov.analysis import figures
 from cogov.analysis.compare import compare_runs
+from cogov.analysis.equity import equity_table, gap_direction
 from cogov.analysis.results import load_runs, load_series, manifest, parameters
 from cogov.analysis.wording import (
     Verdict,
@@ -71,6 +72,24 @@ TEXT: dict[str, dict[str, str]] = {
               "zh": "每个情景各模拟 {n} 次（每次 {days} 天），且在同样的 {n} 个模拟社区上运行：各情景的第 r 次重复拥有相同的"
                     "住户、组织和新发生的问题（共同随机数）。因此下文的差异来自治理安排本身，而非随机抽样的运气，并按重复配对计算。"},
     "summary": {"en": "In plain words", "zh": "结论概要"},
+    "equity": {"en": "Who gains", "zh": "谁受益"},
+    "equity_intro": {"en": "Satisfaction at the end of the run by compound type and resident group, each group's paired "
+                           "difference from {baseline}, and whether the gap between the groups best and worst off in "
+                           "{baseline} narrows or widens (paired by replicate; 'unchanged' when not distinguishable from "
+                           "noise).",
+                     "zh": "运行结束时按小区类型与居民群体分列的满意度、各群体与{baseline}相比的配对差值，以及{baseline}中处境最好与"
+                           "最差群体之间的差距是缩小还是扩大（按重复配对；与随机波动无法区分时为\u201c不变\u201d）。"},
+    "dim_compound_type": {"en": "Compound type", "zh": "小区类型"},
+    "dim_age": {"en": "Age", "zh": "年龄"},
+    "dim_tenure": {"en": "Tenure", "zh": "居住产权"},
+    "dim_membership": {"en": "Party membership", "zh": "党员身份"},
+    "group": {"en": "Group", "zh": "群体"},
+    "gap_line": {"en": "Gap between {best} and {worst} ({gap} in {baseline}): {how}.",
+                 "zh": "{best}与{worst}之间的差距（{baseline}中为 {gap}）：{how}。"},
+    "gap_narrows": {"en": "narrows by {d} (95 % CI {low} to {high})", "zh": "缩小 {d}（95% 置信区间 {low} 至 {high}）"},
+    "gap_widens": {"en": "widens by {d} (95 % CI {low} to {high})", "zh": "扩大 {d}（95% 置信区间 {low} 至 {high}）"},
+    "gap_unchanged": {"en": "no change distinguishable from noise ({d}; 95 % CI {low} to {high})",
+                      "zh": "变化与随机波动无法区分（{d}；95% 置信区间 {low} 至 {high}）"},
     "against": {"en": "{scenario} compared with {baseline}", "zh": "{scenario}与{baseline}相比"},
     "better_in": {"en": "Improved", "zh": "改善的指标"},
     "worse_in": {"en": "Worsened", "zh": "恶化的指标"},
@@ -229,6 +248,7 @@ class Report:
     provenance: dict[str, Any]
     command: str
     notes: list[str] = field(default_factory=list)
+    equity: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     def t(self, key: str, **fields: Any) -> str:
         """Report text ``key`` in the report's language."""
@@ -418,7 +438,8 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         "report written with cogov": package_version("cogov"),
         "created (UTC)": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    return Report(lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
+    return Report(equity=equity_table(runs, baseline=baseline, by=by),
+                  lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
                   figures=report_figures, replicates=replicates, days=days,
                   master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
                   command=command, notes=notes)
@@ -489,6 +510,50 @@ def _rows(report: Report) -> list[dict[str, Any]]:
     return rows
 
 
+def _equity(report: Report) -> list[dict[str, Any]]:
+    """The equity section as display blocks: per scenario and dimension, the groups' rows and the gap's line."""
+    table, lang, out = report.equity, report.lang, []
+    if table.empty:
+        return out
+    baseline = _name(report.scenarios, report.baseline)
+    for key in [k for k in report.verdicts]:
+        for dimension in dict.fromkeys(table["dimension"]):
+            groups = table[(table["kind"] == "group") & (table["dimension"] == dimension)]
+            rows = []
+            for outcome in dict.fromkeys(groups["outcome"]):
+                base = groups[(groups["outcome"] == outcome) & groups["baseline"].astype(bool)].iloc[0]
+                row = groups[(groups["outcome"] == outcome) & (groups["scenario"] == key)]
+                if row.empty:
+                    continue
+                row = row.iloc[0]
+                rows.append({
+                    "group": figures.metric_name(outcome, lang).split("：" if lang == "zh" else ": ", 1)[-1],
+                    "baseline": format_value(outcome, float(base["mean"]), lang),
+                    "difference": format_difference_interval(outcome, row["difference"], row["diff_ci_low"],
+                                                             row["diff_ci_high"], lang),
+                    "size": report.t(f"size_{row['practical']}") if row["practical"] in
+                    ("meaningful", "uncertain", "below") else "n/a",
+                    "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
+                })
+            gap = table[(table["kind"] == "gap") & (table["dimension"] == dimension) & (table["scenario"] == key)]
+            line = ""
+            if not gap.empty:
+                g = gap.iloc[0]
+                name = {o: figures.metric_name(o, lang).split("：" if lang == "zh" else ": ", 1)[-1]
+                        for o in (g["best"], g["worst"])}
+                fields = {"d": format_difference(g["best"], abs(float(g["difference"])), lang, unit=False).lstrip("+"),
+                          "low": format_difference(g["best"], float(g["diff_ci_low"]), lang, unit=False),
+                          "high": format_difference(g["best"], float(g["diff_ci_high"]), lang, unit=False)}
+                if gap_direction(g) == "unchanged":
+                    fields["d"] = format_difference(g["best"], float(g["difference"]), lang, unit=False)
+                how = report.t(f"gap_{gap_direction(g)}", **fields)
+                line = report.t("gap_line", best=name[g["best"]], worst=name[g["worst"]], baseline=baseline,
+                                gap=format_difference(g["best"], float(g["baseline_gap"]), lang, unit=False), how=how)
+            out.append({"heading": report.t("against", scenario=_name(report.scenarios, key), baseline=baseline),
+                        "dimension": report.t(f"dim_{dimension}"), "rows": rows, "gap": line})
+    return out
+
+
 def _summaries(report: Report) -> list[dict[str, Any]]:
     out = []
     for key, verdicts in report.verdicts.items():
@@ -514,6 +579,7 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
     joiner = ", " if report.lang == "en" else "、"
     return template.render(
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
+        equity=_equity(report),
         stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],

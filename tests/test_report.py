@@ -146,6 +146,8 @@ def test_chinese_report(folder, tmp_path):
     report = build_report(folder, lang="zh", maps=0)
     html = write_report(report, tmp_path / "zh.html").read_text(encoding="utf-8")
     assert 'lang="zh-CN"' in html and "结论概要" in html and "问题解决率" in html and "来源与可重复性" in html
+    assert "谁受益" in html and "之间的差距" in html and "小区类型" in html  # who gains, in Chinese
+    assert "Gap between" not in html and "Who gains" not in html and "Compound type" not in html
     assert len(report.figures) == 1 + len(outcome_names(view="over_time")) + len(outcome_names(view="distribution"))
     assert [s.title for s in report.scenarios] == ["", "红色物业<i>"]
     if cjk_font() is not None:  # figures in Chinese too (else they fall back to English, tested in test_figures)
@@ -323,3 +325,11 @@ def test_the_report_says_how_many_outcomes_were_compared_and_warns_about_few_rep
     assert any("仅 4 次重复" in note for note in few) and any("2 项指标" in note for note in few)
     enough = _statistical_notes(compare_runs(runs(12), "a", outcomes=["backlog", "stalemates"]), "en")
     assert enough == [next(n for n in enough if "2 outcomes compared" in n)]  # no warning, only the Holm note
+
+
+def test_the_report_says_who_gains(report):
+    html = render(report, "html")
+    assert 'id="equity"' in html and "Gap between" in html
+    assert not report.equity.empty and set(report.equity["kind"]) == {"group", "gap"}
+    assert html.index('id="equity"') < html.index('id="table"')  # before the full table
+
