@@ -185,7 +185,8 @@ class Comparison:
 
 def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, workers: int, replicates: int = 20,
                       days: int | None = None, master_seed: int = 0, precision: float | None = None,
-                      precision_outcome: str = "satisfaction_mean", max_replicates: int = 500) -> Comparison:
+                      precision_outcome: str = "satisfaction_mean", max_replicates: int = 500,
+                      outcomes: Sequence[str] | None = None) -> Comparison:
     """Run (or resume) every scenario on the same seeds and compare them with the first.
 
     With ``precision``, replicates are added (same folder: earlier runs are kept) until every paired
@@ -196,19 +197,22 @@ def compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, 
     The folder's lock is held from the first run to the last table (no other writer can slip in
     between two rounds of replicates). An interrupted sweep (Ctrl-C, SIGTERM) raises
     KeyboardInterrupt: a table of the runs that happened to finish would look like a result.
+    ``outcomes``: those to compare (declared in the outcome registry), by default its key outcomes.
     """
     if precision is not None:
         if not (math.isfinite(precision) and precision > 0):  # a negative one is never reached: the loop would not end
             raise ValueError(f"precision must be a finite number > 0 (got {precision})")
         registry.outcome(precision_outcome)  # a misspelt outcome stops here, not after every run
+    for name in outcomes or ():
+        registry.outcome(name)  # likewise
     with folder_lock(directory):
         return _compare_scenarios(scenarios, directory, executor, workers, replicates, days, master_seed, precision,
-                                  precision_outcome, max_replicates)
+                                  precision_outcome, max_replicates, outcomes)
 
 
 def _compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any, workers: int, replicates: int,
                        days: int | None, master_seed: int, precision: float | None, precision_outcome: str,
-                       max_replicates: int) -> Comparison:
+                       max_replicates: int, outcomes: Sequence[str] | None = None) -> Comparison:
     reports = []
     met: bool | None = None
     while True:
@@ -217,7 +221,7 @@ def _compare_scenarios(scenarios: Sequence[str], directory: Path, executor: Any,
         if reports[-1].interrupted:
             raise KeyboardInterrupt
         runs = current_runs(experiment, directory)
-        table = compare_runs(runs, baseline=scenarios[0])
+        table = compare_runs(runs, baseline=scenarios[0], outcomes=outcomes)
         if precision is None:
             break
         needed = replicates_needed(table, precision_outcome, precision)

@@ -95,6 +95,7 @@ TEXT: dict[str, dict[str, str]] = {
     "worse_in": {"en": "Worsened", "zh": "恶化的指标"},
     "tradeoff_in": {"en": "Changed, neither better nor worse in itself", "zh": "有变化，本身无好坏之分"},
     "noise_in": {"en": "No change distinguishable from noise", "zh": "无法与随机波动区分的指标"},
+    "small_in": {"en": "Distinguishable but too small to matter", "zh": "可区分但过小、无实际意义的指标"},
     "none": {"en": "none", "zh": "无"},
     "scenarios": {"en": "The scenarios", "zh": "情景说明"},
     "scenario": {"en": "Scenario", "zh": "情景"},
@@ -563,9 +564,10 @@ def _summaries(report: Report) -> list[dict[str, Any]]:
         out.append({
             "heading": report.t("against", scenario=_name(report.scenarios, key),
                                 baseline=_name(report.scenarios, report.baseline)),
-            "better": names([v for v in verdicts if v.distinguishable and v.better is True]),
-            "worse": names([v for v in verdicts if v.distinguishable and v.better is False]),
-            "tradeoff": names([v for v in verdicts if v.distinguishable and v.better is None]),
+            "better": names([v for v in verdicts if v.distinguishable and v.size != "below" and v.better is True]),
+            "worse": names([v for v in verdicts if v.distinguishable and v.size != "below" and v.better is False]),
+            "tradeoff": names([v for v in verdicts if v.distinguishable and v.size != "below" and v.better is None]),
+            "small": names([v for v in verdicts if v.distinguishable and v.size == "below"]),
             "noise": names([v for v in verdicts if not v.distinguishable]),
             "sentences": [v.sentence for v in verdicts],
         })

@@ -53,7 +53,7 @@ from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import Experiment, load_experiment
 from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.registry import Outcome, outcome, outcomes
+from cogov.sim.outcomes.registry import Outcome, UndeclaredOutcome, outcome, outcomes
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import (
     ScenarioError,
@@ -310,6 +310,9 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--precision", type=_precision,
                       help="add replicates until every difference has this 95 %% half-width (a number > 0)")
     comp.add_argument("--metric", default="satisfaction_mean", help="outcome the precision applies to")
+    comp.add_argument("--outcomes", type=_outcome_list, action="extend", default=[],
+                      help="outcomes to compare, comma-separated or repeated (default: the key outcomes some run moves;"
+                           " names as in `cogov outcomes`)")
     comp.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     comp.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
     comp.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
@@ -692,6 +695,19 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _outcome_list(text: str) -> list[str]:
+    """Comma-separated outcome names, each declared in the outcome registry (did-you-mean otherwise)."""
+    names = [name.strip() for name in text.split(",") if name.strip()]
+    if not names:
+        raise argparse.ArgumentTypeError("give at least one outcome name")
+    for name in names:
+        try:
+            outcome(name)
+        except UndeclaredOutcome as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+    return names
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     wrong = [f"--report {printable(path)}: unknown format; use .html or .md" for path in args.report
              if path.suffix.lower() not in REPORT_FORMATS]
@@ -705,7 +721,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     notes: list[str] = []
     if args.from_dir is not None:
         directory, by = args.from_dir, args.by.removeprefix("param:")
-        table = compare_results(directory, by=by, baseline=args.baseline)
+        table = compare_results(directory, by=by, baseline=args.baseline, outcomes=args.outcomes or None)
         baseline = str(table.loc[table["baseline"], "scenario"].iloc[0])
         note = f"from {directory}, by {by}"
     else:
@@ -722,7 +738,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             workers = args.workers or worker_count(executor, default_workers())
             result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
                                        days=args.days, master_seed=args.seed, precision=args.precision,
-                                       precision_outcome=args.metric)
+                                       precision_outcome=args.metric, outcomes=args.outcomes or None)
         table, baseline, replicates = result.table, result.baseline, result.replicates
         note = f"{result.replicates} paired replicates per scenario (master seed {args.seed}); results in {directory}"
         if args.precision is not None:
@@ -736,7 +752,8 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         _write_csv(args.csv, table.to_dict("records"))
     if args.report:
         report = build_report(directory, by=by, baseline=baseline, lang=args.lang, maps=args.maps,
-                              replicates=replicates, command=args.command_line, notes=notes)
+                              replicates=replicates, command=args.command_line, notes=notes,
+                              outcomes=args.outcomes or None)
         for path in args.report:
             Console(stderr=True).print(f"wrote {printable(write_report(report, path))}", highlight=False, markup=False)
     return EXIT_OK

@@ -7,6 +7,7 @@ import base64
 import re
 from html.parser import HTMLParser
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pandas as pd
@@ -15,7 +16,7 @@ import pytest
 from cogov.analysis import results
 from cogov.analysis.compare import compare_runs, compare_scenarios
 from cogov.analysis.figures import cjk_font
-from cogov.analysis.report import build_report, markdown_escape, render, write_report
+from cogov.analysis.report import TEXT, build_report, markdown_escape, render, write_report
 from cogov.analysis.wording import describe, format_difference, format_value
 from cogov.cli import main
 from cogov.experiments.backends import SerialExecutor
@@ -333,3 +334,33 @@ def test_the_report_says_who_gains(report):
     assert not report.equity.empty and set(report.equity["kind"]) == {"group", "gap"}
     assert html.index('id="equity"') < html.index('id="table"')  # before the full table
 
+
+
+def test_compare_outcomes_on_the_cli_are_checked_and_kept(folder, tmp_path, capsys):
+    with pytest.raises(SystemExit) as caught:
+        main(["compare", "--from", str(folder), "--outcomes", "backlog,backlg"])
+    assert caught.value.code == 2 and "did you mean 'backlog'" in capsys.readouterr().err
+    csv = tmp_path / "t.csv"
+    md = tmp_path / "r.md"
+    code = main(["compare", "--from", str(folder), "--outcomes", "backlog", "--outcomes", "stalemates",
+                 "--csv", str(csv), "--report", str(md), "--maps", "0"])
+    assert code == 0
+    assert list(dict.fromkeys(pd.read_csv(csv)["outcome"])) == ["backlog", "stalemates"]
+    table_rows = [line for line in md.read_text(encoding="utf-8").splitlines()
+                  if line.startswith(("| Backlog", "| Resolution rate"))]
+    assert table_rows and not any(line.startswith("| Resolution rate") for line in table_rows)
+
+
+def test_the_summary_keeps_changes_too_small_to_matter_apart():
+    from cogov.analysis.report import _summaries
+
+    rows = pd.DataFrame([
+        {"outcome": "resolution_rate", "scenario": "b", "baseline": False, "difference": 0.03, "diff_ci_low": 0.02,
+         "diff_ci_high": 0.04, "mean": 0.83, "cohens_d": 3.0, "distinguishable": True},
+        {"outcome": "satisfaction_mean", "scenario": "b", "baseline": False, "difference": 0.004, "diff_ci_low": 0.003,
+         "diff_ci_high": 0.005, "mean": 0.63, "cohens_d": 3.0, "distinguishable": True}])
+    verdicts = {"b": [describe(row, 0.8, "en") for _, row in rows.iterrows()]}
+    fake = SimpleNamespace(verdicts=verdicts, lang="en", scenarios=[], baseline="a",
+                           t=lambda key, **f: TEXT[key]["en"].format(**f))
+    summary = _summaries(fake)[0]
+    assert summary["better"] == ["Resolution rate"] and summary["small"] == ["Mean satisfaction"]
