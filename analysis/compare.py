@@ -40,6 +40,25 @@ FAMILY_ALPHA = 1.0 - CONFIDENCE
 """Family-wise error rate of the verdicts over the outcomes compared for one scenario (Holm)."""
 
 
+def match_baseline(baseline: Any, values: Sequence[str]) -> str | None:
+    """The value among ``values`` (as text) that ``baseline`` names: the same text, or the same number (``1`` and
+    ``1.0``, ``0.30`` and ``0.3``); None if none does."""
+    text = str(baseline)
+    if text in values:
+        return text
+    try:
+        number = float(text)
+    except ValueError:
+        return None
+    for value in values:
+        try:
+            if float(value) == number:
+                return value
+        except ValueError:
+            continue
+    return None
+
+
 def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
                  outcomes: Sequence[str] | None = None) -> pd.DataFrame:
     """The comparison table from run rows (one per run, with ``replicate`` and the ``by`` column).
@@ -61,8 +80,10 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
         registry.outcome(name)
     runs = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
     groups = [str(g) for g in pd.unique(runs[by].astype(str))]
-    if baseline not in groups:
+    matched = match_baseline(baseline, groups)  # a numeric baseline is matched by value (1 and 1.0, 0.30 and 0.3)
+    if matched is None:
         raise KeyError(f"baseline {baseline!r} not among {', '.join(groups)}")
+    baseline = matched
     order = [baseline] + [g for g in groups if g != baseline]
     outcomes = [o for o in requested if o in runs.columns]
     if not outcomes_given:  # by default, leave out key outcomes that no run moves (an arrangement switched off)

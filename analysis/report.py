@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cogov.analysis import figures
-from cogov.analysis.compare import compare_runs
+from cogov.analysis.compare import compare_runs, match_baseline
 from cogov.analysis.equity import equity_table, gap_direction
 from cogov.analysis.results import load_runs, load_series, manifest, parameters
 from cogov.analysis.wording import (
@@ -400,9 +400,9 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         raise ScenarioError(str(directory), [f"{by}: not a swept parameter here (swept: {', '.join(parameters(runs))})"])
     text_by = runs[by].astype(str)
     keys = list(dict.fromkeys(text_by))
-    baseline = baseline if baseline is not None else keys[0]
-    if baseline not in keys:
-        raise ScenarioError(str(directory), [f"baseline {baseline!r} is not among the values of {by}: {', '.join(keys)}"])
+    asked, baseline = baseline, match_baseline(baseline, keys) if baseline is not None else keys[0]
+    if baseline is None:  # a numeric baseline is matched by value (0.30 and 0.3)
+        raise ScenarioError(str(directory), [f"baseline {asked!r} is not among the values of {by}: {', '.join(keys)}"])
     keys = [baseline] + [k for k in keys if k != baseline]
     values = {key: runs.loc[text_by == key, by].iloc[0] for key in keys}
     table = compare_runs(runs, baseline=baseline, by=by, outcomes=outcomes)  # default: the key outcomes

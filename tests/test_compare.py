@@ -183,3 +183,18 @@ def test_outcomes_no_run_moves_are_left_out_by_default_and_identical_ones_are_no
     assert (b["outcomes_compared"] == 1).all()  # but only backlog is a test
     assert np.isnan(b.loc["stalemates", "p_holm"]) and not b.loc["stalemates", "distinguishable"]
     assert b.loc["backlog", "p_holm"] == pytest.approx(b.loc["backlog", "p_value"])
+
+
+def test_a_numeric_baseline_is_matched_by_value():
+    """Issue 16: compare(..., baseline=1) said 'baseline 1 not among 1, 2'; --baseline 0.30 'not among 0.3, ...'."""
+    from cogov.analysis.compare import match_baseline
+
+    assert match_baseline(1, ["1", "2"]) == "1" and match_baseline("0.30", ["0.3", "0.55"]) == "0.3"
+    assert match_baseline(2.0, ["1", "2"]) == "2" and match_baseline("red", ["default", "red"]) == "red"
+    assert match_baseline(3, ["1", "2"]) is None and match_baseline("x", ["1", "2"]) is None
+    runs = pd.DataFrame({"replicate": [0, 1, 0, 1], "status": "ok", "param:w": [1, 1, 2, 2],
+                         "backlog": [10.0, 11.0, 12.0, 13.5]})
+    table = compare_runs(runs, 1, by="param:w", outcomes=["backlog"])
+    assert table.loc[table["baseline"], "scenario"].tolist() == ["1"]
+    with pytest.raises(KeyError, match="baseline 3 not among 1, 2"):
+        compare_runs(runs, 3, by="param:w", outcomes=["backlog"])
