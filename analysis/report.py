@@ -503,12 +503,16 @@ def _rows(report: Report) -> list[dict[str, Any]]:
                      "d": f"{row['cohens_d']:+.2f}" if np.isfinite(row["cohens_d"]) else "n/a",
                      "dz": f"{row['dz']:+.2f}" if np.isfinite(row["dz"]) else "n/a",
                      "p": format_p(row["p_value"]), "p_holm": format_p(row.get("p_holm", float("nan"))),
-                     "size": report.t(f"size_{row['practical']}") if row.get("practical") in
-                     ("meaningful", "uncertain", "below") else "n/a",
+                     "size": _size_word(report, row.get("practical")),
                      "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
                      "noise": not bool(row["distinguishable"])}
         rows.append(item)
     return rows
+
+
+def _size_word(report: Report, practical: Any) -> str:
+    """A practical size (meaningful, uncertain, below) in the report's words; ``n/a`` when undefined."""
+    return report.t(f"size_{practical}") if practical in ("meaningful", "uncertain", "below") else "n/a"
 
 
 def _equity(report: Report) -> list[dict[str, Any]]:
@@ -532,8 +536,7 @@ def _equity(report: Report) -> list[dict[str, Any]]:
                     "baseline": format_value(outcome, float(base["mean"]), lang),
                     "difference": format_difference_interval(outcome, row["difference"], row["diff_ci_low"],
                                                              row["diff_ci_high"], lang),
-                    "size": report.t(f"size_{row['practical']}") if row["practical"] in
-                    ("meaningful", "uncertain", "below") else "n/a",
+                    "size": _size_word(report, row["practical"]),
                     "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
                 })
             gap = table[(table["kind"] == "gap") & (table["dimension"] == dimension) & (table["scenario"] == key)]
