@@ -14,7 +14,8 @@ distinguishable when its Holm-adjusted p-value (``p_holm``, over the outcomes co
 ``outcomes_compared``) is below 0.05; its interval is the unadjusted 95 % interval
 (``distinguishable_unadjusted``: that interval excludes 0). The statistics are those of
 :mod:`cogov.analysis.stats`, shared with the figures and reports; the outcomes compared by default are the
-registry's key outcomes (:func:`cogov.sim.outcomes.registry.outcome_names` with ``key=True``).
+registry's key outcomes (:func:`cogov.sim.outcomes.registry.compared_by_default`: with a street's gaps across
+communities in a comparison of streets).
 """
 
 from __future__ import annotations
@@ -75,7 +76,7 @@ def compare_runs(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN,
     compared for its scenario is below :data:`FAMILY_ALPHA`.
     """
     outcomes_given = bool(outcomes)
-    requested = list(outcomes) if outcomes else list(registry.outcome_names(key=True))
+    requested = list(outcomes) if outcomes else list(registry.compared_by_default())
     for name in requested:  # a misspelt outcome must not vanish from the table unnoticed
         registry.outcome(name)
     runs = runs[runs["status"] == "ok"] if "status" in runs.columns else runs

@@ -31,6 +31,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -38,10 +39,12 @@ import numpy as np
 from cogov.analysis.stats import CONFIDENCE, mean_test, t_interval
 from cogov.experiments.runner import RunTask, plan_tasks, run_tasks
 from cogov.experiments.seeds import replicate_seed
-from cogov.experiments.targets import SCENARIO_PARAMETER, CogovTarget, scenario_target
+from cogov.experiments.street_target import StreetTarget
+from cogov.experiments.targets import SCENARIO_PARAMETER, Target, scenario_target
 from cogov.sim.config import COMPOUND_TYPES
 from cogov.sim.outcomes.registry import smallest_difference
 from cogov.sim.scenario import load_scenario
+from cogov.sim.street.load import is_street_file
 
 ALPHA = 0.01
 UP, DOWN, ABSENT = +1, -1, 0
@@ -178,7 +181,7 @@ class Pattern:
     """An expected regularity: ``change`` (or nothing) should move ``metric`` in ``direction``."""
 
     name: str
-    group: str  # 'lever' or 'pathology'
+    group: str  # 'lever', 'loop', 'pathology', 'years' or 'street'
     expected: str  # in words, for the table
     evidence: str
     setting: dict[str, Any]
@@ -247,8 +250,10 @@ def judge(pattern: Pattern, values: np.ndarray, baseline: np.ndarray | None = No
 
 
 @cache
-def _target(scenario: str) -> CogovTarget:
-    """The target that runs the built-in (or file) scenario ``scenario``, loaded once."""
+def _target(scenario: str) -> Target:
+    """The target that runs the built-in (or file) scenario or street ``scenario``, loaded once."""
+    if is_street_file(scenario):
+        return StreetTarget.of([scenario], Path("."), None)
     return scenario_target(scenario, load_scenario(scenario).config)
 
 
@@ -745,7 +750,51 @@ PATHOLOGY_PATTERNS: tuple[Pattern, ...] = (
               "seeds 004/3, 004/8", DEFAULT, DEFAULT_DAYS, "satisfaction_no_property_minus_property", DOWN),
 )
 
-ALL_PATTERNS: tuple[Pattern, ...] = LEVER_PATTERNS + LOOP_PATTERNS + PATHOLOGY_PATTERNS + YEAR_PATTERNS
+
+
+def street(name: str, expected: str, evidence: str, days: int, metric: str, direction: int,
+           change: dict[str, Any] | None = None, scenario: str = "five_communities", versus: str | None = None,
+           rule: str = STOCHASTIC, fast: bool = True) -> Pattern:
+    """A street pattern (:mod:`cogov.sim.street`): a street lever (``change``) on the street ``scenario``, or another
+    street file (``versus``), should move a street outcome (a street mean, or a gap across communities)."""
+    return Pattern(name, "street", expected, evidence, {}, days, metric, direction, change, rule, fast, scenario,
+                   versus)
+
+
+#: Half a year of the built-in street of five communities (five_communities.toml): long enough for street-level
+#: queues to fill and for satisfaction to follow them; a street run costs five community runs.
+STREET_DAYS = 180
+#: Three years: performance awards follow each year's appraisal, so their effect needs several years.
+STREET_AWARD_DAYS = 1095
+
+STREET_PATTERNS: tuple[Pattern, ...] = (
+    street("street_appraisal_hours_up", "the street weighs 25 % in department appraisal: departments send more "
+           "hours to the street's matters", "seed 001 (Yuexiu 3 % -> 25 %); Holmstrom & Milgrom 1991", STREET_DAYS,
+           "department_hours_sent", UP, {"street.appraisal.street_weight": 0.25}),
+    street("street_appraisal_days_down", "the street weighs 25 % in department appraisal: matters resolved sooner",
+           "seed 001 (Yuexiu 3 % -> 25 %)", STREET_DAYS, "mean_days_to_resolve", DOWN,
+           {"street.appraisal.street_weight": 0.25}),
+    street("street_whistle_gap_down", "the whistle on 12345 calls: departments go where calls wait, so the gap in "
+           "time to resolve between communities narrows", "seeds 004/1, 004/4, 004/8 (吹哨报到, 哨源)", STREET_DAYS,
+           "mean_days_to_resolve_gap", DOWN, {"street.whistle.enabled": True}),
+    street("street_sunk_staff_on_time_up", "posts sunk to the street office: more matters closed on time",
+           "seed 001 (275 posts sunk to streets)", STREET_DAYS, "on_time_share", UP, {"street.sunk_staff.posts": 15}),
+    street("street_funds_need_gap_down", "funds shared by need instead of equally: the satisfaction gap between "
+           "communities narrows", "seed 003 (Zongyang: old communities short of money)", STREET_DAYS,
+           "satisfaction_mean_gap", DOWN, scenario="five_communities_funds_equal",
+           versus="five_communities_funds_need", fast=False),
+    street("street_funds_uneven_gap_up", "funds for three communities of five (Zongyang: 12 of 24 subsidised): the "
+           "satisfaction gap between communities widens", "seed 003", STREET_DAYS, "satisfaction_mean_gap", UP,
+           scenario="five_communities_funds_equal", versus="five_communities_funds_uneven"),
+    street("street_funds_performance_gap_up", "yearly awards to the best-appraised community: over three years the "
+           "satisfaction gap widens (the best are funded to stay best)", "seed 004/1 (appraisal by satisfaction); "
+           "Merton 1968 (cumulative advantage)", STREET_AWARD_DAYS, "satisfaction_mean_gap", UP,
+           scenario="five_communities_funds_equal", versus="five_communities_funds_performance", fast=False),
+)
+"""Patterns of a street of communities (issue 13): its levers and its allocation rules."""
+
+ALL_PATTERNS: tuple[Pattern, ...] = (LEVER_PATTERNS + LOOP_PATTERNS + PATHOLOGY_PATTERNS + YEAR_PATTERNS
+                                     + STREET_PATTERNS)
 
 
 def select(patterns: Sequence[Pattern], names: Sequence[str] | None = None, fast_only: bool = False) -> list[Pattern]:

@@ -28,6 +28,7 @@ import jinja2
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from pydantic import BaseModel
 
 from cogov.analysis import figures
 from cogov.analysis.compare import compare_runs, match_baseline
@@ -44,6 +45,7 @@ from cogov.analysis.wording import (
 )
 from cogov.experiments.seeds import replicate_seed
 from cogov.experiments.spec import Experiment, validate_experiment
+from cogov.experiments.street_target import StreetTarget
 from cogov.experiments.targets import SCENARIO_PARAMETER
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
@@ -51,6 +53,7 @@ from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import outcome_names
 from cogov.sim.provenance import package_version
 from cogov.sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
+from cogov.sim.street.config import StreetScenario
 
 # Which outcomes the report compares and draws is declared with the outcomes themselves
 # (cogov.sim.outcomes.registry): the key outcomes, those drawn over time (view "over_time", when the
@@ -273,13 +276,18 @@ def _experiment(directory: Path) -> Experiment:
                                base_dir=base_dir)
 
 
-def _flat(config: ScenarioConfig) -> dict[str, Any]:
+def _flat(config: BaseModel, entries: bool = False) -> dict[str, Any]:
+    """Every leaf of ``config`` by key path; with ``entries``, arrays of tables too, entry by entry
+    (``street.communities.2.funds_share``)."""
     out: dict[str, Any] = {}
 
     def walk(prefix: str, value: Any) -> None:
         if isinstance(value, dict):
             for key, item in value.items():
                 walk(f"{prefix}.{key}" if prefix else key, item)
+        elif entries and isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+            for index, item in enumerate(value):
+                walk(f"{prefix}.{index}", item)
         else:
             out[prefix] = value
 
@@ -287,8 +295,9 @@ def _flat(config: ScenarioConfig) -> dict[str, Any]:
     return out
 
 
-def _differences(base: ScenarioConfig, other: ScenarioConfig, lang: str) -> tuple[tuple[str, str, str], ...]:
-    a, b = _flat(base), _flat(other)
+def _differences(base: BaseModel, other: BaseModel, lang: str) -> tuple[tuple[str, str, str], ...]:
+    entries = isinstance(base, StreetScenario)
+    a, b = _flat(base, entries), _flat(other, entries)
     return tuple((parameter_text(path, lang), _show(a.get(path), lang), _show(b.get(path), lang))
                  for path in sorted(set(a) | set(b))
                  if not path.startswith("meta.") and a.get(path) != b.get(path))
@@ -315,6 +324,8 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
                     lang: str) -> list[ScenarioInfo]:
     """What each compared arm is. ``values`` maps a key (text) to the parameter value run."""
     target = experiment.target
+    if isinstance(target, StreetTarget):
+        return _street_infos(target, by, keys, values, lang)
     configs: dict[str, ScenarioConfig] = {}
     sources: dict[str, tuple[str, ...]] = {}
     for key in keys:
@@ -333,6 +344,19 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
                          description=configs[key].meta.description, sources=sources[key],
                          digest=scenario_digest(configs[key]), differences=_differences(base, configs[key], lang))
             for key in keys]
+
+
+def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: dict[str, Any],
+                  lang: str) -> list[ScenarioInfo]:
+    """What each compared street is: its file's title and description, and the street settings that differ."""
+    streets = {key: dict(target.alternatives)[key] if by == SCENARIO_PARAMETER
+               else target.configure({by: _native(values[key])}) for key in keys}
+    base = streets[keys[0]].config
+    return [ScenarioInfo(key=key, name=street.config.meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
+                         title=(file_title(street.source) or {}).get(lang, "") if by == SCENARIO_PARAMETER else "",
+                         description=street.config.meta.description, sources=(street.source,), digest=street.digest,
+                         differences=_differences(base, street.config, lang))
+            for key, street in streets.items()]
 
 
 def _figure(key: str, fig: Figure) -> ReportFigure:
@@ -369,8 +393,9 @@ def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: 
 
 def _maps(experiment: Experiment | None, by: str, keys: Sequence[str], values: dict[str, Any], seed: int,
           limit: int) -> dict[str, CommunityModel]:
-    """Replicate 0 of each arm, run again to its horizon (the same run as in the results)."""
-    if experiment is None or limit <= 0:
+    """Replicate 0 of each arm, run again to its horizon (the same run as in the results); none for streets (a map
+    of a street's communities is not drawn yet, ODD §9.8)."""
+    if experiment is None or limit <= 0 or isinstance(experiment.target, StreetTarget):
         return {}
     maps = {}
     for key in list(keys)[:limit]:

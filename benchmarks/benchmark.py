@@ -49,9 +49,17 @@ SCHELLING_HOMOPHILY = 0.7
 SCHELLING_STEPS = 50
 
 SCALING_HOUSEHOLDS = (1_000, 10_000, 50_000)
-QUICK_SKIPPED = frozenset({"households_50000"})
+STREET_COMMUNITIES = (5, 20)
+"""Streets of this many default communities (a street-year against a community-year)."""
+BATCH_REPLICATES = (8, 64)
+"""Batches of this many independent default communities (replicate throughput against single runs)."""
+QUICK_SKIPPED = frozenset({"households_50000", "batch_64"})
 
 TARGET_SPEEDUP = 5.0
+TARGET_BATCH_SPEEDUP = 5.0
+"""Issue 13: replicate-years per second of a batch of 64 default communities against single runs."""
+TARGET_STREET_FACTOR = 5.0
+"""Issue 13: a 20-community street-year in at most this many times one community-year."""
 TARGET_DEFAULT_YEAR_S = 2.0
 TARGET_SCALING_EXPONENT = 1.1
 TARGET_ESTIMATE_FACTOR = 2.0
@@ -66,13 +74,18 @@ class Case:
     """One benchmark case: what to build and how many steps to run."""
 
     name: str
-    kind: str  # "cogov" or "schelling"
+    kind: str  # "cogov", "street" or "schelling"
     households: int | None = None  # cogov override of community.households; None = scenario default
+    communities: int = 1  # street: default communities in the street (or in the batch)
+    shared: bool = True  # street: a street (shared street level) or a batch of independent replicates
 
     def describe(self) -> str:
         """Short human-readable description for progress messages."""
         if self.kind == "schelling":
             return f"Schelling {SCHELLING_WIDTH}x{SCHELLING_HEIGHT}, {SCHELLING_STEPS} steps"
+        if self.kind == "street":
+            what = "street" if self.shared else "batch of independent communities"
+            return f"cogov {what} of {self.communities} default communities, {DAYS} days"
         households = "scenario default" if self.households is None else f"{self.households} households"
         return f"cogov default scenario, {households}, {DAYS} days"
 
@@ -81,6 +94,8 @@ CASES: tuple[Case, ...] = (
     Case("default", "cogov"),
     *(Case(f"households_{n}", "cogov", n) for n in SCALING_HOUSEHOLDS),
     Case("schelling", "schelling"),
+    *(Case(f"street_{k}", "street", communities=k) for k in STREET_COMMUNITIES),
+    *(Case(f"batch_{r}", "street", communities=r, shared=False) for r in BATCH_REPLICATES),
 )
 CASES_BY_NAME = {case.name: case for case in CASES}
 
@@ -128,9 +143,26 @@ def build_schelling(case: Case) -> Built:
     return Built(model, run, len(model.agents))
 
 
+def build_street(case: Case) -> Built:
+    """Construct a street (or a batch of independent replicates) of ``case.communities`` default communities."""
+    from cogov.sim.street import StreetModel, street_from_data
+
+    street = street_from_data({"street": {"shared": case.shared,
+                                          "communities": [{"scenario": "default", "count": case.communities}]}})
+    model = StreetModel(street, rng=SEED, days=DAYS)
+
+    def run() -> int:
+        model.run()
+        return int(model.steps)
+
+    model.agents_total = sum(len(c.agents) for c in model.communities)  # the street's own agent set is empty
+    return Built(model, run, int(model.households.sum()))
+
+
 def build(case: Case) -> Built:
     """Construct the model of ``case``."""
-    return build_schelling(case) if case.kind == "schelling" else build_cogov(case)
+    builders = {"schelling": build_schelling, "street": build_street}
+    return builders.get(case.kind, build_cogov)(case)
 
 
 def import_case_modules(case: Case) -> None:
@@ -138,7 +170,8 @@ def import_case_modules(case: Case) -> None:
     if case.kind == "schelling":
         import mesa.examples.basic.schelling.model  # noqa: F401
     else:
-        import cogov.sim.model  # noqa: F401
+        import cogov.sim.model
+        import cogov.sim.street  # noqa: F401
 
 
 # ------------------------------------------------------------------------- child processes
@@ -159,7 +192,7 @@ def measure_time(case: Case) -> dict[str, Any]:
     end = time.perf_counter()
     return {
         "households": built.households,
-        "agents": len(built.model.agents),
+        "agents": getattr(built.model, "agents_total", None) or len(built.model.agents),
         "steps": steps,
         "build_s": built_at - start,
         "run_s": end - built_at,
@@ -359,6 +392,7 @@ def evaluate_targets(results: Sequence[CaseResult], estimate: dict[str, float] |
         exponent <= TARGET_SCALING_EXPONENT,
         f"slope {exponent:.3f} over {fitted} (need <= {TARGET_SCALING_EXPONENT:g})",
     ))
+    targets += street_targets(by_name, default)
     if estimate is not None:
         ratio = estimate["estimate_s"] / estimate["run_s"]
         targets.append(Target(
@@ -367,6 +401,36 @@ def evaluate_targets(results: Sequence[CaseResult], estimate: dict[str, float] |
             f"said {estimate['estimate_s']:.3f} s, took {estimate['run_s']:.3f} s = {ratio:.2f}x "
             f"(need {1 / TARGET_ESTIMATE_FACTOR:g}x to {TARGET_ESTIMATE_FACTOR:g}x)",
         ))
+    return targets
+
+
+def street_targets(by_name: dict[str, CaseResult], default: CaseResult) -> list[Target]:
+    """Issue 13's targets, for the street and batch cases measured: replicate throughput of the largest batch
+    against single default runs, a 20-community street-year against a community-year, cost linear in communities."""
+    targets = []
+    batches = [by_name[f"batch_{r}"] for r in BATCH_REPLICATES if f"batch_{r}" in by_name]
+    if batches:
+        batch, replicates = batches[-1], batches[-1].households // default.households
+        speedup = default.run_s * replicates / batch.run_s
+        targets.append(Target(
+            f"batch of {replicates} replicates: replicate-years/s >= {TARGET_BATCH_SPEEDUP:g}x single runs", speedup,
+            TARGET_BATCH_SPEEDUP, speedup >= TARGET_BATCH_SPEEDUP,
+            f"{replicates} x {default.run_s:.3f} s / {batch.run_s:.3f} s = {speedup:.2f}x "
+            f"(need >= {TARGET_BATCH_SPEEDUP:g}x)"))
+    street = by_name.get("street_20")
+    if street is not None:
+        factor = (street.build_s + street.run_s) / (default.build_s + default.run_s)
+        targets.append(Target(
+            f"20-community street-year <= {TARGET_STREET_FACTOR:g}x one community-year", factor, TARGET_STREET_FACTOR,
+            factor <= TARGET_STREET_FACTOR, f"{street.build_s + street.run_s:.3f} s / "
+            f"{default.build_s + default.run_s:.3f} s = {factor:.2f}x (need <= {TARGET_STREET_FACTOR:g}x)"))
+    streets = [default, *(by_name[f"street_{k}"] for k in STREET_COMMUNITIES if f"street_{k}" in by_name)]
+    if len(streets) > 1:
+        exponent = scaling_exponent([r.households for r in streets], [r.run_s for r in streets])
+        targets.append(Target(
+            f"street cost linear in communities: exponent <= {TARGET_SCALING_EXPONENT:g}", exponent,
+            TARGET_SCALING_EXPONENT, exponent <= TARGET_SCALING_EXPONENT,
+            f"slope {exponent:.3f} over 1, {', '.join(str(k) for k in STREET_COMMUNITIES)} communities"))
     return targets
 
 

@@ -56,6 +56,7 @@ from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import Outcome, UndeclaredOutcome, outcome, outcomes
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import (
+    STREETS_FOLDER,
     ScenarioError,
     apply_overrides,
     builtin_dir,
@@ -65,6 +66,8 @@ from cogov.sim.scenario import (
     printable,
     resolve_path,
 )
+from cogov.sim.street import LoadedStreet, StreetModel, builtin_street_names, is_street_file, load_street
+from cogov.street_cli import print_street, street_json_schema, street_record, write_street_outputs
 
 EXIT_OK = 0
 EXIT_INPUT = 2
@@ -333,7 +336,8 @@ def _parser() -> argparse.ArgumentParser:
     check.add_argument("--seed", type=_seed, default=0,
                        help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
     check.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
-    check.add_argument("--group", choices=("lever", "loop", "pathology", "years"), help="only this group of patterns")
+    check.add_argument("--group", choices=("lever", "loop", "pathology", "years", "street"),
+                       help="only this group of patterns")
     check.add_argument("--pattern", action="append", default=[], help="only this pattern (repeatable)")
     check.add_argument("--out", type=Path, help="also write the table as CSV")
     check.add_argument("--strict", action="store_true", help="exit with status 1 if a pattern fails")
@@ -350,6 +354,7 @@ def _parser() -> argparse.ArgumentParser:
 
     schema = sub.add_parser("schema", help="print (or write) the JSON Schema of scenario files")
     schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
+    schema.add_argument("--street", action="store_true", help="the JSON Schema of street files instead")
     schema.set_defaults(handler=_cmd_schema)
     _add_classroom_commands(sub)
     return parser
@@ -471,6 +476,8 @@ def _check_output_file(path: Path, option: str) -> None:
 def _cmd_run(args: argparse.Namespace) -> int:
     if args.agents and args.out is None:
         raise ScenarioError("run", ["--agents needs --out DIR (the folder for households.parquet and issues.parquet)"])
+    if is_street_file(args.scenario):
+        return _run_street(args)
     loaded = load_scenario(args.scenario)
     if args.out is not None:
         _check_output_folder(args.out, "--out")  # before the run, not after it
@@ -487,7 +494,26 @@ def _cmd_run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_with_progress(model: CommunityModel, show: bool) -> None:
+def _run_street(args: argparse.Namespace) -> int:
+    """``cogov run`` on a street file (:mod:`cogov.street_cli`)."""
+    if args.agents:
+        raise ScenarioError("run", [("--agents is for one community; a street writes communities.csv and "
+                                    "communities_series.csv with --out")])
+    loaded = load_street(args.scenario)
+    if args.out is not None:
+        _check_output_folder(args.out, "--out")
+    model = StreetModel(loaded, rng=args.seed, days=args.days)
+    _run_with_progress(model, show=sys.stderr.isatty() and not args.json)
+    record = street_record(model)
+    written = write_street_outputs(args.out, model, record, _finite) if args.out is not None else []
+    if args.json:
+        print(json.dumps(_finite(record), indent=2))
+    else:
+        print_street(_stdout(), record, written)
+    return EXIT_OK
+
+
+def _run_with_progress(model: CommunityModel | StreetModel, show: bool) -> None:
     """Step to the horizon; on a terminal, show a progress bar once the run takes a couple of seconds."""
     started = time.perf_counter()
     progress: Progress | None = None
@@ -904,6 +930,15 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
         loaded = load_scenario(name)
         table.add_row(_shown(name), _shown(loaded.config.meta.description))
     _stdout().print(table)
+    streets = Table(title=f"built-in streets ({builtin_dir() / STREETS_FOLDER}): run, compare or sweep like a scenario",
+                    title_justify="left")
+    streets.add_column("name")
+    streets.add_column("communities", justify="right")
+    streets.add_column("description")
+    for name in builtin_street_names():
+        street = load_street(name)
+        streets.add_row(_shown(name), str(len(street.communities)), _shown(street.config.meta.description))
+    _stdout().print(streets)
     return EXIT_OK
 
 
@@ -912,7 +947,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     failed = 0
     for item in args.files:
         try:
-            loaded = load_scenario(item)
+            loaded = load_street(item) if is_street_file(item) else load_scenario(item)
         except ScenarioError as exc:
             failed += 1
             lines = exc.lines()
@@ -921,7 +956,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
                 shown.append(f"… and {len(lines) - MAX_PROBLEMS_SHOWN:,} more problems")
             Console(stderr=True).print("\n".join(shown), markup=False, highlight=False, soft_wrap=True)
             continue
-        console.print(printable(f"{loaded.source}: ok ({loaded.config.meta.name}, digest {loaded.digest[:12]})"),
+        kind = f", a street of {len(loaded.communities)} communities" if isinstance(loaded, LoadedStreet) else ""
+        console.print(printable(f"{loaded.source}: ok ({loaded.config.meta.name}{kind}, digest {loaded.digest[:12]})"),
                       markup=False, highlight=False, soft_wrap=True)
     return EXIT_INPUT if failed else EXIT_OK
 
@@ -929,7 +965,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 def _cmd_schema(args: argparse.Namespace) -> int:
     if args.out is not None:
         _check_output_file(args.out, "--out")
-    text = json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(street_json_schema() if args.street else json_schema(), indent=2, ensure_ascii=False) + "\n"
     if args.out is None:
         sys.stdout.write(text)
     else:

@@ -170,8 +170,13 @@ class CogovTarget:
         simulate(apply_overrides(config, {"simulation.days": days}), seed=0)
         return time.perf_counter() - started
 
-    def with_scenarios(self, names: list[str], base_dir: Path, days: int | None) -> CogovTarget:
-        """This target with the scenarios that the ``scenario`` parameter may take, loaded and checked."""
+    def with_scenarios(self, names: list[str], base_dir: Path, days: int | None) -> Target:
+        """This target with the scenarios that the ``scenario`` parameter may take, loaded and checked; street files
+        give the street target (:mod:`cogov.experiments.street_target`)."""
+        if _streets(names, base_dir):
+            from cogov.experiments.street_target import StreetTarget  # a street builds on the community model
+
+            return StreetTarget.of(names, base_dir, days)
         loaded = tuple((name, _load_base(name, base_dir, days)) for name in names)
         digest = scenario_digest(self.base) + "".join(f"|{n}={scenario_digest(c)}" for n, c in loaded)
         return CogovTarget(base=self.base, base_digest=digest, alternatives=loaded)
@@ -298,7 +303,22 @@ def _load_base(scenario: str, base_dir: Path, days: int | None) -> ScenarioConfi
     return apply_overrides(config, {"simulation.days": days}) if days is not None else config
 
 
+def _streets(names: Sequence[str], base_dir: Path) -> bool:
+    """Whether ``names`` are street files (all of them); a mix of streets and communities is an error."""
+    from cogov.sim.street.load import is_street_file
+
+    streets = [is_street_file(base_dir / n) or is_street_file(n) for n in names]
+    if any(streets) and not all(streets):
+        shown = ", ".join(f"{n} ({'street' if s else 'community'})" for n, s in zip(names, streets, strict=True))
+        raise ScenarioError("scenario", [f"streets and communities cannot be compared or swept together: {shown}"])
+    return all(streets) and bool(streets)
+
+
 def _cogov(scenario: str, base_dir: Path, days: int | None) -> Target:
+    if _streets([scenario], base_dir):
+        from cogov.experiments.street_target import StreetTarget
+
+        return StreetTarget.of([scenario], base_dir, days, with_alternatives=False)
     config = _load_base(scenario, base_dir, days)
     return CogovTarget(base=config, base_digest=scenario_digest(config))
 

@@ -3,7 +3,7 @@
     cogov validate-model --replicates 20 --workers 2 --out val20.csv
     python scripts/validation_tables.py val20.csv > tables.md
 
-One table per group (lever, loop, pathology, years), in the order of ``analysis/patterns.py``, with each pattern's
+One table per group (lever, loop, pathology, years, street), in the order of ``analysis/patterns.py``, with each pattern's
 rule (t-test p, sign rule, or equivalence margin) taken from the pattern itself. Paste the tables into §1.1.
 """
 
@@ -19,7 +19,7 @@ import pandas as pd
 from cogov.analysis.patterns import ABSENT, ALL_PATTERNS, MECHANICAL, Pattern
 from cogov.sim.outcomes.registry import smallest_difference
 
-GROUPS = ("lever", "loop", "pathology", "years")
+GROUPS = ("lever", "loop", "pathology", "years", "street")
 
 
 def number(value: float) -> str:

@@ -546,6 +546,28 @@ dimensionless coefficients. Names are unique within each language.
 """
 
 
+STREET_PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
+    "street.shared": _entry("Communities share a street level", "社区共享街道层级", _NONE),
+    "street.appraisal.street_weight": _entry("Street's weight in department appraisal", "街道对部门考核权重", _SHARE),
+    "street.appraisal.statutory_share": _entry("Department hours owed to the street", "部门法定下沉工时比例", _SHARE),
+    "street.whistle.enabled": _entry("Whistle on 12345 calls, departments report", "以12345为哨源吹哨报到", _NONE),
+    "street.sunk_staff.posts": _entry("Posts sunk to the street office", "下沉街道编制", ("posts", "个")),
+    "street.sunk_staff.hours_per_day": _entry("Working hours of a sunk post", "下沉编制日工时", _HOURS_PER_DAY),
+    "street.sunk_staff.matters_share": _entry("Sunk posts' share on residents' matters", "下沉编制用于群众诉求的比例",
+                                              _SHARE),
+    "street.sunk_staff.cny_per_year": _entry("Salary of a sunk post", "下沉编制年薪", ("CNY per post per year",
+                                                                                   "元/个·年")),
+    "street.funds.allocation": _entry("How the street shares funds", "街道经费分配方式", _NONE),
+    "street.funds.annual_cny": _entry("Funds the street shares", "街道分配经费总额", ("CNY per year", "元/年")),
+    "street.funds.need_weight_elderly": _entry("Need weight of an elderly household", "需求权重：老年户", _WEIGHT),
+    "street.funds.need_weight_unkept": _entry("Need weight of an unkept household", "需求权重：无物业户", _WEIGHT),
+    "street.funds.award_share": _entry("Share of funds paid as awards", "以奖代补比例", _SHARE),
+    "street.funds.award_fraction": _entry("Share of communities awarded", "获奖社区比例", _SHARE),
+}
+"""Name and unit of the street file's scalar parameters (:mod:`cogov.sim.street.config`), as
+:data:`PARAMETER_LABELS` for a community's."""
+
+
 def parameter_text(path: str, lang: str = "en", with_unit: bool = True) -> str:
     """Readable label of the scenario parameter ``path`` in ``lang``.
 
@@ -565,7 +587,8 @@ def parameter_text(path: str, lang: str = "en", with_unit: bool = True) -> str:
     """
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; choose from {', '.join(LANGS)}")
-    entry = PARAMETER_LABELS.get(path.removeprefix("param:"))
+    key = path.removeprefix("param:")
+    entry = PARAMETER_LABELS.get(key) or STREET_PARAMETER_LABELS.get(key)
     if entry is None:
         return path
     name, unit = entry[lang]

@@ -498,6 +498,18 @@ class CommunityModel(Model):
                               config.links.fees_to_quality, drift, self.fee_leverage.match(self.steps))
         self.self_managed.collect_fees(self.households, self.layout.n_compounds, config.service.fee_collection_floor)
 
+    def set_annual_funds(self, annual_cny: float) -> None:
+        """From today the community's funds are ``annual_cny`` a year (a street's allocation,
+        :mod:`cogov.sim.street.funds`): the hours they buy, the grid stipends, the repairs fund and the matching money
+        follow by the scenario's split, and the co-building units' commitment moves with the matching money's pull."""
+        old_gain = self.plan.co_building_commitment_gain
+        self.config = apply_overrides(self.config, {"levers.funding.annual_cny": float(annual_cny)}, "street funds")
+        self.plan = plan_resources(self.config, self.layout.n_grids)
+        self.resources.plan = self.plan
+        if len(self.co_building):
+            shifted = self.co_building.commitment + self.plan.co_building_commitment_gain - old_gain
+            self.co_building.commitment = np.clip(shifted, 0.0, 1.0)
+
     # ---------------------------------------------------------------------------------- outputs
     def __getattr__(self, name: str) -> Any:
         # Daily metrics are readable as attributes (model.resolution_rate), as Mesa users expect.

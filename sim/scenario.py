@@ -124,6 +124,10 @@ def builtin_dir() -> Path:
     return Path(str(resources.files("cogov.scenarios")))
 
 
+STREETS_FOLDER = "streets"
+"""Sub-folder of the built-in scenarios holding the built-in street files (:mod:`cogov.sim.street`)."""
+
+
 def builtin_names() -> list[str]:
     """Names of the built-in scenarios, sorted."""
     return sorted(p.stem for p in builtin_dir().glob(f"*{SCENARIO_SUFFIX}"))
@@ -158,9 +162,10 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
         if candidate.is_file():
             return candidate
         if not text.endswith(SCENARIO_SUFFIX) and "/" not in text and "\\" not in text:
-            builtin = builtin_dir() / f"{text}{SCENARIO_SUFFIX}"
-            if builtin.is_file():
-                return builtin
+            for folder in (builtin_dir(), builtin_dir() / STREETS_FOLDER):  # a community, else a street
+                builtin = folder / f"{text}{SCENARIO_SUFFIX}"
+                if builtin.is_file():
+                    return builtin
         if candidate.exists():  # a folder, device or pipe: read_toml refuses it, saying what it is
             return candidate
     except OSError as exc:  # e.g. a name longer than the file system allows
@@ -182,9 +187,13 @@ def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
     """
     path = resolve_path(name_or_path if name_or_path is not None else "default")
     layers = _read_chain(path)
+    if any("street" in data for _, data in layers):
+        raise ScenarioError(str(path), [("a street file (it has a [street] table), not a community scenario: run, "
+                                        "compare or sweep it as a street (cogov run, cogov compare with other street "
+                                        "files, or an experiment whose scenario is a street)")])
     merged: dict[str, Any] = {}
     for _, data in layers:
-        merged = _deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
+        merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
     config = _validated(merged, str(path), layers)
     return LoadedScenario(config=config, source=str(path), chain=tuple(source for source, _ in layers))
 
@@ -208,7 +217,7 @@ def _validated(data: Mapping[str, Any], source: str,
     order = [f for f, _ in layers]
     problems, sources = [], []
     for err in errors[:MAX_PROBLEMS]:
-        problem = _describe(err)
+        problem = describe_error(err)
         loc = tuple(str(p) for p in err["loc"])
         # files that set the key at loc, a key under it, or the value it is part of
         files = set(behind.get(("under", loc), ())).union(*(behind.get(("at", loc[:k]), ()) for k in range(len(loc))))
@@ -343,7 +352,7 @@ def section_problems(config: ScenarioConfig, section: str, values: Mapping[str, 
     try:
         type(node).model_validate_json(json.dumps(data, default=_json_fallback))
     except ValidationError as exc:
-        return [_describe({**err, "loc": (*parts, *err["loc"])}) for err in exc.errors()]
+        return [describe_error({**err, "loc": (*parts, *err["loc"])}) for err in exc.errors()]
     return []
 
 
@@ -494,11 +503,12 @@ def _migrated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
         raise ScenarioError(source, exc.problems) from None
 
 
-def _deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
+    """``override`` merged into ``base``: tables merged key by key, everything else (arrays included) replaced."""
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, Mapping) and isinstance(merged.get(key), Mapping):
-            merged[key] = _deep_merge(merged[key], value)
+            merged[key] = deep_merge(merged[key], value)
         else:
             merged[key] = value
     return merged
@@ -509,12 +519,14 @@ def _json_fallback(value: Any) -> str:
     return str(value)
 
 
-def _describe(err: Mapping[str, Any]) -> str:
+def describe_error(err: Mapping[str, Any], root: type[BaseModel] = ScenarioConfig) -> str:
+    """One pydantic validation error of a file validated against ``root`` as ``key.path: what is wrong (got …)``;
+    an unknown key lists the keys allowed where it stands and suggests the closest."""
     loc = [str(p) for p in err["loc"]]
     path = ".".join(loc) or "(top level)"
     kind = err["type"]
     if kind == "extra_forbidden":
-        parent = _model_at(loc[:-1])
+        parent = _model_at(loc[:-1], root)
         allowed = sorted(parent.model_fields) if parent else []
         return _unknown_key(loc, dict.fromkeys(allowed))
     value = err.get("input")
@@ -534,9 +546,11 @@ def _unknown_key(loc: list[str], siblings: Mapping[str, Any]) -> str:
     return f"{path}: unknown key{hint} (allowed here: {listing})"
 
 
-def _model_at(loc: list[str]) -> type[BaseModel] | None:
-    model: type[BaseModel] = ScenarioConfig
+def _model_at(loc: list[str], root: type[BaseModel] = ScenarioConfig) -> type[BaseModel] | None:
+    model: type[BaseModel] = root
     for part in loc:
+        if part.isdigit():  # an entry of an array of tables: the entries' model is the array's
+            continue
         field = model.model_fields.get(part)
         if field is None:
             return None

@@ -121,6 +121,9 @@ class Resources:
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
         self.patrol_probability = np.zeros(n_grids)
         """Daily probability that a patrol visits a household of each grid and finds its open issues."""
+        self.street_hours_today: float | None = None
+        """Department hours sent today by the street this community belongs to (:mod:`cogov.sim.street`); None
+        for a community on its own, whose street level works ``plan.street_hours``."""
 
     def step(self, volunteer_hours_by_grid: NDArray[np.float64]) -> None:
         """Set today's hours of every handler and each grid's patrol probability."""
@@ -147,7 +150,8 @@ class Resources:
         if self.fallback_subsidy_per_day:
             self.ledger.record(FALLBACK_SUBSIDIES, self.fallback_subsidy_per_day)
         self.ledger.record("co_building_money", co_money, payer="co_building_units")
-        capacity[self.handling.street_handler] = plan.street_hours
+        capacity[self.handling.street_handler] = (plan.street_hours if self.street_hours_today is None
+                                                  else self.street_hours_today)
         capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)
         capacity[self.social.handler] = self.social.hours_today(config.service.social_org_base_hours_per_day,
                                                                 plan.purchased_hours_per_org)

@@ -641,6 +641,70 @@ def _community() -> list[Outcome]:
             for key, (en, zh, unit, kind) in COMMUNITY.items()]
 
 
+# ---------------------------------------------------------------------------------------------- a street's outcomes
+STREET_COMPARED: tuple[str, ...] = (
+    "satisfaction_mean",
+    "trust_mean",
+    "resolution_rate",
+    "on_time_share",
+    "mean_days_to_resolve",
+    "backlog",
+    "escalation_rate",
+    "cost_per_resolved",
+)
+"""Community outcomes a street run compares across its communities (:mod:`cogov.sim.street.outcomes`): each is
+also a street outcome under its own name (the household-weighted street mean) and with the suffixes of
+:data:`STREET_SPREADS`."""
+STREET_SPREADS: tuple[str, ...] = ("gap", "sd", "min", "max")
+"""How a compared outcome's spread across a street's communities is named (``satisfaction_mean_gap``…)."""
+STREET_TOTALS: tuple[str, ...] = ("department_hours_sent", "whistled_hours_sent", "sunk_hours_sent", "street_cost_total")
+"""What a street's level did over a run (hours), and what the whole street cost (CNY)."""
+
+
+def _street() -> list[Outcome]:
+    """A street run's outcomes: each compared outcome's gap, spread, lowest and highest community, in the compared
+    outcome's units and with its smallest meaningful difference; and the street level's hours."""
+    words = {
+        "gap": ("Gap across communities", "社区间差距", -1, "the highest community minus the lowest"),
+        "sd": ("Spread across communities", "社区间标准差", -1, "the standard deviation across communities"),
+        "min": ("Lowest community", "最低社区", None, "the lowest community's value"),
+        "max": ("Highest community", "最高社区", None, "the highest community's value"),
+    }
+    declared = {o.name: o for o in _daily()}
+    out: list[Outcome] = []
+    for name in STREET_COMPARED:
+        base = declared[name]
+        low, high = base.bounds if base.bounds is not None else DEFAULT_BOUNDS.get(base.kind, (-math.inf, math.inf))
+        for kind, (en, zh, better, what) in words.items():
+            out.append(Outcome(
+                f"{name}_{kind}", f"Street: {what} of {base.name} at the end of the run. {base.description}",
+                _t(f"{en}: {base.label['en']}", f"{zh}：{base.label['zh']}"), base.unit, base.kind,
+                base.better if better is None else better, base.smallest_difference,
+                f"{base.smallest_difference_source} (that of {base.name})",
+                bounds=(0.0, high - low) if kind in ("gap", "sd") else (low, high)))
+    hours = {
+        "department_hours_sent": ("Department hours sent", "部门派出工时", ("Hours the district departments sent to the "
+                                  "communities' street-level matters over the run (a street run).")),
+        "whistled_hours_sent": ("Whistled hours", "吹哨派出工时", ("Of the department hours, those sent to matters "
+                                "raised through 12345 under the street's whistle (a street run).")),
+        "sunk_hours_sent": ("Sunk-post hours sent", "下沉编制工时", ("Hours of posts sunk to the street office sent "
+                            "to the communities' street-level matters over the run (a street run).")),
+    }
+    for name, (en, zh, description) in hours.items():
+        out.append(Outcome(name, description, _t(en, zh), _t("hours", "小时"), "hours", 0, 10.0,
+                           "assumption: 10 hours, a working day and a bit, over a run"))
+    out.append(Outcome("street_backlog", "Matters waiting at the street level (escalated or called in), all the street's "
+                       "communities together (a street run's daily series).", _t("Street-level backlog", "街道层级积压"),
+                       _t("open issues", "件"), "count", -1, 10, declared["backlog"].smallest_difference_source))
+    cost = declared["cost_total"]
+    out.append(Outcome("street_cost_total", "Public money spent since day 0 by the whole street: every community's "
+                       "public cost (cost_total) plus the salaries of posts sunk to the street office. Departments' "
+                       "hours are not costed: they are existing staff's time, sent one way or another.",
+                       _t("Street's public cost", "街道公共支出"), cost.unit, "cny", -1, cost.smallest_difference,
+                       cost.smallest_difference_source))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- the registry
 def _table(declared: Iterable[Outcome]) -> dict[str, Outcome]:
     table: dict[str, Outcome] = {}
@@ -652,7 +716,16 @@ def _table(declared: Iterable[Outcome]) -> dict[str, Outcome]:
 
 
 _REGISTRY: dict[str, Outcome] = _table([*_daily(), *_pattern_measures(), *_satisfaction_groups(), *_counts(),
-                                        *_community()])
+                                        *_community(), *_street()])
+STREET_ONLY: frozenset[str] = frozenset(o.name for o in _street())
+"""Outcomes only a street run has (a street's means share their community outcomes' names)."""
+
+
+def compared_by_default() -> tuple[str, ...]:
+    """What a comparison shows unless told otherwise: the key outcomes, then the gaps across communities of those a
+    street compares (present only in street runs; a comparison keeps the outcomes its runs have)."""
+    key = outcome_names(key=True)
+    return (*key, *(f"{name}_gap" for name in STREET_COMPARED if name in key))
 
 OUTCOMES: Mapping[str, Outcome] = MappingProxyType(_REGISTRY)
 """Every declared outcome by name, in declaration order (a read-only view; :func:`register` adds to it)."""

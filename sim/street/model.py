@@ -1,0 +1,179 @@
+"""StreetModel: the communities of one street (街道) stepped day by day under a shared street office and district
+departments; one step = one day for every community.
+
+Each community is a :class:`~cogov.sim.model.CommunityModel` with its own households, organisations and random
+streams (its seed is :func:`community_seed` of the street's seed and its position), so a community in a street and
+the same community on its own differ only by what the street does to it. What the street does, each day before its
+communities step:
+
+- the departments (:mod:`cogov.sim.street.departments`) send each community the hours its street-level queue gets
+  today: routine shares, or, under the whistle, to matters raised through 12345 first; sunk posts go where work
+  still waits;
+- at each year's end under the ``performance`` rule the street appraises its communities and sets next year's funds
+  (:mod:`cogov.sim.street.funds`); the other rules set the funds once, before the first day.
+
+With ``street.shared = false`` the street is a batch of independent communities (replicates): nothing is shared and
+each community is bit-identical to the same community run alone with the same seed.
+
+This is the street as a loop over community models; stepping the communities over stacked tables in one vectorised
+pass (issue 13) is not built yet: a batch is as fast as its runs one after another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from mesa import DataCollector, Model
+
+from cogov.experiments.seeds import SEED_BITS, replicate_seed
+from cogov.sim.households import NEVER
+from cogov.sim.issues import State
+from cogov.sim.model import DAYS_PER_YEAR, CommunityModel
+from cogov.sim.provenance import provenance
+from cogov.sim.street.departments import Departments
+from cogov.sim.street.funds import initial_allocation, performance_allocation
+from cogov.sim.street.load import LoadedStreet, load_street
+from cogov.sim.street.outcomes import STREET_DAILY, street_daily, street_summary
+
+APPRAISAL_MEASURE = "satisfaction_mean"
+"""What the street appraises communities by under the ``performance`` rule: residents' satisfaction (以居民满意度为
+主要衡量标准, seed 004/1)."""
+
+
+def community_seed(street_seed: int, index: int) -> int:
+    """The seed of the street's ``index``-th community: the ``index``-th replicate seed of the street's seed, so a
+    batch of independent communities with seed s runs exactly the replicates 0, 1, … of a sweep with master seed s."""
+    return replicate_seed(street_seed, index)
+
+
+class StreetModel(Model):
+    """A street of several communities sharing a street office and district departments; one step = one day.
+
+    Args:
+        street: a loaded street, a built-in street name or a path to a street file.
+        rng: the street's seed (an integer); None draws one (recorded in :attr:`seed`).
+        days: horizon override.
+
+    State: ``communities`` (the community models, in the file's order), ``names``, ``departments`` (None in a batch
+    of independent communities), ``funds`` (each community's funds this year, CNY; None under ``own``),
+    ``funds_history`` (one row per year), ``metrics`` (the street's daily metrics) and a Mesa ``datacollector``.
+    """
+
+    def __init__(self, street: LoadedStreet | str | Path, *, rng: int | None = None, days: int | None = None):
+        seed = int(np.random.SeedSequence().entropy % (1 << SEED_BITS)) if rng is None else int(rng)
+        super().__init__(rng=seed)
+        self.seed = seed
+        self.loaded = street if isinstance(street, LoadedStreet) else load_street(street)
+        config = self.loaded.config
+        self.config = config
+        self.days: int = days if days is not None else config.simulation.days
+        entries = self.loaded.communities
+        self.names: tuple[str, ...] = tuple(c.name for c in entries)
+        funds = config.street.funds
+        allocation = initial_allocation(funds, [c.config for c in entries], [c.funds_share for c in entries])
+        self.communities: list[CommunityModel] = []
+        for k, entry in enumerate(entries):
+            overrides: dict[str, Any] = {"simulation.days": self.days}
+            if allocation is not None:
+                overrides["levers.funding.annual_cny"] = float(allocation[k])
+            self.communities.append(CommunityModel(entry.config, rng=community_seed(seed, k), **overrides))
+        self.households = np.array([c.households.size for c in self.communities])
+        self.funds = allocation
+        self.funds_history: list[list[float]] = [] if allocation is None else [allocation.tolist()]
+        self.departments = Departments(config.street, self.households) if config.street.shared else None
+        self.metrics: dict[str, float] = street_daily(self)
+        self.datacollector = DataCollector(model_reporters={name: name for name in STREET_DAILY})
+        self.datacollector.collect(self)
+
+    def step(self) -> None:
+        """One day: the departments send their hours where the street's rules send them; every community lives its
+        day; at a year's end the street appraises its communities and sets next year's funds."""
+        day = self.steps
+        if self.departments is not None:
+            hours = self.departments.allocate(*self._street_queues())
+            for community, today in zip(self.communities, hours, strict=True):
+                community.resources.street_hours_today = float(today)
+        for community in self.communities:
+            community.step()
+        if (self.config.street.funds.allocation == "performance" and day % int(DAYS_PER_YEAR) == 0
+                and day < self.days):
+            self._award_funds()
+        self.metrics = street_daily(self)
+        self.datacollector.collect(self)
+        self.running = day < self.days
+
+    def run(self) -> dict[str, Any]:
+        """Run to the horizon and return :meth:`summary`."""
+        while self.running:
+            self.step()
+        return self.summary()
+
+    def _street_queues(self) -> tuple[np.ndarray, np.ndarray]:
+        """Waiting street-level work of each community per department, and the part raised through 12345."""
+        assert self.departments is not None
+        departments = self.departments
+        demand = np.zeros((len(self.communities), len(departments.names)))
+        whistled = np.zeros_like(demand)
+        for k, community in enumerate(self.communities):
+            table = community.issues
+            rows = table.open_in(State.QUEUED)
+            rows = rows[table.handler[rows] == community.handling.street_handler]
+            if len(rows) == 0:
+                continue
+            work, category = table.work_left[rows], table.category[rows]
+            demand[k] = departments.demand_by_department(work, category)
+            called = table.hotline_since[rows] != NEVER
+            whistled[k] = departments.demand_by_department(work[called], category[called])
+        return demand, whistled
+
+    def _award_funds(self) -> None:
+        appraisal = np.array([c.metrics[APPRAISAL_MEASURE] for c in self.communities])
+        self.funds = performance_allocation(self.config.street.funds, appraisal)
+        self.funds_history.append(self.funds.tolist())
+        for community, cny in zip(self.communities, self.funds, strict=True):
+            community.set_annual_funds(float(cny))
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far."""
+        return self.steps
+
+    def __getattr__(self, name: str) -> Any:
+        # The street's daily metrics are readable as attributes (street.satisfaction_gap), as on a community.
+        metrics = self.__dict__.get("metrics")
+        if metrics is not None and name in metrics:
+            return metrics[name]
+        raise AttributeError(f"{type(self).__name__!s} has no attribute {name!r}")
+
+    def summary(self) -> dict[str, Any]:
+        """End-of-run summary: the street's outcomes, inequality across communities, each community's outcomes,
+        departments' hours and funds, and the provenance."""
+        return street_summary(self) | {"provenance": self.provenance()}
+
+    def provenance(self) -> dict[str, Any]:
+        """What produced this run: the street file, its digest, the seed, each community's scenario and seed."""
+        record = provenance(self.communities[0].config, self.seed)
+        record |= {
+            "scenario_name": self.config.meta.name,
+            "scenario_source": self.loaded.source,
+            "scenario_chain": [self.loaded.source],
+            "scenario_digest": self.loaded.digest,
+            "days": self.days,
+            "communities": [{"name": n, "scenario_source": c.source, "seed": community_seed(self.seed, k)}
+                            for k, (n, c) in enumerate(zip(self.names, self.loaded.communities, strict=True))],
+        }
+        return record
+
+    def series(self) -> pd.DataFrame:
+        """The street's daily metrics as a DataFrame indexed by day."""
+        return self.datacollector.get_model_vars_dataframe().set_index("day")
+
+    def community_series(self) -> pd.DataFrame:
+        """Every community's daily metrics, long format: one row per (community, day)."""
+        frames = [c.series().reset_index().assign(community=name) for name, c in zip(self.names, self.communities,
+                                                                                      strict=True)]
+        frame = pd.concat(frames, ignore_index=True)
+        return frame[["community", *[c for c in frame.columns if c != "community"]]]
