@@ -32,6 +32,7 @@ from pydantic import BaseModel
 
 from cogov.analysis import figures
 from cogov.analysis.compare import compare_runs, match_baseline
+from cogov.analysis.costs import NOT_COUNTED, cost_table
 from cogov.analysis.equity import equity_table, gap_direction
 from cogov.analysis.results import load_runs, load_series, manifest, parameters
 from cogov.analysis.wording import (
@@ -50,7 +51,7 @@ from cogov.experiments.targets import SCENARIO_PARAMETER
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.registry import outcome_names
+from cogov.sim.outcomes.registry import PAYER_NAMES, outcome_names
 from cogov.sim.provenance import package_version
 from cogov.sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
 from cogov.sim.street.config import StreetScenario
@@ -82,6 +83,29 @@ TEXT: dict[str, dict[str, str]] = {
                            "noise).",
                      "zh": "运行结束时按小区类型与居民群体分列的满意度、各群体与{baseline}相比的配对差值，以及{baseline}中处境最好与"
                            "最差群体之间的差距是缩小还是扩大（按重复配对；与随机波动无法区分时为\u201c不变\u201d）。"},
+    "costs": {"en": "What it costs", "zh": "成本"},
+    "costs_intro": {"en": "Public money spent over the run (every public item of the model's cost ledger, built up from "
+                          "what happens: funds and salaries by day, points redeemed, training held, visits made, cases "
+                          "mediated...), its paired difference from {baseline}, and what the extra money buys. A cost "
+                          "per unit of effect is given only where the effect's interval excludes zero; its interval is "
+                          "a paired bootstrap over replicates.",
+                    "zh": "运行期间的公共支出（模型成本台账中的全部公共项目，按实际发生累计：按日计的经费和工资、兑换的积分、举办的"
+                          "培训、开展的走访、调解的案件……）、与{baseline}的配对差值，以及多花的钱换来了什么。只有当效果的置信区间不含"
+                          "零时才给出单位效果成本；其区间为按重复配对的自助法区间。"},
+    "cost_line": {"en": "Public cost: {base} in {baseline}, {cost} here: {diff} (95 % CI {low} to {high}).",
+                  "zh": "公共支出：{baseline}为 {base}，本情景为 {cost}：{diff}（95% 置信区间 {low} 至 {high}）。"},
+    "effect_resolved": {"en": "Per additional resolved issue", "zh": "每多解决一件问题"},
+    "effect_satisfaction_mean": {"en": "Per satisfaction point (0.01 on the 0-1 scale)", "zh": "满意度每提高 1 分（0-1 分制的 0.01）"},
+    "ce_ratio": {"en": "{ratio} (95 % CI {low} to {high})", "zh": "{ratio}（95% 置信区间 {low} 至 {high}）"},
+    "ce_no_effect": {"en": "not a number to act on: the effect is not distinguishable from zero",
+                     "zh": "无可依据的数值：效果与零无法区分"},
+    "ce_dominated": {"en": "costs more and achieves less", "zh": "花费更多而效果更差"},
+    "ce_dominant": {"en": "costs less and achieves more", "zh": "花费更少而效果更好"},
+    "ce_no_cost": {"en": "no extra cost counted (the ledger records none for this change; see what is not counted)",
+                   "zh": "未计入额外成本（台账中此项变化没有记录支出；见未计入项目）"},
+    "item": {"en": "Item", "zh": "项目"},
+    "payer": {"en": "Paid by", "zh": "支付方"},
+    "difference_word": {"en": "Difference", "zh": "差值"},
     "dim_compound_type": {"en": "Compound type", "zh": "小区类型"},
     "dim_age": {"en": "Age", "zh": "年龄"},
     "dim_tenure": {"en": "Tenure", "zh": "居住产权"},
@@ -189,19 +213,22 @@ ASSUMPTIONS: tuple[dict[str, str], ...] = (
      "zh": "置信区间只反映模拟社区之间的随机差异，不包括模型行为参数本身的不确定性（后者可用 cogov sensitivity 做敏感性分析）。"},
     {"en": "Inputs (compound mix, party membership, volunteers, staffing) are calibrated to the source figures; "
            "the strengths of behaviour are assumptions taken from the accepted behavioural building blocks. The "
-           "model reproduces 44 of 45 expected patterns (cogov validate-model); 'report but do not serve' "
-           "among in-service party members is not reproduced at the default strengths.",
-     "zh": "输入（小区构成、党员结构、志愿者、人员配置）按原始资料校准；行为强度是取自公认行为模块的假设。模型再现了 45 个"
-           "预期模式中的 44 个（cogov validate-model）；在职党员\u201c报到不服务\u201d在默认强度下未能再现。"},
+           "model reproduces 125 of 144 expected patterns (cogov validate-model, docs/ODD.md §1.1); the 19 it does "
+           "not, among them 'report but do not serve' among in-service party members, are reported there.",
+     "zh": "输入（小区构成、党员结构、志愿者、人员配置）按原始资料校准；行为强度是取自公认行为模块的假设。模型再现了 144 个"
+           "预期模式中的 125 个（cogov validate-model，docs/ODD.md §1.1）；未能再现的 19 个（包括在职党员“报到不服务”）"
+           "均在该处列明。"},
     {"en": "At the default load, staff capacity rarely runs out, so levers that add capacity (funding, staffing, "
            "burden reduction) change speed and escalation more than the share of issues resolved.",
      "zh": "在默认负荷下人员能力很少耗尽，因此增加能力的举措（经费、人员、减负）主要改变办理速度和上报升级，对解决率影响较小。"},
     {"en": "Trust in the community party organisation moves with every service episode, whoever provides it, "
            "so trust and satisfaction tend to move together.",
      "zh": "居民对社区党组织的信任随每一次服务而变化（无论服务由谁提供），因此信任与满意度往往同向变化。"},
-    {"en": "Public cost counts community funds, staff time and points rewards; co-building units' money and "
-           "owners' fees are not included.",
-     "zh": "公共支出包括社区经费、工作人员时间和积分奖励，不包括共建单位资金和业主缴纳的物业费。"},
+    {"en": "Public cost counts every public item of the model's cost ledger as the run spends it (see 'What it "
+           "costs' for the items and what is not counted); co-building units' money, former work units' staff and "
+           "residents' self-management fees are shown apart.",
+     "zh": "公共支出按运行中的实际发生计入模型成本台账的全部公共项目（项目及未计入内容见“成本”一节）；共建单位资金、"
+           "原单位后勤人员和居民自管费用单独列示。"},
 )
 """The assumptions every reader of a comparison should know (ODD §9 has the full list)."""
 
@@ -253,6 +280,7 @@ class Report:
     command: str
     notes: list[str] = field(default_factory=list)
     equity: pd.DataFrame = field(default_factory=pd.DataFrame)
+    costs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def t(self, key: str, **fields: Any) -> str:
         """Report text ``key`` in the report's language."""
@@ -464,7 +492,7 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         "report written with cogov": package_version("cogov"),
         "created (UTC)": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    return Report(equity=equity_table(runs, baseline=baseline, by=by),
+    return Report(equity=equity_table(runs, baseline=baseline, by=by), costs=cost_table(runs, baseline=baseline, by=by),
                   lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
                   figures=report_figures, replicates=replicates, days=days,
                   master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
@@ -583,6 +611,37 @@ def _equity(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+def _costs(report: Report) -> list[dict[str, Any]]:
+    """The cost section as display blocks: per scenario, the cost line, cost-effectiveness lines and the items."""
+    lang, out = report.lang, []
+    baseline = _name(report.scenarios, report.baseline)
+
+    def cny(value: float, signed: bool = False) -> str:
+        return format_difference("cost_total", value, lang) if signed else format_value("cost_total", value, lang)
+
+    for key, block in report.costs.items():
+        d = block["difference"]
+        line = report.t("cost_line", base=cny(block["baseline_cost"]), baseline=baseline, cost=cny(block["cost"]),
+                        diff=cny(d.difference, True), low=cny(d.ci_low, True), high=cny(d.ci_high, True))
+        free = d.difference == 0 and d.ci_low == 0 and d.ci_high == 0
+        effects = []
+        for effect in block["effects"]:
+            if free and effect.kind != "no_effect":
+                text = report.t("ce_no_cost")
+            elif effect.kind == "ratio":
+                bounds = (cny(effect.low), cny(effect.high)) if np.isfinite(effect.low) else ("n/a", "n/a")
+                text = report.t("ce_ratio", ratio=cny(effect.ratio), low=bounds[0], high=bounds[1])
+            else:
+                text = report.t(f"ce_{effect.kind}")
+            effects.append({"label": report.t(f"effect_{effect.effect}"), "text": text})
+        items = [{"item": figures.metric_name(f"spent_{i['item']}", lang).split("：" if lang == "zh" else ": ", 1)[-1],
+                  "payer": PAYER_NAMES[i["payer"]][0 if lang == "en" else 1], "baseline": cny(i["baseline"]),
+                  "difference": cny(i["difference"], True)} for i in block["items"]]
+        out.append({"heading": report.t("against", scenario=_name(report.scenarios, key), baseline=baseline),
+                    "line": line, "effects": effects, "rows": items})
+    return out
+
+
 def _summaries(report: Report) -> list[dict[str, Any]]:
     out = []
     for key, verdicts in report.verdicts.items():
@@ -609,7 +668,7 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
     joiner = ", " if report.lang == "en" else "、"
     return template.render(
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
-        equity=_equity(report),
+        equity=_equity(report), costs=_costs(report), not_counted=NOT_COUNTED[report.lang],
         stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],

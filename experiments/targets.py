@@ -82,8 +82,9 @@ def simulate(config: ScenarioConfig, seed: int, series_every: int | None = None)
 
     The summary is flat: the final daily metrics, the pattern measures
     (:func:`cogov.sim.outcomes.pattern_measures`), satisfaction by compound type and by resident
-    group (``satisfaction_*``), agent counts (``count_*``) and the generated community's
-    descriptors (``community_*``, e.g. ``community_property_management_share``). With
+    group (``satisfaction_*``), agent counts (``count_*``), the generated community's
+    descriptors (``community_*``, e.g. ``community_property_management_share``) and the money spent on each item of
+    the cost ledger (``spent_*``; the public items add up to ``cost_total``). With
     ``series_every`` = k, the daily series is kept for every k-th day (long format, a ``day`` column).
     """
     model = CommunityModel(config, rng=seed)
@@ -93,6 +94,7 @@ def simulate(config: ScenarioConfig, seed: int, series_every: int | None = None)
     flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_group"].items()}
     flat |= {f"count_{k}": v for k, v in summary["counts"].items()}
     flat |= {f"community_{k}": v for k, v in _flat(summary["community"]).items()}
+    flat |= {f"spent_{item}": cny for item, cny in model.ledger.spent().items()}
     flat.pop("day", None)  # the horizon, not an outcome
     series = None
     if series_every is not None:

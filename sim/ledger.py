@@ -46,6 +46,17 @@ ITEMS: dict[str, str] = {
 """What each item counts."""
 
 PUBLIC = "public"
+PAYERS: dict[str, str] = {
+    "co_building_money": "co_building_units",
+    "work_unit_logistics": "work_units",
+    "self_management_fees": "residents",
+}
+"""Who pays the items not paid with public money (every other item of :data:`ITEMS` is public)."""
+
+
+def payer_of(item: str) -> str:
+    """Who pays ``item``: :data:`PUBLIC` unless :data:`PAYERS` names another payer."""
+    return PAYERS.get(item, PUBLIC)
 
 
 class Ledger:
@@ -55,8 +66,16 @@ class Ledger:
         self.totals: dict[tuple[str, str], float] = defaultdict(float)
 
     def record(self, item: str, cny: float, payer: str = PUBLIC) -> None:
-        """Add ``cny`` spent on ``item`` by ``payer``."""
+        """Add ``cny`` spent on ``item`` by ``payer`` (who must be the item's payer, :func:`payer_of`)."""
+        assert payer == payer_of(item), f"{item} is paid by {payer_of(item)}, not {payer}"
         self.totals[item, payer] += cny
+
+    def spent(self) -> dict[str, float]:
+        """What has been spent on every item of :data:`ITEMS` so far, whoever paid (0 for items not spent on)."""
+        out = dict.fromkeys(ITEMS, 0.0)
+        for (item, _), value in self.totals.items():
+            out[item] = out.get(item, 0.0) + value
+        return out
 
     def total(self, payer: str = PUBLIC) -> float:
         """Everything ``payer`` has spent so far."""

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
@@ -33,6 +34,8 @@ from cogov.sim.issues import State
 # "商品房小区" is spelled the same in every label.
 from cogov.sim.labels import COMPOUND_TYPE_LABELS as COMPOUND_TYPE_NAMES
 from cogov.sim.labels import LANGS
+from cogov.sim.ledger import ITEMS as LEDGER_ITEMS
+from cogov.sim.ledger import PUBLIC, payer_of
 
 Kind = Literal["share", "score", "days", "count", "cny", "hours", "number"]
 """How an outcome is measured, which decides how its numbers are written (:data:`KINDS`)."""
@@ -641,6 +644,51 @@ def _community() -> list[Outcome]:
             for key, (en, zh, unit, kind) in COMMUNITY.items()]
 
 
+# ---------------------------------------------------------------------------------------------- spending by item
+SPENDING_LABELS: dict[str, tuple[str, str]] = {
+    "funds_and_salaries": ("funds and salaries", "经费与工资"),
+    "volunteer_points": ("volunteer points", "志愿积分兑换"),
+    "secretary_training": ("secretaries' training", "书记培训"),
+    "branch_rewards": ("branch rewards", "支部奖补"),
+    "co_building_money": ("co-building units' money", "共建单位资金"),
+    "mediation_case_subsidies": ("mediation case subsidies", "调解以案定补"),
+    "mediation_lawyer_hours": ("mediation lawyer", "调解法律顾问"),
+    "fallback_property_subsidies": ("fallback property subsidies", "托底物业补贴"),
+    "social_org_evaluations": ("social organisation evaluations", "社会组织第三方评估"),
+    "venture_projects": ("venture philanthropy projects", "公益创投项目"),
+    "incubated_org_staff": ("incubated organisations' staff", "孵化组织人员"),
+    "digital_platform": ("digital platform", "数字平台"),
+    "care_visits": ("care visits", "关爱走访"),
+    "activities": ("activities", "社区活动"),
+    "needs_projects": ("needs projects", "需求项目"),
+    "work_unit_logistics": ("work units' logistics staff", "原单位后勤人员"),
+    "self_management_fees": ("self-management fees", "自管会费用"),
+    "fee_leverage_subsidies": ("fee leverage subsidies", "撬动缴费配套资金"),
+}
+"""Short names of the cost ledger's items (:data:`cogov.sim.ledger.ITEMS`), for ``spent_<item>``."""
+assert set(SPENDING_LABELS) == set(LEDGER_ITEMS), "every ledger item needs a short name here"
+PAYER_NAMES: dict[str, tuple[str, str]] = {
+    PUBLIC: ("public money", "公共资金"), "co_building_units": ("co-building units", "共建单位"),
+    "work_units": ("former work units", "原单位"), "residents": ("residents", "居民"),
+}
+
+
+def _spending() -> list[Outcome]:
+    """``spent_<item>``: money spent on each item of the cost ledger since day 0, public or not (a breakdown: no
+    verdict); the public items add up to ``cost_total``."""
+    out = []
+    for item, description in LEDGER_ITEMS.items():
+        en, zh = SPENDING_LABELS[item]
+        payer_en = PAYER_NAMES[payer_of(item)][0]
+        # the ledger names items with their Chinese terms; an English description keeps only the English
+        english = re.sub(r"\(\s*\)", "", re.sub(r"[\u3000-\u9fff]+(,\s*)?", "", description)).replace("  ", " ")
+        out.append(Outcome(f"spent_{item}", f"Money spent since day 0 on {english}; paid by {payer_en}.",
+                           _t(f"Spent: {en}", f"支出：{zh}"), _t("CNY, cumulative", "元，累计"), "cny", 0, 10_000,
+                           "assumption: 10,000 CNY, as the public cost's (1 万元, the unit community budgets are "
+                           "stated in)"))
+    return out
+
+
 # ---------------------------------------------------------------------------------------------- a street's outcomes
 STREET_COMPARED: tuple[str, ...] = (
     "satisfaction_mean",
@@ -716,7 +764,7 @@ def _table(declared: Iterable[Outcome]) -> dict[str, Outcome]:
 
 
 _REGISTRY: dict[str, Outcome] = _table([*_daily(), *_pattern_measures(), *_satisfaction_groups(), *_counts(),
-                                        *_community(), *_street()])
+                                        *_community(), *_spending(), *_street()])
 STREET_ONLY: frozenset[str] = frozenset(o.name for o in _street())
 """Outcomes only a street run has (a street's means share their community outcomes' names)."""
 

@@ -12,6 +12,7 @@ thresholds), seeds 004/1, 004/4, 004/8 (街乡吹哨、部门报到 with 12345 c
 
 from __future__ import annotations
 
+import itertools
 from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
@@ -154,7 +155,7 @@ class StreetFunds(Section):
     @model_validator(mode="after")
     def _tiers_rise_from_zero(self) -> Self:
         thresholds = [t for t, _ in self.tiers]
-        if thresholds[0] != 0 or any(b <= a for a, b in zip(thresholds, thresholds[1:], strict=False)):
+        if thresholds[0] != 0 or any(b <= a for a, b in itertools.pairwise(thresholds)):
             raise ValueError(f"tiers: thresholds must start at 0 and rise (got {thresholds})")
         return self
 
