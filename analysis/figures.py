@@ -34,11 +34,12 @@ import matplotlib
 import numpy as np
 import pandas as pd
 from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Rectangle
+from matplotlib.patches import Patch, Rectangle
 from matplotlib.ticker import MaxNLocator
 
 from cogov.analysis.stats import CONFIDENCE, t_interval
@@ -115,8 +116,12 @@ TEXT: dict[str, dict[str, str]] = {
     "heatmap_caption": {"en": "Cells: mean over replicates", "zh": "单元格：重复运行的均值"},
     "diff_title": {"en": "Change from {baseline}", "zh": "相对于{baseline}的变化"},
     "diff_axis": {"en": "Difference from baseline (% of the baseline mean)", "zh": "与基准情景的差异（占基准均值的百分比）"},
-    "diff_caption": {"en": "Dot: mean paired difference; bar: {conf:.0f} % CI; hollow: indistinguishable from noise",
-                     "zh": "圆点：配对差值均值；横线：{conf:.0f}% 置信区间；空心：与随机波动无法区分"},
+    "diff_caption": {"en": "Marker: mean paired difference (green better, red worse, grey neither); bar: {conf:.0f} % "
+                           "CI; hollow: indistinguishable from noise",
+                     "zh": "标记：配对差值均值（绿色为改善，红色为恶化，灰色为无好坏之分）；横线：{conf:.0f}% 置信区间；空心：与随机波动"
+                           "无法区分"},
+    "diff_better": {"en": "better", "zh": "改善"},
+    "diff_worse": {"en": "worse", "zh": "恶化"},
     "map_title": {"en": "Community layout: {what} by building, day {day}",
                   "zh": "社区布局：各楼栋{what}（第{day}天）"},
     "map_caption": {"en": "Solid outlines: compounds; dashed lines: grid boundaries",
@@ -533,6 +538,18 @@ def heatmap(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str,
                        text("heatmap_caption", lang), path, ax)
 
 
+MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P")
+"""One marker shape per compared scenario in the difference plot (the fill colour says better or worse)."""
+DIRECTION_COLOURS: dict[str, str] = {"better": "#1b7837", "worse": "#b2182b", "neutral": "#9a9a9a"}
+"""Fill of a distinguishable difference: better, worse (by the outcome's direction) or neither."""
+
+
+def direction(name: str, difference: float) -> str:
+    """``better``, ``worse`` or ``neutral`` for a difference of outcome ``name`` (its registry direction)."""
+    sign = outcome(name).better * np.sign(difference) if np.isfinite(difference) else 0
+    return "better" if sign > 0 else "worse" if sign < 0 else "neutral"
+
+
 def difference_plot(table: pd.DataFrame, lang: str = "en", path: str | Path | None = None,
                     conf: float = CONF_LEVEL) -> Figure:
     """Forest plot of a comparison table (:func:`cogov.analysis.compare.compare_runs`): per outcome (rows)
@@ -554,21 +571,28 @@ def difference_plot(table: pd.DataFrame, lang: str = "en", path: str | Path | No
     with style(lang):
         fig, ax = _new_figure((7.5, 1.2 + 0.42 * len(outcomes) * max(1, len(scenarios)) ** 0.5))
         step = 0.7 / max(1, len(scenarios))
+        handles: list[Artist] = []
         for i, scenario in enumerate(scenarios):
             part = others[others["scenario"] == scenario].set_index("outcome").reindex(outcomes)
             y = np.arange(len(outcomes)) + (i - (len(scenarios) - 1) / 2) * step
             mid = part["difference"] / part["scale"]
             err = np.vstack([mid - part["diff_ci_low"] / part["scale"], part["diff_ci_high"] / part["scale"] - mid])
             colour = PALETTE[i % len(PALETTE)]
-            ax.errorbar(mid, y, xerr=err, fmt="none", ecolor=colour, elinewidth=1.4, capsize=2, label=plain(scenario))
+            marker = MARKERS[i % len(MARKERS)]
+            ax.errorbar(mid, y, xerr=err, fmt="none", ecolor=colour, elinewidth=1.4, capsize=2)
+            handles.append(Line2D([], [], marker=marker, color=colour, linestyle="none", label=plain(scenario)))
             filled = part["distinguishable"].fillna(False).astype(bool).to_numpy()
-            ax.scatter(mid[filled], y[filled], color=colour, s=30, zorder=3)
-            ax.scatter(mid[~filled], y[~filled], facecolors="white", edgecolors=colour, s=30, zorder=3)
+            # the fill says better or worse in each outcome's own direction (the registry's), not the sign
+            fills = [DIRECTION_COLOURS[direction(o, d)] for o, d in zip(outcomes, part["difference"], strict=True)]
+            ax.scatter(mid[filled], y[filled], marker=marker, s=36, zorder=3, edgecolors=colour, linewidths=1.2,
+                       facecolors=[f for f, keep in zip(fills, filled, strict=True) if keep])
+            ax.scatter(mid[~filled], y[~filled], marker=marker, s=36, zorder=3, facecolors="white", edgecolors=colour)
         ax.axvline(0.0, color="0.2", linewidth=0.8)
         ax.set_yticks(np.arange(len(outcomes)), [metric_name(o, lang) for o in outcomes])
         ax.invert_yaxis()
         ax.set_xlabel(text("diff_axis", lang))
         ax.grid(axis="y", visible=False)
-        ax.legend(title=text("scenario", lang), frameon=False, loc="best")
+        handles += [Patch(color=DIRECTION_COLOURS[word], label=text(f"diff_{word}", lang)) for word in ("better", "worse")]
+        ax.legend(handles=handles, title=text("scenario", lang), frameon=False, loc="best")
         return _finish(fig, text("diff_title", lang, baseline=plain(baseline)), text("diff_caption", lang, conf=conf * 100),
                        path, ax)

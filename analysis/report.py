@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -35,6 +36,7 @@ from cogov.analysis.compare import compare_runs, match_baseline
 from cogov.analysis.costs import NOT_COUNTED, cost_table
 from cogov.analysis.equity import equity_table, gap_direction
 from cogov.analysis.results import load_runs, load_series, manifest, parameters
+from cogov.analysis.stats import paired_difference
 from cogov.analysis.wording import (
     Verdict,
     describe,
@@ -52,8 +54,9 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import PAYER_NAMES, outcome_names
+from cogov.sim.outcomes.registry import outcome as declared_outcome
 from cogov.sim.provenance import package_version
-from cogov.sim.scenario import ScenarioError, file_title, load_scenario, resolve_path, scenario_digest
+from cogov.sim.scenario import ScenarioError, builtin_dir, file_title, load_scenario, resolve_path, scenario_digest
 from cogov.sim.street.config import StreetScenario
 
 # Which outcomes the report compares and draws is declared with the outcomes themselves
@@ -83,6 +86,26 @@ TEXT: dict[str, dict[str, str]] = {
                            "noise).",
                      "zh": "运行结束时按小区类型与居民群体分列的满意度、各群体与{baseline}相比的配对差值，以及{baseline}中处境最好与"
                            "最差群体之间的差距是缩小还是扩大（按重复配对；与随机波动无法区分时为\u201c不变\u201d）。"},
+    "glance": {"en": "At a glance", "zh": "要点"},
+    "glance_changes": {"en": "Largest meaningful changes", "zh": "最大的实质性变化"},
+    "glance_none": {"en": "no change both distinguishable from noise and large enough to matter",
+                    "zh": "没有既可与随机波动区分、又大到足以重要的变化"},
+    "glance_cost": {"en": "Cost", "zh": "成本"},
+    "glance_gains": {"en": "Who gains", "zh": "谁受益"},
+    "glance_no_gap": {"en": "no gap between groups narrows or widens distinguishably",
+                      "zh": "各群体之间的差距没有可区分的缩小或扩大"},
+    "glance_gap": {"en": "{dimension}: the gap between {best} and {worst} {how}",
+                   "zh": "{dimension}：{best}与{worst}之间的差距{how}"},
+    "glance_caveats": {"en": "Caveats", "zh": "注意"},
+    "glance_model": {"en": "The model reproduces 125 of 144 expected patterns (docs/ODD.md §1.1); intervals cover "
+                           "chance across replicates, not the model's assumed coefficients.",
+                     "zh": "模型再现了 144 个预期模式中的 125 个（docs/ODD.md §1.1）；置信区间反映重复之间的随机性，"
+                           "不反映模型所假设系数的不确定性。"},
+    "ranking": {"en": "The interventions against each other", "zh": "各方案之间的比较"},
+    "ranking_intro": {"en": "Best first on each outcome; '>' where the two neighbours differ distinguishably (paired "
+                            "by replicate, 95 % interval of their difference excluding 0), '≈' where they do not.",
+                      "zh": "每项指标按优劣排序；相邻两者的差异可区分（按重复配对，差值的 95% 置信区间不含 0）时记为"
+                            "“>”，否则记为“≈”。"},
     "costs": {"en": "What it costs", "zh": "成本"},
     "costs_intro": {"en": "Public money spent over the run (every public item of the model's cost ledger, built up from "
                           "what happens: funds and salaries by day, points redeemed, training held, visits made, cases "
@@ -281,6 +304,7 @@ class Report:
     notes: list[str] = field(default_factory=list)
     equity: pd.DataFrame = field(default_factory=pd.DataFrame)
     costs: dict[str, dict[str, Any]] = field(default_factory=dict)
+    ranking: list[dict[str, Any]] = field(default_factory=list)
 
     def t(self, key: str, **fields: Any) -> str:
         """Report text ``key`` in the report's language."""
@@ -289,8 +313,8 @@ class Report:
     @property
     def title(self) -> str:
         """The report's title."""
-        others = [s.name for s in self.scenarios if s.key != self.baseline] or list(self.verdicts)
-        baseline = next((s.name for s in self.scenarios if s.key == self.baseline), self.baseline)
+        others = [s.title or s.name for s in self.scenarios if s.key != self.baseline] or list(self.verdicts)
+        baseline = next((s.title or s.name for s in self.scenarios if s.key == self.baseline), self.baseline)
         joiner = ", " if self.lang == "en" else "、"
         return self.t("title", others=joiner.join(others), baseline=baseline)
 
@@ -369,9 +393,20 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
     titles = {key: (file_title(sources[key][-1]) or {}).get(lang, "") if sources[key] else "" for key in keys}
     return [ScenarioInfo(key=key, name=configs[key].meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=titles[key] if by == SCENARIO_PARAMETER else "",
-                         description=configs[key].meta.description, sources=sources[key],
+                         description=configs[key].meta.description,
+                         sources=tuple(shown_path(source) for source in sources[key]),
                          digest=scenario_digest(configs[key]), differences=_differences(base, configs[key], lang))
             for key in keys]
+
+
+def shown_path(path: str | Path) -> str:
+    """A file as a report shows it, without the writer's local folders: a built-in scenario as ``built-in:
+    default.toml``, a file under the current folder relative to it, any other by its name."""
+    resolved = Path(path).resolve()
+    for root, prefix in ((builtin_dir().resolve(), "built-in: "), (Path.cwd().resolve(), "")):
+        if resolved.is_relative_to(root):
+            return prefix + resolved.relative_to(root).as_posix()
+    return resolved.name
 
 
 def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: dict[str, Any],
@@ -382,7 +417,8 @@ def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: di
     base = streets[keys[0]].config
     return [ScenarioInfo(key=key, name=street.config.meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=(file_title(street.source) or {}).get(lang, "") if by == SCENARIO_PARAMETER else "",
-                         description=street.config.meta.description, sources=(street.source,), digest=street.digest,
+                         description=street.config.meta.description, sources=(shown_path(street.source),),
+                         digest=street.digest,
                          differences=_differences(base, street.config, lang))
             for key, street in streets.items()]
 
@@ -484,7 +520,7 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
     if days is None and experiment is not None:  # the scenarios' own horizon
         days = experiment.target.configure({by: _native(values[keys[0]])}).simulation.days
     provenance = {
-        "results folder": str(directory.resolve()),
+        "results folder": shown_path(directory),
         "experiment digest": record.get("experiment_digest", ""),
         "cogov version (runs)": ", ".join(sorted(set(runs["cogov_version"].astype(str)))) if "cogov_version" in runs else "",
         "git commit (runs)": ", ".join(sorted(set(runs["git_commit"].astype(str)))) if "git_commit" in runs else "",
@@ -493,10 +529,37 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         "created (UTC)": datetime.now(UTC).isoformat(timespec="seconds"),
     }
     return Report(equity=equity_table(runs, baseline=baseline, by=by), costs=cost_table(runs, baseline=baseline, by=by),
+                  ranking=_ranking(runs, by, [k for k in keys if k != baseline]),
                   lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
                   figures=report_figures, replicates=replicates, days=days,
                   master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
                   command=command, notes=notes)
+
+
+RANKED = ("satisfaction_mean", "resolution_rate", "mean_days_to_resolve", "cost_total", "street_cost_total")
+"""Outcomes on which several interventions are ranked against each other (those the runs have)."""
+
+
+def _ranking(runs: pd.DataFrame, by: str, interventions: Sequence[str]) -> list[dict[str, Any]]:
+    """With two or more interventions: per outcome of :data:`RANKED`, the interventions best first (by mean, in the
+    outcome's better direction; cost: lower first), each with its mean, and whether it is distinguishable from the next
+    (paired by replicate: the 95 % interval of their difference excludes 0)."""
+    if len(interventions) < 2:
+        return []
+    runs = runs[runs["status"] == "ok"] if "status" in runs.columns else runs
+    keyed = runs.assign(_group=runs[by].astype(str))
+    out = []
+    for name in [o for o in RANKED if o in runs.columns]:
+        wide = keyed.pivot_table(index="replicate", columns="_group", values=name, aggfunc="mean")
+        better = declared_outcome(name).better or 1
+        order = sorted(interventions, key=lambda k: -better * float(wide[k].mean()))
+        steps = []
+        for first, second in itertools.pairwise(order):
+            both = wide[[first, second]].dropna()
+            steps.append(paired_difference(both[first].to_numpy(), both[second].to_numpy()).distinguishable)
+        out.append({"outcome": name, "order": order, "means": [float(wide[k].mean()) for k in order],
+                    "distinct": steps})
+    return out
 
 
 def _statistical_notes(table: pd.DataFrame, lang: str) -> list[str]:
@@ -593,7 +656,7 @@ def _equity(report: Report) -> list[dict[str, Any]]:
                     "verdict": report.t("distinct") if row["distinguishable"] else report.t("noise"),
                 })
             gap = table[(table["kind"] == "gap") & (table["dimension"] == dimension) & (table["scenario"] == key)]
-            line = ""
+            line, gap_parts = "", None
             if not gap.empty:
                 g = gap.iloc[0]
                 name = {o: figures.metric_name(o, lang).split("：" if lang == "zh" else ": ", 1)[-1]
@@ -604,10 +667,12 @@ def _equity(report: Report) -> list[dict[str, Any]]:
                 if gap_direction(g) == "unchanged":
                     fields["d"] = format_difference(g["best"], float(g["difference"]), lang, unit=False)
                 how = report.t(f"gap_{gap_direction(g)}", **fields)
+                if gap_direction(g) != "unchanged":
+                    gap_parts = {"best": name[g["best"]], "worst": name[g["worst"]], "how": how}
                 line = report.t("gap_line", best=name[g["best"]], worst=name[g["worst"]], baseline=baseline,
                                 gap=format_difference(g["best"], float(g["baseline_gap"]), lang, unit=False), how=how)
             out.append({"heading": report.t("against", scenario=_name(report.scenarios, key), baseline=baseline),
-                        "dimension": report.t(f"dim_{dimension}"), "rows": rows, "gap": line})
+                        "dimension": report.t(f"dim_{dimension}"), "rows": rows, "gap": line, "gap_parts": gap_parts})
     return out
 
 
@@ -642,6 +707,57 @@ def _costs(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+GLANCE_CHANGES = 5
+"""Most changes the first screen lists per intervention (the largest against their smallest meaningful difference)."""
+
+
+def _shown_name(report: Report, key: str) -> str:
+    """A scenario as a reader knows it: its file's title where it has one, else its name."""
+    info = next((s for s in report.scenarios if s.key == key), None)
+    return (info.title or info.name) if info is not None else key
+
+
+def _glance(report: Report) -> list[dict[str, Any]]:
+    """The first screen: per intervention, its largest practically meaningful changes, its cost, who gains."""
+    lang, table, out = report.lang, report.table, []
+    baseline = _shown_name(report, report.baseline)
+    base_means = table[table["baseline"].astype(bool)].set_index("outcome")["mean"] if not table.empty else {}
+    costs = {block["heading"]: block for block in _costs(report)}
+    equity = _equity(report)
+    for key in report.verdicts:
+        rows = table[(table["scenario"].astype(str) == key) & ~table["baseline"].astype(bool)]
+        rows = rows[rows["distinguishable"].astype(bool) & (rows["practical"] == "meaningful")]
+        rows = rows.assign(_size=(rows["difference"] / rows["smallest_difference"]).abs())
+        changes = [{"text": f"{figures.metric_name(r.outcome, lang)}: {format_value(r.outcome, base_means[r.outcome], lang)}"
+                            f" → {format_value(r.outcome, r.mean, lang)} "
+                            f"({format_difference_interval(r.outcome, r.difference, r.diff_ci_low, r.diff_ci_high, lang)})",
+                    "cls": figures.direction(r.outcome, r.difference)}
+                   for r in rows.sort_values("_size", ascending=False).head(GLANCE_CHANGES).itertuples()]
+        heading = report.t("against", scenario=_name(report.scenarios, key),
+                           baseline=_name(report.scenarios, report.baseline))
+        cost = costs.get(heading)
+        gains = [report.t("glance_gap", dimension=block["dimension"], **block["gap_parts"]) for block in equity
+                 if block["heading"] == heading and block.get("gap_parts")]
+        out.append({"heading": report.t("against", scenario=_shown_name(report, key), baseline=baseline),
+                    "changes": changes, "cost": cost["line"] if cost else "",
+                    "cost_effects": cost["effects"] if cost else [], "gains": gains})
+    return out
+
+
+def _ranking_rows(report: Report) -> list[dict[str, str]]:
+    """The ranking of interventions as display rows: outcome, and the names best first joined by '>' or '≈'."""
+    rows = []
+    for block in report.ranking:
+        name = block["outcome"]
+        parts = [f"{_shown_name(report, k)} ({format_value(name, m, report.lang)})"
+                 for k, m in zip(block["order"], block["means"], strict=True)]
+        text = parts[0]
+        for part, distinct in zip(parts[1:], block["distinct"], strict=True):
+            text += (" > " if distinct else " ≈ ") + part
+        rows.append({"outcome": figures.metric_name(name, report.lang), "order": text})
+    return rows
+
+
 def _summaries(report: Report) -> list[dict[str, Any]]:
     out = []
     for key, verdicts in report.verdicts.items():
@@ -669,6 +785,7 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
     return template.render(
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
         equity=_equity(report), costs=_costs(report), not_counted=NOT_COUNTED[report.lang],
+        glance=_glance(report), ranking=_ranking_rows(report),
         stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import LineCollection, PathCollection, PolyCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 from matplotlib.image import AxesImage
 from matplotlib.patches import Rectangle
@@ -238,10 +239,15 @@ def test_difference_plot(lang, tmp_path):
                                                             for m in ("resolution_rate", "backlog")]
     filled, hollow = (c for c in ax.collections if isinstance(c, PathCollection))
     np.testing.assert_allclose(filled.get_offsets(), [[5.0, 0.0]])  # +0.04 of 0.8 = +5 %
+    # filled green: a higher resolution rate is better (the registry's direction); a lower backlog would be too
+    np.testing.assert_allclose(filled.get_facecolors()[0][:3], to_rgb(figures.DIRECTION_COLOURS["better"]))
+    assert figures.direction("backlog", -1.0) == "better" and figures.direction("backlog", 1.0) == "worse"
+    assert figures.direction("escalation_rate", 1.0) == "neutral"
     np.testing.assert_allclose(hollow.get_offsets(), [[-2.0, 1.0]])  # -1 of 50 = -2 %, hollow: noise
     (bars,) = [c for c in ax.collections if isinstance(c, LineCollection) and len(c.get_segments()) == 2]
     np.testing.assert_allclose([seg[:, 0] for seg in bars.get_segments()], [[2.5, 7.5], [-6.0, 2.0]])
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["b"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["b", figures.text("diff_better", lang),
+                                                                   figures.text("diff_worse", lang)]
     assert ax.get_xlabel() == figures.text("diff_axis", lang)
     _draw_without_missing_glyphs(fig)
     assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)

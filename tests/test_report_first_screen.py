@@ -1,0 +1,79 @@
+"""A report leads with what a decision maker asks (issue 14): the first screen shows, per intervention, the largest
+practically meaningful changes, what they cost and who gains; with several interventions, how they rank against each
+other. Checked on the rendered HTML in headless Chromium at a laptop's viewport."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from cogov.analysis.compare import compare_scenarios
+from cogov.analysis.report import GLANCE_CHANGES, _glance, _ranking_rows, build_report, write_report
+from cogov.experiments.backends import SerialExecutor
+
+LAPTOP = {"width": 1366, "height": 768}
+
+
+@pytest.fixture(scope="module")
+def report(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("first-screen")
+    compare_scenarios(["default", "points_system", "funding_beijing_2020"], folder / "out", SerialExecutor(), 1,
+                      replicates=4, days=60)
+    return build_report(folder / "out", maps=0)
+
+
+def test_the_glance_lists_the_largest_meaningful_changes_first(report):
+    blocks = _glance(report)
+    assert [b["heading"].split(" compared with ")[0] for b in blocks] == [
+        "Volunteer points system with ranking, employer feedback and minimum hours", "Beijing 2020 funding level"]
+    table = report.table
+    for block, key in zip(blocks, ("points_system", "funding_beijing_2020"), strict=True):
+        rows = table[(table["scenario"] == key) & table["distinguishable"] & (table["practical"] == "meaningful")]
+        sizes = (rows["difference"] / rows["smallest_difference"]).abs().sort_values(ascending=False)
+        assert len(block["changes"]) == min(GLANCE_CHANGES, len(rows))
+        from cogov.analysis.figures import metric_name
+        expected = [metric_name(o, "en") for o in rows.loc[sizes.index, "outcome"].head(GLANCE_CHANGES)]
+        assert [c["text"].split(":")[0] for c in block["changes"]] == expected
+        assert block["cost"].startswith("Public cost:")
+    ranked = _ranking_rows(report)
+    assert [r["outcome"] for r in ranked][:2] == ["Mean satisfaction", "Resolution rate"]
+    assert all((" > " in r["order"]) or (" ≈ " in r["order"]) for r in ranked)
+
+
+def test_one_intervention_has_no_ranking(tmp_path):
+    compare_scenarios(["default", "points_system"], tmp_path / "out", SerialExecutor(), 1, replicates=2, days=10)
+    assert _ranking_rows(build_report(tmp_path / "out", maps=0)) == []
+
+
+def test_the_summary_is_on_the_first_screen_in_a_browser(report, tmp_path):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the optional extra 'cogov[browser]'")
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if chromium is None:
+        pytest.skip("no system Chromium (scripts/install_system_packages.sh)")
+    path = write_report(report, tmp_path / "report.html")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
+                                             args=["--no-sandbox", "--disable-gpu"])
+        try:
+            page = browser.new_context(viewport=LAPTOP).new_page()
+            page.goto(path.as_uri())
+            first = page.locator("#glance > ul").first
+            box = first.bounding_box()
+            assert box is not None and box["y"] + box["height"] <= LAPTOP["height"], box
+            text = first.inner_text()
+            assert "Largest meaningful changes" in text and "Cost:" in text and "Who gains" in text
+            assert page.locator("#glance").bounding_box()["y"] < page.locator("#summary").bounding_box()["y"]
+        finally:
+            browser.close()
+
+
+def test_no_absolute_local_path_in_the_report(report, tmp_path):
+    from cogov.analysis.report import shown_path
+    from cogov.sim.scenario import builtin_dir
+
+    text = write_report(report, tmp_path / "report.md").read_text(encoding="utf-8")
+    assert str(builtin_dir()) not in text and str(tmp_path.parent) not in text
+    assert "built-in: points\\_system.toml" in text
+    assert shown_path(builtin_dir() / "streets" / "five_communities.toml") == "built-in: streets/five_communities.toml"
+    assert shown_path(tmp_path / "mine.toml") == "mine.toml"
