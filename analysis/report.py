@@ -393,7 +393,7 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
     titles = {key: (file_title(sources[key][-1]) or {}).get(lang, "") if sources[key] else "" for key in keys}
     return [ScenarioInfo(key=key, name=configs[key].meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=titles[key] if by == SCENARIO_PARAMETER else "",
-                         description=configs[key].meta.description,
+                         description=configs[key].meta.described(lang),
                          sources=tuple(shown_path(source) for source in sources[key]),
                          digest=scenario_digest(configs[key]), differences=_differences(base, configs[key], lang))
             for key in keys]
@@ -417,7 +417,7 @@ def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: di
     base = streets[keys[0]].config
     return [ScenarioInfo(key=key, name=street.config.meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=(file_title(street.source) or {}).get(lang, "") if by == SCENARIO_PARAMETER else "",
-                         description=street.config.meta.description, sources=(shown_path(street.source),),
+                         description=street.config.meta.described(lang), sources=(shown_path(street.source),),
                          digest=street.digest,
                          differences=_differences(base, street.config, lang))
             for key, street in streets.items()]

@@ -30,7 +30,7 @@ from rich.text import Text
 
 from cogov import __version__
 from cogov.analysis.calibration import calibrate
-from cogov.analysis.compare import compare_scenarios, replicates_needed
+from cogov.analysis.compare import compare_scenarios, comparison_experiment, replicates_needed
 from cogov.analysis.figures import LANGS, heatmap, metric_label, response_curve
 from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov.analysis.report import FORMATS as REPORT_FORMATS
@@ -51,6 +51,7 @@ from cogov.experiments.design import run_count
 from cogov.experiments.lock import FolderInUse, ResultsFolderError, folder_lock
 from cogov.experiments.runner import run_sweep
 from cogov.experiments.spec import Experiment, load_experiment
+from cogov.experiments.store import MANIFEST, what_differs
 from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import Outcome, UndeclaredOutcome, outcome, outcomes
@@ -61,6 +62,7 @@ from cogov.sim.scenario import (
     apply_overrides,
     builtin_dir,
     builtin_names,
+    file_title,
     json_schema,
     load_scenario,
     printable,
@@ -261,6 +263,7 @@ def _parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_cmd_run)
 
     listing = sub.add_parser("scenarios", help="list the built-in scenarios")
+    listing.add_argument("--lang", choices=LANGS, default="en", help="titles and descriptions in English or Chinese")
     listing.set_defaults(handler=_cmd_scenarios)
 
     validate = sub.add_parser("validate", help="check scenario files and report every problem")
@@ -319,7 +322,8 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
     comp.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
     comp.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
-    comp.add_argument("--out", type=Path, help="results folder (default results/compare-<names>); reused to resume")
+    comp.add_argument("--out", type=Path, help="results folder (default results/compare-<names>, or with the experiment's digest appended when "
+                      "that folder holds another comparison); reused to resume")
     comp.add_argument("--from", dest="from_dir", type=Path, help="compare an existing sweep folder instead of running")
     comp.add_argument("--by", default="scenario", help="with --from: the swept parameter to compare (default scenario)")
     comp.add_argument("--baseline", help="with --from: the value of --by that is the baseline (default: the first)")
@@ -608,9 +612,28 @@ def _summary_outcomes(metrics: dict[str, Any]) -> list[Outcome]:
     return [item for item in outcomes() if item.name in shown]
 
 
+def _free_results_folder(plain: Path, experiment: Experiment) -> Path:
+    """A default results folder for ``experiment``: ``plain`` when it is new or holds this experiment (to resume or
+    extend it); when it holds another (a scenario edited, another horizon or seed), ``plain`` with the experiment's
+    digest appended, saying what differs: a rerun after a change never overwrites earlier runs, nor is it refused."""
+    try:
+        manifest = json.loads((plain / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return plain
+    if manifest.get("experiment_digest") == experiment.digest:
+        return plain
+    keyed = plain.with_name(f"{plain.name}-{experiment.digest[:8]}")
+    differs = "; ".join(what_differs(manifest, experiment)) or "another experiment"
+    Console(stderr=True).print(f"{printable(plain)} holds another experiment ({printable(differs)}): these runs go to "
+                               f"{printable(keyed)}", highlight=False, markup=False, soft_wrap=True)
+    return keyed
+
+
 def _cmd_sweep(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     directory = experiment.results_dir(args.out)
+    if args.out is None and not experiment.spec.outputs.directory:
+        directory = _free_results_folder(directory, experiment)
     _check_output_folder(directory, "--out" if args.out is not None else "results folder")
     err = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
@@ -757,7 +780,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         if args.precision is not None:
             outcome(args.metric)  # a misspelt outcome stops here, not after every run
         by = "scenario"
-        directory = args.out or Path("results") / ("compare-" + "-".join(Path(s).stem for s in args.scenarios))[:120]
+        directory = args.out
+        if directory is None:  # the plain name, unless it holds another comparison (iterating must not get stuck)
+            plain = Path("results") / ("compare-" + "-".join(Path(s).stem for s in args.scenarios))[:120]
+            directory = _free_results_folder(plain, comparison_experiment(args.scenarios, args.replicates, args.days,
+                                                                          args.seed))
         _check_output_folder(directory, "--out" if args.out is not None else "results folder")
         with folder_lock(directory), \
                 open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor:
@@ -800,35 +827,52 @@ def _refuse_duplicates(scenarios: Sequence[str]) -> None:
         raise ScenarioError("compare", problems)
 
 
+COMPARISON_WORDS: dict[str, dict[str, Any]] = {
+    "en": {"title": "comparison with {baseline} — means \\[95 % CI]; differences paired by replicate",
+           "columns": ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "size", "p (Holm)", "d", ""),
+           "baseline": "baseline", "noise": "≈ noise",
+           "sizes": {"meaningful": "meaningful", "uncertain": "uncertain", "below": "too small"},
+           "footnote": ("{note}. Differences of shares are in percentage points. 'size' compares the difference with the "
+                        "outcome's smallest meaningful difference (outcome registry): 'meaningful' when the whole "
+                        "interval lies beyond it, 'too small' when it lies within it. p is Holm-adjusted over the "
+                        "{compared} outcomes compared; '≈ noise' marks differences not distinguishable after that "
+                        "adjustment. 'd' (difference over the pooled SD of the two scenarios) is large under common "
+                        "random numbers even for tiny differences: it is not a size verdict.")},
+    "zh": {"title": "与{baseline}的比较——均值［95% 置信区间］；差值按重复配对",
+           "columns": ("指标", "情景", "均值［95% 置信区间］", "差值［95% 置信区间］", "实际大小", "p（Holm）", "d", ""),
+           "baseline": "基准", "noise": "≈ 随机波动",
+           "sizes": {"meaningful": "实质性", "uncertain": "不确定", "below": "太小"},
+           "footnote": ("{note}。比例的差值以百分点表示。\u201c实际大小\u201d将差值与该指标的最小有意义差值（指标登记表）比较：整个"
+                        "区间都超出它时为\u201c实质性\u201d，都在其内时为\u201c太小\u201d。p 值按所比较的 {compared} 个指标做了 Holm "
+                        "校正；\u201c≈ 随机波动\u201d表示校正后无法与随机波动区分。d（差值除以两情景的合并标准差）在共同随机数下"
+                        "即使差异很小也会很大：它不是大小的判断。")},
+}
+"""The terminal comparison table's words in each language (the report's are in cogov.analysis.report)."""
+
+
 def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str = "en") -> None:
-    view = Table(title=f"comparison with {_shown(baseline)} — means \\[95 % CI]; differences paired by replicate",
-                 title_justify="left")
-    for column in ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "size", "p (Holm)", "d", ""):
+    words = COMPARISON_WORDS[lang]
+    view = Table(title=words["title"].format(baseline=_shown(baseline)), title_justify="left")
+    for column in words["columns"]:
         view.add_column(column)
     for _, row in table.iterrows():
         name = str(row["outcome"])  # label, unit and number format: the outcome registry's
         # escaped: "[n/a, n/a]" (an interval from one replicate) would otherwise be read as rich markup
         mean = escape(format_interval(name, row["mean"], row["ci_low"], row["ci_high"], lang, unit=False))
         if row["baseline"]:
-            view.add_row(escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, "baseline", "", "", "", "")
+            view.add_row(escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, words["baseline"], "", "",
+                         "", "")
             continue
         diff = escape(format_difference_interval(name, row["difference"], row["diff_ci_low"], row["diff_ci_high"],
                                                  lang))
-        verdict = "" if row["distinguishable"] else "[dim]≈ noise[/]"
+        verdict = "" if row["distinguishable"] else f"[dim]{words['noise']}[/]"
         d = f"{row['cohens_d']:+.2f}" if math.isfinite(row["cohens_d"]) else "n/a"
-        size = {"meaningful": "meaningful", "uncertain": "uncertain", "below": "too small"}.get(str(row["practical"]),
-                                                                                             "n/a")
+        size = words["sizes"].get(str(row["practical"]), "n/a")
         view.add_row("", escape(str(row["scenario"])), mean, diff, size, format_p(row["p_holm"]), d, verdict)
     console = _stdout()
     console.print(view)
     compared = int(table["outcomes_compared"].max()) if "outcomes_compared" in table and len(table) else 0
-    console.print(f"{printable(note)}. Differences of shares are in percentage points. 'size' compares the difference "
-                  "with the outcome's smallest meaningful difference (outcome registry): 'meaningful' when the whole "
-                  "interval lies beyond it, 'too small' when it lies within it. p is Holm-adjusted over the "
-                  f"{compared} outcomes compared; '≈ noise' marks differences not distinguishable after that "
-                  "adjustment. 'd' (difference over the pooled SD of the two scenarios) is large under common random "
-                  "numbers even for tiny differences: it is not a size verdict.",
-                  highlight=False, markup=False)
+    console.print(words["footnote"].format(note=printable(note), compared=compared), highlight=False, markup=False)
 
 
 _seed = _bounded_int(0, MAX_SEED, "2^63 - 1")
@@ -924,11 +968,13 @@ def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:
     table = Table(title=f"built-in scenarios ({builtin_dir()})", title_justify="left")
-    table.add_column("name")
-    table.add_column("description")
+    table.add_column("name" if args.lang == "en" else "名称")
+    table.add_column("title" if args.lang == "en" else "标题")
+    table.add_column("description" if args.lang == "en" else "说明")
     for name in builtin_names():
         loaded = load_scenario(name)
-        table.add_row(_shown(name), _shown(loaded.config.meta.description))
+        title = (file_title(loaded.source) or {}).get(args.lang, "")
+        table.add_row(_shown(name), _shown(title), _shown(loaded.config.meta.described(args.lang)))
     _stdout().print(table)
     streets = Table(title=f"built-in streets ({builtin_dir() / STREETS_FOLDER}): run, compare or sweep like a scenario",
                     title_justify="left")
@@ -937,7 +983,7 @@ def _cmd_scenarios(args: argparse.Namespace) -> int:
     streets.add_column("description")
     for name in builtin_street_names():
         street = load_street(name)
-        streets.add_row(_shown(name), str(len(street.communities)), _shown(street.config.meta.description))
+        streets.add_row(_shown(name), str(len(street.communities)), _shown(street.config.meta.described(args.lang)))
     _stdout().print(streets)
     return EXIT_OK
 

@@ -128,6 +128,46 @@ def writing(directory: Path) -> Iterator[None]:
         raise StoreWriteError(directory, exc) from exc
 
 
+def what_differs(manifest: dict[str, Any], experiment: Experiment) -> list[str]:
+    """What makes ``experiment`` another experiment than the one a results folder's ``manifest`` records, in words:
+    each setting of the experiment that changed (``experiment.days: 365 -> 30``), and each scenario whose resolved
+    parameters changed (an edited file). Settings that only extend an experiment (replicates) are not differences."""
+    extends = {"description", "chunk_size", "replicates"}
+    old, new = manifest.get("experiment", {}), experiment.spec.model_dump(mode="json")
+    lines = []
+    for section in sorted(set(old) | set(new)):
+        a, b = old.get(section, {}), new.get(section, {})
+        if not (isinstance(a, dict) and isinstance(b, dict)):
+            if a != b:
+                lines.append(f"{section}: {_short(a)} -> {_short(b)}")
+            continue
+        for key in sorted(set(a) | set(b)):
+            if section == "experiment" and key in extends or section == "outputs" and key == "directory":
+                continue
+            if a.get(key) != b.get(key):
+                lines.append(f"{section}.{key}: {_short(a.get(key))} -> {_short(b.get(key))}")
+    before, after = _scenario_digests(manifest.get("base_scenario_digest", "")), _scenario_digests(
+        experiment.target.base_digest)
+    # a scenario's digest includes the horizon the experiment sets: compared only when the horizon is the same
+    same_days = old.get("experiment", {}).get("days") == new.get("experiment", {}).get("days")
+    changed = sorted(name for name in set(before) & set(after) if before[name] != after[name]) if same_days else []
+    if changed:
+        lines.append(f"the settings of {', '.join(changed)} changed since (an edited scenario file?)")
+    elif not lines and same_days and manifest.get("base_scenario_digest") != experiment.target.base_digest:
+        lines.append("the base scenario's settings changed since (an edited scenario file?)")
+    return lines
+
+
+def _scenario_digests(base_digest: str) -> dict[str, str]:
+    """``name -> digest`` of the scenarios a target's base digest lists (``base|name=digest|...``)."""
+    return dict(part.split("=", 1) for part in str(base_digest).split("|") if "=" in part)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
 class ResultStore:
     """Append-only results folder for one experiment (see the module docstring for its guarantees).
 
@@ -157,9 +197,10 @@ class ResultStore:
                         f"model version {model_version()}: their numbers are not comparable; choose another --out "
                         "(or delete the folder to start again)")])
                 if manifest.get("experiment_digest") != experiment.digest:
+                    differs = "; ".join(what_differs(manifest, experiment)) or "its digest"
                     raise ScenarioError(str(self.directory), [(
-                        "this results folder holds a different experiment (its parameters, design, seeds or base "
-                        "scenario differ); choose another --out, or delete the folder to start again")])
+                        f"this results folder holds a different experiment ({differs}); choose another --out, or "
+                        "delete the folder to start again")])
                 current = experiment.spec.model_dump(mode="json")
                 # More replicates: record what the folder now holds. A folder from before model versions were
                 # recorded gets this version: its rows have no run keys, so every run in it is made again.

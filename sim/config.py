@@ -143,6 +143,12 @@ class Meta(Section):
 
     name: str = Field("default", min_length=1, max_length=120, description="Short name shown in outputs.")
     description: str = Field("", max_length=4000, description="What arrangement the scenario represents.")
+    description_zh: str = Field("", max_length=4000, description="The same in Chinese (the Chinese report and "
+                                "`cogov scenarios --lang zh` use it; the English one where it is empty).")
+
+    def described(self, lang: str) -> str:
+        """The description in ``lang`` (``zh``: the Chinese one where given, else the English one)."""
+        return (self.description_zh or self.description) if lang == "zh" else self.description
 
 
 class Simulation(Section):

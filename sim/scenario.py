@@ -194,8 +194,19 @@ def load_scenario(name_or_path: str | Path | None = None) -> LoadedScenario:
     merged: dict[str, Any] = {}
     for _, data in layers:
         merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
+    merged = own_translation(merged, [data for _, data in layers])
     config = _validated(merged, str(path), layers)
     return LoadedScenario(config=config, source=str(path), chain=tuple(source for source, _ in layers))
+
+
+def own_translation(merged: dict[str, Any], layers: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """``merged`` without a Chinese description that belongs to another description: when the last file to set
+    ``meta.description`` does not set ``meta.description_zh``, a parent's translation would describe the parent."""
+    last = next((data.get("meta", {}) for data in reversed(layers)
+                 if isinstance(data.get("meta"), Mapping) and "description" in data["meta"]), None)
+    if last is None or "description_zh" in last or not isinstance(merged.get("meta"), Mapping):
+        return merged
+    return {**merged, "meta": {k: v for k, v in merged["meta"].items() if k != "description_zh"}}
 
 
 def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioConfig:

@@ -88,3 +88,33 @@ def test_calibrate_compares_model_with_sources(tmp_path, capsys):
     assert row["source_value"] == pytest.approx(4772 / 10213)
     assert 0 <= row["mean"] <= 1 and row["replicates"] == 4
     assert "seed 004/8" in capsys.readouterr().out
+
+
+def test_iterating_on_a_scenario_is_never_stuck(tmp_path, monkeypatch, capsys):
+    """Issue 14: a rerun after a change (another horizon or seed, an edited file) goes to a fresh folder, saying what
+    differs, and leaves the earlier runs alone; an explicit --out that holds another experiment says what differs."""
+    monkeypatch.chdir(tmp_path)
+    mine = tmp_path / "mine.toml"
+    mine.write_text('extends = "default"\n[meta]\nname = "mine"\n[levers.funding]\nannual_cny = 300000\n',
+                    encoding="utf-8")
+    common = ["compare", "default", "mine.toml", "--replicates", "2", "--workers", "1"]
+    assert main([*common, "--days", "5"]) == 0
+    plain = tmp_path / "results" / "compare-default-mine"
+    first = sorted(p.name for p in (plain / "runs").iterdir())
+    assert main([*common, "--days", "6"]) == 0
+    assert "experiment.days: 5 -> 6" in capsys.readouterr().err
+    mine.write_text(mine.read_text(encoding="utf-8").replace("300000", "350000"), encoding="utf-8")
+    assert main([*common, "--days", "5"]) == 0
+    assert "the settings of mine.toml changed since" in capsys.readouterr().err
+    assert len(list((tmp_path / "results").iterdir())) == 3
+    assert sorted(p.name for p in (plain / "runs").iterdir()) == first  # the first comparison's runs untouched
+    assert main([*common, "--days", "5", "--out", str(plain)]) == 2
+    assert "the settings of mine.toml changed since" in capsys.readouterr().err
+
+
+def test_the_terminal_comparison_speaks_chinese(tmp_path, capsys):
+    assert main(["compare", "default", "points_system", "--replicates", "2", "--days", "5", "--workers", "1",
+                 "--lang", "zh", "--out", str(tmp_path / "c")]) == 0
+    out = capsys.readouterr().out
+    assert "与default的比较" in out and "指标" in out and "基准" in out and "Holm 校正" in out
+    assert not any(word in out for word in ("baseline", "noise", "meaningful", "Differences of shares"))

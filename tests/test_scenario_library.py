@@ -77,3 +77,32 @@ def test_scenario_runs_at_reduced_size(name):
     model.run()
     assert model.config.community.households == 300
     assert model.issues.count_by_state().sum() == model.counters["arisen"]
+
+
+def test_every_built_in_scenario_and_street_is_described_in_both_languages():
+    import re
+
+    from cogov.sim.scenario import builtin_names, file_title, load_scenario
+    from cogov.sim.street import builtin_street_names, load_street
+
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    loaded = [load_scenario(n) for n in builtin_names()] + [load_street(n) for n in builtin_street_names()]
+    for item in loaded:
+        meta = item.config.meta
+        assert meta.description, item.source  # English (it may quote a Chinese term)
+        assert cjk.search(meta.description_zh) and meta.described("zh") == meta.description_zh, item.source
+        assert meta.described("en") == meta.description
+        assert cjk.search(file_title(item.source)["zh"]), item.source
+
+
+def test_a_file_that_describes_itself_in_english_only_does_not_inherit_a_chinese_description(tmp_path):
+    from cogov.sim.scenario import load_scenario
+
+    own = tmp_path / "own.toml"
+    own.write_text('extends = "red_property"\n[meta]\ndescription = "Mine: red property with more funds."\n'
+                   "[levers.funding]\nannual_cny = 300000\n", encoding="utf-8")
+    meta = load_scenario(own).config.meta
+    assert meta.description_zh == "" and meta.described("zh") == "Mine: red property with more funds."
+    kept = tmp_path / "kept.toml"
+    kept.write_text('extends = "red_property"\n[levers.funding]\nannual_cny = 300000\n', encoding="utf-8")
+    assert load_scenario(kept).config.meta.description_zh == load_scenario("red_property").config.meta.description_zh

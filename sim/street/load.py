@@ -28,6 +28,7 @@ from cogov.sim.scenario import (
     deep_merge,
     describe_error,
     load_scenario,
+    own_translation,
     printable,
     read_toml,
     resolve_path,
@@ -182,7 +183,7 @@ def _read_street_chain(path: Path) -> dict[str, Any]:
     merged: dict[str, Any] = {}
     for data in reversed(layers):
         merged = deep_merge(merged, {k: v for k, v in data.items() if k != "extends"})
-    return merged
+    return own_translation(merged, layers[::-1])
 
 
 def _communities(config: StreetScenario, path: Path) -> list[StreetCommunity]:
