@@ -64,6 +64,10 @@ def test_api_imports_from_the_install_and_ignores_stray_modules(installed, stray
         "summary = CommunityModel('default', rng=1, days=5).run()\n"
         "assert summary['metrics']['day'] == 5\n"
         "assert not {'sim', 'analysis', 'experiments', 'scenarios'} & set(sys.modules)\n"
+        "import cogov.cli, cogov.sim.street\n"
+        "outside = [n for n, m in sys.modules.items() if n.startswith('cogov') and getattr(m, '__file__', None)\n"
+        f"           and not m.__file__.startswith({str(installed)!r})]\n"
+        "assert not outside, outside  # every module of the package comes from the wheel, none from the tree\n"
         "print('ok')\n"
     )
     result = _python(installed, stray_cwd, "-c", code)
