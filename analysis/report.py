@@ -36,6 +36,8 @@ from cogov.analysis.compare import compare_runs, match_baseline
 from cogov.analysis.costs import NOT_COUNTED, cost_table
 from cogov.analysis.equity import equity_table, gap_direction
 from cogov.analysis.results import load_runs, load_series, manifest, parameters
+from cogov.analysis.robustness import ASSUMED_RANGES, ranking_holds, robustness_table
+from cogov.analysis.robustness import FILE as ROBUSTNESS_FILE
 from cogov.analysis.stats import paired_difference
 from cogov.analysis.wording import (
     Verdict,
@@ -106,6 +108,23 @@ TEXT: dict[str, dict[str, str]] = {
                             "by replicate, 95 % interval of their difference excluding 0), '≈' where they do not.",
                       "zh": "每项指标按优劣排序；相邻两者的差异可区分（按重复配对，差值的 95% 置信区间不含 0）时记为"
                             "“>”，否则记为“≈”。"},
+    "robust": {"en": "Robust to what was assumed?", "zh": "对模型假设是否稳健？"},
+    "robust_intro": {"en": "Replicate intervals cover chance, not the coefficients the model assumes. The comparison was "
+                           "rerun at {n} points of a Latin hypercube over the {k} parameters that rest only on "
+                           "assumptions ({names}), {r} replicates per scenario at each point. For each distinguishable "
+                           "difference: at how many points it keeps its sign, and at how many it is also "
+                           "distinguishable in the same direction there.",
+                     "zh": "重复运行的置信区间只反映随机性，不反映模型所假设的系数。本比较在仅以假设为依据的 {k} 个参数（{names}）的"
+                           "拉丁超立方中的 {n} 个点上重新运行，每个点每个情景重复 {r} 次。对每一项可区分的差异，列出它在多少个点上"
+                           "保持方向，以及在多少个点上同方向且可区分。"},
+    "robust_kept": {"en": "Keeps its sign", "zh": "方向不变"},
+    "robust_confirmed": {"en": "Also distinguishable", "zh": "同时可区分"},
+    "robust_main": {"en": "Difference (main comparison)", "zh": "差值（主比较）"},
+    "robust_of": {"en": "{k} of {n}", "zh": "{n} 个中的 {k} 个"},
+    "robust_ranking": {"en": "{outcome}: the order {order} holds at {k} of {n} points",
+                       "zh": "{outcome}：排序 {order} 在 {n} 个点中的 {k} 个成立"},
+    "robust_none": {"en": "No difference of the main comparison is distinguishable: nothing to check.",
+                    "zh": "主比较中没有可区分的差异：无需检验。"},
     "costs": {"en": "What it costs", "zh": "成本"},
     "costs_intro": {"en": "Public money spent over the run (every public item of the model's cost ledger, built up from "
                           "what happens: funds and salaries by day, points redeemed, training held, visits made, cases "
@@ -305,6 +324,9 @@ class Report:
     equity: pd.DataFrame = field(default_factory=pd.DataFrame)
     costs: dict[str, dict[str, Any]] = field(default_factory=dict)
     ranking: list[dict[str, Any]] = field(default_factory=list)
+    robustness: pd.DataFrame = field(default_factory=pd.DataFrame)
+    robust_ranking: list[dict[str, Any]] = field(default_factory=list)
+    robust_replicates: int = 0
 
     def t(self, key: str, **fields: Any) -> str:
         """Report text ``key`` in the report's language."""
@@ -528,12 +550,27 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         "report written with cogov": package_version("cogov"),
         "created (UTC)": datetime.now(UTC).isoformat(timespec="seconds"),
     }
-    return Report(equity=equity_table(runs, baseline=baseline, by=by), costs=cost_table(runs, baseline=baseline, by=by),
+    robust, robust_ranking, robust_replicates = _robustness(directory, table, baseline,
+                                                             [k for k in keys if k != baseline])
+    return Report(robustness=robust, robust_ranking=robust_ranking, robust_replicates=robust_replicates,
+                  equity=equity_table(runs, baseline=baseline, by=by), costs=cost_table(runs, baseline=baseline, by=by),
                   ranking=_ranking(runs, by, [k for k in keys if k != baseline]),
                   lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
                   figures=report_figures, replicates=replicates, days=days,
                   master_seed=int(section["master_seed"]), seeds=seeds, provenance=provenance,
                   command=command, notes=notes)
+
+
+def _robustness(directory: Path, table: pd.DataFrame, baseline: str,
+                interventions: Sequence[str]) -> tuple[pd.DataFrame, list[dict[str, Any]], int]:
+    """The robustness check's verdicts and its replicates per point, when the comparison ran one
+    (``robustness.parquet`` in its folder)."""
+    path = directory / ROBUSTNESS_FILE
+    if not path.exists():
+        return pd.DataFrame(), [], 0
+    frame = pd.read_parquet(path)
+    return (robustness_table(frame, table, baseline), ranking_holds(frame, interventions, RANKED),
+            int(frame["replicate"].nunique()))
 
 
 RANKED = ("satisfaction_mean", "resolution_rate", "mean_days_to_resolve", "cost_total", "street_cost_total")
@@ -758,6 +795,25 @@ def _ranking_rows(report: Report) -> list[dict[str, str]]:
     return rows
 
 
+def _robust(report: Report) -> dict[str, Any] | None:
+    """The robustness section for display, or None when the comparison ran no robustness check."""
+    table, lang = report.robustness, report.lang
+    if table.empty and not report.robust_ranking:
+        return None
+    points = int(table["points"].max()) if not table.empty else int(report.robust_ranking[0]["points"])
+    rows = [{"scenario": _shown_name(report, r.scenario), "outcome": figures.metric_name(r.outcome, lang),
+             "difference": format_difference(r.outcome, r.difference, lang, unit=False),
+             "kept": report.t("robust_of", k=r.kept, n=r.points), "confirmed": report.t("robust_of", k=r.confirmed,
+                                                                                       n=r.points)}
+            for r in table.itertuples()]
+    ranking = [report.t("robust_ranking", outcome=figures.metric_name(b["outcome"], lang),
+                        order=" > ".join(_shown_name(report, k) for k in b["order"]), k=b["held"], n=b["points"])
+               for b in report.robust_ranking]
+    intro = report.t("robust_intro", n=points, k=len(ASSUMED_RANGES), names=", ".join(ASSUMED_RANGES),
+                     r=report.robust_replicates)
+    return {"intro": intro, "rows": rows, "ranking": ranking}
+
+
 def _summaries(report: Report) -> list[dict[str, Any]]:
     out = []
     for key, verdicts in report.verdicts.items():
@@ -785,7 +841,7 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
     return template.render(
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
         equity=_equity(report), costs=_costs(report), not_counted=NOT_COUNTED[report.lang],
-        glance=_glance(report), ranking=_ranking_rows(report),
+        glance=_glance(report), ranking=_ranking_rows(report), robust=_robust(report),
         stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],

@@ -37,6 +37,7 @@ from cogov.analysis.report import FORMATS as REPORT_FORMATS
 from cogov.analysis.report import MAX_MAPS, build_report, write_report
 from cogov.analysis.results import compare as compare_results
 from cogov.analysis.results import load_runs, parameters
+from cogov.analysis.robustness import run_robustness
 from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
 from cogov.experiments.backends import (
@@ -54,7 +55,7 @@ from cogov.experiments.spec import Experiment, load_experiment
 from cogov.experiments.store import MANIFEST, what_differs
 from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.registry import Outcome, UndeclaredOutcome, outcome, outcomes
+from cogov.sim.outcomes.registry import Outcome, UndeclaredOutcome, compared_by_default, outcome, outcomes
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import (
     STREETS_FOLDER,
@@ -71,6 +72,10 @@ from cogov.sim.scenario import (
 from cogov.sim.street import LoadedStreet, StreetModel, builtin_street_names, is_street_file, load_street
 from cogov.street_cli import print_street, street_json_schema, street_record, write_street_outputs
 
+MAX_ROBUSTNESS_POINTS = 64
+"""Most points of the robustness hypercube (each runs every scenario several times)."""
+ROBUSTNESS_OUTCOMES = (*compared_by_default(), "cost_total")
+"""What the robustness runs keep: the outcomes compared by default, and the public cost."""
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_FOLDER_WRITE = 74  # sysexits EX_IOERR: the results folder could not be written (disk full, read-only, ...)
@@ -333,6 +338,11 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the report (en or zh)")
     comp.add_argument("--maps", type=_bounded_int(0, MAX_REPORT_MAPS), default=MAX_MAPS,
                       help=f"community maps in the report, one per scenario (default {MAX_MAPS}; 0 for none)")
+    comp.add_argument("--robustness", type=_bounded_int(0, MAX_ROBUSTNESS_POINTS), default=0, metavar="N",
+                      help="also rerun the comparison at N points of a Latin hypercube over the parameters that rest "
+                      "only on assumptions, and report whether each difference keeps its sign (default 0: off)")
+    comp.add_argument("--robustness-replicates", type=_bounded_int(2, 100), default=4, metavar="R",
+                      help="replicates per scenario at each robustness point (default 4)")
     comp.set_defaults(handler=_cmd_compare)
 
     check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
@@ -779,6 +789,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         _refuse_duplicates(args.scenarios)
         if args.precision is not None:
             outcome(args.metric)  # a misspelt outcome stops here, not after every run
+        if args.robustness and any(is_street_file(s) for s in args.scenarios):
+            raise ScenarioError("compare", [("--robustness varies the communities' assumed coefficients; it is not "
+                                            "built for streets yet")])
         by = "scenario"
         directory = args.out
         if directory is None:  # the plain name, unless it holds another comparison (iterating must not get stuck)
@@ -792,6 +805,10 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
                                        days=args.days, master_seed=args.seed, precision=args.precision,
                                        precision_outcome=args.metric, outcomes=args.outcomes or None)
+            if args.robustness:
+                experiment = comparison_experiment(args.scenarios, args.replicates, args.days, args.seed)
+                run_robustness(experiment.target, args.scenarios, ROBUSTNESS_OUTCOMES, args.robustness,
+                               args.robustness_replicates, args.seed, args.days, executor, workers, directory)
         table, baseline, replicates = result.table, result.baseline, result.replicates
         note = f"{result.replicates} paired replicates per scenario (master seed {args.seed}); results in {directory}"
         if args.precision is not None:
