@@ -25,6 +25,8 @@ figure falls back to English with a warning, so no glyph is ever drawn as a miss
 from __future__ import annotations
 
 import contextlib
+import re
+import unicodedata
 import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -66,6 +68,8 @@ PALETTE: tuple[str, ...] = (
 
 SEQUENTIAL_CMAP = "viridis"
 COUNT_CMAP = "cividis"
+DIVERGING_CMAP = "PuOr"
+"""Differences from a baseline: purple and orange either side of a light 0 (readable with colour-blindness)."""
 
 STYLE: dict[str, Any] = {
     "font.size": 10,
@@ -128,6 +132,8 @@ TEXT: dict[str, dict[str, str]] = {
                     "zh": "实线框：小区；虚线：网格边界"},
     "mean_satisfaction": {"en": "mean household satisfaction", "zh": "住户平均满意度"},
     "satisfaction_bar": {"en": "Mean satisfaction (score 0-1)", "zh": "平均满意度（0-1 分）"},
+    "difference_bar": {"en": "Difference from baseline: {what}", "zh": "与基准的差值：{what}"},
+    "difference_what": {"en": "change in {what}", "zh": "{what}的变化"},
     "backlog_bar": {"en": "Open found issues (count)", "zh": "已发现未办结问题（件）"},
     "backlog_what": {"en": "backlog of open issues", "zh": "积压问题数"},
     "x_cell": {"en": "x (cells)", "zh": "x（格）"},
@@ -265,11 +271,35 @@ def _need_column(frame: pd.DataFrame, column: str, what: str) -> None:
         raise KeyError(f"{what} has no column {column!r}; columns: {', '.join(map(str, frame.columns))}")
 
 
+CAPTION_CHARS_PER_INCH = 8.5
+"""Caption characters per inch of figure width (8-point text beside the widest axis labels); CJK count twice."""
+
+
+NO_LINE_START = "，。；：、）》」』！？,.;:)!?"
+"""Punctuation that never begins a wrapped line (it stays with the text it closes)."""
+
+
+def _wrapped(text: str, width: int) -> str:
+    """``text`` broken into lines of at most ``width`` display columns (a CJK character takes two): between words,
+    or between any two CJK characters."""
+    lines, line, used = [], "", 0
+    for token in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text):
+        size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token.rstrip())
+        if line and used + size > width and token[0] not in NO_LINE_START:
+            lines.append(line.rstrip())
+            line, used = "", 0
+        line += token
+        used += sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
+    return "\n".join([*lines, line.rstrip()])
+
+
 def _finish(fig: Figure, title: str, caption: str, path: str | Path | None, ax: Axes | None = None) -> Figure:
     """Title (suptitle) and caption (small text under the title) of a figure; save it to ``path``."""
     fig.suptitle(title)
     if ax is not None:
-        ax.set_title(caption, fontsize=8, loc="left", color="0.3")
+        # wrapped to what fits beside the axes' labels: a caption runs from the axes' left edge and must not be cut
+        ax.set_title(_wrapped(caption, int(fig.get_figwidth() * CAPTION_CHARS_PER_INCH)), fontsize=8, loc="left",
+                     color="0.3")
     if path is not None:
         fig.savefig(Path(path), format="png")
     return fig
@@ -401,23 +431,41 @@ def _organisation_cells(model: Any) -> dict[str, np.ndarray]:
 
 
 def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
-                  path: str | Path | None = None) -> Figure:
+                  path: str | Path | None = None, baseline: Any = None) -> Figure:
     """Map of a live :class:`~cogov.sim.model.CommunityModel`: building cells coloured by mean household
     satisfaction (``colour_by="satisfaction"``) or open found issues (``"backlog"``) with a colour
     bar; compounds as outlined blocks (one Rectangle patch each, in ``fig.axes[0].patches``); grid
     boundaries as one dashed LineCollection; organisations as markers (one scatter per kind,
     labelled with their count in the figure legend ``fig.legends[0]``, after the compound and
     grid-boundary entries).
+
+    With ``baseline`` (the same community run under another scenario on the same seed: the same buildings and
+    households), the cells show the difference from it on a diverging scale centred on 0, symmetric, so that a
+    building that gains and one that loses look different and two near-identical maps are not drawn twice.
     """
     lang = resolve_lang(lang)
     layout = model.layout
     values = building_values(model, colour_by)
+    if baseline is not None:
+        if baseline.layout.n_buildings != layout.n_buildings:
+            raise ValueError("a difference map needs the same community (same layout) in both runs")
+        values = values - building_values(baseline, colour_by)
     image = np.full((layout.height, layout.width), np.nan)
     image[layout.building_xy[:, 1], layout.building_xy[:, 0]] = values
     with style(lang):
         aspect = layout.height / max(1, layout.width)
         fig, ax = _new_figure((7.5, max(4.5, 6.0 * aspect + 1.5)))
-        if colour_by == "satisfaction":
+        if baseline is not None:
+            reach = float(np.nanmax(np.abs(values))) if np.isfinite(values).any() else 0.0
+            reach = max(reach, 1e-3)  # a flat map still gets a readable scale
+            # empty cells grey: white is the scale's 0, a building where nothing changed
+            cmap = matplotlib.colormaps[DIVERGING_CMAP].with_extremes(bad="0.8")
+            im = ax.imshow(image, origin="lower", cmap=cmap, vmin=-reach, vmax=reach,
+                           extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+            bar_label = text("difference_bar", lang, what=text(f"{colour_by}_bar", lang))
+            what = text("difference_what", lang, what=text("mean_satisfaction" if colour_by == "satisfaction"
+                                                             else "backlog_what", lang))
+        elif colour_by == "satisfaction":
             im = ax.imshow(image, origin="lower", cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0,
                            extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
             bar_label, what = text("satisfaction_bar", lang), text("mean_satisfaction", lang)
@@ -426,7 +474,7 @@ def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
                            extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
             bar_label, what = text("backlog_bar", lang), text("backlog_what", lang)
         bar = fig.colorbar(im, ax=ax, label=bar_label, shrink=0.85)
-        if colour_by == "backlog":
+        if colour_by == "backlog" and baseline is None:
             bar.locator = MaxNLocator(integer=True)
             bar.update_ticks()
 

@@ -243,6 +243,8 @@ TEXT: dict[str, dict[str, str]] = {
     "reproduce": {"en": "To reproduce", "zh": "复现方法"},
     "generated": {"en": "Generated {when} by cogov {version}", "zh": "由 cogov {version} 于 {when} 生成"},
     "map_of": {"en": "{scenario}: community at the end of replicate 0", "zh": "{scenario}：第 0 次重复结束时的社区"},
+    "map_diff": {"en": "{scenario} minus {baseline}: satisfaction by building at the end of replicate 0",
+                 "zh": "{scenario}减{baseline}：第 0 次重复结束时各楼栋满意度之差"},
 }
 """Report text per language; ``{…}`` fields are filled in."""
 
@@ -458,7 +460,8 @@ def _figure(key: str, fig: Figure) -> ReportFigure:
 
 
 def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: str, keys: Sequence[str],
-             lang: str, maps: dict[str, CommunityModel], names: dict[str, str]) -> list[ReportFigure]:
+             lang: str, maps: dict[str, CommunityModel], names: dict[str, str],
+             baseline: str | None = None) -> list[ReportFigure]:
     out = [_figure("differences", figures.difference_plot(table, lang=lang))]
     text_by = runs[by].astype(str)
     if not series.empty:
@@ -471,9 +474,18 @@ def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: 
     for metric in outcome_names(view="distribution"):
         if metric in runs.columns:
             out.append(_figure(f"final-{metric}", figures.final_distributions(arms, metric, lang=lang)))
+    # the baseline's map, then each other scenario's difference from it (same seed: the same buildings and
+    # households), rather than maps that look alike
+    first = baseline if baseline is not None else keys[0]
+    base = maps.get(first)
     for key, model in maps.items():
-        drawn = _figure(f"map-{key}", figures.community_map(model, lang=lang))
-        out.append(replace(drawn, title=TEXT["map_of"][lang].format(scenario=names.get(key, key))))
+        if base is None or key == first:
+            drawn = _figure(f"map-{key}", figures.community_map(model, lang=lang))
+            out.append(replace(drawn, title=TEXT["map_of"][lang].format(scenario=names.get(key, key))))
+        else:
+            drawn = _figure(f"map-{key}", figures.community_map(model, lang=lang, baseline=base))
+            out.append(replace(drawn, title=TEXT["map_diff"][lang].format(scenario=names.get(key, key),
+                                                                          baseline=names.get(first, first))))
     return out
 
 
@@ -535,8 +547,9 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
     if replicates is not None and not series.empty:
         series = series[series["replicate"] < replicates]
     seeds = sorted({(int(r), int(s)) for r, s in zip(runs["replicate"], runs["seed"], strict=True)})
-    map_models = _maps(experiment, by, keys, values, replicate_seed(int(section["master_seed"]), 0), maps)
-    report_figures = _figures(table, runs, series, by, keys, lang, map_models, {s.key: s.name for s in scenarios})
+    map_models = _maps(experiment, by, [baseline, *[k for k in keys if k != baseline]], values, replicate_seed(int(section["master_seed"]), 0), maps)
+    report_figures = _figures(table, runs, series, by, keys, lang, map_models, {s.key: s.name for s in scenarios},
+                              baseline)
     replicates = int(table["replicates"].min()) if not table.empty else 0
     days = section.get("days")
     if days is None and experiment is not None:  # the scenarios' own horizon

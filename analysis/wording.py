@@ -131,8 +131,11 @@ def format_difference_interval(name: str, difference: float, low: float, high: f
 
 
 def format_p(p: float) -> str:
-    """A p-value to two significant digits; ``n/a`` where the test is undefined (fewer than two pairs)."""
-    return f"{p:.2g}" if math.isfinite(p) else "n/a"
+    """A p-value to two significant digits without scientific notation (``< 0.001`` below that); ``n/a`` where the
+    test is undefined (fewer than two pairs)."""
+    if not math.isfinite(p):
+        return "n/a"
+    return "< 0.001" if p < 0.001 else f"{p:.2g}"
 
 
 def practical(key: str, row: Any) -> tuple[str, float]:

@@ -847,7 +847,8 @@ def _refuse_duplicates(scenarios: Sequence[str]) -> None:
 COMPARISON_WORDS: dict[str, dict[str, Any]] = {
     "en": {"title": "comparison with {baseline} — means \\[95 % CI]; differences paired by replicate",
            "columns": ("outcome", "scenario", "mean [95 % CI]", "difference [95 % CI]", "size", "p (Holm)", "d", ""),
-           "baseline": "baseline", "noise": "≈ noise",
+           "baseline": "baseline", "noise": "≈ noise", "mean_only": "mean",
+           "narrow": "(A narrow terminal: the means' intervals and d are left out; --csv and the report have them.)",
            "sizes": {"meaningful": "meaningful", "uncertain": "uncertain", "below": "too small"},
            "footnote": ("{note}. Differences of shares are in percentage points. 'size' compares the difference with the "
                         "outcome's smallest meaningful difference (outcome registry): 'meaningful' when the whole "
@@ -857,7 +858,8 @@ COMPARISON_WORDS: dict[str, dict[str, Any]] = {
                         "random numbers even for tiny differences: it is not a size verdict.")},
     "zh": {"title": "与{baseline}的比较——均值［95% 置信区间］；差值按重复配对",
            "columns": ("指标", "情景", "均值［95% 置信区间］", "差值［95% 置信区间］", "实际大小", "p（Holm）", "d", ""),
-           "baseline": "基准", "noise": "≈ 随机波动",
+           "baseline": "基准", "noise": "≈ 随机波动", "mean_only": "均值",
+           "narrow": "（终端较窄：均值的置信区间和 d 未显示；--csv 和报告中有完整数据。）",
            "sizes": {"meaningful": "实质性", "uncertain": "不确定", "below": "太小"},
            "footnote": ("{note}。比例的差值以百分点表示。\u201c实际大小\u201d将差值与该指标的最小有意义差值（指标登记表）比较：整个"
                         "区间都超出它时为\u201c实质性\u201d，都在其内时为\u201c太小\u201d。p 值按所比较的 {compared} 个指标做了 Holm "
@@ -867,29 +869,44 @@ COMPARISON_WORDS: dict[str, dict[str, Any]] = {
 """The terminal comparison table's words in each language (the report's are in cogov.analysis.report)."""
 
 
+NARROW_TERMINAL = 130
+"""Below this many columns the comparison table leaves out the means' intervals and d (they stay in --csv and the
+report), so that it reads without wrapping at 100 columns."""
+
+
 def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str = "en") -> None:
     words = COMPARISON_WORDS[lang]
+    console = _stdout()
+    narrow = console.width < NARROW_TERMINAL
     view = Table(title=words["title"].format(baseline=_shown(baseline)), title_justify="left")
-    for column in words["columns"]:
-        view.add_column(column)
+    columns = list(words["columns"])
+    if narrow:
+        columns[2] = words["mean_only"]
+        del columns[6]  # d
+    for i, column in enumerate(columns):
+        view.add_column(column, no_wrap=i >= 2, overflow="fold")
     for _, row in table.iterrows():
         name = str(row["outcome"])  # label, unit and number format: the outcome registry's
         # escaped: "[n/a, n/a]" (an interval from one replicate) would otherwise be read as rich markup
-        mean = escape(format_interval(name, row["mean"], row["ci_low"], row["ci_high"], lang, unit=False))
+        mean = escape(format_value(name, row["mean"], lang, unit=False) if narrow
+                      else format_interval(name, row["mean"], row["ci_low"], row["ci_high"], lang, unit=False))
         if row["baseline"]:
-            view.add_row(escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, words["baseline"], "", "",
-                         "", "")
-            continue
-        diff = escape(format_difference_interval(name, row["difference"], row["diff_ci_low"], row["diff_ci_high"],
-                                                 lang))
-        verdict = "" if row["distinguishable"] else f"[dim]{words['noise']}[/]"
-        d = f"{row['cohens_d']:+.2f}" if math.isfinite(row["cohens_d"]) else "n/a"
-        size = words["sizes"].get(str(row["practical"]), "n/a")
-        view.add_row("", escape(str(row["scenario"])), mean, diff, size, format_p(row["p_holm"]), d, verdict)
-    console = _stdout()
+            cells = [escape(metric_label(name, lang)), escape(str(row["scenario"])), mean, words["baseline"], "", "",
+                     "", ""]
+        else:
+            diff = escape(format_difference_interval(name, row["difference"], row["diff_ci_low"], row["diff_ci_high"],
+                                                     lang))
+            verdict = "" if row["distinguishable"] else f"[dim]{words['noise']}[/]"
+            d = f"{row['cohens_d']:+.2f}" if math.isfinite(row["cohens_d"]) else "n/a"
+            size = words["sizes"].get(str(row["practical"]), "n/a")
+            cells = ["", escape(str(row["scenario"])), mean, diff, size, format_p(row["p_holm"]), d, verdict]
+        if narrow:
+            del cells[6]
+        view.add_row(*cells)
     console.print(view)
     compared = int(table["outcomes_compared"].max()) if "outcomes_compared" in table and len(table) else 0
-    console.print(words["footnote"].format(note=printable(note), compared=compared), highlight=False, markup=False)
+    footnote = words["footnote"].format(note=printable(note), compared=compared)
+    console.print(footnote + (" " + words["narrow"] if narrow else ""), highlight=False, markup=False)
 
 
 _seed = _bounded_int(0, MAX_SEED, "2^63 - 1")

@@ -118,3 +118,26 @@ def test_the_terminal_comparison_speaks_chinese(tmp_path, capsys):
     out = capsys.readouterr().out
     assert "与default的比较" in out and "指标" in out and "基准" in out and "Holm 校正" in out
     assert not any(word in out for word in ("baseline", "noise", "meaningful", "Differences of shares"))
+
+
+def test_the_comparison_table_reads_at_100_columns(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from cogov import cli
+
+    table = pd.DataFrame([
+        {"outcome": "resolution_rate", "scenario": "default", "baseline": True, "mean": 0.557, "ci_low": 0.49,
+         "ci_high": 0.62, "outcomes_compared": 1},
+        {"outcome": "resolution_rate", "scenario": "points_system", "baseline": False, "mean": 0.603, "ci_low": 0.47,
+         "ci_high": 0.73, "difference": 0.046, "diff_ci_low": -0.018, "diff_ci_high": 0.11, "distinguishable": False,
+         "practical": "uncertain", "p_holm": 0.000003, "cohens_d": 1.12, "outcomes_compared": 1},
+    ])
+    buffer = io.StringIO()
+    monkeypatch.setattr(cli, "_stdout", lambda: Console(file=buffer, width=100))
+    cli._print_comparison(table, "default", "2 replicates")
+    text = buffer.getvalue()
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert "+4.6 [-1.8, +11.0]" in text and "< 0.001" in text and "e-0" not in text
+    assert "55.7 %" in text and "[49.0 %" not in text and "narrow terminal" in text

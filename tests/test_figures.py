@@ -251,3 +251,39 @@ def test_difference_plot(lang, tmp_path):
     assert ax.get_xlabel() == figures.text("diff_axis", lang)
     _draw_without_missing_glyphs(fig)
     assert (tmp_path / "d.png").read_bytes().startswith(PNG_MAGIC)
+
+
+def test_a_difference_map_is_centred_on_zero_and_symmetric():
+    from cogov.sim.model import CommunityModel
+
+    base = CommunityModel("default", rng=2, days=15, **{"community.households": 300})
+    other = CommunityModel("points_system", rng=2, days=15, **{"community.households": 300})
+    base.run(), other.run()
+    fig = figures.community_map(other, baseline=base)
+    image = fig.axes[0].images[0]
+    low, high = image.get_clim()
+    assert low == -high and high > 0 and image.get_cmap().name == figures.DIVERGING_CMAP
+    expected = figures.building_values(other) - figures.building_values(base)
+    drawn = image.get_array()
+    xy = base.layout.building_xy
+    np.testing.assert_allclose(drawn[xy[:, 1], xy[:, 0]], expected)
+    same = figures.community_map(base, baseline=base).axes[0].images[0]
+    assert np.nanmax(np.abs(same.get_array())) == 0  # a scenario against itself: no difference anywhere
+
+
+@pytest.mark.parametrize("lang", _langs())
+def test_captions_are_not_cut_at_the_figure_edge(lang):
+    from cogov.analysis.compare import compare_runs
+
+    runs = pd.DataFrame([{"scenario": s, "replicate": r, "status": "ok", "resolution_rate": 0.8 + 0.01 * r + d,
+                          "satisfaction_mean": 0.6 + 0.001 * r + d / 10}
+                         for s, d in (("a", 0.0), ("b", 0.02)) for r in range(4)])
+    fig = figures.difference_plot(compare_runs(runs, "a", by="scenario"), lang=lang)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    fig.draw(renderer)  # constrained layout places the axes; the caption is the axes' left title
+    caption = fig.axes[0]._left_title
+    box, edge = caption.get_window_extent(renderer), fig.bbox
+    assert edge.x0 <= box.x0 and box.x1 <= edge.x1, (box, edge)
+    assert "\n" in caption.get_text()  # this caption is longer than a line

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import pytest
 
 from cogov.analysis.robustness import ASSUMED_RANGES, assumed_points, ranking_holds, robustness_table
 from cogov.cli import main

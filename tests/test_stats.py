@@ -78,3 +78,10 @@ def test_practical_size_against_the_smallest_meaningful_difference():
     assert practical_size(0.004, 0.003, 0.005, 0.01) == "below"
     assert practical_size(0.0, -0.02, 0.02, 0.01) == "uncertain"  # could be either way, and large
     assert practical_size(1.0, float("nan"), float("nan"), 0.01) == "n/a"
+
+
+def test_p_values_are_written_without_scientific_notation():
+    from cogov.analysis.wording import format_p
+
+    assert [format_p(p) for p in (3e-12, 0.00099, 0.0012, 0.049, 0.5, 1.0, float("nan"))] == [
+        "< 0.001", "< 0.001", "0.0012", "0.049", "0.5", "1", "n/a"]
