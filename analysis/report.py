@@ -418,16 +418,19 @@ def _scenario_infos(experiment: Experiment, by: str, keys: Sequence[str], values
     return [ScenarioInfo(key=key, name=configs[key].meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=titles[key] if by == SCENARIO_PARAMETER else "",
                          description=configs[key].meta.described(lang),
-                         sources=tuple(shown_path(source) for source in sources[key]),
+                         sources=tuple(shown_path(source, lang) for source in sources[key]),
                          digest=scenario_digest(configs[key]), differences=_differences(base, configs[key], lang))
             for key in keys]
 
 
-def shown_path(path: str | Path) -> str:
+BUILT_IN = {"en": "built-in: ", "zh": "内置："}
+
+
+def shown_path(path: str | Path, lang: str = "en") -> str:
     """A file as a report shows it, without the writer's local folders: a built-in scenario as ``built-in:
     default.toml``, a file under the current folder relative to it, any other by its name."""
     resolved = Path(path).resolve()
-    for root, prefix in ((builtin_dir().resolve(), "built-in: "), (Path.cwd().resolve(), "")):
+    for root, prefix in ((builtin_dir().resolve(), BUILT_IN[lang]), (Path.cwd().resolve(), "")):
         if resolved.is_relative_to(root):
             return prefix + resolved.relative_to(root).as_posix()
     return resolved.name
@@ -441,7 +444,7 @@ def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: di
     base = streets[keys[0]].config
     return [ScenarioInfo(key=key, name=street.config.meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=(file_title(street.source) or {}).get(lang, "") if by == SCENARIO_PARAMETER else "",
-                         description=street.config.meta.described(lang), sources=(shown_path(street.source),),
+                         description=street.config.meta.described(lang), sources=(shown_path(street.source, lang),),
                          digest=street.digest,
                          differences=_differences(base, street.config, lang))
             for key, street in streets.items()]
@@ -822,7 +825,8 @@ def _robust(report: Report) -> dict[str, Any] | None:
     ranking = [report.t("robust_ranking", outcome=figures.metric_name(b["outcome"], lang),
                         order=" > ".join(_shown_name(report, k) for k in b["order"]), k=b["held"], n=b["points"])
                for b in report.robust_ranking]
-    intro = report.t("robust_intro", n=points, k=len(ASSUMED_RANGES), names=", ".join(ASSUMED_RANGES),
+    names = ("、" if lang == "zh" else ", ").join(parameter_text(p, lang, with_unit=False) for p in ASSUMED_RANGES)
+    intro = report.t("robust_intro", n=points, k=len(ASSUMED_RANGES), names=names,
                      r=report.robust_replicates)
     return {"intro": intro, "rows": rows, "ranking": ranking}
 

@@ -16,11 +16,16 @@ LAPTOP = {"width": 1366, "height": 768}
 
 
 @pytest.fixture(scope="module")
-def report(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("first-screen")
-    compare_scenarios(["default", "points_system", "funding_beijing_2020"], folder / "out", SerialExecutor(), 1,
-                      replicates=4, days=60)
-    return build_report(folder / "out", maps=0)
+def folder(tmp_path_factory):
+    out = tmp_path_factory.mktemp("first-screen") / "out"
+    compare_scenarios(["default", "points_system", "funding_beijing_2020"], out, SerialExecutor(), 1, replicates=4,
+                      days=60)
+    return out
+
+
+@pytest.fixture(scope="module")
+def report(folder):
+    return build_report(folder, maps=0)
 
 
 def test_the_glance_lists_the_largest_meaningful_changes_first(report):
@@ -77,3 +82,17 @@ def test_no_absolute_local_path_in_the_report(report, tmp_path):
     assert "built-in: points\\_system.toml" in text
     assert shown_path(builtin_dir() / "streets" / "five_communities.toml") == "built-in: streets/five_communities.toml"
     assert shown_path(tmp_path / "mine.toml") == "mine.toml"
+
+
+def test_no_english_is_left_in_a_chinese_report_but_names(folder, tmp_path):
+    import re
+
+    text = write_report(build_report(folder, lang="zh", maps=0), tmp_path / "zh.md").read_text(encoding="utf-8")
+    body = text.split("## 来源与可重复性")[0]  # provenance: versions, paths and the command, as they are
+    body = re.sub(r"`[^`]*`|\]\([^)]*\)|\b[0-9a-f]{32,}\b", "", body)  # code, figure links, digests
+    for name in ("default", "points_system", "funding_beijing_2020"):
+        body = body.replace(name.replace("_", "\\_"), "")
+    words = set(re.findall(r"[A-Za-z][A-Za-z_.\\]{2,}", body))
+    names = {"cogov", "Holm", "SHA", "docs", "ODD.md", "toml", "compare", "precision", "validate", "model",
+             "sensitivity"}  # the program, its commands and files, a statistician's name, a hash's
+    assert words <= names, sorted(words - names)
