@@ -825,7 +825,7 @@ def _robust(report: Report) -> dict[str, Any] | None:
     ranking = [report.t("robust_ranking", outcome=figures.metric_name(b["outcome"], lang),
                         order=" > ".join(_shown_name(report, k) for k in b["order"]), k=b["held"], n=b["points"])
                for b in report.robust_ranking]
-    names = ("、" if lang == "zh" else ", ").join(parameter_text(p, lang, with_unit=False) for p in ASSUMED_RANGES)
+    names = ("、" if lang == "zh" else "; ").join(parameter_text(p, lang, with_unit=False) for p in ASSUMED_RANGES)
     intro = report.t("robust_intro", n=points, k=len(ASSUMED_RANGES), names=names,
                      r=report.robust_replicates)
     return {"intro": intro, "rows": rows, "ranking": ranking}
