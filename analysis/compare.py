@@ -42,11 +42,14 @@ FAMILY_ALPHA = 1.0 - CONFIDENCE
 
 
 def match_baseline(baseline: Any, values: Sequence[str]) -> str | None:
-    """The value among ``values`` (as text) that ``baseline`` names: the same text, or the same number (``1`` and
-    ``1.0``, ``0.30`` and ``0.3``); None if none does."""
+    """The value among ``values`` (as text) that ``baseline`` names: the same text, the same text but for case
+    (``true`` and ``True``), or the same number (``1`` and ``1.0``, ``0.30`` and ``0.3``); None if none does."""
     text = str(baseline)
     if text in values:
         return text
+    folded = [v for v in values if v.casefold() == text.casefold()]  # true for True (TOML's and Python's booleans)
+    if len(folded) == 1:
+        return folded[0]
     try:
         number = float(text)
     except ValueError:

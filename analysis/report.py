@@ -19,7 +19,7 @@ import base64
 import io
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +35,7 @@ from cogov.analysis import figures
 from cogov.analysis.compare import compare_runs, match_baseline
 from cogov.analysis.costs import NOT_COUNTED, cost_table
 from cogov.analysis.equity import equity_table, gap_direction
-from cogov.analysis.results import load_runs, load_series, manifest, parameters
+from cogov.analysis.results import load_runs, load_series, manifest, other_factors, parameters, within
 from cogov.analysis.robustness import ASSUMED_RANGES, ranking_holds, robustness_table
 from cogov.analysis.robustness import FILE as ROBUSTNESS_FILE
 from cogov.analysis.stats import paired_difference
@@ -509,13 +509,15 @@ def _maps(experiment: Experiment | None, by: str, keys: Sequence[str], values: d
 
 def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: str | None = None,
                  lang: str = "en", outcomes: Sequence[str] | None = None, maps: int = MAX_MAPS,
-                 replicates: int | None = None, command: str = "", notes: Sequence[str] = ()) -> Report:
+                 replicates: int | None = None, command: str = "", notes: Sequence[str] = (),
+                 at: Mapping[str, Any] | None = None) -> Report:
     """Assemble the report of a results folder, comparing the values of the swept parameter ``by``.
 
     ``baseline`` defaults to the first value run. ``maps`` is how many community maps to draw (each
     re-runs replicate 0 of one arm; 0 for none). ``replicates`` uses only replicates 0..n-1 (as a
     comparison that asked for n does, in a folder that holds more); all by default. ``command`` is shown as the way to reproduce the
-    results; ``notes`` are added under the table (e.g. whether a precision target was met).
+    results; ``notes`` are added under the table (e.g. whether a precision target was met). ``at`` fixes the other
+    swept parameters of a multi-factor sweep (:func:`cogov.analysis.results.within`); a report never pools over them.
     """
     lang = figures.check_lang(lang)
     directory = Path(directory)
@@ -524,6 +526,13 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
         runs = runs[runs["replicate"] < replicates]
     if by not in parameters(runs):
         raise ScenarioError(str(directory), [f"{by}: not a swept parameter here (swept: {', '.join(parameters(runs))})"])
+    if at:
+        runs = within(runs, at)
+    pooled = other_factors(runs, by)
+    if pooled:  # a report compares one combination of the other factors: never an average over them
+        listed = "; ".join(f"{name} ({', '.join(map(str, values))})" for name, values in pooled.items())
+        raise ScenarioError(str(directory), [(f"this sweep also varies {listed}: a report compares the values of {by} "
+                                             "at one value of each (--within NAME=VALUE)")])
     text_by = runs[by].astype(str)
     keys = list(dict.fromkeys(text_by))
     asked, baseline = baseline, match_baseline(baseline, keys) if baseline is not None else keys[0]

@@ -16,13 +16,13 @@ than the store's internal ``param:`` prefix; failed runs are left out unless ask
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from cogov.analysis.compare import compare_runs
+from cogov.analysis.compare import compare_runs, match_baseline
 from cogov.experiments.store import MANIFEST, ResultStore
 from cogov.sim.scenario import ScenarioError
 
@@ -96,15 +96,53 @@ def load_series(directory: str | Path) -> pd.DataFrame:
     return series.merge(runs[keys], on="run_id", how="left", validate="many_to_one")
 
 
+def other_factors(runs: pd.DataFrame, by: str) -> dict[str, list[Any]]:
+    """The swept parameters other than ``by`` that take more than one value in ``runs``, with their values: a
+    comparison by ``by`` that pooled over them would average over an interaction."""
+    return {p: sorted(pd.unique(runs[p]).tolist(), key=str) for p in parameters(runs)
+            if p != by and runs[p].nunique(dropna=False) > 1}
+
+
+def within(runs: pd.DataFrame, settings: Mapping[str, Any]) -> pd.DataFrame:
+    """The runs at the given values of other swept parameters (matched as :func:`match_baseline` matches values:
+    ``0.3`` finds ``0.30``); an unknown parameter or value is a :class:`ScenarioError` listing what there is."""
+    problems, mask = [], pd.Series(True, index=runs.index)
+    for name, value in settings.items():
+        if name not in parameters(runs):
+            problems.append(f"{name}: not a swept parameter here (swept: {', '.join(parameters(runs))})")
+            continue
+        values = [str(v) for v in pd.unique(runs[name])]
+        chosen = match_baseline(value, values)
+        if chosen is None:
+            problems.append(f"{name}: {value} is not among its values ({', '.join(values)})")
+            continue
+        mask &= runs[name].astype(str) == chosen
+    if problems:
+        raise ScenarioError("--within", problems)
+    return runs[mask]
+
+
 def compare(directory: str | Path, by: str = "scenario", baseline: str | None = None,
-            outcomes: Sequence[str] | None = None) -> pd.DataFrame:
+            outcomes: Sequence[str] | None = None, at: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """The comparison table (:func:`cogov.analysis.compare.compare_runs`) of a results folder.
 
     ``by`` is the swept parameter whose values are compared (``scenario`` for ``cogov compare``);
-    ``baseline`` is one of its values, the first one run by default.
+    ``baseline`` is one of its values, the first one run by default. When the folder sweeps other parameters too,
+    nothing is pooled over them: ``at`` picks one value of each (:func:`within`), and without it the table holds one
+    comparison per combination of their values, in columns named after them (``combination`` numbers them).
     """
     runs = load_runs(directory, include_failed=True)
     if by not in parameters(runs):
         raise ScenarioError(str(directory), [f"{by}: not a swept parameter here (swept: {', '.join(parameters(runs))})"])
+    if at:
+        runs = within(runs, at)
     chosen = baseline if baseline is not None else str(runs[by].astype(str).iloc[0])
-    return compare_runs(runs, baseline=chosen, by=by, outcomes=outcomes)
+    others = other_factors(runs, by)
+    if not others:
+        return compare_runs(runs, baseline=chosen, by=by, outcomes=outcomes)
+    tables = []
+    for number, (values, group) in enumerate(runs.groupby(list(others), sort=True, dropna=False)):
+        values = values if isinstance(values, tuple) else (values,)
+        table = compare_runs(group, baseline=chosen, by=by, outcomes=outcomes)
+        tables.append(table.assign(combination=number, **dict(zip(others, values, strict=True))))
+    return pd.concat(tables, ignore_index=True)

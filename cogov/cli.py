@@ -36,7 +36,7 @@ from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov.analysis.report import FORMATS as REPORT_FORMATS
 from cogov.analysis.report import MAX_MAPS, build_report, write_report
 from cogov.analysis.results import compare as compare_results
-from cogov.analysis.results import load_runs, parameters
+from cogov.analysis.results import load_runs, load_series, load_tidy, parameters
 from cogov.analysis.robustness import run_robustness
 from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
@@ -267,6 +267,13 @@ def _parser() -> argparse.ArgumentParser:
                      "issue's history (issues.parquet)")
     run.set_defaults(handler=_cmd_run)
 
+    export = sub.add_parser("export", help="write a results folder's runs, tidy outcomes and daily series as CSV or "
+                            "Parquet files (BehaviorSpace's table)")
+    export.add_argument("directory", type=Path, help="a results folder (sweep, comparison or sensitivity)")
+    export.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
+    export.add_argument("--to", type=Path, help="folder for the files (default DIRECTORY/export)")
+    export.set_defaults(handler=_cmd_export)
+
     listing = sub.add_parser("scenarios", help="list the built-in scenarios")
     listing.add_argument("--lang", choices=LANGS, default="en", help="titles and descriptions in English or Chinese")
     listing.set_defaults(handler=_cmd_scenarios)
@@ -332,6 +339,9 @@ def _parser() -> argparse.ArgumentParser:
     comp.add_argument("--from", dest="from_dir", type=Path, help="compare an existing sweep folder instead of running")
     comp.add_argument("--by", default="scenario", help="with --from: the swept parameter to compare (default scenario)")
     comp.add_argument("--baseline", help="with --from: the value of --by that is the baseline (default: the first)")
+    comp.add_argument("--within", action="append", default=[], metavar="NAME=VALUE",
+                      help="with --from on a sweep of several parameters: compare at this value of another parameter "
+                      "(repeatable); without it, one table per combination of their values, never pooled")
     comp.add_argument("--csv", type=Path, help="also write the comparison table as CSV")
     comp.add_argument("--report", type=Path, action="append", default=[],
                       help="write a report: .html (one self-contained file) or .md (with a figures folder); repeatable")
@@ -778,11 +788,22 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         _check_output_file(args.csv, "--csv")
     replicates: int | None = None
     notes: list[str] = []
+    at = _within(args.within)
     if args.from_dir is not None:
         directory, by = args.from_dir, args.by.removeprefix("param:")
-        table = compare_results(directory, by=by, baseline=args.baseline, outcomes=args.outcomes or None)
+        table = compare_results(directory, by=by, baseline=args.baseline, outcomes=args.outcomes or None, at=at)
         baseline = str(table.loc[table["baseline"], "scenario"].iloc[0])
-        note = f"from {directory}, by {by}"
+        note = f"from {directory}, by {by}" + "".join(f", {k} = {v}" for k, v in at.items())
+        if "combination" in table.columns:  # other factors vary: one table per combination, never pooled
+            if args.report:  # a report compares one combination: build_report refuses, saying which factors vary
+                build_report(directory, by=by, baseline=baseline, lang=args.lang, maps=0, at=at)
+            for _, part in table.groupby("combination", sort=True):
+                fixed = [c for c in part.columns if c not in COMPARISON_COLUMNS]
+                where = ", ".join(f"{c} = {part[c].iloc[0]}" for c in fixed)
+                _print_comparison(part, baseline, f"{note}; at {where}", args.lang)
+            if args.csv is not None:
+                _write_csv(args.csv, table.to_dict("records"))
+            return EXIT_OK
     else:
         if len(args.scenarios) < 2:
             raise ScenarioError("compare", ["give a baseline and at least one other scenario (or --from DIR)"])
@@ -823,10 +844,29 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     if args.report:
         report = build_report(directory, by=by, baseline=baseline, lang=args.lang, maps=args.maps,
                               replicates=replicates, command=args.command_line, notes=notes,
-                              outcomes=args.outcomes or None)
+                              outcomes=args.outcomes or None, at=at)
         for path in args.report:
             Console(stderr=True).print(f"wrote {printable(write_report(report, path))}", highlight=False, markup=False)
     return EXIT_OK
+
+
+COMPARISON_COLUMNS = frozenset({
+    "outcome", "scenario", "baseline", "replicates", "mean", "ci_low", "ci_high", "pairs", "difference", "diff_ci_low",
+    "diff_ci_high", "p_value", "cohens_d", "dz", "distinguishable", "smallest_difference", "practical", "p_holm",
+    "outcomes_compared", "distinguishable_unadjusted", "combination"})
+"""The columns of a comparison table; any other column of a table from a multi-factor sweep is a fixed factor."""
+
+
+def _within(items: Sequence[str]) -> dict[str, str]:
+    """``--within NAME=VALUE`` options as a mapping; a malformed one is an error naming it."""
+    out: dict[str, str] = {}
+    for item in items:
+        name, sep, value = item.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise ScenarioError("--within", [(f"{printable(item)}: give NAME=VALUE (a swept parameter and one of its "
+                                             "values)")])
+        out[name.strip().removeprefix("param:")] = value.strip()
+    return out
 
 
 def _refuse_duplicates(scenarios: Sequence[str]) -> None:
@@ -998,6 +1038,27 @@ def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame.from_records(records).to_csv(path, index=False)
     Console(stderr=True).print(f"wrote {printable(path)}", highlight=False, markup=False)
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    """runs.<ext> (one row per run: identifiers, parameters, outcomes, provenance), tidy.<ext> (one row per run and
+    outcome) and series.<ext> (one row per run and kept day, with the run's parameters), for R, Excel or pandas."""
+    runs = load_runs(args.directory, include_failed=True)
+    folder = args.to if args.to is not None else args.directory / "export"
+    _check_output_folder(folder, "--to")
+    folder.mkdir(parents=True, exist_ok=True)
+    tables = {"runs": runs, "tidy": load_tidy(args.directory), "series": load_series(args.directory)}
+    err = Console(stderr=True)
+    for name, frame in tables.items():
+        if frame.empty:
+            continue
+        path = folder / f"{name}.{args.format}"
+        if args.format == "csv":
+            frame.to_csv(path, index=False)
+        else:
+            frame.to_parquet(path, index=False)
+        err.print(f"wrote {printable(path)} ({len(frame):,} rows)", highlight=False, markup=False)
+    return EXIT_OK
 
 
 def _cmd_scenarios(args: argparse.Namespace) -> int:

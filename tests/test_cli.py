@@ -4,6 +4,7 @@ import json
 import subprocess
 import sys
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -141,3 +142,63 @@ def test_the_comparison_table_reads_at_100_columns(monkeypatch):
     assert max(len(line) for line in text.splitlines()) <= 100
     assert "+4.6 [-1.8, +11.0]" in text and "< 0.001" in text and "e-0" not in text
     assert "55.7 %" in text and "[49.0 %" not in text and "narrow terminal" in text
+
+
+def test_compare_from_a_two_factor_sweep_never_pools_the_other_factor(tmp_path, capsys):
+    """Issue 16: compare --by X on a sweep of X and Y compares within each value of Y (or at the one given); a report
+    is refused unless Y is fixed, naming it."""
+    experiment = tmp_path / "two.toml"
+    experiment.write_text(
+        '[experiment]\nname = "two"\nscenario = "default"\ndesign = "full_factorial"\nreplicates = 2\ndays = 5\n'
+        '[parameters."levers.volunteer_incentives.points_per_hour"]\nvalues = [0.0, 10.0]\n'
+        '[parameters."levers.volunteer_incentives.employer_feedback"]\nvalues = [false, true]\n'
+        '[parameters."community.households"]\nvalues = [200]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", str(experiment), "--out", str(out), "--workers", "1"]) == 0
+    from cogov.analysis.results import compare as compare_folder
+
+    by = "levers.volunteer_incentives.points_per_hour"
+    table = compare_folder(out, by=by, baseline="0")
+    feedback = "levers.volunteer_incentives.employer_feedback"
+    assert set(table["combination"]) == {0, 1} and set(table[feedback]) == {False, True}
+    assert "community.households" not in table.columns  # swept at one value: nothing to pool over
+    assert (table["replicates"] == 2).all()  # per combination, not 4 pooled runs
+    fixed = compare_folder(out, by=by, baseline="0", at={feedback: "true"})
+    assert "combination" not in fixed.columns
+    part = table[table[feedback]].drop(columns=["combination", feedback]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(fixed.reset_index(drop=True), part)  # the same comparison as the True combination
+    capsys.readouterr()
+    assert main(["compare", "--from", str(out), "--by", by, "--baseline", "0"]) == 0
+    shown = capsys.readouterr().out
+    assert shown.count(f"at {feedback} = False") == 1 and shown.count(f"at {feedback} = True") == 1
+    assert main(["compare", "--from", str(out), "--by", by, "--report", str(tmp_path / "r.md")]) == 2
+    assert f"this sweep also varies {feedback} (False, True)" in capsys.readouterr().err
+    assert main(["compare", "--from", str(out), "--by", by, "--within", f"{feedback}=true",
+                 "--report", str(tmp_path / "r.md")]) == 0
+    assert main(["compare", "--from", str(out), "--by", by, "--within", f"{feedback}=maybe"]) == 2
+    assert "maybe is not among its values" in capsys.readouterr().err
+
+
+def test_export_writes_runs_tidy_and_series_with_parameter_columns(tmp_path, capsys):
+    experiment = tmp_path / "one.toml"
+    experiment.write_text(
+        '[experiment]\nname = "one"\nscenario = "default"\ndesign = "full_factorial"\nreplicates = 2\ndays = 6\n'
+        '[outputs]\nseries = true\nseries_every = 2\n'
+        '[parameters."levers.funding.annual_cny"]\nvalues = [100000.0, 300000.0]\n'
+        '[parameters."community.households"]\nvalues = [200]\n', encoding="utf-8")
+    out = tmp_path / "out"
+    assert main(["sweep", str(experiment), "--out", str(out), "--workers", "1"]) == 0
+    assert main(["export", str(out)]) == 0
+    runs = pd.read_csv(out / "export" / "runs.csv")
+    tidy = pd.read_csv(out / "export" / "tidy.csv")
+    series = pd.read_csv(out / "export" / "series.csv")
+    assert len(runs) == 4 and {"run_id", "replicate", "seed", "levers.funding.annual_cny", "resolution_rate"} <= set(
+        runs.columns)
+    assert set(tidy.columns) >= {"run_id", "levers.funding.annual_cny", "outcome", "value"}
+    assert len(tidy) == 4 * tidy["outcome"].nunique()
+    assert {"day", "levers.funding.annual_cny", "backlog"} <= set(series.columns) and set(series["day"]) == {0, 2, 4, 6}
+    assert main(["export", str(out), "--format", "parquet", "--to", str(tmp_path / "pq")]) == 0
+    parquet = pd.read_parquet(tmp_path / "pq" / "runs.parquet")
+    assert list(parquet.columns) == list(runs.columns) and len(parquet) == 4
+    np.testing.assert_allclose(parquet["resolution_rate"], runs["resolution_rate"])
+    assert main(["export", str(tmp_path / "nothing")]) == 2
