@@ -25,6 +25,7 @@ figure falls back to English with a warning, so no glyph is ever drawn as a miss
 from __future__ import annotations
 
 import contextlib
+import io
 import re
 import unicodedata
 import warnings
@@ -110,6 +111,8 @@ TEXT: dict[str, dict[str, str]] = {
     "over_time": {"en": "{metric} over time", "zh": "{metric}随时间变化"},
     "band_caption": {"en": "Line: mean across runs; band: {conf:.0f} % t-interval across runs per day",
                      "zh": "实线：各次运行的均值；阴影：按天计算的{conf:.0f}% t 置信区间"},
+    "envelope_caption": {"en": "Line: mean across runs; band: lowest to highest run on each day",
+                         "zh": "实线：各次运行的均值；阴影：每天最低到最高的运行"},
     "final_title": {"en": "{metric} at the end of the run", "zh": "运行结束时的{metric}"},
     "final_caption": {"en": "Box: median and quartiles; whiskers: 1.5 IQR; dots: replicates; diamond: mean",
                       "zh": "箱体：中位数与四分位数；须：1.5 倍四分位距；圆点：各次重复；菱形：均值"},
@@ -238,9 +241,14 @@ def metric_label(metric: str, lang: str) -> str:
     return outcome(metric).axis_label(check_lang(lang))
 
 
-def parameter_column(parameter: str) -> str:
-    """The run-table column of a swept parameter, given as ``param:<path>`` or ``<path>``."""
-    return parameter if parameter.startswith("param:") else f"param:{parameter}"
+def parameter_column(parameter: str, frame: pd.DataFrame | None = None) -> str:
+    """The run-table column of a swept parameter, given as ``param:<path>`` or ``<path>``: the store's raw rows name
+    it ``param:<path>``, :func:`cogov.analysis.results.load_runs` names it ``<path>``; with ``frame``, whichever of
+    the two it has."""
+    path = parameter.removeprefix("param:")
+    if frame is not None and path in frame.columns and f"param:{path}" not in frame.columns:
+        return path
+    return f"param:{path}"
 
 
 def parameter_label(parameter: str, lang: str = "en") -> str:
@@ -305,8 +313,18 @@ def _finish(fig: Figure, title: str, caption: str, path: str | Path | None, ax: 
     return fig
 
 
+class CogovFigure(Figure):
+    """A matplotlib figure that a notebook shows inline by itself (no ``%matplotlib inline``): IPython displays
+    the PNG of ``_repr_png_``."""
+
+    def _repr_png_(self) -> bytes:
+        buffer = io.BytesIO()
+        self.savefig(buffer, format="png")
+        return buffer.getvalue()
+
+
 def _new_figure(figsize: tuple[float, float]) -> tuple[Figure, Axes]:
-    fig = Figure(figsize=figsize, layout="constrained")
+    fig = CogovFigure(figsize=figsize, layout="constrained")
     return fig, fig.add_subplot()
 
 
@@ -337,6 +355,42 @@ def series_with_bands(series_by_scenario: Mapping[str, pd.DataFrame], metric: st
         ax.legend(title=text("scenario", lang), frameon=False)
         name = metric_name(metric, lang)
         return _finish(fig, text("over_time", lang, metric=name), text("band_caption", lang, conf=conf * 100), path, ax)
+
+
+def series_by_value(series: pd.DataFrame, metric: str, by: str, lang: str = "en", envelope: bool = False,
+                    path: str | Path | None = None, conf: float = CONF_LEVEL) -> Figure:
+    """Daily ``metric`` of a sweep's kept series (:func:`cogov.analysis.results.load_series`), one line per value
+    of the swept parameter ``by`` (``param:`` prefix accepted): the mean across its runs with a ``conf`` t-band, or
+    with ``envelope`` the band from the lowest to the highest run (EMA Workbench's envelope). Bands are clipped to
+    the outcome's possible values; the legend gives each value's number of runs, and with fewer than three a
+    :class:`UserWarning` says that the band is too wide to read (a t-interval on one degree of freedom).
+    Artists, in order, per value: one line (label: the value and n) and one band."""
+    lang = resolve_lang(lang)
+    column = by if by in series.columns else by.removeprefix("param:")
+    _need_column(series, column, "the series")
+    _need_column(series, metric, "the series")
+    low_bound, high_bound = outcome(metric).bounds or (-np.inf, np.inf)
+    with style(lang):
+        fig, ax = _new_figure((7.5, 4.5))
+        for i, (value, frame) in enumerate(series.groupby(column, sort=True)):
+            runs = int(frame["run_id"].nunique()) if "run_id" in frame.columns else 1
+            if envelope:
+                summary = frame.groupby("day")[metric].agg(mean="mean", low="min", high="max").reset_index()
+            else:
+                summary = _summarise(frame, ["day"], metric, conf)
+                if runs < 3:
+                    warnings.warn(f"{column} = {value}: {runs} run(s): a {conf:.0%} t-band on so few runs is too "
+                                  "wide to read; add replicates", UserWarning, stacklevel=2)
+            colour = PALETTE[i % len(PALETTE)]
+            ax.plot(summary["day"], summary["mean"], color=colour, label=f"{plain(value)} (n = {runs})")
+            ax.fill_between(summary["day"], summary["low"].clip(low_bound, high_bound),
+                            summary["high"].clip(low_bound, high_bound), color=colour, alpha=0.2, linewidth=0,
+                            label="_nolegend_")
+        ax.set_xlabel(text("day", lang))
+        ax.set_ylabel(metric_label(metric, lang))
+        ax.legend(title=parameter_text(column, lang), frameon=False)
+        caption = text("envelope_caption" if envelope else "band_caption", lang, conf=conf * 100)
+        return _finish(fig, text("over_time", lang, metric=metric_name(metric, lang)), caption, path, ax)
 
 
 def final_distributions(runs_by_scenario: Mapping[str, pd.DataFrame], metric: str, lang: str = "en",
@@ -525,10 +579,10 @@ def response_curve(runs: pd.DataFrame, parameter: str, metric: str, lang: str = 
     """
     lang = resolve_lang(lang)
     runs = _ok_runs(runs)
-    x_col = parameter_column(parameter)
+    x_col = parameter_column(parameter, runs)
     _need_column(runs, x_col, "run table")
     _need_column(runs, metric, "run table")
-    keys = [x_col] if by is None else [parameter_column(by), x_col]
+    keys = [x_col] if by is None else [parameter_column(by, runs), x_col]
     if by is not None:
         _need_column(runs, keys[0], "run table")
     summary = _summarise(runs, keys, metric, conf)
@@ -552,7 +606,7 @@ def response_curve(runs: pd.DataFrame, parameter: str, metric: str, lang: str = 
 def mean_pivot(runs: pd.DataFrame, x_parameter: str, y_parameter: str, metric: str) -> pd.DataFrame:
     """Mean of ``metric`` over ok runs, rows the values of ``y_parameter``, columns those of ``x_parameter``."""
     runs = _ok_runs(runs)
-    x_col, y_col = parameter_column(x_parameter), parameter_column(y_parameter)
+    x_col, y_col = parameter_column(x_parameter, runs), parameter_column(y_parameter, runs)
     for column in (x_col, y_col, metric):
         _need_column(runs, column, "run table")
     return runs.pivot_table(index=y_col, columns=x_col, values=metric, aggfunc="mean", dropna=False).sort_index().sort_index(axis=1)

@@ -287,3 +287,28 @@ def test_captions_are_not_cut_at_the_figure_edge(lang):
     box, edge = caption.get_window_extent(renderer), fig.bbox
     assert edge.x0 <= box.x0 and box.x1 <= edge.x1, (box, edge)
     assert "\n" in caption.get_text()  # this caption is longer than a line
+
+
+def test_series_by_value_bands_each_design_point_clips_to_bounds_and_warns_on_few_runs():
+    rows = [{"run_id": run, "day": day, "levers.x": value, "resolution_rate": 0.05 + 0.1 * (run % 2)}
+            for value, runs in ((1, (0, 1)), (2, (2, 3, 4, 5))) for run in runs for day in (0, 5, 10)]
+    series = pd.DataFrame(rows)
+    with pytest.warns(UserWarning, match="levers.x = 1: 2 run"):
+        fig = figures.series_by_value(series, "resolution_rate", "levers.x")
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["1 (n = 2)", "2 (n = 4)"]
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    assert band.min() >= 0.0  # a share's band stops at 0 (the t-band on 2 runs reaches far below it)
+    envelope = figures.series_by_value(series, "resolution_rate", "param:levers.x", envelope=True)
+    low_high = envelope.axes[0].collections[1].get_paths()[0].vertices[:, 1]
+    assert low_high.min() == pytest.approx(0.05) and low_high.max() == pytest.approx(0.15)
+
+
+def test_response_curve_takes_load_runs_columns_and_store_columns():
+    runs = pd.DataFrame({"levers.funding.annual_cny": [1e5, 1e5, 2e5, 2e5], "backlog": [10.0, 12.0, 8.0, 9.0],
+                         "status": "ok"})
+    plain_fig = figures.response_curve(runs, "levers.funding.annual_cny", "backlog")
+    prefixed = runs.rename(columns={"levers.funding.annual_cny": "param:levers.funding.annual_cny"})
+    store_fig = figures.response_curve(prefixed, "levers.funding.annual_cny", "backlog")
+    for fig in (plain_fig, store_fig):
+        np.testing.assert_allclose(fig.axes[0].lines[0].get_ydata(), [11.0, 8.5])
