@@ -111,6 +111,17 @@ TEXT: dict[str, dict[str, str]] = {
     "over_time": {"en": "{metric} over time", "zh": "{metric}随时间变化"},
     "band_caption": {"en": "Line: mean across runs; band: {conf:.0f} % t-interval across runs per day",
                      "zh": "实线：各次运行的均值；阴影：按天计算的{conf:.0f}% t 置信区间"},
+    "res_dim": {"en": "Parameters restricted", "zh": "受限参数个数"},
+    "chosen_box": {"en": "reported box", "zh": "报告的区域"},
+    "coverage": {"en": "Coverage (share of the cases inside the box)", "zh": "覆盖率（区域内案例占全部案例的比例）"},
+    "density": {"en": "Density (share of the box's runs that are cases)", "zh": "密度（区域内运行中案例的比例）"},
+    "peeling_title": {"en": "PRIM peeling trajectory", "zh": "PRIM 剥离轨迹"},
+    "peeling_caption": {"en": "Each step peels the box smaller: density rises as coverage falls",
+                        "zh": "每一步将区域剥得更小：密度上升，覆盖率下降"},
+    "share_of_range": {"en": "Share of the swept range", "zh": "占扫描范围的比例"},
+    "box_title": {"en": "The PRIM box", "zh": "PRIM 区域"},
+    "box_caption": {"en": "Bars: the box's range of each parameter; grey: not restricted",
+                    "zh": "横条：各参数在区域中的范围；灰色：未受限"},
     "envelope_caption": {"en": "Line: mean across runs; band: lowest to highest run on each day",
                          "zh": "实线：各次运行的均值；阴影：每天最低到最高的运行"},
     "final_title": {"en": "{metric} at the end of the run", "zh": "运行结束时的{metric}"},
@@ -391,6 +402,46 @@ def series_by_value(series: pd.DataFrame, metric: str, by: str, lang: str = "en"
         ax.legend(title=parameter_text(column, lang), frameon=False)
         caption = text("envelope_caption" if envelope else "band_caption", lang, conf=conf * 100)
         return _finish(fig, text("over_time", lang, metric=metric_name(metric, lang)), caption, path, ax)
+
+
+def peeling_trajectory(trajectory: pd.DataFrame, step: int, lang: str = "en", path: str | Path | None = None) -> Figure:
+    """PRIM's peeling trajectory (:mod:`cogov.analysis.discovery`): each step's coverage against its density, coloured
+    by how many parameters the box restricts, the reported step ringed."""
+    lang = resolve_lang(lang)
+    with style(lang):
+        fig, ax = _new_figure((6.5, 4.8))
+        points = ax.scatter(trajectory["coverage"], trajectory["density"], c=trajectory["res_dim"], cmap=COUNT_CMAP,
+                            s=28, zorder=3)
+        bar = fig.colorbar(points, ax=ax, label=text("res_dim", lang), shrink=0.85)
+        bar.locator = MaxNLocator(integer=True)  # a count of parameters
+        bar.update_ticks()
+        chosen = trajectory.loc[step]
+        ax.scatter([chosen["coverage"]], [chosen["density"]], s=160, facecolors="none", edgecolors="black",
+                   linewidths=1.5, zorder=4, label=text("chosen_box", lang))
+        ax.set_xlabel(text("coverage", lang))
+        ax.set_ylabel(text("density", lang))
+        ax.set_xlim(0, 1.02)
+        ax.set_ylim(0, 1.02)
+        ax.legend(frameon=False, loc="lower left")
+        return _finish(fig, text("peeling_title", lang), text("peeling_caption", lang), path, ax)
+
+
+def box_limits(box: pd.DataFrame, lang: str = "en", path: str | Path | None = None) -> Figure:
+    """The PRIM box's limits on each numeric parameter as a share of its swept range (a bar from the box's low to its
+    high end; a parameter left unrestricted spans 0 to 1)."""
+    lang = resolve_lang(lang)
+    numeric = box[[isinstance(v, float) for v in box["low"]]]
+    with style(lang):
+        fig, ax = _new_figure((7.0, 1.2 + 0.45 * max(1, len(numeric))))
+        for i, (name, row) in enumerate(numeric.iterrows()):
+            span = (row["swept_high"] - row["swept_low"]) or 1.0
+            low, high = (row["low"] - row["swept_low"]) / span, (row["high"] - row["swept_low"]) / span
+            ax.barh(i, high - low, left=low, color=PALETTE[0] if row["restricted"] else "0.75", height=0.5)
+        ax.set_yticks(range(len(numeric)), [parameter_label(str(n), lang) for n in numeric.index])
+        ax.invert_yaxis()
+        ax.set_xlim(0, 1)
+        ax.set_xlabel(text("share_of_range", lang))
+        return _finish(fig, text("box_title", lang), text("box_caption", lang), path, ax)
 
 
 def final_distributions(runs_by_scenario: Mapping[str, pd.DataFrame], metric: str, lang: str = "en",

@@ -31,7 +31,7 @@ from rich.text import Text
 from cogov import __version__
 from cogov.analysis.calibration import calibrate
 from cogov.analysis.compare import compare_scenarios, comparison_experiment, replicates_needed
-from cogov.analysis.figures import LANGS, heatmap, metric_label, response_curve
+from cogov.analysis.figures import LANGS, box_limits, heatmap, metric_label, peeling_trajectory, response_curve
 from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov.analysis.report import FORMATS as REPORT_FORMATS
 from cogov.analysis.report import MAX_MAPS, build_report, write_report
@@ -273,6 +273,15 @@ def _parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
     export.add_argument("--to", type=Path, help="folder for the files (default DIRECTORY/export)")
     export.set_defaults(handler=_cmd_export)
+
+    disc = sub.add_parser("discover", help="scenario discovery over a sweep: which levers and parameters lead to an "
+                          "outcome region (PRIM and CART; optional extra cogov[discovery])")
+    disc.add_argument("directory", type=Path, help="a results folder of a sweep")
+    disc.add_argument("--where", required=True, help="the cases of interest, e.g. 'resolution_rate < 0.5'")
+    disc.add_argument("--out", type=Path, help="folder for box.csv, trajectory.csv, cart.csv and figures "
+                      "(default DIRECTORY/discovery)")
+    disc.add_argument("--lang", choices=LANGS, default="en", help="language of the figures (en or zh)")
+    disc.set_defaults(handler=_cmd_discover)
 
     listing = sub.add_parser("scenarios", help="list the built-in scenarios")
     listing.add_argument("--lang", choices=LANGS, default="en", help="titles and descriptions in English or Chinese")
@@ -1038,6 +1047,27 @@ def _write_csv(path: Path, records: list[dict[str, Any]]) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     pd.DataFrame.from_records(records).to_csv(path, index=False)
     Console(stderr=True).print(f"wrote {printable(path)}", highlight=False, markup=False)
+
+
+def _cmd_discover(args: argparse.Namespace) -> int:
+    from cogov.analysis.discovery import describe, discover, parse_condition  # the workbench loads only here
+
+    condition = parse_condition(args.where)  # before reading anything: a bad condition costs nothing
+    runs = load_runs(args.directory)
+    folder = args.out if args.out is not None else args.directory / "discovery"
+    _check_output_folder(folder, "--out")
+    found = discover(runs, parameters(runs), condition)
+    for line in describe(found):
+        _stdout().print(line, highlight=False, markup=False)
+    folder.mkdir(parents=True, exist_ok=True)
+    found.box.rename_axis("parameter").to_csv(folder / "box.csv")
+    found.trajectory.to_csv(folder / "trajectory.csv", index=False)
+    found.cart.to_csv(folder / "cart.csv", index=False)
+    peeling_trajectory(found.trajectory, found.step, lang=args.lang, path=folder / "trajectory.png")
+    box_limits(found.box, lang=args.lang, path=folder / "box.png")
+    Console(stderr=True).print(f"wrote {printable(folder)}: box.csv, trajectory.csv, cart.csv, trajectory.png, box.png",
+                               highlight=False, markup=False)
+    return EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
