@@ -8,6 +8,7 @@
     results.series          # the kept daily series, with each run's parameters
     results.compare(by="levers.grid.full_time_workers", baseline=1)
     results.plot_series("backlog", by="levers.grid.full_time_workers")   # mean and band per design point
+    results.discover("mean_days_to_resolve > 4")                         # PRIM box and CART leaves
 
 An experiment is a file or a mapping in the experiment format (validated the same way). The runs go through the
 resumable runner into a results folder, so running the same call again reuses every recorded run. The progress bar
@@ -27,7 +28,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from cogov.analysis import figures
-from cogov.analysis.results import compare, load_runs, load_series, load_tidy
+from cogov.analysis.results import compare, load_runs, load_series, load_tidy, parameters
 from cogov.experiments.backends import default_workers, open_executor
 from cogov.experiments.design import run_count
 from cogov.experiments.runner import SweepReport, run_sweep
@@ -67,6 +68,13 @@ class Results:
         """Daily ``metric`` per value of ``by``: mean with a t-band over replicates, or the envelope (lowest to
         highest run) with ``envelope`` (:func:`cogov.analysis.figures.series_by_value`)."""
         return figures.series_by_value(self.series, metric, by, lang=lang, envelope=envelope)
+
+    def discover(self, where: str) -> Any:
+        """Scenario discovery over the swept parameters (:func:`cogov.analysis.discovery.discover`, PRIM and CART;
+        the optional extra ``cogov[discovery]``): ``where`` is a condition such as ``"resolution_rate < 0.8"``."""
+        from cogov.analysis.discovery import discover, parse_condition
+
+        return discover(self.runs, parameters(self.runs), parse_condition(where))
 
     def response_curve(self, parameter: str, metric: str, lang: str = "en", by: str | None = None) -> Figure:
         """End-of-run ``metric`` against ``parameter`` (:func:`cogov.analysis.figures.response_curve`)."""
