@@ -60,6 +60,65 @@ TITLES = {"en": "{experiment}: {method} sensitivity indices{more}", "zh": "{expe
 MORE = {"en": " (first {shown} of {total} outputs)", "zh": "（仅显示 {total} 个输出中的前 {shown} 个）"}
 
 
+MORRIS_MIN_TRAJECTORIES = 10
+"""Fewer Morris trajectories than this rank parameters unstably (r = 10-50 is usual; Campolongo et al. 2007)."""
+SOBOL_MIN_SAMPLES = 512
+"""Fewer Sobol base samples than this give first-order indices wider than about ±0.1 on a smooth function."""
+
+
+def design_warnings(experiment: Experiment) -> list[str]:
+    """What the reader of the indices must know about the design's size: too few Morris trajectories, too few
+    Sobol samples (with the convergence check to make)."""
+    section = experiment.spec.experiment
+    if section.design == "morris" and section.samples < MORRIS_MIN_TRAJECTORIES:
+        return [(f"only {section.samples} Morris trajectories: {MORRIS_MIN_TRAJECTORIES}-50 are usual, and on fewer "
+                "the ranking of parameters by mu* is unstable (Campolongo et al. 2007); treat it as a first look")]
+    if section.design == "sobol" and section.samples < SOBOL_MIN_SAMPLES:
+        return [(f"N = {section.samples} Sobol samples: first-order indices to about ±0.1 need {SOBOL_MIN_SAMPLES} "
+                "or more; read the confidence intervals, and check convergence by running again with twice the "
+                "samples (the indices should not move beyond them)")]
+    if section.design == "sobol":
+        return [("convergence: Sobol indices are estimates; running again with twice the samples and finding the same "
+                "indices within their intervals is the check")]
+    return []
+
+
+def plot_morris_sigma(table: pd.DataFrame, experiment: str, path: Path | None = None, max_panels: int = MAX_PANELS,
+                      lang: str = "en") -> Figure:
+    """Morris's μ*–σ plane, one panel per output: each parameter at (μ*, σ), labelled; the line σ = μ* separates
+    parameters whose effect is about the same wherever the others are (below) from those whose effect changes with
+    them, through non-linearity or interaction (above; Morris 1991)."""
+    lang = figures.resolve_lang(lang)
+    outputs = list(pd.unique(table["output"]))[:max_panels]
+    titles = [figures.metric_name(output, lang) for output in outputs]
+    with figures.style(lang):
+        fig = Figure(figsize=(9.0, 3.6 * len(outputs) + 0.8), layout="constrained")
+        axes = fig.subplots(len(outputs), 1, squeeze=False)[:, 0]
+        for ax, output, title in zip(axes, outputs, titles, strict=True):
+            rows = table[table["output"] == output].pivot_table(index="parameter", columns="index", values="value")
+            ax.scatter(rows["mu_star"], rows["sigma"], s=24, zorder=3)
+            for name, row in rows.iterrows():
+                ax.annotate(parameter_text(str(name), lang, with_unit=False), (row["mu_star"], row["sigma"]),
+                            fontsize=7, xytext=(3, 3), textcoords="offset points")
+            reach = float(np.nanmax([rows["mu_star"].max(), rows["sigma"].max(), 1e-12])) * 1.1
+            ax.plot([0, reach], [0, reach], color="0.5", linestyle="--", linewidth=0.8)
+            ax.set_xlim(0, reach)
+            ax.set_ylim(0, reach)
+            ax.set_title(title, loc="left", fontsize=10)
+            ax.set_xlabel("μ*", fontsize=8)
+            ax.set_ylabel("σ", fontsize=8)
+        fig.suptitle(SIGMA_TITLES[lang].format(experiment=experiment))
+        if path is not None:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fig.savefig(path, dpi=120)
+    return fig
+
+
+SIGMA_TITLES = {"en": "{experiment}: Morris μ*–σ (above the dashed line: effects that change with the other "
+                      "parameters)",
+                "zh": "{experiment}：Morris μ*–σ 图（虚线以上：效应随其他参数而变）"}
+
+
 class SensitivityError(ScenarioError):
     """Results that cannot be analysed (missing or failed runs, unknown or undefined outputs)."""
 
@@ -299,4 +358,5 @@ def _draw_panel(ax: Axes, rows: pd.DataFrame, parameters: list[str], keys: Seque
 
 
 __all__ = ["AXIS_LABELS", "COLUMNS", "CONF_LEVEL", "METHODS", "SensitivityError", "analyse", "check_method",
-           "outcome_columns", "plot_indices", "point_means", "select_outputs", "summary_rows"]
+           "design_warnings", "outcome_columns", "plot_indices", "plot_morris_sigma", "point_means", "select_outputs",
+           "summary_rows"]

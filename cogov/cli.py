@@ -38,7 +38,15 @@ from cogov.analysis.report import MAX_MAPS, build_report, write_report
 from cogov.analysis.results import compare as compare_results
 from cogov.analysis.results import load_runs, load_series, load_tidy, parameters
 from cogov.analysis.robustness import run_robustness
-from cogov.analysis.sensitivity import METHODS, analyse, check_method, plot_indices, summary_rows
+from cogov.analysis.sensitivity import (
+    METHODS,
+    analyse,
+    check_method,
+    design_warnings,
+    plot_indices,
+    plot_morris_sigma,
+    summary_rows,
+)
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
 from cogov.experiments.backends import (
     BACKENDS,
@@ -745,10 +753,16 @@ def _sensitivity(args: argparse.Namespace, experiment: Any, directory: Path) -> 
     console.print(view)
     for output, reason in table.attrs.get("skipped", {}).items():
         console.print(printable(f"- {output}: left out ({reason})"), highlight=False, markup=False)
+    for warning in design_warnings(experiment):
+        console.print(printable(f"note: {warning}"), highlight=False, markup=False)
     _write_csv(directory / f"sensitivity_{args.method}.csv", table.to_dict("records"))
     figure = directory / f"sensitivity_{args.method}.png"
     plot_indices(table, experiment.name, args.method, figure, lang=args.lang)
-    Console(stderr=True).print(f"wrote {printable(figure)}", highlight=False, markup=False)
+    written = [figure]
+    if args.method == "morris":
+        written.append(directory / "sensitivity_morris_sigma.png")
+        plot_morris_sigma(table, experiment.name, written[-1], lang=args.lang)
+    Console(stderr=True).print(f"wrote {', '.join(printable(p) for p in written)}", highlight=False, markup=False)
     return EXIT_OK
 
 

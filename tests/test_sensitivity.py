@@ -191,3 +191,26 @@ def test_index_figure_in_chinese_names_parameters_and_outputs():
         parameter_text("levers.grid.full_time_workers", "zh", with_unit=False)]
     assert ax.get_title(loc="left") == "问题解决率" and "置信区间" in ax.get_xlabel()
     assert "敏感性指数" in figure._suptitle.get_text()
+
+
+def test_morris_draws_the_mu_star_sigma_plane_and_warns_on_few_trajectories(tmp_path, capsys):
+    from cogov.analysis.sensitivity import design_warnings, plot_morris_sigma
+
+    few = ishigami_file(tmp_path, "morris", 4)
+    out = tmp_path / "out"
+    assert main(["sensitivity", str(few), "--method", "morris", "--backend", "serial", "--out", str(out)]) == 0
+    shown = " ".join(capsys.readouterr().out.split())
+    assert "only 4 Morris trajectories" in shown and (out / "sensitivity_morris_sigma.png").stat().st_size > 0
+    table = pd.read_csv(out / "sensitivity_morris.csv")
+    fig = plot_morris_sigma(table, "ishigami")
+    ax = fig.axes[0]
+    points = ax.collections[0].get_offsets()
+    wide = table.pivot_table(index="parameter", columns="index", values="value")
+    assert sorted(map(tuple, points.round(9))) == sorted(zip(wide["mu_star"].round(9), wide["sigma"].round(9),
+                                                             strict=True))
+    assert [t.get_text() for t in ax.texts] == list(wide.index)  # each parameter labelled
+    (tmp_path / "b").mkdir()
+    (tmp_path / "c").mkdir()
+    assert design_warnings(load_experiment(ishigami_file(tmp_path / "b", "morris", 20))) == []
+    sobol = design_warnings(load_experiment(ishigami_file(tmp_path / "c", "sobol", 64)))
+    assert "N = 64 Sobol samples" in sobol[0] and "twice the samples" in sobol[0]
