@@ -404,6 +404,39 @@ def evaluate_targets(results: Sequence[CaseResult], estimate: dict[str, float] |
     return targets
 
 
+STARTUP_COMMANDS: dict[str, list[str]] = {
+    "python -c pass": ["-c", "pass"],
+    "cogov --help": ["-m", "cogov", "--help"],
+    "cogov validate default": ["-m", "cogov", "validate", "default"],
+}
+"""Start-up cases: a bare interpreter, the command line's help and a validation (issue 16)."""
+TARGET_HELP_OVER_BARE_S = 0.5
+TARGET_VALIDATE_OVER_BARE_S = 1.5
+
+
+def measure_startup(repeats: int) -> dict[str, float]:
+    """Median wall seconds of each start-up command, in fresh interpreters, repeats interleaved."""
+    times: dict[str, list[float]] = {name: [] for name in STARTUP_COMMANDS}
+    for _ in range(max(3, repeats)):
+        for name, args in STARTUP_COMMANDS.items():
+            started = time.perf_counter()
+            subprocess.run([sys.executable, *args], capture_output=True, check=True)
+            times[name].append(time.perf_counter() - started)
+    return {name: statistics.median(values) for name, values in times.items()}
+
+
+def startup_targets(startup: dict[str, float]) -> list[Target]:
+    """``cogov --help`` within 0.5 s and ``cogov validate`` within 1.5 s of a bare interpreter."""
+    bare = startup["python -c pass"]
+    out = []
+    for name, limit in (("cogov --help", TARGET_HELP_OVER_BARE_S), ("cogov validate default", TARGET_VALIDATE_OVER_BARE_S)):
+        over = startup[name] - bare
+        out.append(Target(f"{name} within {limit:g} s of python -c pass", over, limit, over <= limit,
+                          f"{startup[name]:.3f} s vs {bare:.3f} s: +{over:.3f} s, {startup[name] / bare:.1f}x "
+                          f"(need <= +{limit:g} s)"))
+    return out
+
+
 def street_targets(by_name: dict[str, CaseResult], default: CaseResult) -> list[Target]:
     """Issue 13's targets, for the street and batch cases measured: replicate throughput of the largest batch
     against single default runs, a 20-community street-year against a community-year, cost linear in communities."""
@@ -487,6 +520,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     said = [run_child(CASES_BY_NAME["default"], "estimate") for _ in range(args.repeats)]
     estimate = {key: statistics.median(s[key] for s in said) for key in ("estimate_s", "run_s")}
     targets = evaluate_targets(results, estimate)
+    print("... startup: python -c pass, cogov --help, cogov validate default", file=sys.stderr, flush=True)
+    startup = measure_startup(args.repeats)
+    targets += startup_targets(startup)
 
     print(f"cogov benchmark — median of {args.repeats} repeat(s), seed {SEED}"
           f"{' (quick: 50k case skipped)' if args.quick else ''}")
@@ -504,6 +540,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                           "homophily": SCHELLING_HOMOPHILY, "max_steps": SCHELLING_STEPS},
             "cases": [r.as_json() for r in results],
             "estimate": estimate,
+            "startup_s": startup,
             "targets": [asdict(t) for t in targets],
         }
         args.json.parent.mkdir(parents=True, exist_ok=True)

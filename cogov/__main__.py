@@ -1,5 +1,5 @@
 """``python -m cogov``: the command line, as the ``cogov`` console command."""
 
-from cogov.cli import main
+from cogov.cli_parser import main
 
 raise SystemExit(main())

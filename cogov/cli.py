@@ -7,7 +7,6 @@ import contextlib
 import json
 import math
 import os
-import re
 import shlex
 import signal
 import stat
@@ -28,18 +27,16 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from cogov import __version__
 from cogov.analysis.calibration import calibrate
 from cogov.analysis.compare import compare_scenarios, comparison_experiment, replicates_needed
-from cogov.analysis.figures import LANGS, box_limits, heatmap, metric_label, peeling_trajectory, response_curve
+from cogov.analysis.figures import box_limits, heatmap, metric_label, peeling_trajectory, response_curve
 from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
 from cogov.analysis.report import FORMATS as REPORT_FORMATS
-from cogov.analysis.report import MAX_MAPS, build_report, write_report
+from cogov.analysis.report import build_report, write_report
 from cogov.analysis.results import compare as compare_results
 from cogov.analysis.results import load_runs, load_series, load_tidy, parameters
 from cogov.analysis.robustness import run_robustness
 from cogov.analysis.sensitivity import (
-    METHODS,
     analyse,
     check_method,
     design_warnings,
@@ -48,9 +45,10 @@ from cogov.analysis.sensitivity import (
     summary_rows,
 )
 from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
+from cogov.cli_parser import (
+    _parser,
+)
 from cogov.experiments.backends import (
-    BACKENDS,
-    MAX_WORKERS,
     default_workers,
     open_executor,
     process_pool,
@@ -63,7 +61,7 @@ from cogov.experiments.spec import Experiment, load_experiment
 from cogov.experiments.store import MANIFEST, what_differs
 from cogov.sim.migrations import RenamedKeyWarning
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.registry import Outcome, UndeclaredOutcome, compared_by_default, outcome, outcomes
+from cogov.sim.outcomes.registry import Outcome, compared_by_default, outcome, outcomes
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import (
     STREETS_FOLDER,
@@ -80,8 +78,6 @@ from cogov.sim.scenario import (
 from cogov.sim.street import LoadedStreet, StreetModel, builtin_street_names, is_street_file, load_street
 from cogov.street_cli import print_street, street_json_schema, street_record, write_street_outputs
 
-MAX_ROBUSTNESS_POINTS = 64
-"""Most points of the robustness hypercube (each runs every scenario several times)."""
 ROBUSTNESS_OUTCOMES = (*compared_by_default(), "cost_total")
 """What the robustness runs keep: the outcomes compared by default, and the public cost."""
 EXIT_OK = 0
@@ -94,9 +90,6 @@ EXIT_BUG = 1
 PROGRESS_AFTER_SECONDS = 2.0
 MAX_PROBLEMS_SHOWN = 200
 """Problems printed for one error (a file with 100,000 unknown keys is still a readable message)."""
-MAX_SEED = 2**63 - 1
-"""Largest seed (numpy accepts any non-negative integer; results record seeds as 64-bit integers)."""
-MAX_REPLICATES = 100_000
 
 
 class StdoutError(OSError):
@@ -145,14 +138,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     if getattr(args, "scheduler", None) and args.backend != "dask":
         parser.error(f"--scheduler needs --backend dask (the {args.backend} backend has no scheduler)")
     args.command_line = shlex.join(["cogov", *(sys.argv[1:] if argv is None else argv)])  # recorded in reports
-    graceful = args.handler in (_cmd_sweep, _cmd_sensitivity, _cmd_compare)
+    handler = globals()[args.handler]  # the parser names the command's function (cogov.cli_parser stays light)
+    graceful = handler in (_cmd_sweep, _cmd_sensitivity, _cmd_compare)
     stdout = sys.stdout
     sys.stdout = _GuardedStdout(stdout)
     # Commands that run sweeps stop on SIGTERM (a batch system's or `kill`'s) as on Ctrl-C: chunks finished so
     # far are written, the workers are stopped, and the report line says how far it got.
     with _sigterm_as_interrupt(graceful) as stopped:
         try:
-            status = int(args.handler(args))
+            status = int(handler(args))
             sys.stdout.flush()
         except ScenarioError as exc:
             _error(exc.lines())
@@ -259,213 +253,9 @@ def _show_renamed_keys() -> None:
     warnings.simplefilter("default", RenamedKeyWarning)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="cogov", description="Simulate multi-party community co-governance.")
-    parser.add_argument("--version", action="version", version=f"cogov {__version__}")
-    sub = parser.add_subparsers(required=True, metavar="COMMAND")
-
-    run = sub.add_parser("run", help="run one simulation and summarise it")
-    run.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    run.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    run.add_argument("--days", type=_days, help="override the horizon in days")
-    run.add_argument("--out", type=Path, help="folder for series.csv and summary.json")
-    run.add_argument("--json", action="store_true", help="print the summary as JSON on stdout")
-    run.add_argument("--agents", action="store_true",
-                     help="with --out: also write every household's final state (households.parquet) and every "
-                     "issue's history (issues.parquet)")
-    run.set_defaults(handler=_cmd_run)
-
-    export = sub.add_parser("export", help="write a results folder's runs, tidy outcomes and daily series as CSV or "
-                            "Parquet files (BehaviorSpace's table)")
-    export.add_argument("directory", type=Path, help="a results folder (sweep, comparison or sensitivity)")
-    export.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
-    export.add_argument("--to", type=Path, help="folder for the files (default DIRECTORY/export)")
-    export.set_defaults(handler=_cmd_export)
-
-    disc = sub.add_parser("discover", help="scenario discovery over a sweep: which levers and parameters lead to an "
-                          "outcome region (PRIM and CART; optional extra cogov[discovery])")
-    disc.add_argument("directory", type=Path, help="a results folder of a sweep")
-    disc.add_argument("--where", required=True, help="the cases of interest, e.g. 'resolution_rate < 0.5'")
-    disc.add_argument("--out", type=Path, help="folder for box.csv, trajectory.csv, cart.csv and figures "
-                      "(default DIRECTORY/discovery)")
-    disc.add_argument("--lang", choices=LANGS, default="en", help="language of the figures (en or zh)")
-    disc.set_defaults(handler=_cmd_discover)
-
-    listing = sub.add_parser("scenarios", help="list the built-in scenarios")
-    listing.add_argument("--lang", choices=LANGS, default="en", help="titles and descriptions in English or Chinese")
-    listing.set_defaults(handler=_cmd_scenarios)
-
-    validate = sub.add_parser("validate", help="check scenario files and report every problem")
-    validate.add_argument("files", nargs="+", help="TOML files or built-in names")
-    validate.set_defaults(handler=_cmd_validate)
-
-    sweep = sub.add_parser("sweep", help="run an experiment file: designs, replicates, resumable Parquet results")
-    sweep.add_argument("experiment", type=Path, help="experiment TOML file")
-    sweep.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
-    sweep.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
-    sweep.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
-    sweep.add_argument("--out", type=Path, help="results folder (default: the file's outputs.directory or results/NAME)")
-    sweep.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
-    sweep.set_defaults(handler=_cmd_sweep)
-
-    sens = sub.add_parser(
-        "sensitivity", help="Sobol or Morris sensitivity indices of an experiment; Sobol N·(D+2) runs, Morris r·(D+1)",
-        description="Run an experiment with design = 'sobol' or 'morris' (resumable, as cogov sweep) and compute "
-        "sensitivity indices with 95 % confidence intervals. Runs needed, D parameters: Sobol N*(D+2) "
-        "(N*(2D+2) with second_order), N = samples, a power of 2; Morris r*(D+1), r = samples (trajectories); "
-        "each times replicates.")
-    sens.add_argument("experiment", type=Path, help="experiment TOML file (design = 'sobol' or 'morris')")
-    sens.add_argument("--method", choices=METHODS, required=True, help="must match the file's design")
-    sens.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
-    sens.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
-    sens.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
-    sens.add_argument("--out", type=Path, help="results folder, also for sensitivity_METHOD.csv/.png "
-                      "(default: the file's outputs.directory or results/NAME)")
-    sens.add_argument("--outputs", type=_comma_list,
-                      help="comma-separated outcomes to analyse (default: every numeric outcome that varies)")
-    sens.add_argument("--retry-failed", action="store_true", help="run again the runs recorded as failed")
-    sens.add_argument("--lang", choices=LANGS, default="en", help="language of the figure (en or zh)")
-    sens.set_defaults(handler=_cmd_sensitivity)
-
-    plot = sub.add_parser("plot", help="a figure from a results folder: response curve, or heatmap with --y")
-    plot.add_argument("directory", type=Path, help="results folder of a sweep (or comparison)")
-    plot.add_argument("--metric", required=True, help="outcome on the y axis (or the colour, with --y)")
-    plot.add_argument("--x", required=True, help="swept parameter on the x axis (key path)")
-    plot.add_argument("--by", help="one line per value of this second swept parameter")
-    plot.add_argument("--y", help="second swept parameter on the y axis: draw a heatmap of mean outcomes")
-    plot.add_argument("--lang", choices=LANGS, default="en", help="language of the labels (en or zh)")
-    plot.add_argument("--out", type=Path, required=True, help="PNG file to write")
-    plot.set_defaults(handler=_cmd_plot)
-
-    comp = sub.add_parser("compare", help="compare scenarios on the same seeds: means, paired differences, effect sizes")
-    comp.add_argument("scenarios", nargs="*", help="baseline first, then the others (built-in names or TOML files)")
-    comp.add_argument("--replicates", type=_replicates, default=20, help="paired replicates per scenario (default 20)")
-    comp.add_argument("--days", type=_days, help="override the horizon")
-    comp.add_argument("--seed", type=_seed, default=0, help="master seed (default 0)")
-    comp.add_argument("--precision", type=_precision,
-                      help="add replicates until every difference has this 95 %% half-width (a number > 0)")
-    comp.add_argument("--metric", default="satisfaction_mean", help="outcome the precision applies to")
-    comp.add_argument("--outcomes", type=_outcome_list, action="extend", default=[],
-                      help="outcomes to compare, comma-separated or repeated (default: the key outcomes some run moves;"
-                           " names as in `cogov outcomes`)")
-    comp.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
-    comp.add_argument("--backend", choices=BACKENDS, default="local", help="serial, local process pool, or dask")
-    comp.add_argument("--scheduler", type=_scheduler, help="address of an existing Dask scheduler (with --backend dask)")
-    comp.add_argument("--out", type=Path, help="results folder (default results/compare-<names>, or with the experiment's digest appended when "
-                      "that folder holds another comparison); reused to resume")
-    comp.add_argument("--from", dest="from_dir", type=Path, help="compare an existing sweep folder instead of running")
-    comp.add_argument("--by", default="scenario", help="with --from: the swept parameter to compare (default scenario)")
-    comp.add_argument("--baseline", help="with --from: the value of --by that is the baseline (default: the first)")
-    comp.add_argument("--within", action="append", default=[], metavar="NAME=VALUE",
-                      help="with --from on a sweep of several parameters: compare at this value of another parameter "
-                      "(repeatable); without it, one table per combination of their values, never pooled")
-    comp.add_argument("--csv", type=Path, help="also write the comparison table as CSV")
-    comp.add_argument("--report", type=Path, action="append", default=[],
-                      help="write a report: .html (one self-contained file) or .md (with a figures folder); repeatable")
-    comp.add_argument("--lang", choices=LANGS, default="en", help="language of the table and the report (en or zh)")
-    comp.add_argument("--maps", type=_bounded_int(0, MAX_REPORT_MAPS), default=MAX_MAPS,
-                      help=f"community maps in the report, one per scenario (default {MAX_MAPS}; 0 for none)")
-    comp.add_argument("--robustness", type=_bounded_int(0, MAX_ROBUSTNESS_POINTS), default=0, metavar="N",
-                      help="also rerun the comparison at N points of a Latin hypercube over the parameters that rest "
-                      "only on assumptions, and report whether each difference keeps its sign (default 0: off)")
-    comp.add_argument("--robustness-replicates", type=_bounded_int(2, 100), default=4, metavar="R",
-                      help="replicates per scenario at each robustness point (default 4)")
-    comp.set_defaults(handler=_cmd_compare)
-
-    check = sub.add_parser("validate-model", help="check the model against its patterns (levers, pathologies)")
-    check.add_argument("--replicates", type=_replicates, default=20, help="seeds per arm (default 20; CI uses 8)")
-    check.add_argument("--seed", type=_seed, default=0,
-                       help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
-    check.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
-    check.add_argument("--group", choices=("lever", "loop", "pathology", "years", "street"),
-                       help="only this group of patterns")
-    check.add_argument("--pattern", action="append", default=[], help="only this pattern (repeatable)")
-    check.add_argument("--out", type=Path, help="also write the table as CSV")
-    check.add_argument("--strict", action="store_true", help="exit with status 1 if a pattern fails")
-    check.set_defaults(handler=_cmd_validate_model)
-
-    calib = sub.add_parser("calibrate", help="compare the default community with the source figures")
-    calib.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    calib.add_argument("--replicates", type=_replicates, default=20, help="communities generated (default 20)")
-    calib.add_argument("--seed", type=_seed, default=0,
-                       help="master seed: replicate r runs with the seed derived from (master seed, r) (default 0)")
-    calib.add_argument("--workers", type=_workers, help="worker processes (default: all cores)")
-    calib.add_argument("--out", type=Path, help="also write the table as CSV")
-    calib.set_defaults(handler=_cmd_calibrate)
-
-    schema = sub.add_parser("schema", help="print (or write) the JSON Schema of scenario files")
-    schema.add_argument("--out", type=Path, help="write to this file instead of stdout")
-    schema.add_argument("--street", action="store_true", help="the JSON Schema of street files instead")
-    schema.set_defaults(handler=_cmd_schema)
-    _add_classroom_commands(sub)
-    return parser
-
-
 def _stdout() -> Console:
     """Console for results: the terminal's width, or a wide one when output goes to a file or pipe."""
     return Console() if sys.stdout.isatty() else Console(width=180)
-
-
-def _bounded_int(low: int, high: int, high_text: str | None = None) -> Any:
-    """An argparse type: a whole number from ``low`` to ``high`` (``high_text``: how the message writes it)."""
-    allowed = f"must be a whole number from {low:,} to {high_text or f'{high:,}'}"
-
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:  # also a number of more than 4,300 digits
-            raise argparse.ArgumentTypeError(f"{allowed} (got {printable(text, 40)!r})") from None
-        if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{allowed} (got {printable(text, 40)})")
-        return value
-
-    return parse
-
-
-def _bounded_float(low: float, high: float) -> Any:
-    """An argparse type: a finite number from ``low`` to ``high`` (nan and inf refused)."""
-    def parse(text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            value = math.nan
-        if not (math.isfinite(value) and low <= value <= high):
-            raise argparse.ArgumentTypeError(f"must be a number from {low:g} to {high:g} (got {printable(text, 40)!r})")
-        return value
-
-    return parse
-
-
-MAX_DAYS = 3650  # as simulation.days in the scenario format
-MIN_FPS, MAX_FPS = 0.1, 100.0  # a GIF frame lasts at most 655 s and at least 10 ms
-MIN_DPI, MAX_DPI = 20.0, 300.0  # 300 dpi: 4,000 x 2,250 pixel frames, about a gigabyte for a year's GIF
-MAX_REPORT_MAPS = 20  # each map is one more simulation
-_days = _bounded_int(1, MAX_DAYS)
-_workers = _bounded_int(1, MAX_WORKERS)
-_replicates = _bounded_int(1, MAX_REPLICATES)
-
-
-def _precision(text: str) -> float:
-    """A 95 % half-width to reach: a finite number > 0."""
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not (math.isfinite(value) and value > 0):
-        raise argparse.ArgumentTypeError(f"must be a number > 0, in the outcome's unit (got {printable(text, 40)!r})")
-    return value
-
-
-_SCHEDULER = re.compile(r"^(?:(?:tcp|tls|ucx|ws|wss)://)?(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._-]+):(\d{1,5})$")
-
-
-def _scheduler(text: str) -> str:
-    """A Dask scheduler address: ``[tcp|tls|ucx|ws|wss://]host:port``, port 1-65535."""
-    match = _SCHEDULER.match(text)
-    if match is None or not 1 <= int(match.group(1)) <= 65535:
-        raise argparse.ArgumentTypeError(f"must be a scheduler address such as tcp://host:8786 "
-                                         f"(got {printable(text, 80)!r})")
-    return text
 
 
 def _refuse_if(problem_of: Callable[[], str | None], path: Path, option: str) -> None:
@@ -726,10 +516,6 @@ def _duration(seconds: float) -> str:
     return f"{seconds / 86400:.1f} days"
 
 
-def _comma_list(text: str) -> list[str]:
-    return [item.strip() for item in text.split(",") if item.strip()]
-
-
 def _cmd_sensitivity(args: argparse.Namespace) -> int:
     experiment = load_experiment(args.experiment)
     check_method(experiment, args.method)
@@ -785,19 +571,6 @@ def _cmd_plot(args: argparse.Namespace) -> int:
         response_curve(store_runs, args.x, args.metric, lang=args.lang, by=args.by, path=args.out)
     Console(stderr=True).print(f"wrote {printable(args.out)}", highlight=False, markup=False)
     return EXIT_OK
-
-
-def _outcome_list(text: str) -> list[str]:
-    """Comma-separated outcome names, each declared in the outcome registry (did-you-mean otherwise)."""
-    names = [name.strip() for name in text.split(",") if name.strip()]
-    if not names:
-        raise argparse.ArgumentTypeError("give at least one outcome name")
-    for name in names:
-        try:
-            outcome(name)
-        except UndeclaredOutcome as exc:
-            raise argparse.ArgumentTypeError(str(exc)) from None
-    return names
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -970,10 +743,6 @@ def _print_comparison(table: pd.DataFrame, baseline: str, note: str, lang: str =
     compared = int(table["outcomes_compared"].max()) if "outcomes_compared" in table and len(table) else 0
     footnote = words["footnote"].format(note=printable(note), compared=compared)
     console.print(footnote + (" " + words["narrow"] if narrow else ""), highlight=False, markup=False)
-
-
-_seed = _bounded_int(0, MAX_SEED, "2^63 - 1")
-"""A seed: a whole number from 0 (what numpy and ``replicate_seed`` accept) to 2^63 - 1."""
 
 
 def _pool(workers: int) -> Any:
@@ -1162,47 +931,6 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------- classroom: viz, animate
 # Self-contained: cogov.viz and cogov.animate are imported inside the handlers, so `import cogov.cli`
 # never imports solara (an optional extra) and other commands start as fast as before.
-
-def _add_classroom_commands(sub: Any) -> None:
-    """Parsers of ``cogov viz`` (the classroom page) and ``cogov animate`` (GIF/MP4 for slides)."""
-    viz = sub.add_parser("viz", help="serve the interactive classroom page (map, levers, live charts) on 127.0.0.1",
-                         description="Serve the classroom page: a community map, the main levers and live charts, "
-                         "with Step, Play/Pause, Reset and speed, in English or Chinese. Each browser tab gets "
-                         "its own model. Needs the 'viz' extra: pip install 'cogov[viz]'.")
-    viz.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    viz.add_argument("--port", type=_bounded_int(1, 65535), default=8765, help="port (default 8765)")
-    viz.add_argument("--host", default="127.0.0.1",
-                     help="interface to serve on. Default 127.0.0.1: this machine only, and only as 127.0.0.1 or "
-                     "localhost. A network address (e.g. 192.168.1.5) opens the page to everyone who can reach "
-                     "this machine, under that address; 0.0.0.0 opens it on every interface, under any name of "
-                     "this machine. Whoever can open the page can run models on this machine. In every case "
-                     "pages of other web sites cannot connect (requests with another Origin are refused), and "
-                     "the page loads only the built-in scenarios and the SCENARIO file given here")
-    viz.add_argument("--lang", choices=("en", "zh"), default="en", help="starting language (a button switches)")
-    viz.add_argument("--seed", type=_seed, default=0, help="starting random seed (default 0)")
-    viz.add_argument("--open", dest="open_browser", action=argparse.BooleanOptionalAction, default=None,
-                     help="open a browser (default: when a desktop session is available)")
-    viz.add_argument("--fetch-assets", action="store_true",
-                     help="download the page's front-end files into the local cache (once, while online) and exit")
-    viz.set_defaults(handler=_cmd_viz)
-
-    anim = sub.add_parser("animate", help="render the map and a chart over time as a GIF (or MP4 with ffmpeg)")
-    anim.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
-    anim.add_argument("--out", type=Path, required=True, help="output file, .gif or .mp4 (a .json provenance file "
-                      "is written beside it)")
-    anim.add_argument("--days", type=_days, help="override the horizon")
-    anim.add_argument("--every", type=_days, default=3, help="days between frames (default 3)")
-    anim.add_argument("--metric", default="satisfaction_mean", help="daily metric to chart (default satisfaction_mean)")
-    anim.add_argument("--lang", choices=("en", "zh"), default="en", help="language of the labels")
-    anim.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    anim.add_argument("--fps", type=_bounded_float(MIN_FPS, MAX_FPS), default=12.0,
-                      help=f"frames per second (default 12; {MIN_FPS:g} to {MAX_FPS:g})")
-    anim.add_argument("--dpi", type=_bounded_float(MIN_DPI, MAX_DPI), default=80.0,
-                      help=f"resolution (default 80: about 1080 x 600 pixels; {MIN_DPI:g} to {MAX_DPI:g})")
-    anim.add_argument("--set", dest="overrides", action="append", default=[], metavar="KEY=VALUE",
-                      help="override a parameter by key path, e.g. --set levers.burden.admin_share=0.8 (repeatable)")
-    anim.set_defaults(handler=_cmd_animate)
-
 
 def _cmd_viz(args: argparse.Namespace) -> int:
     load_scenario(args.scenario)  # a wrong name or a broken file stops here, with the usual message

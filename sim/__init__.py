@@ -6,10 +6,27 @@ Typical use::
     model = CommunityModel(load_scenario("default").config, rng=42)
     model.run_for(model.days)
     print(model.summary())
+
+The names below are imported on first use, so that importing a light part of the package (the scenario format, the
+labels) does not load the model and Mesa.
 """
 
-from cogov.sim.config import ScenarioConfig
-from cogov.sim.model import CommunityModel
-from cogov.sim.scenario import LoadedScenario, ScenarioError, load_scenario
+from importlib import import_module
+from typing import Any
+
+_WHERE = {
+    "CommunityModel": "cogov.sim.model",
+    "ScenarioConfig": "cogov.sim.config",
+    "LoadedScenario": "cogov.sim.scenario",
+    "ScenarioError": "cogov.sim.scenario",
+    "load_scenario": "cogov.sim.scenario",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _WHERE:
+        return getattr(import_module(_WHERE[name]), name)
+    raise AttributeError(f"module 'cogov.sim' has no attribute {name!r}")
+
 
 __all__ = ["CommunityModel", "LoadedScenario", "ScenarioConfig", "ScenarioError", "load_scenario"]
