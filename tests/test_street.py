@@ -340,13 +340,15 @@ def test_performance_funds_follow_the_appraisal_each_year():
                                                            "categories": list(CATEGORIES)}]},
                                "simulation": {"days": 366}})
     model = StreetModel(street, rng=0)
-    model.run()
-    assert len(model.funds_history) == 2
-    appraisal = [c.metrics["satisfaction_mean"] for c in model.communities]
-    assert model.funds_history[0] == [250_000.0] * 4
+    for _ in range(365):
+        model.step()
+    appraisal = [c.metrics["satisfaction_mean"] for c in model.communities]  # the year's end: the street appraises
+    assert len(model.funds_history) == 2 and model.funds_history[0] == [250_000.0] * 4
     best = int(np.argmax(model.funds_history[1]))
+    assert best == int(np.argmax(appraisal))  # the award goes to the best-appraised community
     assert model.communities[best].config.levers.funding.annual_cny == max(model.funds_history[1])
-    del appraisal  # the appraisal was taken on day 365, before the last day
+    model.run()
+    assert len(model.funds_history) == 2  # no award after the last day
 
 
 # ---------------------------------------------------------------------------------------------------------- CLI
