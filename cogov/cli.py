@@ -18,51 +18,20 @@ import traceback
 import warnings
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
-from cogov.analysis.calibration import calibrate
-from cogov.analysis.compare import compare_scenarios, comparison_experiment, replicates_needed
-from cogov.analysis.figures import box_limits, heatmap, metric_label, peeling_trajectory, response_curve
-from cogov.analysis.patterns import ALL_PATTERNS, ALPHA, PatternRunner, select
-from cogov.analysis.report import FORMATS as REPORT_FORMATS
-from cogov.analysis.report import build_report, write_report
-from cogov.analysis.results import compare as compare_results
-from cogov.analysis.results import load_runs, load_series, load_tidy, parameters
-from cogov.analysis.robustness import run_robustness
-from cogov.analysis.sensitivity import (
-    analyse,
-    check_method,
-    design_warnings,
-    plot_indices,
-    plot_morris_sigma,
-    summary_rows,
-)
-from cogov.analysis.wording import format_difference_interval, format_interval, format_p, format_value
+from cogov.cli_lazy import deferred, lazy_module
 from cogov.cli_parser import (
     _parser,
 )
-from cogov.experiments.backends import (
-    default_workers,
-    open_executor,
-    process_pool,
-    worker_count,
-)
-from cogov.experiments.design import run_count
 from cogov.experiments.lock import FolderInUse, ResultsFolderError, folder_lock
-from cogov.experiments.runner import run_sweep
-from cogov.experiments.spec import Experiment, load_experiment
-from cogov.experiments.store import MANIFEST, what_differs
 from cogov.sim.migrations import RenamedKeyWarning
-from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.registry import Outcome, compared_by_default, outcome, outcomes
-from cogov.sim.provenance import provenance
 from cogov.sim.scenario import (
     STREETS_FOLDER,
     ScenarioError,
@@ -75,11 +44,66 @@ from cogov.sim.scenario import (
     printable,
     resolve_path,
 )
-from cogov.sim.street import LoadedStreet, StreetModel, builtin_street_names, is_street_file, load_street
-from cogov.street_cli import print_street, street_json_schema, street_record, write_street_outputs
+from cogov.sim.street.load import LoadedStreet, builtin_street_names, is_street_file, load_street
 
-ROBUSTNESS_OUTCOMES = (*compared_by_default(), "cost_total")
-"""What the robustness runs keep: the outcomes compared by default, and the public cost."""
+if TYPE_CHECKING:  # annotations only
+    from cogov.experiments.spec import Experiment
+    from cogov.sim.outcomes.registry import Outcome
+
+# Heavy modules (numpy, pandas, Mesa, matplotlib, SciPy) load when a command first uses them, not when the command
+# line starts: `cogov validate` and the errors of a bad call answer without them.
+pd = lazy_module("pandas")
+calibrate = deferred("cogov.analysis.calibration", "calibrate")
+compare_scenarios = deferred("cogov.analysis.compare", "compare_scenarios")
+comparison_experiment = deferred("cogov.analysis.compare", "comparison_experiment")
+replicates_needed = deferred("cogov.analysis.compare", "replicates_needed")
+box_limits = deferred("cogov.analysis.figures", "box_limits")
+heatmap = deferred("cogov.analysis.figures", "heatmap")
+metric_label = deferred("cogov.analysis.figures", "metric_label")
+peeling_trajectory = deferred("cogov.analysis.figures", "peeling_trajectory")
+response_curve = deferred("cogov.analysis.figures", "response_curve")
+PatternRunner = deferred("cogov.analysis.patterns", "PatternRunner")
+select = deferred("cogov.analysis.patterns", "select")
+build_report = deferred("cogov.analysis.report", "build_report")
+write_report = deferred("cogov.analysis.report", "write_report")
+load_runs = deferred("cogov.analysis.results", "load_runs")
+load_series = deferred("cogov.analysis.results", "load_series")
+load_tidy = deferred("cogov.analysis.results", "load_tidy")
+parameters = deferred("cogov.analysis.results", "parameters")
+run_robustness = deferred("cogov.analysis.robustness", "run_robustness")
+analyse = deferred("cogov.analysis.sensitivity", "analyse")
+check_method = deferred("cogov.analysis.sensitivity", "check_method")
+design_warnings = deferred("cogov.analysis.sensitivity", "design_warnings")
+plot_indices = deferred("cogov.analysis.sensitivity", "plot_indices")
+plot_morris_sigma = deferred("cogov.analysis.sensitivity", "plot_morris_sigma")
+summary_rows = deferred("cogov.analysis.sensitivity", "summary_rows")
+format_difference_interval = deferred("cogov.analysis.wording", "format_difference_interval")
+format_interval = deferred("cogov.analysis.wording", "format_interval")
+format_p = deferred("cogov.analysis.wording", "format_p")
+format_value = deferred("cogov.analysis.wording", "format_value")
+default_workers = deferred("cogov.experiments.backends", "default_workers")
+open_executor = deferred("cogov.experiments.backends", "open_executor")
+process_pool = deferred("cogov.experiments.backends", "process_pool")
+worker_count = deferred("cogov.experiments.backends", "worker_count")
+run_count = deferred("cogov.experiments.design", "run_count")
+run_sweep = deferred("cogov.experiments.runner", "run_sweep")
+load_experiment = deferred("cogov.experiments.spec", "load_experiment")
+what_differs = deferred("cogov.experiments.store", "what_differs")
+CommunityModel = deferred("cogov.sim.model", "CommunityModel")
+compared_by_default = deferred("cogov.sim.outcomes.registry", "compared_by_default")
+outcome = deferred("cogov.sim.outcomes.registry", "outcome")
+outcomes = deferred("cogov.sim.outcomes.registry", "outcomes")
+provenance = deferred("cogov.sim.provenance", "provenance")
+StreetModel = deferred("cogov.sim.street.model", "StreetModel")
+print_street = deferred("cogov.street_cli", "print_street")
+street_json_schema = deferred("cogov.street_cli", "street_json_schema")
+street_record = deferred("cogov.street_cli", "street_record")
+write_street_outputs = deferred("cogov.street_cli", "write_street_outputs")
+compare_results = deferred("cogov.analysis.results", "compare")
+
+def robustness_outcomes() -> tuple[str, ...]:
+    """What the robustness runs keep: the outcomes compared by default, and the public cost."""
+    return (*compared_by_default(), "cost_total")
 EXIT_OK = 0
 EXIT_INPUT = 2
 EXIT_FOLDER_WRITE = 74  # sysexits EX_IOERR: the results folder could not be written (disk full, read-only, ...)
@@ -444,6 +468,8 @@ def _free_results_folder(plain: Path, experiment: Experiment) -> Path:
     extend it); when it holds another (a scenario edited, another horizon or seed), ``plain`` with the experiment's
     digest appended, saying what differs: a rerun after a change never overwrites earlier runs, nor is it refused."""
     try:
+        from cogov.experiments.store import MANIFEST
+
         manifest = json.loads((plain / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return plain
@@ -573,9 +599,16 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def report_formats() -> dict[str, str]:
+    """The report formats by file suffix (:data:`cogov.analysis.report.FORMATS`)."""
+    from cogov.analysis.report import FORMATS
+
+    return FORMATS
+
+
 def _cmd_compare(args: argparse.Namespace) -> int:
     wrong = [f"--report {printable(path)}: unknown format; use .html or .md" for path in args.report
-             if path.suffix.lower() not in REPORT_FORMATS]
+             if path.suffix.lower() not in report_formats()]
     if wrong:  # before any run, not after an hour of them
         raise ScenarioError("compare", wrong)
     for path in args.report:
@@ -624,7 +657,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
                                        precision_outcome=args.metric, outcomes=args.outcomes or None)
             if args.robustness:
                 experiment = comparison_experiment(args.scenarios, args.replicates, args.days, args.seed)
-                run_robustness(experiment.target, args.scenarios, ROBUSTNESS_OUTCOMES, args.robustness,
+                run_robustness(experiment.target, args.scenarios, robustness_outcomes(), args.robustness,
                                args.robustness_replicates, args.seed, args.days, executor, workers, directory)
         table, baseline, replicates = result.table, result.baseline, result.replicates
         note = f"{result.replicates} paired replicates per scenario (master seed {args.seed}); results in {directory}"
@@ -751,6 +784,8 @@ def _pool(workers: int) -> Any:
 
 
 def _cmd_validate_model(args: argparse.Namespace) -> int:
+    from cogov.analysis.patterns import ALL_PATTERNS, ALPHA
+
     patterns = select(ALL_PATTERNS, args.pattern or None)
     if args.out is not None:
         _check_output_file(args.out, "--out")

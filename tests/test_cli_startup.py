@@ -39,3 +39,13 @@ def test_valid_arguments_run_the_command(capsys):
 
     assert main(["validate", "default"]) == 0
     assert "default.toml: ok" in capsys.readouterr().out
+
+
+def test_validate_loads_no_numerical_library():
+    code = ("import sys\nfrom cogov.cli_parser import main\n"
+            "status = main(['validate', 'default', 'five_communities'])\n"
+            "loaded = sorted({m.split('.')[0] for m, mod in sys.modules.items()\n"
+            "                 if type(mod).__name__ != '_LazyModule'} & {'numpy', 'pandas', 'mesa', 'matplotlib', 'scipy'})\n"
+            "print(status, loaded)\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip().splitlines()[-1] == "0 []"

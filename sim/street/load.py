@@ -62,7 +62,7 @@ class LoadedStreet:
     @property
     def digest(self) -> str:
         """SHA-256 of the street table and every community's resolved parameters."""
-        data = {"street": self.config.model_dump(mode="json"),
+        data = {"street": self.config.model_dump(mode="json", exclude={"meta"}),  # its parameters, as scenario_digest
                 "communities": [[c.name, scenario_digest(c.config)] for c in self.communities]}
         return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
 
