@@ -99,7 +99,7 @@ def discover(runs: pd.DataFrame, parameters: Sequence[str], condition: Condition
                                         "and some that do not")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        box = prim.Prim(x, y, threshold=0.0).find_box() if _takes_threshold(prim.Prim) else prim.Prim(x, y).find_box()
+        box = prim.Prim(x, y).find_box()
         trajectory = box.peeling_trajectory.reset_index(drop=True)
         step = _chosen_step(trajectory)
         limits = box.box_lims[step]
@@ -138,10 +138,6 @@ def _inputs(runs: pd.DataFrame, parameters: Sequence[str]) -> pd.DataFrame:
         else:
             columns[name] = column.astype("category")
     return pd.DataFrame(columns).reset_index(drop=True)
-
-
-def _takes_threshold(cls: Any) -> bool:
-    return "threshold" in cls.__init__.__code__.co_varnames
 
 
 def _chosen_step(trajectory: pd.DataFrame) -> int:

@@ -301,14 +301,16 @@ NO_LINE_START = "，。；：、）》」』！？,.;:)!?"
 def _wrapped(text: str, width: int) -> str:
     """``text`` broken into lines of at most ``width`` display columns (a CJK character takes two): between words,
     or between any two CJK characters."""
+    def columns(part: str) -> int:
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in part)
+
     lines, line, used = [], "", 0
     for token in re.findall(r"[\u3000-\u9fff\uff00-\uffef]|[^\s\u3000-\u9fff\uff00-\uffef]+\s*|\s+", text):
-        size = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token.rstrip())
-        if line and used + size > width and token[0] not in NO_LINE_START:
+        if line and used + columns(token.rstrip()) > width and token[0] not in NO_LINE_START:
             lines.append(line.rstrip())
             line, used = "", 0
         line += token
-        used += sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in token)
+        used += columns(token)
     return "\n".join([*lines, line.rstrip()])
 
 

@@ -779,13 +779,13 @@ def _shown_name(report: Report, key: str) -> str:
     return (info.title or info.name) if info is not None else key
 
 
-def _glance(report: Report) -> list[dict[str, Any]]:
-    """The first screen: per intervention, its largest practically meaningful changes, its cost, who gains."""
+def _glance(report: Report, cost_blocks: list[dict[str, Any]], equity: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The first screen: per intervention, its largest practically meaningful changes, its cost (from the cost
+    section's ``cost_blocks``), who gains (from the equity section's blocks)."""
     lang, table, out = report.lang, report.table, []
     baseline = _shown_name(report, report.baseline)
     base_means = table[table["baseline"].astype(bool)].set_index("outcome")["mean"] if not table.empty else {}
-    costs = {block["heading"]: block for block in _costs(report)}
-    equity = _equity(report)
+    costs = {block["heading"]: block for block in cost_blocks}
     for key in report.verdicts:
         rows = table[(table["scenario"].astype(str) == key) & ~table["baseline"].astype(bool)]
         rows = rows[rows["distinguishable"].astype(bool) & (rows["practical"] == "meaningful")]
@@ -864,10 +864,11 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
     to ``figure_paths``, one per figure, relative to the Markdown file)."""
     template = _environment(kind).get_template("report.html.j2" if kind == "html" else "report.md.j2")
     joiner = ", " if report.lang == "en" else "、"
+    costs, equity = _costs(report), _equity(report)
     return template.render(
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
-        equity=_equity(report), costs=_costs(report), not_counted=NOT_COUNTED[report.lang],
-        glance=_glance(report), ranking=_ranking_rows(report), robust=_robust(report),
+        equity=equity, costs=costs, not_counted=NOT_COUNTED[report.lang],
+        glance=_glance(report, costs, equity), ranking=_ranking_rows(report), robust=_robust(report),
         stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],

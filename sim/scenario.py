@@ -148,10 +148,12 @@ def resolve_path(name_or_path: str | Path, relative_to: Path | None = None) -> P
     except OSError as exc:  # e.g. a name longer than the file system allows
         raise ScenarioError(shown_key(text), [f"cannot use this path: {exc.strerror}"]) from None
     known = builtin_names()
-    hint = difflib.get_close_matches(Path(text).stem, known, n=3)
+    streets = sorted(p.stem for p in (builtin_dir() / STREETS_FOLDER).glob(f"*{SCENARIO_SUFFIX}"))
+    hint = difflib.get_close_matches(Path(text).stem, known + streets, n=3)
     suggestion = f"; did you mean {', '.join(hint)}?" if hint else ""
     raise ScenarioError(
-        shown_key(text), [f"no such file or built-in scenario (built-in: {', '.join(known)}){suggestion}"]
+        shown_key(text), [(f"no such file or built-in scenario (built-in: {', '.join(known)}; built-in streets: "
+                          f"{', '.join(streets)}){suggestion}")]
     )
 
 

@@ -9,7 +9,7 @@ import shutil
 import pytest
 
 from cogov.analysis.compare import compare_scenarios
-from cogov.analysis.report import GLANCE_CHANGES, _glance, _ranking_rows, build_report, write_report
+from cogov.analysis.report import GLANCE_CHANGES, _costs, _equity, _glance, _ranking_rows, build_report, write_report
 from cogov.experiments.backends import SerialExecutor
 
 LAPTOP = {"width": 1366, "height": 768}
@@ -29,7 +29,7 @@ def report(folder):
 
 
 def test_the_glance_lists_the_largest_meaningful_changes_first(report):
-    blocks = _glance(report)
+    blocks = _glance(report, _costs(report), _equity(report))
     assert [b["heading"].split(" compared with ")[0] for b in blocks] == [
         "Volunteer points system with ranking, employer feedback and minimum hours", "Beijing 2020 funding level"]
     table = report.table
