@@ -18,6 +18,7 @@ displays inline.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -91,7 +92,11 @@ def run_experiment(spec: str | Path | Mapping[str, Any], *, out: str | Path | No
         out: results folder (default: the experiment's, ``results/<name>``).
         backend: ``serial``, ``local`` (a process pool) or ``dask``.
         workers: runs at once (default: the machine's cores).
-        progress: show a progress bar (:mod:`tqdm.auto`).
+        progress: show a progress bar (:mod:`tqdm.auto`) and what was reused.
+
+    Run again after changing the design (more levels, values, samples, replicates; another parameter), the folder
+    grows: every run already recorded that the new design plans is reused, the rest kept aside
+    (:meth:`cogov.experiments.store.ResultStore.grow`).
     """
     experiment = _experiment(spec, Path(base_dir))
     directory = experiment.results_dir(Path(out) if out is not None else None)
@@ -113,6 +118,8 @@ def run_experiment(spec: str | Path | Mapping[str, Any], *, out: str | Path | No
             bar.close()
     if report.interrupted:
         raise KeyboardInterrupt(f"interrupted: every finished run is kept in {directory}; run again to resume")
+    if report.grown and progress:
+        print(report.grown, file=sys.stderr)  # an edited design reused the runs in common: say so, as the CLI does
     return Results(directory, report)
 
 

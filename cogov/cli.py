@@ -464,22 +464,36 @@ def _summary_outcomes(metrics: dict[str, Any]) -> list[Outcome]:
 
 
 def _free_results_folder(plain: Path, experiment: Experiment) -> Path:
-    """A default results folder for ``experiment``: ``plain`` when it is new or holds this experiment (to resume or
-    extend it); when it holds another (a scenario edited, another horizon or seed), ``plain`` with the experiment's
-    digest appended, saying what differs: a rerun after a change never overwrites earlier runs, nor is it refused."""
+    """A default results folder for ``experiment``: ``plain`` when it is new, holds this experiment (to resume or
+    extend it) or an earlier design of it that can grow into this one (other levels, values, samples: the runs in
+    common are kept); when it holds another (a scenario edited, another horizon or seed), ``plain`` with the
+    experiment's digest appended, saying what differs: a rerun after a change never overwrites earlier runs, nor is it
+    refused."""
     try:
         from cogov.experiments.store import MANIFEST
 
         manifest = json.loads((plain / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return plain
-    if manifest.get("experiment_digest") == experiment.digest:
+    if manifest.get("experiment_digest") == experiment.digest or _can_grow(plain, manifest, experiment):
         return plain
     keyed = plain.with_name(f"{plain.name}-{experiment.digest[:8]}")
     differs = "; ".join(what_differs(manifest, experiment)) or "another experiment"
     Console(stderr=True).print(f"{printable(plain)} holds another experiment ({printable(differs)}): these runs go to "
                                f"{printable(keyed)}", highlight=False, markup=False, soft_wrap=True)
     return keyed
+
+
+def _can_grow(directory: Path, manifest: dict[str, Any], experiment: Experiment) -> bool:
+    """Whether the results folder ``directory`` (its ``manifest`` read) can grow into ``experiment``: nothing sets its
+    runs apart and at least one of them is planned again."""
+    from cogov.experiments.design import build_design
+    from cogov.experiments.runner import plan_runs
+    from cogov.experiments.store import ResultStore, growth_blockers
+
+    if growth_blockers(manifest, experiment):
+        return False
+    return ResultStore(directory).reusable(plan_runs(experiment, build_design(experiment))) > 0
 
 
 def _cmd_sweep(args: argparse.Namespace) -> int:
@@ -510,6 +524,8 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
 
         report = run_sweep(experiment, directory, executor, workers=workers,
                            retry_failed=args.retry_failed, on_progress=progress)
+    if report.grown:
+        err.print(printable(report.grown), highlight=False, markup=False, soft_wrap=True)
     _stdout().print(printable(report.line()), highlight=False, markup=False)
     return EXIT_INTERRUPTED if report.interrupted else EXIT_OK
 
@@ -655,6 +671,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
             result = compare_scenarios(args.scenarios, directory, executor, workers, replicates=args.replicates,
                                        days=args.days, master_seed=args.seed, precision=args.precision,
                                        precision_outcome=args.metric, outcomes=args.outcomes or None)
+            for sweep in result.reports:
+                if sweep.grown:  # an edited scenario: the runs in common were reused, the others kept aside
+                    Console(stderr=True).print(printable(sweep.grown), highlight=False, markup=False, soft_wrap=True)
             if args.robustness:
                 experiment = comparison_experiment(args.scenarios, args.replicates, args.days, args.seed)
                 run_robustness(experiment.target, args.scenarios, robustness_outcomes(), args.robustness,

@@ -94,6 +94,8 @@ class SweepReport:
     seconds: float
     interrupted: bool
     directory: Path
+    grown: str | None = None
+    """If the folder held an earlier design of this experiment: what growing it into this one kept, in words."""
 
     def line(self) -> str:
         """The one-line summary printed at the end."""
@@ -241,8 +243,8 @@ def _run_sweep(experiment: Experiment, directory: Path, executor: Executor, work
     started = time.perf_counter()
     design = build_design(experiment)
     store = ResultStore(directory)
-    manifest = store.open(experiment, design)
     tasks = plan_runs(experiment, design)
+    manifest = store.open(experiment, design, tasks)
     recorded = store.recorded_keys(include_failed=not retry_failed)
     pending = [t for t in tasks if recorded.get(t.run_id) != t.run_key]
     chunks = chunked(pending, chunk_size(experiment, len(pending), workers))
@@ -271,7 +273,8 @@ def _run_sweep(experiment: Experiment, directory: Path, executor: Executor, work
         exc.written = done
         raise
     return SweepReport(total=len(tasks), skipped=len(tasks) - len(pending), completed=done, failed=failed,
-                       seconds=time.perf_counter() - started, interrupted=interrupted, directory=directory)
+                       seconds=time.perf_counter() - started, interrupted=interrupted, directory=directory,
+                       grown=store.growth.line() if store.growth is not None else None)
 
 
 def _rows(chunk: Sequence[RunTask], results: list[TaskResult],

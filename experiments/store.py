@@ -6,12 +6,19 @@ Layout of a results folder::
     design.parquet         the design points
     runs/part-*.parquet    one row per run (parameters, seed, run key, status, error, outcomes, provenance)
     series/part-*.parquet  daily series in long format (``run_id``, ``day``, metrics), if kept
+    retired/runs.parquet   runs of earlier designs that the current one does not plan (kept, by run key)
+    retired/series.parquet their series (``run_key``, ``day``, metrics)
     .cogov-lock            the writer's lock (:mod:`cogov.experiments.lock`)
 
-A folder holds the runs of one experiment made by one model version: :meth:`ResultStore.open` refuses
-another experiment or another model version (their runs would not be comparable). Each run row
-carries its run key (:func:`cogov.sim.provenance.run_key`), by which a resumed sweep knows which
-runs it may keep. One process writes a folder at a time (the runner holds its lock).
+A folder holds the runs of one experiment made by one model version. Each run row carries its run key
+(:func:`cogov.sim.provenance.run_key`: the resolved scenario, the seed, the model version), by which a
+resumed sweep knows which runs it may keep. **Designs grow**: opened with an experiment whose levels,
+values, samples, design or parameters changed, a folder is re-planned (:meth:`ResultStore.open`): every
+recorded run whose key the new design plans is kept under its new run id, the others move to ``retired/``
+(never deleted; a later design that plans them again takes them back). A folder is refused when its runs
+cannot serve the new experiment: another model version, target, master seed, horizon or kept series
+(:func:`growth_blockers`), or not one run in common. One process writes a folder at a time (the runner
+holds its lock).
 
 What a reader can rely on:
 
@@ -43,8 +50,9 @@ import os
 import time
 import uuid
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 import pyarrow as pa
@@ -56,8 +64,12 @@ from cogov.experiments.spec import Experiment
 from cogov.sim.provenance import git_commit, model_version, package_version
 from cogov.sim.scenario import ScenarioError
 
+if TYPE_CHECKING:  # the runner builds on this module
+    from cogov.experiments.runner import RunTask
+
 RUNS = "runs"
 SERIES = "series"
+RETIRED = "retired"
 MANIFEST = "experiment.json"
 DESIGN = "design.parquet"
 PARAM_PREFIX = "param:"
@@ -145,7 +157,8 @@ def what_differs(manifest: dict[str, Any], experiment: Experiment) -> list[str]:
             if section == "experiment" and key in extends or section == "outputs" and key == "directory":
                 continue
             if a.get(key) != b.get(key):
-                lines.append(f"{section}.{key}: {_short(a.get(key))} -> {_short(b.get(key))}")
+                shown = _parameter if section == "parameters" else _short
+                lines.append(f"{section}.{key}: {shown(a.get(key))} -> {shown(b.get(key))}")
     before, after = _scenario_digests(manifest.get("base_scenario_digest", "")), _scenario_digests(
         experiment.target.base_digest)
     # a scenario's digest includes the horizon the experiment sets: compared only when the horizon is the same
@@ -158,9 +171,44 @@ def what_differs(manifest: dict[str, Any], experiment: Experiment) -> list[str]:
     return lines
 
 
+GROWTH_FIXED: tuple[tuple[str, str, str], ...] = (
+    ("experiment", "target", "another target runs other code"),
+    ("experiment", "master_seed", "another master seed gives every run another seed"),
+    ("experiment", "days", "another horizon changes every run"),
+    ("outputs", "series", "its runs keep other outputs"),
+    ("outputs", "series_every", "its runs keep other outputs"),
+)
+"""Settings whose change leaves no run of a folder usable (or usable only without what the new experiment keeps),
+each with the reason: a folder whose experiment differs in one of them is refused rather than grown."""
+
+
+def growth_blockers(manifest: dict[str, Any], experiment: Experiment) -> list[str]:
+    """Why the runs of the folder whose ``manifest`` this is cannot serve ``experiment`` (empty: the folder can grow
+    into it, keeping every run the new design plans again). Levels, values, samples, the design and the parameters
+    varied may all change; what sets every run apart may not (:data:`GROWTH_FIXED`, the model version)."""
+    recorded_version = manifest.get("model_version")
+    if recorded_version is not None and recorded_version != model_version():
+        return [f"its runs were made by model version {recorded_version}, and this code is model version "
+                f"{model_version()}: their numbers are not comparable"]
+    old, new = manifest.get("experiment", {}), experiment.spec.model_dump(mode="json")
+    return [f"{section}.{key}: {_short(old.get(section, {}).get(key))} -> {_short(new[section].get(key))} ({why})"
+            for section, key, why in GROWTH_FIXED if old.get(section, {}).get(key) != new[section].get(key)]
+
+
 def _scenario_digests(base_digest: str) -> dict[str, str]:
     """``name -> digest`` of the scenarios a target's base digest lists (``base|name=digest|...``)."""
     return dict(part.split("=", 1) for part in str(base_digest).split("|") if "=" in part)
+
+
+_PARAMETER_DEFAULTS = {"range": None, "values": None, "levels": None, "distribution": "uniform", "integer": False}
+
+
+def _parameter(spec: Any) -> str:
+    """A parameter's specification in short: its values, or its range and whatever is not a default."""
+    if not isinstance(spec, dict):
+        return "(not varied)" if spec is None else _short(spec)
+    shown = {k: v for k, v in spec.items() if _PARAMETER_DEFAULTS.get(k, object()) != v}
+    return _short(shown["values"] if set(shown) == {"values"} else shown)
 
 
 def _short(value: Any) -> str:
@@ -179,14 +227,21 @@ class ResultStore:
     def __init__(self, directory: Path):
         self.directory = Path(directory)
         self._state: _WriterState | None = None
+        self.growth: Growth | None = None
+        """What the last :meth:`open` did if it grew the folder into another experiment."""
 
-    def open(self, experiment: Experiment, design: DesignTable) -> dict[str, Any]:
+    def open(self, experiment: Experiment, design: DesignTable,
+             tasks: Sequence[RunTask] | None = None) -> dict[str, Any]:
         """Create the folder (or check that it holds this same experiment) and return its manifest.
 
         An existing folder is tidied first: leftovers of an interrupted write are removed and its parts
-        brought to one schema, one row per run.
+        brought to one schema, one row per run. A folder holding another experiment is grown into this one
+        when ``tasks`` (the runs this experiment plans) are given and its runs can serve it
+        (:func:`growth_blockers`, at least one run in common): see :meth:`grow`; otherwise it is refused with
+        what differs.
         """
         manifest_path = self.directory / MANIFEST
+        self.growth = None
         with writing(self.directory):
             if manifest_path.exists():
                 manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
@@ -196,11 +251,10 @@ class ResultStore:
                         f"this results folder holds runs of model version {recorded_version}, and this code is "
                         f"model version {model_version()}: their numbers are not comparable; choose another --out "
                         "(or delete the folder to start again)")])
-                if manifest.get("experiment_digest") != experiment.digest:
-                    differs = "; ".join(what_differs(manifest, experiment)) or "its digest"
-                    raise ScenarioError(str(self.directory), [(
-                        f"this results folder holds a different experiment ({differs}); choose another --out, or "
-                        "delete the folder to start again")])
+                if manifest.get("experiment_digest") != experiment.digest or manifest.get(GROWING):
+                    self._refuse_unless_growable(manifest, experiment, tasks)
+                    assert tasks is not None  # refused otherwise
+                    return self.grow(manifest, experiment, design, tasks)
                 current = experiment.spec.model_dump(mode="json")
                 # More replicates: record what the folder now holds. A folder from before model versions were
                 # recorded gets this version: its rows have no run keys, so every run in it is made again.
@@ -212,23 +266,164 @@ class ResultStore:
                 return manifest
             (self.directory / RUNS).mkdir(parents=True, exist_ok=True)
             (self.directory / SERIES).mkdir(exist_ok=True)
-            manifest = {
-                "experiment": experiment.spec.model_dump(mode="json"),
-                "experiment_digest": experiment.digest,
-                "experiment_source": experiment.source,
-                "base_dir": str(Path(experiment.base_dir).resolve()),  # scenario paths in the experiment are relative to it
-                "base_scenario_digest": experiment.target.base_digest,
-                "model_version": model_version(),
-                "cogov_version": package_version("cogov"),
-                "mesa_version": package_version("mesa"),
-                "git_commit": git_commit(),
-            }
-            design_frame = pd.DataFrame(design.points)
-            design_frame.insert(0, "point_id", range(len(design_frame)))
-            _atomic_parquet(pa.Table.from_pandas(design_frame, preserve_index=False), self.directory / DESIGN)
+            manifest = _manifest(experiment)
+            _write_design(design, self.directory)
             _atomic_text(json.dumps(manifest, indent=2) + "\n", manifest_path)
             self._writer()
             return manifest
+
+    def _refuse_unless_growable(self, manifest: dict[str, Any], experiment: Experiment,
+                                tasks: Sequence[RunTask] | None) -> None:
+        """Raise :class:`ScenarioError` saying what differs unless this folder can grow into ``experiment``."""
+        differs = "; ".join(what_differs(manifest, experiment)) or "its digest"
+        blockers = growth_blockers(manifest, experiment)
+        if not blockers and tasks is not None and not self.reusable(tasks) and self.recorded_count():
+            old = manifest.get("experiment", {}).get("experiment", {})
+            new = experiment.spec.experiment
+            hint = (" (a Latin hypercube of another size has all-new points: a design of 'random' or 'sobol' "
+                    "points keeps its first points when samples grow)"
+                    if new.design == "latin_hypercube" and old.get("samples") != new.samples else
+                    " (an edited scenario file?)")
+            blockers = [f"not one of its runs is planned by this experiment{hint}"]
+        if blockers or tasks is None:
+            why = f"; its runs cannot be reused: {'; '.join(blockers)}" if blockers else ""
+            raise ScenarioError(str(self.directory), [(
+                f"this results folder holds a different experiment ({differs}){why}; choose another --out, or "
+                "delete the folder to start again")])
+
+    def recorded_count(self) -> int:
+        """How many runs the folder holds (current and retired)."""
+        return len(self._pool_keys(include_null=True))
+
+    def reusable(self, tasks: Sequence[RunTask]) -> int:
+        """How many of ``tasks`` the folder holds a run of (under the same run key; current or retired, ok or failed)."""
+        keys = self._pool_keys()
+        return sum(1 for task in tasks if task.run_key in keys)
+
+    def _pool_keys(self, include_null: bool = False) -> set[Any]:
+        keys: set[Any] = set()
+        for part in [*_parts(self.directory / RUNS), self.directory / RETIRED / RETIRED_RUNS]:
+            if part.exists() and "run_key" in pq.read_schema(part).names:
+                column = pq.read_table(part, columns=["run_key"]).column("run_key").to_pylist()
+                keys.update(column if include_null else (k for k in column if k is not None))
+            elif part.exists() and include_null:
+                keys.update((part.name, i) for i in range(pq.read_metadata(part).num_rows))
+        return keys
+
+    def grow(self, manifest: dict[str, Any], experiment: Experiment, design: DesignTable,
+             tasks: Sequence[RunTask]) -> dict[str, Any]:
+        """Re-plan this folder for ``experiment`` (whose runs are ``tasks``): every recorded run (current or retired)
+        whose run key a task has is kept under that task's run id, point and parameters; every other run moves to
+        ``retired/``. Returns the new manifest; :attr:`growth` says what was kept.
+
+        Safe to interrupt at any point: the manifest marks the folder as growing until the end, and growing again
+        (into this or any other experiment) starts from every run recorded anywhere in the folder, chosen by key.
+        """
+        before = {k: manifest.get(k) for k in ("experiment_digest", "experiment")}
+        new_manifest = _manifest(experiment) | {
+            "grown_from": [*manifest.get("grown_from", []), before] if manifest.get("experiment_digest")
+            != experiment.digest else manifest.get("grown_from", []),
+            GROWING: True}
+        _atomic_text(json.dumps(new_manifest, indent=2) + "\n", self.directory / MANIFEST)
+        runs, series = self._pool()
+        keys = runs.column("run_key").to_pylist()
+        wanted: dict[str, list[RunTask]] = {}
+        for task in tasks:
+            wanted.setdefault(task.run_key, []).append(task)
+        take, retire, assigned = [], [], []
+        for index, key in enumerate(keys):
+            if key in wanted:
+                take += [index] * len(wanted[key])
+                assigned += wanted[key]
+            else:
+                retire.append(index)
+        param_types = _types_of(_design_table(design).schema)
+        kept = _reassigned(runs.take(pa.array(take, pa.int64())), assigned, param_types)
+        kept_series = None
+        if series is not None and series.num_rows:
+            ids = {}
+            for task, key in zip(assigned, kept.column("run_key").to_pylist(), strict=True):
+                ids.setdefault(key, []).append(task.run_id)
+            kept_series = _series_for(series, ids)
+        self._retire(runs.take(pa.array(retire, pa.int64())), series)
+        self._replace_parts(kept, kept_series)
+        _write_design(design, self.directory)
+        new_manifest.pop(GROWING)
+        _atomic_text(json.dumps(new_manifest, indent=2) + "\n", self.directory / MANIFEST)
+        self._state = None
+        self._writer()
+        self.growth = Growth(reused=len({t.run_id for t in assigned}), retired=len(retire),
+                             planned=len(tasks), differs=what_differs(manifest, experiment))
+        return new_manifest
+
+    def _pool(self) -> tuple[pa.Table, pa.Table | None]:
+        """Every run recorded in the folder (its parts and ``retired/``), one row per run key (a successful row before a
+        failed one, then the latest), and their series keyed by run key (``None`` if no run kept one)."""
+        tables, series_tables = [], []
+        for part in _parts(self.directory / RUNS):
+            table = pq.read_table(part)
+            if "run_key" not in table.column_names:
+                table = table.append_column("run_key", pa.nulls(table.num_rows, pa.string()))
+            tag = f"{_order_of(part, table):020d}/{part.name}"
+            tables.append(_plain(table).append_column(SOURCE, pa.array([tag] * table.num_rows, pa.string())))
+            series_part = self.directory / SERIES / part.name
+            if series_part.exists():
+                keys = dict(zip(table.column("run_id").to_pylist(), table.column("run_key").to_pylist(), strict=True))
+                frame = _plain(pq.read_table(series_part))
+                run_keys = pa.array([keys.get(r) for r in frame.column("run_id").to_pylist()], pa.string())
+                frame = frame.drop_columns(["run_id"]).add_column(0, "run_key", run_keys)
+                series_tables.append(frame.append_column(SOURCE, pa.array([tag] * frame.num_rows, pa.string())))
+        retired_runs = self.directory / RETIRED / RETIRED_RUNS
+        if retired_runs.exists():
+            table = _plain(pq.read_table(retired_runs))
+            tables.append(table.append_column(SOURCE, pa.array(["0" * 20 + "/retired"] * table.num_rows, pa.string())))
+            retired_series = self.directory / RETIRED / RETIRED_SERIES
+            if retired_series.exists():
+                frame = _plain(pq.read_table(retired_series))
+                series_tables.append(frame.append_column(SOURCE, pa.array(["0" * 20 + "/retired"] * frame.num_rows,
+                                                                          pa.string())))
+        if not tables:
+            return pa.table({"run_key": pa.array([], pa.string())}), None
+        runs = pa.concat_tables(tables, promote_options="permissive")
+        chosen = _one_per_key(runs)
+        runs = runs.take(pa.array(chosen, pa.int64()))
+        series = pa.concat_tables(series_tables, promote_options="permissive") if series_tables else None
+        if series is not None:  # each run's series from where its chosen row came
+            pairs = set(zip(runs.column("run_key").to_pylist(), runs.column(SOURCE).to_pylist(), strict=True))
+            keep = [(k, t) in pairs for k, t in zip(series.column("run_key").to_pylist(),
+                                                     series.column(SOURCE).to_pylist(), strict=True)]
+            series = series.filter(pa.array(keep, pa.bool_())).drop_columns([SOURCE])
+        return runs.drop_columns([SOURCE]), series
+
+    def _retire(self, runs: pa.Table, series: pa.Table | None) -> None:
+        """Write the runs no design plans now (and their series) to ``retired/``, replacing what it held (the pool
+        they come from included it)."""
+        folder = self.directory / RETIRED
+        if not runs.num_rows:
+            for name in (RETIRED_SERIES, RETIRED_RUNS):
+                _unlink_quietly(folder / name)
+            return
+        folder.mkdir(exist_ok=True)
+        if series is not None:
+            keys = set(runs.column("run_key").to_pylist())
+            keep = [k in keys for k in series.column("run_key").to_pylist()]
+            _atomic_parquet(series.filter(pa.array(keep, pa.bool_())), folder / RETIRED_SERIES)
+        else:
+            _unlink_quietly(folder / RETIRED_SERIES)
+        _atomic_parquet(runs, folder / RETIRED_RUNS)
+
+    def _replace_parts(self, runs: pa.Table, series: pa.Table | None) -> None:
+        """Make ``runs`` (and ``series``) the folder's only parts: written as one new part (series first, the runs part
+        its commit), then every older part removed."""
+        old = [*_parts(self.directory / SERIES), *_parts(self.directory / RUNS)]
+        if runs.num_rows:
+            order = max([time.time_ns(), *(_order_of(part) + 1 for part in _parts(self.directory / RUNS))])
+            name = f"part-{0:09d}-{uuid.uuid4().hex[:8]}.parquet"
+            if series is not None and series.num_rows:
+                _atomic_parquet(_with_order(series, order), self.directory / SERIES / name)
+            _atomic_parquet(_with_order(runs, order), self.directory / RUNS / name)
+        for part in old:  # series parts first: a runs part must not go while its series stay
+            _unlink_quietly(part)
 
     def recorded_keys(self, include_failed: bool = True) -> dict[int, str]:
         """The run key recorded for each run id (successes, and failures unless ``include_failed`` is False).
@@ -333,6 +528,104 @@ def read_parts(folder: Path, columns: list[str] | None = None) -> pd.DataFrame:
     return frame.drop(columns="_written").reset_index(drop=True)
 
 
+GROWING = "growing"
+"""Manifest key set while a folder is being grown into another experiment (:meth:`ResultStore.grow`)."""
+RETIRED_RUNS = "runs.parquet"
+RETIRED_SERIES = "series.parquet"
+SOURCE = "_source"
+
+
+@dataclass(frozen=True)
+class Growth:
+    """What growing a folder into another experiment did: runs kept (``reused`` of the ``planned``), runs moved to
+    ``retired/``, and what differs from the folder's earlier experiment, in words."""
+
+    reused: int
+    retired: int
+    planned: int
+    differs: list[str]
+
+    def line(self) -> str:
+        """One line for the terminal."""
+        what = "; ".join(self.differs) or "another design"
+        retired = (f"; {self.retired} runs it no longer plans kept aside in retired/ (taken back if planned again)"
+                   if self.retired else "")
+        return (f"results folder grown into this experiment ({what}): {self.reused} of the {self.planned} runs it "
+                f"plans were already recorded{retired}")
+
+
+def _manifest(experiment: Experiment) -> dict[str, Any]:
+    """What a results folder records about what produced it."""
+    return {
+        "experiment": experiment.spec.model_dump(mode="json"),
+        "experiment_digest": experiment.digest,
+        "experiment_source": experiment.source,
+        "base_dir": str(Path(experiment.base_dir).resolve()),  # scenario paths in the experiment are relative to it
+        "base_scenario_digest": experiment.target.base_digest,
+        "model_version": model_version(),
+        "cogov_version": package_version("cogov"),
+        "mesa_version": package_version("mesa"),
+        "git_commit": git_commit(),
+    }
+
+
+def _design_table(design: DesignTable) -> pa.Table:
+    frame = pd.DataFrame(design.points)
+    frame.insert(0, "point_id", range(len(frame)))
+    return pa.Table.from_pandas(frame, preserve_index=False)
+
+
+def _write_design(design: DesignTable, directory: Path) -> None:
+    _atomic_parquet(_design_table(design), directory / DESIGN)
+
+
+def _one_per_key(runs: pa.Table) -> list[int]:
+    """Row indices of ``runs`` keeping one row per run key: a successful row before a failed one, then the latest
+    (by the ``_source`` tag, which begins with the write time). Rows without a key are all kept (nothing says what
+    made them; they are never reused)."""
+    best: dict[str, tuple[tuple[bool, str], int]] = {}
+    unkeyed = []
+    statuses = runs.column("status").to_pylist() if "status" in runs.column_names else [None] * runs.num_rows
+    for index, (key, status, tag) in enumerate(zip(runs.column("run_key").to_pylist(), statuses,
+                                                   runs.column(SOURCE).to_pylist(), strict=True)):
+        if key is None:
+            unkeyed.append(index)
+            continue
+        rank = (status == "ok", tag)
+        if key not in best or best[key][0] < rank:
+            best[key] = (rank, index)
+    return sorted([index for _, index in best.values()] + unkeyed)
+
+
+def _reassigned(runs: pa.Table, tasks: Sequence[RunTask], param_types: dict[str, pa.DataType]) -> pa.Table:
+    """``runs`` (one row per task, in order) under the tasks' run ids, points, replicates and parameters."""
+    columns = {name: runs.column(name) for name in runs.column_names if not name.startswith(PARAM_PREFIX)}
+    columns["run_id"] = pa.array([t.run_id for t in tasks], pa.int64())
+    columns["point_id"] = pa.array([t.point_id for t in tasks], pa.int64())
+    columns["replicate"] = pa.array([t.replicate for t in tasks], pa.int64())
+    for name, kind in param_types.items():
+        columns[name] = _array([t.point.get(name[len(PARAM_PREFIX):]) for t in tasks], kind)
+    table = pa.table(columns)
+    return _conform(table, _canonical(table.schema, "runs"))
+
+
+def _series_for(series: pa.Table, ids: dict[str, list[int]]) -> pa.Table:
+    """The rows of ``series`` (keyed by run key) of the kept runs, under their run ids (a run planned twice, e.g.
+    by two design points that resolve to one scenario, has its series twice)."""
+    take, run_ids = [], []
+    for index, key in enumerate(series.column("run_key").to_pylist()):
+        for run_id in ids.get(key, ()):
+            take.append(index)
+            run_ids.append(run_id)
+    table = series.take(pa.array(take, pa.int64())).drop_columns(["run_key"]).add_column(0, "run_id", pa.array(run_ids, pa.int64()))
+    return _conform(table, _canonical(table.schema, "series"))
+
+
+def _types_of(schema: pa.Schema) -> dict[str, pa.DataType]:
+    return {PARAM_PREFIX + f.name: f.type for f in schema if f.name != "point_id" and not pa.types.is_null(f.type)}
+
+
+
 # ------------------------------------------------------------------------------------------ writer state
 class _Schema:
     """The one schema every part of a folder (runs/ or series/) is written with.
@@ -371,7 +664,8 @@ class _WriterState:
         for folder in (runs_dir, series_dir):
             folder.mkdir(parents=True, exist_ok=True)
         # temporary files of a write cut short (this process holds the lock: nobody else is writing them)
-        for pattern in (f"{RUNS}/.part-*.tmp", f"{SERIES}/.part-*.tmp", f".{DESIGN}.*.tmp", f".{MANIFEST}.tmp"):
+        for pattern in (f"{RUNS}/.part-*.tmp", f"{SERIES}/.part-*.tmp", f".{DESIGN}.*.tmp", f".{MANIFEST}.tmp",
+                        f"{RETIRED}/.*.tmp"):
             for leftover in directory.glob(pattern):
                 _unlink_quietly(leftover)
         runs_parts = _parts(runs_dir)
@@ -475,7 +769,7 @@ def _design_types(path: Path) -> dict[str, pa.DataType]:
         schema = pq.read_schema(path)
     except (OSError, pa.ArrowException):
         return {}
-    return {PARAM_PREFIX + f.name: f.type for f in schema if f.name != "point_id" and not pa.types.is_null(f.type)}
+    return _types_of(schema)
 
 
 def _unify(schemas: Sequence[pa.Schema | None]) -> pa.Schema:

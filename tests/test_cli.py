@@ -92,8 +92,10 @@ def test_calibrate_compares_model_with_sources(tmp_path, capsys):
 
 
 def test_iterating_on_a_scenario_is_never_stuck(tmp_path, monkeypatch, capsys):
-    """Issue 14: a rerun after a change (another horizon or seed, an edited file) goes to a fresh folder, saying what
-    differs, and leaves the earlier runs alone; an explicit --out that holds another experiment says what differs."""
+    """Issue 14: a rerun after a change that leaves no run usable (another horizon or seed) goes to a fresh folder,
+    saying what differs, and leaves the earlier runs alone; after an edited file the folder grows (issue 16), reusing
+    the unchanged scenario's runs and keeping the edited one's aside; an explicit --out whose runs cannot serve says
+    what differs."""
     monkeypatch.chdir(tmp_path)
     mine = tmp_path / "mine.toml"
     mine.write_text('extends = "default"\n[meta]\nname = "mine"\n[levers.funding]\nannual_cny = 300000\n',
@@ -101,16 +103,19 @@ def test_iterating_on_a_scenario_is_never_stuck(tmp_path, monkeypatch, capsys):
     common = ["compare", "default", "mine.toml", "--replicates", "2", "--workers", "1"]
     assert main([*common, "--days", "5"]) == 0
     plain = tmp_path / "results" / "compare-default-mine"
-    first = sorted(p.name for p in (plain / "runs").iterdir())
     assert main([*common, "--days", "6"]) == 0
     assert "experiment.days: 5 -> 6" in capsys.readouterr().err
+    assert len(list((tmp_path / "results").iterdir())) == 2
     mine.write_text(mine.read_text(encoding="utf-8").replace("300000", "350000"), encoding="utf-8")
     assert main([*common, "--days", "5"]) == 0
-    assert "the settings of mine.toml changed since" in capsys.readouterr().err
-    assert len(list((tmp_path / "results").iterdir())) == 3
-    assert sorted(p.name for p in (plain / "runs").iterdir()) == first  # the first comparison's runs untouched
-    assert main([*common, "--days", "5", "--out", str(plain)]) == 2
-    assert "the settings of mine.toml changed since" in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert "the settings of mine.toml changed since" in err and "2 of the 4 runs it plans were already recorded" in err
+    assert len(list((tmp_path / "results").iterdir())) == 2  # grown in place, not a third folder
+    retired = pd.read_parquet(plain / "retired" / "runs.parquet")  # mine.toml's earlier runs, kept
+    assert len(retired) == 2 and (retired["param:scenario"] == "mine.toml").all()
+    keyed = next(p for p in (tmp_path / "results").iterdir() if p != plain)
+    assert main([*common, "--days", "5", "--out", str(keyed)]) == 2
+    assert "experiment.days: 6 -> 5 (another horizon changes every run)" in capsys.readouterr().err
 
 
 def test_the_terminal_comparison_speaks_chinese(tmp_path, capsys):
