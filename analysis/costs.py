@@ -5,7 +5,8 @@ For each scenario against the baseline, on the paired replicates of a comparison
 - the **public cost** (``cost_total``, a street's ``street_cost_total``: every public item of the cost ledger, :data:`cogov.sim.ledger.ITEMS`) in each
   arm and the paired difference with its 95 % t-interval;
 - the **breakdown** of that difference by ledger item (``spent_<item>``), public money and other payers' apart
-  (co-building units, former work units, residents);
+  (co-building units, former work units, residents), and the community staff hours the convened meetings take
+  (``meeting_staff_hours``: their salaries only move within the ledger, their cost is hours not worked on issues);
 - **cost-effectiveness**: the extra public cost per additional resolved issue and per satisfaction point (0.01 on the
   0–1 scale, one point out of 100), as the ratio of the paired mean differences, with a 95 % percentile bootstrap
   interval over replicate pairs (:func:`scipy.stats.bootstrap`, paired, a fixed seed). A ratio is given only where
@@ -34,6 +35,9 @@ COSTS = ("cost_total", "street_cost_total")
 """The public cost of a community run, else of a street run (its communities' and its sunk posts')."""
 EFFECTS: dict[str, float] = {"resolved": 1.0, "satisfaction_mean": 0.01}
 """Cost-effectiveness denominators: additional resolved issues (per issue), satisfaction (per point, 0.01)."""
+MEETING_HOURS = "meeting_staff_hours"
+"""Community staff hours the convened meetings took (model version 4): said beside the cost, since their salary value
+only moves within the ledger (``meeting_staff_time``), and their price is paid in hours not worked on issues."""
 MIN_PAIRS = 3
 """Fewest replicate pairs for a bootstrap interval of a cost-effectiveness ratio."""
 BOOTSTRAP_RESAMPLES = 2000
@@ -41,14 +45,17 @@ BOOTSTRAP_SEED = 20261130
 """Fixed, so that a report is the same every time it is written from the same runs."""
 
 NOT_COUNTED: dict[str, str] = {
-    "en": "Not counted: the time of volunteers and party members, the district departments' and the street's hours "
-          "(existing staff, sent one way or another), the staff time of cross-appointment, accountability reviews and "
-          "talks convened (red property, three-party linkage, councils: the model takes no hours from anyone for "
-          "them), owners' property fees (outside self-management committees), and one-off investment (buildings, "
-          "venues, hardware).",
-    "zh": "未计入：志愿者和党员的时间、区职能部门和街道的工时（现有人员，只是派往不同地方）、交叉任职、问责评议和召集协商所"
-          "花的人员时间（红色物业、三方联动、议事会：模型未为此占用任何人的工时）、业主缴纳的物业费（自管会之外）、一次性投入"
-          "（房屋、场地、硬件）。",
+    "en": "Not counted: the time of volunteers and party members (a compound branch's secretary chairing an owners' "
+          "committee, residents at councils), companies' and co-building units' staff time at meetings, the district "
+          "departments' and the street's hours (existing staff, sent one way or another), owners' property fees "
+          "(outside self-management committees), and one-off investment (buildings, venues, hardware). The community "
+          "staff's hours in the meetings arrangements convene (accountability reviews, ratings, joint meetings, "
+          "councils, the big party committee) are counted as 'staff time in meetings': not new money but the share of "
+          "salaries those meetings take, hours the model takes from issue handling.",
+    "zh": "未计入：志愿者和党员的时间（小区支部书记兼任业委会主任、居民参加议事会）、物业企业和共建单位人员参会的时间、区职能"
+          "部门和街道的工时（现有人员，只是派往不同地方）、业主缴纳的物业费（自管会之外）、一次性投入（房屋、场地、硬件）。"
+          "社区工作者参加各项机制召集的会议（问责评议、星级评定、联席会议、议事会、大党委会议）的工时计为“会议占用的人员"
+          "工时”：不是新增资金，而是这些会议占用的工资份额，模型从处理问题的工时中扣除。",
 }
 """What the public cost leaves out, said wherever it is reported."""
 
@@ -70,6 +77,14 @@ def _pairs(runs: pd.DataFrame, by: str, baseline: str, scenario: str, column: st
     wide = keyed.pivot_table(index="replicate", columns="_group", values=column, aggfunc="mean")
     both = wide[[baseline, scenario]].dropna()
     return both[baseline].to_numpy(), both[scenario].to_numpy()
+
+
+def _mean_difference(runs: pd.DataFrame, by: str, baseline: str, scenario: str, column: str) -> float:
+    """The mean paired difference of ``column`` (0 where the runs do not have it)."""
+    if column not in runs.columns:
+        return 0.0
+    a, b = _pairs(runs, by, baseline, scenario, column)
+    return float(np.mean(b - a)) if len(a) else 0.0
 
 
 def cost_effect(d_cost: np.ndarray, d_effect: np.ndarray, effect: str, per: float) -> CostEffect:
@@ -121,5 +136,6 @@ def cost_table(runs: pd.DataFrame, baseline: str, by: str = SCENARIO_COLUMN) -> 
                 a, b = _pairs(runs, by, baseline, scenario, effect)
                 effects.append(cost_effect(d_cost, b - a, effect, per))
         out[scenario] = {"baseline_cost": float(np.mean(base_cost)), "cost": float(np.mean(cost)),
-                         "difference": paired_difference(base_cost, cost), "items": items, "effects": effects}
+                         "difference": paired_difference(base_cost, cost), "items": items, "effects": effects,
+                         "meeting_hours": _mean_difference(runs, by, baseline, scenario, MEETING_HOURS)}
     return out

@@ -33,7 +33,8 @@ from pydantic import BaseModel
 
 from cogov.analysis import figures
 from cogov.analysis.compare import compare_runs, match_baseline
-from cogov.analysis.costs import NOT_COUNTED, cost_table
+from cogov.analysis.costs import MEETING_HOURS, NOT_COUNTED, cost_table
+from cogov.analysis.patterns import ALL_PATTERNS, PATTERNS_REPRODUCED
 from cogov.analysis.equity import equity_table, gap_direction
 from cogov.analysis.results import load_runs, load_series, manifest, other_factors, parameters, within
 from cogov.analysis.robustness import ASSUMED_RANGES, ranking_holds, robustness_table
@@ -54,6 +55,7 @@ from cogov.experiments.street_target import StreetTarget
 from cogov.experiments.targets import SCENARIO_PARAMETER
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
+from cogov.sim.mechanisms.meeting_time import MEETING_STAFF_TIME
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.registry import PAYER_NAMES, outcome_names
 from cogov.sim.outcomes.registry import outcome as declared_outcome
@@ -70,6 +72,8 @@ FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "mar
 
 FEW_REPLICATES = 10
 """Below this many paired replicates the report warns that its intervals are wide."""
+
+_PATTERNS, _REPRODUCED = len(ALL_PATTERNS), PATTERNS_REPRODUCED  # quoted in every report's caveats
 
 TEXT: dict[str, dict[str, str]] = {
     "title": {"en": "What changes with {others}? A comparison with {baseline}",
@@ -99,9 +103,9 @@ TEXT: dict[str, dict[str, str]] = {
     "glance_gap": {"en": "{dimension}: the gap between {best} and {worst} {how}",
                    "zh": "{dimension}：{best}与{worst}之间的差距{how}"},
     "glance_caveats": {"en": "Caveats", "zh": "注意"},
-    "glance_model": {"en": "The model reproduces 125 of 144 expected patterns (docs/ODD.md §1.1); intervals cover "
+    "glance_model": {"en": f"The model reproduces {_REPRODUCED} of {_PATTERNS} expected patterns (docs/ODD.md §1.1); intervals cover "
                            "chance across replicates, not the model's assumed coefficients.",
-                     "zh": "模型再现了 144 个预期模式中的 125 个（docs/ODD.md §1.1）；置信区间反映重复之间的随机性，"
+                     "zh": f"模型再现了 {_PATTERNS} 个预期模式中的 {_REPRODUCED} 个（docs/ODD.md §1.1）；置信区间反映重复之间的随机性，"
                            "不反映模型所假设系数的不确定性。"},
     "ranking": {"en": "The interventions against each other", "zh": "各方案之间的比较"},
     "ranking_intro": {"en": "Best first on each outcome; '>' where the two neighbours differ distinguishably (paired "
@@ -143,8 +147,13 @@ TEXT: dict[str, dict[str, str]] = {
                      "zh": "无可依据的数值：效果与零无法区分"},
     "ce_dominated": {"en": "costs more and achieves less", "zh": "花费更多而效果更差"},
     "ce_dominant": {"en": "costs less and achieves more", "zh": "花费更少而效果更好"},
-    "ce_no_cost": {"en": "no extra cost counted (the ledger records none for this change; see what is not counted)",
-                   "zh": "未计入额外成本（台账中此项变化没有记录支出；见未计入项目）"},
+    "meeting_line": {"en": "Staff time: the meetings convened take {hours} community staff hours against {baseline} "
+                           "({value} of salaries moved from residents' issues to meetings; not new money).",
+                     "zh": "人员工时：所召集的会议比{baseline}多占用社区工作者 {hours} 小时（工资中 {value} 由处理居民问题转用于"
+                           "会议；非新增资金）。"},
+    "ce_no_cost": {"en": "no extra public money counted (the ledger records none for this change; staff time moved "
+                         "within salaries is in the breakdown; see what is not counted)",
+                   "zh": "未计入额外公共资金（台账中此项变化没有新增支出；工资内部转用的人员工时见分项；见未计入项目）"},
     "item": {"en": "Item", "zh": "项目"},
     "payer": {"en": "Paid by", "zh": "支付方"},
     "difference_word": {"en": "Difference", "zh": "差值"},
@@ -257,10 +266,11 @@ ASSUMPTIONS: tuple[dict[str, str], ...] = (
      "zh": "置信区间只反映模拟社区之间的随机差异，不包括模型行为参数本身的不确定性（后者可用 cogov sensitivity 做敏感性分析）。"},
     {"en": "Inputs (compound mix, party membership, volunteers, staffing) are calibrated to the source figures; "
            "the strengths of behaviour are assumptions taken from the accepted behavioural building blocks. The "
-           "model reproduces 125 of 144 expected patterns (cogov validate-model, docs/ODD.md §1.1); the 19 it does "
+           f"model reproduces {_REPRODUCED} of {_PATTERNS} expected patterns (cogov validate-model, docs/ODD.md §1.1); "
+           f"the {_PATTERNS - _REPRODUCED} it does "
            "not, among them 'report but do not serve' among in-service party members, are reported there.",
-     "zh": "输入（小区构成、党员结构、志愿者、人员配置）按原始资料校准；行为强度是取自公认行为模块的假设。模型再现了 144 个"
-           "预期模式中的 125 个（cogov validate-model，docs/ODD.md §1.1）；未能再现的 19 个（包括在职党员“报到不服务”）"
+     "zh": f"输入（小区构成、党员结构、志愿者、人员配置）按原始资料校准；行为强度是取自公认行为模块的假设。模型再现了 {_PATTERNS} 个"
+           f"预期模式中的 {_REPRODUCED} 个（cogov validate-model，docs/ODD.md §1.1）；未能再现的 {_PATTERNS - _REPRODUCED} 个（包括在职党员“报到不服务”）"
            "均在该处列明。"},
     {"en": "At the default load, staff capacity rarely runs out, so levers that add capacity (funding, staffing, "
            "burden reduction) change speed and escalation more than the share of issues resolved.",
@@ -750,6 +760,10 @@ def _costs(report: Report) -> list[dict[str, Any]]:
         d = block["difference"]
         line = report.t("cost_line", base=cny(block["baseline_cost"]), baseline=baseline, cost=cny(block["cost"]),
                         diff=cny(d.difference, True), low=cny(d.ci_low, True), high=cny(d.ci_high, True))
+        moved = next((i["difference"] for i in block["items"] if i["item"] == MEETING_STAFF_TIME), 0.0)
+        if block.get("meeting_hours"):
+            line += " " + report.t("meeting_line", baseline=baseline, value=cny(moved, True),
+                                   hours=format_difference(MEETING_HOURS, block["meeting_hours"], lang, unit=False))
         free = d.difference == 0 and d.ci_low == 0 and d.ci_high == 0
         effects = []
         for effect in block["effects"]:

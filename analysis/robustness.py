@@ -44,6 +44,7 @@ ASSUMED_RANGES: dict[str, tuple[float, float]] = {
     "behaviour.satisfaction.word_of_mouth": (0.0, 0.2),
     "behaviour.satisfaction.disposition_weight": (0.0, 0.6),
     "service.rework_probability": (0.0, 1.0),
+    "service.staff_hours_per_meeting": (0.0, 6.0),
 }
 """Parameters that rest only on assumptions, with the ranges of the Morris screen (tests/test_robustness.py checks
 that the two lists agree)."""

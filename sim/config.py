@@ -644,6 +644,12 @@ class ServiceParams(Section):
     secretary_hours_per_day: Annotated[float, Field(ge=0, le=24)] = Field(
         1.0, description="Hours a grid party-branch secretary gives the grid each day. Assumption.",
     )
+    staff_hours_per_meeting: Annotated[float, Field(ge=0, le=100)] = Field(
+        2.0, description="Community staff hours each meeting an arrangement convenes takes from the hours they work on "
+        "issues: red property's accountability reviews, star-rating reviews, three-party linkage's joint meetings, "
+        "council sessions, the big party committee's monthly meeting (sim/mechanisms/meeting_time.py). 0 switches the "
+        "mechanism off. Assumption: one community worker for two hours.",
+    )
     steward_share: Prob = Field(
         0.5, description="Share of buildings with a party member where one serves as building steward (seed 004/7).",
     )

@@ -249,6 +249,8 @@ PARAMETER_LABELS: dict[str, dict[str, tuple[str, str]]] = {
                                         ("probability per day", "概率/天")),
     "service.steward_share": _entry("Party-member buildings with a steward", "楼栋管家设置比例", _SHARE),
     "service.secretary_hours_per_day": _entry("Grid branch secretary's hours", "网格党支部书记每日投入", _HOURS_PER_DAY),
+    "service.staff_hours_per_meeting": _entry("Staff hours per convened meeting", "每次召集会议占用的人员工时",
+                                              ("staff hours per meeting", "工时/次")),
     "service.fee_collection_floor": _entry("Fee collection at zero satisfaction", "零满意度物业费收缴率", _SHARE),
     # ------------------------------------------------------------------ costs
     "costs.social_org_cny_per_hour": _entry("Price of purchased social-work hour", "购买社工服务单价", _CNY_PER_HOUR),

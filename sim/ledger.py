@@ -39,6 +39,10 @@ ITEMS: dict[str, str] = {
                            "not public money; levers.work_unit_management)",
     "self_management_fees": "fees residents pay their self-management committee for caretakers (paid by the "
                             "residents, not public money; levers.self_management)",
+    "meeting_staff_time": "the salaries of the community staff's hours in the meetings arrangements convene "
+                          "(accountability reviews, ratings, joint meetings, councils, the big party committee), moved "
+                          "from funds_and_salaries: not new money, the share of salaries these meetings take "
+                          "(service.staff_hours_per_meeting × costs.staff_cny_per_hour)",
     "fee_leverage_subsidies": "public money matched to the fees owners pay companies that could not run normally "
                               "(撬动居民缴费, levers.fee_leverage.match_ratio; counted at "
                               "levers.fee_leverage.fee_cny_per_household_month)",

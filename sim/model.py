@@ -52,6 +52,7 @@ from cogov.sim.mechanisms.evaluation import Evaluation
 from cogov.sim.mechanisms.fee_leverage import FeeLeverage
 from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.mediation import Mediation
+from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.mechanisms.needs_projects import NeedsProjects
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.posts import Posts
@@ -76,6 +77,8 @@ from cogov.sim.streams import RandomStreams
 COMMUNITY = 0
 """Index of this community in every table (one community per model)."""
 DAYS_PER_YEAR = 365.0
+DAYS_PER_MONTH = 30
+"""Days between monthly events (the big party committee's meeting)."""
 
 
 class CommunityModel(Model):
@@ -109,6 +112,8 @@ class CommunityModel(Model):
         self.days: int = self.config.simulation.days
         self.counters: Counter[str] = Counter()
         self.ledger = Ledger()
+        self.meeting_time = MeetingTime(self.config.service.staff_hours_per_meeting,
+                                        self.config.costs.staff_cny_per_hour, self.ledger)
 
         self.layout = build_layout(self.config.community, self.streams.layout)
         self.space = OrthogonalMooreGrid((self.layout.width, self.layout.height), torus=False, random=self.random)
@@ -246,7 +251,7 @@ class CommunityModel(Model):
         self.co_building.engaged = engaged | xa.big_party_committee  # who was asked in the month before day 0
         self.community_party_organisation = CommunityPartyOrganisation(
             self, self._cell_of_building(centre), config.community.community_staff, community_handler, config,
-            self.households, self.companies, self.branches, self.streams.replacement,
+            self.households, self.companies, self.branches, self.streams.replacement, self.meeting_time,
         )
         self.street_office = StreetOffice(self, street_handler)
         self._create_mediation_teams()
@@ -374,7 +379,7 @@ class CommunityModel(Model):
                                    self.social, self.co_building,
                                    lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
                                    lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed,
-                                   self.fallback_subsidy_per_day, self.work_units)
+                                   self.fallback_subsidy_per_day, self.work_units, self.meeting_time)
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,
@@ -387,7 +392,7 @@ class CommunityModel(Model):
         company_of_compound[self.companies.compound] = np.arange(len(self.companies))
         self.agreement = Agreement(config, layout, self.committees, self.branches, company_of_compound, households,
                                    issues, counters, streams.agreement, self.dispatcher,
-                                   self.self_managed.activeness_by_compound(layout.n_compounds))
+                                   self.self_managed.activeness_by_compound(layout.n_compounds), self.meeting_time)
         self.care = ProactiveCare(config, households, issues, counters, streams.care, self.dispatcher, self.agreement,
                                   self.ledger)
         self.posts = Posts(config, households, issues, counters, streams.posts, self.dispatcher, self.agreement)
@@ -454,6 +459,13 @@ class CommunityModel(Model):
             self.service_purchasing.fund_projects()
             self.schedule_recurring(self.fund_venture_projects,
                                     Schedule(interval=int(DAYS_PER_YEAR), start=int(DAYS_PER_YEAR)))
+        linkage = self.config.levers.three_party_linkage
+        if linkage.enabled and len(self.companies):  # each company's compound: its regular joint meeting
+            self.schedule_recurring(self.hold_linkage_meetings,
+                                    Schedule(interval=linkage.meeting_interval_days, start=linkage.meeting_interval_days))
+        if self.config.levers.cross_appointment.big_party_committee:
+            self.schedule_recurring(self.hold_party_committee_meeting,
+                                    Schedule(interval=DAYS_PER_MONTH, start=DAYS_PER_MONTH))
         review = self.config.organisations.property.accountability_interval_days
         if self.config.levers.cross_appointment.party_property:
             self.schedule_recurring(self.community_party_organisation.hold_accountability_reviews,
@@ -461,6 +473,17 @@ class CommunityModel(Model):
         if len(self.fallback_compounds):  # the fallback companies answer to the organisation that set them up
             self.companies.last_review[self.companies.fallback] = 0
             self.schedule_recurring(self.review_fallback_companies, Schedule(interval=review, start=review))
+
+    def hold_linkage_meetings(self) -> None:
+        """Scheduled: three-party linkage's regular joint meeting in each compound a company serves (residents'
+        committee, owners, company), which takes community staff hours (:mod:`cogov.sim.mechanisms.meeting_time`).
+        What the meetings do for collective issues is in :mod:`cogov.sim.mechanisms.agreement`."""
+        self.meeting_time.held("linkage_meetings", len(self.companies))
+
+    def hold_party_committee_meeting(self) -> None:
+        """Scheduled: the big party committee's monthly meeting (大党委), which takes community staff hours; what it
+        does for co-building units is in :mod:`cogov.sim.organisations.co_building`."""
+        self.meeting_time.held("party_committee_meetings")
 
     def review_social_contracts(self) -> None:
         """Scheduled: the yearly third-party evaluation of social organisations, while the run goes on (an event on

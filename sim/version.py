@@ -6,4 +6,4 @@ regenerates the golden snapshots (``tests/data/golden/v<version>``) in a commit 
 before/after table. Changes that leave every number identical (refactoring, speed, new outputs) keep it.
 """
 
-MODEL_VERSION = "3"
+MODEL_VERSION = "4"

@@ -61,3 +61,30 @@ def produce(case: dict[str, Any]) -> tuple[pd.DataFrame, dict[str, Any]]:
     summary["social_org_evaluation_sum"] = [float(e) for e in model.social.evaluation_sum]
     summary["handler_hours_used"] = digest(model.handlers.hours_used)
     return model.series().reset_index(), json.loads(json.dumps(summary))
+
+
+def assert_matches_snapshot(name: str, series: pd.DataFrame, summary: dict[str, Any], version: str) -> None:
+    """Assert that a case's series and summary (:func:`produce`) equal the snapshot ``name`` of model ``version``
+    bit for bit: every daily outcome and every summary entry the snapshot has (outputs added since are not
+    compared: only numbers that existed)."""
+    folder = golden_dir(version)
+    expected_series = pd.read_parquet(folder / f"{name}.series.parquet")
+    missing = sorted(set(expected_series.columns) - set(series.columns))
+    assert not missing, f"{name}: daily outcomes of the snapshot no longer produced: {missing}"
+    pd.testing.assert_frame_equal(series[expected_series.columns], expected_series, check_exact=True,
+                                  check_dtype=False)
+    expected = json.loads((folder / f"{name}.summary.json").read_text(encoding="utf-8"))
+    for key, value in expected.items():
+        # compared as canonical JSON, so that NaN equals NaN and every float is compared exactly
+        assert _json(_as_in(summary[key], value)) == _json(value), f"{name}: {key} differs from the snapshot"
+
+
+def _as_in(value: Any, snapshot: Any) -> Any:
+    """``value`` restricted to the keys the snapshot has (recursively)."""
+    if isinstance(value, dict) and isinstance(snapshot, dict):
+        return {k: _as_in(value[k], snapshot[k]) if k in value else "<missing>" for k in snapshot}
+    return value
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True)

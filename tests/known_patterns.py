@@ -1,4 +1,4 @@
-"""Patterns the model does not reproduce (model version 3), with what was observed: findings, not hidden.
+"""Patterns the model does not reproduce (model version 4), with what was observed: findings, not hidden.
 
 Each is marked ``xfail(strict=True)`` in the CI subset (8 replicates), so the suite says so and notices
 when it changes. The numbers at 20 replicates come from ``cogov validate-model --replicates 20`` (master
@@ -10,6 +10,10 @@ from __future__ import annotations
 import pytest
 
 KNOWN_FAILURES: dict[str, str] = {
+    "deliberation_satisfaction_up":
+        "model version 4: council sessions take about 1,400 community staff hours a year (docs/ODD.md §7.29), and the "
+        "slower service eats most of what taking part gives: +0.0019 [-0.0011, +0.0050] (p = 0.099) at 20 replicates "
+        "(version 3: +0.0034, p = 0.005; outside the CI subset)",
     "party_owners_committee_stalemates_down":
         "a branch secretary chairing the committee meets and mediates more, but the effect is small where every "
         "compound already has an active committee: -1.8 [-4.2, +0.7] stalemates at 8 replicates, -1.4 [-3.4, +0.7] (p = "

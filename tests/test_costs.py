@@ -90,3 +90,23 @@ def test_the_report_has_a_cost_section_saying_what_is_not_counted(tmp_path):
         section = text[text.index(f"## {heading}"):]
         assert NOT_COUNTED[lang].split("：" if lang == "zh" else ":")[0] in section
     assert "volunteer points | public money | 0 CNY | +" in (tmp_path / "r_en.md").read_text(encoding="utf-8")
+
+
+def test_staff_time_in_meetings_is_said_beside_the_cost_and_moves_within_the_salaries(tmp_path):
+    """Model version 4: red property's meetings take staff hours; the public cost is the same in both arms (the
+    salaries only move to the meetings' item), and the cost section says how many hours and how much salary."""
+    from cogov.analysis.compare import compare_scenarios
+    from cogov.analysis.report import build_report, write_report
+    from cogov.experiments.backends import SerialExecutor
+
+    compare_scenarios(["default", "three_party_linkage"], tmp_path / "out", SerialExecutor(), 1, replicates=3, days=60)
+    report = build_report(tmp_path / "out", lang="en", maps=0)
+    block = report.costs["three_party_linkage"]
+    items = {i["item"]: i["difference"] for i in block["items"]}
+    assert block["meeting_hours"] > 0 and items["meeting_staff_time"] == pytest.approx(block["meeting_hours"] * 40.0)
+    assert items["funds_and_salaries"] == pytest.approx(-items["meeting_staff_time"])
+    assert block["difference"].difference == pytest.approx(0.0, abs=1e-6)
+    text = write_report(report, tmp_path / "r.md").read_text(encoding="utf-8")
+    assert f"take +{block['meeting_hours']:,.0f} community staff hours" in text
+    zh = write_report(build_report(tmp_path / "out", lang="zh", maps=0), tmp_path / "r_zh.md").read_text(encoding="utf-8")
+    assert "多占用社区工作者" in zh

@@ -26,7 +26,8 @@ within their (possibly mediated) confidence bound, which widens with the compoun
 organisation (L14, ``links.trust_to_cooperation``), and harden otherwise. Below
 ``agreement_gap`` they agree and the issue is dispatched; an issue waiting ``stalemate_days`` counts as a
 stalemate. At a council meeting the resident who raised the issue takes part, which builds their ties and
-trust (L15).
+trust (L15); each compound's council session takes the community staff's hours
+(:mod:`cogov.sim.mechanisms.meeting_time`).
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from cogov.sim.households import Households, take_part
 from cogov.sim.issues import IssueTable, Level, State
 from cogov.sim.layout import Layout
 from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.organisations import OwnersCommittees
 from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, Branches
 
@@ -56,7 +58,8 @@ class Agreement:
     def __init__(self, config: ScenarioConfig, layout: Layout, committees: OwnersCommittees, branches: Branches,
                  company_of_compound: NDArray[np.int64], households: Households, issues: IssueTable,
                  counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher,
-                 self_management_activeness: NDArray[np.float64] | None = None):
+                 self_management_activeness: NDArray[np.float64] | None = None,
+                 meeting_time: MeetingTime | None = None):
         self.params = config.behaviour.bargaining
         self.levers = config.levers
         self.links = config.links
@@ -67,6 +70,7 @@ class Agreement:
         self.counters = counters
         self.rng = rng
         self.dispatcher = dispatcher
+        self.meeting_time = meeting_time
         n = layout.n_compounds
         self.committee_activeness = committees.activeness_by_compound(n, 0.0)
         # a residents' committee convenes where no company serves, whether or not an owners' committee sits there
@@ -184,6 +188,8 @@ class Agreement:
             if self.levers.deliberation_council.enabled:
                 take_part(self.households, table.household[met], self.links.participation_to_ties,
                           self.links.participation_to_trust)
+                if self.meeting_time is not None:  # one session a compound a day, convened by the community's staff
+                    self.meeting_time.held("council_meetings", len(np.unique(where)))
         agreed = meets & (table.gap[rows] < params.agreement_gap)
         stalled = ~agreed & ~table.stalemate[rows] & (waited >= params.stalemate_days)
         table.stalemate[rows[stalled]] = True

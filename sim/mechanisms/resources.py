@@ -18,6 +18,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.handlers import Handlers
 from cogov.sim.households import Households
 from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
 from cogov.sim.organisations.self_management import LEDGER_ITEM as SELF_MANAGEMENT_FEES
 from cogov.sim.organisations.self_management import PAYER as RESIDENTS
@@ -91,7 +92,8 @@ class Resources:
     Grid teams work the hours of their full-time and part-time workers, their branch secretary and
     today's volunteers (a share of volunteer hours counts as handling), minus the share spent
     patrolling; patrols visit households and find their unreported issues. The community works its
-    staff's hours left by the administrative burden, the hours bought by funds that follow tasks and
+    staff's hours left by the administrative burden and by the meetings arrangements convened
+    (:mod:`cogov.sim.mechanisms.meeting_time`), the hours bought by funds that follow tasks and
     by the repairs fund, and what co-building units give today; the street works its departments'
     hours (more under the whistle). Companies and social organisations work their own hours; residents'
     self-management committees work the caretakers' hours their fees pay for.
@@ -102,7 +104,7 @@ class Resources:
                  co_building: CoBuildingUnits, grid_branch_strength: Callable[[], NDArray[np.float64]],
                  reward_hours: Callable[[], float], ledger: Ledger,
                  self_managed: SelfManagementCommittees | None = None, fallback_subsidy_per_day: float = 0.0,
-                 work_units: WorkUnitServices | None = None):
+                 work_units: WorkUnitServices | None = None, meeting_time: MeetingTime | None = None):
         self.config = config
         self.plan = plan
         self.handlers = handlers
@@ -117,6 +119,7 @@ class Resources:
         self.self_managed = self_managed if self_managed is not None else SelfManagementCommittees()
         self.fallback_subsidy_per_day = fallback_subsidy_per_day
         self.work_units = work_units if work_units is not None else WorkUnitServices()
+        self.meeting_time = meeting_time
         n_grids = len(handling.grid_handlers)
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
         self.patrol_probability = np.zeros(n_grids)
@@ -142,8 +145,11 @@ class Resources:
         self.patrol_probability = visit_share * config.service.patrol_detection
 
         co_hours, co_money = self.co_building.give_today()
+        # the staff's hours in meetings the arrangements convened come out of what they work on issues
+        staff_hours = (plan.staff_hours_community if self.meeting_time is None
+                       else self.meeting_time.take(plan.staff_hours_community))
         capacity[self.handling.community_handler] = (
-            plan.staff_hours_community + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
+            staff_hours + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
             + co_money / config.costs.repair_cny_per_hour + self.reward_hours()
         )
         self.ledger.record("funds_and_salaries", plan.public_cost_per_day)

@@ -19,6 +19,8 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households
+from cogov.sim.ledger import Ledger
+from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.organisations.party import COMPANY, Branches
 from cogov.sim.organisations.property import PropertyCompanies
 
@@ -39,7 +41,8 @@ class CommunityPartyOrganisation(FixedAgent):
     """The community party organisation (社区党组织, '大党委' when enlarged): the coordinating core."""
 
     def __init__(self, model: Model, cell: Cell, staff: int, handler: int, config: ScenarioConfig,
-                 households: Households, companies: PropertyCompanies, branches: Branches, rng: np.random.Generator):
+                 households: Households, companies: PropertyCompanies, branches: Branches, rng: np.random.Generator,
+                 meeting_time: MeetingTime | None = None):
         super().__init__(model)
         self.cell = cell
         self.staff = staff
@@ -49,6 +52,7 @@ class CommunityPartyOrganisation(FixedAgent):
         self._companies = companies
         self._branches = branches
         self._rng = rng
+        self._meeting_time = meeting_time if meeting_time is not None else MeetingTime(0.0, 0.0, Ledger())
 
     @property
     def strength(self) -> float:
@@ -67,6 +71,7 @@ class CommunityPartyOrganisation(FixedAgent):
         for row in np.flatnonzero(~companies.fallback).tolist():
             companies.review(row, self._score(int(companies.compound[row])), self._config.levers.property_rating,
                              self._rng, self._config.service.property_quality_range, self.model.steps)
+        self._meeting_time.held("rating_reviews", int(np.count_nonzero(~companies.fallback)))
 
     def hold_accountability_reviews(self, rows: NDArray[np.int64] | None = None,
                                     rng: np.random.Generator | None = None) -> None:
@@ -78,9 +83,11 @@ class CommunityPartyOrganisation(FixedAgent):
         rows = np.flatnonzero(~companies.fallback) if rows is None else np.asarray(rows, dtype=np.int64)
         strength = self._branches.strength_by_unit(COMPANY, len(companies))[rows]
         draws = (rng if rng is not None else self._rng).random(len(rows))
-        for row in rows[draws < strength].tolist():
+        held = rows[draws < strength]
+        for row in held.tolist():
             companies.account(row, self._score(int(companies.compound[row])), self._config.levers.property_rating,
                               self.model.steps)
+        self._meeting_time.held("accountability_reviews", len(held))  # the two committees hear each report
 
 
 class StreetOffice(Agent):

@@ -90,6 +90,7 @@ DAILY_METRICS: tuple[str, ...] = (
     "team_member_share",
     "five_ones_completed_share",
     "fee_collection_rate",
+    "meeting_staff_hours",
 )
 """Columns of the daily series, in order."""
 
@@ -165,6 +166,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "team_member_share": model.teams.member_share(),
         "five_ones_completed_share": model.five_ones.completed_share(),
         "fee_collection_rate": float(companies.collection_rate.mean()) if len(companies) else float("nan"),
+        "meeting_staff_hours": model.meeting_time.hours_taken,
     }
 
 

@@ -378,6 +378,11 @@ def _daily() -> list[Outcome]:
                 _t("Property fee collection rate", "物业费收缴率"), _t("share, today", "当日"), "share", 1,
                 0.01, "assumption: 1 percentage point, one household in a hundred paying more or less", daily=True,
                 typical_range=(0.5, 1.0)),
+        Outcome("meeting_staff_hours", "Community staff hours taken from issue handling by the meetings arrangements "
+                "convene (accountability reviews, star ratings, three-party linkage, councils, the big party "
+                "committee; service.staff_hours_per_meeting each), since day 0.",
+                _t("Staff hours in convened meetings", "召集会议占用的人员工时"), _t("hours, cumulative", "小时，累计"),
+                "hours", 0, 8, "assumption: 8 hours, one working day of one community worker", daily=True),
     ]
 
 
@@ -664,6 +669,7 @@ SPENDING_LABELS: dict[str, tuple[str, str]] = {
     "work_unit_logistics": ("work units' logistics staff", "原单位后勤人员"),
     "self_management_fees": ("self-management fees", "自管会费用"),
     "fee_leverage_subsidies": ("fee leverage subsidies", "撬动缴费配套资金"),
+    "meeting_staff_time": ("staff time in meetings", "会议占用的人员工时"),
 }
 """Short names of the cost ledger's items (:data:`cogov.sim.ledger.ITEMS`), for ``spent_<item>``."""
 assert set(SPENDING_LABELS) == set(LEDGER_ITEMS), "every ledger item needs a short name here"
