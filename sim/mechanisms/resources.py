@@ -103,8 +103,7 @@ class Resources:
                  reward_hours: Callable[[], float], ledger: Ledger,
                  self_managed: SelfManagementCommittees | None = None, fallback_subsidy_per_day: float = 0.0,
                  work_units: WorkUnitServices | None = None):
-        self.config = config
-        self.plan = plan
+        self.configure(config, plan, fallback_subsidy_per_day)
         self.handlers = handlers
         self.handling = handling
         self.companies = companies
@@ -115,7 +114,6 @@ class Resources:
         self.reward_hours = reward_hours
         self.ledger = ledger
         self.self_managed = self_managed if self_managed is not None else SelfManagementCommittees()
-        self.fallback_subsidy_per_day = fallback_subsidy_per_day
         self.work_units = work_units if work_units is not None else WorkUnitServices()
         n_grids = len(handling.grid_handlers)
         self.households_by_grid = np.bincount(households.grid, minlength=n_grids).astype(float)
@@ -124,6 +122,13 @@ class Resources:
         self.street_hours_today: float | None = None
         """Department hours sent today by the street this community belongs to (:mod:`cogov.sim.street`); None
         for a community on its own, whose street level works ``plan.street_hours``."""
+
+    def configure(self, config: ScenarioConfig, plan: ResourcePlan, fallback_subsidy_per_day: float = 0.0) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). ``plan``: what the
+        levers provide (:func:`plan_resources`); ``fallback_subsidy_per_day``: what the fallback companies cost a day."""
+        self.config = config
+        self.plan = plan
+        self.fallback_subsidy_per_day = fallback_subsidy_per_day
 
     def step(self, volunteer_hours_by_grid: NDArray[np.float64]) -> None:
         """Set today's hours of every handler and each grid's patrol probability."""

@@ -50,6 +50,10 @@ class CommunityPartyOrganisation(FixedAgent):
         self._branches = branches
         self._rng = rng
 
+    def configure(self, config: ScenarioConfig) -> None:
+        """The scenario's parameters as they are now (after an intervention mid-run): its reviews read them."""
+        self._config = config
+
     @property
     def strength(self) -> float:
         """Organisational strength (组织力), 0-1: the share of its functions it performs."""
