@@ -78,10 +78,12 @@ def value_at(data: dict[str, Any], key: str) -> Any:
 
 
 # --------------------------------------------------------------------------------------------- reconfiguration
-def reconfigure(model: CommunityModel, new: ScenarioConfig) -> None:
-    """Make ``model`` act on ``new`` from the next day: arrangements switched on are set up, those switched off end,
-    every mechanism reads its parameters again and recurring events follow their levers (module docstring)."""
-    old, day = model.config, model.steps
+def reconfigure(model: CommunityModel, new: ScenarioConfig, day: int) -> None:
+    """Make ``model`` act on ``new`` from day ``day + 1``: arrangements switched on are set up, those switched off end,
+    every mechanism reads its parameters again and recurring events follow their levers (module docstring). ``day``
+    is the day boundary (the last day simulated with the old values): what an arrangement does at set-up it does on
+    that day, as at build on day 0."""
+    old = model.config
     model.config = new
     was, now = old.levers, new.levers
     # Organisations first, in the order the community is built (work units, self-management, the fallback company
@@ -112,7 +114,7 @@ def reconfigure(model: CommunityModel, new: ScenarioConfig) -> None:
         model.committee_formation.start_elections(day)
     if now.grid.full_time_workers != was.grid.full_time_workers:
         _grid_workers(model)
-    model.follow_recurring_events()
+    model.follow_recurring_events(day)
 
 
 def configure(model: CommunityModel, config: ScenarioConfig, changed_gain: bool = False) -> None:

@@ -231,7 +231,7 @@ class CommunityModel(Model):
             raise ScenarioError(source, value_problems)
         before, after = self.config.model_dump(mode="json"), new.model_dump(mode="json")
         events = [InterventionEvent(day, key, value_at(before, key), value_at(after, key), source) for key in resolved]
-        reconfigure(self, new)
+        reconfigure(self, new, day - 1)
         self.interventions += events
         return events
 
@@ -528,7 +528,7 @@ class CommunityModel(Model):
         self.fee_leverage.select()  # after the first collection: which companies cannot run normally
         if len(self.fallback_compounds):  # the fallback companies answer to the organisation that set them up
             self.companies.last_review[self.companies.fallback] = 0
-        self.follow_recurring_events()
+        self.follow_recurring_events(0)
 
     def _recurring_wanted(self) -> dict[str, int]:
         """The recurring events the scenario asks for now, by name, with their intervals in days (in the order they
@@ -551,10 +551,11 @@ class CommunityModel(Model):
             wanted["fallback"] = companies.accountability_interval_days
         return wanted
 
-    def follow_recurring_events(self) -> None:
-        """Start, stop or restart the recurring events so that they are those the scenario asks for now: an event
-        starts one interval after today (as at build, one interval after day 0) and a yearly programme starts with
-        today's round; an event whose interval changed starts a new cycle today."""
+    def follow_recurring_events(self, day: int) -> None:
+        """Start, stop or restart the recurring events so that they are those the scenario asks for now, at the day
+        boundary ``day`` (the last day simulated): an event starts one interval after it (as at build, one interval
+        after day 0) and a yearly programme starts with that day's round; an event whose interval changed starts a new
+        cycle there."""
         wanted = self._recurring_wanted()
         actions = {"companies": self.update_property_companies,
                    "rating": self.community_party_organisation.review_property_companies,
@@ -574,7 +575,7 @@ class CommunityModel(Model):
                 running[0].stop()
             elif name in openings:
                 openings[name]()
-            start = int(self.steps) + interval
+            start = day + interval
             self._recurring[name] = (self.schedule_recurring(actions[name], Schedule(interval=interval, start=start)),
                                      interval)
 

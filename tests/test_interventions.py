@@ -192,13 +192,21 @@ def test_keys_may_use_double_underscores_and_nested_tables():
 
 # ---------------------------------------------------------------------------------- scheduled interventions
 SCHEDULE = [{"day": 15, "set": {"levers.burden.admin_share": 0.2, "levers.mediation.enabled": True}},
-            {"day": 25, "set": {"levers.mediation.enabled": False}}]
+            # arrangements whose set-up and events depend on the day they start
+            {"day": 18, "set": {"levers.fee_leverage.enabled": True, "levers.fee_leverage.duration_days": 9,
+                                "levers.cross_appointment.party_property": True,
+                                "organisations.property.accountability_interval_days": 7,
+                                "levers.property_rating.enabled": True, "levers.property_rating.review_interval_days": 7,
+                                "levers.needs_projects.enabled": True, "levers.committee_formation.elections": True,
+                                "levers.committee_formation.term_years": 0.05}},
+            {"day": 25, "set": {"levers.mediation.enabled": False, "organisations.property.update_interval_days": 4}}]
+SCHEDULED_BASE = {**SMALL, "levers.fee_leverage.eligible_below": 0.95, "community.owners_committee.commercial": 1.0}
 
 
 def test_scheduled_interventions_equal_calling_intervene_on_their_day():
-    scheduled = build({**SMALL, "interventions": SCHEDULE}, days=40)
+    scheduled = build({**SCHEDULED_BASE, "interventions": SCHEDULE}, days=40)
     scheduled_digests = day_by_day(scheduled)
-    called = build(SMALL, days=40)
+    called = build(SCHEDULED_BASE, days=40)
     called_digests = []
     while called.running:
         for entry in SCHEDULE:
@@ -209,10 +217,13 @@ def test_scheduled_interventions_equal_calling_intervene_on_their_day():
     assert scheduled_digests == called_digests
     pd.testing.assert_frame_equal(scheduled.series(), called.series(), check_exact=True)
     events = [(e.day, e.key, e.old, e.new, e.source) for e in scheduled.interventions]
-    assert events == [(15, "levers.burden.admin_share", 0.5, 0.2, "interventions[0]"),
-                      (15, "levers.mediation.enabled", False, True, "interventions[0]"),
-                      (25, "levers.mediation.enabled", True, False, "interventions[1]")]
-    assert [e.source for e in called.interventions] == ["intervene"] * 3
+    assert events[:2] == [(15, "levers.burden.admin_share", 0.5, 0.2, "interventions[0]"),
+                          (15, "levers.mediation.enabled", False, True, "interventions[0]")]
+    assert events[-2:] == [(25, "levers.mediation.enabled", True, False, "interventions[2]"),
+                           (25, "organisations.property.update_interval_days", 7, 4, "interventions[2]")]
+    assert [e[:4] for e in events] == [(e.day, e.key, e.old, e.new) for e in called.interventions]
+    assert {e.source for e in called.interventions} == {"intervene"}
+    assert scheduled.counters["needs_listed"] and scheduled.companies.stars.any()  # the events it started ran
 
 
 def test_an_intervention_on_day_n_leaves_days_before_it_identical_to_the_run_without():
