@@ -34,8 +34,8 @@ from pydantic import BaseModel
 from cogov.analysis import figures
 from cogov.analysis.compare import compare_runs, match_baseline
 from cogov.analysis.costs import MEETING_HOURS, NOT_COUNTED, cost_table
-from cogov.analysis.patterns import ALL_PATTERNS, PATTERNS_REPRODUCED
 from cogov.analysis.equity import equity_table, gap_direction
+from cogov.analysis.patterns import ALL_PATTERNS, PATTERNS_REPRODUCED
 from cogov.analysis.results import load_runs, load_series, manifest, other_factors, parameters, within
 from cogov.analysis.robustness import ASSUMED_RANGES, ranking_holds, robustness_table
 from cogov.analysis.robustness import FILE as ROBUSTNESS_FILE
@@ -384,15 +384,26 @@ def _flat(config: BaseModel, entries: bool = False) -> dict[str, Any]:
 def _differences(base: BaseModel, other: BaseModel, lang: str) -> tuple[tuple[str, str, str], ...]:
     entries = isinstance(base, StreetScenario)
     a, b = _flat(base, entries), _flat(other, entries)
-    return tuple((parameter_text(path, lang), _show(a.get(path), lang), _show(b.get(path), lang))
+    return tuple((INTERVENTIONS[lang] if path == "interventions" else parameter_text(path, lang),
+                  _show(a.get(path), lang), _show(b.get(path), lang))
                  for path in sorted(set(a) | set(b))
                  if not path.startswith("meta.") and a.get(path) != b.get(path))
 
 
 SWITCH = {"en": ("off", "on"), "zh": ("关", "开")}
+INTERVENTIONS = {"en": "Changes during the run", "zh": "运行中的调整"}
+"""How a scenario's scheduled interventions (``[[interventions]]``) are named among its differences."""
+FROM_DAY = {"en": "from day {day}: ", "zh": "第 {day} 天起："}
+NONE = {"en": "none", "zh": "无"}
 
 
 def _show(value: Any, lang: str) -> str:
+    if isinstance(value, list) and all(isinstance(v, dict) and {"day", "set"} <= set(v) for v in value):
+        if not value:
+            return NONE[lang]
+        return "; ".join(FROM_DAY[lang].format(day=v["day"]) + ", ".join(
+            f"{parameter_text(key, lang, with_unit=False)} = {_show(x, lang)}" for key, x in v["set"].items())
+            for v in value)
     if isinstance(value, bool):
         return SWITCH[lang][value]
     if isinstance(value, float):

@@ -155,7 +155,7 @@ def animate(scenario: str | Path, out: Path, *, days: int | None = None, every: 
     lang = resolve_lang(lang)
     loaded = load_scenario(str(scenario))
     model = CommunityModel(loaded, rng=seed, days=days, **dict(overrides or {}))
-    record = provenance(model.config, seed, loaded) | {
+    record = provenance(model.initial_config, seed, loaded) | {
         "tool": "cogov animate", "overrides": dict(overrides or {}), "metric": metric, "every_days": every,
         "fps": fps, "lang": lang, "output": out.name,
     }
@@ -165,7 +165,8 @@ def animate(scenario: str | Path, out: Path, *, days: int | None = None, every: 
     writer = _write_gif if out.suffix.lower() == ".gif" else _write_mp4
     count = writer(frames, out, fps, comment)
     seconds = time.perf_counter() - started
-    record |= {"frames": count, "render_seconds": round(seconds, 2)}
+    record |= {"frames": count, "render_seconds": round(seconds, 2),
+               "interventions": [event.as_dict() for event in model.interventions]}  # those the scenario scheduled
     sidecar = out.with_name(out.name + ".json")
     sidecar.write_text(json.dumps(record, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     if log is not None:

@@ -339,7 +339,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     model = CommunityModel(loaded, rng=args.seed, days=args.days)
     _run_with_progress(model, show=sys.stderr.isatty() and not args.json)
     summary = model.summary()
-    record = {"provenance": provenance(model.config, args.seed, loaded)} | summary
+    record = {"provenance": provenance(model.initial_config, args.seed, loaded, model.interventions)} | summary
     if args.out is not None:
         _write_outputs(args.out, model, record, agents=args.agents)
     if args.json:
@@ -395,6 +395,8 @@ def _write_outputs(folder: Path, model: CommunityModel, record: dict[str, Any], 
     for key in ("scenario_name", "scenario_digest", "seed", "model_version", "cogov_version"):
         series[key] = prov[key]
     series.to_csv(folder / "series.csv")
+    if model.interventions:  # parameters changed during the run: day (first with the new value), key, old, new
+        model.interventions_frame().to_csv(folder / "interventions.csv", index=False)
     (folder / "summary.json").write_text(json.dumps(_finite(record), indent=2) + "\n", encoding="utf-8")
     if agents:
         _write_frame(model.households_frame(), folder / "households.parquet", prov)

@@ -9,7 +9,9 @@ code. Run it from any directory::
 Layout: one table per configuration section (a nested pydantic model whose fields carry
 descriptions). Small value groups whose fields have no descriptions of their own (one number per
 compound type, age group, category ...) are folded into their parent's table under dotted key
-paths, with the group's description on its first row.
+paths, with the group's description on its first row. The column *when* says whether a parameter is
+live (it may change during a run, by an intervention, and acts from the next day) or build-time (fixed
+when the community is built; :mod:`cogov.sim.live`).
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.live import build_time_reason
+from cogov.sim.scenario import NOT_PARAMETERS
 
 DEFAULT_OUTPUT = ROOT / "docs" / "parameters.md"
 
@@ -43,6 +47,7 @@ class Row:
     default: str
     range: str
     description: str
+    when: str = "—"
 
 
 @dataclass
@@ -162,7 +167,18 @@ def _add_fields(instance: BaseModel, key: str, table: Table, tables: list[Table]
         description = info.description or group_note or ""
         if group_note is not None and not info.description:
             group_note = "(same group as above)"
-        table.rows.append(Row(path, type_name(info.annotation), render_default(value), field_range(info), description))
+        if typing.get_origin(info.annotation) is list and sub is not None:  # the array of tables of interventions
+            kind, default, allowed = "array of tables", "[]", ", ".join(sub.model_fields)
+        else:
+            kind, default, allowed = type_name(info.annotation), render_default(value), field_range(info)
+        table.rows.append(Row(path, kind, default, allowed, description, when_of(path)))
+
+
+def when_of(path: str) -> str:
+    """``live`` or ``build-time`` for a parameter (:mod:`cogov.sim.live`); ``—`` for what is not a parameter."""
+    if path.split(".")[0] in NOT_PARAMETERS:
+        return "—"
+    return "live" if build_time_reason(path) is None else "build-time"
 
 
 def _cell(text: str) -> str:
@@ -180,14 +196,19 @@ def to_markdown(tables: list[Table]) -> str:
         "`levers__funding__annual_cny`). Ranges are the validation bounds, not plausible calibration ranges.",
         "The model description is `docs/ODD.md`.",
         "",
+        "*When*: a **live** parameter may change during a run — `CommunityModel.intervene` or a scenario's",
+        "`[[interventions]]` (`day = N`, `set = { \"key.path\" = value }`) — and acts from the next day; a",
+        "**build-time** parameter is fixed when the community is built, and changing it needs a new run",
+        "(`cogov.sim.live` gives the reason for each; `docs/ODD.md` §7.30).",
+        "",
     ]
     for table in tables:
         if not table.rows:
             continue
         lines += [f"## `{table.key}`", "", table.doc, "",
-                  "| key path | type | default | allowed range | description |", "|---|---|---|---|---|"]
-        lines += [f"| `{r.key}` | {_cell(r.type)} | `{_cell(r.default)}` | {_cell(r.range)} | {_cell(r.description)} |"
-                  for r in table.rows]
+                  "| key path | type | default | allowed range | when | description |", "|---|---|---|---|---|---|"]
+        lines += [f"| `{r.key}` | {_cell(r.type)} | `{_cell(r.default)}` | {_cell(r.range)} | {r.when} | "
+                  f"{_cell(r.description)} |" for r in table.rows]
         lines.append("")
     return "\n".join(lines)
 

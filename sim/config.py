@@ -12,9 +12,10 @@ shows the evidence too.
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar, Self
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar, Self
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 COMPOUND_TYPES: tuple[str, ...] = ("commercial", "affordable", "reform", "work_unit", "three_no")
 """Compound (小区) types of seed 004/8 in a fixed order; arrays index them by position."""
@@ -1687,6 +1688,39 @@ class Behaviour(Section):
     ties: TiesParams = Field(default_factory=TiesParams)
 
 
+def flat_key_paths(values: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    """Nested tables of key paths written as dotted paths (``{"levers": {"burden": {"admin_share": 0.8}}}`` and
+    ``{"levers__burden__admin_share": 0.8}`` both give ``{"levers.burden.admin_share": 0.8}``), in the order given."""
+    flat: dict[str, Any] = {}
+    for key, value in values.items():
+        path = f"{prefix}{str(key).replace('__', '.')}"
+        if isinstance(value, Mapping):
+            flat |= flat_key_paths(value, f"{path}.")
+        else:
+            flat[path] = value
+    return flat
+
+
+class ScheduledIntervention(Section):
+    """A change of parameters during the run, from the start of a day on (``[[interventions]]``): the same change
+    :meth:`cogov.sim.model.CommunityModel.intervene` makes when called at the end of the day before. Only live
+    parameters can change mid-run (``docs/parameters.md``, column *when*; :mod:`cogov.sim.live`); each change is
+    recorded in the run's outputs (day, key, old value, new value)."""
+
+    day: int = Field(ge=1, le=3650, description="The first day the new values act (1: from the first day). At most "
+                     "the scenario's simulation.days when the file is loaded.")
+    set: dict[str, Any] = Field(
+        min_length=1, description="Key paths and their new values, e.g. { \"levers.cross_appointment.party_property\" "
+        "= true }; nested tables of keys are read as key paths. Each value is checked as a scenario value would be.",
+    )
+
+    @field_validator("set", mode="after")
+    @classmethod
+    def _key_paths(cls, values: dict[str, Any]) -> dict[str, Any]:
+        # one spelling of each change, so that equal interventions have equal digests
+        return flat_key_paths(values)
+
+
 class ScenarioConfig(Section):
     """A whole scenario: what the community is, how people behave, and which levers are set."""
 
@@ -1706,4 +1740,9 @@ class ScenarioConfig(Section):
     links: Links = Field(default_factory=Links)
     costs: CostParams = Field(default_factory=CostParams)
     levers: Levers = Field(default_factory=Levers)
+    interventions: list[ScheduledIntervention] = Field(
+        default_factory=list, description="Changes of live parameters during the run, each from the start of its day "
+        "([[interventions]]: day = N, set = { \"key.path\" = value }), applied in day order (same day: in file "
+        "order). A file extending another replaces its interventions when it writes its own.",
+    )
 

@@ -8,6 +8,7 @@ lifecycle. Every mechanism owns its state; the model only holds them together.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ import numpy as np
 import pandas as pd
 from mesa import DataCollector, Model
 from mesa.discrete_space import OrthogonalMooreGrid
-from mesa.time import Schedule
+from mesa.time import EventGenerator, Schedule
 from numpy.typing import NDArray
 
 from cogov.sim.agents import (
@@ -31,9 +32,11 @@ from cogov.sim.agents import (
 )
 from cogov.sim.behaviour import beta_with_mean
 from cogov.sim.config import COMPOUND_TYPES, ScenarioConfig
+from cogov.sim.config import Mediation as MediationParams
 from cogov.sim.frames import households_frame, issues_frame
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.households import build_households
+from cogov.sim.interventions import InterventionEvent, reconfigure, value_at
 from cogov.sim.issues import IssueTable, Level
 from cogov.sim.layout import build_layout
 from cogov.sim.ledger import Ledger
@@ -71,7 +74,15 @@ from cogov.sim.organisations.self_management import SelfManagementCommittee, Sel
 from cogov.sim.organisations.social import draw_specialties
 from cogov.sim.organisations.work_units import WorkUnitService, WorkUnitServices
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
-from cogov.sim.scenario import LoadedScenario, apply_overrides, load_scenario
+from cogov.sim.scenario import (
+    LoadedScenario,
+    ScenarioError,
+    apply_overrides,
+    changed_config,
+    intervention_problems,
+    load_scenario,
+    resolved_changes,
+)
 from cogov.sim.streams import RandomStreams
 
 COMMUNITY = 0
@@ -99,6 +110,11 @@ class CommunityModel(Model):
     ``evaluation``, ``drift``, ``mediation``, ``care``, ``posts``, ``teams``, ``activities``, ``needs_projects``, ``committee_formation``, ``fee_leverage``); the mediation committee's ``mediation_teams``; the residents' self-management committees ``self_managed``; ``counters``
     and ``metrics``. Households and organisations are also
     Mesa agents (``model.agents_by_type``), views on rows of those tables.
+
+    Parameters can change during the run: :meth:`intervene` between days, or the scenario's ``[[interventions]]``
+    at the start of their days (:mod:`cogov.sim.interventions`). ``config`` is the scenario as it stands today,
+    ``initial_config`` the one the model was built with (its digest is the run's), and ``interventions`` lists every
+    change made (:class:`~cogov.sim.interventions.InterventionEvent`).
     """
 
     def __init__(self, scenario: ScenarioConfig | LoadedScenario | str | Path | None = None, *,
@@ -109,7 +125,14 @@ class CommunityModel(Model):
         if days is not None:
             overrides = {**overrides, "simulation.days": days}
         self.config: ScenarioConfig = apply_overrides(config, overrides)
+        self.initial_config: ScenarioConfig = self.config
+        """The scenario the model was built with (``config`` is the scenario as interventions left it)."""
         self.days: int = self.config.simulation.days
+        self.interventions: list[InterventionEvent] = []
+        """Every parameter changed during the run so far, in order."""
+        self._scheduled = self._scheduled_interventions()
+        self._recurring: dict[str, tuple[EventGenerator, int]] = {}
+        """Recurring events running now: name -> (generator, interval in days)."""
         self.counters: Counter[str] = Counter()
         self.ledger = Ledger()
         self.meeting_time = MeetingTime(self.config.service.staff_hours_per_meeting,
@@ -143,6 +166,9 @@ class CommunityModel(Model):
         satisfaction drifts; then the day is recorded. Every arrangement whose lever is off does nothing and draws
         nothing."""
         day = self.steps
+        if day in self._scheduled:  # the scenario's interventions of today, before anything happens
+            for source, changes in self._scheduled[day]:
+                self._apply(changes, day, source)
         self.fee_leverage.step(day)
         self.resources.step(self.volunteering.step(day))
         self.platform.step()
@@ -179,8 +205,63 @@ class CommunityModel(Model):
         """Days simulated so far (0 before the first step)."""
         return self.steps
 
+    # ----------------------------------------------------------------------------- interventions
+    def intervene(self, changes: Mapping[str, Any], source: str = "intervene") -> list[InterventionEvent]:
+        """Change live parameters from the next day on: ``changes`` maps key paths (``levers.burden.admin_share``,
+        or ``levers__burden__admin_share``; nested tables are read as key paths) to new values.
+
+        Validated as a scenario override is: an unknown key is refused with a did-you-mean, a value with the scenario
+        format's message, and a build-time parameter (:mod:`cogov.sim.live`) with the reason it needs a new run (a
+        Reset). Nothing changes unless every change is valid. The next :meth:`step` (day ``day + 1``) and every day
+        after act on the new values through the same code as if the scenario had held them from the start; an
+        arrangement switched on is set up that day (:mod:`cogov.sim.interventions`). Returns the changes recorded in
+        :attr:`interventions`, one per key (the old value may equal the new).
+
+        Raises:
+            ScenarioError: a problem with a key or value, or the run has reached its horizon.
+        """
+        if self.steps >= self.days:
+            ended = f"the run has ended (day {self.steps} of {self.days}): nothing is left to change"
+            raise ScenarioError(source, [ended])
+        return self._apply(changes, self.steps + 1, source)
+
+    def _apply(self, changes: Mapping[str, Any], day: int, source: str) -> list[InterventionEvent]:
+        """Validate ``changes`` against the scenario as it stands, make the model follow them, and record them as
+        acting from ``day``."""
+        resolved, problems = resolved_changes(self.config, changes, source)
+        if problems:
+            raise ScenarioError(source, [message for _, message in problems])
+        new, value_problems = changed_config(self.config, resolved)
+        if new is None:
+            raise ScenarioError(source, value_problems)
+        before, after = self.config.model_dump(mode="json"), new.model_dump(mode="json")
+        events = [InterventionEvent(day, key, value_at(before, key), value_at(after, key), source) for key in resolved]
+        reconfigure(self, new, day - 1)
+        self.interventions += events
+        return events
+
+    def _scheduled_interventions(self) -> dict[int, list[tuple[str, dict[str, Any]]]]:
+        """The scenario's interventions by day (those after the horizon never happen), checked now so that a
+        scenario built in code fails here rather than on the intervention's day."""
+        scheduled: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        if not self.config.interventions:
+            return scheduled
+        problems = intervention_problems(self.config, horizon=False)
+        if problems:
+            raise ScenarioError(self.config.meta.name, problems)
+        for i, entry in enumerate(self.config.interventions):
+            if entry.day <= self.days:
+                scheduled.setdefault(entry.day, []).append((f"interventions[{i}]", dict(entry.set)))
+        return dict(sorted(scheduled.items()))
+
+    def interventions_frame(self) -> pd.DataFrame:
+        """The parameters changed during the run so far, one row each: day (the first day with the new value), key,
+        old, new, source."""
+        return pd.DataFrame([event.as_dict() for event in self.interventions],
+                            columns=["day", "key", "old", "new", "source"])
+
     # ----------------------------------------------------------------------------------- build
-    def _cell_of_building(self, building: int):
+    def cell_of_building(self, building: int):
         x, y = self.layout.building_xy[building]
         return self.space[(int(x), int(y))]
 
@@ -189,7 +270,7 @@ class CommunityModel(Model):
         building = self.households.building
         for i in range(self.households.size):
             cls = PartyMember if member[i] else Household
-            cls(self, self._cell_of_building(int(building[i])), i)
+            cls(self, self.cell_of_building(int(building[i])), i)
 
     def _create_organisations(self) -> None:
         """Handlers and organisations, each a table row and a Mesa agent (draws in a fixed order)."""
@@ -202,7 +283,7 @@ class CommunityModel(Model):
         first_building_of_grid = np.unique(layout.building_grid, return_index=True)[1]
         for g, building in enumerate(first_building_of_grid):
             for _ in range(levers.grid.full_time_workers):
-                GridWorker(self, self._cell_of_building(int(building)), g)
+                GridWorker(self, self.cell_of_building(int(building)), g)
 
         centre = int(np.argmin(np.abs(layout.building_xy - np.array([layout.width / 2, layout.height / 2])).sum(axis=1)))
         community_handler = handlers.add(HandlerKind.COMMUNITY, Level.COMMUNITY, service.community_quality, COMMUNITY)
@@ -216,7 +297,7 @@ class CommunityModel(Model):
         self.committees = OwnersCommittees()
         for c in np.flatnonzero(layout.has_owners_committee):
             row = self.committees.add(int(c), rng.uniform(*organisations.owners_committee.activeness_range), COMMUNITY)
-            OwnersCommittee(self, self._cell_of_building(int(first_building[c])), self.committees, row)
+            OwnersCommittee(self, self.cell_of_building(int(first_building[c])), self.committees, row)
 
         self.social = SocialOrganisations()
         low, high = service.social_org_quality_range
@@ -224,7 +305,7 @@ class CommunityModel(Model):
             specialties = draw_specialties(organisations.social, rng)
             handler = handlers.add(HandlerKind.SOCIAL_ORG, Level.GRID, rng.uniform(low, high), COMMUNITY)
             row = self.social.add(handler, specialties, COMMUNITY)
-            SocialOrganisation(self, self._cell_of_building(centre), self.social, row)
+            SocialOrganisation(self, self.cell_of_building(centre), self.social, row)
         self.centre_building = centre
         """The building nearest the centre: where the community's own organisations sit."""
 
@@ -241,7 +322,7 @@ class CommunityModel(Model):
                 venue=bool(rng.random() < units.venue_probability), commitment=float(min(1.0, commitment)),
                 community=COMMUNITY,
             )
-            CoBuildingUnit(self, self._cell_of_building(building), self.co_building, row)
+            CoBuildingUnit(self, self.cell_of_building(building), self.co_building, row)
         self.co_building.set_posts(units, levers.lists_matching, xa.big_party_committee)
         if xa.party_property:  # red property: every company answers to the community from the start
             self.companies.last_review[:] = 0
@@ -250,27 +331,29 @@ class CommunityModel(Model):
         engaged = self.streams.party.random(len(self.co_building)) < self.branches.strength[0]
         self.co_building.engaged = engaged | xa.big_party_committee  # who was asked in the month before day 0
         self.community_party_organisation = CommunityPartyOrganisation(
-            self, self._cell_of_building(centre), config.community.community_staff, community_handler, config,
+            self, self.cell_of_building(centre), config.community.community_staff, community_handler, config,
             self.households, self.companies, self.branches, self.streams.replacement, self.meeting_time,
         )
         self.street_office = StreetOffice(self, street_handler)
-        self._create_mediation_teams()
+        self.create_mediation_teams(self.config.levers.mediation)
 
-    def _claimers(self) -> NDArray[np.int64] | None:
+    def claimers(self) -> NDArray[np.int64] | None:
         """With the platform's task claiming, each grid's row of grids that may claim its matters; else None."""
         platform = self.config.levers.digital_platform
         if not (platform.enabled and platform.task_claiming):
             return None
         return nearest_grids(self.layout.building_xy, self.layout.building_grid, platform.claim_neighbours)
 
-    def _create_mediation_teams(self) -> None:
-        """The mediation committee's five-olds teams, one per grid where a mediator lives (none when off)."""
+    def create_mediation_teams(self, params: MediationParams) -> None:
+        """The mediation committee's five-olds teams, one per grid where a mediator lives (none when off), and their
+        agents: at build, or when mediation is switched on mid-run (its stream untouched until then, the same
+        mediators as on day 0)."""
         h = self.households
-        self.mediation_teams = MediationTeams.build(self.config.levers.mediation, h, self.layout.n_grids,
-                                                    self.handlers, self.streams.mediation, COMMUNITY)
+        self.mediation_teams = MediationTeams.build(params, h, self.layout.n_grids, self.handlers,
+                                                    self.streams.mediation, COMMUNITY)
         for row, grid in enumerate(self.mediation_teams.grid):
             first = self.mediation_teams.mediators[h.grid[self.mediation_teams.mediators] == grid][0]
-            MediationTeam(self, self._cell_of_building(int(h.building[first])), self.mediation_teams, row)
+            MediationTeam(self, self.cell_of_building(int(h.building[first])), self.mediation_teams, row)
 
     def _create_property_services(self, rng: np.random.Generator, first_building: np.ndarray) -> None:
         """Who serves each compound's property matters: a market company where the layout has one; elsewhere,
@@ -283,15 +366,7 @@ class CommunityModel(Model):
         self.company_handler_by_compound = np.full(layout.n_compounds, -1, dtype=np.int64)
         low, high = service.property_quality_range
 
-        def add_company(compound: int, quality: float, has_party_organisation: bool, fallback: bool = False) -> None:
-            handler = handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.0, COMMUNITY)
-            self.company_handler_by_compound[compound] = handler
-            row = self.companies.add(
-                compound, handler, staff=households_by_compound[compound] * service.property_staff_per_100_households
-                / 100.0, quality=quality, has_party_organisation=has_party_organisation, community=COMMUNITY,
-                fallback=fallback)
-            PropertyCompany(self, self._cell_of_building(int(first_building[compound])), self.companies, row)
-
+        add_company = self.add_company
         for c in np.flatnonzero(layout.has_property):  # red property: every company has a party organisation
             quality = rng.uniform(low, high)
             add_company(int(c), quality, bool((rng.random() < config.community.property_party_organisation)
@@ -302,14 +377,14 @@ class CommunityModel(Model):
             levers.work_unit_management, no_company & (layout.compound_type == COMPOUND_TYPES.index("work_unit")),
             self.households, handlers, service.grid_worker_quality, self.streams.work_units, COMMUNITY)
         for row, compound in enumerate(self.work_units.compound):
-            WorkUnitService(self, self._cell_of_building(int(first_building[compound])), self.work_units, row)
+            WorkUnitService(self, self.cell_of_building(int(first_building[compound])), self.work_units, row)
         unserved = no_company.copy()
         unserved[self.work_units.compound] = False
         self.self_managed = SelfManagementCommittees.build(
             levers.self_management, unserved, self.households, handlers, service.grid_worker_quality,
             config.organisations.owners_committee.activeness_range, self.streams.self_management, COMMUNITY)
         for row, compound in enumerate(self.self_managed.compound):
-            SelfManagementCommittee(self, self._cell_of_building(int(first_building[compound])), self.self_managed, row)
+            SelfManagementCommittee(self, self.cell_of_building(int(first_building[compound])), self.self_managed, row)
 
         fallback = levers.fallback_property
         nobody = unserved & (households_by_compound > 0)
@@ -318,15 +393,31 @@ class CommunityModel(Model):
         """Compounds the party-led fallback company serves (托底): those nobody else serves, when the lever is on."""
         for c in self.fallback_compounds:
             add_company(int(c), fallback.quality, has_party_organisation=True, fallback=True)
-        self.fallback_subsidy_per_day = float(households_by_compound[self.fallback_compounds].sum()
-                                         * fallback.subsidy_cny_per_household_year / DAYS_PER_YEAR)
-        """Public money a day the fallback costs (its hours do not depend on it: they follow staffing and fees)."""
 
         self.property_service_by_compound = self.company_handler_by_compound.copy()
         """Handler id of whoever serves each compound's property matters: its company, its former work unit or its
         self-management committee (-1: nobody)."""
         self.property_service_by_compound[self.self_managed.compound] = self.self_managed.handler
         self.property_service_by_compound[self.work_units.compound] = self.work_units.handler
+
+    def add_company(self, compound: int, quality: float, has_party_organisation: bool, fallback: bool = False) -> None:
+        """A property company serving ``compound`` (at build, or a fallback company set up mid-run), staffed by the
+        compound's households, with its handler and its Mesa agent."""
+        handler = self.handlers.add(HandlerKind.PROPERTY, Level.GRID, 0.0, COMMUNITY)
+        self.company_handler_by_compound[compound] = handler
+        households = int(np.count_nonzero(self.households.compound == compound))
+        row = self.companies.add(
+            compound, handler, staff=households * self.config.service.property_staff_per_100_households / 100.0,
+            quality=quality, has_party_organisation=has_party_organisation, community=COMMUNITY, fallback=fallback)
+        first = int(np.flatnonzero(self.layout.building_compound == compound)[0])
+        PropertyCompany(self, self.cell_of_building(first), self.companies, row)
+
+    def fallback_subsidy_per_day(self) -> float:
+        """Public money a day the fallback companies serving now cost (their hours do not depend on it: they follow
+        staffing and fees)."""
+        households_by_compound = np.bincount(self.households.compound, minlength=self.layout.n_compounds)
+        return float(households_by_compound[self.fallback_compounds].sum()
+                     * self.config.levers.fallback_property.subsidy_cny_per_household_year / DAYS_PER_YEAR)
 
     def _create_party_organisations(self, centre: int) -> None:
         """The community party organisation (row 0), a branch in every grid with a member (its secretary),
@@ -362,7 +453,7 @@ class CommunityModel(Model):
                 building = int(first_building[self.companies.compound[unit]])
             else:
                 building = int(h.building[branches.secretary[row]])
-            PartyBranch(self, self._cell_of_building(building), branches, row)
+            PartyBranch(self, self.cell_of_building(building), branches, row)
 
     def _create_mechanisms(self) -> None:
         """The mechanisms of the daily lifecycle, each given the tables and mechanisms it works with."""
@@ -379,12 +470,12 @@ class CommunityModel(Model):
                                    self.social, self.co_building,
                                    lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
                                    lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed,
-                                   self.fallback_subsidy_per_day, self.work_units, self.meeting_time)
+                                   self.fallback_subsidy_per_day(), self.work_units, self.meeting_time)
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,
                                      self.social.specialists(), config.levers.grid.grid_first,
                                      config.levers.escalation.grid_days, self.mediation_teams.team_of_grid,
                                      config.levers.mediation.max_wait_days, self.mediation_teams.lawyer,
-                                     self._claimers(), counters)
+                                     self.claimers(), counters)
         self.mediation = Mediation(config, self.mediation_teams, households, layout.n_buildings, issues, counters,
                                    streams.mediation, self.dispatcher, self.ledger, streams.legal)
         self.arrival = Arrival(config.issues, households, issues, counters, streams.arise)
@@ -425,12 +516,12 @@ class CommunityModel(Model):
 
     def _incubated(self, row: int) -> None:
         """An organisation incubated during the run becomes a Mesa agent like those present at the start."""
-        SocialOrganisation(self, self._cell_of_building(self.centre_building), self.social, row)
+        SocialOrganisation(self, self.cell_of_building(self.centre_building), self.social, row)
 
     def _committee_formed(self, compound: int, row: int) -> None:
         """A committee formed during the run becomes a Mesa agent like those present at the start."""
         first = int(np.flatnonzero(self.layout.building_compound == compound)[0])
-        OwnersCommittee(self, self._cell_of_building(first), self.committees, row)
+        OwnersCommittee(self, self.cell_of_building(first), self.committees, row)
 
     def _committee_lapsed(self, compound: int, row: int) -> None:
         """A committee that lapsed at its term's end is no longer an agent (its row stays, marked not sitting)."""
@@ -440,45 +531,69 @@ class CommunityModel(Model):
 
     def _schedule_events(self) -> None:
         self.fee_leverage.select()  # after the first collection: which companies cannot run normally
-        every = self.config.organisations.property.update_interval_days
-        self.schedule_recurring(self.update_property_companies, Schedule(interval=every, start=every))
-        rating = self.config.levers.property_rating
-        if rating.enabled:
-            self.schedule_recurring(
-                self.community_party_organisation.review_property_companies,
-                Schedule(interval=rating.review_interval_days, start=rating.review_interval_days),
-            )
-        contracts = self.config.levers.social_contracts
-        if contracts.enabled:
-            self.schedule_recurring(self.review_social_contracts,
-                                    Schedule(interval=contracts.review_interval_days, start=contracts.review_interval_days))
-        if self.config.levers.needs_projects.enabled:  # this year's needs list, then every year's
-            self.needs_projects.list_needs()
-            self.schedule_recurring(self.list_needs, Schedule(interval=int(DAYS_PER_YEAR), start=int(DAYS_PER_YEAR)))
-        if self.config.levers.venture_philanthropy.projects_per_year:  # this year's projects, then every year's
-            self.service_purchasing.fund_projects()
-            self.schedule_recurring(self.fund_venture_projects,
-                                    Schedule(interval=int(DAYS_PER_YEAR), start=int(DAYS_PER_YEAR)))
-        linkage = self.config.levers.three_party_linkage
-        if linkage.enabled and len(self.companies):  # each company's compound: its regular joint meeting
-            self.schedule_recurring(self.hold_linkage_meetings,
-                                    Schedule(interval=linkage.meeting_interval_days, start=linkage.meeting_interval_days))
-        if self.config.levers.cross_appointment.big_party_committee:
-            self.schedule_recurring(self.hold_party_committee_meeting,
-                                    Schedule(interval=DAYS_PER_MONTH, start=DAYS_PER_MONTH))
-        review = self.config.organisations.property.accountability_interval_days
-        if self.config.levers.cross_appointment.party_property:
-            self.schedule_recurring(self.community_party_organisation.hold_accountability_reviews,
-                                    Schedule(interval=review, start=review))
         if len(self.fallback_compounds):  # the fallback companies answer to the organisation that set them up
             self.companies.last_review[self.companies.fallback] = 0
-            self.schedule_recurring(self.review_fallback_companies, Schedule(interval=review, start=review))
+        self.follow_recurring_events(0)
+
+    def _recurring_wanted(self) -> dict[str, int]:
+        """The recurring events the scenario asks for now, by name, with their intervals in days (in the order they
+        are scheduled at build: it orders events that fall on the same day)."""
+        levers, companies = self.config.levers, self.config.organisations.property
+        wanted = {"companies": companies.update_interval_days}  # fees collected, quality adjusted
+        if levers.property_rating.enabled:
+            wanted["rating"] = levers.property_rating.review_interval_days
+        if levers.social_contracts.enabled:
+            wanted["contracts"] = levers.social_contracts.review_interval_days
+        if levers.needs_projects.enabled:  # this year's needs list, then every year's
+            wanted["needs"] = int(DAYS_PER_YEAR)
+        # this year's projects, then every year's; once started, the yearly round goes on (with no projects it ends
+        # last year's and funds none)
+        if levers.venture_philanthropy.projects_per_year or "venture" in self._recurring:
+            wanted["venture"] = int(DAYS_PER_YEAR)
+        if levers.three_party_linkage.enabled and self.companies.serving.any():  # each company's compound meets
+            wanted["linkage"] = levers.three_party_linkage.meeting_interval_days
+        if levers.cross_appointment.big_party_committee:
+            wanted["party_committee"] = DAYS_PER_MONTH
+        if levers.cross_appointment.party_property:
+            wanted["accountability"] = companies.accountability_interval_days
+        if len(self.fallback_compounds):
+            wanted["fallback"] = companies.accountability_interval_days
+        return wanted
+
+    def follow_recurring_events(self, day: int) -> None:
+        """Start, stop or restart the recurring events so that they are those the scenario asks for now, at the day
+        boundary ``day`` (the last day simulated): an event starts one interval after it (as at build, one interval
+        after day 0) and a yearly programme starts with that day's round; an event whose interval changed starts a new
+        cycle there."""
+        wanted = self._recurring_wanted()
+        actions = {"companies": self.update_property_companies,
+                   "rating": self.community_party_organisation.review_property_companies,
+                   "contracts": self.review_social_contracts, "needs": self.list_needs,
+                   "venture": self.fund_venture_projects, "linkage": self.hold_linkage_meetings,
+                   "party_committee": self.hold_party_committee_meeting,
+                   "accountability": self.community_party_organisation.hold_accountability_reviews,
+                   "fallback": self.review_fallback_companies}
+        openings = {"contracts": self.social.start_period, "needs": self.needs_projects.list_needs,
+                    "venture": self.service_purchasing.fund_projects}
+        for name in [n for n in self._recurring if n not in wanted]:
+            self._recurring.pop(name)[0].stop()
+        for name, interval in wanted.items():
+            running = self._recurring.get(name)
+            if running is not None and running[1] == interval:
+                continue
+            if running is not None:  # a new interval: a new cycle from today
+                running[0].stop()
+            elif name in openings:
+                openings[name]()
+            start = day + interval
+            self._recurring[name] = (self.schedule_recurring(actions[name], Schedule(interval=interval, start=start)),
+                                     interval)
 
     def hold_linkage_meetings(self) -> None:
         """Scheduled: three-party linkage's regular joint meeting in each compound a company serves (residents'
         committee, owners, company), which takes community staff hours (:mod:`cogov.sim.mechanisms.meeting_time`).
         What the meetings do for collective issues is in :mod:`cogov.sim.mechanisms.agreement`."""
-        self.meeting_time.held("linkage_meetings", len(self.companies))
+        self.meeting_time.held("linkage_meetings", int(np.count_nonzero(self.companies.serving)))
 
     def hold_party_committee_meeting(self) -> None:
         """Scheduled: the big party committee's monthly meeting (大党委), which takes community staff hours; what it
@@ -504,7 +619,8 @@ class CommunityModel(Model):
     def review_fallback_companies(self) -> None:
         """Scheduled: the party-led fallback companies account for their service to the party organisation that set
         them up, as often as their own party organisation is strong (draws from their own stream)."""
-        self.community_party_organisation.hold_accountability_reviews(np.flatnonzero(self.companies.fallback),
+        serving = self.companies.fallback & self.companies.serving
+        self.community_party_organisation.hold_accountability_reviews(np.flatnonzero(serving),
                                                                       self.streams.fallback_property)
 
     def update_property_companies(self) -> None:
@@ -557,8 +673,9 @@ class CommunityModel(Model):
         return list(self.agents_by_type.get(CoBuildingUnit, []))
 
     def summary(self) -> dict[str, Any]:
-        """End-of-run summary (see :mod:`cogov.sim.outcomes.metrics`)."""
-        return summarise(self)
+        """End-of-run summary (see :mod:`cogov.sim.outcomes.metrics`), with the parameters changed during the run
+        (``interventions``: day, key, old, new, source; empty when none)."""
+        return summarise(self) | {"interventions": [event.as_dict() for event in self.interventions]}
 
     def series(self) -> pd.DataFrame:
         """The daily metrics as a pandas DataFrame indexed by day."""

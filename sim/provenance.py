@@ -74,9 +74,13 @@ def git_commit(directory: Path | None = None) -> str | None:
     return commit or None
 
 
-def provenance(config: ScenarioConfig, seed: int | None, loaded: LoadedScenario | None = None) -> dict[str, Any]:
-    """A record of everything needed to reproduce a run."""
-    return {
+def provenance(config: ScenarioConfig, seed: int | None, loaded: LoadedScenario | None = None,
+               interventions: Sequence[Any] | None = None) -> dict[str, Any]:
+    """A record of everything needed to reproduce a run: ``config`` is the scenario the run was built with
+    (``CommunityModel.initial_config``); its digest covers the interventions it schedules. ``interventions``: the
+    changes made during the run (:class:`~cogov.sim.interventions.InterventionEvent`, or their mappings), recorded
+    under ``interventions`` when given."""
+    record = {
         "scenario_name": config.meta.name,
         "scenario_source": loaded.source if loaded else None,
         "scenario_chain": list(loaded.chain) if loaded else [],
@@ -91,3 +95,6 @@ def provenance(config: ScenarioConfig, seed: int | None, loaded: LoadedScenario 
         "git_commit": git_commit(),
         "created_utc": datetime.now(UTC).isoformat(timespec="seconds"),
     }
+    if interventions is not None:
+        record["interventions"] = [e.as_dict() if hasattr(e, "as_dict") else dict(e) for e in interventions]
+    return record

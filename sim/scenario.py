@@ -29,7 +29,8 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from cogov.sim.config import ScenarioConfig
+from cogov.sim.config import ScenarioConfig, flat_key_paths
+from cogov.sim.live import build_time_reason, refusal
 from cogov.sim.migrations import RemovedKeyError, migrate_path, migrate_tree
 from cogov.sim.text import printable
 
@@ -195,14 +196,24 @@ def validate_data(data: Mapping[str, Any], source: str = "<data>") -> ScenarioCo
 
 
 def _validated(data: Mapping[str, Any], source: str,
-               layers: Sequence[tuple[str, Mapping[str, Any]]] = ()) -> ScenarioConfig:
+               layers: Sequence[tuple[str, Mapping[str, Any]]] = (), horizon: bool = True) -> ScenarioConfig:
     """Validate a mapping that uses current key names only; ``layers`` (file, data), root first, say
-    which file set each key, so that each problem is reported under its file."""
+    which file set each key, so that each problem is reported under its file. The scheduled interventions are
+    checked against the scenario they change (with ``horizon``: their days within ``simulation.days``)."""
     try:
         # JSON mode: strict types, but TOML arrays are accepted for tuples and ints for floats.
-        return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
+        config = ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback))
     except ValidationError as exc:
         errors = exc.errors()
+    else:
+        problems = intervention_problems(config, horizon) if config.interventions else []
+        if not problems:
+            return config
+        # the interventions are one array: reported under the file that wrote it (a child replaces its parent's)
+        where = _origins(layers).get(("interventions",), source) if layers else source
+        if where != source:
+            problems = [f"{p} (this file is extended by {source})" for p in problems]
+        raise ScenarioError(where, problems)
     behind = _files_by_prefix(layers) if len(layers) > 1 else {}
     order = [f for f, _ in layers]
     problems, sources = [], []
@@ -278,12 +289,20 @@ def apply_overrides(config: ScenarioConfig, overrides: Mapping[str, Any], source
         if parts[-1] not in node:
             raise ScenarioError(source, [_unknown_key(parts, node)])
         node[parts[-1]] = value
-    return _validated(data, source)  # keys were migrated one by one above; the rest came from a valid config
+    # keys were migrated one by one above; the rest came from a valid config. Interventions scheduled after a
+    # shorter horizon asked for here (--days) simply do not happen.
+    return _validated(data, source, horizon=False)
+
+
+NOT_PARAMETERS: tuple[str, ...] = ("extends", "meta", "interventions")
+"""Top-level keys of a scenario that are not parameters."""
 
 
 def scenario_digest(config: ScenarioConfig) -> str:
-    """SHA-256 over the canonical JSON of all parameters (``extends`` and ``meta`` excluded)."""
-    payload = config.model_dump(mode="json", exclude={"extends", "meta"})
+    """SHA-256 over the canonical JSON of all parameters (``extends`` and ``meta`` excluded) and of the scheduled
+    interventions, when there are any (a scenario without them keeps the digest it had before they existed)."""
+    excluded = {"extends", "meta"} | (set() if config.interventions else {"interventions"})
+    payload = config.model_dump(mode="json", exclude=excluded)
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -291,11 +310,11 @@ def scenario_digest(config: ScenarioConfig) -> str:
 def parameter_paths(model: type[BaseModel] = ScenarioConfig, prefix: str = "") -> list[str]:
     """Every settable leaf key path of the scenario format (``levers.funding.annual_cny`` …), sorted.
 
-    ``extends`` and ``meta`` are not parameters.
+    ``extends``, ``meta`` and ``interventions`` (changes of parameters during the run) are not parameters.
     """
     paths: list[str] = []
     for name, field in model.model_fields.items():
-        if not prefix and name in ("extends", "meta"):
+        if not prefix and name in NOT_PARAMETERS:
             continue
         nested = _nested_model(field.annotation)
         key = f"{prefix}{name}"
@@ -486,11 +505,134 @@ def check_structure(data: Mapping[str, Any], source: str) -> None:
 
 
 def _migrated(data: Mapping[str, Any], source: str) -> dict[str, Any]:
-    """Renamed keys moved to their new names; removed ones reported with the reason."""
+    """Renamed keys moved to their new names (the keys interventions set included); removed ones reported with the
+    reason."""
     try:
-        return migrate_tree(data, source)
+        tree = migrate_tree(data, source)
     except RemovedKeyError as exc:
         raise ScenarioError(source, exc.problems) from None
+    scheduled = tree.get("interventions")
+    if isinstance(scheduled, list):
+        tree["interventions"] = [_migrated_intervention(entry, source) for entry in scheduled]
+    return tree
+
+
+def _migrated_intervention(entry: Any, source: str) -> Any:
+    """An ``[[interventions]]`` entry with its ``set`` keys as dotted key paths under their current names (a removed
+    key is left for :func:`intervention_problems` to report with its place in the file)."""
+    if not isinstance(entry, Mapping) or not isinstance(entry.get("set"), Mapping):
+        return entry  # the format's validation says what is wrong
+    changes: dict[str, Any] = {}
+    for key, value in flat_key_paths(entry["set"]).items():
+        try:
+            changes[migrate_path(key, source)] = value
+        except RemovedKeyError:
+            changes[key] = value
+    return {**entry, "set": changes}
+
+
+# ------------------------------------------------------------------------------------- changes during a run
+def resolved_changes(config: ScenarioConfig, changes: Mapping[str, Any],
+                     source: str = "<changes>") -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The parameters ``changes`` sets during a run, as ``{key path: value}`` (nested tables and ``__`` read as key
+    paths, renamed keys under their new names), and the problems with its keys as ``(key as given, message)``: an
+    unknown key (with a did-you-mean), a section instead of a parameter, a removed key, or a build-time parameter
+    (:mod:`cogov.sim.live`), refused with the reason. Values are not checked here (:func:`changed_config`)."""
+    known = _parameter_set()
+    data = config.model_dump(mode="json")
+    resolved: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for key, value in flat_key_paths(changes).items():
+        try:
+            path = migrate_path(key, source)
+        except RemovedKeyError as exc:
+            problems += [(key, p) for p in exc.problems]
+            continue
+        if path not in known:
+            problems.append((key, _not_a_parameter(path, data)))
+        elif build_time_reason(path) is not None:
+            problems.append((key, refusal(path)))
+        else:
+            resolved[path] = value
+    return resolved, problems
+
+
+def changed_config(config: ScenarioConfig, changes: Mapping[str, Any]) -> tuple[ScenarioConfig | None, list[str]]:
+    """``config`` with the resolved ``changes`` (``{key path: value}``, from :func:`resolved_changes`) applied and
+    validated, or None and the problems (``key.path: what is wrong (got …)``; a problem of several values together,
+    such as shares that no longer sum to 1, under their section's path)."""
+    data = config.model_dump(mode="json")
+    for path, value in changes.items():
+        *sections, leaf = path.split(".")
+        node = data
+        for part in sections:
+            node = node[part]
+        node[leaf] = value
+    try:
+        return ScenarioConfig.model_validate_json(json.dumps(data, default=_json_fallback)), []
+    except ValidationError as exc:
+        return None, [describe_error(err) for err in exc.errors()[:MAX_PROBLEMS]]
+
+
+def intervention_problems(config: ScenarioConfig, horizon: bool = True) -> list[str]:
+    """Every problem of ``config``'s scheduled interventions, each with its place (``interventions[0].day``,
+    ``interventions[1].set."levers.burden.admin_share"``): a day after the horizon (with ``horizon``), a key that is
+    not a parameter or is fixed when the community is built, a value the parameter does not allow, alone or together
+    with the scenario's values and the earlier interventions' (applied in day order, same day in file order)."""
+    problems: list[str] = []
+    days = config.simulation.days
+    current = config
+    order = sorted(range(len(config.interventions)), key=lambda i: config.interventions[i].day)
+    for i in order:
+        entry = config.interventions[i]
+        where = f"interventions[{i}]"
+        if horizon and entry.day > days:
+            problems.append(f"{where}.day: day {entry.day} is after the run's last day (simulation.days = {days}); "
+                            "raise simulation.days to run that long")
+        resolved, key_problems = resolved_changes(current, entry.set, where)
+        problems += [_placed(where, key, message) for key, message in key_problems]
+        changed, value_problems = changed_config(current, resolved)
+        problems += [_placed(where, _key_of(message, resolved), message) for message in value_problems]
+        current = changed if changed is not None else current
+    return problems[:MAX_PROBLEMS]
+
+
+def _placed(where: str, key: str | None, message: str) -> str:
+    """A problem of an intervention's ``set`` placed in the file: ``interventions[0].set."key": message`` (the key
+    path is not repeated at the start of the message)."""
+    if key is None:
+        return f"{where}.set: {message}"
+    shown = shown_key(key)
+    rest = message[len(shown) + 2:] if message.startswith(f"{shown}: ") else message
+    return f'{where}.set."{shown}": {rest}'
+
+
+def _key_of(message: str, resolved: Mapping[str, Any]) -> str | None:
+    """The key of ``resolved`` a validation message is about (None: a section's, e.g. shares that must sum to 1)."""
+    return next((key for key in resolved if message.startswith(f"{shown_key(key)}: ")), None)
+
+
+def _not_a_parameter(path: str, data: Mapping[str, Any]) -> str:
+    """Why ``path`` is not a parameter: an unknown key (did you mean …?), or a section whose keys are the parameters."""
+    parts = path.split(".")
+    node: Any = data
+    for depth, part in enumerate(parts):
+        if not isinstance(node, dict) or part not in node or (not depth and part in NOT_PARAMETERS):
+            return _unknown_key(parts[: depth + 1], {k: v for k, v in node.items() if depth or k not in NOT_PARAMETERS}
+                                if isinstance(node, dict) else {})
+        node = node[part]
+    keys = ", ".join(sorted(node)[:6]) if isinstance(node, dict) else ""
+    return f"{shown_key(path)}: a section, not a parameter; set its keys ({keys}…) one by one"
+
+
+def _parameter_set() -> frozenset[str]:
+    global _PARAMETERS
+    if _PARAMETERS is None:
+        _PARAMETERS = frozenset(parameter_paths())
+    return _PARAMETERS
+
+
+_PARAMETERS: frozenset[str] | None = None
 
 
 def deep_merge(base: Mapping[str, Any], override: Mapping[str, Any]) -> dict[str, Any]:
@@ -514,11 +656,18 @@ def describe_error(err: Mapping[str, Any], root: type[BaseModel] = ScenarioConfi
     an unknown key lists the keys allowed where it stands and suggests the closest."""
     loc = [str(p) for p in err["loc"]]
     path = ".".join(loc) or "(top level)"
+    entry = f"interventions.{loc[1]}" if len(loc) > 1 and loc[0] == "interventions" and loc[1].isdigit() else None
     kind = err["type"]
     if kind == "extra_forbidden":
         parent = _model_at(loc[:-1], root)
         allowed = sorted(parent.model_fields) if parent else []
-        return _unknown_key(loc, dict.fromkeys(allowed))
+        message = _unknown_key(loc, dict.fromkeys(allowed))
+        return message.replace(entry, f"interventions[{loc[1]}]", 1) if entry else message
+    if entry:  # an entry of the array of interventions, as the file shows it
+        path = path.replace(entry, f"interventions[{loc[1]}]", 1)
+    if loc == ["interventions"] and kind == "list_type":  # [interventions] written for [[interventions]]
+        return ("interventions: expected an array of tables: write each as [[interventions]] with day = N and "
+                "set = { \"key.path\" = value }")
     value = err.get("input")
     got = f" (got {shown_value(value)})" if not isinstance(value, (dict, list)) else ""
     message = err["msg"]

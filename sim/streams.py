@@ -16,10 +16,11 @@ STREAMS: tuple[str, ...] = (
     "self_management", "committee_formation",
     "service_purchasing", "digital", "care", "posts",
     "activities", "fallback_property", "needs",
-    "work_units", "teams", "legal", "five_ones", "elections", "upkeep",
+    "work_units", "teams", "legal", "five_ones", "elections", "upkeep", "interventions",
 )
 """New streams go at the end: the first ones then stay what they were (``SeedSequence.spawn`` numbers its
-children in order)."""
+children in order). ``interventions`` draws only for organisations set up by a change during the run whose set-up at
+build draws from a stream other processes share (the party organisations red property gives companies mid-run)."""
 
 
 class RandomStreams:

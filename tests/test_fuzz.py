@@ -60,6 +60,8 @@ class Case:
 def _leaves(model: type[BaseModel] = ScenarioConfig, prefix: str = "") -> list[tuple[str, Any]]:
     out = []
     for name, info in model.model_fields.items():
+        if not prefix and name == "interventions":  # an array of tables of changes, not a section of parameters
+            continue
         nested = next((a for a in (typing.get_args(info.annotation) or (info.annotation,))
                        if isinstance(a, type) and issubclass(a, BaseModel)), None)
         if nested is not None:

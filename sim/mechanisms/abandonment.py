@@ -28,6 +28,10 @@ class Abandonment:
         self.rng = rng
         self.evaluation = evaluation
 
+    def configure(self, params: GrievanceParams) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = params
+
     def step(self, day: int) -> None:
         """Waiting issues are abandoned at hazard 1 / patience; the residents evaluate them."""
         table = self.issues

@@ -43,22 +43,27 @@ class Activities:
 
     def __init__(self, config: ScenarioConfig, layout: Layout, households: Households, co_building: CoBuildingUnits,
                  centre_building: int, counters: Counter[str], rng: np.random.Generator, ledger: Ledger):
-        self.params = config.levers.activities
-        self.links = config.links
+        self.layout = layout
         self.households = households
         self.co_building = co_building
         self.counters = counters
         self.rng = rng
         self.ledger = ledger
-        self.enabled = self.params.enabled
         units_with_venue = np.flatnonzero(co_building.venue)
         self.venue_unit = np.concatenate(([-1], units_with_venue))
         """The co-building unit lending each venue (-1: the community's own centre, always open)."""
         self.venue_building = np.concatenate(([centre_building], co_building.building[units_with_venue])).astype(np.int64)
-        self.reach = within_reach(layout, self.venue_building, self.params.reach_cells)
-        """Venues × buildings: who can come to each venue's activities."""
-        self.attendance = np.asarray(self.params.attendance.as_tuple())[households.age_group]
+        self.configure(config)
         self.last_activity = np.full(households.size, NEVER, dtype=np.int64)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = config.levers.activities
+        self.links = config.links
+        self.enabled = self.params.enabled
+        self.reach = within_reach(self.layout, self.venue_building, self.params.reach_cells)
+        """Venues × buildings: who can come to each venue's activities."""
+        self.attendance = np.asarray(self.params.attendance.as_tuple())[self.households.age_group]
 
     def open_venues(self) -> NDArray[np.bool_]:
         """Venues open this month: the centre always, a unit's venue in a month the unit is engaged."""

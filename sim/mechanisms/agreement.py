@@ -60,9 +60,6 @@ class Agreement:
                  counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher,
                  self_management_activeness: NDArray[np.float64] | None = None,
                  meeting_time: MeetingTime | None = None):
-        self.params = config.behaviour.bargaining
-        self.levers = config.levers
-        self.links = config.links
         self.layout = layout
         self.branches = branches
         self.households = households
@@ -90,7 +87,29 @@ class Agreement:
         self.company_branch = np.full(n, -1, dtype=np.int64)  # the party organisation of the compound's company
         self.company_branch[served] = by_company[company_of_compound[served]]
         self.households_by_compound = np.maximum(1, np.bincount(households.compound, minlength=n))
-        self.initial_gap_mean = np.full(n, self.params.initial_gap_mean)
+        self.configure(config)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = config.behaviour.bargaining
+        self.levers = config.levers
+        self.links = config.links
+        self.initial_gap_mean = np.full(self.layout.n_compounds, self.params.initial_gap_mean)
+
+    def set_company_branches(self, branches: Branches, company_of_compound: NDArray[np.int64], n_companies: int) -> None:
+        """The party organisation of each compound's company (-1: none), after companies or their party organisations
+        were set up or withdrawn during the run (red property, the fallback company)."""
+        by_company = branches.by_unit(COMPANY, n_companies)
+        served = company_of_compound >= 0
+        self.company_branch = np.full(len(company_of_compound), -1, dtype=np.int64)
+        self.company_branch[served] = by_company[company_of_compound[served]]
+
+    def set_self_management(self, activeness: NDArray[np.float64], committees: OwnersCommittees) -> None:
+        """Residents' self-management committees elected or dissolved during the run: each compound's talks are
+        convened by the more active of its sitting owners' committee and its self-management committee."""
+        self.self_management_activeness = np.asarray(activeness, dtype=float)
+        owners = committees.activeness_by_compound(self.layout.n_compounds, 0.0)
+        self.committee_activeness = np.maximum(owners, self.self_management_activeness)
 
     # ------------------------------------------------------------------------ who meets, who brokers
     def _strength(self, rows: NDArray[np.int64]) -> NDArray[np.float64]:

@@ -26,11 +26,16 @@ class Arrival:
 
     def __init__(self, params: Issues, households: Households, issues: IssueTable, counters: Counter[str],
                  rng: np.random.Generator):
-        self.params = params
         self.households = households
         self.issues = issues
         self.counters = counters
         self.rng = rng
+        self.configure(params)
+
+    def configure(self, params: Issues) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = params
+        households = self.households
         rate = params.rate_per_household_year / DAYS_PER_YEAR * np.asarray(params.rate_by_compound_type.as_tuple())[households.compound_type]
         self.cumulative_rate = np.cumsum(rate)
         self.total_rate = float(self.cumulative_rate[-1])

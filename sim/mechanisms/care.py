@@ -41,9 +41,7 @@ class ProactiveCare:
 
     def __init__(self, config: ScenarioConfig, households: Households, issues: IssueTable, counters: Counter[str],
                  rng: np.random.Generator, dispatcher: Dispatcher, agreement: Agreement, ledger: Ledger):
-        self.params = config.levers.proactive_care
-        self.links = config.links
-        self.cost_per_visit = self.params.hours_per_visit * config.costs.social_org_cny_per_hour
+        self.configure(config)
         self.households = households
         self.issues = issues
         self.counters = counters
@@ -55,6 +53,12 @@ class ProactiveCare:
         self.vulnerable: NDArray[np.bool_] = rng.random(households.size) < share
         """Vulnerable households (drawn whatever the lever, so that their outcomes can be compared)."""
         self.last_visit = np.full(households.size, NEVER, dtype=np.int64)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = config.levers.proactive_care
+        self.links = config.links
+        self.cost_per_visit = self.params.hours_per_visit * config.costs.social_org_cny_per_hour
 
     def due(self, day: int) -> NDArray[np.int64]:
         """Vulnerable households whose visit falls today."""

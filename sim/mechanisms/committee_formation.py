@@ -42,8 +42,6 @@ class CommitteeFormation:
                  on_formed: Callable[[int, int], None] = lambda compound, row: None, community: int = 0,
                  on_lapsed: Callable[[int, int], None] = lambda compound, row: None,
                  election_rng: np.random.Generator | None = None):
-        self.params = config.levers.committee_formation
-        self.activeness_range = config.organisations.owners_committee.activeness_range
         self.committees = committees
         self.agreement = agreement
         self.n_compounds = n_compounds
@@ -53,10 +51,22 @@ class CommitteeFormation:
         self.on_lapsed = on_lapsed  # ... and takes a lapsed one's away
         self.election_rng = rng if election_rng is None else election_rng  # terms and elections draw only from it
         self.community = community
+        self.configure(config)
+        if self.params.elections:
+            self.start_elections(0)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = config.levers.committee_formation
+        self.activeness_range = config.organisations.owners_committee.activeness_range
         self.term_days = max(1, round(self.params.term_years * DAYS_PER_YEAR))
-        if self.params.elections:  # committees present at the start are part-way through their terms
-            rows = committees.sitting_rows()
-            committees.term_end[rows] = 1 + np.floor(self.election_rng.random(len(rows)) * self.term_days).astype(np.int64)
+
+    def start_elections(self, day: int) -> None:
+        """Elections start (at build, ``day`` 0, or switched on mid-run): the committees sitting then are part-way
+        through their terms, which end within a term of ``day``."""
+        rows = self.committees.sitting_rows()
+        self.committees.term_end[rows] = day + 1 + np.floor(
+            self.election_rng.random(len(rows)) * self.term_days).astype(np.int64)
 
     def without_committee(self) -> NDArray[np.bool_]:
         """Compounds that have no sitting owners' committee today."""

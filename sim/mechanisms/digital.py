@@ -48,16 +48,24 @@ class DigitalPlatform:
 
     def __init__(self, params: Params, households: Households, counters: Counter[str], rng: np.random.Generator,
                  ledger: Ledger):
-        self.params = params
         self.counters = counters
         self.rng = rng
         self.ledger = ledger
-        self.enabled = params.enabled
+        self.age_group = households.age_group
         self.has_app = np.zeros(households.size, dtype=bool)
-        """Households that use the app."""
-        if self.enabled:
-            adoption = np.asarray(params.adoption.as_tuple())[households.age_group]
-            self.has_app = rng.random(households.size) < adoption
+        """Households that use the app (drawn once, when the platform starts)."""
+        self.launched = False
+        self.configure(params)
+
+    def configure(self, params: Params) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). When the platform
+        starts (at build, or switched on mid-run) who uses the app is drawn, once."""
+        self.params = params
+        self.enabled = params.enabled
+        if self.enabled and not self.launched:
+            adoption = np.asarray(params.adoption.as_tuple())[self.age_group]
+            self.has_app = self.rng.random(len(self.age_group)) < adoption
+            self.launched = True
 
     def report_ease(self, households: NDArray[np.int64]) -> NDArray[np.float64]:
         """Added ease of reporting (logit) for each of ``households``: ``report_ease`` where it has the app."""

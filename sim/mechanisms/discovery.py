@@ -61,8 +61,6 @@ class Discovery:
                  counters: Counter[str], rng: np.random.Generator, resources: Resources, agreement: Agreement,
                  dispatcher: Dispatcher, party: PartyBuilding, platform: DigitalPlatform | None = None,
                  posts: Posts | None = None):
-        self.choice = config.behaviour.participation
-        self.hotline = config.levers.hotline
         self.households = households
         self.issues = issues
         self.counters = counters
@@ -75,6 +73,12 @@ class Discovery:
         self.platform = platform if platform is not None else DigitalPlatform(
             config.levers.digital_platform.model_copy(update={"enabled": False}), households, counters,
             np.random.default_rng(0), Ledger())  # no app
+        self.configure(config)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.choice = config.behaviour.participation
+        self.hotline = config.levers.hotline
         self.steward_detection = config.service.steward_detection
         self.report_age_cost = np.asarray(self.choice.report_age_cost)
 

@@ -41,18 +41,27 @@ class Dispatcher:
         """Handler id of whoever gives each compound its property service: its property company, or its residents'
         self-management committee; -1 where nobody does."""
         self.set_specialists(specialists)
+        self.configure(grid_first, specialist_max_wait_days, mediation_max_wait_days, claimers)
+        self.set_mediation(mediation_team_of_grid, mediation_lawyer)
+        self.counters = counters if counters is not None else Counter()
+
+    def configure(self, grid_first: bool, specialist_max_wait_days: float, mediation_max_wait_days: float,
+                  claimers: NDArray[np.int64] | None) -> None:
+        """The routing rules the levers set (at build, and again when an intervention changes them mid-run)."""
         self.grid_first = grid_first
         self.specialist_max_wait_days = specialist_max_wait_days
-        teams = mediation_team_of_grid
-        self.mediation_team_of_grid = teams if teams is not None and (teams >= 0).any() else None
-        """Handler id of each grid's mediation team (-1 where none); None without any team."""
         self.mediation_max_wait_days = mediation_max_wait_days
-        self.mediation_lawyer = mediation_lawyer
-        """Handler id of the mediation committee's lawyer (-1 where none)."""
         self.claimers = claimers
         """With the platform's task claiming: each grid's row of grids that may claim its matters (itself first);
         None without it."""
-        self.counters = counters if counters is not None else Counter()
+
+    def set_mediation(self, team_of_grid: NDArray[np.int64] | None, lawyer: int) -> None:
+        """The mediation committee's teams and lawyer (at build, or set up or dissolved mid-run)."""
+        teams = team_of_grid
+        self.mediation_team_of_grid = teams if teams is not None and (teams >= 0).any() else None
+        """Handler id of each grid's mediation team (-1 where none); None without any team."""
+        self.mediation_lawyer = lawyer
+        """Handler id of the mediation committee's lawyer (-1 where none)."""
 
     def set_specialists(self, specialists: dict[int, NDArray[np.int64]]) -> None:
         """The specialist organisations of each category, as they are now (an organisation was incubated)."""

@@ -28,6 +28,10 @@ class SatisfactionDrift:
         self.issues = issues
         self.n_compounds = n_compounds
 
+    def configure(self, params: SatisfactionParams) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = params
+
     def step(self, day: int) -> None:
         """Open issues drag satisfaction down; it recovers towards the baseline; kept within [0, 1]."""
         table = self.issues

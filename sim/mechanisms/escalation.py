@@ -28,12 +28,16 @@ class Escalation:
 
     def __init__(self, config: ScenarioConfig, households: Households, issues: IssueTable, counters: Counter[str],
                  dispatcher: Dispatcher):
-        self.hotline = config.levers.hotline
-        self.params = config.behaviour.grievance
         self.households = households
         self.issues = issues
         self.counters = counters
         self.dispatcher = dispatcher
+        self.configure(config)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.hotline = config.levers.hotline
+        self.params = config.behaviour.grievance
         ladder = config.levers.escalation
         self.level_deadline = np.array([ladder.grid_days, ladder.community_days])
         """Days an issue may wait at grid and at community level before it moves up."""

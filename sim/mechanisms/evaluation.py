@@ -45,9 +45,7 @@ class Evaluation:
 
     def __init__(self, config: ScenarioConfig, households: Households, issues: IssueTable, counters: Counter[str],
                  social: SocialOrganisations, n_buildings: int):
-        self.satisfaction = config.behaviour.satisfaction
-        self.trust = config.behaviour.trust
-        self.time_limit_days = config.issues.time_limit_days
+        self.configure(config)
         self.households = households
         self.issues = issues
         self.counters = counters
@@ -55,6 +53,12 @@ class Evaluation:
         self.n_buildings = n_buildings
         self._today_rows: list[NDArray[np.int64]] = []
         self._today_performance: list[NDArray[np.float64]] = []
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.satisfaction = config.behaviour.satisfaction
+        self.trust = config.behaviour.trust
+        self.time_limit_days = config.issues.time_limit_days
 
     def take_today(self) -> tuple[NDArray[np.int64], NDArray[np.float64]]:
         """The issues judged since the last call and their perceived performance (then forgotten)."""

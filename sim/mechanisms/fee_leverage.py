@@ -48,27 +48,48 @@ class FeeLeverage:
 
     def __init__(self, params: FeeLeverageParams, companies: PropertyCompanies,
                  households_by_company: NDArray[np.int64], ledger: Ledger):
-        self.params = params
         self.companies = companies
         self.households = np.asarray(households_by_company, dtype=float)
         self.ledger = ledger
-        self.enabled = params.enabled
         self.subsidised = np.zeros(len(companies), dtype=bool)
         """Companies picked on the first day as unable to run normally (collection below ``eligible_below``)."""
+        self.start = 0
+        """The day before the subsidy's first day: 0, or the day it was switched on mid-run (its period runs from
+        there)."""
+        self.configure(params)
 
-    def select(self) -> None:
-        """The first day (after the first collection): pick the market companies that cannot run normally and match
-        their fees from today. Nothing happens when the lever is off."""
+    def configure(self, params: FeeLeverageParams) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). Switching the
+        lever on or off mid-run is :meth:`select` or :meth:`stop`."""
+        self.params = params
+        self.enabled = params.enabled
+
+    def select(self, start: int = 0) -> None:
+        """The first day (after the first collection; or, switched on mid-run, the day boundary ``start``): pick the
+        market companies that cannot run normally and match their fees from the next day. Nothing happens when the
+        lever is off."""
         if not self.enabled:
             return
+        self.start = start
         c = self.companies
         self.subsidised = (c.collection_rate < self.params.eligible_below) & ~c.fallback
-        c.subsidy_rate = self.match(0) * c.collection_rate
+        c.subsidy_rate = self.match(start) * c.collection_rate
+
+    def stop(self) -> None:
+        """The lever switched off mid-run: the subsidy ends at once, and companies' financing falls back to their fees."""
+        self.companies.subsidy_rate = np.zeros(len(self.companies))
+
+    def companies_added(self, households_by_company: NDArray[np.int64]) -> None:
+        """Companies set up mid-run (the party-led fallback companies): never subsidised (they are paid per
+        household)."""
+        self.households = np.asarray(households_by_company, dtype=float)
+        self.subsidised = np.concatenate((self.subsidised, np.zeros(len(self.households) - len(self.subsidised),
+                                                                    dtype=bool)))
 
     def match(self, day: int) -> NDArray[np.float64]:
         """Yuan of subsidy per yuan of fees collected, per company, on ``day``: ``match_ratio`` for a picked company
         during the period, 0 otherwise (and for every company when the lever is off)."""
-        active = self.enabled and day < self.params.duration_days
+        active = self.enabled and day - self.start < self.params.duration_days
         return self.subsidised * (self.params.match_ratio if active else 0.0)
 
     def step(self, day: int) -> None:
@@ -77,7 +98,7 @@ class FeeLeverage:
         if not self.enabled:
             return
         c = self.companies
-        if day >= self.params.duration_days:
+        if day - self.start >= self.params.duration_days:
             c.subsidy_rate = np.zeros(len(c))
         self.ledger.record(LEDGER_ITEM, self.cost_per_day())
 

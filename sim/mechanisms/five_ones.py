@@ -70,8 +70,6 @@ class FiveOnes:
     def __init__(self, config: ScenarioConfig, households: Households, vulnerable: NDArray[np.bool_],
                  last_visit: NDArray[np.int64], issues: IssueTable, counters: Counter[str], rng: np.random.Generator,
                  dispatcher: Dispatcher, agreement: Agreement):
-        self.params = config.levers.five_ones
-        self.links = config.links
         self.households = households
         self.last_visit = last_visit  # the vulnerable households' last visit (care's), which a paired visit updates
         self.issues = issues
@@ -79,14 +77,30 @@ class FiveOnes:
         self.rng = rng
         self.dispatcher = dispatcher
         self.agreement = agreement
-        self.enabled = self.params.enabled
+        self.vulnerable = vulnerable
+        self.enabled = False
         self.in_service = households.member_type == IN_SERVICE
         self.done = np.zeros(households.size, dtype=np.int64)
         """How many of the five each household's member has done this year."""
-        self.pair = pair_members(households, vulnerable, rng) if self.enabled else np.full(households.size, NO_PAIR)
-        """Each in-service member's paired household (:data:`NO_PAIR` where none)."""
+        self.pair = np.full(households.size, NO_PAIR)
+        """Each in-service member's paired household (:data:`NO_PAIR` where none); paired when the five ones start."""
+        self.paired = False
         self.year = 0
         self.acting = np.empty(0, dtype=np.int64)  # members who served today, and what they do next
+        self.configure(config)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). When the five
+        ones start (at build, or switched on mid-run) members are paired, once; switched off, the checklists end."""
+        self.params = config.levers.five_ones
+        self.links = config.links
+        if self.params.enabled and not self.paired:
+            self.pair = pair_members(self.households, self.vulnerable, self.rng)
+            self.paired = True
+        if self.enabled and not self.params.enabled:
+            self.done[:] = 0
+            self.acting = np.empty(0, dtype=np.int64)
+        self.enabled = self.params.enabled
 
     def _new_year(self, day: int) -> None:
         year = (day - 1) // DAYS_PER_YEAR

@@ -55,9 +55,6 @@ class Mediation:
     def __init__(self, config: ScenarioConfig, teams: MediationTeams, households: Households, n_buildings: int,
                  issues: IssueTable, counters: Counter[str], rng: np.random.Generator, dispatcher: Dispatcher,
                  ledger: Ledger, legal_rng: np.random.Generator | None = None):
-        self.params = config.levers.mediation
-        self.links = config.links
-        self.teams = teams
         self.households = households
         self.issues = issues
         self.counters = counters
@@ -65,11 +62,23 @@ class Mediation:
         self.legal_rng = legal_rng if legal_rng is not None else rng
         self.dispatcher = dispatcher
         self.ledger = ledger
-        self.watched = np.zeros(n_buildings, dtype=bool)
-        """Buildings where a mediator lives (and notices disputes)."""
-        self.watched[households.building[teams.mediators]] = True
-        self.active = len(teams) > 0 or teams.lawyer >= 0
+        self.n_buildings = n_buildings
+        self.configure(config)
+        self.set_teams(teams)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = config.levers.mediation
+        self.links = config.links
         self.enabled = self.params.enabled
+
+    def set_teams(self, teams: MediationTeams) -> None:
+        """The committee's teams and lawyer (at build, or set up or dissolved mid-run)."""
+        self.teams = teams
+        self.watched = np.zeros(self.n_buildings, dtype=bool)
+        """Buildings where a mediator lives (and notices disputes)."""
+        self.watched[self.households.building[teams.mediators]] = True
+        self.active = len(teams) > 0 or teams.lawyer >= 0
 
     def classify(self, day: int) -> None:
         """Mark which of today's new disputes turn on a point of law (whether or not there is a lawyer)."""

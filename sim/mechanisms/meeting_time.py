@@ -44,8 +44,7 @@ class MeetingTime:
     """Staff hours owed to meetings held, taken from the community's issue-handling hours (the state it owns)."""
 
     def __init__(self, hours_per_meeting: float, staff_cny_per_hour: float, ledger: Ledger):
-        self.hours_per_meeting = hours_per_meeting
-        self.staff_cny_per_hour = staff_cny_per_hour
+        self.configure(hours_per_meeting, staff_cny_per_hour)
         self.ledger = ledger
         self.owed = 0.0
         """Hours of meetings held and not yet taken from the community's hours."""
@@ -53,6 +52,12 @@ class MeetingTime:
         """Meetings held since day 0, by kind (:data:`KINDS`)."""
         self.hours_taken = 0.0
         """Staff hours taken from issue handling since day 0."""
+
+    def configure(self, hours_per_meeting: float, staff_cny_per_hour: float) -> None:
+        """Read the parameters (again, after an intervention): meetings held from now on owe ``hours_per_meeting``;
+        hours taken from now on are valued at ``staff_cny_per_hour``. Hours already owed stay owed."""
+        self.hours_per_meeting = hours_per_meeting
+        self.staff_cny_per_hour = staff_cny_per_hour
 
     def held(self, kind: str, meetings: int = 1) -> None:
         """Record ``meetings`` meetings of ``kind`` held today; their staff hours are owed."""

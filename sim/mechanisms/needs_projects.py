@@ -57,23 +57,28 @@ class NeedsProjects:
 
     def __init__(self, config: ScenarioConfig, layout: Layout, households: Households, co_building: CoBuildingUnits,
                  counters: Counter[str], rng: np.random.Generator, ledger: Ledger):
-        self.params = config.levers.needs_projects
-        self.lists_exchanged = config.levers.lists_matching.enabled
-        self.match = np.asarray(config.organisations.co_building.listed_need_match.as_tuple())
-        self.links = config.links
+        self.layout = layout
         self.households = households
         self.co_building = co_building
         self.counters = counters
         self.rng = rng
         self.ledger = ledger
-        self.enabled = self.params.enabled
-        self.reach = within_reach(layout, co_building.building, self.params.reach_cells)
-        """Units × buildings: who a unit's project can serve."""
+        self.configure(config)
         target = np.array([NEED_OF_UNIT_KIND[k][1] for k in KINDS])
         self.target_age = target
         self.met_by_kind = np.zeros((len(KINDS), households.size), dtype=bool)
         """Kinds of need × households: whose need of each kind a project has met (a project serves only households
         whose need of its kind is still unmet, so a kind listed twice does not serve the same households twice)."""
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = config.levers.needs_projects
+        self.lists_exchanged = config.levers.lists_matching.enabled
+        self.match = np.asarray(config.organisations.co_building.listed_need_match.as_tuple())
+        self.links = config.links
+        self.enabled = self.params.enabled
+        self.reach = within_reach(self.layout, self.co_building.building, self.params.reach_cells)
+        """Units × buildings: who a unit's project can serve."""
 
     @property
     def met(self) -> np.ndarray:

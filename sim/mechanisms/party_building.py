@@ -65,10 +65,7 @@ class PartyBuilding:
                  issues: IssueTable, handlers: Handlers, handling: Handling, company_handler: NDArray[np.int64],
                  branches: Branches, co_building: CoBuildingUnits, evaluation: Evaluation, ledger: Ledger,
                  rng: np.random.Generator, burden: float):
-        self.config = config
-        self.params = config.party
-        self.links = config.links
-        self.levers = config.levers.party_building
+        self.configure(config, burden)
         self.households = households
         self.issues = issues
         self.handlers = handlers
@@ -79,7 +76,6 @@ class PartyBuilding:
         self.evaluation = evaluation
         self.ledger = ledger
         self.rng = rng
-        self.burden = burden
         self.n_compounds = n_compounds
         self.n_buildings = n_buildings
         self.reward_hours_per_day = 0.0
@@ -88,7 +84,7 @@ class PartyBuilding:
         self.members = np.flatnonzero(households.is_member)
         self.member_branch = self._member_branches()
         """For each member household (in ``members`` order), the branch it belongs to."""
-        self.member_count = np.bincount(self.member_branch, minlength=len(branches)).astype(float)
+        self.restructure(company_handler)
         self.households_by_compound = np.maximum(1, np.bincount(households.compound, minlength=n_compounds))
         self.steward_of_building = np.full(n_buildings, -1, dtype=np.int64)
         stewards = np.flatnonzero(households.steward)
@@ -101,9 +97,26 @@ class PartyBuilding:
         n_grids = len(handling.grid_handlers)
         self.branch_of_grid = branches.by_unit(GRID, n_grids)
         self.branch_of_compound = branches.by_unit(COMPOUND, n_compounds)
+
+    def configure(self, config: ScenarioConfig, burden: float) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). ``burden``:
+        the share of staff time lost to top-down tasks (:class:`~cogov.sim.mechanisms.resources.ResourcePlan`)."""
+        self.config = config
+        self.params = config.party
+        self.links = config.links
+        self.levers = config.levers.party_building
+        self.burden = burden
+
+    def restructure(self, company_handler: NDArray[np.int64]) -> None:
+        """Who answers for which company, from the companies' handlers and the party organisations now (at build, and
+        when companies or their party organisations are set up mid-run: red property, the fallback company). Members
+        belong to grid and compound branches, which stay as built."""
+        branches = self.branches
+        self.company_handler = company_handler  # handler id of each company row
+        self.member_count = np.bincount(self.member_branch, minlength=len(branches)).astype(float)
         self.branch_of_company = branches.by_unit(COMPANY, len(company_handler))
-        self.company_of_handler = np.full(len(handlers), -1, dtype=np.int64)
-        """The company row of each handler present at set-up (-1: not a company's); handlers added later (incubated
+        self.company_of_handler = np.full(len(self.handlers), -1, dtype=np.int64)
+        """The company row of each handler present now (-1: not a company's); handlers added later (incubated
         organisations) are not companies."""
         self.company_of_handler[company_handler] = np.arange(len(company_handler))
         self.handler_of_branch = self._handlers_of_branches()

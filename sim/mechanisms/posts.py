@@ -51,24 +51,32 @@ class Posts:
 
     def __init__(self, config: ScenarioConfig, households: Households, issues: IssueTable, counters: Counter[str],
                  rng: np.random.Generator, dispatcher: Dispatcher, agreement: Agreement):
-        self.params = config.levers.posts
-        self.incentives = config.levers.volunteer_incentives
         self.households = households
         self.issues = issues
         self.counters = counters
         self.rng = rng
         self.dispatcher = dispatcher
         self.agreement = agreement
-        self.enabled = self.params.enabled
+        self.enabled = False
         self.holds = np.zeros(households.size, dtype=bool)
         """Households whose member holds a post today."""
         self.claimed = np.full(households.size, NEVER, dtype=np.int64)
         """Day each current post was claimed."""
         self.kind = np.full(households.size, SUPERVISOR, dtype=np.int8)
         """Kind of each household's post (meaningful where it holds one)."""
+        self.n_buildings = int(households.building.max()) + 1 if households.size else 0
+        self.configure(config)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). Posts
+        switched off end: nobody holds one any more."""
+        self.params = config.levers.posts
+        self.incentives = config.levers.volunteer_incentives
+        if self.enabled and not self.params.enabled:
+            self.holds[:] = False
+        self.enabled = self.params.enabled
         shares = np.asarray(self.params.kinds.as_tuple())
         self.kind_shares = shares / shares.sum()  # validated to sum to 1 within 1e-6; numpy's choice wants ~1e-8
-        self.n_buildings = int(households.building.max()) + 1 if households.size else 0
 
     def commitment(self, eligible: NDArray[np.int64]) -> NDArray[np.float64]:
         """The volunteering-logit term of ``eligible`` households: ``commitment`` where they hold a post."""

@@ -105,8 +105,7 @@ class Resources:
                  reward_hours: Callable[[], float], ledger: Ledger,
                  self_managed: SelfManagementCommittees | None = None, fallback_subsidy_per_day: float = 0.0,
                  work_units: WorkUnitServices | None = None, meeting_time: MeetingTime | None = None):
-        self.config = config
-        self.plan = plan
+        self.configure(config, plan, fallback_subsidy_per_day)
         self.handlers = handlers
         self.handling = handling
         self.companies = companies
@@ -117,7 +116,6 @@ class Resources:
         self.reward_hours = reward_hours
         self.ledger = ledger
         self.self_managed = self_managed if self_managed is not None else SelfManagementCommittees()
-        self.fallback_subsidy_per_day = fallback_subsidy_per_day
         self.work_units = work_units if work_units is not None else WorkUnitServices()
         self.meeting_time = meeting_time
         n_grids = len(handling.grid_handlers)
@@ -127,6 +125,13 @@ class Resources:
         self.street_hours_today: float | None = None
         """Department hours sent today by the street this community belongs to (:mod:`cogov.sim.street`); None
         for a community on its own, whose street level works ``plan.street_hours``."""
+
+    def configure(self, config: ScenarioConfig, plan: ResourcePlan, fallback_subsidy_per_day: float = 0.0) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). ``plan``: what the
+        levers provide (:func:`plan_resources`); ``fallback_subsidy_per_day``: what the fallback companies cost a day."""
+        self.config = config
+        self.plan = plan
+        self.fallback_subsidy_per_day = fallback_subsidy_per_day
 
     def step(self, volunteer_hours_by_grid: NDArray[np.float64]) -> None:
         """Set today's hours of every handler and each grid's patrol probability."""
@@ -146,10 +151,10 @@ class Resources:
 
         co_hours, co_money = self.co_building.give_today()
         # the staff's hours in meetings the arrangements convened come out of what they work on issues
-        staff_hours = (plan.staff_hours_community if self.meeting_time is None
-                       else self.meeting_time.take(plan.staff_hours_community))
+        community_hours = (plan.staff_hours_community if self.meeting_time is None
+                           else self.meeting_time.take(plan.staff_hours_community))
         capacity[self.handling.community_handler] = (
-            staff_hours + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
+            community_hours + plan.fee_follows_task_hours + plan.repairs_hours + co_hours
             + co_money / config.costs.repair_cny_per_hour + self.reward_hours()
         )
         self.ledger.record("funds_and_salaries", plan.public_cost_per_day)

@@ -36,6 +36,10 @@ class Service:
         self.dispatcher = dispatcher
         self.counters = counters
 
+    def configure(self, params: ServiceParams) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.params = params
+
     def step(self, day: int) -> None:
         """Spend today's hours; close and evaluate the finished issues."""
         table = self.issues

@@ -73,9 +73,7 @@ class ServicePurchasing:
     def __init__(self, config: ScenarioConfig, social: SocialOrganisations, handlers: Handlers, dispatcher: Dispatcher,
                  ledger: Ledger, counters: Counter[str], rng: np.random.Generator,
                  on_incubated: Callable[[int], None] = lambda row: None, community: int = 0):
-        self.config = config
-        self.contracts = config.levers.social_contracts
-        self.projects = config.levers.venture_philanthropy
+        self.configure(config)
         self.social = social
         self.handlers = handlers
         self.dispatcher = dispatcher
@@ -84,6 +82,12 @@ class ServicePurchasing:
         self.rng = rng
         self.on_incubated = on_incubated  # the model gives an incubated organisation its Mesa agent
         self.community = community
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.config = config
+        self.contracts = config.levers.social_contracts
+        self.projects = config.levers.venture_philanthropy
 
     def _new_quality(self) -> float:
         low, high = self.config.service.social_org_quality_range

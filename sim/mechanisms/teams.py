@@ -29,13 +29,21 @@ class VolunteerTeams:
 
     def __init__(self, config: ScenarioConfig, households: Households, counters: Counter[str],
                  rng: np.random.Generator):
-        self.params = config.levers.volunteer_teams
         self.households = households
         self.counters = counters
         self.rng = rng
-        self.enabled = self.params.enabled
+        self.enabled = False
         self.member = np.zeros(households.size, dtype=bool)
         """Households whose party member is in their grid's team."""
+        self.configure(config)
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run). Teams
+        switched off disband: nobody is in one any more."""
+        self.params = config.levers.volunteer_teams
+        if self.enabled and not self.params.enabled:
+            self.member[:] = False
+        self.enabled = self.params.enabled
 
     def join(self, eligible: NDArray[np.int64], asked: NDArray[np.bool_]) -> None:
         """Members asked today who are not in the team join it with ``join_probability`` (one draw per asked member)."""

@@ -37,8 +37,7 @@ class Upkeep:
 
     def __init__(self, params: ServiceParams, issues: IssueTable, property_service_by_compound: NDArray[np.int64],
                  counters: Counter[str], rng: np.random.Generator, evaluation: Evaluation):
-        self.recurrence = params.unkept_recurrence
-        self.mean_days = params.unkept_recurrence_days
+        self.configure(params)
         self.issues = issues
         self.property_service_by_compound = property_service_by_compound
         """Who serves each compound's property matters (-1: nobody keeps it); read as it is each day."""
@@ -49,6 +48,11 @@ class Upkeep:
         """Day each pending recurrence arises."""
         self.source = np.empty(0, dtype=np.int64)
         """The fixed issue each pending recurrence repeats."""
+
+    def configure(self, params: ServiceParams) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.recurrence = params.unkept_recurrence
+        self.mean_days = params.unkept_recurrence_days
 
     def step(self, day: int) -> None:
         """Today's fixes in compounds nobody keeps may come back later; the recurrences due today arise."""

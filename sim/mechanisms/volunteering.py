@@ -47,26 +47,30 @@ class Volunteering:
                  rng: np.random.Generator, asks: Callable[[NDArray[np.int64]], NDArray[np.bool_]], ledger: Ledger,
                  posts: Posts | None = None, teams: VolunteerTeams | None = None, five_ones: FiveOnes | None = None):
         self.households = households
-        self.links = config.links
-        self.ties = config.behaviour.ties
         self.asks = asks
         self.ledger = ledger
-        self.incentives = config.levers.volunteer_incentives
-        self.choice = config.behaviour.participation
-        self.motive = config.behaviour.motivation
+        self.configure(config)
         self.rng = rng
         self.n_grids = n_grids
         self.eligible: NDArray[np.int64] = households.eligible
         """Rows of the households who may volunteer: party members and registered volunteers."""
         self.households_by_building = np.maximum(1, np.bincount(households.building, minlength=n_buildings)).astype(float)
-        self.time_cost = np.asarray(self.choice.time_cost.as_tuple())
-        self.age_cost = np.asarray(self.choice.volunteer_age_cost)
         self.reward_paid = 0.0
         """Points redeemed so far (CNY, public money)."""
         self.posts = posts  # members' posts: claimed when asked, a duty in the choice (levers.posts)
         self.teams = teams  # members' volunteer teams: service days and follow-up (levers.volunteer_teams)
         self.five_ones = five_ones  # in-service members' prescribed actions, reviewed by the branch (levers.five_ones)
         self._draw_history()
+
+    def configure(self, config: ScenarioConfig) -> None:
+        """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
+        self.links = config.links
+        self.ties = config.behaviour.ties
+        self.incentives = config.levers.volunteer_incentives
+        self.choice = config.behaviour.participation
+        self.motive = config.behaviour.motivation
+        self.time_cost = np.asarray(self.choice.time_cost.as_tuple())
+        self.age_cost = np.asarray(self.choice.volunteer_age_cost)
 
     def _draw_history(self) -> None:
         """Each eligible household's last session before day 0: days back ~ geometric with its day-0 chance of

@@ -41,7 +41,7 @@ class PropertyCompanies(Table):
     """The property companies table; row ``i`` is company ``i`` (in compound order)."""
 
     columns = ("community", "compound", "handler", "staff", "has_party_organisation", "stars", "strikes",
-               "replacements", "collection_rate", "standard", "last_review", "fallback", "subsidy_rate")
+               "replacements", "collection_rate", "standard", "last_review", "fallback", "subsidy_rate", "serving")
 
     def __init__(self, handlers: Handlers):
         self.handlers = handlers
@@ -58,6 +58,7 @@ class PropertyCompanies(Table):
         self.last_review = np.empty(0, dtype=np.int64)  # day it last answered for its service (rating or review)
         self.fallback = np.empty(0, dtype=bool)  # set up by the party organisation where nobody served (托底)
         self.subsidy_rate = np.empty(0)  # public money matched to fees, as a share of full fees (levers.fee_leverage)
+        self.serving = np.empty(0, dtype=bool)  # false once withdrawn (a fallback company switched off mid-run)
 
     def add(self, compound: int, handler: int, staff: float, quality: float, has_party_organisation: bool,
             community: int = 0, fallback: bool = False) -> int:
@@ -65,7 +66,7 @@ class PropertyCompanies(Table):
         row = self._append(community=community, compound=compound, handler=handler, staff=staff,
                            has_party_organisation=has_party_organisation, stars=INITIAL_STARS, strikes=0,
                            replacements=0, collection_rate=1.0, standard=quality, last_review=NEVER, fallback=fallback,
-                           subsidy_rate=0.0)
+                           subsidy_rate=0.0, serving=True)
         self.set_quality(row, quality)
         return row
 
@@ -84,12 +85,24 @@ class PropertyCompanies(Table):
         to them (levers.fee_leverage); its hours and the quality it can finance follow this."""
         return self.collection_rate + self.subsidy_rate
 
-    def collect_fees(self, households: Households, n_compounds: int, fee_floor: float) -> None:
-        """Collect fees in proportion to owners' mean satisfaction in the compound."""
+    def collect_fees(self, households: Households, n_compounds: int, fee_floor: float,
+                     rows: NDArray[np.int64] | None = None) -> None:
+        """Collect fees in proportion to owners' mean satisfaction in the compound (``rows``: only these companies',
+        those set up mid-run)."""
         owners = households.owner
         owner_sat = np.bincount(households.compound[owners], weights=households.satisfaction[owners], minlength=n_compounds)
         count = np.maximum(1, np.bincount(households.compound[owners], minlength=n_compounds))
-        self.collection_rate = fee_floor + (1.0 - fee_floor) * owner_sat[self.compound] / count[self.compound]
+        rate = fee_floor + (1.0 - fee_floor) * owner_sat[self.compound] / count[self.compound]
+        if rows is None:
+            self.collection_rate = rate
+        else:
+            self.collection_rate[rows] = rate[rows]
+
+    def withdraw(self, rows: NDArray[np.int64]) -> None:
+        """Companies that stop serving their compounds (the fallback switched off mid-run): no staff, no hours; their
+        rows stay, for the record, marked not serving."""
+        self.serving[rows] = False
+        self.staff[rows] = 0.0
 
     def update(self, households: Households, n_compounds: int, fee_floor: float, params: PropertyCompanyParams,
                fees_to_quality: float, drift: NDArray[np.float64], match: NDArray[np.float64] | float = 0.0) -> None:

@@ -54,6 +54,10 @@ class CommunityPartyOrganisation(FixedAgent):
         self._rng = rng
         self._meeting_time = meeting_time if meeting_time is not None else MeetingTime(0.0, 0.0, Ledger())
 
+    def configure(self, config: ScenarioConfig) -> None:
+        """The scenario's parameters as they are now (after an intervention mid-run): its reviews read them."""
+        self._config = config
+
     @property
     def strength(self) -> float:
         """Organisational strength (组织力), 0-1: the share of its functions it performs."""

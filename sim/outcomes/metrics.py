@@ -127,7 +127,8 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
     branches = model.branches
     below = (branches.kind == GRID) | (branches.kind == COMPOUND)
     companies = model.companies
-    quality = companies.quality
+    serving = companies.serving  # all of them, unless a fallback company was withdrawn mid-run
+    quality = companies.quality[serving]
     return {
         "day": day,
         "issues_arisen": c["arisen"],
@@ -165,7 +166,7 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "needs_met": c["needs_met"],
         "team_member_share": model.teams.member_share(),
         "five_ones_completed_share": model.five_ones.completed_share(),
-        "fee_collection_rate": float(companies.collection_rate.mean()) if len(companies) else float("nan"),
+        "fee_collection_rate": float(companies.collection_rate[serving].mean()) if serving.any() else float("nan"),
         "meeting_staff_hours": model.meeting_time.hours_taken,
     }
 
