@@ -188,8 +188,8 @@ def growth_blockers(manifest: dict[str, Any], experiment: Experiment) -> list[st
     varied may all change; what sets every run apart may not (:data:`GROWTH_FIXED`, the model version)."""
     recorded_version = manifest.get("model_version")
     if recorded_version is not None and recorded_version != model_version():
-        return [f"its runs were made by model version {recorded_version}, and this code is model version "
-                f"{model_version()}: their numbers are not comparable"]
+        return [(f"its runs were made by model version {recorded_version}, and this code is model version "
+                 f"{model_version()}: their numbers are not comparable")]
     old, new = manifest.get("experiment", {}), experiment.spec.model_dump(mode="json")
     return [f"{section}.{key}: {_short(old.get(section, {}).get(key))} -> {_short(new[section].get(key))} ({why})"
             for section, key, why in GROWTH_FIXED if old.get(section, {}).get(key) != new[section].get(key)]
