@@ -3,13 +3,19 @@ Playwright against ``cogov viz`` started as a subprocess on a free loopback port
 
 Checked: the page loads with no request leaving 127.0.0.1 (front-end files from the offline cache),
 map and charts render, Step advances the day counter, Play runs and Pause stops, a slider changes a
-lever and the model responds exactly as the model run in this process, the language switch changes
-the labels, and two tabs have separate models. Screenshots go to a temporary folder (their path is
-printed); with ``COGOV_UPDATE_SCREENSHOTS=1`` (or when missing) they are also copied to ``docs/img``.
+lever and the model responds exactly as the model run in this process (the monitors show its values), run until
+day N stops exactly there, slow actions show the busy indicator, the About panel speaks both languages, a click on
+a building shows its state, earlier runs can be hidden and the charts' data and the view downloaded, and two tabs
+have separate models. At 1024×768, 1280×720 and 1920×1080 the key controls and the view lie inside the window
+without overlapping (from their bounding boxes). Screenshots go to a temporary folder (their path is printed);
+with ``COGOV_UPDATE_SCREENSHOTS=1`` (or when missing) those the guide shows are also copied to ``docs/img``.
 """
 
 from __future__ import annotations
 
+import csv
+import io
+import itertools
 import os
 import re
 import shutil
@@ -29,8 +35,9 @@ if CHROMIUM is None:
 
 from viz_server import viz_server
 
+from cogov.analysis.wording import format_value as format_outcome
 from cogov.sim.model import CommunityModel
-from cogov.viz.controls import text
+from cogov.viz.controls import CHART_METRICS, LEVER_HELP, text
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS_IMG = ROOT / "docs" / "img"
@@ -38,6 +45,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-backg
                  "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
 UI_TIMEOUT_MS = 20_000
 VIEWPORT = {"width": 1600, "height": 1000}
+PROJECTORS = ((1024, 768), (1280, 720), (1920, 1080))
+KEY_ELEMENTS = {
+    "levers toggle": ".cogov-panel-toggle", "day": ".cogov-day", "step": ".cogov-step", "play": ".cogov-play",
+    "reset": ".cogov-reset", "run until": ".cogov-until", "speed": ".cogov-speed", "about": ".cogov-about-button",
+    "language": ".cogov-lang", "monitors": ".cogov-monitors", "map": "img.cogov-map", "charts": ".cogov-charts",
+    "map colours": ".cogov-map-mode",
+}
+"""What a class must see together, by CSS selector (the lever panel is added while it is open)."""
 
 
 @pytest.fixture(scope="module")
@@ -77,10 +92,12 @@ class Classroom:
         self.wait_images()
 
     def wait_images(self) -> None:
-        """Both figures are decoded images of real size."""
+        """The map and every chart are decoded images of real size."""
         self.page.wait_for_function(
-            "['img.cogov-map', 'img.cogov-charts'].every(s => { const i = document.querySelector(s);"
-            " return i && i.complete && i.naturalWidth > 300 && i.naturalHeight > 300; })")
+            "(() => { const map = document.querySelector('img.cogov-map');"
+            " const charts = [...document.querySelectorAll('img.cogov-chart')];"
+            " return map && map.complete && map.naturalWidth > 300 && charts.length > 0"
+            " && charts.every(i => i.complete && i.naturalWidth > 200); })()")
 
     def day(self) -> int:
         match = re.search(r"\d+", self.page.locator(".cogov-day").inner_text())
@@ -99,13 +116,21 @@ class Classroom:
     def slider(self, css_class: str):
         return self.page.locator(f".{css_class} [role=slider]")
 
-    def backlog(self, day: int) -> int:
-        """The backlog in the status line, once that line shows ``day`` (it may trail the counter)."""
-        status = self.page.locator(".cogov-status")
-        status.filter(has_text=f"Day {day}:").wait_for()
-        match = re.search(r"backlog (\d+)", status.inner_text())
-        assert match is not None
-        return int(match.group(1))
+    def monitor(self, metric: str) -> str:
+        return self.page.locator(f".cogov-monitor-{metric} .cogov-monitor-value").inner_text()
+
+    def wait_monitor(self, metric: str, expected: str) -> None:
+        """Wait until the readout of ``metric`` shows ``expected`` (it may trail the day counter by a frame)."""
+        selector = f".cogov-monitor-{metric} .cogov-monitor-value"
+        try:
+            self.page.wait_for_function(
+                f"document.querySelector({selector!r})?.innerText.trim() === {expected!r}", timeout=10_000)
+        except sync_api.TimeoutError:
+            pytest.fail(f"{metric}: the page shows {self.monitor(metric)!r}, the model {expected!r}")
+
+    def wait_idle(self) -> None:
+        """No slow action under way (the busy indicator gone)."""
+        self.page.wait_for_function("!document.querySelector('.cogov-busy')")
 
     def map_src(self) -> str:
         return self.page.locator("img.cogov-map").get_attribute("src") or ""
@@ -113,21 +138,29 @@ class Classroom:
 
 @pytest.fixture
 def classroom(browser, server) -> Iterator[Classroom]:
-    context = browser.new_context(viewport=VIEWPORT)
+    context = browser.new_context(viewport=VIEWPORT, accept_downloads=True)
     try:
         yield Classroom(context.new_page(), server)
     finally:
         context.close()
 
 
-def _save(page, shots: Path, name: str) -> Path:
+def _save(page, shots: Path, name: str, docs: bool = True) -> Path:
     path = shots / name
     page.screenshot(path=str(path))
     target = DOCS_IMG / name
-    if os.environ.get("COGOV_UPDATE_SCREENSHOTS") == "1" or not target.exists():
+    if docs and (os.environ.get("COGOV_UPDATE_SCREENSHOTS") == "1" or not target.exists()):
         DOCS_IMG.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, target)
     return path
+
+
+def _reference(days: int, **overrides) -> CommunityModel:
+    """The model the page runs (default scenario, seed 0), stepped ``days`` days in this process."""
+    model = CommunityModel("default", rng=0, **overrides)
+    for _ in range(days):
+        model.step()
+    return model
 
 
 def test_page_loads_offline_with_map_and_charts(classroom):
@@ -136,6 +169,8 @@ def test_page_loads_offline_with_map_and_charts(classroom):
     assert page.locator(".cogov-day").inner_text() == "Day 0 of 365"
     assert classroom.button("Step").is_enabled() and classroom.button("Play").is_enabled()
     assert page.get_by_text("Annual community funding").count() == 1  # lever labels of sim.labels
+    assert page.locator("img.cogov-chart").count() == len(CHART_METRICS)  # one chart per outcome
+    assert page.get_by_text("This website runs on").count() == 0  # Solara's banner covered the page's text
     outside = [u for u in classroom.requests
                if urlparse(u).hostname not in ("127.0.0.1", None) and not u.startswith("data:")]
     assert outside == [], f"requests left the machine: {outside[:5]}"
@@ -171,7 +206,10 @@ def test_slider_changes_a_lever_and_the_model_responds(classroom, shots):
     for target in (30, 60):
         classroom.button("Step").click()
         classroom.wait_day(f"d === {target}")
-    baseline = classroom.backlog(60)
+    reference = _reference(60)
+    for metric in CHART_METRICS:  # every monitor shows the model's value
+        classroom.wait_monitor(metric, format_outcome(metric, reference.metrics[metric], "en", single_run=True))
+    classroom.wait_idle()
 
     burden = classroom.slider("cogov-lever-levers-burden-admin_share")
     assert burden.get_attribute("aria-valuenow") == "0.5"
@@ -182,41 +220,192 @@ def test_slider_changes_a_lever_and_the_model_responds(classroom, shots):
     classroom.button("Reset").click()
     classroom.wait_day("d === 0")
     page.locator(".cogov-changes", has_text="0.5 → 0.9").wait_for()
+    page.locator(".cogov-run-1", has_text="levers as in the scenario").wait_for()  # the first run is kept
     for target in (30, 60):
         classroom.button("Step").click()
         classroom.wait_day(f"d === {target}")
-    shown = classroom.backlog(60)
 
-    expected = CommunityModel("default", rng=0, levers__burden__admin_share=0.9)
-    reference = CommunityModel("default", rng=0)
-    for _ in range(60):
-        expected.step()
-        reference.step()
-    assert baseline == reference.metrics["backlog"]
-    assert shown == expected.metrics["backlog"]  # the page runs exactly the model with the new lever
-    assert shown > baseline  # and it responds: overloaded staff, a longer queue
+    expected = _reference(60, levers__burden__admin_share=0.9)
+    classroom.wait_monitor("backlog", format_outcome("backlog", expected.metrics["backlog"], "en", single_run=True))
+    assert expected.metrics["backlog"] > reference.metrics["backlog"]  # overloaded staff: a longer queue
+    page.locator(".cogov-legend", has_text="Run 1").wait_for()  # the earlier run stays on the charts
+    assert text("map_mode_previous", "en") in page.locator(".cogov-map-mode").inner_text()  # change from run 1
+    classroom.wait_idle()
     classroom.wait_images()
     _save(page, shots, "classroom.png")
 
     classroom.button("中文").click()  # the same state in Chinese, for the guide
     page.get_by_role("button", name="单步").wait_for()
+    classroom.wait_idle()
     classroom.wait_images()
     _save(page, shots, "classroom_zh.png")
 
 
-def test_language_switch_changes_labels(classroom):
+def test_run_until_stops_exactly_on_day_n(classroom):
     page = classroom.page
-    before = classroom.map_src()
+    speed = classroom.slider("cogov-speed")
+    speed.focus()
+    speed.press("End")  # 30 days per step: without the limit, Play would pass day 45 on its way to 60
+    page.get_by_text(f"{text('speed', 'en')}: 30").wait_for()
+    until = page.locator(".cogov-until input")
+    until.fill("45")
+    until.press("Enter")
+    classroom.button("Play").click()
+    classroom.wait_day("d === 45")
+    classroom.button("Play").wait_for()  # it paused by itself
+    time.sleep(1.0)
+    assert classroom.day() == 45
+    classroom.button("Play").click()  # from there on to the horizon
+    classroom.wait_day("d > 45")
+    classroom.button("Pause").click()
+
+
+def test_slow_actions_show_the_busy_indicator_and_about_speaks_both_languages(classroom):
+    page = classroom.page
+    classroom.button("中文").click()  # redraws every figure in Chinese: about a second
+    page.wait_for_function(  # shown once an action lasts longer than 0.4 s
+        "(() => { const b = document.querySelector('.cogov-busy');"
+        " return b && getComputedStyle(b).opacity === '1'; })()")
+    assert text("busy_lang", "en") in page.locator(".cogov-busy").inner_text()
+    classroom.wait_idle()
+    classroom.button("单步").wait_for()
+
+    classroom.button(text("about", "zh")).click()
+    dialog = page.locator(".cogov-about")
+    dialog.wait_for()
+    assert text("about_title", "zh") in dialog.inner_text()
+    assert LEVER_HELP["levers.burden.admin_share"]["zh"] in dialog.inner_text()
+    page.locator(".cogov-about-close").click()
+    dialog.wait_for(state="hidden")
+
+    classroom.button("English").click()
+    classroom.wait_idle()
+    classroom.button("Step").wait_for()
+    classroom.button(text("about", "en")).click()
+    dialog.wait_for()
+    assert LEVER_HELP["levers.three_party_linkage.enabled"]["en"] in dialog.inner_text()
+    page.locator(".cogov-about-close").click()
+
+
+def test_clicking_a_building_shows_its_state(classroom):
+    """A click on a building's cell in the map image, wherever the page scales it, inspects that building."""
+    from cogov.viz.render import MapView
+    from cogov.viz.session import MAP_WIDTH_IN
+
+    page = classroom.page
+    model = CommunityModel("default", rng=0)  # the page's model on day 0
+    view = MapView(model, "en", width=MAP_WIDTH_IN, text_scale=1.1)  # the page's map figure
+    building = 40
+    fx, fy = view.fraction_at(*model.layout.building_xy[building])
+    box = page.locator("img.cogov-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + fx * box["width"], box["y"] + fy * box["height"])
+    card = page.locator(".cogov-inspect")
+    card.wait_for()
+    here = model.households.building == building
+    assert f"Building {building + 1} " in card.inner_text()
+    assert f"mean satisfaction {model.households.satisfaction[here].mean():.3f}" in card.inner_text()
+    page.locator(".cogov-inspect-close").click()
+    card.wait_for(state="detached")
+
+
+def test_earlier_runs_can_be_hidden_and_the_data_downloaded(classroom):
+    page = classroom.page
+    classroom.button("Step").click()
+    classroom.wait_day("d === 2")
+    classroom.wait_idle()
+    classroom.button("Reset").click()  # run 1 (two days) joins the history
+    classroom.wait_day("d === 0")
+    classroom.wait_idle()
+    classroom.button("Step").click()
+    classroom.wait_day("d === 2")
+    classroom.wait_idle()
+    legend = page.locator(".cogov-legend")
+    legend.filter(has_text="Run 1").wait_for()
+
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert {row["run"] for row in rows} == {"1", "2"}
+    reference = _reference(2)
+    backlog = [float(row["value"]) for row in rows if row["run"] == "2" and row["metric"] == "backlog"]
+    assert backlog == [float(v) for v in reference.datacollector.model_vars["backlog"]]
+
+    page.locator(".cogov-run-1 .v-input--selection-controls__input").click()  # hide run 1
+    page.wait_for_function("!document.querySelector('.cogov-legend').innerText.includes('Run 1')")
+    classroom.wait_idle()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    assert {row["run"] for row in rows} == {"2"}  # the export holds what the charts show
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(re.escape(text("export_png", "en")))).click()
+    assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+def _boxes(page, selectors: dict[str, str]) -> dict[str, dict[str, float]]:
+    boxes = {}
+    for name, selector in selectors.items():
+        locator = page.locator(selector)
+        assert locator.count() == 1, f"{name}: {locator.count()} elements match {selector}"
+        box = locator.bounding_box()
+        assert box is not None and box["width"] > 0 and box["height"] > 0, f"{name} is not shown"
+        boxes[name] = box
+    return boxes
+
+
+def _check_layout(page, size: tuple[int, int], panel: bool) -> None:
+    """Every key element inside the window, none overlapping another, nothing scrolled out of sight."""
+    width, height = size
+    selectors = dict(KEY_ELEMENTS) | ({"levers panel": ".cogov-panel"} if panel else {})
+    boxes = _boxes(page, selectors)
+    for name, box in boxes.items():
+        assert box["x"] >= -0.5 and box["y"] >= -0.5, f"{name} starts outside the window at {size}: {box}"
+        assert box["x"] + box["width"] <= width + 0.5, f"{name} is cut at the right at {size}: {box}"
+        assert box["y"] + box["height"] <= height + 0.5, f"{name} is cut at the bottom at {size}: {box}"
+    for (a, box_a), (b, box_b) in itertools.combinations(boxes.items(), 2):
+        dx = min(box_a["x"] + box_a["width"], box_b["x"] + box_b["width"]) - max(box_a["x"], box_b["x"])
+        dy = min(box_a["y"] + box_a["height"], box_b["y"] + box_b["height"]) - max(box_a["y"], box_b["y"])
+        assert dx <= 0.5 or dy <= 0.5, f"{a} and {b} overlap at {size}: {box_a} {box_b}"
+    state = page.evaluate(
+        "(() => { const area = document.querySelector('.cogov-charts-area');"
+        " const buttons = [...document.querySelectorAll('.cogov-toolbar .v-btn__content, .cogov-monitor')];"
+        " return {pageWidth: document.documentElement.scrollWidth, pageHeight: document.documentElement.scrollHeight,"
+        " chartsHidden: area.scrollHeight - area.clientHeight,"
+        " clipped: buttons.filter(b => b.scrollWidth > b.clientWidth + 1).map(b => b.innerText)}; })()")
+    assert state["pageWidth"] <= width and state["pageHeight"] <= height, f"the page scrolls at {size}: {state}"
+    assert state["chartsHidden"] <= 1, f"charts out of sight at {size}: {state}"  # every shown chart in view
+    assert state["clipped"] == [], f"text cut off at {size}: {state['clipped']}"
+
+
+def test_the_page_fits_a_projector(classroom, shots):
+    """At each projector size: controls and view together, inside the window, not overlapping; with the lever
+    panel open (as the page starts) and, at the smallest size, closed; and in Chinese at the smallest size."""
+    page = classroom.page
+    classroom.button("Step").click()
+    classroom.wait_day("d === 2")
+    classroom.wait_idle()
+    for width, height in PROJECTORS:
+        page.set_viewport_size({"width": width, "height": height})
+        time.sleep(0.5)  # let the grid reflow
+        classroom.wait_images()
+        _check_layout(page, (width, height), panel=True)
+        _save(page, shots, f"classroom_{width}x{height}.png", docs=(width, height) == (1280, 720))
+    page.set_viewport_size({"width": 1024, "height": 768})
+    page.locator(".cogov-panel-toggle").click()
+    page.locator(".cogov-panel").wait_for(state="hidden")
+    time.sleep(0.5)
+    _check_layout(page, (1024, 768), panel=False)
+    _save(page, shots, "classroom_1024x768_panel_closed.png", docs=False)
+    page.locator(".cogov-panel-toggle").click()
+    page.locator(".cogov-panel").wait_for()
     classroom.button("中文").click()
     classroom.button("单步").wait_for()
-    for label in ("播放", "重置", "English"):
-        assert classroom.button(label).is_visible()
-    assert page.locator(".cogov-day").inner_text() == "第 0 天（共 365 天）"
-    assert page.get_by_text("社区年度经费（元/年）", exact=False).count() == 1
-    assert classroom.button("Step").count() == 0
-    page.wait_for_function(f"document.querySelector('img.cogov-map').src !== {before!r}")  # figures redrawn
-    classroom.button("English").click()
-    classroom.button("Step").wait_for()
+    classroom.wait_idle()
+    time.sleep(0.5)
+    classroom.wait_images()
+    _check_layout(page, (1024, 768), panel=True)
+    _save(page, shots, "classroom_1024x768_zh.png", docs=False)
 
 
 def test_each_tab_has_its_own_model(browser, server):

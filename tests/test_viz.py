@@ -1,7 +1,10 @@
 """Classroom page without a browser: levers map to real parameters and reach the model, each session
-has its own model, labels exist in both languages, the fast redraws match fresh drawings, the page
-renders server-side and its buttons work, the offline asset cache fills from a registry, and
-``cogov animate`` writes the frames and provenance it should."""
+has its own model, labels exist in both languages, the fast redraws match fresh drawings, the monitors and
+issue counts equal the model's, earlier runs are kept, labelled, shown or hidden and exported, a run stops
+exactly on the day asked, the map compares with an earlier run and a click inspects a building, levers moved
+during a run reach a model that can take them (and wait for Reset otherwise), the page renders server-side and
+its buttons work, the offline asset cache fills from a registry, and ``cogov animate`` writes the frames and
+provenance it should."""
 
 from __future__ import annotations
 
@@ -14,6 +17,7 @@ import subprocess
 import sys
 import tarfile
 import threading
+import time
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -149,7 +153,9 @@ def test_step_stops_at_the_horizon_and_says_so(tiny):
     session.step(100)
     assert session.frame.day == 30 and not session.running
     assert session.day_text().endswith("end of the run")
-    assert session.frame.map_png.startswith(PNG_MAGIC) and session.frame.chart_png.startswith(PNG_MAGIC)
+    assert session.frame.map_png.startswith(PNG_MAGIC)
+    assert set(session.frame.chart_pngs) == set(CHART_METRICS)
+    assert all(png.startswith(PNG_MAGIC) for png in session.frame.chart_pngs.values())
 
 
 @pytest.mark.skipif(not HAS_CJK, reason="no CJK font installed")
@@ -158,10 +164,11 @@ def test_language_switch_changes_every_text(tiny):
 
     session = Session(tiny, lang="en")
     session.step(3)
-    english = (session.day_text(), session.status_text(), session.frame.map_png)
+    english = (session.day_text(), session.issues_text(), session.frame.map_png)
     session.set_lang("zh")
     assert session.day_text() == "第 3 天（共 30 天）"
-    assert _has_cjk(session.status_text())
+    assert _has_cjk(session.issues_text()) and session.issues_text() != english[1]
+    assert all(_has_cjk(monitor.name) for monitor in session.monitors())
     assert session.frame.map_png != english[2]  # the figures are redrawn in Chinese
     assert session.map_view.title.get_text().startswith("各楼栋")
 
@@ -187,7 +194,34 @@ def test_map_shows_every_open_issue_where_it_is():
     cells = model.layout.building_xy[model.households.building[table.household[rows]]]
     assert np.all(np.abs(view.issues["issues_found"].get_offsets() - cells) <= 0.36 + 1e-9)
     labels = [t.get_text() for t in view.fig.legends[0].get_texts()]
-    assert "Issue not yet found" in labels and any(label.startswith("Property company") for label in labels)
+    assert any(label.startswith("Property company") for label in labels)
+    # the legend counts the issues: the same numbers as the dots, and as the model's backlog and latent
+    assert f"Issue not yet found: {counts['issues_latent']}" in labels
+    assert f"Issue being handled: {counts['issues_found']}" in labels
+    stalled = int(np.count_nonzero(table.stalemate[table.open_rows[states == State.AGREEMENT]]))
+    assert f"Awaiting agreement: {counts['issues_agreement']} ({stalled} stalled)" in labels
+    assert view.counts.backlog == model.metrics["backlog"] and view.counts.latent == model.metrics["latent"]
+
+
+@pytest.mark.parametrize("lang", ["en", pytest.param("zh", marks=pytest.mark.skipif(not HAS_CJK, reason="no CJK font"))])
+@pytest.mark.parametrize("kind", ["level", "change"])
+def test_map_legend_title_and_colour_bar_fit_inside_the_figure(lang, kind):
+    """Nothing of the map is cut at its edges (legends were), with three-digit issue counts in the legend."""
+    from cogov.viz.render import MapScale, MapView
+    from cogov.viz.session import MAP_WIDTH_IN
+
+    model = CommunityModel("default", rng=0, levers__burden__admin_share=0.9)
+    for _ in range(120):
+        model.step()
+    view = MapView(model, lang, width=MAP_WIDTH_IN, text_scale=1.1, scale=MapScale(kind, 0.05, "Run 1"))
+    view.frame(model)
+    assert view.counts.found >= 100  # long labels
+    renderer = view.canvas.get_renderer()
+    width, height = view.canvas.get_width_height()
+    parts = {"legend": view.legend, "title": view.title, "colour bar": view.image.colorbar.ax}
+    for name, artist in parts.items():
+        box = artist.get_tightbbox(renderer) if name == "colour bar" else artist.get_window_extent(renderer)
+        assert box.x0 >= -0.5 and box.y0 >= -0.5 and box.x1 <= width + 0.5 and box.y1 <= height + 0.5, (name, box)
 
 
 def test_fast_redraw_matches_a_fresh_drawing():
@@ -223,6 +257,291 @@ def test_chart_limits_grow_to_hold_the_data():
     assert view.legend.get_texts()[1].get_text() == "previous run — test"
 
 
+# ------------------------------------------------------------------------------------------- monitors and runs
+def test_monitors_and_issue_counts_equal_the_models(tiny):
+    """Every charted outcome has a readout, and it is the model's value, in its units; the issue counts are the
+    model's backlog (found and open), latent, and the open collective issues that have stalled."""
+    from cogov.analysis.wording import format_value as format_outcome
+    from cogov.sim.issues import State
+    from cogov.viz.session import MONITOR_EXTRA, Session
+
+    session = Session(tiny, lang="en", seed=3)
+    session.step(25)
+    metrics = session.model.metrics
+    monitors = {monitor.metric: monitor for monitor in session.monitors()}
+    assert set(monitors) == {*CHART_METRICS, *MONITOR_EXTRA}
+    for metric, monitor in monitors.items():
+        assert monitor.value == metrics[metric] or (np.isnan(monitor.value) and np.isnan(metrics[metric])), metric
+        assert monitor.text == format_outcome(metric, metrics[metric], "en", single_run=True)
+    backlog = session.model.datacollector.model_vars["backlog"]
+    assert monitors["backlog"].note == f"mean so far {np.mean(backlog):.0f}" and len(backlog) == 26  # days 0..25
+
+    counts = session.frame.issues
+    table = session.model.issues
+    open_rows = table.open_rows
+    agreement = open_rows[table.state[open_rows] == State.AGREEMENT]
+    assert counts.backlog == metrics["backlog"] and counts.latent == metrics["latent"]
+    assert counts.agreement == len(agreement) and counts.stalled == int(table.stalemate[agreement].sum())
+    assert counts.found > 0 and counts.latent > 0
+    assert session.issues_text().startswith(f"Open issues: {counts.found} being handled · {counts.agreement} awaiting")
+
+
+def test_runs_are_kept_labelled_shown_or_hidden_and_exported(tiny):
+    """Six earlier runs are kept, newest first, each labelled by scenario, changed levers and seed; a hidden run
+    leaves the charts and the CSV; the CSV is tidy and holds exactly the runs' series; the view exports as a PNG."""
+    import csv as csv_module
+
+    from cogov.viz.session import HISTORY_SIZE, Session
+
+    assert HISTORY_SIZE >= 4  # the guide's third demonstration compares four runs and the one it starts from
+    session = Session(tiny, lang="en", seed=0)
+    session.step(4)  # run 1: as in the scenario
+    session.set_lever("levers.burden.admin_share", 0.8)
+    session.reset()
+    assert session.reset().day == 0 and len(session.history) == 1  # a reset before any step keeps nothing
+    session.step(6)  # run 2: burden 0.8
+    series_2 = {m: list(v) for m, v in session.model.datacollector.model_vars.items() if m in CHART_METRICS}
+    session.set_seed(7)
+    session.reset()
+    session.step(3)  # run 3 (current): burden 0.8, seed 7
+    labels = [session.run_label(run) for run in session.shown_runs()]
+    assert labels == ["Run 2: tiny; Staff time on top-down tasks 0.5 → 0.8; seed 0",
+                      "Run 1: tiny; levers as in the scenario; seed 0"]
+    assert session.run_label() == "Run 3 (this run): tiny; Staff time on top-down tasks 0.5 → 0.8; seed 7"
+    assert [len(view.run_lines) for view in session.chart_views.values()] == [2] * len(CHART_METRICS)
+    assert session.history[1].series["backlog"] == tuple(series_2["backlog"])
+
+    rows = list(csv_module.DictReader(io.StringIO(session.export_csv())))
+    assert list(rows[0]) == ["run", "label", "day", "metric", "value"]
+    assert {r["run"] for r in rows} == {"1", "2", "3"}
+    mine = [r for r in rows if r["run"] == "2" and r["metric"] == "backlog"]
+    assert [float(r["value"]) for r in mine] == series_2["backlog"] and [int(r["day"]) for r in mine] == list(range(7))
+    assert len(rows) == len(CHART_METRICS) * (5 + 7 + 4)  # days 0..4, 0..6 and 0..3 of every charted outcome
+
+    session.set_shown(1, False)  # hidden: off the charts and out of the export
+    assert [run.number for run in session.shown_runs()] == [2]
+    assert {view.runs[0].label for view in session.chart_views.values()} == {labels[0]}
+    assert {r["run"] for r in csv_module.DictReader(io.StringIO(session.export_csv()))} == {"2", "3"}
+    png = session.export_png()
+    assert png.startswith(PNG_MAGIC)
+    with Image.open(io.BytesIO(png)) as image:  # the map beside the charts
+        assert image.size[0] > session.map_view.canvas.get_width_height()[0] + 600
+
+    for _ in range(HISTORY_SIZE + 1):  # more runs than are kept: the oldest go
+        session.step(1)
+        session.reset()
+    assert len(session.history) == HISTORY_SIZE and session.history[-1].number == session.run_number - 1
+    colours = [run.colour for run in session.history]
+    assert len(set(colours)) == len(colours)  # every kept run has a colour of its own
+
+
+def test_run_until_stops_exactly_on_day_n_whatever_the_step(tiny):
+    from cogov.viz.session import Session
+
+    session = Session(tiny, lang="en")
+    session.set_until(7)
+    days, keep = [], True
+    while keep:  # the play loop at 3 days per step
+        keep = session.advance(3)
+        days.append(session.frame.day)
+    assert days == [3, 6, 7]  # no overshoot: the last chunk is cut to the day asked for
+    assert session.step(3).day == 10  # from there on, on to the horizon
+    session.reset()  # the day asked for stays for the next run (every run of a demonstration stops there)
+    assert session.until == 7 and session.step(30).day == 7
+    session.set_until(None)
+    assert session.step(100).day == 30
+    session.set_until(500)
+    assert session.until == 30  # not past the horizon
+
+
+def test_the_map_shows_each_buildings_change_from_the_previous_run(tiny):
+    """Change mode: the same run again shows no change anywhere; another lever shows each building's difference
+    from the earlier run on the same day; a run of another seed has other buildings' people and is not compared."""
+    from cogov.analysis.figures import building_values
+    from cogov.viz.render import CHANGE_REACHES
+    from cogov.viz.session import Session
+
+    session = Session(tiny, lang="en", seed=0)
+    assert session.reference() is None and session.map_view.scale.kind == "level"
+    session.step(10)
+    first = building_values(session.model, "satisfaction")
+    session.reset()
+    session.step(10)  # the same run again
+    assert session.reference().number == 1 and session.map_view.scale.kind == "change"
+    assert np.nanmax(np.abs(session.map_view.image.get_array())) < 1e-6
+    assert session.map_view.scale.reach == CHANGE_REACHES[0]
+    assert session.map_view.title.get_text() == "Change in satisfaction from Run 1, day 10"
+
+    session.set_lever("levers.burden.admin_share", 0.9)
+    session.reset()
+    session.step(10)
+    now = building_values(session.model, "satisfaction")
+    shown = session.map_view.image.get_array()
+    xy = session.model.layout.building_xy
+    assert np.allclose(shown[xy[:, 1], xy[:, 0]], now - first, atol=1e-6)  # the reference is run 2, same as run 1
+    assert session.map_view.scale.reach >= np.nanquantile(np.abs(now - first), 0.8) - 1e-9
+
+    session.set_map_mode("level")
+    assert session.map_view.scale.kind == "level"
+    assert np.allclose(session.map_view.image.get_array()[xy[:, 1], xy[:, 0]], now)
+    with pytest.raises(ValueError):
+        session.set_map_mode("run:99")
+    session.set_map_mode("run:1")
+    assert session.reference().number == 1
+
+    session.set_seed(5)  # another community: its buildings cannot be compared with these
+    session.reset()
+    session.step(2)
+    session.set_map_mode("previous")
+    assert session.reference() is None and session.map_view.scale.kind == "level"
+    assert session.frame.map_note
+
+
+def test_clicking_a_building_shows_its_state(tiny):
+    from cogov.sim.issues import State
+    from cogov.viz.session import Session
+
+    session = Session(tiny, lang="en", seed=1)
+    session.step(12)
+    model = session.model
+    layout = model.layout
+    building = int(np.argmax(np.bincount(model.households.building[model.issues.household[model.issues.open_rows]],
+                                         minlength=layout.n_buildings)))  # the building with the most open issues
+    x, y = layout.building_xy[building]
+    fx, fy = session.map_view.fraction_at(x, y)
+    inspection = session.select_at(fx + 0.004, fy - 0.004)  # a little off the centre: still that building
+    assert inspection is not None and inspection.building == building and inspection.cell == (x, y)
+    here = model.households.building == building
+    assert inspection.households == int(here.sum())
+    assert inspection.satisfaction == pytest.approx(float(model.households.satisfaction[here].mean()))
+    assert inspection.trust == pytest.approx(float(model.households.trust[here].mean()))
+    rows = model.issues.open_rows
+    mine = rows[here[model.issues.household[rows]]]
+    states = model.issues.state[mine]
+    assert (inspection.issues.found, inspection.issues.agreement, inspection.issues.latent) == (
+        int((states == State.QUEUED).sum()), int((states == State.AGREEMENT).sum()), int((states == State.LATENT).sum()))
+    assert inspection.issues.found + inspection.issues.agreement + inspection.issues.latent > 0
+    lines = session.inspection_lines()
+    assert lines[0].startswith(f"Building {building + 1} ") and f"{inspection.satisfaction:.3f}" in lines[1]
+    assert session.map_view.selection.get_visible() and session.map_view.selection.get_xy() == (x - 0.5, y - 0.5)
+
+    company = model.property_companies[0]  # an organisation's state shows in its building
+    cx, cy = (int(v) for v in company.cell.coordinate)
+    inspection = session.select_at(*session.map_view.fraction_at(cx, cy))
+    kinds = [org.kind for org in inspection.organisations]
+    assert "property_company" in kinds
+    state = inspection.organisations[kinds.index("property_company")].state
+    assert state["quality"] == company.quality and state["stars"] == company.stars
+    assert any(line.startswith("Property company: service quality") for line in session.inspection_lines())
+
+    assert session.select_at(0.01, 0.99) is None  # beside the map: nothing selected
+    assert not session.map_view.selection.get_visible()
+
+
+class _InterveningModel(CommunityModel):
+    """A model with the intervention method the model is gaining (changes at a day boundary): records calls."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.interventions: list[tuple[int, dict]] = []
+
+    def intervene(self, changes: dict) -> None:
+        self.interventions.append((int(self.steps), dict(changes)))
+
+
+def test_a_lever_moved_during_a_run_waits_for_reset_while_the_model_cannot_take_it(tiny):
+    from cogov.viz.session import Session
+
+    session = Session(tiny, lang="en")
+    session.step(5)
+    assert not hasattr(session.model, "intervene")
+    assert session.apply_live("levers.burden.admin_share", 0.8) is False
+    assert session.pending and session.changes == [] and session.frame.markers == ()
+    assert session.model.config.levers.burden.admin_share == 0.5  # the running model is as it was
+    session.reset()
+    assert session.model.config.levers.burden.admin_share == 0.8
+
+
+def test_a_lever_moved_during_a_run_reaches_a_model_that_can_take_it(tiny, monkeypatch):
+    """Where ``CommunityModel`` has ``intervene``, the page applies the lever from the next day, records the day
+    and the change, draws it on the charts, and labels the run with it; Reset still starts over."""
+    from cogov.viz import session as session_module
+
+    monkeypatch.setattr(session_module, "CommunityModel", _InterveningModel)
+    session = session_module.Session(tiny, lang="en")
+    session.step(5)
+    assert session.apply_live("levers.burden.admin_share", 0.7) is True
+    assert session.apply_live("levers.burden.admin_share", 0.8) is True  # dragged on: one change, the last value
+    assert session.model.interventions == [(5, {"levers.burden.admin_share": 0.7}),
+                                           (5, {"levers.burden.admin_share": 0.8})]
+    assert [(c.day, c.old, c.new) for c in session.changes] == [(5, 0.5, 0.8)]
+    assert not session.pending  # the running model has the page's levers
+    assert session.apply_live("levers.burden.admin_share", 0.8) is False  # no change, no call
+    assert [(m.day, m.label) for m in session.frame.markers] == [
+        (5, "from day 5: Staff time on top-down tasks 0.5 → 0.8")]
+    view = session.chart_views["backlog"]  # on the charts: a line at day 5, tagged ①
+    assert [artist.get_xdata()[0] for artist in view._marker_artists if hasattr(artist, "get_xdata")] == [5]
+    assert [a.get_text() for a in view._marker_artists if not hasattr(a, "get_xdata")] == ["①"]
+    session.step(3)
+    assert session.apply_live("levers.grid.full_time_workers", 2) is True
+    assert [c.day for c in session.changes] == [5, 8]
+    assert "from day 8: " in session.run_label() and "from day 5: " in session.changes_text()
+    session.reset()  # start over, with the page's levers from day 0
+    assert session.model.steps == 0 and session.changes == [] and session.frame.markers == ()
+    assert session.applied[2] == {"levers.burden.admin_share": 0.8, "levers.grid.full_time_workers": 2}
+    assert "from day 5: " in session.run_label(session.history[-1])  # the earlier run keeps its story
+    session.set_scenario("red_property")  # another scenario on the page: its levers wait for Reset
+    assert session.apply_live("levers.burden.admin_share", 0.6) is False
+
+
+def test_chart_view_draws_labelled_vertical_lines_at_markers():
+    from cogov.viz.render import ChartView, Marker
+
+    view = ChartView(["backlog", "satisfaction_mean"], 100, "en")
+    view.update({"backlog": [0, 5, 9], "satisfaction_mean": [0.6, 0.61, 0.6]})
+    before = view.render()
+    markers = [Marker(20, "day 20: burden 0.5 → 0.8"), Marker(60, "day 60: grid workers 1 → 3")]
+    view.set_markers(markers)
+    lines = [a for a in view._marker_artists if hasattr(a, "get_xdata")]
+    texts = [a.get_text() for a in view._marker_artists if hasattr(a, "get_text") and not hasattr(a, "get_xdata")]
+    assert sorted(line.get_xdata()[0] for line in lines) == [20, 20, 60, 60]  # one line per marker and panel
+    assert texts.count("day 20: burden 0.5 → 0.8") == 2
+    after = view.render()
+    assert np.any(after != before)  # drawn into the chart
+    column = after[:, int(view.axes["backlog"].transData.transform((20, 0))[0])]
+    assert np.any(np.all(column[..., :3] < 90, axis=-1))  # a dark line at day 20
+    view.set_markers([])
+    assert view._marker_artists == [] and np.mean(np.any(view.render() != before, axis=-1)) < 1e-4
+
+
+def test_chart_columns_make_the_largest_charts_that_all_fit():
+    from cogov.viz.app import CHART_ASPECT, chart_columns, chart_grid_css
+
+    assert chart_columns(10, 0.3) == 5 and chart_columns(10, 3.0) == 2 and chart_columns(4, 1.0) == 2
+    for shown in (1, 4, 10):
+        for ratio in (0.2, 0.7, 1.3, 2.5):
+            columns = chart_columns(shown, ratio)
+            rows = -(-shown // columns)
+            width = min(1 / columns, ratio / (rows * CHART_ASPECT * 1.04))
+            assert rows * width * CHART_ASPECT <= ratio + 1e-9  # they fit the height
+            for other in range(1, shown + 1):  # and none is larger with another number of columns
+                assert width >= min(1 / other, ratio / (-(-shown // other) * CHART_ASPECT * 1.04)) - 1e-12
+    css = chart_grid_css(10)
+    assert css.count("@container") >= 3 and "--cogov-chart-columns: 2" in css
+
+
+def test_about_panel_explains_every_lever_in_both_languages():
+    from cogov.viz.controls import LEVER_HELP
+
+    assert set(LEVER_HELP) == set(LEVERS_BY_PATH)
+    for path, help_text in LEVER_HELP.items():
+        assert set(help_text) == {"en", "zh"}
+        assert not _has_cjk(help_text["en"]) and _has_cjk(help_text["zh"]), path
+        assert "§" in help_text["en"] and "§" in help_text["zh"], path  # says where in docs/ODD.md
+    for key in ("about_title", "about_intro", "about_reading", "about_levers"):
+        assert _has_cjk(TEXT[key]["zh"]) and not _has_cjk(TEXT[key]["en"])
+
+
 # ------------------------------------------------------------------------------------------- the page
 def _find_text(rc, css_class: str) -> str:
     import ipyvuetify as v
@@ -230,37 +549,104 @@ def _find_text(rc, css_class: str) -> str:
     return rc.find(v.Html, class_=css_class).widget.children[0]
 
 
+def _all_widgets(rc) -> list:
+    """Every widget on the page, nested ones included (reacton's find stops at a matching widget)."""
+    import ipywidgets as widgets
+
+    found, queue, seen = [], list(rc.find(widgets.Widget).widgets), set()
+    while queue:
+        widget = queue.pop()
+        if id(widget) in seen:
+            continue
+        seen.add(id(widget))
+        found.append(widget)
+        children = getattr(widget, "children", None) or []
+        queue += [child for child in children if isinstance(child, widgets.Widget)]
+    return found
+
+
+def _with_class(rc, widget_class, css_class: str) -> list:
+    """Widgets of ``widget_class`` whose classes include ``css_class``, anywhere on the page."""
+    return [w for w in _all_widgets(rc)
+            if isinstance(w, widget_class) and css_class in (getattr(w, "class_", None) or "").split()]
+
+
+def _wait(condition, timeout: float = 30.0) -> None:
+    """Wait for ``condition()`` (the page's slow actions run in a worker thread)."""
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError("the page did not get there in time")
+        time.sleep(0.05)
+
+
+def _settled(rc) -> None:
+    """Wait until no slow action is under way (the busy indicator is gone), so that the widgets found next are
+    those of the settled page."""
+    import ipyvuetify as v
+
+    time.sleep(0.05)
+    _wait(lambda: not _with_class(rc, v.Html, "cogov-busy"))
+
+
 def test_page_renders_and_its_buttons_work(tiny, monkeypatch):
-    """Server-side render of the Solara page (no browser): images, Step, a lever, Reset, language."""
+    """Server-side render of the Solara page (no browser): images, monitors, Step, a lever, Reset, the run
+    history, a click on the map, run until, About, language."""
     solara = pytest.importorskip("solara", reason="the classroom page is the optional extra 'cogov[viz]'")
     import ipyvuetify as v
     import ipywidgets as widgets
 
-    from cogov.viz.app import Page
+    from cogov.viz.app import MapClick, Page
 
     monkeypatch.setenv("COGOV_VIZ_SCENARIO", str(tiny))
     monkeypatch.setenv("COGOV_VIZ_LANG", "en")
     _, rc = solara.render(Page(), handle_error=False)
     images = rc.find(widgets.Image).widgets
-    assert len(images) == 2 and all(bytes(image.value).startswith(PNG_MAGIC) for image in images)
+    assert len(images) == 1 + len(CHART_METRICS)  # the map and one chart per outcome
+    assert all(bytes(image.value).startswith(PNG_MAGIC) for image in images)
     assert _find_text(rc, "cogov-day") == "Day 0 of 30"
+    monitors = {w.class_.split()[-1].removeprefix("cogov-monitor-") for w in _with_class(rc, v.Btn, "cogov-monitor")}
+    assert set(CHART_METRICS) <= monitors
     map_before = bytes(rc.find(widgets.Image, _dom_classes=("solara-image", "cogov-map")).widget.value)
 
     rc.find(v.Btn, children=["Step"]).widget.click()
-    assert _find_text(rc, "cogov-day") == "Day 2 of 30"  # default speed: 2 days per step
+    _wait(lambda: _find_text(rc, "cogov-day") == "Day 2 of 30")  # default speed: 2 days per step
+    _settled(rc)
     map_after = bytes(rc.find(widgets.Image, _dom_classes=("solara-image", "cogov-map")).widget.value)
     assert map_after != map_before
 
     switch = rc.find(v.Switch, label=LEVERS_BY_PATH["levers.cross_appointment.party_property"].label("en")).widget
     switch.v_model = True
-    assert rc.find(v.Alert, children=[TEXT["pending"]["en"]]).widgets  # tells the teacher to reset
+    _wait(lambda: rc.find(v.Alert, children=[TEXT["pending"]["en"]]).widgets)  # tells the teacher to reset
     rc.find(v.Btn, children=["Reset"]).widget.click()
-    assert _find_text(rc, "cogov-day") == "Day 0 of 30"
+    _wait(lambda: _find_text(rc, "cogov-day") == "Day 0 of 30")
+    _settled(rc)
     assert "red property" in _find_text(rc, "cogov-changes").lower()
+    _wait(lambda: _with_class(rc, v.Html, "cogov-run-1"))  # the first run joins the history
+    assert "levers as in the scenario" in _with_class(rc, v.Html, "cogov-run-1")[0].children[-1].children[0]
 
+    # a click on the map: the building under it is inspected
+    rc.find(MapClick).widget.picked = {"x": 0.45, "y": 0.4, "at": 1}
+    _wait(lambda: _with_class(rc, v.Card, "cogov-inspect"))
+    _settled(rc)
+    assert "Building" in str(_with_class(rc, v.Card, "cogov-inspect")[0].children)
+
+    # run until day 5 at 2 days per step: Play stops exactly on day 5
+    until = _with_class(rc, v.TextField, "cogov-until")[0]
+    until.v_model = "5"
+    until.fire_event("keyup.enter", None)  # the field commits on Enter (or on leaving it)
+    rc.find(v.Btn, children=["Play"]).widget.click()
+    _wait(lambda: _find_text(rc, "cogov-day") == "Day 5 of 30")
+    _wait(lambda: rc.find(v.Btn, children=["Play"]).widgets)  # it stopped by itself
+    time.sleep(0.5)
+    assert _find_text(rc, "cogov-day") == "Day 5 of 30"  # and stays there
+
+    assert _with_class(rc, v.Card, "cogov-about")  # the About dialog's content is on the page (closed)
     rc.find(v.Btn, children=["中文"]).widget.click()
-    assert rc.find(v.Btn, children=["单步"]).widgets
-    assert _find_text(rc, "cogov-day").startswith("第 0 天")
+    _wait(lambda: rc.find(v.Btn, children=["单步"]).widgets)
+    _wait(lambda: _find_text(rc, "cogov-day").startswith("第 5 天"))
+    _settled(rc)
+    assert _has_cjk(" ".join(str(w.children) for w in _with_class(rc, v.Html, "cogov-monitor-name")))
     rc.close()
 
 
@@ -268,6 +654,26 @@ def test_importing_the_cli_does_not_import_solara():
     code = "import sys, cogov.cli; print('solara' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_server_settings_apply_though_solara_was_imported_first(monkeypatch):
+    """``cogov viz`` imports solara (to name a missing extra) before ``serve`` sets Solara's environment, which
+    Solara reads at import: the settings already loaded must take it all the same (the banner that covered the
+    page's text stayed otherwise)."""
+    pytest.importorskip("solara", reason="the classroom page is the optional extra 'cogov[viz]'")
+    from solara.server import settings
+
+    from cogov.viz.server import apply_to_loaded_settings
+
+    before = (settings.theme.show_banner, settings.kernel.cull_timeout)
+    monkeypatch.setenv("SOLARA_THEME_SHOW_BANNER", "False" if before[0] else "True")
+    monkeypatch.setenv("SOLARA_KERNEL_CULL_TIMEOUT", "7m")
+    try:
+        apply_to_loaded_settings(["SOLARA_THEME_SHOW_BANNER", "SOLARA_KERNEL_CULL_TIMEOUT"])
+        assert (settings.theme.show_banner, settings.kernel.cull_timeout) == (not before[0], "7m")
+    finally:
+        settings.theme.show_banner, settings.kernel.cull_timeout = before
+    assert "SOLARA_THEME_SHOW_BANNER" in assets.server_environment()
 
 
 def test_server_defaults_to_loopback():

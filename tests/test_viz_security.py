@@ -15,6 +15,7 @@ import base64
 import http.client
 import os
 import socket
+import time
 import uuid
 from pathlib import Path
 
@@ -151,8 +152,12 @@ def test_a_forged_menu_value_on_the_page_is_refused_without_echo(tiny, tmp_path,
         assert TEXT["not_offered"]["en"] in shown
         assert SECRET not in shown and value not in shown and "TOML" not in shown
     assert loads == []
-    menu.v_model = "red_property"
-    assert not rc.find(v.Alert, children=[TEXT["not_offered"]["en"]]).widgets
+    menu.v_model = "red_property"  # a menu item: loaded (in the page's worker thread), the refusal gone
+    deadline = time.monotonic() + 30
+    while rc.find(v.Alert, children=[TEXT["not_offered"]["en"]]).widgets or not loads:
+        assert time.monotonic() < deadline, "the menu's own item was not loaded"
+        time.sleep(0.05)
+    assert loads == [str(scenario_choices()["red_property"])]
     rc.close()
 
 

@@ -221,13 +221,15 @@ def ensure_assets(folder: Path | None = None, registry: str | None = None,
 
 def server_environment(folder: Path | None = None) -> dict[str, str]:
     """Environment for the Solara server: the cache folder, the proxy on (Solara turns it off inside
-    VS Code, which would send the browser to the CDN), no telemetry (no calls out of a classroom), and
+    VS Code, which would send the browser to the CDN), no telemetry (no calls out of a classroom),
     disconnected sessions dropped after 30 minutes instead of 24 hours (each holds a model, ~16 MB, and
-    a class reloading pages would pile them up)."""
+    a class reloading pages would pile them up), and no "This website runs on Solara" banner (fixed to the
+    window's corner, it covered the page's text on a projector; the About panel names Solara instead)."""
     folder = folder or cache_dir()
     return {
         "SOLARA_ASSETS_PROXY_CACHE_DIR": str(folder),
         "SOLARA_ASSETS_PROXY": "True",
         "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "False",
         "SOLARA_KERNEL_CULL_TIMEOUT": "30m",
+        "SOLARA_THEME_SHOW_BANNER": "False",
     }

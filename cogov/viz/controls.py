@@ -103,6 +103,135 @@ scenario format allows."""
 
 LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in LEVERS}
 
+LEVER_HELP: dict[str, dict[str, str]] = {
+    "levers.funding.annual_cny": {
+        "en": "Buys hours: paid part-time grid workers, social-work hours, repairs, co-building matching money. More "
+              "hours shorten queues and relieve the grid and the community organisations, so resolution, satisfaction "
+              "and the party organisation's strength rise; so does public cost (§7.2).",
+        "zh": "用于购买工作时间：兼职网格员、社工服务、维修、共建配套资金。时间增加使排队缩短、网格和社区组织负担减轻，"
+              "解决率、满意度和党组织组织力随之上升；公共支出也随之增加（§7.2）。"},
+    "levers.cross_appointment.party_owners_committee": {
+        "en": "A branch secretary chairs each owners' committee: its talks with the company are held more often and "
+              "the branch mediates (with a probability equal to its strength). Only where a committee exists (§7.6).",
+        "zh": "党支部书记兼任业委会主任：业委会与物业的协商更频繁，并由支部调解（概率等于其组织力）。"
+              "只在已成立业委会的小区起作用（§7.6）。"},
+    "levers.cross_appointment.party_property": {
+        "en": "Red property: every property company has a party organisation that mediates its compound's talks, and "
+              "answers to the community at accountability reviews, after which its service quality improves "
+              "(§7.6, §7.12-7.13).",
+        "zh": "红色物业：每家物业公司都建有党组织，调解本小区的协商，并定期向社区述职，述职后服务质量提高"
+              "（§7.6、§7.12–7.13）。"},
+    "levers.cross_appointment.big_party_committee": {
+        "en": "Co-building units' officials sit on the enlarged party committee: every unit is asked each month, its "
+              "commitment grows and it sends people for its official's post: more people-hours (§7.15).",
+        "zh": "共建单位负责人进入社区“大党委”：每月都向各单位提出需求，单位投入度提高，并按职务派人：社区获得更多人力（§7.15）。"},
+    "levers.three_party_linkage.enabled": {
+        "en": "Community party organisation, owners and property company meet at least every 14 days in every "
+              "compound, the party organisation mediating: collective issues are agreed sooner, fewer stalemates "
+              "(bounded-confidence bargaining, §7.6).",
+        "zh": "三方联动：社区党组织、业主与物业公司在每个小区至少每 14 天会商一次，由社区党组织调解：集体事项更快达成一致，"
+              "僵局减少（有限信任协商模型，§7.6）。"},
+    "levers.volunteer_incentives.points_per_hour": {
+        "en": "Points per hour volunteered: a reward in each resident's daily choice to serve, so more serve at first; "
+              "but each session a reward crowds out some intrinsic motivation, and rewards are public cost (§7.1).",
+        "zh": "每小时志愿服务积分：作为奖励进入居民每天是否参与服务的选择，短期内参与增加；但每次服务后奖励会“挤出”部分内在"
+              "动机，积分奖励也计入公共支出（§7.1）。"},
+    "levers.volunteer_incentives.cny_per_point": {
+        "en": "What a point is worth in yuan: multiplies the reward, its cost and its crowding out (§7.1).",
+        "zh": "每个积分折合的金额：同时放大奖励、支出和“挤出”效应（§7.1）。"},
+    "levers.volunteer_incentives.employer_feedback": {
+        "en": "In-service party members' service is reported to their employer: a term in their choice to serve, and "
+              "feedback that crowds motivation in rather than out, so they serve more at no reward cost (§7.1).",
+        "zh": "在职党员的社区服务情况反馈给所在单位：进入其是否参与服务的选择，且这种反馈“挤入”而非挤出动机，"
+              "因此参与更多，而不增加奖励支出（§7.1）。"},
+    "levers.grid.full_time_workers": {
+        "en": "Full-time grid workers per grid: hours for patrol (finding issues) and for handling them in the grid; "
+              "their salaries add to cost, and the administrative burden takes its share of their time too "
+              "(§7.2, §7.4).",
+        "zh": "每个网格的专职网格员：用于巡查（发现问题）和在网格内办理问题的时间；工资计入支出，行政负担同样挤占其时间"
+              "（§7.2、§7.4）。"},
+    "levers.grid.part_time_workers": {
+        "en": "Part-time grid workers, paid from the funds: more grid hours for patrol and handling (§7.2).",
+        "zh": "兼职网格员（由经费支付）：增加网格巡查和办理的时间（§7.2）。"},
+    "levers.burden.admin_share": {
+        "en": "Share of community and full-time grid staff time taken by tasks pushed down from above: their hours "
+              "are multiplied by (1 - burden), and the overload weakens the community party organisation "
+              "(§7.2, §7.14.1).",
+        "zh": "社区工作者和专职网格员被上级下派事务占用的时间比例：其工作时间乘以（1 − 负担），超负荷还会削弱社区党组织的"
+              "组织力（§7.2、§7.14.1）。"},
+    "levers.burden.access_list": {
+        "en": "An access list for tasks pushed down to the community: it blocks 40 % of the burden and gives that "
+              "time back to residents' issues (§7.2).",
+        "zh": "社区工作事项准入制度：挡住 40% 的下派负担，把这部分时间还给居民诉求（§7.2）。"},
+    "levers.mediation.enabled": {
+        "en": "A people's mediation committee of 'five olds' teams in the grids: neighbour disputes go to the grid's "
+              "team, mediators notice disputes in their buildings, and settled disputes build ties and trust "
+              "(§7.16).",
+        "zh": "人民调解委员会（“五老”调解小组设在各网格）：邻里纠纷交由网格调解小组，调解员发现所在楼栋的纠纷，"
+              "调解成功增进邻里关系和信任（§7.16）。"},
+    "levers.self_management.enabled": {
+        "en": "Residents' self-management in compounds no company serves: caretakers paid from a set fee take "
+              "environment and parking matters, and the committee convenes residents' talks (§7.17).",
+        "zh": "无物业小区的居民自治：由固定收费支付的管理员处理环境和停车事项，自治组织召集居民协商（§7.17）。"},
+    "levers.work_unit_management.enabled": {
+        "en": "Work-unit compounds without a company are still looked after by their former unit's logistics staff, "
+              "paid by the unit (§7.17).",
+        "zh": "无物业的单位宿舍小区仍由原单位后勤人员管理，费用由单位承担（§7.17）。"},
+    "levers.fallback_property.enabled": {
+        "en": "A company led by the community party organisation serves every compound nobody else serves: basic "
+              "quality, its own party organisation, accountability reviews, a public subsidy per household (§7.17).",
+        "zh": "托底物业：由社区党组织牵头的物业公司服务其他公司不服务的小区：基本服务质量、自有党组织、定期述职，"
+              "按户给予公共补贴（§7.17）。"},
+    "levers.fee_leverage.enabled": {
+        "en": "Companies that cannot run normally (fees collected below 80 %) receive public money matched to the "
+              "fees they collect, for a period; it pays for hours and quality as fees do (§7.26).",
+        "zh": "物业费撬动：无法正常运转的物业公司（收缴率低于 80%）在一段时间内按收缴的物业费获得配比公共资金，"
+              "像物业费一样用于人力和服务质量（§7.26）。"},
+    "levers.committee_formation.enabled": {
+        "en": "Party branches organise owners' committees where there are none, faster where the branch is strong; "
+              "new committees convene talks on collective issues (§7.18).",
+        "zh": "党支部推动没有业委会的小区成立业委会，支部越强成立越快；新业委会召集集体事项的协商（§7.18）。"},
+    "levers.digital_platform.enabled": {
+        "en": "The community's app: households using it (the young most) find reporting easier and report partly "
+              "through it, so fewer issues stay unfound; a running cost (§7.20).",
+        "zh": "社区 App：使用者（年轻人为主）报事更方便，部分诉求经 App 上报，未被发现的问题减少；有运行成本（§7.20）。"},
+    "levers.proactive_care.enabled": {
+        "en": "Monthly visits to every vulnerable household find issues they did not report and build ties and "
+              "trust; bought as social-work hours (§7.21).",
+        "zh": "每月走访所有困难家庭，发现其未上报的问题，增进联系和信任；以购买社工服务的方式提供（§7.21）。"},
+    "levers.activities.enabled": {
+        "en": "Activities at the community centre and at co-building units' venues: households within reach take "
+              "part by age, ties and trust grow; each activity costs (§7.23).",
+        "zh": "在社区中心和共建单位场地开展活动：附近居民按年龄参加，邻里关系和信任增长；每次活动有支出（§7.23）。"},
+    "levers.needs_projects.enabled": {
+        "en": "A yearly list of residents' needs, answered by co-building units of the matching kind; the projects "
+              "serve the households they suit near the unit (§7.24).",
+        "zh": "每年梳理居民需求清单，由类型匹配的共建单位认领，项目服务单位附近的相应家庭（§7.24）。"},
+    "levers.posts.enabled": {
+        "en": "Party members who are asked claim posts (supervisor, publicist, mediator, guide): a duty in their "
+              "choice to serve, acting in their own building; posts lapse without follow-up (§7.22).",
+        "zh": "党员受邀认领岗位（监督员、宣传员、调解员、引导员）：成为其参与服务选择中的一项责任，在所住楼栋发挥作用；"
+              "缺乏跟进的岗位会流失（§7.22）。"},
+    "levers.volunteer_teams.enabled": {
+        "en": "A party members' volunteer team in each grid: members join when asked, are asked again on its monthly "
+              "service day and kept in view, so in-service members serve more (§7.25).",
+        "zh": "每个网格组建党员志愿服务队：党员受邀加入，每月服务日再次被召集并持续受到关注，在职党员因此参与更多（§7.25）。"},
+    "levers.five_ones.enabled": {
+        "en": "In-service members' five prescribed actions a year, each paired with a household in difficulty and "
+              "followed up by the branch at quarterly reviews (§7.27).",
+        "zh": "在职党员每年完成“五个一”，与一户困难家庭结对，由支部每季度跟进（§7.27）。"},
+    "levers.social_contracts.enabled": {
+        "en": "A yearly third-party evaluation of the contracted social organisations: those below the threshold are "
+              "replaced by a new provider; the evaluations cost (§7.19).",
+        "zh": "对签约社会组织每年进行第三方评估：低于标准者由新机构替换；评估有支出（§7.19）。"},
+    "levers.venture_philanthropy.projects_per_year": {
+        "en": "Projects a year buying a social organisation's hours; while there are fewer organisations than the "
+              "target, a project incubates a new one (§7.19).",
+        "zh": "每年的公益创投项目数：购买社会组织的服务时间；社会组织少于目标数时，项目孵化新的社会组织（§7.19）。"},
+}
+"""What each lever does and through which mechanism, in a sentence or two (from docs/ODD.md §8 and the sections
+named), for the page's "About / why" panel."""
+
 CHART_METRICS: tuple[str, ...] = outcome_names(view="classroom")
 """Daily outcomes charted live: those the outcome registry (:mod:`cogov.sim.outcomes.registry`) puts in the
 ``classroom`` view, with their names, units and typical ranges from there."""
@@ -131,10 +260,6 @@ TEXT: dict[str, dict[str, str]] = {
     "current": {"en": "this run", "zh": "本次运行"},
     "map_alt": {"en": "Community map", "zh": "社区地图"},
     "charts_alt": {"en": "Charts over time", "zh": "指标变化图"},
-    "status": {"en": "Day {day}: resolved {resolution} · backlog {backlog} · satisfaction {satisfaction:.3f} · "
-                     "trust {trust:.3f} · volunteering {volunteer:.1%} · public cost so far CNY {cost_k:,.0f}k",
-               "zh": "第 {day} 天：解决率 {resolution} · 积压 {backlog} 件 · 满意度 {satisfaction:.3f} · "
-                     "信任度 {trust:.3f} · 志愿参与 {volunteer:.1%} · 累计公共支出 {cost_w:,.1f} 万元"},
     "issues_found": {"en": "Issue being handled", "zh": "办理中的问题"},
     "issues_agreement": {"en": "Issue awaiting owners' and company's agreement", "zh": "待业主与物业协商一致的问题"},
     "issues_latent": {"en": "Issue not yet found", "zh": "尚未发现的问题"},
@@ -143,9 +268,109 @@ TEXT: dict[str, dict[str, str]] = {
     "legend_title": {"en": "Lines", "zh": "图例"},
     "error": {"en": "Could not build the model: {error}", "zh": "无法建立模型：{error}"},
     "not_offered": {"en": "That scenario is not offered on this page.", "zh": "本页面不提供该情景。"},
-    "how": {"en": "Predict first, then press Play. Levers take effect at Reset; the previous run stays as a "
-                  "dashed grey line.",
-            "zh": "先预测，再按“播放”。政策杠杆在“重置”后生效；上一次运行以灰色虚线保留。"},
+    "how": {"en": "Predict first, then press Play. Levers take effect at Reset; each run so far stays on the charts as "
+                  "a dashed line of its own colour (up to six), and the map shows each building's change from the "
+                  "previous run.",
+            "zh": "先预测，再按“播放”。政策杠杆在“重置”后生效；此前的每次运行以各自颜色的虚线保留在图中（最多六次），"
+                  "地图显示各楼栋相对上一次运行的变化。"},
+    # the issues on the map, counted (legend and the line under the map)
+    "issue_count": {"en": "{label}: {n}", "zh": "{label}：{n}"},
+    "issues_agreement_count": {"en": "Awaiting agreement: {n} ({stalled} stalled)",
+                               "zh": "待协商一致：{n}（僵持 {stalled}）"},
+    "issues_line": {"en": "Open issues: {found} being handled · {agreement} awaiting agreement ({stalled} stalled "
+                          "{days}+ days) · {latent} not yet found",
+                    "zh": "未办结问题：办理中 {found} · 待协商一致 {agreement}（僵持 {days} 天以上 {stalled}）"
+                          " · 尚未发现 {latent}"},
+    # map colours
+    "map_change_title": {"en": "Change in satisfaction from {run}, day {day}",
+                         "zh": "各楼栋满意度相对{run}的变化（第 {day} 天）"},
+    "map_change_bar": {"en": "Change in mean satisfaction on the same day", "zh": "同一天平均满意度的变化"},
+    "map_colours": {"en": "Map colours", "zh": "地图颜色"},
+    "map_mode_previous": {"en": "Change from the previous run", "zh": "相对上一次运行的变化"},
+    "map_mode_level": {"en": "Satisfaction (level)", "zh": "满意度（水平）"},
+    "map_mode_run": {"en": "Change from run {n}", "zh": "相对第 {n} 次运行的变化"},
+    "map_note_no_reference": {"en": "No earlier run of this community yet: showing the level.",
+                              "zh": "本社区尚无此前的运行：显示满意度水平。"},
+    "map_note_ended": {"en": "Run {n} ended on day {day}: nothing to compare with (grey).",
+                       "zh": "第 {n} 次运行在第 {day} 天结束，此后无可比较（灰色）。"},
+    # runs
+    "run_n": {"en": "Run {n}", "zh": "第 {n} 次运行"},
+    "this_run_suffix": {"en": " (this run)", "zh": "（本次）"},
+    "run_label": {"en": "{name}: {what}", "zh": "{name}：{what}"},
+    "as_scenario": {"en": "levers as in the scenario", "zh": "杠杆同情景设置"},
+    "seed_short": {"en": "seed {seed}", "zh": "种子 {seed}"},
+    "change_from_day": {"en": "from day {day}: {name} {old} → {new}", "zh": "第 {day} 天起：{name} {old} → {new}"},
+    "runs": {"en": "Runs on the charts", "zh": "图中的运行"},
+    "runs_none": {"en": "Earlier runs appear here after a Reset (the last six are kept).",
+                  "zh": "重置后，此前的运行列在这里（保留最近六次）。"},
+    "export_csv": {"en": "Charts' data (CSV)", "zh": "图表数据（CSV）"},
+    "export_png": {"en": "This view (PNG)", "zh": "当前画面（PNG）"},
+    # monitors
+    "mean_so_far": {"en": "mean so far {value:.0f}", "zh": "至今平均 {value:.0f}"},
+    "monitors_hint": {"en": "Click a number to show or hide its chart.", "zh": "点击数字可显示或隐藏对应图表。"},
+    # run until day N, busy
+    "until": {"en": "Run until day", "zh": "运行到第几天"},
+    "busy_reset": {"en": "Starting again…", "zh": "正在重新开始…"},
+    "busy_lang": {"en": "Switching language…", "zh": "正在切换语言…"},
+    "busy_scenario": {"en": "Loading the scenario…", "zh": "正在加载情景…"},
+    "busy_step": {"en": "Stepping…", "zh": "正在推进…"},
+    "busy_map": {"en": "Recolouring the map…", "zh": "正在重绘地图…"},
+    "busy_runs": {"en": "Redrawing the charts…", "zh": "正在重绘图表…"},
+    "busy_levers": {"en": "Restoring the levers…", "zh": "正在恢复杠杆设置…"},
+    "levers_toggle": {"en": "Levers", "zh": "杠杆"},
+    "settings": {"en": "Scenario and seed", "zh": "情景与随机种子"},
+    # inspecting a building
+    "inspect_hint": {"en": "Click a building on the map to inspect it.", "zh": "点击地图上的楼栋可查看其状态。"},
+    "inspect_title": {"en": "Building {building} (compound {compound}, grid {grid})",
+                      "zh": "楼栋 {building}（小区 {compound}，网格 {grid}）"},
+    "inspect_households": {"en": "{n} households · mean satisfaction {satisfaction:.3f} · mean trust {trust:.3f}",
+                           "zh": "{n} 户 · 平均满意度 {satisfaction:.3f} · 平均信任度 {trust:.3f}"},
+    "inspect_change": {"en": "Change from the compared run: {change:+.3f}", "zh": "相对比较运行的变化：{change:+.3f}"},
+    "inspect_issues": {"en": "Open issues: {found} being handled, {agreement} awaiting agreement ({stalled} stalled), "
+                             "{latent} not yet found",
+                       "zh": "未办结问题：办理中 {found} 件，待协商一致 {agreement} 件（僵持 {stalled} 件），"
+                             "尚未发现 {latent} 件"},
+    "inspect_no_org": {"en": "No organisation in this building.", "zh": "本楼栋没有组织驻点。"},
+    "org_company": {"en": "service quality {quality:.2f}, {stars} stars, fees collected {collection:.0%}",
+                    "zh": "服务质量 {quality:.2f}，{stars} 星，物业费收缴率 {collection:.0%}"},
+    "org_company_party": {"en": ", has a party organisation", "zh": "，建有党组织"},
+    "org_committee": {"en": "activeness {activeness:.2f}", "zh": "活跃度 {activeness:.2f}"},
+    "org_social": {"en": "{cases} cases finished, evaluation {evaluation}", "zh": "已办结 {cases} 件，评价 {evaluation}"},
+    "org_unit": {"en": "commitment {commitment:.2f}, asked this month: {engaged}",
+                 "zh": "投入度 {commitment:.2f}，本月已对接：{engaged}"},
+    "org_grid_worker": {"en": "grid {grid}", "zh": "网格 {grid}"},
+    "yes": {"en": "yes", "zh": "是"},
+    "no": {"en": "no", "zh": "否"},
+    "close": {"en": "Close", "zh": "关闭"},
+    # about
+    "about": {"en": "About", "zh": "说明"},
+    "about_title": {"en": "About the model: what it is and why things happen",
+                    "zh": "关于模型：它是什么，现象为何发生"},
+    "about_intro": {"en": "An agent-based model of one urban community in China (2,000 households in the default), "
+                          "governed by many parties together: the community party organisation and residents' "
+                          "committee, grid workers, property companies, owners' committees, social organisations, "
+                          "co-building units and volunteers. Every day issues arise in households; someone has to "
+                          "find them, take them up and fix them, and collective repairs need owners and company to "
+                          "agree. How well and how fast that happens moves residents' satisfaction and trust, which "
+                          "feed back into reporting, volunteering and the party organisations' strength. Each "
+                          "mechanism is described, with its sources, in docs/ODD.md (section numbers below).",
+                    "zh": "这是一个关于中国城市社区多方共治的主体建模（默认 2,000 户）：社区党组织与居委会、网格员、物业公司、"
+                          "业主委员会、社会组织、共建单位和志愿者共同治理。每天都有住户产生问题，需要有人发现、受理和解决；"
+                          "集体维修还需要业主与物业达成一致。问题解决得好不好、快不快，影响居民的满意度和信任度，"
+                          "进而影响报事、志愿参与和党组织的组织力。每个机制及其依据见 docs/ODD.md（下文标注章节号）。"},
+    "about_reading": {"en": "Reading the page: the same seed gives the same community and the same issues, so a "
+                            "difference between two runs comes from the levers. Charts: this run (solid blue) over "
+                            "earlier runs (dashed); a dotted vertical line marks a lever changed during a run. Map: "
+                            "each building's change in mean satisfaction from the previous run on the same day "
+                            "(purple higher, orange lower, white unchanged), or its level; dots are open issues. "
+                            "Click a building to see its state.",
+                      "zh": "如何阅读页面：相同的随机种子给出相同的社区和相同的问题，因此两次运行的差别来自政策杠杆。图表："
+                            "本次运行（蓝色实线）叠加此前的运行（虚线）；竖直点线标出运行中调整杠杆的日期。地图：各楼栋"
+                            "平均满意度相对上一次运行同一天的变化（紫色更高，橙色更低，白色不变），或满意度水平；圆点为未办结"
+                            "问题。点击楼栋可查看其状态。"},
+    "about_levers": {"en": "What each lever does, and through which mechanism", "zh": "各政策杠杆的作用及其机制"},
+    "about_built": {"en": "Built with Mesa and Solara. Numbers in the classroom guide: docs/classroom.md.",
+                    "zh": "基于 Mesa 与 Solara 构建。课堂演示中的数字见 docs/classroom.md。"},
 }
 """Every other word on the page and in ``cogov animate``."""
 

@@ -11,6 +11,7 @@ the machine).
 from __future__ import annotations
 
 import errno
+import inspect
 import ipaddress
 import os
 import socket
@@ -89,6 +90,26 @@ def bind_problem(host: str, port: int) -> str | None:
     return None
 
 
+def apply_to_loaded_settings(names: list[str]) -> None:
+    """Make the Solara settings named by the environment variables ``names`` take their values from the
+    environment again, where Solara was imported before they were set (``cogov viz`` imports solara to say
+    clearly when the extra is missing): its settings are read once, at import, so without this the banner,
+    cull timeout and cache folder set in :func:`serve` would not apply. No-op before the import."""
+    module = sys.modules.get("solara.server.settings")
+    if module is None:
+        return
+    wanted = {name.upper() for name in names}
+    for group in list(vars(module).values()):
+        fields = getattr(type(group), "__fields__", None)
+        if inspect.isclass(group) or not isinstance(fields, dict):
+            continue
+        fresh = None
+        for name, spec in fields.items():
+            if str(getattr(spec, "env", "") or "").upper() in wanted:
+                fresh = fresh if fresh is not None else type(group)()  # reads the environment now
+                setattr(group, name, getattr(fresh, name))
+
+
 def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lang: str = "en", seed: int = 0,
           open_browser: bool | None = None, log: Callable[[str], None] = print) -> int:
     """Serve the page until interrupted; returns an exit status."""
@@ -97,8 +118,10 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lan
         log(f"error: {problem}")
         return 2
     prepare_assets(log)
-    for key, value in assets.server_environment().items():
+    environment = assets.server_environment()
+    for key, value in environment.items():
         os.environ.setdefault(key, value)  # a setting the user made wins
+    apply_to_loaded_settings(list(environment))
     # The page may load the built-in scenarios and this one file, which the teacher named; nothing a browser sends.
     os.environ["COGOV_VIZ_SCENARIO"] = str(Path(scenario).resolve()) if Path(scenario).suffix == ".toml" else scenario
     os.environ["COGOV_VIZ_LANG"] = lang
