@@ -1,12 +1,13 @@
 """Every number the classroom guide (docs/classroom.md) promises, recomputed under the current model.
 
-The guide's three demonstrations are run exactly as a teacher runs them on ``cogov viz``: the page's
+The guide's four demonstrations are run exactly as a teacher runs them on ``cogov viz``: the page's
 default seed 0 (what the class sees) and, where the guide gives a typical value, the mean over seeds
 0..N-1 as ``CommunityModel(scenario, rng=seed, **overrides)``. Each on-screen lever is the key path of
 :data:`cogov.viz.controls.LEVERS` (the page passes exactly these overrides, see
 :func:`cogov.viz.controls.lever_overrides`). "Day d" is the page's day counter: the model after ``d``
 steps (index ``d`` of the daily series); "mean backlog over the year" averages the backlog chart's
-366 values, days 0..365.
+366 values, days 0..365. A lever moved during a run (demonstration 4) is ``model.intervene`` after ``d`` steps, one
+lever at a time, as the page's :meth:`cogov.viz.session.Session.apply_live` does.
 
     .venv/bin/python scripts/classroom_numbers.py              # under a minute on 2 quiet cores
     .venv/bin/python scripts/classroom_numbers.py --workers 1
@@ -52,6 +53,9 @@ class Run:
     seed: int
     overrides: tuple[tuple[str, Any], ...] = ()
     days: int = 365
+    moved: tuple[tuple[str, Any], ...] = ()
+    """Levers moved during the run, on the page's day ``moved_on`` (they act from the next day)."""
+    moved_on: int = 0
 
 
 def play(run: Run) -> dict[str, np.ndarray]:
@@ -62,6 +66,9 @@ def play(run: Run) -> dict[str, np.ndarray]:
     for _ in range(run.days):
         if not model.running:
             break
+        if run.moved and model.steps == run.moved_on:
+            for path, value in run.moved:
+                model.intervene({path: value})
         model.step()
         table = model.issues
         crosses.append(int((table.state[table.open_rows] == State.AGREEMENT).sum()))
@@ -84,8 +91,9 @@ class Runs:
             results = [play(run) for run in unique]
         self.results = dict(zip(unique, results, strict=True))
 
-    def __call__(self, scenario: str, seed: int = 0, days: int = 365, **levers: Any) -> dict[str, np.ndarray]:
-        return self.results[Run(scenario, seed, _key(levers), days)]
+    def __call__(self, scenario: str, seed: int = 0, days: int = 365, moved: dict[str, Any] | None = None,
+                 moved_on: int = 0, **levers: Any) -> dict[str, np.ndarray]:
+        return self.results[Run(scenario, seed, _key(levers), days, _key(moved or {}), moved_on)]
 
 
 def _key(overrides: dict[str, Any]) -> tuple[tuple[str, Any], ...]:
@@ -104,11 +112,15 @@ def runs_needed(seeds: int, seeds_long: int) -> list[Run]:
             runs.append(Run(DEMO2_SCENARIO, seed, _key(levers), 90))
         for levers in DEMO3.values():
             runs.append(Run(DEMO3_SCENARIO, seed, _key(levers)))
+    for seed in range(seeds_long):  # demonstration 4: red property from mid-year, moved on the page on day 180
+        runs.append(Run("default", seed, (), 365, _key(RED_PROPERTY), DEMO4_DAY))
     runs.append(Run(DEMO2_SCENARIO, 0, (), 365))
     runs += [Run(DEMO2_SCENARIO, seed, _key(DEMO2_BIG), 365) for seed in range(seeds)]
     return runs
 
 
+DEMO4_DAY = 180
+"""Demonstration 4: the page's day on which the red-property levers are switched on during the run."""
 DEMO2_SCENARIO = "pathology_report_without_service"
 DEMO2 = {"none": {}, "points 10": {POINTS: 10}, "feedback": {FEEDBACK: True},
          "points 10 + feedback": {POINTS: 10, FEEDBACK: True}}
@@ -241,6 +253,34 @@ def demonstration_3(runs: Runs, seeds: int) -> None:
           f"{int((low['backlog'][1:] > access['backlog'][1:]).sum())} of 365 days")
 
 
+def demonstration_4(runs: Runs, seeds: int) -> None:
+    """Red property, cross-appointment and three-party linkage switched on at day 180 during the run, against the
+    default left alone (and against demonstration 1's run with them all year)."""
+    print(f"\n## Demonstration 4 — red property from mid-year (default; the three levers moved on day {DEMO4_DAY})")
+    day = DEMO4_DAY
+    base, mid, year = runs("default"), runs("default", moved=RED_PROPERTY, moved_on=day), runs("default", **RED_PROPERTY)
+    same = all(np.array_equal(base[name][:day + 1], mid[name][:day + 1], equal_nan=True)
+               for name in ("stalemates", "backlog", "satisfaction_mean"))
+    print(f"seed 0: identical to the default up to day {day}: {same}; stalemates day {day} {base['stalemates'][day]:.0f}")
+    print(f"seed 0, day 365: stalemates {base['stalemates'][365]:.0f} default vs {mid['stalemates'][365]:.0f} mid-year "
+          f"vs {year['stalemates'][365]:.0f} all year; added since day {day}: "
+          f"{base['stalemates'][365] - base['stalemates'][day]:.0f} vs {mid['stalemates'][365] - mid['stalemates'][day]:.0f}; "
+          f"resolution {pct(base['resolution_rate'][365])} vs {pct(mid['resolution_rate'][365])}; backlog "
+          f"{base['backlog'][365]:.0f} vs {mid['backlog'][365]:.0f}; satisfaction {base['satisfaction_mean'][365]:.3f} vs "
+          f"{mid['satisfaction_mean'][365]:.3f}; staff hours in meetings {mid['meeting_staff_hours'][365]:.0f}")
+    b = [runs("default", seed) for seed in range(seeds)]
+    m = [runs("default", seed, moved=RED_PROPERTY, moved_on=day) for seed in range(seeds)]
+    added = [(x["stalemates"][365] - x["stalemates"][day], y["stalemates"][365] - y["stalemates"][day])
+             for x, y in zip(b, m, strict=True)]
+    print(f"[{seeds} seeds], stalemates added since day {day}: {mean([a for a, _ in added]):.1f} default vs "
+          f"{mean([c for _, c in added]):.1f} mid-year; fewer in {sum(c < a for a, c in added)} of {seeds}")
+    for name, fmt in (("resolution_rate", "{:.4f}"), ("backlog", "{:.1f}"), ("satisfaction_mean", "{:.4f}")):
+        x, y = [r[name][365] for r in b], [r[name][365] for r in m]
+        print(f"[{seeds} seeds], day 365, default vs mid-year {name}: {fmt.format(mean(x))} vs {fmt.format(mean(y))}; "
+              f"higher in {sum(c > a for a, c in zip(x, y, strict=True))}, lower in "
+              f"{sum(c < a for a, c in zip(x, y, strict=True))} of {seeds}")
+
+
 def main() -> None:
     """Compute every run the guide needs, then print each demonstration's numbers."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -259,6 +299,7 @@ def main() -> None:
     demonstration_1(runs, args.seeds_long)
     demonstration_2(runs, args.seeds)
     demonstration_3(runs, args.seeds)
+    demonstration_4(runs, args.seeds_long)
 
 
 if __name__ == "__main__":

@@ -214,10 +214,22 @@ def test_slider_changes_a_lever_and_the_model_responds(classroom, shots):
     burden = classroom.slider("cogov-lever-levers-burden-admin_share")
     assert burden.get_attribute("aria-valuenow") == "0.5"
     burden.focus()
-    burden.press("End")  # 0.9: most staff time on top-down tasks
+    burden.press("End")  # 0.9, moved during the run: it acts from the next day (issue 15)
     page.get_by_text("Staff time on top-down tasks (share 0-1): 0.9").wait_for()
-    page.locator(".cogov-pending").wait_for()  # the page says the change waits for Reset
-    classroom.button("Reset").click()
+    page.locator(".cogov-legend-marker", has_text="from day 60").wait_for()  # marked on the charts
+    assert page.locator(".cogov-pending").count() == 0  # nothing waits for Reset
+    classroom.wait_idle()
+    classroom.button("Step").click()
+    classroom.wait_day("d === 90")
+    moved = _reference(60)
+    moved.intervene({"levers.burden.admin_share": 0.9})
+    for _ in range(30):
+        moved.step()
+    classroom.wait_monitor("backlog", format_outcome("backlog", moved.metrics["backlog"], "en", single_run=True))
+    left_alone = _reference(90)
+    assert moved.metrics["backlog"] != left_alone.metrics["backlog"]  # the change shows in the run
+    classroom.wait_idle()
+    classroom.button("Reset").click()  # start over: the page's levers from day 0
     classroom.wait_day("d === 0")
     page.locator(".cogov-changes", has_text="0.5 → 0.9").wait_for()
     page.locator(".cogov-run-1", has_text="levers as in the scenario").wait_for()  # the first run is kept
@@ -239,6 +251,43 @@ def test_slider_changes_a_lever_and_the_model_responds(classroom, shots):
     classroom.wait_idle()
     classroom.wait_images()
     _save(page, shots, "classroom_zh.png")
+
+
+def test_demonstration_4_of_the_guide_read_from_the_monitors(classroom):
+    """docs/classroom.md, demonstration 4, followed as written: run until day 180, switch on the three red-property
+    levers during the run, play on to day 365; the monitors show the guide's numbers (seed 0), the earlier days
+    are those of the default, and the exported data carries the change."""
+    page = classroom.page
+    speed = classroom.slider("cogov-speed")
+    speed.focus()
+    speed.press("End")  # 30 days per step: the run-until limit still stops exactly on the day
+    page.get_by_text(f"{text('speed', 'en')}: 30").wait_for()
+    until = page.locator(".cogov-until input")
+    until.fill("180")
+    until.press("Enter")
+    classroom.button("Play").click()
+    classroom.wait_day("d === 180")
+    classroom.button("Play").wait_for()
+    classroom.wait_monitor("stalemates", "44")
+    classroom.wait_idle()
+    for lever in ("cross_appointment-party_owners_committee", "cross_appointment-party_property",
+                  "three_party_linkage-enabled"):  # the three switches, as a teacher clicks them
+        page.locator(f".cogov-lever-levers-{lever} .v-input--selection-controls__input").click()
+        classroom.wait_idle()
+    page.locator(".cogov-legend-marker", has_text="from day 180").nth(2).wait_for()  # ①②③ on the charts
+    until.fill("")
+    until.press("Enter")
+    classroom.button("Play").click()
+    classroom.wait_day("d === 365")
+    classroom.wait_monitor("stalemates", "70")  # the guide: 70 against 93 left alone
+    classroom.wait_idle()
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    stalled = [float(r["value"]) for r in rows if r["metric"] == "stalemates"]
+    default = [float(v) for v in _reference(365).datacollector.model_vars["stalemates"]]
+    assert stalled[:181] == default[:181] and stalled[365] == 70 and default[365] == 93
+    assert "from day 180" in rows[0]["label"]
 
 
 def test_run_until_stops_exactly_on_day_n(classroom):

@@ -9,6 +9,7 @@ provenance it should."""
 from __future__ import annotations
 
 import base64
+import csv
 import hashlib
 import io
 import json
@@ -23,6 +24,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 from PIL import Image
 
@@ -449,17 +451,29 @@ class _InterveningModel(CommunityModel):
         self.interventions.append((int(self.steps), dict(changes)))
 
 
-def test_a_lever_moved_during_a_run_waits_for_reset_while_the_model_cannot_take_it(tiny):
+def test_a_lever_moved_during_a_run_changes_the_model_from_the_next_day(tiny):
+    """With the model's interventions (issue 15), a lever moved on the page while a run is under way acts from the
+    next day: the run is the same as one left alone up to the day it was moved and differs after, the model records
+    the event, the page marks it, and the exported chart data shows it."""
     from cogov.viz.session import Session
 
-    session = Session(tiny, lang="en")
-    session.step(5)
-    assert not hasattr(session.model, "intervene")
-    assert session.apply_live("levers.burden.admin_share", 0.8) is False
-    assert session.pending and session.changes == [] and session.frame.markers == ()
-    assert session.model.config.levers.burden.admin_share == 0.5  # the running model is as it was
-    session.reset()
-    assert session.model.config.levers.burden.admin_share == 0.8
+    moved, alone = Session(tiny, lang="en"), Session(tiny, lang="en")
+    for session in (moved, alone):
+        session.step(10)
+    assert moved.apply_live("levers.burden.admin_share", 0.9) is True
+    assert [(e.day, e.key, e.old, e.new) for e in moved.model.interventions] == [
+        (11, "levers.burden.admin_share", 0.5, 0.9)]
+    assert moved.model.config.levers.burden.admin_share == 0.9 and not moved.pending
+    for session in (moved, alone):
+        session.step(10)
+    a, b = (s.model.datacollector.get_model_vars_dataframe() for s in (moved, alone))
+    pd.testing.assert_frame_equal(a.iloc[:11], b.iloc[:11])  # days 0-10: nothing has acted yet
+    assert not a.iloc[11:].equals(b.iloc[11:])
+    assert [m.day for m in moved.frame.markers] == [10]  # the line sits at the day boundary it was moved on
+    rows = [r for r in csv.DictReader(io.StringIO(moved.export_csv())) if r["metric"] == "backlog"]
+    current = [r for r in rows if r["run"] == str(moved.run_number)]  # the current run, its label telling the change
+    assert current[0]["label"] == moved.run_label() and "from day 10: " in current[0]["label"]
+    assert [float(r["value"]) for r in current] == list(a["backlog"].astype(float))
 
 
 def test_a_lever_moved_during_a_run_reaches_a_model_that_can_take_it(tiny, monkeypatch):
@@ -617,7 +631,9 @@ def test_page_renders_and_its_buttons_work(tiny, monkeypatch):
 
     switch = rc.find(v.Switch, label=LEVERS_BY_PATH["levers.cross_appointment.party_property"].label("en")).widget
     switch.v_model = True
-    _wait(lambda: rc.find(v.Alert, children=[TEXT["pending"]["en"]]).widgets)  # tells the teacher to reset
+    # moved during the run: it acts from the next day, marked on the charts; nothing waits for Reset
+    _wait(lambda: any("from day 2" in str(w.children) for w in _with_class(rc, v.Html, "cogov-legend-marker")))
+    assert not rc.find(v.Alert, children=[TEXT["pending"]["en"]]).widgets
     rc.find(v.Btn, children=["Reset"]).widget.click()
     _wait(lambda: _find_text(rc, "cogov-day") == "Day 0 of 30")
     _settled(rc)
