@@ -290,6 +290,35 @@ def test_demonstration_4_of_the_guide_read_from_the_monitors(classroom):
     assert "from day 180" in rows[0]["label"]
 
 
+def test_a_lever_moved_while_playing_acts_from_the_next_day(classroom):
+    """Moved while Play runs, a lever acts from the next day boundary: the exported data equal the model left alone
+    up to the day marked on the charts and the model changed there after it."""
+    page = classroom.page
+    classroom.button("Play").click()
+    classroom.wait_day("d >= 10")
+    burden = classroom.slider("cogov-lever-levers-burden-admin_share")
+    burden.focus()
+    burden.press("End")  # 0.9, while the run goes on
+    marker = page.locator(".cogov-legend-marker", has_text="Staff time on top-down tasks")
+    marker.wait_for()
+    classroom.wait_day("d >= 40")
+    classroom.button("Pause").click()
+    classroom.button("Play").wait_for()
+    classroom.wait_idle()
+    moved_on = int(re.search(r"from day (\d+)", marker.inner_text()).group(1))
+    with page.expect_download() as download:
+        page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
+    rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
+    backlog = [float(r["value"]) for r in rows if r["metric"] == "backlog"]
+    expected = _reference(moved_on)
+    expected.intervene({"levers.burden.admin_share": 0.9})
+    for _ in range(len(backlog) - 1 - moved_on):
+        expected.step()
+    assert backlog == [float(v) for v in expected.datacollector.model_vars["backlog"]]
+    alone = _reference(len(backlog) - 1)
+    assert backlog[:moved_on + 1] == [float(v) for v in alone.datacollector.model_vars["backlog"][:moved_on + 1]]
+
+
 def test_run_until_stops_exactly_on_day_n(classroom):
     page = classroom.page
     speed = classroom.slider("cogov-speed")
@@ -360,24 +389,26 @@ def test_clicking_a_building_shows_its_state(classroom):
 
 def test_earlier_runs_can_be_hidden_and_the_data_downloaded(classroom):
     page = classroom.page
-    classroom.button("Step").click()
-    classroom.wait_day("d === 2")
-    classroom.wait_idle()
-    classroom.button("Reset").click()  # run 1 (two days) joins the history
-    classroom.wait_day("d === 0")
-    classroom.wait_idle()
+    for _ in range(4):  # four runs of two days each join the history (demonstration 3 compares four)
+        classroom.button("Step").click()
+        classroom.wait_day("d === 2")
+        classroom.wait_idle()
+        classroom.button("Reset").click()
+        classroom.wait_day("d === 0")
+        classroom.wait_idle()
     classroom.button("Step").click()
     classroom.wait_day("d === 2")
     classroom.wait_idle()
     legend = page.locator(".cogov-legend")
-    legend.filter(has_text="Run 1").wait_for()
+    for number in range(1, 5):
+        legend.filter(has_text=f"Run {number}").wait_for()
 
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert {row["run"] for row in rows} == {"1", "2"}
+    assert {row["run"] for row in rows} == {"1", "2", "3", "4", "5"}
     reference = _reference(2)
-    backlog = [float(row["value"]) for row in rows if row["run"] == "2" and row["metric"] == "backlog"]
+    backlog = [float(row["value"]) for row in rows if row["run"] == "5" and row["metric"] == "backlog"]
     assert backlog == [float(v) for v in reference.datacollector.model_vars["backlog"]]
 
     page.locator(".cogov-run-1 .v-input--selection-controls__input").click()  # hide run 1
@@ -386,7 +417,7 @@ def test_earlier_runs_can_be_hidden_and_the_data_downloaded(classroom):
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
-    assert {row["run"] for row in rows} == {"2"}  # the export holds what the charts show
+    assert {row["run"] for row in rows} == {"2", "3", "4", "5"}  # the export holds what the charts show
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile(re.escape(text("export_png", "en")))).click()
     assert Path(download.value.path()).read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
