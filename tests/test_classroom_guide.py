@@ -15,7 +15,7 @@ import pytest
 
 pytest.importorskip("solara", reason="the classroom page is the optional extra 'cogov[viz]'")
 
-from cogov.viz.session import Session  # noqa: E402
+from cogov.viz.session import Session
 
 GUIDE = (Path(__file__).resolve().parents[1] / "docs" / "classroom.md").read_text(encoding="utf-8")
 ENGLISH = GUIDE[:GUIDE.index("## 中文")]
