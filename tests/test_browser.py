@@ -116,6 +116,22 @@ class Classroom:
     def slider(self, css_class: str):
         return self.page.locator(f".{css_class} [role=slider]")
 
+    def fastest(self) -> None:
+        """*Days per step* at its end: 30."""
+        speed = self.slider("cogov-speed")
+        speed.focus()
+        speed.press("End")
+        self.page.get_by_text(f"{text('speed', 'en')}: 30").wait_for()
+
+    def play_until(self, day: int) -> None:
+        """*Run until day* set to ``day``, then Play: it stops by itself on that day."""
+        until = self.page.locator(".cogov-until input")
+        until.fill(str(day))
+        until.press("Enter")
+        self.button("Play").click()
+        self.wait_day(f"d === {day}")
+        self.button("Play").wait_for()  # it paused by itself
+
     def monitor(self, metric: str) -> str:
         return self.page.locator(f".cogov-monitor-{metric} .cogov-monitor-value").inner_text()
 
@@ -199,10 +215,7 @@ def test_play_runs_and_pause_stops(classroom):
 
 def test_slider_changes_a_lever_and_the_model_responds(classroom, shots):
     page = classroom.page
-    speed = classroom.slider("cogov-speed")
-    speed.focus()
-    speed.press("End")  # 30 days per step
-    page.get_by_text(f"{text('speed', 'en')}: 30").wait_for()
+    classroom.fastest()
     for target in (30, 60):
         classroom.button("Step").click()
         classroom.wait_day(f"d === {target}")
@@ -258,16 +271,8 @@ def test_demonstration_4_of_the_guide_read_from_the_monitors(classroom):
     levers during the run, play on to day 365; the monitors show the guide's numbers (seed 0), the earlier days
     are those of the default, and the exported data carries the change."""
     page = classroom.page
-    speed = classroom.slider("cogov-speed")
-    speed.focus()
-    speed.press("End")  # 30 days per step: the run-until limit still stops exactly on the day
-    page.get_by_text(f"{text('speed', 'en')}: 30").wait_for()
-    until = page.locator(".cogov-until input")
-    until.fill("180")
-    until.press("Enter")
-    classroom.button("Play").click()
-    classroom.wait_day("d === 180")
-    classroom.button("Play").wait_for()
+    classroom.fastest()  # 30 days per step: the run-until limit still stops exactly on the day
+    classroom.play_until(180)
     classroom.wait_monitor("stalemates", "44")
     classroom.wait_idle()
     for lever in ("cross_appointment-party_owners_committee", "cross_appointment-party_property",
@@ -275,10 +280,7 @@ def test_demonstration_4_of_the_guide_read_from_the_monitors(classroom):
         page.locator(f".cogov-lever-levers-{lever} .v-input--selection-controls__input").click()
         classroom.wait_idle()
     page.locator(".cogov-legend-marker", has_text="from day 180").nth(2).wait_for()  # ①②③ on the charts
-    until.fill("")
-    until.press("Enter")
-    classroom.button("Play").click()
-    classroom.wait_day("d === 365")
+    classroom.play_until(365)  # the horizon
     classroom.wait_monitor("stalemates", "70")  # the guide: 70 against 93 left alone
     classroom.wait_idle()
     with page.expect_download() as download:
@@ -320,17 +322,8 @@ def test_a_lever_moved_while_playing_acts_from_the_next_day(classroom):
 
 
 def test_run_until_stops_exactly_on_day_n(classroom):
-    page = classroom.page
-    speed = classroom.slider("cogov-speed")
-    speed.focus()
-    speed.press("End")  # 30 days per step: without the limit, Play would pass day 45 on its way to 60
-    page.get_by_text(f"{text('speed', 'en')}: 30").wait_for()
-    until = page.locator(".cogov-until input")
-    until.fill("45")
-    until.press("Enter")
-    classroom.button("Play").click()
-    classroom.wait_day("d === 45")
-    classroom.button("Play").wait_for()  # it paused by itself
+    classroom.fastest()  # 30 days per step: without the limit, Play would pass day 45 on its way to 60
+    classroom.play_until(45)
     time.sleep(1.0)
     assert classroom.day() == 45
     classroom.button("Play").click()  # from there on to the horizon
