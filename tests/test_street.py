@@ -412,3 +412,35 @@ def test_tiers_pay_the_sum_of_the_households_threshold_reached_times_the_share()
     assert initial_allocation(full, [c.config for c in street.communities], [1.0] * 24)[20:23].tolist() == [30_000.0] * 3
     with pytest.raises(ValueError, match="thresholds must start at 0 and rise"):
         _table({"communities": [{}], "funds": {"allocation": "tiers", "tiers": [[100, 1.0], [50, 2.0]]}})
+
+
+def test_a_communitys_scheduled_interventions_act_inside_a_street_and_are_recorded(tmp_path):
+    """A community scenario's [[interventions]] act in the street as in the community alone (same seed), and the
+    street's provenance lists them under that community."""
+    _write(tmp_path, """
+        extends = "default"
+        [meta]
+        name = "small_midway"
+        [community]
+        households = 300
+        [[interventions]]
+        day = 3
+        set = { "levers.burden.admin_share" = 0.9 }
+        """, "small_midway.toml")
+    street = _write(tmp_path, """
+        [meta]
+        name = "one_with_a_change"
+        [simulation]
+        days = 6
+        [street]
+        shared = false
+        [[street.communities]]
+        scenario = "small_midway.toml"
+        """)
+    model = StreetModel(load_street(street), rng=5)
+    model.run()
+    events = model.provenance()["communities"][0]["interventions"]
+    assert [(e["day"], e["key"], e["old"], e["new"]) for e in events] == [(3, "levers.burden.admin_share", 0.5, 0.9)]
+    alone = CommunityModel(load_scenario(tmp_path / "small_midway.toml"), rng=community_seed(5, 0), days=6)
+    alone.run()
+    assert json.dumps(model.communities[0].metrics, sort_keys=True) == json.dumps(alone.metrics, sort_keys=True)

@@ -154,16 +154,19 @@ class StreetModel(Model):
         return street_summary(self) | {"provenance": self.provenance()}
 
     def provenance(self) -> dict[str, Any]:
-        """What produced this run: the street file, its digest, the seed, each community's scenario and seed."""
-        record = provenance(self.communities[0].config, self.seed)
+        """What produced this run: the street file, its digest, the seed, each community's scenario and seed, and the
+        parameters changed during the run in each community (its scenario's ``[[interventions]]``)."""
+        record = provenance(self.communities[0].initial_config, self.seed)
         record |= {
             "scenario_name": self.config.meta.name,
             "scenario_source": self.loaded.source,
             "scenario_chain": [self.loaded.source],
             "scenario_digest": self.loaded.digest,
             "days": self.days,
-            "communities": [{"name": n, "scenario_source": c.source, "seed": community_seed(self.seed, k)}
-                            for k, (n, c) in enumerate(zip(self.names, self.loaded.communities, strict=True))],
+            "communities": [{"name": n, "scenario_source": c.source, "seed": community_seed(self.seed, k),
+                             "interventions": [event.as_dict() for event in model.interventions]}
+                            for k, (n, c, model) in enumerate(zip(self.names, self.loaded.communities,
+                                                                  self.communities, strict=True))],
         }
         return record
 
