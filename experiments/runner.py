@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import traceback
+import warnings
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
@@ -125,23 +126,55 @@ def plan_runs(experiment: Experiment, design: DesignTable) -> list[RunTask]:
 
 
 def run_chunk(target: Target, tasks: Sequence[RunTask], series_every: int | None) -> list[TaskResult]:
-    """Run tasks one after another (in a worker); a run that raises gives its error, not an exception.
+    """Run tasks (in a worker), in the chunk's order; a run that raises gives its error, not an exception.
 
-    Catching here, per run, lets the caller know which run of the chunk failed and keeps the
-    others' results.
+    The replicates of one design point are stepped together in one batch where the target can
+    (``target.run_batch``, :class:`cogov.sim.batch.CommunityBatch`; bit for bit the runs one by one). A batch that
+    raises is run again run by run, so that the run that failed is recorded with its own error and the others with
+    their outcomes. Catching per run lets the caller know which run of the chunk failed and keeps the others.
     """
-    results: list[TaskResult] = []
+    run_batch = getattr(target, "run_batch", None)
+    results: dict[int, TaskResult] = {}
+    for group in _by_point(tasks):
+        batched = _run_batched(run_batch, group, series_every) if run_batch is not None and len(group) > 1 else None
+        for result in batched or [_run_one(target, task, series_every) for task in group]:
+            results[result.run_id] = result
+    return [results[task.run_id] for task in tasks]
+
+
+def _by_point(tasks: Sequence[RunTask]) -> list[list[RunTask]]:
+    """The tasks grouped by design point, in the order each point first appears."""
+    groups: dict[int, list[RunTask]] = {}
     for task in tasks:
-        started = time.perf_counter()
-        try:
-            output = target.run(task.point, task.seed, series_every)
-        except Exception as exc:  # noqa: BLE001 - a failed run is reported to the caller, who decides
-            last = traceback.format_exception_only(exc)[-1].strip()
-            results.append(TaskResult(task.run_id, None, last, traceback.format_exc(),
-                                      time.perf_counter() - started))
-            continue
-        results.append(TaskResult(task.run_id, output, None, None, time.perf_counter() - started))
-    return results
+        groups.setdefault(task.point_id, []).append(task)
+    return list(groups.values())
+
+
+def _run_batched(run_batch: Callable[..., list[RunOutput]], group: Sequence[RunTask],
+                 series_every: int | None) -> list[TaskResult] | None:
+    """The group's runs as one batch (each run's ``seconds``: its share of the batch's time), or None if the batch
+    raised (the caller then runs the group run by run; a warning says so, since every batch that fails costs its
+    runs twice)."""
+    started = time.perf_counter()
+    try:
+        outputs = run_batch(group[0].point, [task.seed for task in group], series_every)
+    except Exception as exc:  # noqa: BLE001 - retried run by run, where the failing run's own error is recorded
+        last = traceback.format_exception_only(exc)[-1].strip()
+        warnings.warn(f"a batch of {len(group)} runs ({group[0].describe()} and its other replicates) failed "
+                      f"({last}); running them one by one", RuntimeWarning, stacklevel=2)
+        return None
+    seconds = (time.perf_counter() - started) / len(group)
+    return [TaskResult(task.run_id, output, None, None, seconds) for task, output in zip(group, outputs, strict=True)]
+
+
+def _run_one(target: Target, task: RunTask, series_every: int | None) -> TaskResult:
+    started = time.perf_counter()
+    try:
+        output = target.run(task.point, task.seed, series_every)
+    except Exception as exc:  # noqa: BLE001 - a failed run is reported to the caller, who decides
+        last = traceback.format_exception_only(exc)[-1].strip()
+        return TaskResult(task.run_id, None, last, traceback.format_exc(), time.perf_counter() - started)
+    return TaskResult(task.run_id, output, None, None, time.perf_counter() - started)
 
 
 def default_chunk_size(pending: int, workers: int) -> int:
@@ -155,8 +188,18 @@ def chunk_size(experiment: Experiment, pending: int, workers: int) -> int:
 
 
 def chunked(tasks: Sequence[RunTask], size: int) -> list[Sequence[RunTask]]:
-    """Consecutive chunks of ``size`` tasks (the last may be shorter)."""
-    return [tasks[i:i + size] for i in range(0, len(tasks), size)]
+    """Chunks of at most ``size`` tasks, made of pieces of at most ``size`` replicates of one design point (a
+    piece's runs are stepped together, see :func:`run_chunk`). Pieces are interleaved across points (the first
+    replicates of every point, then the next ones…), so that an interrupted sweep still holds whole replicates of
+    every point, and packed whole into chunks in that order. One point's tasks keep their order."""
+    by_point = [[group[i:i + size] for i in range(0, len(group), size)] for group in _by_point(tasks)]
+    depth = max((len(pieces) for pieces in by_point), default=0)
+    chunks: list[list[RunTask]] = []
+    for piece in (pieces[i] for i in range(depth) for pieces in by_point if i < len(pieces)):
+        if not chunks or len(chunks[-1]) + len(piece) > size:
+            chunks.append([])
+        chunks[-1].extend(piece)
+    return chunks
 
 
 def run_in_chunks(target: Target, chunks: Iterable[Sequence[RunTask]], executor: Executor, workers: int,

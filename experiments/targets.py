@@ -21,6 +21,7 @@ from typing import Any, Protocol
 
 import pandas as pd
 
+from cogov.sim.batch import CommunityBatch
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes import pattern_measures
@@ -88,7 +89,18 @@ def simulate(config: ScenarioConfig, seed: int, series_every: int | None = None)
     ``series_every`` = k, the daily series is kept for every k-th day (long format, a ``day`` column).
     """
     model = CommunityModel(config, rng=seed)
-    summary = model.run()
+    return run_output(model, model.run(), series_every)
+
+
+def simulate_batch(config: ScenarioConfig, seeds: Sequence[int], series_every: int | None = None) -> list[RunOutput]:
+    """:func:`simulate` for each of ``seeds``, the replicates stepped together in one
+    :class:`~cogov.sim.batch.CommunityBatch`: the same outputs, bit for bit, as one run per seed."""
+    batch = CommunityBatch.of(config, seeds)
+    return [run_output(model, summary, series_every) for model, summary in zip(batch.models, batch.run(), strict=True)]
+
+
+def run_output(model: CommunityModel, summary: dict[str, Any], series_every: int | None) -> RunOutput:
+    """The flat outcomes of a finished run (see :func:`simulate`) and, with ``series_every``, its series."""
     flat = dict(summary["metrics"]) | pattern_measures(model)
     flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_compound_type"].items()}
     flat |= {f"satisfaction_{k}": v for k, v in summary["satisfaction_by_group"].items()}
@@ -192,6 +204,10 @@ class CogovTarget:
     def run(self, point: dict[str, Any], seed: int, series_every: int | None) -> RunOutput:
         """Run the configured scenario to its horizon (:func:`simulate`)."""
         return simulate(self.configure(point), seed, series_every)
+
+    def run_batch(self, point: dict[str, Any], seeds: Sequence[int], series_every: int | None) -> list[RunOutput]:
+        """Run the configured scenario with each of ``seeds``, stepped together (:func:`simulate_batch`)."""
+        return simulate_batch(self.configure(point), seeds, series_every)
 
     def run_key(self, point: dict[str, Any], seed: int) -> str:
         """The run key (:func:`cogov.sim.provenance.run_key`) of the configured scenario and the seed.

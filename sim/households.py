@@ -8,7 +8,9 @@ several communities can one day share one table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -150,6 +152,64 @@ def _assign_secretaries(member_type: np.ndarray, grid: np.ndarray, rng: np.rando
     return secretary
 
 
+class StackedHouseholds:
+    """The households of every community of a batch in one table, community after community.
+
+    Every column of :class:`~cogov.sim.households.Households` is an attribute holding the stacked array; after
+    stacking, each community's table holds views on its slice (``offsets[k]:offsets[k + 1]``), so that what either
+    side writes the other reads. Community ``k``'s row ``i`` is stacked row ``offsets[k] + i``.
+    """
+
+    def __init__(self, tables: Sequence[Households]):
+        if not tables or any(table.size == 0 for table in tables):
+            raise ValueError("a batch stacks one or more communities, each with households")
+        self.sizes: NDArray[np.int64] = np.array([table.size for table in tables], dtype=np.int64)
+        self.offsets: NDArray[np.int64] = np.concatenate(([0], np.cumsum(self.sizes)))
+        self.equal_sizes = bool((self.sizes == self.sizes[0]).all())
+        self.position: NDArray[np.int64] = np.repeat(np.arange(len(tables)), self.sizes)
+        """Each stacked row's community (its position in the batch)."""
+        self.cache: dict[str, Any] = {}
+        """What a batched phase derives once from the stack (its own global indices), by phase."""
+        for column in fields(Households):
+            if len(tables) == 1:  # a community on its own: its table is the stack
+                setattr(self, column.name, getattr(tables[0], column.name))
+                continue
+            stacked = np.concatenate([getattr(table, column.name) for table in tables])
+            setattr(self, column.name, stacked)
+            for k, table in enumerate(tables):
+                setattr(table, column.name, stacked[self.offsets[k]:self.offsets[k + 1]])
+
+    def sums(self, values: NDArray[Any]) -> NDArray[Any]:
+        """Each community's sum of a stacked column, bit for bit ``values_of_community.sum()``: numpy's pairwise sum
+        over the community's rows (a sum along the rows of a 2-D view when communities are of one size; else one
+        sum per slice). ``np.add.reduceat`` is not used: it sums in another order."""
+        if self.equal_sizes:
+            return values.reshape(len(self.sizes), -1).sum(axis=1)
+        return np.array([values[a:b].sum() for a, b in zip(self.offsets[:-1], self.offsets[1:], strict=True)])
+
+    def counts(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
+        """How many rows of each community ``mask`` holds (exact integers)."""
+        return self.sums(mask.astype(np.int64))
+
+    def per_row(self, values: Sequence[float]) -> float | NDArray[np.float64]:
+        """One value per community as one per stacked row (see :func:`spread`)."""
+        return spread(values, self.position)
+
+    def __getattr__(self, name: str) -> Any:
+        # The columns are set in __init__; anything else is a mistake worth naming.
+        raise AttributeError(f"stacked households have no column {name!r}")
+
+
+def spread(values: Sequence[Any], position: NDArray[np.int64]) -> Any:
+    """One value per community as one per row whose community is ``position``: a single value when every community
+    has the same (the common case of replicates, and the cheaper one), else the values gathered by row. Either way
+    an elementwise formula gives each row what its community's own value gives it."""
+    first = values[0]
+    if all(value == first for value in values[1:]):
+        return first
+    return np.asarray(values)[position]
+
+
 def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to_trust: float) -> None:
     """Residents who take part in a meeting (a residents' council, a mediation) gain ties and trust (L15): each
     moves the given share of the way to 1, once however many meetings they had today."""
@@ -158,5 +218,6 @@ def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to
     households.trust[who] += to_trust * (1.0 - households.trust[who])
 
 
-__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "build_households", "take_part"]
+__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "StackedHouseholds", "build_households", "spread",
+           "take_part"]
 

@@ -8,7 +8,7 @@ lifecycle. Every mechanism owns its state; the model only holds them together.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -151,6 +151,8 @@ class CommunityModel(Model):
         self.companies.collect_fees(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor)
         self.self_managed.collect_fees(self.households, self.layout.n_compounds, self.config.service.fee_collection_floor)
         self._schedule_events()
+        self.lifecycle = self._lifecycle()
+        """The day's phases in order (:meth:`_lifecycle`)."""
 
         self.metrics: dict[str, float] = daily_metrics(self, 0)
         self.datacollector = DataCollector(model_reporters={name: name for name in DAILY_METRICS})
@@ -166,33 +168,49 @@ class CommunityModel(Model):
         satisfaction drifts; then the day is recorded. Every arrangement whose lever is off does nothing and draws
         nothing."""
         day = self.steps
-        if day in self._scheduled:  # the scenario's interventions of today, before anything happens
-            for source, changes in self._scheduled[day]:
-                self._apply(changes, day, source)
-        self.fee_leverage.step(day)
-        self.resources.step(self.volunteering.step(day))
-        self.platform.step()
-        self.arrival.step(day)
-        self.mediation.classify(day)
-        self.discovery.step(day)
-        self.mediation.find(day)
-        self.care.step(day)
-        self.posts.step(day)
-        self.five_ones.step(day)
-        self.agreement.step(day)
-        self.escalation.step(day)
-        self.abandonment.step(day)
-        self.service.step(day)
-        self.upkeep.step(day)
-        self.mediation.settle(day)
-        self.party.step(day)
-        self.activities.step(day)
-        self.committee_formation.step(day)
-        self.drift.step(day)
-        self.issues.prune_closed()
-        self.metrics = daily_metrics(self, day)
-        self.datacollector.collect(self)
+        for _, phase in self.lifecycle:
+            phase(day)
         self.running = day < self.days
+
+    def _lifecycle(self) -> tuple[tuple[str, Callable[[int], None]], ...]:
+        """The day's phases in order, by name: :meth:`step` runs them one after another, and a batch of communities
+        (:class:`cogov.sim.batch.CommunityBatch`) runs each phase for all its communities before the next, in one
+        vectorised pass where the phase has one (:data:`cogov.sim.batch.BATCHED`). Each phase reads the mechanisms
+        when it runs (an intervention reconfigures them in place)."""
+        return (
+            ("interventions", self._scheduled_today),  # the scenario's interventions of today, before anything else
+            ("fee_leverage", lambda day: self.fee_leverage.step(day)),
+            ("volunteering", lambda day: self.resources.step(self.volunteering.step(day))),  # sets today's hours
+            ("platform", lambda day: self.platform.step()),
+            ("arrival", lambda day: self.arrival.step(day)),
+            ("classify_disputes", lambda day: self.mediation.classify(day)),
+            ("discovery", lambda day: self.discovery.step(day)),
+            ("find_disputes", lambda day: self.mediation.find(day)),
+            ("care", lambda day: self.care.step(day)),
+            ("posts", lambda day: self.posts.step(day)),
+            ("five_ones", lambda day: self.five_ones.step(day)),
+            ("agreement", lambda day: self.agreement.step(day)),
+            ("escalation", lambda day: self.escalation.step(day)),
+            ("abandonment", lambda day: self.abandonment.step(day)),
+            ("service", lambda day: self.service.step(day)),
+            ("upkeep", lambda day: self.upkeep.step(day)),
+            ("settle_disputes", lambda day: self.mediation.settle(day)),
+            ("party", lambda day: self.party.step(day)),
+            ("activities", lambda day: self.activities.step(day)),
+            ("committee_formation", lambda day: self.committee_formation.step(day)),
+            ("drift", lambda day: self.drift.step(day)),
+            ("prune", lambda day: self.issues.prune_closed()),
+            ("record", self._record),
+        )
+
+    def _scheduled_today(self, day: int) -> None:
+        for source, changes in self._scheduled.get(day, ()):
+            self._apply(changes, day, source)
+
+    def _record(self, day: int, people: dict[str, float] | None = None) -> None:
+        """Today's metrics, collected (``people``: the household metrics, when a batch computed them)."""
+        self.metrics = daily_metrics(self, day, people)
+        self.datacollector.collect(self)
 
     def run(self) -> dict[str, Any]:
         """Run to the scenario's horizon and return :meth:`summary`."""

@@ -13,10 +13,14 @@ over the years instead of returning to where it started.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cogov.sim.config import SatisfactionParams
-from cogov.sim.households import Households
+from cogov.sim.households import Households, StackedHouseholds
 from cogov.sim.issues import IssueTable
+
+Param = float | NDArray[np.float64]
+"""A parameter: one value, or one per household row of a batch."""
 
 
 class SatisfactionDrift:
@@ -34,6 +38,13 @@ class SatisfactionDrift:
 
     def step(self, day: int) -> None:
         """Open issues drag satisfaction down; it recovers towards the baseline; kept within [0, 1]."""
+        self.drag(day)
+        sat = self.params
+        recover(self.households, sat.intercept, sat.performance, sat.disposition_weight, sat.recovery_rate)
+
+    def drag(self, day: int) -> None:
+        """Open issues older than ``drag_after_days`` lower their households' satisfaction (collective ones, a little,
+        the whole compound's)."""
         table = self.issues
         households = self.households
         sat = self.params
@@ -43,7 +54,15 @@ class SatisfactionDrift:
             collective = rows[table.collective[rows]]
             shared = np.bincount(table.compound[collective], weights=table.severity[collective], minlength=self.n_compounds)
             households.satisfaction -= sat.open_issue_drag * (weight + sat.collective_drag_share * shared[households.compound])
-        expected = np.clip(sat.intercept + sat.performance * households.expectation, 0.0, 1.0)
-        reference = sat.disposition_weight * households.baseline_satisfaction + (1.0 - sat.disposition_weight) * expected
-        households.satisfaction += sat.recovery_rate * (reference - households.satisfaction)
-        np.clip(households.satisfaction, 0.0, 1.0, out=households.satisfaction)
+
+
+def recover(households: Households | StackedHouseholds, intercept: Param, performance: Param,
+            disposition_weight: Param, recovery_rate: Param) -> None:
+    """Satisfaction moves ``recovery_rate`` of the way to where it settles as memories fade (a mix, by
+    ``disposition_weight``, of the household's baseline and the satisfaction that meets its expectation), kept
+    within [0, 1]. Parameters are scalars, or one value per row of a batch's stacked table (elementwise, so a
+    community's rows come out the same either way)."""
+    expected = np.clip(intercept + performance * households.expectation, 0.0, 1.0)
+    reference = disposition_weight * households.baseline_satisfaction + (1.0 - disposition_weight) * expected
+    households.satisfaction += recovery_rate * (reference - households.satisfaction)
+    np.clip(households.satisfaction, 0.0, 1.0, out=households.satisfaction)

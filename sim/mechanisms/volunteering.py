@@ -23,14 +23,15 @@ serving, so that 'volunteered recently' (social influence, the 30-day shares) do
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.behaviour import logistic, motivation_after_session, reward_salience
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import IN_SERVICE, NEVER, Households
+from cogov.sim.households import IN_SERVICE, NEVER, Households, StackedHouseholds, spread
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.posts import Posts
@@ -60,6 +61,7 @@ class Volunteering:
         self.posts = posts  # members' posts: claimed when asked, a duty in the choice (levers.posts)
         self.teams = teams  # members' volunteer teams: service days and follow-up (levers.volunteer_teams)
         self.five_ones = five_ones  # in-service members' prescribed actions, reviewed by the branch (levers.five_ones)
+        self._alone: StackedHouseholds | None = None  # this community as a batch of one (built on its first day)
         self._draw_history()
 
     def configure(self, config: ScenarioConfig) -> None:
@@ -86,81 +88,182 @@ class Volunteering:
     def neighbours_recent_share(self, day: int) -> NDArray[np.float64]:
         """For each eligible household: share of the *other* households of its building who volunteered in the
         influence window (one's own sessions are not social influence)."""
-        households, eligible = self.households, self.eligible
-        recent = day - households.last_served[eligible] < self.motive.influence_window_days
-        counts = np.bincount(households.building[eligible[recent]], minlength=len(self.households_by_building))
-        building = households.building[eligible]
-        others = np.maximum(1.0, self.households_by_building[building] - 1.0)
-        return (counts[building] - recent) / others
+        stack = self.alone()
+        return _BatchIndex.of([self], stack).neighbours_recent_share(stack, day, self.motive.influence_window_days)
+
+    def alone(self) -> StackedHouseholds:
+        """This community's households as a batch of one (its table is the stack; made again if a batch has stacked
+        the table since)."""
+        if self._alone is None or self._alone.hours is not self.households.hours:
+            self._alone = StackedHouseholds([self.households])
+        return self._alone
 
     def step(self, day: int) -> NDArray[np.float64]:
-        """Let today's volunteers serve, update motivation, and return volunteer hours by grid."""
-        households, eligible = self.households, self.eligible
-        incentives, choice, motive = self.incentives, self.choice, self.motive
+        """Let today's volunteers serve, update motivation, and return volunteer hours by grid (:func:`volunteer_day`
+        with this community alone)."""
+        return volunteer_day([self], self.alone(), day)[0]
 
-        reward_per_hour = incentives.points_per_hour * incentives.cny_per_point
-        salience = reward_salience(reward_per_hour, motive.reward_reference_cny)
-        members = households.member_type[eligible]
-        in_service = members == IN_SERVICE
-        feedback = np.where(in_service, incentives.public_ranking or incentives.employer_feedback, incentives.public_ranking)
-        feedback = feedback | (households.monitored_until[eligible] >= day)  # followed up by their branch
-        neighbours = self.neighbours_recent_share(day)
+    def choices(self, day: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64] | None]:
+        """What the community's other arrangements make of today's choice for each eligible household, in the order
+        they draw: asked (by the branch or steward; by a team on its service day; by the branch's five-ones review;
+        by a post's guide), kept in view (a team; the review) and a post's commitment (None without posts)."""
+        eligible = self.eligible
         asked = self.asks(eligible)
+        in_view = np.zeros(len(eligible), dtype=bool)
         if self.teams is not None and self.teams.enabled:  # joined when asked; called on service days; kept in view
             self.teams.join(eligible, asked)
             asked = asked | self.teams.called(eligible, day)
-            feedback = feedback | self.teams.in_view(eligible)
-        listed = self.five_ones is not None and self.five_ones.enabled
-        if listed:  # a member behind on the five ones at the branch's review is asked and kept in view
+            in_view = self.teams.in_view(eligible)
+        if self.five_ones is not None and self.five_ones.enabled:  # behind on the five ones: asked, kept in view
             followed_up = self.five_ones.review(eligible, day)
             asked = asked | followed_up
-            feedback = feedback | followed_up
-        holding = self.posts is not None and self.posts.enabled
-        if holding:
+            in_view = in_view | followed_up
+        if self.posts is not None and self.posts.enabled:
             self.posts.claim(eligible, asked, day)  # posts are claimed when the branch (or a team) asks
             asked = asked | self.posts.guided(eligible, day)  # a guide who served yesterday asks their building
-        behind = (incentives.min_hours_per_year > 0) & (members > 0) & (
-            households.hours[eligible] < incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR
-        )
-        utility = (
-            choice.volunteer_intercept
-            + choice.volunteer_motivation * households.motivation[eligible]
-            + choice.volunteer_reward * salience
-            + choice.volunteer_image * incentives.public_ranking
-            + choice.volunteer_social * neighbours
-            + self.links.asked_to_volunteer * asked
-            + self.links.trust_to_volunteer * (households.trust[eligible] - 0.5)
-            - self.time_cost[members]
-            - self.age_cost[households.age_group[eligible]]
-            + choice.volunteer_employer_feedback * (incentives.employer_feedback & in_service)
-            + choice.volunteer_min_hours * behind
-        )
-        if holding:  # a post is a duty one is seen to hold
-            utility = utility + self.posts.commitment(eligible)
-        serve = self.rng.random(len(eligible)) < logistic(utility)
-        served = eligible[serve]
-        households.hours[served] += choice.session_hours
-        households.points[served] += choice.session_hours * incentives.points_per_hour
-        households.last_served[served] = day
-        if listed:
+            return asked, in_view, self.posts.commitment(eligible)  # a post is a duty one is seen to hold
+        return asked, in_view, None
+
+    def record(self, served: NDArray[np.int64]) -> None:
+        """Today's sessions of this community (its own rows): the five ones' actions to do, and the points paid."""
+        if self.five_ones is not None and self.five_ones.enabled:
             self.five_ones.record_sessions(served)
-        paid = choice.session_hours * reward_per_hour * len(served)
+        reward_per_hour = self.incentives.points_per_hour * self.incentives.cny_per_point
+        paid = self.choice.session_hours * reward_per_hour * len(served)
         self.reward_paid += paid
         self.ledger.record("volunteer_points", paid)
-        # Taking part builds ties and trust (L15); ties fade back to the stranger society without it.
-        households.ties += self.ties.decay_rate * (households.initial_ties - households.ties)
-        households.ties[served] += self.links.participation_to_ties * (1.0 - households.ties[served])
-        households.trust[served] += self.links.participation_to_trust * (1.0 - households.trust[served])
-        households.motivation[served] = motivation_after_session(
-            households.motivation[served], feedback[serve].astype(float), salience,
-            motive.learning_rate, motive.feedback_boost, motive.crowding_out,
-        )
 
-        unmonitored = (members > 0) & ~feedback
-        drop = eligible[unmonitored]
-        households.motivation[drop] = np.maximum(0.0, households.motivation[drop] - motive.unmonitored_decay)
-        conditional = eligible[households.cooperator[eligible] == CONDITIONAL]
-        target = np.minimum(1.0, neighbours[households.cooperator[eligible] == CONDITIONAL] / motive.reciprocity_share)
-        households.motivation[conditional] += motive.conformity * (target - households.motivation[conditional])
 
-        return np.bincount(households.grid[served], minlength=self.n_grids) * choice.session_hours
+def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds, day: int) -> list[NDArray[np.float64]]:
+    """One day of volunteering in every community of a batch, over its stacked households: each community's
+    choices (:meth:`Volunteering.choices`) and draws from its own streams, then one pass over every eligible
+    household. Returns each community's volunteer hours by grid.
+
+    Each parameter is one number when the communities share it, else one per row (:func:`spread`); every formula is
+    elementwise, so a community's numbers are those it gets on its own, bit for bit.
+    """
+    index = _BatchIndex.of(communities, stack)
+    eligible, where = index.eligible, index.where
+    h = stack
+
+    def each(read: Callable[[Volunteering], Any], rows: NDArray[np.int64] = where) -> Any:
+        return spread([read(c) for c in communities], rows)
+
+    salience_of = [reward_salience(c.incentives.points_per_hour * c.incentives.cny_per_point,
+                                   c.motive.reward_reference_cny) for c in communities]
+    members = h.member_type[eligible]
+    in_service = members == IN_SERVICE
+    ranking = each(lambda c: c.incentives.public_ranking)
+    employer = each(lambda c: c.incentives.employer_feedback)
+    feedback = np.where(in_service, ranking | employer, ranking)
+    feedback = feedback | (h.monitored_until[eligible] >= day)  # followed up by their branch
+    neighbours = index.neighbours_recent_share(h, day, each(lambda c: c.motive.influence_window_days))
+    chosen = [c.choices(day) for c in communities]
+    asked = _joined([a for a, _, _ in chosen])
+    feedback = feedback | _joined([v for _, v, _ in chosen])
+    threshold = each(lambda c: c.incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR)
+    behind = (each(lambda c: c.incentives.min_hours_per_year > 0) & (members > 0)
+              & (h.hours[eligible] < threshold))
+    choice = each(lambda c: c.choice.volunteer_intercept)
+    utility = (
+        choice
+        + each(lambda c: c.choice.volunteer_motivation) * h.motivation[eligible]
+        + spread([c.choice.volunteer_reward * s for c, s in zip(communities, salience_of, strict=True)], where)
+        + each(lambda c: c.choice.volunteer_image * c.incentives.public_ranking)
+        + each(lambda c: c.choice.volunteer_social) * neighbours
+        + each(lambda c: c.links.asked_to_volunteer) * asked
+        + each(lambda c: c.links.trust_to_volunteer) * (h.trust[eligible] - 0.5)
+        - index.time_cost(communities, members)
+        - index.age_cost(communities, h.age_group[eligible])
+        + each(lambda c: c.choice.volunteer_employer_feedback) * (employer & in_service)
+        + each(lambda c: c.choice.volunteer_min_hours) * behind
+    )
+    commitments = [commitment for _, _, commitment in chosen]
+    if any(commitment is not None for commitment in commitments):  # a post is a duty one is seen to hold
+        utility = utility + _joined([np.zeros(n) if c is None else c
+                                     for c, n in zip(commitments, index.counts, strict=True)])
+    draws = _joined([c.rng.random(n) for c, n in zip(communities, index.counts, strict=True)])
+    serve = draws < logistic(utility)
+    served = eligible[serve]
+    at = where[serve]  # each session's community
+    session = spread([c.choice.session_hours for c in communities], at)
+    h.hours[served] += session
+    h.points[served] += spread([c.choice.session_hours * c.incentives.points_per_hour for c in communities], at)
+    h.last_served[served] = day
+    bounds = np.searchsorted(at, np.arange(len(communities) + 1))
+    for k, community in enumerate(communities):
+        community.record(served[bounds[k]:bounds[k + 1]] - stack.offsets[k])
+    # Taking part builds ties and trust (L15); ties fade back to the stranger society without it.
+    h.ties += spread([c.ties.decay_rate for c in communities], stack.position) * (h.initial_ties - h.ties)
+    h.ties[served] += spread([c.links.participation_to_ties for c in communities], at) * (1.0 - h.ties[served])
+    h.trust[served] += spread([c.links.participation_to_trust for c in communities], at) * (1.0 - h.trust[served])
+    motive = [c.motive for c in communities]
+    h.motivation[served] = motivation_after_session(
+        h.motivation[served], feedback[serve].astype(float), spread(salience_of, at),
+        spread([m.learning_rate for m in motive], at), spread([m.feedback_boost for m in motive], at),
+        spread([m.crowding_out for m in motive], at),
+    )
+    unmonitored = (members > 0) & ~feedback
+    drop = eligible[unmonitored]
+    h.motivation[drop] = np.maximum(0.0, h.motivation[drop] - spread([m.unmonitored_decay for m in motive],
+                                                                     where[unmonitored]))
+    conditional = h.cooperator[eligible] == CONDITIONAL
+    rows, of = eligible[conditional], where[conditional]
+    target = np.minimum(1.0, neighbours[conditional] / spread([m.reciprocity_share for m in motive], of))
+    h.motivation[rows] += spread([m.conformity for m in motive], of) * (target - h.motivation[rows])
+    sessions = np.bincount(index.grid[serve], minlength=index.grid_offsets[-1])
+    return [sessions[index.grid_offsets[k]:index.grid_offsets[k + 1]] * c.choice.session_hours
+            for k, c in enumerate(communities)]
+
+
+def _joined(parts: list[NDArray[Any]]) -> NDArray[Any]:
+    return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+
+class _BatchIndex:
+    """What volunteering derives once from a stack: the eligible households as stacked rows, their community, and
+    buildings and grids numbered across the batch (cached on the stack)."""
+
+    def __init__(self, communities: Sequence[Volunteering], stack: StackedHouseholds):
+        offsets = stack.offsets
+        self.counts = [len(c.eligible) for c in communities]
+        self.eligible = _joined([c.eligible + offsets[k] for k, c in enumerate(communities)])
+        self.where = np.repeat(np.arange(len(communities)), self.counts)
+        buildings = [len(c.households_by_building) for c in communities]
+        building_offsets = np.concatenate(([0], np.cumsum(buildings)))
+        self.building = stack.building + building_offsets[stack.position]  # every stacked row's, numbered across
+        self.households_by_building = _joined([c.households_by_building for c in communities])
+        self.grid_offsets = np.concatenate(([0], np.cumsum([c.n_grids for c in communities])))
+        self.grid = stack.grid[self.eligible] + self.grid_offsets[self.where]
+        self.n_buildings = int(building_offsets[-1])
+
+    @classmethod
+    def of(cls, communities: Sequence[Volunteering], stack: StackedHouseholds) -> _BatchIndex:
+        index = stack.cache.get("volunteering")
+        if index is None:
+            index = stack.cache["volunteering"] = cls(communities, stack)
+        return index
+
+    def neighbours_recent_share(self, h: StackedHouseholds, day: int, window: Any) -> NDArray[np.float64]:
+        """:meth:`Volunteering.neighbours_recent_share` of every eligible household of the batch."""
+        eligible = self.eligible
+        recent = day - h.last_served[eligible] < window
+        building = self.building[eligible]
+        counts = np.bincount(building[recent], minlength=self.n_buildings)
+        others = np.maximum(1.0, self.households_by_building[building] - 1.0)
+        return (counts[building] - recent) / others
+
+    def time_cost(self, communities: Sequence[Volunteering], members: NDArray[np.int8]) -> NDArray[np.float64]:
+        """Each eligible household's time cost of serving, by membership type, from its community's table."""
+        return _lookup([c.time_cost for c in communities], self.where, members)
+
+    def age_cost(self, communities: Sequence[Volunteering], age_group: NDArray[np.int8]) -> NDArray[np.float64]:
+        """Each eligible household's cost of serving by age group, from its community's table."""
+        return _lookup([c.age_cost for c in communities], self.where, age_group)
+
+
+def _lookup(tables: list[NDArray[np.float64]], where: NDArray[np.int64], key: NDArray[Any]) -> NDArray[np.float64]:
+    """``tables[where[i]][key[i]]`` for every i (one table when all are equal)."""
+    if all(np.array_equal(table, tables[0]) for table in tables[1:]):
+        return tables[0][key]
+    return np.stack(tables)[where, key]

@@ -50,6 +50,7 @@ RECENT_DAYS = 30
 P10_QUANTILE = 0.1
 
 if TYPE_CHECKING:
+    from cogov.sim.households import Households, StackedHouseholds
     from cogov.sim.model import CommunityModel
 
 DAILY_METRICS: tuple[str, ...] = (
@@ -114,14 +115,49 @@ def percentile_10(values: np.ndarray) -> float:
     return float(high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma)
 
 
-def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
-    """Compute today's metrics from the model state (cheap: counters plus one pass over households)."""
-    c = model.counters
-    pop = model.households
-    table = model.issues
-    open_states = np.bincount(table.state[table.open_rows], minlength=len(State))
+def household_metrics(pop: Households, day: int) -> dict[str, float]:
+    """Today's metrics over the households of one community (see :func:`stacked_household_metrics` for a batch)."""
     recent = (day - pop.last_served) < RECENT_DAYS
     in_service = pop.member_type == IN_SERVICE
+    return {
+        "satisfaction_mean": float(pop.satisfaction.mean()),
+        "satisfaction_p10": percentile_10(pop.satisfaction),
+        "trust_mean": float(pop.trust.mean()),
+        "volunteer_share": float(recent.mean()),
+        "volunteer_hours": float(pop.hours.sum()),
+        "inservice_serving_share": _ratio(np.count_nonzero(recent & in_service), np.count_nonzero(in_service)),
+        "ties_mean": float(pop.ties.mean()),
+    }
+
+
+def stacked_household_metrics(stack: StackedHouseholds, day: int) -> list[dict[str, float]]:
+    """:func:`household_metrics` of every community of a batch in one pass over its stacked households table, bit
+    for bit (sums by :meth:`~cogov.sim.batch.StackedHouseholds.sums`; a share of households is an exact count
+    divided by the households, as numpy's mean of a boolean array is)."""
+    starts, sizes = stack.offsets[:-1].tolist(), stack.sizes
+    recent = (day - stack.last_served) < RECENT_DAYS
+    in_service = stack.member_type == IN_SERVICE
+    satisfaction, trust, ties = (stack.sums(values) / sizes for values in (stack.satisfaction, stack.trust, stack.ties))
+    volunteers, serving, members = (stack.counts(mask) for mask in (recent, recent & in_service, in_service))
+    hours = stack.sums(stack.hours)
+    return [{
+        "satisfaction_mean": float(satisfaction[k]),
+        "satisfaction_p10": percentile_10(stack.satisfaction[start:start + int(sizes[k])]),
+        "trust_mean": float(trust[k]),
+        "volunteer_share": float(volunteers[k] / sizes[k]),
+        "volunteer_hours": float(hours[k]),
+        "inservice_serving_share": _ratio(serving[k], members[k]),
+        "ties_mean": float(ties[k]),
+    } for k, start in enumerate(starts)]
+
+
+def daily_metrics(model: CommunityModel, day: int, people: dict[str, float] | None = None) -> dict[str, float]:
+    """Compute today's metrics from the model state (cheap: counters plus one pass over households); ``people``:
+    the household metrics if already computed (a batch computes every community's in one pass)."""
+    c = model.counters
+    people = household_metrics(model.households, day) if people is None else people
+    table = model.issues
+    open_states = np.bincount(table.state[table.open_rows], minlength=len(State))
     closed = c["resolved"] + c["unresolved"]
     cost = model.ledger.total()
     branches = model.branches
@@ -140,18 +176,18 @@ def daily_metrics(model: CommunityModel, day: int) -> dict[str, float]:
         "escalation_rate": _ratio(c["escalated"], c["found"]),
         "backlog": int(open_states[State.AGREEMENT] + open_states[State.QUEUED]),
         "latent": int(open_states[State.LATENT]),
-        "satisfaction_mean": float(pop.satisfaction.mean()),
-        "satisfaction_p10": percentile_10(pop.satisfaction),
-        "trust_mean": float(pop.trust.mean()),
-        "volunteer_share": float(recent.mean()),
-        "volunteer_hours": float(pop.hours.sum()),
-        "inservice_serving_share": _ratio(np.count_nonzero(recent & in_service), np.count_nonzero(in_service)),
+        "satisfaction_mean": people["satisfaction_mean"],
+        "satisfaction_p10": people["satisfaction_p10"],
+        "trust_mean": people["trust_mean"],
+        "volunteer_share": people["volunteer_share"],
+        "volunteer_hours": people["volunteer_hours"],
+        "inservice_serving_share": people["inservice_serving_share"],
         "stalemates": c["stalemates"],
         "cost_total": cost,
         "cost_per_resolved": _ratio(cost, c["resolved"]),
         "party_strength": float(branches.strength[0]),
         "branch_strength": float(branches.strength[below].mean()) if below.any() else float("nan"),
-        "ties_mean": float(pop.ties.mean()),
+        "ties_mean": people["ties_mean"],
         "company_quality": float(quality.mean()) if len(quality) else float("nan"),
         "co_building_commitment": float(model.co_building.commitment.mean()) if len(model.co_building) else float("nan"),
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),

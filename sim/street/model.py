@@ -15,8 +15,9 @@ communities step:
 With ``street.shared = false`` the street is a batch of independent communities (replicates): nothing is shared and
 each community is bit-identical to the same community run alone with the same seed.
 
-This is the street as a loop over community models; stepping the communities over stacked tables in one vectorised
-pass (issue 13) is not built yet: a batch is as fast as its runs one after another.
+The communities step together in a :class:`~cogov.sim.batch.CommunityBatch`: each phase of the day for all of them
+before the next, over a stacked households table, batched where the phase has a batched form (so far few: a batch is
+still nearly as slow as its communities one after another; issue 13).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import pandas as pd
 from mesa import DataCollector, Model
 
 from cogov.experiments.seeds import SEED_BITS, replicate_seed
+from cogov.sim.batch import CommunityBatch
 from cogov.sim.households import NEVER
 from cogov.sim.issues import State
 from cogov.sim.model import DAYS_PER_YEAR, CommunityModel
@@ -80,6 +82,8 @@ class StreetModel(Model):
             if allocation is not None:
                 overrides["levers.funding.annual_cny"] = float(allocation[k])
             self.communities.append(CommunityModel(entry.config, rng=community_seed(seed, k), **overrides))
+        self.batch = CommunityBatch(self.communities)
+        """The communities stepped together, phase by phase (:mod:`cogov.sim.batch`)."""
         self.households = np.array([c.households.size for c in self.communities])
         self.funds = allocation
         self.funds_history: list[list[float]] = [] if allocation is None else [allocation.tolist()]
@@ -96,8 +100,7 @@ class StreetModel(Model):
             hours = self.departments.allocate(*self._street_queues())
             for community, today in zip(self.communities, hours, strict=True):
                 community.resources.street_hours_today = float(today)
-        for community in self.communities:
-            community.step()
+        self.batch.step()
         if (self.config.street.funds.allocation == "performance" and day % int(DAYS_PER_YEAR) == 0
                 and day < self.days):
             self._award_funds()

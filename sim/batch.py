@@ -1,0 +1,150 @@
+"""CommunityBatch: several communities stepped together, one phase of the day at a time, over stacked tables.
+
+A batch holds R :class:`~cogov.sim.model.CommunityModel` (replicates of one scenario, design points, or the
+communities of a street) and steps them in lockstep: for each phase of the daily lifecycle
+(:meth:`CommunityModel._lifecycle`) it runs that phase for every community before the next phase. A phase with a
+batched form (:data:`BATCHED`) runs once for all communities over the batch's stacked tables; the others run
+community by community. The households of every community live in one stacked table
+(:class:`StackedHouseholds`): each community's :class:`~cogov.sim.households.Households` columns are views on its
+slice, so the community's own mechanisms and a batched phase work on the same numbers.
+
+**Bit-identity.** Communities share nothing in a batch: each keeps its own random streams, tables and Mesa clock,
+and a batched phase computes each community's numbers elementwise or with per-community sums that are numpy's
+pairwise sums over the same numbers in the same order. A community run alone and the same community run in a batch
+give identical results, bit for bit, intervention schedules included (``tests/test_batch.py`` checks every phase
+against single runs over the scenario library).
+
+**What is batched so far** (issue 13, in progress): volunteering (``volunteering``: every eligible household's
+choice and its effects in one pass), satisfaction's recovery (``drift``) and the household metrics of the daily
+record (``record``). The phases that work on issues (arrival, discovery, agreement, service…) still
+run community by community; each batched phase added removes its per-community call overhead, which is most of the
+cost of a default community's day.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from cogov.sim.households import StackedHouseholds
+from cogov.sim.mechanisms.drift import recover
+from cogov.sim.mechanisms.volunteering import volunteer_day
+from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes.metrics import stacked_household_metrics
+
+
+class CommunityBatch:
+    """R communities stepped together, phase by phase (see the module docstring).
+
+    Args:
+        models: freshly built community models (none stepped yet), all with the same horizon.
+
+    State: ``models`` and ``households`` (the :class:`StackedHouseholds`). Each model stays a complete Mesa model:
+    its summary, series, interventions and agents are read from it as from a model run alone.
+    """
+
+    def __init__(self, models: Sequence[CommunityModel]):
+        if not models:
+            raise ValueError("a batch needs at least one community")
+        if len({model.days for model in models}) > 1 or any(model.steps for model in models):
+            raise ValueError("a batch steps communities together: they must share a horizon and start on day 0")
+        self.models: list[CommunityModel] = list(models)
+        self.households = StackedHouseholds([model.households for model in self.models])
+        self.phases: tuple[str, ...] = tuple(name for name, _ in self.models[0].lifecycle)
+
+    @classmethod
+    def of(cls, scenario: Any, seeds: Sequence[int], **kwargs: Any) -> CommunityBatch:
+        """A batch of one scenario's replicates: one :class:`CommunityModel` per seed (``kwargs`` as for the model)."""
+        return cls([CommunityModel(scenario, rng=int(seed), **kwargs) for seed in seeds])
+
+    @property
+    def running(self) -> bool:
+        """True while the communities have days left (they share a horizon)."""
+        return self.models[0].running
+
+    @property
+    def day(self) -> int:
+        """Days simulated so far."""
+        return self.models[0].steps
+
+    def step(self) -> None:
+        """One day for every community: each phase of the lifecycle in turn, batched where it has a batched form.
+
+        Each model's Mesa clock moves as :meth:`mesa.Model.step` moves it: the day's step first (``steps`` counts the
+        day), then the events the model scheduled for that day (property companies' updates, reviews, meetings).
+        """
+        models = self.models
+        for model in models:
+            model.steps += 1  # as Mesa's _do_step does before the model's step
+        day = models[0].steps
+        for index, name in enumerate(self.phases):
+            batched = BATCHED.get(name)
+            if batched is not None:
+                batched(self, day)
+                continue
+            for model in models:
+                model.lifecycle[index][1](day)
+        for model in models:
+            model.running = day < model.days
+            _advance_clock(model)
+
+    def run(self) -> list[dict[str, Any]]:
+        """Run to the horizon and return each community's summary, in order."""
+        while self.running:
+            self.step()
+        return [model.summary() for model in self.models]
+
+
+def _advance_clock(model: CommunityModel) -> None:
+    """Move the model's Mesa clock over the day just stepped, running the events scheduled for it, without stepping
+    the model again: Mesa's own step with the model's step body skipped (``steps`` is counted again by Mesa)."""
+    model.steps -= 1
+    user_step = model._user_step
+    model._user_step = _skip
+    try:
+        model.step()
+    finally:
+        model._user_step = user_step
+
+
+def _skip() -> None:
+    """The model's step body, already done by the batch."""
+
+
+def _drift(batch: CommunityBatch, day: int) -> None:
+    """Open issues drag each community's satisfaction (community by community: issues are per community), then
+    satisfaction recovers in one pass over the stacked households."""
+    params = []
+    for model in batch.models:
+        model.drift.drag(day)
+        params.append(model.drift.params)
+    stack = batch.households
+    recover(stack, stack.per_row([p.intercept for p in params]), stack.per_row([p.performance for p in params]),
+            stack.per_row([p.disposition_weight for p in params]), stack.per_row([p.recovery_rate for p in params]))
+
+
+def _record(batch: CommunityBatch, day: int) -> None:
+    """Today's metrics of every community (the household metrics in one pass), collected."""
+    for model, people in zip(batch.models, stacked_household_metrics(batch.households, day), strict=True):
+        model._record(day, people)
+
+
+def _volunteering(batch: CommunityBatch, day: int) -> None:
+    """Every community's volunteers serve in one pass (:func:`~cogov.sim.mechanisms.volunteering.volunteer_day`);
+    then each community sets today's hours from its volunteers' hours."""
+    models = batch.models
+    hours = volunteer_day([model.volunteering for model in models], batch.households, day)
+    for model, by_grid in zip(models, hours, strict=True):
+        model.resources.step(by_grid)
+
+
+BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
+    "volunteering": _volunteering,
+    "drift": _drift,
+    "record": _record,
+}
+"""Phases of the lifecycle with a batched form, by name: ``phase(batch, day)`` does for every community of the
+batch what the community's own phase does (bit for bit)."""
+
+
+__all__ = ["BATCHED", "CommunityBatch", "StackedHouseholds"]

@@ -1,0 +1,217 @@
+"""Communities stepped together in a batch (:mod:`cogov.sim.batch`, issue 13): bit for bit the runs alone, and the
+runner's batches of replicates (a batch that fails is retried run by run).
+
+A batch shares nothing between its communities, so every number of every community must equal the same community
+run alone with the same seed: every daily metric of every day, the final state of every household, the counters and
+the summary. Mixed batches (all built-in scenarios in one batch: other sizes, other parameters) check the stacked
+table's per-community sums and per-row parameters; a full year checks the events of every interval and a scheduled
+intervention; a lever moved by hand in one community of a batch checks live interventions.
+"""
+
+from __future__ import annotations
+
+import json
+import warnings
+from dataclasses import fields
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from cogov.experiments.runner import RunTask, chunked, run_chunk
+from cogov.experiments.targets import CogovTarget, RunOutput, simulate, simulate_batch
+from cogov.sim.batch import BATCHED, CommunityBatch, StackedHouseholds
+from cogov.sim.households import Households
+from cogov.sim.model import CommunityModel
+from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
+
+SMALL = apply_overrides(load_scenario("default").config, {"community.households": 300, "simulation.days": 30})
+"""A small community (300 households, 30 days) for what needs no large one."""
+
+
+def _assert_same(alone: CommunityModel, inside: CommunityModel) -> None:
+    """Every recorded number of two runs is identical (NaN equal to NaN)."""
+    pd.testing.assert_frame_equal(alone.series(), inside.series(), check_exact=True)
+    for column in fields(Households):
+        np.testing.assert_array_equal(getattr(alone.households, column.name), getattr(inside.households, column.name),
+                                      err_msg=column.name)
+    assert alone.counters == inside.counters
+    assert json.dumps(alone.summary(), sort_keys=True, default=str) == json.dumps(inside.summary(), sort_keys=True,
+                                                                                  default=str)
+
+
+def _alone(scenario: Any, seed: int, days: int) -> CommunityModel:
+    model = CommunityModel(scenario, rng=seed, days=days)
+    model.run()
+    return model
+
+
+def test_every_builtin_scenario_in_one_mixed_batch_is_bit_identical_to_it_run_alone():
+    """All built-in scenarios in one batch: communities of other sizes and other parameters side by side."""
+    names = [*builtin_names(), "default with 300 households", "mixed with 1000 households"]
+    days = 45
+    configs = [load_scenario(name).config for name in names[:-2]]
+    configs += [apply_overrides(load_scenario("default").config, {"community.households": 300}),
+                apply_overrides(load_scenario("mixed").config, {"community.households": 1000})]
+    batch = CommunityBatch([CommunityModel(config, rng=100 + k, days=days) for k, config in enumerate(configs)])
+    assert not batch.households.equal_sizes
+    batch.run()
+    for k, (name, config) in enumerate(zip(names, configs, strict=True)):
+        try:
+            _assert_same(_alone(config, 100 + k, days), batch.models[k])
+        except AssertionError as err:
+            raise AssertionError(f"scenario {name}: {err}") from err
+
+
+@pytest.mark.parametrize("scenario", ["default", "red_property_midyear"])
+def test_replicates_in_a_batch_over_a_year_are_bit_identical_to_them_run_alone(scenario):
+    """A year: every recurring event's interval, and (red_property_midyear) a scheduled intervention on day 180."""
+    seeds = [3, 4, 5]
+    batch = CommunityBatch.of(scenario, seeds)
+    assert batch.households.equal_sizes
+    summaries = batch.run()
+    for seed, inside, summary in zip(seeds, batch.models, summaries, strict=True):
+        alone = _alone(scenario, seed, inside.days)
+        _assert_same(alone, inside)
+        assert summary["interventions"] == alone.summary()["interventions"]
+    if scenario == "red_property_midyear":
+        assert [event.day for event in batch.models[0].interventions] == [180, 180, 180]
+
+
+def test_a_lever_moved_in_one_community_of_a_batch_acts_as_it_does_alone():
+    days, moved_on = 60, 20
+    batch = CommunityBatch.of("default", [7, 8], days=days)
+    alone = CommunityModel("default", rng=8, days=days)
+    untouched = CommunityModel("default", rng=7, days=days)
+    while batch.day < moved_on:
+        batch.step()
+        alone.step()
+        untouched.step()
+    change = {"levers.burden.admin_share": 0.2}
+    batch.models[1].intervene(change)
+    alone.intervene(change)
+    batch.run()
+    alone.run()
+    untouched.run()
+    _assert_same(alone, batch.models[1])
+    _assert_same(untouched, batch.models[0])
+    assert batch.models[1].metrics["satisfaction_mean"] != batch.models[0].metrics["satisfaction_mean"]
+
+
+def test_each_community_reads_and_writes_its_slice_of_the_stacked_table():
+    batch = CommunityBatch.of(SMALL, [1, 2])
+    stack, (first, second) = batch.households, batch.models
+    assert list(stack.offsets) == [0, first.households.size, first.households.size + second.households.size]
+    second.households.trust[0] = 0.123  # a community's own write is the stack's
+    assert stack.trust[first.households.size] == 0.123
+    stack.satisfaction[:] = 0.5  # and a batched phase's write is every community's
+    assert (first.households.satisfaction == 0.5).all() and (second.households.satisfaction == 0.5).all()
+
+
+def test_stacked_sums_are_numpys_sums_of_each_slice_bit_for_bit():
+    """np.add.reduceat sums in another order than a slice's sum; the stack must not use it."""
+    rng = np.random.default_rng(0)
+    for sizes in ([2000, 2000, 2000], [2000, 1000, 2017, 3]):
+        tables = []
+        for n in sizes:
+            tables.append(CommunityModel(SMALL, rng=int(rng.integers(1000))).households)
+        tables = [_resized(t, n, rng) for t, n in zip(tables, sizes, strict=True)]
+        stack = StackedHouseholds(tables)
+        expected = [t.satisfaction.sum() for t in tables]
+        assert stack.sums(stack.satisfaction).tolist() == expected
+        assert stack.counts(stack.satisfaction > 0.5).tolist() == [int((t.satisfaction > 0.5).sum()) for t in tables]
+
+
+def _resized(table: Households, n: int, rng: np.random.Generator) -> Households:
+    """A households table of ``n`` rows with random satisfaction (the other columns repeated from ``table``)."""
+    index = np.arange(n) % table.size
+    resized = Households(**{c.name: getattr(table, c.name)[index].copy() for c in fields(Households)})
+    resized.satisfaction[:] = rng.random(n)
+    return resized
+
+
+def test_a_batch_refuses_communities_it_cannot_step_together():
+    with pytest.raises(ValueError, match="share a horizon"):
+        CommunityBatch([CommunityModel(SMALL, rng=1, days=10), CommunityModel(SMALL, rng=2, days=20)])
+    started = CommunityModel(SMALL, rng=1, days=10)
+    started.step()
+    with pytest.raises(ValueError, match="start on day 0"):
+        CommunityBatch([started])
+    with pytest.raises(ValueError, match="at least one"):
+        CommunityBatch([])
+
+
+def test_every_batched_phase_is_a_phase_of_the_lifecycle():
+    phases = [name for name, _ in CommunityModel(SMALL, rng=1).lifecycle]
+    assert set(BATCHED) <= set(phases) and len(phases) == len(set(phases))
+
+
+# ----------------------------------------------------------------------------------------------- the runner
+def _tasks(points: list[dict[str, Any]], replicates: int) -> list[RunTask]:
+    return [RunTask(run_id=r * len(points) + p, point_id=p, replicate=r, seed=50 + r, point=point, run_key=f"{p}-{r}")
+            for r in range(replicates) for p, point in enumerate(points)]
+
+
+def test_the_runner_batches_the_replicates_of_a_point_and_gets_the_runs_alone():
+    target = CogovTarget(base=SMALL, base_digest="small")
+    points = [{}, {"levers.funding.annual_cny": 20_000.0}]
+    tasks = _tasks(points, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # a batch that failed and fell back to single runs warns: not here
+        results = run_chunk(target, chunked(tasks, 6)[0], series_every=10)
+    assert [r.run_id for r in results] == [0, 2, 4, 1, 3, 5]  # point 0's replicates, then point 1's
+    for result in results:
+        task = tasks[result.run_id]
+        alone = simulate(target.configure(task.point), task.seed, series_every=10)
+        assert result.error is None
+        assert json.dumps(result.output.summary) == json.dumps(alone.summary)
+        assert result.output.series.equals(alone.series)
+
+
+class _FailsAtOneSeed:
+    """A target whose run with ``bad_seed`` raises, alone or inside a batch (as a diverging run would)."""
+
+    name = "flaky"
+    base_digest = "flaky"
+
+    def __init__(self, bad_seed: int):
+        self.bad_seed = bad_seed
+        self.target = CogovTarget(base=SMALL, base_digest="small")
+        self.batches: list[list[int]] = []
+
+    def run(self, point: dict[str, Any], seed: int, series_every: int | None) -> RunOutput:
+        if seed == self.bad_seed:
+            raise FloatingPointError(f"diverged at seed {seed}")
+        return self.target.run(point, seed, series_every)
+
+    def run_batch(self, point: dict[str, Any], seeds: list[int], series_every: int | None) -> list[RunOutput]:
+        self.batches.append(list(seeds))
+        if self.bad_seed in seeds:
+            raise FloatingPointError("diverged somewhere in the batch")
+        return self.target.run_batch(point, seeds, series_every)
+
+
+def test_a_batch_that_fails_is_run_again_run_by_run_and_only_the_bad_run_is_lost():
+    tasks = _tasks([{"simulation.days": 15}], 4)
+    target = _FailsAtOneSeed(bad_seed=52)
+    with pytest.warns(RuntimeWarning, match=r"a batch of 4 runs .* failed .*diverged somewhere.*one by one"):
+        results = run_chunk(target, tasks, series_every=None)
+    assert target.batches == [[50, 51, 52, 53]]
+    assert [r.error is None for r in results] == [True, True, False, True]
+    assert "FloatingPointError: diverged at seed 52" in results[2].error
+    good = simulate_batch(target.target.configure({"simulation.days": 15}), [50, 51, 53])
+    assert [json.dumps(r.output.summary) for r in results if r.output is not None] == [json.dumps(o.summary)
+                                                                                      for o in good]
+
+
+def test_chunks_hold_whole_pieces_of_one_point_interleaved_across_points():
+    tasks = _tasks([{"p": 0}, {"p": 1}, {"p": 2}], 5)
+    chunks = chunked(tasks, 4)
+    assert sorted(t.run_id for chunk in chunks for t in chunk) == list(range(15))
+    assert all(len(chunk) <= 4 for chunk in chunks)
+    pieces = [[(t.point_id, t.replicate) for t in chunk] for chunk in chunks]
+    assert pieces[:3] == [[(0, r) for r in range(4)], [(1, r) for r in range(4)], [(2, r) for r in range(4)]]
+    assert pieces[3] == [(0, 4), (1, 4), (2, 4)]  # the fifth replicates of every point, packed together
+    singles = chunked(_tasks([{"p": p} for p in range(30)], 1), 10)  # one replicate per point: chunks still fill
+    assert [len(chunk) for chunk in singles] == [10, 10, 10]
