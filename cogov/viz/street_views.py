@@ -75,6 +75,13 @@ def grid_shape(count: int) -> tuple[int, int]:
     return columns, math.ceil(count / columns)
 
 
+def _checked_index(selected: int, names: Sequence[str]) -> int:
+    """``selected`` if it is the index of one of ``names``; :class:`ValueError` otherwise."""
+    if not 0 <= selected < len(names):
+        raise ValueError(f"selected must be 0 to {len(names) - 1}, not {selected}")
+    return selected
+
+
 class StreetMapView(BlitView):
     """The communities of a live street as small multiples, redrawn cheaply as days pass.
 
@@ -85,17 +92,15 @@ class StreetMapView(BlitView):
         lang: ``en`` or ``zh``.
         dpi: resolution.
 
-    :attr:`titles` holds each panel's title artist (the selected one red) and :attr:`frames` the outline of
-    the selected panel.
+    :attr:`axes` and :attr:`titles` hold each panel's axes (the selected one framed in red) and title artist (the
+    selected one red); :attr:`title` says the street and the day.
     """
 
     def __init__(self, street: Any, metric: str, selected: int = 0, lang: str = "en", dpi: float = 100) -> None:
         self.lang = resolve_lang(lang)
         self.metric = metric
         self.names = tuple(street.names)
-        if not 0 <= selected < len(self.names):
-            raise ValueError(f"selected must be 0 to {len(self.names) - 1}, not {selected}")
-        self.selected = selected
+        self.selected = _checked_index(selected, self.names)
         count = len(self.names)
         columns, rows = grid_shape(count)
         aspect = max(c.layout.height / max(1, c.layout.width) for c in street.communities)
@@ -148,7 +153,6 @@ class StreetMapView(BlitView):
             self.title = fig.suptitle(" ", fontsize=11)
         self.fig = fig
         self.street_name = street.config.meta.name
-        self.street = street
         dynamic: list[Artist] = [*self.images, *[m for markers in self.issues for m in markers.values()],
                                  *self.titles, self.title]
         self.update(street)
@@ -194,8 +198,8 @@ class StreetChartView(BlitView):
         self.outcome = outcome(metric)
         if not self.outcome.daily:
             raise ValueError(f"{metric!r} is not a daily outcome, so there is nothing to chart over time")
-        self.selected = selected
         names = tuple(street.names)
+        self.selected = _checked_index(selected, names)
         households = float(np.mean(street.households))
         self.typical = typical_limits(round(households)).get(metric, (0.0, 1.0))
         low, high = self.typical
@@ -248,9 +252,9 @@ class StreetChartView(BlitView):
             low, high = ax.get_ylim()
             if finite.size and (finite.min() < low or finite.max() > high):
                 ax.set_ylim(*round_limits(typical, data, bounds))
-                self.invalidate_if_drawn()
+                self._invalidate_if_drawn()
 
-    def invalidate_if_drawn(self) -> None:
+    def _invalidate_if_drawn(self) -> None:
         """New limits: the static part must be drawn again (before the first draw there is nothing to redo)."""
         if hasattr(self, "canvas"):
             self.invalidate()
