@@ -537,6 +537,50 @@ def _organisation_cells(model: Any) -> dict[str, np.ndarray]:
     }
 
 
+def building_image(layout: Any, values: np.ndarray) -> np.ndarray:
+    """A (height, width) image of per-building ``values`` on ``layout``'s grid, NaN where there is no building
+    (drawn in the colour map's "bad" colour)."""
+    image = np.full((layout.height, layout.width), np.nan)
+    image[layout.building_xy[:, 1], layout.building_xy[:, 0]] = values
+    return image
+
+
+def draw_layout(ax: Axes, model: Any, values: np.ndarray, lang: str, *, cmap: Any, vmin: float, vmax: float,
+                marker_size: float = 34.0, line_scale: float = 1.0) -> tuple[Any, list[Any]]:
+    """Draw one community's layout onto ``ax``: building cells coloured by ``values`` (one per building) on
+    ``cmap`` from ``vmin`` to ``vmax``, compounds as outlined blocks (one Rectangle patch each), grid boundaries as
+    one dashed LineCollection and organisations as markers (one scatter per kind, labelled with its count).
+
+    Shared by :func:`community_map` and the street's small multiples (:class:`cogov.viz.render.StreetMapView`), so
+    a community looks the same alone and in its street. ``marker_size`` and ``line_scale`` shrink markers and
+    outlines for small panels. Returns the image and the legend handles (compound, grid boundary, organisations).
+    """
+    layout = model.layout
+    im = ax.imshow(building_image(layout, values), origin="lower", cmap=cmap, vmin=vmin, vmax=vmax,
+                   extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+    xy = layout.building_xy
+    for c in range(layout.n_compounds):
+        cells = xy[layout.building_compound == c]
+        (x0, y0), (x1, y1) = cells.min(axis=0), cells.max(axis=0)
+        ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0 + 1, y1 - y0 + 1, fill=False,
+                               edgecolor="black", linewidth=1.6 * line_scale, zorder=3))
+    ax.add_collection(LineCollection(_grid_boundaries(layout), colors="white", linewidths=1.2 * line_scale,
+                                     linestyles=(0, (3, 2)), zorder=2))
+    handles = [Line2D([], [], color="black", linewidth=1.6, label=text("compound", lang)),
+               Line2D([], [], color="0.5", linewidth=1.2, linestyle=(0, (3, 2)), label=text("grid_boundary", lang))]
+    for key, cells in _organisation_cells(model).items():
+        spec = ORG_MARKERS[key]
+        dx, dy = spec["offset"]
+        handles.append(ax.scatter(cells[:, 0] + dx, cells[:, 1] + dy, marker=spec["marker"], s=marker_size,
+                                  color=spec["color"], edgecolors="black", linewidths=0.6 * line_scale, zorder=4,
+                                  label=f"{text(key, lang)} ({len(cells)})"))
+    ax.set_xlim(-0.5, layout.width - 0.5)
+    ax.set_ylim(-0.5, layout.height - 0.5)
+    ax.set_aspect("equal")
+    ax.grid(False)
+    return im, handles
+
+
 def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
                   path: str | Path | None = None, baseline: Any = None) -> Figure:
     """Map of a live :class:`~cogov.sim.model.CommunityModel`: building cells coloured by mean household
@@ -544,7 +588,7 @@ def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
     bar; compounds as outlined blocks (one Rectangle patch each, in ``fig.axes[0].patches``); grid
     boundaries as one dashed LineCollection; organisations as markers (one scatter per kind,
     labelled with their count in the figure legend ``fig.legends[0]``, after the compound and
-    grid-boundary entries).
+    grid-boundary entries). The layout itself is drawn by :func:`draw_layout`.
 
     With ``baseline`` (the same community run under another scenario on the same seed: the same buildings and
     households), the cells show the difference from it on a diverging scale centred on 0, symmetric, so that a
@@ -557,8 +601,6 @@ def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
         if baseline.layout.n_buildings != layout.n_buildings:
             raise ValueError("a difference map needs the same community (same layout) in both runs")
         values = values - building_values(baseline, colour_by)
-    image = np.full((layout.height, layout.width), np.nan)
-    image[layout.building_xy[:, 1], layout.building_xy[:, 0]] = values
     with style(lang):
         aspect = layout.height / max(1, layout.width)
         fig, ax = _new_figure((7.5, max(4.5, 6.0 * aspect + 1.5)))
@@ -567,48 +609,24 @@ def community_map(model: Any, lang: str = "en", colour_by: str = "satisfaction",
             reach = max(reach, 1e-3)  # a flat map still gets a readable scale
             # empty cells grey: white is the scale's 0, a building where nothing changed
             cmap = matplotlib.colormaps[DIVERGING_CMAP].with_extremes(bad="0.8")
-            im = ax.imshow(image, origin="lower", cmap=cmap, vmin=-reach, vmax=reach,
-                           extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+            im, handles = draw_layout(ax, model, values, lang, cmap=cmap, vmin=-reach, vmax=reach)
             bar_label = text("difference_bar", lang, what=text(f"{colour_by}_bar", lang))
             what = text("difference_what", lang, what=text("mean_satisfaction" if colour_by == "satisfaction"
                                                              else "backlog_what", lang))
         elif colour_by == "satisfaction":
-            im = ax.imshow(image, origin="lower", cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0,
-                           extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+            im, handles = draw_layout(ax, model, values, lang, cmap=SEQUENTIAL_CMAP, vmin=0.0, vmax=1.0)
             bar_label, what = text("satisfaction_bar", lang), text("mean_satisfaction", lang)
         else:
-            im = ax.imshow(image, origin="lower", cmap=COUNT_CMAP, vmin=0.0, vmax=max(1.0, float(np.nanmax(values))),
-                           extent=(-0.5, layout.width - 0.5, -0.5, layout.height - 0.5), interpolation="nearest")
+            im, handles = draw_layout(ax, model, values, lang, cmap=COUNT_CMAP, vmin=0.0,
+                                      vmax=max(1.0, float(np.nanmax(values))))
             bar_label, what = text("backlog_bar", lang), text("backlog_what", lang)
         bar = fig.colorbar(im, ax=ax, label=bar_label, shrink=0.85)
         if colour_by == "backlog" and baseline is None:
             bar.locator = MaxNLocator(integer=True)
             bar.update_ticks()
-
-        xy = layout.building_xy
-        for c in range(layout.n_compounds):
-            cells = xy[layout.building_compound == c]
-            (x0, y0), (x1, y1) = cells.min(axis=0), cells.max(axis=0)
-            ax.add_patch(Rectangle((x0 - 0.5, y0 - 0.5), x1 - x0 + 1, y1 - y0 + 1, fill=False,
-                                   edgecolor="black", linewidth=1.6, zorder=3))
-        ax.add_collection(LineCollection(_grid_boundaries(layout), colors="white", linewidths=1.2,
-                                         linestyles=(0, (3, 2)), zorder=2))
-
-        handles = [Line2D([], [], color="black", linewidth=1.6, label=text("compound", lang)),
-                   Line2D([], [], color="0.5", linewidth=1.2, linestyle=(0, (3, 2)), label=text("grid_boundary", lang))]
-        for key, cells in _organisation_cells(model).items():
-            spec = ORG_MARKERS[key]
-            dx, dy = spec["offset"]
-            handles.append(ax.scatter(cells[:, 0] + dx, cells[:, 1] + dy, marker=spec["marker"], s=34,
-                                      color=spec["color"], edgecolors="black", linewidths=0.6, zorder=4,
-                                      label=f"{text(key, lang)} ({len(cells)})"))
         fig.legend(handles=handles, loc="outside lower center", ncol=3, frameon=False)
-        ax.set_xlim(-0.5, layout.width - 0.5)
-        ax.set_ylim(-0.5, layout.height - 0.5)
-        ax.set_aspect("equal")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.grid(False)
         ax.set_xlabel(text("x_cell", lang))
         ax.set_ylabel(text("y_cell", lang))
         day = int(getattr(model, "steps", 0))

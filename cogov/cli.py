@@ -1028,12 +1028,13 @@ def _cmd_animate(args: argparse.Namespace) -> int:
     from cogov.animate import animate
 
     overrides = dict(_parse_override(item) for item in args.overrides)
-    apply_overrides(load_scenario(args.scenario).config, overrides, source="--set")  # errors named after the option
+    if not is_street_file(args.scenario):  # a street's overrides and --community are checked by animate, before running
+        apply_overrides(load_scenario(args.scenario).config, overrides, source="--set")  # errors named after the option
     _check_output_file(args.out, "--out")
     _check_output_file(args.out.with_name(args.out.name + ".json"), "--out")  # the provenance file beside it
     err = Console(stderr=True)
     animate(args.scenario, args.out, days=args.days, every=args.every, lang=args.lang, seed=args.seed,
-            metric=args.metric, fps=args.fps, dpi=args.dpi, overrides=overrides,
+            metric=args.metric, fps=args.fps, dpi=args.dpi, overrides=overrides, community=args.community,
             log=_log_to(err))
     return EXIT_OK
 

@@ -292,8 +292,15 @@ def _add_classroom_commands(sub: Any) -> None:
                      help="download the page's front-end files into the local cache (once, while online) and exit")
     viz.set_defaults(handler="_cmd_viz")
 
-    anim = sub.add_parser("animate", help="render the map and a chart over time as a GIF (or MP4 with ffmpeg)")
-    anim.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
+    anim = sub.add_parser("animate", help="render the map and a chart over time as a GIF (or MP4 with ffmpeg)",
+                          description="Render a run as a GIF (or MP4 with ffmpeg) for slides: the community map and "
+                          "a chart of --metric over time. On a street file, every community's map side by side "
+                          "on one colour scale, --community outlined, and the street's mean and gap over time.")
+    anim.add_argument("scenario", nargs="?", default="default",
+                      help="built-in name or TOML file, a community or a street (default: default)")
+    anim.add_argument("--community", metavar="NAME",
+                      help="a street's community to outline and chart in red (default: its first; names as "
+                      "`cogov run STREET` lists them)")
     anim.add_argument("--out", type=Path, required=True, help="output file, .gif or .mp4 (a .json provenance file "
                       "is written beside it)")
     anim.add_argument("--days", type=_days, help="override the horizon")

@@ -819,3 +819,145 @@ def test_animate_writes_mp4_with_ffmpeg(tiny, tmp_path):
     result = animate(tiny, tmp_path / "demo.mp4", every=10)
     assert result.frames == 4 and result.path.stat().st_size > 1000
     assert json.loads(result.provenance_path.read_text())["output"] == "demo.mp4"
+
+
+# ------------------------------------------------------------------------------------------- animate: a street
+@pytest.fixture(scope="module")
+def street_gif(tmp_path_factory) -> tuple[Path, dict]:
+    """Six days of the built-in five_communities, a frame every 3 days (shared by the street animation tests)."""
+    from cogov.cli import main
+
+    out = tmp_path_factory.mktemp("street") / "street.gif"
+    assert main(["animate", "five_communities", "--out", str(out), "--days", "6", "--every", "3", "--seed", "3"]) == 0
+    with Image.open(out) as gif:
+        frames = []
+        for i in range(gif.n_frames):
+            gif.seek(i)
+            frames.append(np.asarray(gif.convert("RGB")))
+        record = json.loads(gif.info["comment"])
+    return out, {"frames": frames, "record": record}
+
+
+def test_animate_street_writes_frames_and_the_streets_provenance(street_gif):
+    from cogov.sim.street.load import load_street
+    from cogov.sim.street.model import community_seed
+
+    out, got = street_gif
+    frames, record = got["frames"], got["record"]
+    assert len(frames) == 3  # days 0, 3, 6
+    assert not np.array_equal(frames[0], frames[-1])  # the day, the buildings, the lines move
+    assert record["scenario_name"] == "five_communities" and record["seed"] == 3 and record["days"] == 6
+    assert record["scenario_digest"] == load_street("five_communities").digest
+    assert record["community"] == "default 1"  # the first, by default
+    assert [c["name"] for c in record["communities"]] == ["default 1", "default 2", "old_compounds",
+                                                          "new_commercial", "mixed"]
+    assert [c["seed"] for c in record["communities"]] == [community_seed(3, k) for k in range(5)]
+    sidecar = json.loads(out.with_name(out.name + ".json").read_text())
+    assert sidecar["frames"] == 3 and sidecar["tool"] == "cogov animate" and sidecar["metric"] == "satisfaction_mean"
+    height, width = frames[0].shape[:2]
+    assert 900 < width < 1500 and 400 < height < 800  # maps and charts side by side, a slide's proportions
+
+
+@pytest.fixture(scope="module")
+def five_street():
+    from cogov.sim.street.model import StreetModel
+
+    street = StreetModel("five_communities", rng=0, days=4)
+    street.step()
+    return street
+
+
+def _red_share(image: np.ndarray, box: tuple[int, int, int, int]) -> float:
+    """Share of the pixels in a ring 3 pixels either side of the edges of ``box`` (x0, y0, x1, y1, from the top
+    left) that are the outline's red."""
+    x0, y0, x1, y1 = box
+    ring = np.zeros(image.shape[:2], dtype=bool)
+    ring[max(0, y0 - 3):y1 + 3, max(0, x0 - 3):x1 + 3] = True
+    ring[y0 + 3:y1 - 3, x0 + 3:x1 - 3] = False
+    pixels = image[ring]
+    red = (pixels[:, 0] > 180) & (pixels[:, 1] < 90) & (pixels[:, 2] < 90)
+    return float(red.mean())
+
+
+def _panel_box(view, k: int) -> tuple[int, int, int, int]:
+    height = view.fig.canvas.get_width_height()[1]
+    box = view.axes[k].get_window_extent()
+    return int(box.x0), int(height - box.y1), int(box.x1), int(height - box.y0)
+
+
+def test_street_map_outlines_the_selected_community(five_street):
+    from cogov.viz.render import SELECTION_COLOUR
+    from cogov.viz.street_views import StreetMapView
+
+    first = StreetMapView(five_street, "satisfaction_mean", selected=0, dpi=60)
+    last = StreetMapView(five_street, "satisfaction_mean", selected=4, dpi=60)
+    a, b = first.frame(five_street)[..., :3], last.frame(five_street)[..., :3]
+    assert _red_share(a, _panel_box(first, 0)) > 0.25 and _red_share(a, _panel_box(first, 4)) < 0.02
+    assert _red_share(b, _panel_box(last, 4)) > 0.25 and _red_share(b, _panel_box(last, 0)) < 0.02
+    assert last.titles[4].get_color() == SELECTION_COLOUR and last.titles[0].get_color() == "black"
+    # each panel's title: its name and today's value of the metric, as the street's community has it
+    value = five_street.communities[2].metrics["satisfaction_mean"]
+    assert first.titles[2].get_text() == f"old_compounds: {value:.3f}"
+    assert first.title.get_text() == "five_communities: satisfaction by building, day 1"
+
+
+def test_street_map_shares_one_colour_scale_and_speaks_chinese(five_street):
+    from cogov.viz.render import SATISFACTION_RANGE
+    from cogov.viz.street_views import StreetMapView
+
+    view = StreetMapView(five_street, "backlog", selected=1, lang="zh", dpi=50)
+    assert {image.get_clim() for image in view.images} == {SATISFACTION_RANGE}
+    assert "第 1 天" in view.title.get_text()
+    assert view.titles[3].get_text() == f"new_commercial：{five_street.communities[3].metrics['backlog']:,.0f}"
+    assert "红框：default 2" in view.fig.legends[0].get_title().get_text()
+
+
+def test_street_chart_draws_the_street_mean_gap_and_selected_community(five_street):
+    from cogov.sim.street.outcomes import daily_spread
+    from cogov.viz.street_views import StreetChartView
+
+    chart = StreetChartView(five_street, "satisfaction_mean", selected=2, dpi=50)
+    chart.frame(five_street)
+    series = five_street.series()
+    np.testing.assert_allclose(chart.mean.get_ydata(), series["satisfaction_mean"])  # as the street records it
+    np.testing.assert_allclose(chart.gap.get_ydata(), series["satisfaction_mean_gap"])
+    values, _, _ = daily_spread(five_street, "satisfaction_mean")
+    np.testing.assert_allclose(chart.chosen.get_ydata(), values[2])
+    assert len(chart.others) == 4
+
+
+def test_street_map_fits_a_slide_for_many_communities():
+    from cogov.sim.street.load import street_from_data
+    from cogov.sim.street.model import StreetModel
+    from cogov.viz.street_views import StreetMapView, grid_shape
+
+    assert [grid_shape(n) for n in (1, 5, 8, 12, 24)] == [(1, 1), (3, 2), (4, 2), (4, 3), (6, 4)]
+    street = StreetModel(street_from_data({"street": {"communities": [{"scenario": "new_commercial", "count": 12,
+                                                                       "set": {"community.households": 300}}]}}),
+                         rng=0, days=1)
+    view = StreetMapView(street, "satisfaction_mean", selected=11, dpi=80)
+    width, height = view.fig.canvas.get_width_height()
+    assert width <= 1000 and height <= 800 and len(view.axes) == 12
+
+
+def test_animate_street_refuses_an_unknown_community_naming_the_allowed(tmp_path, capsys):
+    from cogov.cli import main
+
+    out = tmp_path / "street.gif"
+    assert main(["animate", "five_communities", "--out", str(out), "--days", "3", "--community", "Yuexiu"]) == 2
+    err = capsys.readouterr().err
+    assert "Yuexiu" in err and "'default 1'" in err and "'new_commercial'" in err and "'mixed'" in err
+    assert not list(tmp_path.iterdir())
+    assert main(["animate", "default", "--out", str(out), "--days", "3", "--community", "mixed"]) == 2
+    assert "not a street" in capsys.readouterr().err
+
+
+def test_animate_street_in_chinese_for_a_chosen_community(tmp_path):
+    from cogov.animate import animate
+
+    result = animate("five_communities", tmp_path / "street.gif", days=3, every=3, lang="zh", community="mixed",
+                     metric="backlog", dpi=50)
+    assert result.frames == 2
+    with Image.open(result.path) as gif:
+        record = json.loads(gif.info["comment"])
+    assert record["lang"] == "zh" and record["community"] == "mixed" and record["metric"] == "backlog"

@@ -266,6 +266,15 @@ TEXT: dict[str, dict[str, str]] = {
     "map_title": {"en": "Satisfaction by building, day {day}", "zh": "各楼栋居民满意度（第 {day} 天）"},
     "charts_title": {"en": "{scenario}: day {day}", "zh": "{scenario}：第 {day} 天"},
     "legend_title": {"en": "Lines", "zh": "图例"},
+    # a street (cogov animate on a street file)
+    "street_map_title": {"en": "{street}: satisfaction by building, day {day}",
+                         "zh": "{street}：各社区各楼栋居民满意度（第 {day} 天）"},
+    "street_panel_title": {"en": "{name}: {value}", "zh": "{name}：{value}"},
+    "street_map_caption": {"en": "Panel titles: {metric} today · outlined in red: {selected}",
+                           "zh": "小图标题：当天的{metric} · 红框：{selected}"},
+    "street_mean": {"en": "street mean (weighted by households)", "zh": "街道均值（按户数加权）"},
+    "street_other_communities": {"en": "other communities", "zh": "其他社区"},
+    "street_gap_title": {"en": "Gap across communities: {metric}", "zh": "社区间差距：{metric}"},
     "error": {"en": "Could not build the model: {error}", "zh": "无法建立模型：{error}"},
     "not_offered": {"en": "That scenario is not offered on this page.", "zh": "本页面不提供该情景。"},
     "how": {"en": "Predict first, then press Play. Levers take effect at Reset; each run so far stays on the charts as "

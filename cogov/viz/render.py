@@ -39,7 +39,9 @@ from PIL import Image
 
 from cogov.analysis.figures import (
     DIVERGING_CMAP,
+    ORG_MARKERS,
     PALETTE,
+    building_image,
     building_values,
     community_map,
     metric_name,
@@ -173,6 +175,24 @@ def nice_ceiling(value: float) -> float:
         return 1.0
     power = 10.0 ** math.floor(math.log10(value))
     return next(m * power for m in (1.0, 2.0, 2.5, 5.0, 10.0) if m * power >= value)
+
+
+def round_limits(typical: tuple[float, float], data: np.ndarray,
+                 bounds: tuple[float, float] | None) -> tuple[float, float]:
+    """Y limits holding ``data`` (NaN ignored) and the ``typical`` range, on round numbers, so that a run seldom
+    needs new limits (each costs a full redraw): on a bounded scale (shares, scores) fine steps inside ``bounds``,
+    otherwise from 0 to :func:`nice_ceiling`."""
+    low, high = typical
+    data = data[np.isfinite(data)]
+    if data.size:
+        low, high = min(low, float(data.min())), max(high, float(data.max()))
+    floor, ceiling = bounds or (-math.inf, math.inf)
+    if math.isfinite(floor) and math.isfinite(ceiling):  # a bounded scale (shares, scores): fine steps inside it
+        span = high - low
+        step = 0.01 if span <= 0.1 else 0.05 if span <= 0.3 else 0.1
+        return (max(floor, math.floor((low - 0.1 * span) / step) * step),
+                min(ceiling, math.ceil((high + 0.1 * span) / step) * step))
+    return (0.0, nice_ceiling(high * 1.1))
 
 
 DEFAULT_HOUSEHOLDS = 2000
@@ -317,6 +337,45 @@ def _issue_offsets(rows: np.ndarray, buildings: np.ndarray, xy: np.ndarray) -> n
     return np.column_stack((cells[:, 0] + dx, cells[:, 1] + dy))
 
 
+def add_issue_markers(ax: Any, lang: str, size: float = 1.0) -> dict[str, Any]:
+    """One empty scatter per state of :data:`ISSUE_STYLES` on ``ax`` (filled by :func:`place_issues`); ``size``
+    scales the markers and their edges for small panels."""
+    markers = {}
+    for key, spec in ISSUE_STYLES.items():
+        scaled = spec | {"s": spec["s"] * size, "linewidths": spec["linewidths"] * math.sqrt(size)}
+        markers[key] = ax.scatter(np.empty(0), np.empty(0), zorder=5, label=text(key, lang), **scaled)
+    return markers
+
+
+def place_issues(markers: Mapping[str, Any], model: Any, layout: Any) -> None:
+    """Move the scatters of :func:`add_issue_markers` to ``model``'s open issues today, each in its building."""
+    table = model.issues
+    rows = table.open_rows
+    states = table.state[rows]
+    buildings_of = model.households.building
+    for key, state in _ISSUE_STATES.items():
+        chosen = rows[states == state]
+        buildings = buildings_of[table.household[chosen]]
+        markers[key].set_offsets(_issue_offsets(chosen, buildings, layout.building_xy))
+
+
+def issue_legend_handle(key: str) -> Line2D:
+    """A legend entry's mark for the issue markers of state ``key`` (:data:`ISSUE_STYLES`)."""
+    spec = ISSUE_STYLES[key]
+    face = spec["facecolors"]
+    # the markers are white-edged for the dark map; in the legend (white page) edge them in grey
+    return Line2D([], [], linestyle="none", marker=spec["marker"], markersize=math.sqrt(spec["s"]) + 1,
+                  markerfacecolor=face, markeredgecolor="0.35" if face in ("none", "black") else "white",
+                  markeredgewidth=1.0)
+
+
+def org_legend_handle(key: str) -> Line2D:
+    """A legend entry's mark for the organisations of kind ``key`` (:data:`~cogov.analysis.figures.ORG_MARKERS`)."""
+    spec = ORG_MARKERS[key]
+    return Line2D([], [], linestyle="none", marker=spec["marker"], markersize=6, markerfacecolor=spec["color"],
+                  markeredgecolor="black", markeredgewidth=0.6)
+
+
 class MapView(BlitView):
     """The community map of a live model, redrawn cheaply as days pass.
 
@@ -347,14 +406,12 @@ class MapView(BlitView):
         self.title = fig._suptitle  # the title carries the day (matplotlib has no public getter for the artist)
         self.stalemate_days = int(model.config.behaviour.bargaining.stalemate_days)
         self.counts = IssueCounts()
-        self.issues: dict[str, Any] = {}
         with style(self.lang):
-            for key, spec in ISSUE_STYLES.items():
-                self.issues[key] = ax.scatter(np.empty(0), np.empty(0), zorder=5, label=text(key, self.lang), **spec)
+            self.issues: dict[str, Any] = add_issue_markers(ax, self.lang)
             # community_map's legend lists compounds, grids and organisations; add the issue markers, whose
             # labels carry today's counts (the legend is redrawn with every frame)
             old = fig.legends[0]
-            handles = list(old.legend_handles) + [self._legend_handle(key) for key in ISSUE_STYLES]
+            handles = list(old.legend_handles) + [issue_legend_handle(key) for key in ISSUE_STYLES]
             labels = [t.get_text() for t in old.get_texts()] + [self._issue_label(key) for key in ISSUE_STYLES]
             old.remove()
             self.legend = fig.legend(handles, labels, loc="outside lower center", ncol=2, frameon=False)
@@ -368,14 +425,6 @@ class MapView(BlitView):
         self.model_layout = model.layout
         self.update(model)
         super().__init__(fig, dynamic)
-
-    def _legend_handle(self, key: str) -> Line2D:
-        spec = ISSUE_STYLES[key]
-        face = spec["facecolors"]
-        # the markers are white-edged for the dark map; in the legend (white page) edge them in grey
-        return Line2D([], [], linestyle="none", marker=spec["marker"], markersize=math.sqrt(spec["s"]) + 1,
-                      markerfacecolor=face, markeredgecolor="0.35" if face in ("none", "black") else "white",
-                      markeredgewidth=1.0)
 
     def _issue_label(self, key: str) -> str:
         """A legend entry of the issue markers with today's count (and, for collective issues, the stalled)."""
@@ -393,17 +442,8 @@ class MapView(BlitView):
         layout = self.model_layout
         if values is None:
             values = building_values(model, "satisfaction")
-        image = np.full((layout.height, layout.width), np.nan)
-        image[layout.building_xy[:, 1], layout.building_xy[:, 0]] = values
-        self.image.set_data(image)
-        table = model.issues
-        rows = table.open_rows
-        states = table.state[rows]
-        buildings_of = model.households.building
-        for key, state in _ISSUE_STATES.items():
-            chosen = rows[states == state]
-            buildings = buildings_of[table.household[chosen]]
-            self.issues[key].set_offsets(_issue_offsets(chosen, buildings, layout.building_xy))
+        self.image.set_data(building_image(layout, values))
+        place_issues(self.issues, model, layout)
         self.counts = issue_counts(model)
         texts = self.legend.get_texts()
         for item, key in zip(texts[len(texts) - len(ISSUE_STYLES):], ISSUE_STYLES, strict=True):
@@ -621,23 +661,9 @@ class ChartView(BlitView):
 
     # ------------------------------------------------------------------ limits and the current run
     def _limits(self, metric: str, current: np.ndarray) -> tuple[float, float]:
-        """Y limits holding ``current``, the earlier runs and the metric's typical range, on round
-        numbers, so that a run seldom needs new limits (each costs a full redraw)."""
-        low, high = self.typical.get(metric, (0.0, 1.0))
-        parts = [current[np.isfinite(current)]]
-        for run in self.runs:
-            values = np.asarray(run.series[metric], dtype=float)
-            parts.append(values[np.isfinite(values)])
-        data = np.concatenate(parts)
-        if data.size:
-            low, high = min(low, float(data.min())), max(high, float(data.max()))
-        floor, ceiling = self.outcomes[metric].bounds or (-math.inf, math.inf)
-        if math.isfinite(floor) and math.isfinite(ceiling):  # a bounded scale (shares, scores): fine steps inside it
-            span = high - low
-            step = 0.01 if span <= 0.1 else 0.05 if span <= 0.3 else 0.1
-            return (max(floor, math.floor((low - 0.1 * span) / step) * step),
-                    min(ceiling, math.ceil((high + 0.1 * span) / step) * step))
-        return (0.0, nice_ceiling(high * 1.1))
+        """Y limits holding ``current``, the earlier runs and the metric's typical range (:func:`round_limits`)."""
+        parts = [current] + [np.asarray(run.series[metric], dtype=float) for run in self.runs]
+        return round_limits(self.typical.get(metric, (0.0, 1.0)), np.concatenate(parts), self.outcomes[metric].bounds)
 
     def update(self, series: Mapping[str, Sequence[float]], title: str | None = None) -> None:
         """Take the current run's values by day (metric -> list, day 0 first) and the title."""

@@ -66,6 +66,25 @@ def street_daily(model: StreetModel) -> dict[str, float]:
     }
 
 
+def daily_spread(model: StreetModel, metric: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every community's daily ``metric`` so far, shape (communities, days so far + 1), and per day the street's mean
+    (weighted by households) and the gap (highest community minus lowest), as :func:`inequality` computes them
+    (a community where the metric is undefined that day, NaN, left out; NaN where it is undefined in all).
+
+    Any daily community outcome, not only those :data:`STREET_DAILY` records: ``cogov animate`` charts the street's
+    mean and gap of the metric it is asked for."""
+    values = np.array([c.datacollector.model_vars[metric] for c in model.communities], dtype=float)
+    ok = np.isfinite(values)
+    weights = np.where(ok, model.households[:, None].astype(float), 0.0)
+    total = weights.sum(axis=0)
+    defined = ok.any(axis=0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(defined, (np.where(ok, values, 0.0) * weights).sum(axis=0) / total, np.nan)
+    gap = np.where(defined, np.where(ok, values, -np.inf).max(axis=0) - np.where(ok, values, np.inf).min(axis=0),
+                   np.nan)
+    return values, mean, gap
+
+
 def inequality(values: np.ndarray, households: np.ndarray) -> dict[str, float]:
     """Street mean (household-weighted), lowest, highest, gap and standard deviation of one outcome across
     communities (communities where it is undefined, NaN, left out)."""
