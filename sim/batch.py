@@ -27,7 +27,10 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from cogov.sim.households import StackedHouseholds
+from cogov.sim.issues import StackedIssues
+from cogov.sim.mechanisms.abandonment import abandon_batch
 from cogov.sim.mechanisms.drift import recover
+from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.metrics import stacked_household_metrics
@@ -39,7 +42,8 @@ class CommunityBatch:
     Args:
         models: freshly built community models (none stepped yet), all with the same horizon.
 
-    State: ``models`` and ``households`` (the :class:`StackedHouseholds`). Each model stays a complete Mesa model:
+    State: ``models``, ``households`` (the :class:`~cogov.sim.households.StackedHouseholds`) and ``issues`` (the
+    :class:`~cogov.sim.issues.StackedIssues`). Each model stays a complete Mesa model:
     its summary, series, interventions and agents are read from it as from a model run alone.
     """
 
@@ -50,6 +54,7 @@ class CommunityBatch:
             raise ValueError("a batch steps communities together: they must share a horizon and start on day 0")
         self.models: list[CommunityModel] = list(models)
         self.households = StackedHouseholds([model.households for model in self.models])
+        self.issues = StackedIssues([model.issues for model in self.models])
         self.phases: tuple[str, ...] = tuple(name for name, _ in self.models[0].lifecycle)
 
     @classmethod
@@ -138,7 +143,19 @@ def _volunteering(batch: CommunityBatch, day: int) -> None:
         model.resources.step(by_grid)
 
 
+def _abandonment(batch: CommunityBatch, day: int) -> None:
+    """Residents of every community give up waiting (one pass over the stacked issues)."""
+    abandon_batch([model.abandonment for model in batch.models], batch.households, batch.issues, day)
+
+
+def _service(batch: CommunityBatch, day: int) -> None:
+    """Every community's handlers serve their queues (one pass over the stacked issues)."""
+    serve_batch([model.service for model in batch.models], batch.households, batch.issues, day)
+
+
 BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
+    "service": _service,
+    "abandonment": _abandonment,
     "volunteering": _volunteering,
     "drift": _drift,
     "record": _record,

@@ -11,6 +11,7 @@ Brown et al. 2005).
 from __future__ import annotations
 
 from enum import IntEnum
+from itertools import pairwise
 
 import numpy as np
 from numpy.typing import NDArray
@@ -64,12 +65,16 @@ def serve_queues(
     rows: NDArray[np.int64],
     work_left: NDArray[np.float64],
     capacity: NDArray[np.float64],
+    community: NDArray[np.int64] | None = None,
 ) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
     """Spend each handler's capacity on its queue in first-come-first-served order.
 
     Args:
         handler, queued_day, rows, work_left: per queued issue (same length).
         capacity: hours available today per handler.
+        community: in a batch, each issue's community (handlers and rows numbered across the batch, each
+            community's handlers after the previous community's): the running sums of work start again with each
+            community, so that its numbers are those it gets on its own, bit for bit.
 
     Returns:
         ``(finished_rows, new_work_left, hours_used_per_handler)``: the rows whose work is done,
@@ -80,7 +85,11 @@ def serve_queues(
     order = np.lexsort((rows, queued_day, handler))
     h = handler[order]
     w = work_left[order]
-    cumulative = np.cumsum(w)
+    if community is None:
+        cumulative = np.cumsum(w)
+    else:  # a running sum per community (cumsum adds in order: a community's part is its own cumsum)
+        starts = np.flatnonzero(np.concatenate(([True], np.diff(community[order]) != 0, [True])))
+        cumulative = np.concatenate([np.cumsum(w[a:b]) for a, b in pairwise(starts)])
     group_start = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
     offset = np.repeat(cumulative[group_start] - w[group_start], np.diff(np.append(group_start, len(h))))
     within = cumulative - offset  # work up to and including this issue, within its handler's queue

@@ -191,6 +191,17 @@ class StackedHouseholds:
         """How many rows of each community ``mask`` holds (exact integers)."""
         return self.sums(mask.astype(np.int64))
 
+    def across(self, column: str, counts: Sequence[int]) -> tuple[NDArray[np.int64], int]:
+        """A column numbering something of each community (``building``, ``grid``) numbered across the batch:
+        community ``k``'s numbers shifted by the ``counts`` (of buildings, grids) of the communities before it; and
+        the total count. Made once per stack."""
+        key = f"across:{column}"
+        if key not in self.cache:
+            offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+            values = getattr(self, column)
+            self.cache[key] = (values + offsets[self.position] if len(counts) > 1 else values, int(offsets[-1]))
+        return self.cache[key]
+
     def per_row(self, values: Sequence[float]) -> float | NDArray[np.float64]:
         """One value per community as one per stacked row (see :func:`spread`)."""
         return spread(values, self.position)
@@ -198,6 +209,22 @@ class StackedHouseholds:
     def __getattr__(self, name: str) -> Any:
         # The columns are set in __init__; anything else is a mistake worth naming.
         raise AttributeError(f"stacked households have no column {name!r}")
+
+
+def alone(households: Households) -> StackedHouseholds:
+    """One community's households as a batch of one (its table is the stack), kept with the table and made again if
+    a batch has stacked the table since."""
+    stack = households.__dict__.get("_alone")
+    if stack is None or stack.hours is not households.hours:
+        stack = households.__dict__["_alone"] = StackedHouseholds([households])
+    return stack
+
+
+def joined(parts: Sequence[NDArray[Any]]) -> NDArray[Any]:
+    """The communities' arrays one after another (a community's own array when it is alone)."""
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts) if parts else np.empty(0)
 
 
 def spread(values: Sequence[Any], position: NDArray[np.int64]) -> Any:
@@ -218,6 +245,7 @@ def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to
     households.trust[who] += to_trust * (1.0 - households.trust[who])
 
 
-__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "StackedHouseholds", "build_households", "spread",
+__all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "StackedHouseholds", "alone", "build_households",
+           "joined", "spread",
            "take_part"]
 

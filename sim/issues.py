@@ -9,7 +9,9 @@ UNRESOLVED), whereupon the resident evaluates it (评单). Every issue is in exa
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from enum import IntEnum
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -106,9 +108,19 @@ class IssueTable:
         for name, (dtype, fill) in _COLUMNS.items():
             setattr(self, name, np.full(self._capacity, fill, dtype=dtype))
         self.open_rows: NDArray[np.int64] = np.empty(0, dtype=np.int64)
+        self.owner: StackedIssues | None = None
+        """The batch's stacked table this table's columns are a segment of (None on its own)."""
 
     def __len__(self) -> int:
         return self._n
+
+    @property
+    def alone(self) -> StackedIssues:
+        """This table as a batch of one (its columns read from it)."""
+        stack = self.__dict__.get("_alone")
+        if stack is None:
+            stack = self.__dict__["_alone"] = StackedIssues([self])
+        return stack
 
     def add(self, day: int, household: NDArray[np.int64], compound: NDArray[np.int64], grid: NDArray[np.int64],
             category: NDArray[np.int64], severity: NDArray[np.float64], collective: NDArray[np.bool_],
@@ -158,6 +170,9 @@ class IssueTable:
     def _reserve(self, needed: int) -> None:
         if needed <= self._capacity:
             return
+        if self.owner is not None:  # a segment of a batch's table: the batch grows every segment
+            self.owner.grow(needed)
+            return
         new_capacity = max(needed, 2 * self._capacity)
         for name, (dtype, fill) in _COLUMNS.items():
             grown = np.full(new_capacity, fill, dtype=dtype)
@@ -167,3 +182,58 @@ class IssueTable:
 
 
 COLUMNS: tuple[str, ...] = tuple(_COLUMNS)
+
+
+class StackedIssues:
+    """The issue tables of a batch's communities as one table: every column holds R segments of ``capacity`` rows,
+    community ``k``'s table is segment ``k`` (its columns are views on it), so its row ``i`` is stacked row
+    ``k * capacity + i``. A batched phase reads and writes every community's issues through the stacked columns;
+    each community keeps its own row count and open rows. When a community's segment is full, every segment grows
+    (:meth:`grow`) and the stacked rows of every issue change: a phase finds them again from the tables.
+
+    A single table (a community on its own) is its own stack: the columns are read from it.
+    """
+
+    def __init__(self, tables: Sequence[IssueTable]):
+        self.tables = list(tables)
+        if len(self.tables) > 1:
+            self._stack(max(table._capacity for table in self.tables))
+
+    def __getattr__(self, name: str) -> NDArray[Any]:
+        if name in _COLUMNS and len(self.__dict__.get("tables", ())) == 1:  # on its own: the table's own columns
+            return getattr(self.tables[0], name)
+        raise AttributeError(f"stacked issues have no column {name!r}; columns: {', '.join(_COLUMNS)}")
+
+    @property
+    def capacity(self) -> int:
+        """Rows per community segment."""
+        return self.tables[0]._capacity
+
+    def open_rows(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+        """Every community's open rows as stacked rows, community after community (each in its own order), and
+        each one's community."""
+        tables = self.tables
+        if len(tables) == 1:
+            rows = tables[0].open_rows
+            return rows, np.zeros(len(rows), dtype=np.int64)
+        capacity = self.capacity
+        counts = [len(table.open_rows) for table in tables]
+        position = np.repeat(np.arange(len(tables)), counts)
+        return np.concatenate([table.open_rows for table in tables]) + position * capacity, position
+
+    def grow(self, needed: int) -> None:
+        """Give every community at least ``needed`` rows (twice the present capacity at least, as a table alone)."""
+        self._stack(max(needed, 2 * self.capacity))
+
+    def _stack(self, capacity: int) -> None:
+        tables = self.tables
+        for name, (dtype, fill) in _COLUMNS.items():
+            stacked = np.full(capacity * len(tables), fill, dtype=dtype)
+            for k, table in enumerate(tables):
+                stacked[k * capacity:k * capacity + table._n] = getattr(table, name)[: table._n]
+            self.__dict__[name] = stacked
+            for k, table in enumerate(tables):
+                setattr(table, name, stacked[k * capacity:(k + 1) * capacity])
+        for table in tables:
+            table._capacity = capacity
+            table.owner = self

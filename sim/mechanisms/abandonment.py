@@ -9,12 +9,14 @@ judges the episode as delivering nothing.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 
 from cogov.sim.config import GrievanceParams
-from cogov.sim.issues import IssueTable, State
-from cogov.sim.mechanisms.evaluation import Evaluation
+from cogov.sim.households import StackedHouseholds, alone, joined, spread
+from cogov.sim.issues import IssueTable, StackedIssues, State
+from cogov.sim.mechanisms.evaluation import Evaluation, evaluate_batch
 
 
 class Abandonment:
@@ -34,16 +36,29 @@ class Abandonment:
 
     def step(self, day: int) -> None:
         """Waiting issues are abandoned at hazard 1 / patience; the residents evaluate them."""
-        table = self.issues
-        rows = table.waiting()
-        if len(rows) == 0:
-            return
-        hazard = 1.0 / self.params.patience_days
-        gone = rows[self.rng.random(len(rows)) < hazard]
-        if len(gone) == 0:
-            return
-        table.state[gone] = State.UNRESOLVED
-        table.closed[gone] = day
-        table.abandoned[gone] = True
-        self.counters["abandoned"] += len(gone)
-        self.evaluation.evaluate(gone, np.zeros(len(gone), dtype=bool), day, abandoned=True)
+        abandon_batch([self], alone(self.evaluation.households), self.issues.alone, day)
+
+
+def abandon_batch(mechanisms: Sequence[Abandonment], households: StackedHouseholds, issues: StackedIssues,
+                  day: int) -> None:
+    """:meth:`Abandonment.step` of every community of a batch in one pass over its stacked issues (each community
+    draws from its own stream, as many numbers as it has issues waiting)."""
+    rows, position = issues.open_rows()
+    states = issues.state[rows]
+    waiting = (states == State.QUEUED) | (states == State.AGREEMENT)
+    rows, position = rows[waiting], position[waiting]
+    if len(rows) == 0:
+        return
+    counts = np.bincount(position, minlength=len(mechanisms))
+    draws = joined([m.rng.random(n) for m, n in zip(mechanisms, counts.tolist(), strict=True) if n])
+    gone = draws < spread([1.0 / m.params.patience_days for m in mechanisms], position)
+    rows, position = rows[gone], position[gone]
+    if len(rows) == 0:
+        return
+    issues.state[rows] = State.UNRESOLVED
+    issues.closed[rows] = day
+    issues.abandoned[rows] = True
+    for mechanism, n in zip(mechanisms, np.bincount(position, minlength=len(mechanisms)).tolist(), strict=True):
+        mechanism.counters["abandoned"] += n
+    evaluate_batch([m.evaluation for m in mechanisms], households, issues, rows, position,
+                   np.zeros(len(rows), dtype=bool), day, abandoned=True)

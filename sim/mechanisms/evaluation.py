@@ -17,14 +17,15 @@ O'Brien 2018).
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.behaviour import adapt_expectation, asymmetric_update, episode_satisfaction, perceived_performance
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import Households
-from cogov.sim.issues import DISPUTE, IssueTable, Level
+from cogov.sim.households import Households, StackedHouseholds, alone, spread
+from cogov.sim.issues import DISPUTE, IssueTable, Level, StackedIssues
 from cogov.sim.organisations import SocialOrganisations
 
 
@@ -71,67 +72,125 @@ class Evaluation:
 
     def judge(self, rows: NDArray[np.int64], fixed: NDArray[np.bool_], day: int) -> NDArray[np.float64]:
         """Perceived performance of the episodes ending today for ``rows`` (outcome and timeliness)."""
-        days = (day - self.issues.found[rows]).astype(float)
-        sat = self.satisfaction
-        return perceived_performance(fixed.astype(float), days, sat.outcome_weight, sat.timeliness_days)
+        return judge_batch([self], self.issues.alone, rows, _at_home(len(rows)), fixed, day)
 
     def evaluate(self, rows: NDArray[np.int64], fixed: NDArray[np.bool_], day: int, abandoned: bool = False) -> None:
         """The residents of closed issues ``rows`` judge them (``fixed``: whether each was fixed)."""
-        table = self.issues
-        counters = self.counters
-        days = (day - table.found[rows]).astype(float)
-        performance = np.zeros(len(rows)) if abandoned else self.judge(rows, fixed, day)
-        table.evaluation[rows] = performance
-
-        counters["resolved"] += int(fixed.sum())
-        counters["disputes_resolved"] += int((fixed & (table.category[rows] == DISPUTE)).sum())
-        counters["unresolved"] += int((~fixed).sum())
-        counters["resolve_days"] += float(days[fixed].sum())
-        if not abandoned:
-            counters["on_time"] += int((days <= self.time_limit_days).sum())
-        counters["resolved_in_grid"] += int((fixed & (table.level[rows] == Level.GRID)).sum())
-        self.social.record_cases(table.handler[rows], performance)
-        self.experience(rows, performance)
+        evaluate_batch([self], alone(self.households), self.issues.alone, rows, _at_home(len(rows)), fixed, day,
+                       abandoned)
 
     def experience(self, rows: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
         """The residents of ``rows`` live through episodes of the given performance: satisfaction, expectation
         and trust move, and the day's judgements are kept as results."""
-        table = self.issues
-        households = self.households
-        sat = self.satisfaction
-        self._today_rows.append(rows)
-        self._today_performance.append(performance)
+        experience_batch([self], alone(self.households), self.issues.alone, rows, _at_home(len(rows)), performance)
 
-        # A household closing several issues the same day is updated once per issue, in order: the k-th
-        # issue of every household in the k-th pass.
-        household = table.household[rows]
-        rank = occurrence_rank(household)
-        passes = int(rank.max()) + 1 if len(rank) else 0
-        for k in range(passes):
-            now = np.flatnonzero(rank == k) if passes > 1 else slice(None)
-            hh = household[now]
-            p = performance[now]
-            episode = episode_satisfaction(p, households.expectation[hh], sat.intercept, sat.performance, sat.disconfirmation)
-            households.expectation[hh] = adapt_expectation(households.expectation[hh], p, sat.expectation_rate)
-            households.satisfaction[hh] += sat.update_rate * (episode - households.satisfaction[hh])
-            households.trust[hh] = asymmetric_update(households.trust[hh], p, self.trust.up_rate, self.trust.down_rate)
-        self._word_of_mouth(household, performance)
 
-    def _word_of_mouth(self, owners: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
-        """The other households of each building with episodes today update towards the building's mean episode,
-        with ``word_of_mouth`` of their own rates."""
-        share = self.satisfaction.word_of_mouth
-        if share <= 0 or len(owners) == 0:
-            return
-        h, sat, trust = self.households, self.satisfaction, self.trust
-        buildings = h.building[owners]
-        count = np.bincount(buildings, minlength=self.n_buildings)
-        mean = np.bincount(buildings, weights=performance, minlength=self.n_buildings) / np.maximum(count, 1)
-        hearing = count[h.building] > 0
-        hearing[owners] = False  # their own episode has moved them already
-        who = np.flatnonzero(hearing)
-        p = mean[h.building[who]]
-        episode = episode_satisfaction(p, h.expectation[who], sat.intercept, sat.performance, sat.disconfirmation)
-        h.expectation[who] += share * sat.expectation_rate * (p - h.expectation[who])
-        h.satisfaction[who] += share * sat.update_rate * (episode - h.satisfaction[who])
-        h.trust[who] = asymmetric_update(h.trust[who], p, share * trust.up_rate, share * trust.down_rate)
+_ALONE = np.zeros(1 << 16, dtype=np.int64)
+
+
+def _at_home(n: int) -> NDArray[np.int64]:
+    """The community of each of ``n`` rows of a community on its own (position 0; a slice, not an allocation)."""
+    return _ALONE[:n] if n <= len(_ALONE) else np.zeros(n, dtype=np.int64)
+
+
+def judge_batch(evaluations: Sequence[Evaluation], issues: StackedIssues, rows: NDArray[np.int64],
+                position: NDArray[np.int64], fixed: NDArray[np.bool_], day: int) -> NDArray[np.float64]:
+    """:meth:`Evaluation.judge` of stacked ``rows`` of a batch (``position``: each row's community)."""
+    days = (day - issues.found[rows]).astype(float)
+    sat = [e.satisfaction for e in evaluations]
+    return perceived_performance(fixed.astype(float), days, spread([s.outcome_weight for s in sat], position),
+                                 spread([s.timeliness_days for s in sat], position))
+
+
+def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
+                   rows: NDArray[np.int64], position: NDArray[np.int64], fixed: NDArray[np.bool_], day: int,
+                   abandoned: bool = False) -> None:
+    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch, grouped by community in the batch's order
+    (``position``: each row's community): one pass for the judgements and their effects, the counts and the social
+    organisations' records community by community."""
+    days = (day - issues.found[rows]).astype(float)
+    performance = np.zeros(len(rows)) if abandoned else judge_batch(evaluations, issues, rows, position, fixed, day)
+    issues.evaluation[rows] = performance
+    dispute = fixed & (issues.category[rows] == DISPUTE)
+    in_grid = fixed & (issues.level[rows] == Level.GRID)
+    handler = issues.handler[rows]
+    bounds = np.searchsorted(position, np.arange(len(evaluations) + 1))
+    for k, evaluation in enumerate(evaluations):
+        a, b = bounds[k], bounds[k + 1]
+        if a == b:
+            continue
+        counters, mine = evaluation.counters, slice(a, b)
+        done = fixed[mine]
+        counters["resolved"] += int(done.sum())
+        counters["disputes_resolved"] += int(dispute[mine].sum())
+        counters["unresolved"] += int((~done).sum())
+        counters["resolve_days"] += float(days[mine][done].sum())
+        if not abandoned:
+            counters["on_time"] += int((days[mine] <= evaluation.time_limit_days).sum())
+        counters["resolved_in_grid"] += int(in_grid[mine].sum())
+        evaluation.social.record_cases(handler[mine], performance[mine])
+    experience_batch(evaluations, households, issues, rows, position, performance)
+
+
+def experience_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
+                     rows: NDArray[np.int64], position: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
+    """:meth:`Evaluation.experience` for stacked ``rows`` of a batch, grouped by community in the batch's order
+    (``position``: each row's community), in one pass; each community keeps its own judgements of the day (its own
+    rows)."""
+    bounds = np.searchsorted(position, np.arange(len(evaluations) + 1))
+    segment = issues.capacity if len(evaluations) > 1 else 0
+    for k, evaluation in enumerate(evaluations):
+        if bounds[k] < bounds[k + 1]:
+            evaluation._today_rows.append(rows[bounds[k]:bounds[k + 1]] - k * segment)
+            evaluation._today_performance.append(performance[bounds[k]:bounds[k + 1]])
+    h = households
+    sat = [e.satisfaction for e in evaluations]
+    trust = [e.trust for e in evaluations]
+    # A household closing several issues the same day is updated once per issue, in order: the k-th
+    # issue of every household in the k-th pass.
+    household = issues.household[rows] + households.offsets[position]
+    rank = occurrence_rank(household)
+    passes = int(rank.max()) + 1 if len(rank) else 0
+    for k in range(passes):
+        now = np.flatnonzero(rank == k) if passes > 1 else slice(None)
+        hh, p, where = household[now], performance[now], position[now]
+        episode = episode_satisfaction(p, h.expectation[hh], spread([s.intercept for s in sat], where),
+                                       spread([s.performance for s in sat], where),
+                                       spread([s.disconfirmation for s in sat], where))
+        h.expectation[hh] = adapt_expectation(h.expectation[hh], p, spread([s.expectation_rate for s in sat], where))
+        h.satisfaction[hh] += spread([s.update_rate for s in sat], where) * (episode - h.satisfaction[hh])
+        h.trust[hh] = asymmetric_update(h.trust[hh], p, spread([t.up_rate for t in trust], where),
+                                        spread([t.down_rate for t in trust], where))
+    _word_of_mouth(evaluations, households, household, position, performance)
+
+
+def _word_of_mouth(evaluations: Sequence[Evaluation], h: StackedHouseholds, owners: NDArray[np.int64],
+                   position: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
+    """The other households of each building with episodes today update towards the building's mean episode,
+    with ``word_of_mouth`` of their own rates (stacked households ``owners``; communities without word of mouth
+    left out)."""
+    shares = [e.satisfaction.word_of_mouth for e in evaluations]
+    heard = [share > 0 for share in shares]
+    if not all(heard):
+        keep = np.asarray(heard)[position]
+        owners, position, performance = owners[keep], position[keep], performance[keep]
+    if len(owners) == 0:
+        return
+    building, n_buildings = h.across("building", [e.n_buildings for e in evaluations])
+    buildings = building[owners]
+    count = np.bincount(buildings, minlength=n_buildings)
+    mean = np.bincount(buildings, weights=performance, minlength=n_buildings) / np.maximum(count, 1)
+    hearing = count[building] > 0
+    hearing[owners] = False  # their own episode has moved them already
+    who = np.flatnonzero(hearing)
+    p, where = mean[building[who]], h.position[who]
+    sat = [e.satisfaction for e in evaluations]
+    trust = [e.trust for e in evaluations]
+    episode = episode_satisfaction(p, h.expectation[who], spread([s.intercept for s in sat], where),
+                                   spread([s.performance for s in sat], where),
+                                   spread([s.disconfirmation for s in sat], where))
+    h.expectation[who] += spread([s.word_of_mouth * s.expectation_rate for s in sat], where) * (p - h.expectation[who])
+    h.satisfaction[who] += spread([s.word_of_mouth * s.update_rate for s in sat], where) * (episode - h.satisfaction[who])
+    h.trust[who] = asymmetric_update(h.trust[who], p, spread([s.word_of_mouth * t.up_rate for s, t in zip(sat, trust)],
+                                                             where),
+                                     spread([s.word_of_mouth * t.down_rate for s, t in zip(sat, trust)], where))

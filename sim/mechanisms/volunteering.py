@@ -31,7 +31,7 @@ from numpy.typing import NDArray
 
 from cogov.sim.behaviour import logistic, motivation_after_session, reward_salience
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import IN_SERVICE, NEVER, Households, StackedHouseholds, spread
+from cogov.sim.households import IN_SERVICE, NEVER, Households, StackedHouseholds, alone, joined, spread
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.posts import Posts
@@ -61,7 +61,6 @@ class Volunteering:
         self.posts = posts  # members' posts: claimed when asked, a duty in the choice (levers.posts)
         self.teams = teams  # members' volunteer teams: service days and follow-up (levers.volunteer_teams)
         self.five_ones = five_ones  # in-service members' prescribed actions, reviewed by the branch (levers.five_ones)
-        self._alone: StackedHouseholds | None = None  # this community as a batch of one (built on its first day)
         self._draw_history()
 
     def configure(self, config: ScenarioConfig) -> None:
@@ -88,20 +87,13 @@ class Volunteering:
     def neighbours_recent_share(self, day: int) -> NDArray[np.float64]:
         """For each eligible household: share of the *other* households of its building who volunteered in the
         influence window (one's own sessions are not social influence)."""
-        stack = self.alone()
+        stack = alone(self.households)
         return _BatchIndex.of([self], stack).neighbours_recent_share(stack, day, self.motive.influence_window_days)
-
-    def alone(self) -> StackedHouseholds:
-        """This community's households as a batch of one (its table is the stack; made again if a batch has stacked
-        the table since)."""
-        if self._alone is None or self._alone.hours is not self.households.hours:
-            self._alone = StackedHouseholds([self.households])
-        return self._alone
 
     def step(self, day: int) -> NDArray[np.float64]:
         """Let today's volunteers serve, update motivation, and return volunteer hours by grid (:func:`volunteer_day`
         with this community alone)."""
-        return volunteer_day([self], self.alone(), day)[0]
+        return volunteer_day([self], alone(self.households), day)[0]
 
     def choices(self, day: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64] | None]:
         """What the community's other arrangements make of today's choice for each eligible household, in the order
@@ -159,8 +151,8 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
     feedback = feedback | (h.monitored_until[eligible] >= day)  # followed up by their branch
     neighbours = index.neighbours_recent_share(h, day, each(lambda c: c.motive.influence_window_days))
     chosen = [c.choices(day) for c in communities]
-    asked = _joined([a for a, _, _ in chosen])
-    feedback = feedback | _joined([v for _, v, _ in chosen])
+    asked = joined([a for a, _, _ in chosen])
+    feedback = feedback | joined([v for _, v, _ in chosen])
     threshold = each(lambda c: c.incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR)
     behind = (each(lambda c: c.incentives.min_hours_per_year > 0) & (members > 0)
               & (h.hours[eligible] < threshold))
@@ -180,9 +172,9 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
     )
     commitments = [commitment for _, _, commitment in chosen]
     if any(commitment is not None for commitment in commitments):  # a post is a duty one is seen to hold
-        utility = utility + _joined([np.zeros(n) if c is None else c
+        utility = utility + joined([np.zeros(n) if c is None else c
                                      for c, n in zip(commitments, index.counts, strict=True)])
-    draws = _joined([c.rng.random(n) for c, n in zip(communities, index.counts, strict=True)])
+    draws = joined([c.rng.random(n) for c, n in zip(communities, index.counts, strict=True)])
     serve = draws < logistic(utility)
     served = eligible[serve]
     at = where[serve]  # each session's community
@@ -216,10 +208,6 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
             for k, c in enumerate(communities)]
 
 
-def _joined(parts: list[NDArray[Any]]) -> NDArray[Any]:
-    return parts[0] if len(parts) == 1 else np.concatenate(parts)
-
-
 class _BatchIndex:
     """What volunteering derives once from a stack: the eligible households as stacked rows, their community, and
     buildings and grids numbered across the batch (cached on the stack)."""
@@ -227,15 +215,13 @@ class _BatchIndex:
     def __init__(self, communities: Sequence[Volunteering], stack: StackedHouseholds):
         offsets = stack.offsets
         self.counts = [len(c.eligible) for c in communities]
-        self.eligible = _joined([c.eligible + offsets[k] for k, c in enumerate(communities)])
+        self.eligible = joined([c.eligible + offsets[k] for k, c in enumerate(communities)])
         self.where = np.repeat(np.arange(len(communities)), self.counts)
-        buildings = [len(c.households_by_building) for c in communities]
-        building_offsets = np.concatenate(([0], np.cumsum(buildings)))
-        self.building = stack.building + building_offsets[stack.position]  # every stacked row's, numbered across
-        self.households_by_building = _joined([c.households_by_building for c in communities])
+        self.building, self.n_buildings = stack.across("building", [len(c.households_by_building) for c in communities])
+        self.households_by_building = joined([c.households_by_building for c in communities])
+        grid, _ = stack.across("grid", [c.n_grids for c in communities])
+        self.grid = grid[self.eligible]
         self.grid_offsets = np.concatenate(([0], np.cumsum([c.n_grids for c in communities])))
-        self.grid = stack.grid[self.eligible] + self.grid_offsets[self.where]
-        self.n_buildings = int(building_offsets[-1])
 
     @classmethod
     def of(cls, communities: Sequence[Volunteering], stack: StackedHouseholds) -> _BatchIndex:
