@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from enum import IntEnum
 from itertools import pairwise
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -66,7 +67,8 @@ def serve_queues(
     work_left: NDArray[np.float64],
     capacity: NDArray[np.float64],
     community: NDArray[np.int64] | None = None,
-) -> tuple[NDArray[np.int64], NDArray[np.float64], NDArray[np.float64]]:
+    finished_mask: bool = False,
+) -> tuple[NDArray[Any], NDArray[np.float64], NDArray[np.float64]]:
     """Spend each handler's capacity on its queue in first-come-first-served order.
 
     Args:
@@ -75,13 +77,14 @@ def serve_queues(
         community: in a batch, each issue's community (handlers and rows numbered across the batch, each
             community's handlers after the previous community's): the running sums of work start again with each
             community, so that its numbers are those it gets on its own, bit for bit.
+        finished_mask: return which input issues are finished (a mask) instead of their rows.
 
     Returns:
         ``(finished_rows, new_work_left, hours_used_per_handler)``: the rows whose work is done,
         the remaining work of every input issue (0 for finished ones), and hours spent.
     """
     if len(rows) == 0:
-        return rows, work_left.copy(), np.zeros_like(capacity)
+        return (np.zeros(0, dtype=bool) if finished_mask else rows), work_left.copy(), np.zeros_like(capacity)
     order = np.lexsort((rows, queued_day, handler))
     h = handler[order]
     w = work_left[order]
@@ -99,4 +102,4 @@ def serve_queues(
     new_left[order] = remaining_sorted
     done = new_left <= 1e-12
     used = np.bincount(h, weights=w - remaining_sorted, minlength=len(capacity))
-    return rows[done], np.where(done, 0.0, new_left), used
+    return (done if finished_mask else rows[done]), np.where(done, 0.0, new_left), used

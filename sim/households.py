@@ -8,7 +8,7 @@ several communities can one day share one table.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from cogov.sim.behaviour import beta_with_mean
 from cogov.sim.config import AGE_GROUPS, MEMBER_TYPES, ScenarioConfig
 from cogov.sim.layout import Layout
+from cogov.sim.stacking import spread
 
 NEVER = -10_000
 """Day index meaning 'never happened' (far enough in the past for any rolling window)."""
@@ -191,12 +192,13 @@ class StackedHouseholds:
         """How many rows of each community ``mask`` holds (exact integers)."""
         return self.sums(mask.astype(np.int64))
 
-    def across(self, column: str, counts: Sequence[int]) -> tuple[NDArray[np.int64], int]:
+    def across(self, column: str, counts: Callable[[], Sequence[int]]) -> tuple[NDArray[np.int64], int]:
         """A column numbering something of each community (``building``, ``grid``) numbered across the batch:
-        community ``k``'s numbers shifted by the ``counts`` (of buildings, grids) of the communities before it; and
-        the total count. Made once per stack."""
+        community ``k``'s numbers shifted by the ``counts()`` (of buildings, grids) of the communities before it;
+        and the total count. Made once per stack."""
         key = f"across:{column}"
         if key not in self.cache:
+            counts = counts()
             offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
             values = getattr(self, column)
             self.cache[key] = (values + offsets[self.position] if len(counts) > 1 else values, int(offsets[-1]))
@@ -220,23 +222,6 @@ def alone(households: Households) -> StackedHouseholds:
     return stack
 
 
-def joined(parts: Sequence[NDArray[Any]]) -> NDArray[Any]:
-    """The communities' arrays one after another (a community's own array when it is alone)."""
-    if len(parts) == 1:
-        return parts[0]
-    return np.concatenate(parts) if parts else np.empty(0)
-
-
-def spread(values: Sequence[Any], position: NDArray[np.int64]) -> Any:
-    """One value per community as one per row whose community is ``position``: a single value when every community
-    has the same (the common case of replicates, and the cheaper one), else the values gathered by row. Either way
-    an elementwise formula gives each row what its community's own value gives it."""
-    first = values[0]
-    if all(value == first for value in values[1:]):
-        return first
-    return np.asarray(values)[position]
-
-
 def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to_trust: float) -> None:
     """Residents who take part in a meeting (a residents' council, a mediation) gain ties and trust (L15): each
     moves the given share of the way to 1, once however many meetings they had today."""
@@ -246,6 +231,5 @@ def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to
 
 
 __all__ = ["ELDERLY", "IN_SERVICE", "NEVER", "RETIRED", "Households", "StackedHouseholds", "alone", "build_households",
-           "joined", "spread",
            "take_part"]
 

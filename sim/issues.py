@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import CATEGORIES
 from cogov.sim.households import NEVER
+from cogov.sim.stacking import Rows
 
 
 class State(IntEnum):
@@ -209,17 +210,18 @@ class StackedIssues:
         """Rows per community segment."""
         return self.tables[0]._capacity
 
-    def open_rows(self) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
-        """Every community's open rows as stacked rows, community after community (each in its own order), and
-        each one's community."""
+    def open_rows(self) -> Rows:
+        """Every community's open rows as stacked rows, community after community (each in its own order)."""
         tables = self.tables
         if len(tables) == 1:
-            rows = tables[0].open_rows
-            return rows, np.zeros(len(rows), dtype=np.int64)
-        capacity = self.capacity
+            return Rows(tables[0].open_rows)
         counts = [len(table.open_rows) for table in tables]
         position = np.repeat(np.arange(len(tables)), counts)
-        return np.concatenate([table.open_rows for table in tables]) + position * capacity, position
+        return Rows(np.concatenate([table.open_rows for table in tables]) + position * self.capacity, position)
+
+    def own(self, rows: Rows, k: int, which: slice) -> NDArray[np.int64]:
+        """Community ``k``'s own row numbers of the stacked ``rows[which]`` (its segment of them)."""
+        return rows.rows[which] - (0 if len(self.tables) == 1 else k * self.capacity)
 
     def grow(self, needed: int) -> None:
         """Give every community at least ``needed`` rows (twice the present capacity at least, as a table alone)."""

@@ -14,9 +14,10 @@ from collections.abc import Sequence
 import numpy as np
 
 from cogov.sim.config import GrievanceParams
-from cogov.sim.households import StackedHouseholds, alone, joined, spread
+from cogov.sim.households import StackedHouseholds, alone
 from cogov.sim.issues import IssueTable, StackedIssues, State
 from cogov.sim.mechanisms.evaluation import Evaluation, evaluate_batch
+from cogov.sim.stacking import joined, spread
 
 
 class Abandonment:
@@ -43,22 +44,20 @@ def abandon_batch(mechanisms: Sequence[Abandonment], households: StackedHousehol
                   day: int) -> None:
     """:meth:`Abandonment.step` of every community of a batch in one pass over its stacked issues (each community
     draws from its own stream, as many numbers as it has issues waiting)."""
-    rows, position = issues.open_rows()
-    states = issues.state[rows]
-    waiting = (states == State.QUEUED) | (states == State.AGREEMENT)
-    rows, position = rows[waiting], position[waiting]
+    rows = issues.open_rows()
+    states = issues.state[rows.rows]
+    rows = rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
     if len(rows) == 0:
         return
-    counts = np.bincount(position, minlength=len(mechanisms))
-    draws = joined([m.rng.random(n) for m, n in zip(mechanisms, counts.tolist(), strict=True) if n])
-    gone = draws < spread([1.0 / m.params.patience_days for m in mechanisms], position)
-    rows, position = rows[gone], position[gone]
+    draws = joined([m.rng.random(n) for m, n in zip(mechanisms, rows.counts(len(mechanisms)), strict=True) if n])
+    rows = rows[draws < spread([1.0 / m.params.patience_days for m in mechanisms], rows.position)]  # hazard
     if len(rows) == 0:
         return
-    issues.state[rows] = State.UNRESOLVED
-    issues.closed[rows] = day
-    issues.abandoned[rows] = True
-    for mechanism, n in zip(mechanisms, np.bincount(position, minlength=len(mechanisms)).tolist(), strict=True):
+    index = rows.rows
+    issues.state[index] = State.UNRESOLVED
+    issues.closed[index] = day
+    issues.abandoned[index] = True
+    for mechanism, n in zip(mechanisms, rows.counts(len(mechanisms)), strict=True):
         mechanism.counters["abandoned"] += n
-    evaluate_batch([m.evaluation for m in mechanisms], households, issues, rows, position,
-                   np.zeros(len(rows), dtype=bool), day, abandoned=True)
+    evaluate_batch([m.evaluation for m in mechanisms], households, issues, rows, np.zeros(len(rows), dtype=bool), day,
+                   abandoned=True)

@@ -24,9 +24,10 @@ from numpy.typing import NDArray
 
 from cogov.sim.behaviour import adapt_expectation, asymmetric_update, episode_satisfaction, perceived_performance
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import Households, StackedHouseholds, alone, spread
+from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.issues import DISPUTE, IssueTable, Level, StackedIssues
 from cogov.sim.organisations import SocialOrganisations
+from cogov.sim.stacking import Rows, per_row
 
 
 def occurrence_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -72,54 +73,40 @@ class Evaluation:
 
     def judge(self, rows: NDArray[np.int64], fixed: NDArray[np.bool_], day: int) -> NDArray[np.float64]:
         """Perceived performance of the episodes ending today for ``rows`` (outcome and timeliness)."""
-        return judge_batch([self], self.issues.alone, rows, _at_home(len(rows)), fixed, day)
+        return judge_batch([self], self.issues.alone, Rows(rows), fixed, day)
 
     def evaluate(self, rows: NDArray[np.int64], fixed: NDArray[np.bool_], day: int, abandoned: bool = False) -> None:
         """The residents of closed issues ``rows`` judge them (``fixed``: whether each was fixed)."""
-        evaluate_batch([self], alone(self.households), self.issues.alone, rows, _at_home(len(rows)), fixed, day,
-                       abandoned)
+        evaluate_batch([self], alone(self.households), self.issues.alone, Rows(rows), fixed, day, abandoned)
 
     def experience(self, rows: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
         """The residents of ``rows`` live through episodes of the given performance: satisfaction, expectation
         and trust move, and the day's judgements are kept as results."""
-        experience_batch([self], alone(self.households), self.issues.alone, rows, _at_home(len(rows)), performance)
+        experience_batch([self], alone(self.households), self.issues.alone, Rows(rows), performance)
 
 
-_ALONE = np.zeros(1 << 16, dtype=np.int64)
-
-
-def _at_home(n: int) -> NDArray[np.int64]:
-    """The community of each of ``n`` rows of a community on its own (position 0; a slice, not an allocation)."""
-    return _ALONE[:n] if n <= len(_ALONE) else np.zeros(n, dtype=np.int64)
-
-
-def judge_batch(evaluations: Sequence[Evaluation], issues: StackedIssues, rows: NDArray[np.int64],
-                position: NDArray[np.int64], fixed: NDArray[np.bool_], day: int) -> NDArray[np.float64]:
-    """:meth:`Evaluation.judge` of stacked ``rows`` of a batch (``position``: each row's community)."""
-    days = (day - issues.found[rows]).astype(float)
-    sat = [e.satisfaction for e in evaluations]
-    return perceived_performance(fixed.astype(float), days, spread([s.outcome_weight for s in sat], position),
-                                 spread([s.timeliness_days for s in sat], position))
+def judge_batch(evaluations: Sequence[Evaluation], issues: StackedIssues, rows: Rows, fixed: NDArray[np.bool_],
+                day: int) -> NDArray[np.float64]:
+    """:meth:`Evaluation.judge` of stacked ``rows`` of a batch."""
+    days = (day - issues.found[rows.rows]).astype(float)
+    sat = per_row([e.satisfaction for e in evaluations], rows.position)
+    return perceived_performance(fixed.astype(float), days, sat.outcome_weight, sat.timeliness_days)
 
 
 def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
-                   rows: NDArray[np.int64], position: NDArray[np.int64], fixed: NDArray[np.bool_], day: int,
-                   abandoned: bool = False) -> None:
-    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch, grouped by community in the batch's order
-    (``position``: each row's community): one pass for the judgements and their effects, the counts and the social
-    organisations' records community by community."""
-    days = (day - issues.found[rows]).astype(float)
-    performance = np.zeros(len(rows)) if abandoned else judge_batch(evaluations, issues, rows, position, fixed, day)
-    issues.evaluation[rows] = performance
-    dispute = fixed & (issues.category[rows] == DISPUTE)
-    in_grid = fixed & (issues.level[rows] == Level.GRID)
-    handler = issues.handler[rows]
-    bounds = np.searchsorted(position, np.arange(len(evaluations) + 1))
-    for k, evaluation in enumerate(evaluations):
-        a, b = bounds[k], bounds[k + 1]
-        if a == b:
-            continue
-        counters, mine = evaluation.counters, slice(a, b)
+                   rows: Rows, fixed: NDArray[np.bool_], day: int, abandoned: bool = False) -> None:
+    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements and their
+    effects; the counts and the social organisations' records community by community."""
+    index = rows.rows
+    days = (day - issues.found[index]).astype(float)
+    performance = np.zeros(len(index)) if abandoned else judge_batch(evaluations, issues, rows, fixed, day)
+    issues.evaluation[index] = performance
+    dispute = fixed & (issues.category[index] == DISPUTE)
+    in_grid = fixed & (issues.level[index] == Level.GRID)
+    handler = issues.handler[index]
+    for k, mine in rows.segments(len(evaluations)):
+        evaluation = evaluations[k]
+        counters = evaluation.counters
         done = fixed[mine]
         counters["resolved"] += int(done.sum())
         counters["disputes_resolved"] += int(dispute[mine].sum())
@@ -129,68 +116,61 @@ def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseho
             counters["on_time"] += int((days[mine] <= evaluation.time_limit_days).sum())
         counters["resolved_in_grid"] += int(in_grid[mine].sum())
         evaluation.social.record_cases(handler[mine], performance[mine])
-    experience_batch(evaluations, households, issues, rows, position, performance)
+    experience_batch(evaluations, households, issues, rows, performance)
 
 
 def experience_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
-                     rows: NDArray[np.int64], position: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
-    """:meth:`Evaluation.experience` for stacked ``rows`` of a batch, grouped by community in the batch's order
-    (``position``: each row's community), in one pass; each community keeps its own judgements of the day (its own
-    rows)."""
-    bounds = np.searchsorted(position, np.arange(len(evaluations) + 1))
-    segment = issues.capacity if len(evaluations) > 1 else 0
-    for k, evaluation in enumerate(evaluations):
-        if bounds[k] < bounds[k + 1]:
-            evaluation._today_rows.append(rows[bounds[k]:bounds[k + 1]] - k * segment)
-            evaluation._today_performance.append(performance[bounds[k]:bounds[k + 1]])
+                     rows: Rows, performance: NDArray[np.float64]) -> None:
+    """:meth:`Evaluation.experience` for stacked ``rows`` of a batch, in one pass; each community keeps its own
+    judgements of the day (its own rows)."""
+    for k, mine in rows.segments(len(evaluations)):
+        evaluations[k]._today_rows.append(issues.own(rows, k, mine))
+        evaluations[k]._today_performance.append(performance[mine])
     h = households
-    sat = [e.satisfaction for e in evaluations]
-    trust = [e.trust for e in evaluations]
     # A household closing several issues the same day is updated once per issue, in order: the k-th
     # issue of every household in the k-th pass.
-    household = issues.household[rows] + households.offsets[position]
+    household = issues.household[rows.rows] + rows.shifted(households.offsets)
     rank = occurrence_rank(household)
     passes = int(rank.max()) + 1 if len(rank) else 0
     for k in range(passes):
         now = np.flatnonzero(rank == k) if passes > 1 else slice(None)
-        hh, p, where = household[now], performance[now], position[now]
-        episode = episode_satisfaction(p, h.expectation[hh], spread([s.intercept for s in sat], where),
-                                       spread([s.performance for s in sat], where),
-                                       spread([s.disconfirmation for s in sat], where))
-        h.expectation[hh] = adapt_expectation(h.expectation[hh], p, spread([s.expectation_rate for s in sat], where))
-        h.satisfaction[hh] += spread([s.update_rate for s in sat], where) * (episode - h.satisfaction[hh])
-        h.trust[hh] = asymmetric_update(h.trust[hh], p, spread([t.up_rate for t in trust], where),
-                                        spread([t.down_rate for t in trust], where))
-    _word_of_mouth(evaluations, households, household, position, performance)
+        hh, p, where = household[now], performance[now], rows[now].position
+        sat = per_row([e.satisfaction for e in evaluations], where)
+        trust = per_row([e.trust for e in evaluations], where)
+        episode = episode_satisfaction(p, h.expectation[hh], sat.intercept, sat.performance, sat.disconfirmation)
+        h.expectation[hh] = adapt_expectation(h.expectation[hh], p, sat.expectation_rate)
+        h.satisfaction[hh] += sat.update_rate * (episode - h.satisfaction[hh])
+        h.trust[hh] = asymmetric_update(h.trust[hh], p, trust.up_rate, trust.down_rate)
+    _word_of_mouth(evaluations, households, Rows(household, rows.position), performance)
 
 
-def _word_of_mouth(evaluations: Sequence[Evaluation], h: StackedHouseholds, owners: NDArray[np.int64],
-                   position: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
+def _word_of_mouth(evaluations: Sequence[Evaluation], h: StackedHouseholds, owners: Rows,
+                   performance: NDArray[np.float64]) -> None:
     """The other households of each building with episodes today update towards the building's mean episode,
-    with ``word_of_mouth`` of their own rates (stacked households ``owners``; communities without word of mouth
+    with ``word_of_mouth`` of their own rates (``owners``: stacked households; communities without word of mouth
     left out)."""
-    shares = [e.satisfaction.word_of_mouth for e in evaluations]
-    heard = [share > 0 for share in shares]
-    if not all(heard):
-        keep = np.asarray(heard)[position]
-        owners, position, performance = owners[keep], position[keep], performance[keep]
+    if len(evaluations) == 1:
+        if evaluations[0].satisfaction.word_of_mouth <= 0:
+            return
+    else:
+        heard = np.array([e.satisfaction.word_of_mouth > 0 for e in evaluations])
+        if not heard.all():
+            keep = heard[owners.position]
+            owners, performance = owners[keep], performance[keep]
     if len(owners) == 0:
         return
-    building, n_buildings = h.across("building", [e.n_buildings for e in evaluations])
-    buildings = building[owners]
+    building, n_buildings = h.across("building", lambda: [e.n_buildings for e in evaluations])
+    buildings = building[owners.rows]
     count = np.bincount(buildings, minlength=n_buildings)
     mean = np.bincount(buildings, weights=performance, minlength=n_buildings) / np.maximum(count, 1)
     hearing = count[building] > 0
-    hearing[owners] = False  # their own episode has moved them already
+    hearing[owners.rows] = False  # their own episode has moved them already
     who = np.flatnonzero(hearing)
-    p, where = mean[building[who]], h.position[who]
-    sat = [e.satisfaction for e in evaluations]
-    trust = [e.trust for e in evaluations]
-    episode = episode_satisfaction(p, h.expectation[who], spread([s.intercept for s in sat], where),
-                                   spread([s.performance for s in sat], where),
-                                   spread([s.disconfirmation for s in sat], where))
-    h.expectation[who] += spread([s.word_of_mouth * s.expectation_rate for s in sat], where) * (p - h.expectation[who])
-    h.satisfaction[who] += spread([s.word_of_mouth * s.update_rate for s in sat], where) * (episode - h.satisfaction[who])
-    h.trust[who] = asymmetric_update(h.trust[who], p, spread([s.word_of_mouth * t.up_rate for s, t in zip(sat, trust)],
-                                                             where),
-                                     spread([s.word_of_mouth * t.down_rate for s, t in zip(sat, trust)], where))
+    p, where = mean[building[who]], (h.position[who] if len(evaluations) > 1 else None)
+    sat = per_row([e.satisfaction for e in evaluations], where)
+    trust = per_row([e.trust for e in evaluations], where)
+    share = sat.word_of_mouth
+    episode = episode_satisfaction(p, h.expectation[who], sat.intercept, sat.performance, sat.disconfirmation)
+    h.expectation[who] += share * sat.expectation_rate * (p - h.expectation[who])
+    h.satisfaction[who] += share * sat.update_rate * (episode - h.satisfaction[who])
+    h.trust[who] = asymmetric_update(h.trust[who], p, share * trust.up_rate, share * trust.down_rate)

@@ -15,14 +15,14 @@ from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
-from numpy.typing import NDArray
 
 from cogov.sim.config import ServiceParams
 from cogov.sim.handlers import Handlers, serve_queues
-from cogov.sim.households import StackedHouseholds, alone, joined, spread
+from cogov.sim.households import StackedHouseholds, alone
 from cogov.sim.issues import IssueTable, Level, StackedIssues, State
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.evaluation import Evaluation, evaluate_batch, experience_batch, judge_batch
+from cogov.sim.stacking import Rows, joined, per_row
 
 
 class Service:
@@ -51,56 +51,50 @@ def serve_batch(services: Sequence[Service], households: StackedHouseholds, issu
     """:meth:`Service.step` of every community of a batch in one pass over its stacked issues: every handler's queue
     served (handlers numbered across the batch), each community's fixes drawn from its own stream, the rejected
     failed fixes redone (each community's dispatcher routes its own), the others closed and judged."""
-    rows, position = issues.open_rows()
-    queued = issues.state[rows] == State.QUEUED
-    rows, position = rows[queued], position[queued]
-    alone_ = len(services) == 1
-    counts = [len(s.handlers) for s in services]
-    first = np.concatenate(([0], np.cumsum(counts)))
+    rows = issues.open_rows()
+    rows = rows[issues.state[rows.rows] == State.QUEUED]
+    index = rows.rows
+    first = np.concatenate(([0], np.cumsum([len(s.handlers) for s in services])))
+    handler = issues.handler[index] + rows.shifted(first)
     capacity = joined([s.handlers.capacity for s in services])
-    handler = issues.handler[rows] + (0 if alone_ else first[position])
-    finished, left, used = serve_queues(handler, issues.queued[rows], rows, issues.work_left[rows], capacity,
-                                        None if alone_ else position)
-    issues.work_left[rows] = left
+    done, left, used = serve_queues(handler, issues.queued[index], index, issues.work_left[index], capacity,
+                                    rows.position, finished_mask=True)
+    issues.work_left[index] = left
     for k, service in enumerate(services):
         service.handlers.hours_used += used[first[k]:first[k + 1]]
+    finished = rows[done]
     if len(finished) == 0:
         return
-    at = position[np.isin(rows, finished, assume_unique=True)] if not alone_ else position[: len(finished)]
-    quality = joined([s.handlers.quality for s in services])[issues.handler[finished] + (0 if alone_ else first[at])]
-    n_finished = np.bincount(at, minlength=len(services)).tolist()
-    draws = np.concatenate([s.rng.random((2, n)) for s, n in zip(services, n_finished, strict=True) if n], axis=1)
-    fixed = draws[0] < quality  # fix, rework: drawn for every finished issue
-    params = [s.params for s in services]
-    redo = (~fixed & (draws[1] < spread([p.rework_probability for p in params], at))
-            & (issues.reworks[finished] < spread([p.max_reworks for p in params], at)))
-    _redo(services, households, issues, finished[redo], at[redo], day)
+    quality = joined([s.handlers.quality for s in services])[handler[done]]
+    draws = joined([s.rng.random((2, n)) for s, n in zip(services, finished.counts(len(services)), strict=True) if n],
+                   axis=1)  # fix, rework: drawn for every finished issue
+    fixed = draws[0] < quality
+    params = per_row([s.params for s in services], finished.position)
+    redo = (~fixed & (draws[1] < params.rework_probability)
+            & (issues.reworks[finished.rows] < params.max_reworks))
+    _redo(services, households, issues, finished[redo], day)
     closing, fixed_closing = finished[~redo], fixed[~redo]
-    issues.state[closing] = np.where(fixed_closing, State.RESOLVED, State.UNRESOLVED)
-    issues.closed[closing] = day
-    evaluate_batch([s.evaluation for s in services], households, issues, closing, at[~redo], fixed_closing, day)
+    issues.state[closing.rows] = np.where(fixed_closing, State.RESOLVED, State.UNRESOLVED)
+    issues.closed[closing.rows] = day
+    evaluate_batch([s.evaluation for s in services], households, issues, closing, fixed_closing, day)
 
 
-def _redo(services: Sequence[Service], households: StackedHouseholds, issues: StackedIssues, rows: NDArray[np.int64],
-          position: NDArray[np.int64], day: int) -> None:
+def _redo(services: Sequence[Service], households: StackedHouseholds, issues: StackedIssues, rows: Rows,
+          day: int) -> None:
     """Rejected failed fixes: judged as failed episodes, then queued one level up (redone)."""
     if len(rows) == 0:
         return
     evaluations = [s.evaluation for s in services]
-    failed = np.zeros(len(rows), dtype=bool)
-    experience_batch(evaluations, households, issues, rows, position,
-                     judge_batch(evaluations, issues, rows, position, failed, day))
-    issues.reworks[rows] += 1
-    issues.work_left[rows] = issues.effort[rows]
-    newly = issues.escalations[rows] == 0
-    issues.escalations[rows] += 1
-    level = np.minimum(issues.level[rows].astype(np.int64) + 1, Level.STREET)
-    segment = issues.capacity if len(services) > 1 else 0
-    bounds = np.searchsorted(position, np.arange(len(services) + 1))
-    for k, service in enumerate(services):
-        a, b = bounds[k], bounds[k + 1]
-        if a == b:
-            continue
-        service.counters["escalated"] += int(newly[a:b].sum())
-        service.counters["reworked"] += int(b - a)
-        service.dispatcher.dispatch(rows[a:b] - k * segment, day, level[a:b])
+    experience_batch(evaluations, households, issues, rows,
+                     judge_batch(evaluations, issues, rows, np.zeros(len(rows), dtype=bool), day))
+    index = rows.rows
+    issues.reworks[index] += 1
+    issues.work_left[index] = issues.effort[index]
+    newly = issues.escalations[index] == 0
+    issues.escalations[index] += 1
+    level = np.minimum(issues.level[index].astype(np.int64) + 1, Level.STREET)
+    for k, mine in rows.segments(len(services)):
+        service = services[k]
+        service.counters["escalated"] += int(newly[mine].sum())
+        service.counters["reworked"] += len(newly[mine])
+        service.dispatcher.dispatch(issues.own(rows, k, mine), day, level[mine])

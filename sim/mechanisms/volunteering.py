@@ -31,11 +31,12 @@ from numpy.typing import NDArray
 
 from cogov.sim.behaviour import logistic, motivation_after_session, reward_salience
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import IN_SERVICE, NEVER, Households, StackedHouseholds, alone, joined, spread
+from cogov.sim.households import IN_SERVICE, NEVER, Households, StackedHouseholds, alone
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.teams import VolunteerTeams
+from cogov.sim.stacking import joined, per_row, spread
 
 CONDITIONAL = 0
 DAYS_PER_YEAR = 365.0
@@ -137,72 +138,74 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
     index = _BatchIndex.of(communities, stack)
     eligible, where = index.eligible, index.where
     h = stack
-
-    def each(read: Callable[[Volunteering], Any], rows: NDArray[np.int64] = where) -> Any:
-        return spread([read(c) for c in communities], rows)
-
+    incentives = per_row([c.incentives for c in communities], where)
+    choice = per_row([c.choice for c in communities], where)
+    links = per_row([c.links for c in communities], where)
+    motive = per_row([c.motive for c in communities], where)
     salience_of = [reward_salience(c.incentives.points_per_hour * c.incentives.cny_per_point,
                                    c.motive.reward_reference_cny) for c in communities]
+    salience = spread(salience_of, where)
     members = h.member_type[eligible]
     in_service = members == IN_SERVICE
-    ranking = each(lambda c: c.incentives.public_ranking)
-    employer = each(lambda c: c.incentives.employer_feedback)
+    ranking, employer = incentives.public_ranking, incentives.employer_feedback
     feedback = np.where(in_service, ranking | employer, ranking)
     feedback = feedback | (h.monitored_until[eligible] >= day)  # followed up by their branch
-    neighbours = index.neighbours_recent_share(h, day, each(lambda c: c.motive.influence_window_days))
+    neighbours = index.neighbours_recent_share(h, day, motive.influence_window_days)
     chosen = [c.choices(day) for c in communities]
     asked = joined([a for a, _, _ in chosen])
     feedback = feedback | joined([v for _, v, _ in chosen])
-    threshold = each(lambda c: c.incentives.min_hours_per_year * (day + 1) / DAYS_PER_YEAR)
-    behind = (each(lambda c: c.incentives.min_hours_per_year > 0) & (members > 0)
-              & (h.hours[eligible] < threshold))
-    choice = each(lambda c: c.choice.volunteer_intercept)
+    minimum = incentives.min_hours_per_year
+    behind = (minimum > 0) & (members > 0) & (h.hours[eligible] < minimum * (day + 1) / DAYS_PER_YEAR)
     utility = (
-        choice
-        + each(lambda c: c.choice.volunteer_motivation) * h.motivation[eligible]
-        + spread([c.choice.volunteer_reward * s for c, s in zip(communities, salience_of, strict=True)], where)
-        + each(lambda c: c.choice.volunteer_image * c.incentives.public_ranking)
-        + each(lambda c: c.choice.volunteer_social) * neighbours
-        + each(lambda c: c.links.asked_to_volunteer) * asked
-        + each(lambda c: c.links.trust_to_volunteer) * (h.trust[eligible] - 0.5)
+        choice.volunteer_intercept
+        + choice.volunteer_motivation * h.motivation[eligible]
+        + choice.volunteer_reward * salience
+        + choice.volunteer_image * ranking
+        + choice.volunteer_social * neighbours
+        + links.asked_to_volunteer * asked
+        + links.trust_to_volunteer * (h.trust[eligible] - 0.5)
         - index.time_cost(communities, members)
         - index.age_cost(communities, h.age_group[eligible])
-        + each(lambda c: c.choice.volunteer_employer_feedback) * (employer & in_service)
-        + each(lambda c: c.choice.volunteer_min_hours) * behind
+        + choice.volunteer_employer_feedback * (employer & in_service)
+        + choice.volunteer_min_hours * behind
     )
     commitments = [commitment for _, _, commitment in chosen]
     if any(commitment is not None for commitment in commitments):  # a post is a duty one is seen to hold
         utility = utility + joined([np.zeros(n) if c is None else c
-                                     for c, n in zip(commitments, index.counts, strict=True)])
+                                    for c, n in zip(commitments, index.counts, strict=True)])
     draws = joined([c.rng.random(n) for c, n in zip(communities, index.counts, strict=True)])
     serve = draws < logistic(utility)
     served = eligible[serve]
     at = where[serve]  # each session's community
-    session = spread([c.choice.session_hours for c in communities], at)
+    session = per_row([c.choice for c in communities], at).session_hours
     h.hours[served] += session
-    h.points[served] += spread([c.choice.session_hours * c.incentives.points_per_hour for c in communities], at)
+    h.points[served] += session * per_row([c.incentives for c in communities], at).points_per_hour
     h.last_served[served] = day
-    bounds = np.searchsorted(at, np.arange(len(communities) + 1))
-    for k, community in enumerate(communities):
-        community.record(served[bounds[k]:bounds[k + 1]] - stack.offsets[k])
+    if len(communities) == 1:
+        communities[0].record(served)
+    else:
+        bounds = np.searchsorted(at, np.arange(len(communities) + 1))
+        for k, community in enumerate(communities):
+            community.record(served[bounds[k]:bounds[k + 1]] - stack.offsets[k])
     # Taking part builds ties and trust (L15); ties fade back to the stranger society without it.
-    h.ties += spread([c.ties.decay_rate for c in communities], stack.position) * (h.initial_ties - h.ties)
-    h.ties[served] += spread([c.links.participation_to_ties for c in communities], at) * (1.0 - h.ties[served])
-    h.trust[served] += spread([c.links.participation_to_trust for c in communities], at) * (1.0 - h.trust[served])
-    motive = [c.motive for c in communities]
+    h.ties += per_row([c.ties for c in communities], stack.position).decay_rate * (h.initial_ties - h.ties)
+    taking_part = per_row([c.links for c in communities], at)
+    h.ties[served] += taking_part.participation_to_ties * (1.0 - h.ties[served])
+    h.trust[served] += taking_part.participation_to_trust * (1.0 - h.trust[served])
+    learning = per_row([c.motive for c in communities], at)
     h.motivation[served] = motivation_after_session(
         h.motivation[served], feedback[serve].astype(float), spread(salience_of, at),
-        spread([m.learning_rate for m in motive], at), spread([m.feedback_boost for m in motive], at),
-        spread([m.crowding_out for m in motive], at),
+        learning.learning_rate, learning.feedback_boost, learning.crowding_out,
     )
     unmonitored = (members > 0) & ~feedback
     drop = eligible[unmonitored]
-    h.motivation[drop] = np.maximum(0.0, h.motivation[drop] - spread([m.unmonitored_decay for m in motive],
-                                                                     where[unmonitored]))
+    decay = per_row([c.motive for c in communities], where[unmonitored]).unmonitored_decay
+    h.motivation[drop] = np.maximum(0.0, h.motivation[drop] - decay)
     conditional = h.cooperator[eligible] == CONDITIONAL
-    rows, of = eligible[conditional], where[conditional]
-    target = np.minimum(1.0, neighbours[conditional] / spread([m.reciprocity_share for m in motive], of))
-    h.motivation[rows] += spread([m.conformity for m in motive], of) * (target - h.motivation[rows])
+    rows = eligible[conditional]
+    following = per_row([c.motive for c in communities], where[conditional])
+    target = np.minimum(1.0, neighbours[conditional] / following.reciprocity_share)
+    h.motivation[rows] += following.conformity * (target - h.motivation[rows])
     sessions = np.bincount(index.grid[serve], minlength=index.grid_offsets[-1])
     return [sessions[index.grid_offsets[k]:index.grid_offsets[k + 1]] * c.choice.session_hours
             for k, c in enumerate(communities)]
@@ -217,9 +220,9 @@ class _BatchIndex:
         self.counts = [len(c.eligible) for c in communities]
         self.eligible = joined([c.eligible + offsets[k] for k, c in enumerate(communities)])
         self.where = np.repeat(np.arange(len(communities)), self.counts)
-        self.building, self.n_buildings = stack.across("building", [len(c.households_by_building) for c in communities])
+        self.building, self.n_buildings = stack.across("building", lambda: [len(c.households_by_building) for c in communities])
         self.households_by_building = joined([c.households_by_building for c in communities])
-        grid, _ = stack.across("grid", [c.n_grids for c in communities])
+        grid, _ = stack.across("grid", lambda: [c.n_grids for c in communities])
         self.grid = grid[self.eligible]
         self.grid_offsets = np.concatenate(([0], np.cumsum([c.n_grids for c in communities])))
 

@@ -1,0 +1,95 @@
+"""Helpers for phases that run over a batch's stacked tables (:mod:`cogov.sim.batch`): parameters per row, arrays
+joined community after community.
+
+A batched phase computes every community's numbers elementwise over stacked rows; a parameter is then one number
+when the communities share it (the common case of replicates, and the cheaper one) or one per row, each row's
+community's own value: either way an elementwise formula gives each row exactly what its community alone gives it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import pairwise
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+
+def spread(values: Sequence[Any], position: NDArray[np.int64] | None) -> Any:
+    """One value per community as one per row whose community is ``position``: the single value when every community
+    has the same, else the values gathered by row."""
+    first = values[0]
+    for value in values[1:]:
+        if value != first:
+            return np.asarray(values)[position]
+    return first
+
+
+def joined(parts: Sequence[NDArray[Any]], axis: int = 0) -> NDArray[Any]:
+    """The communities' arrays one after another along ``axis`` (a community's own array when it is alone)."""
+    if len(parts) == 1:
+        return parts[0]
+    return np.concatenate(parts, axis=axis) if parts else np.empty(0)
+
+
+def per_row(sections: Sequence[Any], position: NDArray[np.int64] | None) -> Any:
+    """The parameter sections of a batch's communities read per row (:class:`PerRow`); a community on its own: its
+    own section, read directly."""
+    return sections[0] if len(sections) == 1 else PerRow(sections, position)
+
+
+class PerRow:
+    """A parameter section of every community of a batch (``behaviour.satisfaction``…), read per row: ``section.x``
+    is :func:`spread` of each community's ``x`` over ``position`` (a community on its own: its own ``x``)."""
+
+    __slots__ = ("_position", "_sections")
+
+    def __init__(self, sections: Sequence[Any], position: NDArray[np.int64] | None):
+        self._sections = sections
+        self._position = position
+
+    def __getattr__(self, name: str) -> Any:
+        sections = self._sections
+        if len(sections) == 1:
+            return getattr(sections[0], name)
+        return spread([getattr(section, name) for section in sections], self._position)
+
+
+
+
+@dataclass(slots=True)
+class Rows:
+    """Stacked rows of a batch's table, grouped by community in the batch's order, and each one's community
+    (``position``; None for the rows of a community on its own, which then costs nothing to carry)."""
+
+    rows: NDArray[np.int64]
+    position: NDArray[np.int64] | None = None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def __getitem__(self, which: Any) -> Rows:
+        """The rows selected by a mask or an index, with their communities."""
+        return Rows(self.rows[which], None if self.position is None else self.position[which])
+
+    def counts(self, communities: int) -> list[int]:
+        """How many rows each of the batch's ``communities`` has."""
+        if self.position is None:
+            return [len(self.rows)]
+        return np.bincount(self.position, minlength=communities).tolist()
+
+    def segments(self, communities: int) -> list[tuple[int, slice]]:
+        """Each community with rows, and where its rows are."""
+        if self.position is None:
+            return [(0, slice(None))] if len(self.rows) else []
+        bounds = np.searchsorted(self.position, np.arange(communities + 1)).tolist()
+        return [(k, slice(a, b)) for k, (a, b) in enumerate(pairwise(bounds)) if a < b]
+
+    def shifted(self, offsets: NDArray[np.int64]) -> NDArray[np.int64]:
+        """Each row's community's offset (0 on its own): to number a community's own indices across the batch."""
+        return 0 if self.position is None else offsets[self.position]
+
+
+__all__ = ["PerRow", "Rows", "joined", "per_row", "spread"]
