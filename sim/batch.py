@@ -29,6 +29,7 @@ from typing import Any
 from cogov.sim.households import StackedHouseholds
 from cogov.sim.issues import StackedIssues
 from cogov.sim.mechanisms.abandonment import abandon_batch
+from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import recover
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
@@ -153,7 +154,13 @@ def _service(batch: CommunityBatch, day: int) -> None:
     serve_batch([model.service for model in batch.models], batch.households, batch.issues, day)
 
 
+def _discovery(batch: CommunityBatch, day: int) -> None:
+    """Unseen issues of every community are reported or found (one pass over the stacked issues)."""
+    discover_batch([model.discovery for model in batch.models], batch.households, batch.issues, day)
+
+
 BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
+    "discovery": _discovery,
     "service": _service,
     "abandonment": _abandonment,
     "volunteering": _volunteering,

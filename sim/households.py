@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from cogov.sim.behaviour import beta_with_mean
 from cogov.sim.config import AGE_GROUPS, MEMBER_TYPES, ScenarioConfig
 from cogov.sim.layout import Layout
-from cogov.sim.stacking import spread
+from cogov.sim.stacking import offsets, spread
 
 NEVER = -10_000
 """Day index meaning 'never happened' (far enough in the past for any rolling window)."""
@@ -192,16 +192,23 @@ class StackedHouseholds:
         """How many rows of each community ``mask`` holds (exact integers)."""
         return self.sums(mask.astype(np.int64))
 
+    def offsets_of(self, what: str, counts: Callable[[], Sequence[int]]) -> NDArray[np.int64]:
+        """Where each community's ``what`` (grids, compounds…) start when numbered across the batch, from the
+        ``counts()`` of each community (made once per stack; ``what`` names them in the cache)."""
+        key = f"offsets:{what}"
+        if key not in self.cache:
+            self.cache[key] = offsets(counts())
+        return self.cache[key]
+
     def across(self, column: str, counts: Callable[[], Sequence[int]]) -> tuple[NDArray[np.int64], int]:
         """A column numbering something of each community (``building``, ``grid``) numbered across the batch:
         community ``k``'s numbers shifted by the ``counts()`` (of buildings, grids) of the communities before it;
         and the total count. Made once per stack."""
         key = f"across:{column}"
         if key not in self.cache:
-            counts = counts()
-            offsets = np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+            first = self.offsets_of(column, counts)
             values = getattr(self, column)
-            self.cache[key] = (values + offsets[self.position] if len(counts) > 1 else values, int(offsets[-1]))
+            self.cache[key] = (values + first[self.position] if len(first) > 2 else values, int(first[-1]))
         return self.cache[key]
 
     def per_row(self, values: Sequence[float]) -> float | NDArray[np.float64]:

@@ -59,6 +59,20 @@ class PerRow:
 
 
 
+def lookup(tables: Sequence[NDArray[Any]], position: NDArray[np.int64] | None, key: NDArray[Any]) -> NDArray[Any]:
+    """``tables[position[i]][key[i]]`` for every i: each row's value in its community's small table (by membership
+    type, age group…); one table when all are equal (or a community is alone)."""
+    first = tables[0]
+    if position is None or all(np.array_equal(table, first) for table in tables[1:]):
+        return first[key]
+    return np.stack(tables)[position, key]
+
+
+def offsets(counts: Sequence[int]) -> NDArray[np.int64]:
+    """Where each community's part starts when parts of ``counts`` are numbered one after another (and the total)."""
+    return np.concatenate(([0], np.cumsum(counts))).astype(np.int64)
+
+
 @dataclass(slots=True)
 class Rows:
     """Stacked rows of a batch's table, grouped by community in the batch's order, and each one's community
@@ -92,4 +106,4 @@ class Rows:
         return 0 if self.position is None else offsets[self.position]
 
 
-__all__ = ["PerRow", "Rows", "joined", "per_row", "spread"]
+__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "per_row", "spread"]

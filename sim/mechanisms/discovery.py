@@ -13,21 +13,23 @@ owners and the company for agreement; the others are dispatched at grid level.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.behaviour import logistic
 from cogov.sim.config import ScenarioConfig
-from cogov.sim.households import Households
-from cogov.sim.issues import Channel, IssueTable, Level, State
+from cogov.sim.households import Households, StackedHouseholds, alone
+from cogov.sim.issues import Channel, IssueTable, Level, StackedIssues, State
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.dispatch import Dispatcher
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
+from cogov.sim.stacking import Rows, joined, lookup, per_row
 
 if TYPE_CHECKING:  # posts import discovery's helpers
     from cogov.sim.mechanisms.posts import Posts
@@ -46,12 +48,23 @@ def record_found(issues: IssueTable, rows: NDArray[np.int64], channel: int | NDA
                  counters: Counter[str], agreement: Agreement, dispatcher: Dispatcher) -> None:
     """Issues ``rows`` are found today through ``channel`` (one for all, or one each): stamped and counted; collective
     ones wait for agreement, the others are dispatched at grid level."""
-    issues.channel[rows] = channel
-    issues.found[rows] = day
-    counters["found"] += len(rows)
-    collective = issues.collective[rows]
-    agreement.open(rows[collective], day)
-    dispatcher.dispatch(rows[~collective], day, Level.GRID)
+    record_found_batch(issues.alone, Rows(rows), channel, day, [counters], [agreement], [dispatcher])
+
+
+def record_found_batch(issues: StackedIssues, rows: Rows, channel: int | NDArray[np.int8], day: int,
+                       counters: Sequence[Counter[str]], agreements: Sequence[Agreement],
+                       dispatchers: Sequence[Dispatcher]) -> None:
+    """:func:`record_found` for stacked ``rows`` of a batch: stamped in one pass, then each community's collective
+    issues wait for its owners and company, and its others are dispatched by its dispatcher."""
+    index = rows.rows
+    issues.channel[index] = channel
+    issues.found[index] = day
+    collective = issues.collective[index]
+    for k, mine in rows.segments(len(counters)):
+        own = issues.own(rows, k, mine)
+        counters[k]["found"] += len(own)
+        agreements[k].open(own[collective[mine]], day)
+        dispatchers[k].dispatch(own[~collective[mine]], day, Level.GRID)
 
 
 class Discovery:
@@ -88,42 +101,84 @@ class Discovery:
 
     def step(self, day: int) -> None:
         """Unseen issues are reported (directly or via 12345), or found by patrols or stewards."""
-        table = self.issues
-        rows = table.open_in(State.LATENT)
-        if len(rows) == 0:
-            return
-        rng, households, choice, hotline = self.rng, self.households, self.choice, self.hotline
-        hh = table.household[rows]
-        utility = (
-            choice.report_intercept
-            + choice.report_trust * households.trust[hh]
-            + choice.report_severity * table.severity[rows]
-            + choice.report_ties * households.ties[hh]
-            - self.report_age_cost[households.age_group[hh]]
-            + choice.report_hotline * hotline.enabled
-        )
-        if self.platform.enabled:  # reporting from a phone is easier for those with the app
-            utility = utility + self.platform.report_ease(hh)
-        if self.posts is not None and self.posts.enabled:  # a publicist's building knows where and how to report
-            utility = utility + self.posts.report_ease(hh)
-        # Every draw is made whatever the levers, so that scenarios share their random numbers.
-        reported = rng.random(len(rows)) < logistic(utility)
-        patrol = 1.0 - (1.0 - self.resources.patrol_probability[table.grid[rows]]) * (
-            1.0 - self.party.visit_probability[table.compound[rows]])
-        patrolled = ~reported & (rng.random(len(rows)) < patrol)
-        stewarded = ~reported & ~patrolled & (rng.random(len(rows)) < self.steward_probability()[households.building[hh]])
-        via_hotline = reported & hotline.enabled & (rng.random(len(rows)) < hotline.share_of_reports)
-        via_app = np.zeros(len(rows), dtype=bool)
-        via_app[reported] = self.platform.through_app(hh[reported])  # its own draws: the others stay as they were
-        via_hotline &= ~via_app  # a report made through the app is not a 12345 call
+        discover_batch([self], alone(self.households), self.issues.alone, day)
 
-        channel = np.full(len(rows), Channel.UNFOUND, dtype=np.int8)  # the first channel that applies wins
-        channel[stewarded] = Channel.STEWARD
-        channel[patrolled] = Channel.PATROL
-        channel[reported] = Channel.RESIDENT
-        channel[via_hotline] = Channel.HOTLINE
-        channel[via_app] = Channel.APP
-        is_found = channel != Channel.UNFOUND
-        found = rows[is_found]
-        table.hotline_since[found[channel[is_found] == Channel.HOTLINE]] = day
-        record_found(table, found, channel[is_found], day, self.counters, self.agreement, self.dispatcher)
+
+def discover_batch(discoveries: Sequence[Discovery], households: StackedHouseholds, issues: StackedIssues,
+                   day: int) -> None:
+    """:meth:`Discovery.step` of every community of a batch in one pass over its stacked issues and households
+    (each community draws from its own streams, in the order it does alone)."""
+    rows = issues.open_rows()
+    rows = rows[issues.state[rows.rows] == State.LATENT]
+    if len(rows) == 0:
+        return
+    h, index, where, n = households, rows.rows, rows.position, len(discoveries)
+    hh = issues.household[index] + rows.shifted(h.offsets)
+    choice = per_row([d.choice for d in discoveries], where)
+    hotline = per_row([d.hotline for d in discoveries], where)
+    utility = (
+        choice.report_intercept
+        + choice.report_trust * h.trust[hh]
+        + choice.report_severity * issues.severity[index]
+        + choice.report_ties * h.ties[hh]
+        - lookup([d.report_age_cost for d in discoveries], where, h.age_group[hh])
+        + choice.report_hotline * hotline.enabled
+    )
+    counts = rows.counts(n)
+    segments = rows.segments(n)
+    own_hh = [(k, mine, hh[mine] - (h.offsets[k] if n > 1 else 0)) for k, mine in segments]
+    if any(d.platform.enabled for d in discoveries):  # reporting from a phone is easier for those with the app
+        utility = utility + _each(discoveries, own_hh, len(index), lambda d, mine: d.platform.report_ease(mine)
+                                  if d.platform.enabled else None)
+    if any(d.posts is not None and d.posts.enabled for d in discoveries):  # a publicist's building knows how to report
+        utility = utility + _each(discoveries, own_hh, len(index), lambda d, mine: d.posts.report_ease(mine)
+                                  if d.posts is not None and d.posts.enabled else None)
+    # Every draw is made whatever the levers, so that scenarios share their random numbers: four per issue, in turn.
+    draws = joined([d.rng.random((4, c)) for d, c in zip(discoveries, counts, strict=True) if c], axis=1)
+    reported = draws[0] < logistic(utility)
+    grid_first = h.offsets_of("grid", lambda: [len(d.resources.patrol_probability) for d in discoveries])
+    compound_first = h.offsets_of("compound", lambda: [len(d.party.visit_probability) for d in discoveries])
+    patrol = 1.0 - (1.0 - joined([d.resources.patrol_probability for d in discoveries])[
+        issues.grid[index] + rows.shifted(grid_first)]) * (1.0 - joined([d.party.visit_probability for d in discoveries])[
+            issues.compound[index] + rows.shifted(compound_first)])
+    patrolled = ~reported & (draws[1] < patrol)
+    building, _ = h.across("building", lambda: [len(d.party.steward_of_building) for d in discoveries])
+    steward = joined([d.steward_probability() for d in discoveries])[building[hh]]
+    stewarded = ~reported & ~patrolled & (draws[2] < steward)
+    via_hotline = reported & hotline.enabled & (draws[3] < hotline.share_of_reports)
+    via_app = np.zeros(len(index), dtype=bool)
+    for k, mine, own in own_hh:  # the app's own draws: the others stay as they were
+        platform = discoveries[k].platform
+        if platform.enabled:
+            via_app[mine] = _scattered(platform.through_app(own[reported[mine]]), reported[mine])
+    via_hotline &= ~via_app  # a report made through the app is not a 12345 call
+
+    channel = np.full(len(index), Channel.UNFOUND, dtype=np.int8)  # the first channel that applies wins
+    channel[stewarded] = Channel.STEWARD
+    channel[patrolled] = Channel.PATROL
+    channel[reported] = Channel.RESIDENT
+    channel[via_hotline] = Channel.HOTLINE
+    channel[via_app] = Channel.APP
+    is_found = channel != Channel.UNFOUND
+    found = rows[is_found]
+    issues.hotline_since[found.rows[channel[is_found] == Channel.HOTLINE]] = day
+    record_found_batch(issues, found, channel[is_found], day, [d.counters for d in discoveries],
+                       [d.agreement for d in discoveries], [d.dispatcher for d in discoveries])
+
+
+def _each(discoveries: Sequence[Discovery], own_hh: list[tuple[int, Any, NDArray[np.int64]]], n: int,
+          part: Callable[[Discovery, NDArray[np.int64]], NDArray[np.float64] | None]) -> NDArray[np.float64]:
+    """A term of the reporting utility that each community computes for its own households (0 where it has none)."""
+    term = np.zeros(n)
+    for k, mine, own in own_hh:
+        value = part(discoveries[k], own)
+        if value is not None:
+            term[mine] = value
+    return term
+
+
+def _scattered(values: NDArray[np.bool_], mask: NDArray[np.bool_]) -> NDArray[np.bool_]:
+    """``values`` (one per True of ``mask``) put back in ``mask``'s places (False elsewhere)."""
+    out = np.zeros(len(mask), dtype=bool)
+    out[mask] = values
+    return out

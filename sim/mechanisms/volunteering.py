@@ -36,7 +36,7 @@ from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.teams import VolunteerTeams
-from cogov.sim.stacking import joined, per_row, spread
+from cogov.sim.stacking import joined, lookup, per_row, spread
 
 CONDITIONAL = 0
 DAYS_PER_YEAR = 365.0
@@ -244,15 +244,8 @@ class _BatchIndex:
 
     def time_cost(self, communities: Sequence[Volunteering], members: NDArray[np.int8]) -> NDArray[np.float64]:
         """Each eligible household's time cost of serving, by membership type, from its community's table."""
-        return _lookup([c.time_cost for c in communities], self.where, members)
+        return lookup([c.time_cost for c in communities], self.where, members)
 
     def age_cost(self, communities: Sequence[Volunteering], age_group: NDArray[np.int8]) -> NDArray[np.float64]:
         """Each eligible household's cost of serving by age group, from its community's table."""
-        return _lookup([c.age_cost for c in communities], self.where, age_group)
-
-
-def _lookup(tables: list[NDArray[np.float64]], where: NDArray[np.int64], key: NDArray[Any]) -> NDArray[np.float64]:
-    """``tables[where[i]][key[i]]`` for every i (one table when all are equal)."""
-    if all(np.array_equal(table, tables[0]) for table in tables[1:]):
-        return tables[0][key]
-    return np.stack(tables)[where, key]
+        return lookup([c.age_cost for c in communities], self.where, age_group)
