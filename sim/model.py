@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from mesa import DataCollector, Model
+from mesa import Model
 from mesa.discrete_space import OrthogonalMooreGrid
 from mesa.time import EventGenerator, Schedule
 from numpy.typing import NDArray
@@ -73,6 +73,7 @@ from cogov.sim.organisations.party import COMPANY, COMPOUND, GRID, NO_SECRETARY,
 from cogov.sim.organisations.self_management import SelfManagementCommittee, SelfManagementCommittees
 from cogov.sim.organisations.social import draw_specialties
 from cogov.sim.organisations.work_units import WorkUnitService, WorkUnitServices
+from cogov.sim.outcomes.collector import MetricsCollector
 from cogov.sim.outcomes.metrics import DAILY_METRICS, daily_metrics, describe_community, summarise
 from cogov.sim.scenario import (
     LoadedScenario,
@@ -155,7 +156,7 @@ class CommunityModel(Model):
         """The day's phases in order (:meth:`_lifecycle`)."""
 
         self.metrics: dict[str, float] = daily_metrics(self, 0)
-        self.datacollector = DataCollector(model_reporters={name: name for name in DAILY_METRICS})
+        self.datacollector = MetricsCollector(DAILY_METRICS)
         self.datacollector.collect(self)
 
     # ------------------------------------------------------------------------------------ step

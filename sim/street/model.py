@@ -27,13 +27,14 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from mesa import DataCollector, Model
+from mesa import Model
 
 from cogov.experiments.seeds import SEED_BITS, replicate_seed
 from cogov.sim.batch import CommunityBatch
 from cogov.sim.households import NEVER
 from cogov.sim.issues import State
 from cogov.sim.model import DAYS_PER_YEAR, CommunityModel
+from cogov.sim.outcomes.collector import MetricsCollector
 from cogov.sim.provenance import provenance
 from cogov.sim.street.departments import Departments
 from cogov.sim.street.funds import initial_allocation, performance_allocation
@@ -89,7 +90,7 @@ class StreetModel(Model):
         self.funds_history: list[list[float]] = [] if allocation is None else [allocation.tolist()]
         self.departments = Departments(config.street, self.households) if config.street.shared else None
         self.metrics: dict[str, float] = street_daily(self)
-        self.datacollector = DataCollector(model_reporters={name: name for name in STREET_DAILY})
+        self.datacollector = MetricsCollector(STREET_DAILY)
         self.datacollector.collect(self)
 
     def step(self) -> None:
