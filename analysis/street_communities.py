@@ -79,7 +79,7 @@ def _per_community_columns(columns: Sequence[str]) -> dict[str, tuple[int, str]]
 def community_table(runs: pd.DataFrame, baseline: str, names_by_arm: Mapping[str, Sequence[str]],
                     by: str = SCENARIO_COLUMN,
                     households_by_arm: Mapping[str, Sequence[int]] | None = None) -> StreetCommunities | None:
-    """The communities of a street comparison (see the module docstring); None when no run of the arms has
+    """The communities of a street comparison (see the module docstring); None when no run of some arm has
     per-community outcomes.
 
     ``names_by_arm`` gives, for each compared arm (the ``by`` column's value as text, the baseline first or anywhere),
@@ -97,7 +97,7 @@ def community_table(runs: pd.DataFrame, baseline: str, names_by_arm: Mapping[str
             raise ValueError(f"{arm}: community names repeat ({', '.join(names_by_arm[arm])}); they identify communities")
     columns = _per_community_columns(list(runs.columns))
     has = runs[list(columns)].notna().any(axis=1) if columns else pd.Series(False, index=runs.index)
-    if not has.any():
+    if not has.any() or not all(has[text_by == arm].any() for arm in arms):  # an arm without them: nothing to pair
         return None
     ordered = [baseline, *[a for a in arms if a != baseline]]
     everywhere = set.intersection(*(set(names_by_arm[arm]) for arm in arms))

@@ -30,6 +30,7 @@ from cogov.sim.street.config import Street
 from cogov.sim.street.departments import Departments, proportional_fill
 from cogov.sim.street.funds import expected_need, initial_allocation, performance_allocation
 from cogov.sim.street.load import apply_street_overrides
+from cogov.sim.street.outcomes import community_outcomes
 
 SHORT = 40
 
@@ -355,6 +356,8 @@ def test_performance_funds_follow_the_appraisal_each_year():
     assert model.communities[best].config.levers.funding.annual_cny == max(model.funds_history[1])
     model.run()
     assert len(model.funds_history) == 2  # no award after the last day
+    flat = community_outcomes(model, model.summary())  # a run records each community's funds for each year it began
+    assert [flat[f"c{k}_funds_year2"] for k in range(1, 5)] == model.funds_history[1] and "c1_funds_year3" not in flat
 
 
 # ---------------------------------------------------------------------------------------------------------- CLI

@@ -182,3 +182,16 @@ def test_per_community_columns_are_declared_by_position_and_refuse_anything_else
     with pytest.raises(UndeclaredOutcome):
         community_column(1, "households")
     assert np.isfinite(outcome("c1_cost_total").smallest_difference)
+
+
+def test_community_names_from_street_files_are_escaped_in_both_formats(report):
+    hostile = '<script>alert("x")</script> | *b*'
+    section = report.communities
+    renamed = replace(section, names=[hostile, *section.names[1:]],
+                      households={hostile: 1, **section.households},
+                      table=section.table.replace({"community": {section.names[0]: hostile}}),
+                      money=section.money.replace({"community": {section.names[0]: hostile}}))
+    shown = replace(report, communities=renamed)
+    html, markdown = render(shown, "html"), render(shown, "markdown")
+    assert "<script>alert" not in html and "&lt;script&gt;" in html
+    assert "<script>" not in markdown and markdown_escape(hostile) in _section(markdown)
