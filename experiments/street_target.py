@@ -36,7 +36,11 @@ DAYS = "simulation.days"
 
 
 def street_outcomes(model: StreetModel) -> dict[str, float]:
-    """The flat outcomes of a finished street run (see the module docstring)."""
+    """The flat outcomes of a finished street run (see the module docstring).
+
+    The per-community columns were added without a new model version or run key: they are new outputs of the same
+    numbers (:mod:`cogov.sim.version`). A folder's runs recorded before them are reused when it is resumed or grown, and
+    lack them (null); the report's section on the communities says so (:mod:`cogov.analysis.street_communities`)."""
     summary = model.summary()
     flat: dict[str, float] = {}
     for name in COMPARED:
