@@ -195,3 +195,12 @@ def test_community_names_from_street_files_are_escaped_in_both_formats(report):
     html, markdown = render(shown, "html"), render(shown, "markdown")
     assert "<script>alert" not in html and "&lt;script&gt;" in html
     assert "<script>" not in markdown and markdown_escape(hostile) in _section(markdown)
+
+
+def test_sensitivity_leaves_the_communities_one_by_one_out_of_its_default_outputs_in_one_line():
+    from cogov.analysis.sensitivity import select_outputs
+
+    means = pd.DataFrame({"satisfaction_mean": [0.5, 0.6], **{f"c{k}_satisfaction_mean": [0.4, 0.7] for k in (1, 2, 3)}})
+    chosen, skipped = select_outputs(means, None)
+    assert chosen == ["satisfaction_mean"] and len(skipped) == 1 and "3 outcomes" in next(iter(skipped.values()))
+    assert select_outputs(means, ["c2_satisfaction_mean"])[0] == ["c2_satisfaction_mean"]  # by name: analysed
