@@ -40,6 +40,7 @@ from cogov.analysis.results import load_runs, load_series, manifest, other_facto
 from cogov.analysis.robustness import ASSUMED_RANGES, ranking_holds, robustness_table
 from cogov.analysis.robustness import FILE as ROBUSTNESS_FILE
 from cogov.analysis.stats import paired_difference
+from cogov.analysis.street_communities import StreetCommunities, community_table, extremes
 from cogov.analysis.wording import (
     Verdict,
     describe,
@@ -57,11 +58,12 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
 from cogov.sim.mechanisms.meeting_time import MEETING_STAFF_TIME
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.registry import PAYER_NAMES, outcome_names
+from cogov.sim.outcomes.registry import PAYER_NAMES, STREET_ONLY, outcome_names
 from cogov.sim.outcomes.registry import outcome as declared_outcome
 from cogov.sim.provenance import package_version
 from cogov.sim.scenario import ScenarioError, builtin_dir, file_title, load_scenario, resolve_path, scenario_digest
 from cogov.sim.street.config import StreetScenario
+from cogov.sim.street.load import LoadedStreet
 
 # Which outcomes the report compares and draws is declared with the outcomes themselves
 # (cogov.sim.outcomes.registry): the key outcomes, those drawn over time (view "over_time", when the
@@ -107,6 +109,49 @@ TEXT: dict[str, dict[str, str]] = {
                            "chance across replicates, not the model's assumed coefficients.",
                      "zh": f"模型再现了 {_PATTERNS} 个预期模式中的 {_REPRODUCED} 个（docs/ODD.md §1.1）；置信区间反映重复之间的随机性，"
                            "不反映模型所假设系数的不确定性。"},
+    "communities": {"en": "Communities of the street", "zh": "街道内各社区"},
+    "communities_intro": {"en": "How each community of the street fares in each scenario: its mean over the replicates "
+                                "with the 95 % interval, and its paired difference from {baseline} (replicate r of "
+                                "every scenario ran with the same seed, so the same community meets the same "
+                                "households and issues). A community's difference is called distinguishable when its "
+                                "Holm-adjusted p-value over the {m} community outcomes compared for the scenario is "
+                                "below 0.05; a community is said to gain or lose most only then. Communities are "
+                                "matched across scenarios by name.",
+                          "zh": "街道内每个社区在各情景下的表现：跨重复的均值及 95% 置信区间，以及与{baseline}相比的配对差值（各情景的"
+                                "第 r 次重复使用相同的种子，同一社区面对相同的住户和问题）。对每个情景所比较的 {m} 项社区指标作 Holm 校正后"
+                                " p 值小于 0.05 的差异才判为可区分；只有这时才指出受益或受损最多的社区。各情景中的社区按名称对应。"},
+    "community": {"en": "Community", "zh": "社区"},
+    "households_word": {"en": "Households", "zh": "户数"},
+    "community_gains": {"en": "{community} gains most ({change})", "zh": "{community}受益最多（{change}）"},
+    "community_loses": {"en": "{community} loses most ({change})", "zh": "{community}受损最多（{change}）"},
+    "community_noise": {"en": "no community's change can be told apart from noise",
+                        "zh": "没有社区的变化可与随机波动区分"},
+    "community_money": {"en": "Where the money went", "zh": "经费流向"},
+    "community_money_intro": {"en": "The funds each community was allotted for each year of the run that began (CNY a "
+                                    "year; under 'own' its own funds), in brackets the change from {baseline}; and the "
+                                    "public money it spent over the run, with its 95 % interval and its paired "
+                                    "difference from {baseline}. The funds follow the street's rule; no verdict is given.",
+                              "zh": "各社区在运行中每个已开始年度分得的经费（元/年；“各自经费”规则下为其自有经费），括号内为与{baseline}"
+                                    "相比的变化；以及其在运行期间的公共支出、95% 置信区间和与{baseline}的配对差值。经费由街道的分配规则决定，"
+                                    "不作好坏判断。"},
+    "funds_year": {"en": "Funds, year {year}", "zh": "第 {year} 年经费"},
+    "money_year": {"en": "year {year}'s funds ", "zh": "第 {year} 年经费"},
+    "money_to": {"en": "move most to {community} ({change})", "zh": "流向{community}最多（{change}）"},
+    "money_from": {"en": "away from {community} most ({change})", "zh": "流出{community}最多（{change}）"},
+    "money_same": {"en": "every community is allotted the same funds as in {baseline}",
+                   "zh": "各社区分得的经费与{baseline}相同"},
+    "communities_partial": {"en": "{k} of {n} runs were recorded before cogov recorded each community's outcomes; this "
+                                  "section uses the other runs (run the comparison into a new folder for all of them).",
+                            "zh": "{n} 次运行中有 {k} 次记录于 cogov 开始记录各社区结果之前；本节使用其余运行（将比较运行到新的文件夹"
+                                  "可得到全部运行的结果）。"},
+    "communities_none": {"en": "Not shown: these runs were recorded before cogov recorded each community's outcomes "
+                               "(run the comparison again into a new folder, --out, for this section).",
+                         "zh": "未列出：这些运行记录于 cogov 开始记录各社区结果之前（将比较重新运行到新的文件夹 --out 即可得到本节）。"},
+    "communities_unnamed": {"en": "Not shown: the street files could not be read again, so the communities cannot be "
+                                  "named or matched across scenarios.",
+                            "zh": "未列出：无法重新读取街道文件，因而无法给出社区名称，也无法在各情景之间对应社区。"},
+    "communities_apart": {"en": "Not in every scenario, so not compared: {names}.",
+                          "zh": "并非每个情景都有、因而未比较的社区：{names}。"},
     "ranking": {"en": "The interventions against each other", "zh": "各方案之间的比较"},
     "ranking_intro": {"en": "Best first on each outcome; '>' where the two neighbours differ distinguishably (paired "
                             "by replicate, 95 % interval of their difference excluding 0), '≈' where they do not.",
@@ -339,6 +384,9 @@ class Report:
     robustness: pd.DataFrame = field(default_factory=pd.DataFrame)
     robust_ranking: list[dict[str, Any]] = field(default_factory=list)
     robust_replicates: int = 0
+    communities: StreetCommunities | None = None
+    communities_notes: list[str] = field(default_factory=list)
+    is_street: bool = False
 
     def t(self, key: str, **fields: Any) -> str:
         """Report text ``key`` in the report's language."""
@@ -460,8 +508,7 @@ def shown_path(path: str | Path, lang: str = "en") -> str:
 def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: dict[str, Any],
                   lang: str) -> list[ScenarioInfo]:
     """What each compared street is: its file's title and description, and the street settings that differ."""
-    streets = {key: dict(target.alternatives)[key] if by == SCENARIO_PARAMETER
-               else target.configure({by: _native(values[key])}) for key in keys}
+    streets = _streets(target, by, keys, values)
     base = streets[keys[0]].config
     return [ScenarioInfo(key=key, name=street.config.meta.name if by == SCENARIO_PARAMETER else f"{by} = {key}",
                          title=(file_title(street.source) or {}).get(lang, "") if by == SCENARIO_PARAMETER else "",
@@ -469,6 +516,34 @@ def _street_infos(target: StreetTarget, by: str, keys: Sequence[str], values: di
                          digest=street.digest,
                          differences=_differences(base, street.config, lang))
             for key, street in streets.items()]
+
+
+def _streets(target: StreetTarget, by: str, keys: Sequence[str], values: dict[str, Any]) -> dict[str, LoadedStreet]:
+    """Each compared arm's street: the street file it names, or the base street with the swept value set."""
+    return {key: dict(target.alternatives)[key] if by == SCENARIO_PARAMETER
+            else target.configure({by: _native(values[key])}) for key in keys}
+
+
+def _street_communities(runs: pd.DataFrame, experiment: Experiment | None, by: str, keys: Sequence[str],
+                        values: dict[str, Any], lang: str) -> tuple[StreetCommunities | None, list[str]]:
+    """The section on the communities of a street, and what the reader must know about it (why it is left out, or
+    which runs it leaves out)."""
+    if experiment is None:
+        return None, [TEXT["communities_unnamed"][lang]]
+    assert isinstance(experiment.target, StreetTarget)
+    streets = _streets(experiment.target, by, keys, values)
+    section = community_table(runs, keys[0], {k: [c.name for c in s.communities] for k, s in streets.items()}, by=by,
+                              households_by_arm={k: [c.config.community.households for c in s.communities]
+                                                 for k, s in streets.items()})
+    if section is None:
+        return None, [TEXT["communities_none"][lang]]
+    notes = []
+    if section.runs_without:
+        notes.append(TEXT["communities_partial"][lang].format(k=section.runs_without, n=section.runs_total))
+    if section.not_in_every_arm:
+        notes.append(TEXT["communities_apart"][lang].format(
+            names=(", " if lang == "en" else "、").join(section.not_in_every_arm)))
+    return section, notes
 
 
 def _figure(key: str, fig: Figure) -> ReportFigure:
@@ -598,7 +673,12 @@ def build_report(directory: str | Path, by: str = SCENARIO_PARAMETER, baseline: 
     }
     robust, robust_ranking, robust_replicates = _robustness(directory, table, baseline,
                                                              [k for k in keys if k != baseline])
-    return Report(robustness=robust, robust_ranking=robust_ranking, robust_replicates=robust_replicates,
+    is_street = (isinstance(experiment.target, StreetTarget) if experiment is not None
+                 else bool(STREET_ONLY & set(runs.columns)))
+    communities, communities_notes = (_street_communities(runs, experiment, by, keys, values, lang) if is_street
+                                      else (None, []))
+    return Report(communities=communities, communities_notes=communities_notes, is_street=is_street,
+                  robustness=robust, robust_ranking=robust_ranking, robust_replicates=robust_replicates,
                   equity=equity_table(runs, baseline=baseline, by=by), costs=cost_table(runs, baseline=baseline, by=by),
                   ranking=_ranking(runs, by, [k for k in keys if k != baseline]),
                   lang=lang, baseline=baseline, by=by, table=table, verdicts=verdicts, scenarios=scenarios,
@@ -794,6 +874,107 @@ def _costs(report: Report) -> list[dict[str, Any]]:
     return out
 
 
+def _communities(report: Report) -> dict[str, Any] | None:
+    """The section on the communities of a street for display: per measure a table (each community's mean in each
+    scenario, its difference from the baseline, the verdict) and who gains or loses most in each scenario; the money
+    table (funds each year, public cost) and where the funds moved. None for a comparison of single communities."""
+    if not report.is_street:
+        return None
+    section, lang = report.communities, report.lang
+    out: dict[str, Any] = {"notes": report.communities_notes, "blocks": [], "money": None, "intro": ""}
+    if section is None:
+        return out
+    baseline = _name(report.scenarios, report.baseline)
+    colon = ": " if lang == "en" else "："
+    table = section.table
+    others = table[~table["baseline"].astype(bool)] if not table.empty else table
+    family = int(others["outcomes_compared"].max()) if "outcomes_compared" in others and not others.empty else 0
+    out["intro"] = report.t("communities_intro", baseline=baseline, m=family)
+    households = {n: f"{section.households[n]:,}" if n in section.households else "" for n in section.names}
+    for measure in section.measures():
+        rows, lines = [], []
+        for community in section.names:
+            chosen = table[(table["measure"] == measure) & (table["community"] == community)]
+            for i, row in enumerate(chosen.itertuples()):
+                outcome = str(row.outcome)
+                item = {"community": community if i == 0 else "", "households": households[community] if i == 0 else "",
+                        "scenario": _name(report.scenarios, str(row.scenario)), "first": i == 0,
+                        "mean": format_interval(outcome, row.mean, row.ci_low, row.ci_high, lang, unit=False)}
+                if row.baseline:
+                    item |= {"difference": report.t("baseline"), "verdict": "", "noise": False}
+                else:
+                    item |= {"difference": format_difference_interval(outcome, row.difference, row.diff_ci_low,
+                                                                      row.diff_ci_high, lang),
+                             "verdict": report.t("distinct") if row.distinguishable else report.t("noise"),
+                             "noise": not bool(row.distinguishable)}
+                rows.append(item)
+        for key in report.verdicts:
+            best, worst = extremes(others[(others["measure"] == measure) & (others["scenario"] == key)], measure)
+            parts = [report.t(f"community_{kind}", community=row["community"],
+                              change=format_difference_interval(str(row["outcome"]), row["difference"],
+                                                                row["diff_ci_low"], row["diff_ci_high"], lang))
+                     for kind, row in (("gains", best), ("loses", worst)) if row is not None]
+            said = ("; " if lang == "en" else "；").join(parts) if parts else report.t("community_noise")
+            lines.append(report.t("against", scenario=_name(report.scenarios, key), baseline=baseline) + colon + said)
+        out["blocks"].append({"heading": figures.metric_label(measure, lang), "rows": rows, "lines": lines})
+    out["money"] = _community_money(report, section, baseline) if not section.money.empty else None
+    return out
+
+
+def _community_money(report: Report, section: StreetCommunities, baseline: str) -> dict[str, Any]:
+    """The money table of the communities' section: each community's funds each year (in brackets the change from the
+    baseline) and its public cost with interval and paired difference; and, per scenario, where the funds moved."""
+    lang, money = report.lang, section.money
+    funds = [f"funds_year{y}" for y in section.years]
+    headings = [report.t("funds_year", year=y) for y in section.years]
+
+    def level(row: Any) -> str:
+        # funds are set by the rule, and costs follow them: one number where every replicate had the same
+        low, high = (format_value(row.outcome, v, lang, unit=False) for v in (row.ci_low, row.ci_high))
+        if low == high or not np.isfinite(row.ci_low):
+            return format_value(row.outcome, row.mean, lang, unit=False)
+        return format_interval(row.outcome, row.mean, row.ci_low, row.ci_high, lang, unit=False)
+
+    def cell(row: Any) -> str:
+        shown = level(row)
+        if not row.baseline and np.isfinite(row.difference) and row.difference != 0:
+            shown += f" ({format_difference(row.outcome, row.difference, lang, unit=False)})"
+        return shown
+
+    rows = []
+    for community in section.names:
+        mine = money[money["community"] == community]
+        for i, key in enumerate(dict.fromkeys(mine["scenario"].astype(str))):
+            arm = mine[mine["scenario"].astype(str) == key].set_index("measure")
+            cost = next(arm.loc[["cost_total"]].itertuples()) if "cost_total" in arm.index else None
+            rows.append({
+                "community": community if i == 0 else "", "scenario": _name(report.scenarios, key), "first": i == 0,
+                "funds": [cell(next(arm.loc[[f]].itertuples())) if f in arm.index else "n/a" for f in funds],
+                "cost": level(cost) if cost is not None else "n/a",
+                "difference": (report.t("baseline") if cost is None or cost.baseline else
+                               format_difference_interval(cost.outcome, cost.difference, cost.diff_ci_low,
+                                                          cost.diff_ci_high, lang))})
+    lines = []
+    colon = ": " if lang == "en" else "："
+    for key in report.verdicts:
+        said = []
+        for year, measure in zip(section.years, funds, strict=True):
+            moved = money[(money["measure"] == measure) & (money["scenario"].astype(str) == key)]
+            moved = moved[np.isfinite(moved["difference"].astype(float)) & (moved["difference"] != 0)]
+            if moved.empty:
+                continue
+            ends = [(kind, moved.loc[pick()]) for kind, pick in (("to", moved["difference"].idxmax),
+                                                                 ("from", moved["difference"].idxmin))]
+            said.append(report.t("money_year", year=year) + (", " if lang == "en" else "，").join(
+                report.t(f"money_{kind}", community=row["community"],
+                         change=format_difference(str(row["outcome"]), float(row["difference"]), lang))
+                for kind, row in ends if (row["difference"] > 0) == (kind == "to")))
+        text = ("; " if lang == "en" else "；").join(said) if said else report.t("money_same", baseline=baseline)
+        lines.append(report.t("against", scenario=_name(report.scenarios, key), baseline=baseline) + colon + text)
+    return {"intro": report.t("community_money_intro", baseline=baseline), "headings": headings, "rows": rows,
+            "lines": lines, "cost_heading": figures.metric_label("cost_total", lang)}
+
+
 GLANCE_CHANGES = 5
 """Most changes the first screen lists per intervention (the largest against their smallest meaningful difference)."""
 
@@ -894,6 +1075,7 @@ def render(report: Report, kind: str, figure_paths: Sequence[str] = ()) -> str:
         r=report, t=report.t, lang=report.lang, rows=_rows(report), summaries=_summaries(report), joiner=joiner,
         equity=equity, costs=costs, not_counted=NOT_COUNTED[report.lang],
         glance=_glance(report, costs, equity), ranking=_ranking_rows(report), robust=_robust(report),
+        communities=_communities(report),
         stop=". " if report.lang == "en" else "。",
         figures=[{"n": i + 1, "figure": f, "path": figure_paths[i] if i < len(figure_paths) else ""}
                  for i, f in enumerate(report.figures)],

@@ -37,6 +37,7 @@ from cogov.experiments.design import build_design
 from cogov.experiments.spec import Experiment
 from cogov.experiments.store import MANIFEST, ResultStore
 from cogov.sim.labels import parameter_text
+from cogov.sim.outcomes.registry import parse_community_column
 from cogov.sim.scenario import ScenarioError
 
 METHODS = ("sobol", "morris")
@@ -143,7 +144,8 @@ def analyse(experiment: Experiment, directory: Path, outputs: Sequence[str] | No
     :class:`SensitivityError` (re-run with ``--retry-failed``).
 
     ``outputs``: names of outcome columns; default, every numeric outcome that varies across
-    points and is defined at all of them (the others are listed in ``table.attrs["skipped"]``).
+    points and is defined at all of them, except a street's per-community outcomes (``c1_satisfaction_mean``…);
+    those left out are listed in ``table.attrs["skipped"]``.
 
     Columns: output, parameter, index (S1, ST, S2 / mu, mu_star, sigma), value, conf (half-width
     of the 95 % confidence interval; NaN where SALib gives none), ci_low, ci_high. For S2 the
@@ -219,7 +221,13 @@ def select_outputs(means: pd.DataFrame, requested: Sequence[str] | None,
             raise SensitivityError(str(directory), problems)
         return list(requested), {}
     chosen, skipped = [], {}
-    for name in means.columns:
+    # a street's communities one by one (c1_satisfaction_mean…) would multiply the outputs by the communities: they
+    # are analysed when asked for by name, and left out of the default choice in one line
+    per_community = [name for name in means.columns if parse_community_column(name) is not None]
+    if per_community:
+        skipped[f"{per_community[0]} … {per_community[-1]}"] = (
+            f"{len(per_community)} outcomes of a street's communities one by one; ask for one by name (--outputs)")
+    for name in [n for n in means.columns if n not in per_community]:
         values = means[name]
         if not values.notna().all():
             skipped[name] = f"undefined at {int(values.isna().sum())} points"

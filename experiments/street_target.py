@@ -4,7 +4,9 @@ Parameters are key paths of the street file (``street.appraisal.street_weight``,
 ``street.whistle.enabled``, ``simulation.days``) and ``scenario``, whose values are street files. A run's outcomes are
 the street's (:func:`street_outcomes`): each compared community outcome as its household-weighted street mean under
 its own name (``satisfaction_mean``), its gap and spread across communities (``satisfaction_mean_gap``,
-``satisfaction_mean_sd``), and what the street level did (``department_hours_sent``…).
+``satisfaction_mean_sd``), and what the street level did (``department_hours_sent``…); and each community's own key
+outcomes and funds by its position in the street file (``c1_satisfaction_mean``, ``c1_funds_year1``:
+:func:`cogov.sim.street.outcomes.community_outcomes`), for the report's section on the communities of a street.
 """
 
 from __future__ import annotations
@@ -28,12 +30,17 @@ from cogov.sim.scenario import ScenarioError
 from cogov.sim.street.config import StreetScenario
 from cogov.sim.street.load import LoadedStreet, apply_street_overrides, load_street, street_path
 from cogov.sim.street.model import StreetModel
+from cogov.sim.street.outcomes import community_outcomes
 
 DAYS = "simulation.days"
 
 
 def street_outcomes(model: StreetModel) -> dict[str, float]:
-    """The flat outcomes of a finished street run (see the module docstring)."""
+    """The flat outcomes of a finished street run (see the module docstring).
+
+    The per-community columns were added without a new model version or run key: they are new outputs of the same
+    numbers (:mod:`cogov.sim.version`). A folder's runs recorded before them are reused when it is resumed or grown, and
+    lack them (null); the report's section on the communities says so (:mod:`cogov.analysis.street_communities`)."""
     summary = model.summary()
     flat: dict[str, float] = {}
     for name in COMPARED:
@@ -41,7 +48,7 @@ def street_outcomes(model: StreetModel) -> dict[str, float]:
         flat[name] = spread["mean"]
         flat |= {f"{name}_{kind}": spread[kind] for kind in SPREADS}
     flat |= {name: float(summary["street"][name]) for name in STREET_TOTALS}
-    return flat
+    return flat | community_outcomes(model, summary)
 
 
 def street_parameter_paths(model: type = StreetScenario, prefix: str = "") -> list[str]:

@@ -30,6 +30,7 @@ from cogov.sim.street.config import Street
 from cogov.sim.street.departments import Departments, proportional_fill
 from cogov.sim.street.funds import expected_need, initial_allocation, performance_allocation
 from cogov.sim.street.load import apply_street_overrides
+from cogov.sim.street.outcomes import community_outcomes
 
 SHORT = 40
 
@@ -289,12 +290,18 @@ def test_equal_shares_of_what_each_would_get_anyway_change_nothing():
 
 def test_a_street_run_reports_exactly_its_declared_outcomes():
     from cogov.experiments.street_target import street_outcomes
-    from cogov.sim.outcomes.registry import OUTCOMES, STREET_COMPARED, STREET_ONLY
+    from cogov.sim.outcomes.registry import OUTCOMES, PER_COMMUNITY, STREET_COMPARED, STREET_ONLY, outcome
 
     model = StreetModel("five_communities_yuexiu", rng=1, days=SHORT)
-    model.run()
+    summary = model.run()
     flat = street_outcomes(model)
-    assert set(flat) == (STREET_ONLY - {"street_backlog"}) | set(STREET_COMPARED) and set(flat) <= set(OUTCOMES)
+    # each community one by one, by its position in the file: declared as a family, resolved by name
+    per_community = {f"c{k}_{name}" for k in range(1, 6) for name in (*PER_COMMUNITY, "funds_year1")}
+    assert set(flat) == (STREET_ONLY - {"street_backlog"}) | set(STREET_COMPARED) | per_community
+    assert set(flat) - per_community <= set(OUTCOMES) and all(outcome(name).name == name for name in per_community)
+    for k, name in enumerate(model.names, start=1):
+        assert flat[f"c{k}_satisfaction_mean"] == summary["communities"][name]["metrics"]["satisfaction_mean"]
+        assert flat[f"c{k}_funds_year1"] == model.communities[k - 1].config.levers.funding.annual_cny  # 'own'
     assert set(model.series().columns) <= set(OUTCOMES)
     communities = sum(c.metrics["cost_total"] for c in model.communities)
     assert flat["street_cost_total"] == pytest.approx(communities + 15 * 80_000 * SHORT / 365)  # 15 sunk posts
@@ -349,6 +356,8 @@ def test_performance_funds_follow_the_appraisal_each_year():
     assert model.communities[best].config.levers.funding.annual_cny == max(model.funds_history[1])
     model.run()
     assert len(model.funds_history) == 2  # no award after the last day
+    flat = community_outcomes(model, model.summary())  # a run records each community's funds for each year it began
+    assert [flat[f"c{k}_funds_year2"] for k in range(1, 5)] == model.funds_history[1] and "c1_funds_year3" not in flat
 
 
 # ---------------------------------------------------------------------------------------------------------- CLI

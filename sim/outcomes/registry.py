@@ -20,6 +20,7 @@ Chinese names follow the policy terms of the source documents already used for t
 from __future__ import annotations
 
 import difflib
+import functools
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
@@ -679,6 +680,9 @@ PAYER_NAMES: dict[str, tuple[str, str]] = {
 }
 
 
+_TEN_THOUSAND_CNY = "assumption: 10,000 CNY, as the public cost's (1 万元, the unit community budgets are stated in)"
+
+
 def _spending() -> list[Outcome]:
     """``spent_<item>``: money spent on each item of the cost ledger since day 0, public or not (a breakdown: no
     verdict); the public items add up to ``cost_total``."""
@@ -690,8 +694,7 @@ def _spending() -> list[Outcome]:
         english = re.sub(r"\(\s*\)", "", re.sub(r"[\u3000-\u9fff]+(,\s*)?", "", description)).replace("  ", " ")
         out.append(Outcome(f"spent_{item}", f"Money spent since day 0 on {english}; paid by {payer_en}.",
                            _t(f"Spent: {en}", f"支出：{zh}"), _t("CNY, cumulative", "元，累计"), "cny", 0, 10_000,
-                           "assumption: 10,000 CNY, as the public cost's (1 万元, the unit community budgets are "
-                           "stated in)"))
+                           _TEN_THOUSAND_CNY))
     return out
 
 
@@ -759,6 +762,74 @@ def _street() -> list[Outcome]:
     return out
 
 
+# ---------------------------------------------------------------------------------------------- a street's communities
+PER_COMMUNITY: tuple[str, ...] = ("satisfaction_mean", "resolution_rate", "mean_days_to_resolve", "cost_total")
+"""Community outcomes a street run records for each of its communities, one by one (:func:`community_column`)."""
+FUNDS_YEAR = "funds_year"
+"""A street run also records each community's funds for each year of the run it began: ``c<k>_funds_year<y>``."""
+_COMMUNITY_COLUMN = re.compile(r"c([1-9][0-9]{0,3})_(\w+)")
+_FUNDS_YEAR = re.compile(FUNDS_YEAR + r"([1-9][0-9]?)")
+
+
+def community_column(position: int, name: str) -> str:
+    """The run-table column of community outcome ``name`` (of :data:`PER_COMMUNITY`, or ``funds_year<y>``) for the
+    street's ``position``-th community: ``c<position>_<name>`` (``c3_satisfaction_mean``, ``c3_funds_year1``).
+
+    Why positions rather than names: community names come from street files (up to 120 characters of anything,
+    Chinese, spaces, quotes), and a sanitised name could collide with another (``a-b`` and ``a_b``) or lose all its
+    letters; a position is 1-based in the street file's order, entries with ``count`` > 1 counted in full (as
+    ``communities.csv`` lists them), so ``c1`` is always the first community. The names belong to the street file
+    (a report reads them from it, :mod:`cogov.analysis.street_communities`)."""
+    if not isinstance(position, int) or isinstance(position, bool) or not 1 <= position <= 9999:
+        raise ValueError(f"community position must be a whole number from 1 to 9999, not {position!r}")
+    column = f"c{position}_{name}"
+    if _per_community(column) is None:
+        raise UndeclaredOutcome(column)
+    return column
+
+
+def parse_community_column(column: str) -> tuple[int, str] | None:
+    """``(position, outcome)`` of a per-community column (``c3_funds_year1`` → ``(3, "funds_year1")``); None for any
+    other name."""
+    match = _COMMUNITY_COLUMN.fullmatch(column) if isinstance(column, str) else None
+    if match is None:
+        return None
+    rest = match.group(2)
+    if rest not in PER_COMMUNITY and _FUNDS_YEAR.fullmatch(rest) is None:
+        return None
+    return int(match.group(1)), rest
+
+
+@functools.lru_cache(maxsize=4096)
+def _per_community(column: str) -> Outcome | None:
+    """The declaration of a per-community column, made from its community outcome's (None if it is none).
+
+    Why a family resolved by name rather than rows of :data:`OUTCOMES`: how many there are depends on the street (a
+    street of 24 communities has 96 of them, and a street may have any number), so they cannot be listed once. Every
+    consumer that looks an outcome up by name (figures, wording, ``cogov compare --outcomes c2_satisfaction_mean``,
+    ``cogov plot --metric``, reports) gets a full declaration; every enumeration of :data:`OUTCOMES` (key outcomes,
+    figures' views, the classroom, a comparison's default table) never lists them, so they stay out of the generic
+    tables and figures and appear in the report's section on the communities of a street."""
+    parsed = parse_community_column(column)
+    if parsed is None:
+        return None
+    position, name = parsed
+    ordinal = f"community {position} of the street (in the street file's order)"
+    if name in PER_COMMUNITY:
+        base = _REGISTRY[name]
+        return Outcome(column, f"Street run: {base.name} of {ordinal} at the end of the run. {base.description}",
+                       _t(f"Community {position}: {base.label['en']}", f"第 {position} 个社区：{base.label['zh']}"),
+                       base.unit, base.kind, base.better, base.smallest_difference,
+                       f"{base.smallest_difference_source} (that of {base.name})", bounds=base.bounds)
+    year = int(name.removeprefix(FUNDS_YEAR))
+    return Outcome(column, f"Street run: the funds the street allotted {ordinal} for year {year} of the run (CNY a "
+                   "year; under the 'own' rule the community's own levers.funding.annual_cny). Set at the start of "
+                   "each year, so a run records the years it began.",
+                   _t(f"Community {position}: Funds, year {year}", f"第 {position} 个社区：第 {year} 年经费"),
+                   _t("CNY a year", "元/年"), "cny", 0, 10_000,
+                   _TEN_THOUSAND_CNY)
+
+
 # ---------------------------------------------------------------------------------------------- the registry
 def _table(declared: Iterable[Outcome]) -> dict[str, Outcome]:
     table: dict[str, Outcome] = {}
@@ -771,6 +842,7 @@ def _table(declared: Iterable[Outcome]) -> dict[str, Outcome]:
 
 _REGISTRY: dict[str, Outcome] = _table([*_daily(), *_pattern_measures(), *_satisfaction_groups(), *_counts(),
                                         *_community(), *_spending(), *_street()])
+assert not [n for n in _REGISTRY if parse_community_column(n)], "a declared name reads as a per-community column"
 STREET_ONLY: frozenset[str] = frozenset(o.name for o in _street())
 """Outcomes only a street run has (a street's means share their community outcomes' names)."""
 
@@ -786,11 +858,16 @@ OUTCOMES: Mapping[str, Outcome] = MappingProxyType(_REGISTRY)
 
 
 def outcome(name: str) -> Outcome:
-    """The declared outcome ``name``; :class:`UndeclaredOutcome` if there is none."""
+    """The declared outcome ``name``, or the per-community column ``name`` of a street run (``c3_satisfaction_mean``,
+    :func:`community_column`); :class:`UndeclaredOutcome` if it is neither."""
     try:
         return _REGISTRY[name]
     except (KeyError, TypeError):  # TypeError: an unhashable "name" is not declared either
+        pass
+    member = _per_community(name) if isinstance(name, str) else None
+    if member is None:
         raise UndeclaredOutcome(name) from None
+    return member
 
 
 def outcomes(*, daily: bool | None = None, key: bool | None = None, view: View | None = None) -> tuple[Outcome, ...]:

@@ -4,7 +4,7 @@ communities (gap and spread), plus what the street level did (department hours, 
 Inequality across communities is what a street's levers are about (funds shared by need or by performance, the
 whistle pooling departments): for each outcome of :data:`COMPARED` the summary gives the street mean (weighted by
 households: a resident's-eye average), the lowest and highest community, the gap between them and their standard
-deviation.
+deviation. :func:`community_outcomes` flattens each community's own key outcomes and funds for a run's record.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from cogov.sim.outcomes.registry import FUNDS_YEAR, PER_COMMUNITY, STREET_TOTALS, community_column
 from cogov.sim.outcomes.registry import STREET_COMPARED as COMPARED
-from cogov.sim.outcomes.registry import STREET_TOTALS
 
 DAYS_PER_YEAR = 365.0
 
@@ -122,3 +122,24 @@ def street_summary(model: StreetModel) -> dict[str, Any]:
                         for name, s in per_community.items()},
     }
 
+
+
+def funds_by_year(model: StreetModel) -> list[list[float]]:
+    """Each community's funds (CNY a year) for each year of the run that began, one row per year: what the street
+    allotted, or under ``own`` each community's own funds as its scenario set them (one year: they do not change)."""
+    if model.funds_history:
+        return [list(year) for year in model.funds_history]
+    return [[float(c.initial_config.levers.funding.annual_cny) for c in model.communities]]
+
+
+def community_outcomes(model: StreetModel, summary: dict[str, Any]) -> dict[str, float]:
+    """Each community's outcomes of :data:`~cogov.sim.outcomes.registry.PER_COMMUNITY` and its funds for each year
+    of the run, as flat run outputs named by position (``c1_satisfaction_mean``, ``c1_funds_year1``: see
+    :func:`~cogov.sim.outcomes.registry.community_column`). ``summary`` is the run's :func:`street_summary`."""
+    flat: dict[str, float] = {}
+    for k, name in enumerate(model.names, start=1):
+        metrics = summary["communities"][name]["metrics"]
+        flat |= {community_column(k, outcome): float(metrics[outcome]) for outcome in PER_COMMUNITY}
+    for year, amounts in enumerate(funds_by_year(model), start=1):
+        flat |= {community_column(k, f"{FUNDS_YEAR}{year}"): float(cny) for k, cny in enumerate(amounts, start=1)}
+    return flat
