@@ -34,7 +34,7 @@ import csv
 import io
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,17 @@ the change from run N."""
 def marker_tag(number: int) -> str:
     """The tag of the ``number``-th lever change of a run on the charts: ①-⑳, then (21), (22), …"""
     return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"
+
+
+def tidy_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """``rows`` under ``header`` as CSV, each row's last field a number written in full (``repr``), left empty where
+    it is undefined (NaN: e.g. the resolution rate before any issue arose)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for *fields, value in rows:
+        writer.writerow([*fields, repr(value) if math.isfinite(value) else ""])
+    return buffer.getvalue()
 
 
 class ScenarioNotOffered(ValueError):
@@ -198,14 +209,21 @@ class Inspection:
 
 
 @dataclass(frozen=True)
-class Frame:
-    """What the page shows after a change: PNG images and the numbers behind the text."""
+class ViewFrame:
+    """What the page shows after a change, a community's or a street's: the map and chart images (PNG), the day, the
+    horizon and today's metrics."""
 
     map_png: bytes
     chart_pngs: Mapping[str, bytes]
     day: int
     days: int
     metrics: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Frame(ViewFrame):
+    """What the page shows of a community after a change: the images and the numbers behind the text."""
+
     issues: IssueCounts
     mean_backlog: float
     inspection: Inspection | None = None
@@ -229,6 +247,17 @@ class Stepping:
     until: int | None
     model: Any
     frame: Any
+
+    def set_seed(self, seed: int) -> None:
+        """Random seed for the next reset."""
+        with self.lock:
+            self.seed = int(seed)
+
+    def set_until(self, day: int | None) -> None:
+        """Day at which playing and stepping stop (None or 0: run to the horizon); kept across resets, so every
+        run of a demonstration stops on the same day."""
+        with self.lock:
+            self.until = None if day is None or int(day) <= 0 else min(int(day), int(self.model.days))
 
     def _draw(self) -> None:
         raise NotImplementedError
@@ -265,6 +294,12 @@ class Stepping:
     def running(self) -> bool:
         """The model has not reached its horizon."""
         return bool(self.model.running)
+
+    def day_text(self) -> str:
+        """``Day N of D`` in the page's language (with 'end of the run' at the horizon)."""
+        frame = self.frame
+        line = text("day", self.lang, day=frame.day, days=frame.days)
+        return line if self.running else f"{line} — {text('finished', self.lang)}"
 
 
 class Session(Stepping):
@@ -707,12 +742,7 @@ class Session(Stepping):
     def export_csv(self) -> str:
         """:meth:`export_rows` as CSV (``run,label,day,metric,value``; an undefined value, e.g. the resolution
         rate before any issue arose, is left empty)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["run", "label", "day", "metric", "value"])
-        for number, label, day, metric, value in self.export_rows():
-            writer.writerow([number, label, day, metric, repr(value) if math.isfinite(value) else ""])
-        return buffer.getvalue()
+        return tidy_csv(("run", "label", "day", "metric", "value"), self.export_rows())
 
     def export_png(self) -> bytes:
         """The current view as one PNG: the map beside the charts (two columns) and the legend of their lines,

@@ -23,12 +23,9 @@ This module is imported only when a street is chosen, so the community page load
 
 from __future__ import annotations
 
-import csv
-import io
-import math
 import threading
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -51,7 +48,7 @@ from cogov.viz.controls import (
     text,
 )
 from cogov.viz.render import png_bytes, side_by_side
-from cogov.viz.session import Monitor, ScenarioNotOffered, Stepping
+from cogov.viz.session import Monitor, ScenarioNotOffered, Stepping, ViewFrame, tidy_csv
 from cogov.viz.street_views import StreetChartView, StreetMapView
 
 DEFAULT_STREET = STREET_PREFIX + "five_communities"
@@ -77,18 +74,12 @@ def is_street_choice(key: Any) -> bool:
 
 
 @dataclass(frozen=True)
-class StreetFrame:
-    """What the page shows of the street after a change: PNG images and the numbers behind the text."""
+class StreetFrame(ViewFrame):
+    """What the page shows of the street after a change: the images, the street's metrics today (:attr:`metrics`),
+    the followed community's (:attr:`community`) and the hours sent so far (:attr:`so_far`)."""
 
-    map_png: bytes
-    chart_pngs: Mapping[str, bytes]
-    day: int
-    days: int
-    metrics: Mapping[str, float]
     community: Mapping[str, float]
     so_far: Mapping[str, float]
-    map_note: str = ""
-    markers: tuple[Any, ...] = field(default_factory=tuple)
 
 
 class StreetSession(Stepping):
@@ -310,8 +301,8 @@ class StreetSession(Stepping):
         street, _, applied = self.applied
         if not applied:
             return text("street_unchanged", self.lang)
-        return text("changed", self.lang, items=override_items(applied, self._load(street).config, self.lang,
-                                                                STREET_LEVERS))
+        return text("street_changed", self.lang, items=override_items(applied, self._load(street).config, self.lang,
+                                                                       STREET_LEVERS))
 
     def metric_choices(self, lang: str | None = None) -> list[tuple[str, str]]:
         """The outcomes the street's chart can show (value, name)."""
@@ -334,12 +325,7 @@ class StreetSession(Stepping):
 
     def export_csv(self) -> str:
         """:meth:`export_rows` as CSV (``level,community,day,metric,value``; an undefined value left empty)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["level", "community", "day", "metric", "value"])
-        for level, name, day, metric, value in self.export_rows():
-            writer.writerow([level, name, day, metric, repr(value) if math.isfinite(value) else ""])
-        return buffer.getvalue()
+        return tidy_csv(("level", "community", "day", "metric", "value"), self.export_rows())
 
     def export_png(self) -> bytes:
         """The current view as one PNG: the street's map beside its chart."""
