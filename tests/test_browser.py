@@ -6,7 +6,9 @@ map and charts render, Step advances the day counter, Play runs and Pause stops,
 lever and the model responds exactly as the model run in this process (the monitors show its values), run until
 day N stops exactly there, slow actions show the busy indicator, the About panel speaks both languages, a click on
 a building shows its state, earlier runs can be hidden and the charts' data and the view downloaded, and two tabs
-have separate models. At 1024×768, 1280×720 and 1920×1080 the key controls and the view lie inside the window
+have separate models. Street mode: a street chosen in the scenario menu plays with the street model's numbers on its
+monitors, follows the community chosen (menu or click), applies a street lever at Reset and returns to the community as
+it was; it fits the projector sizes with the panel open and closed, and in Chinese. At 1024×768, 1280×720 and 1920×1080 the key controls and the view lie inside the window
 without overlapping (from their bounding boxes). Screenshots go to a temporary folder (their path is printed);
 with ``COGOV_UPDATE_SCREENSHOTS=1`` (or when missing) those the guide shows are also copied to ``docs/img``.
 """
