@@ -6,7 +6,9 @@ map and charts render, Step advances the day counter, Play runs and Pause stops,
 lever and the model responds exactly as the model run in this process (the monitors show its values), run until
 day N stops exactly there, slow actions show the busy indicator, the About panel speaks both languages, a click on
 a building shows its state, earlier runs can be hidden and the charts' data and the view downloaded, and two tabs
-have separate models. At 1024×768, 1280×720 and 1920×1080 the key controls and the view lie inside the window
+have separate models. Street mode: a street chosen in the scenario menu plays with the street model's numbers on its
+monitors, follows the community chosen (menu or click), applies a street lever at Reset and returns to the community as
+it was; it fits the projector sizes with the panel open and closed, and in Chinese. At 1024×768, 1280×720 and 1920×1080 the key controls and the view lie inside the window
 without overlapping (from their bounding boxes). Screenshots go to a temporary folder (their path is printed);
 with ``COGOV_UPDATE_SCREENSHOTS=1`` (or when missing) those the guide shows are also copied to ``docs/img``.
 """
@@ -427,10 +429,11 @@ def _boxes(page, selectors: dict[str, str]) -> dict[str, dict[str, float]]:
     return boxes
 
 
-def _check_layout(page, size: tuple[int, int], panel: bool) -> None:
-    """Every key element inside the window, none overlapping another, nothing scrolled out of sight."""
+def _check_layout(page, size: tuple[int, int], panel: bool, selectors: dict[str, str] = KEY_ELEMENTS) -> None:
+    """Every key element (``selectors``) inside the window, none overlapping another, nothing scrolled out of
+    sight."""
     width, height = size
-    selectors = dict(KEY_ELEMENTS) | ({"levers panel": ".cogov-panel"} if panel else {})
+    selectors = dict(selectors) | ({"levers panel": ".cogov-panel"} if panel else {})
     boxes = _boxes(page, selectors)
     for name, box in boxes.items():
         assert box["x"] >= -0.5 and box["y"] >= -0.5, f"{name} starts outside the window at {size}: {box}"
@@ -495,3 +498,152 @@ def test_each_tab_has_its_own_model(browser, server):
     finally:
         for context in contexts:
             context.close()
+
+
+# ------------------------------------------------------------------------------------------- street mode
+STREET_TITLE = "Street: five_communities — A street of five communities"
+STREET_ELEMENTS = {name: selector for name, selector in KEY_ELEMENTS.items() if name != "map colours"} | {
+    "community": ".cogov-street-community", "charted outcome": ".cogov-street-metric"}
+"""What a class must see together in street mode: the street's map and chart, the menus under the map."""
+
+
+def _choose_scenario(classroom: Classroom, title: str) -> None:
+    """Choose ``title`` in the scenario menu (Vuetify draws a long menu's items as it is scrolled)."""
+    page = classroom.page
+    page.locator(".cogov-scenario").click()
+    menu = page.locator(".menuable__content__active")
+    item = menu.get_by_role("option", name=title, exact=True)
+    for _ in range(20):
+        if item.count():
+            break
+        menu.evaluate("m => { m.scrollTop = m.scrollHeight; }")
+        time.sleep(0.1)
+    item.click()
+
+
+def _enter_street(classroom: Classroom) -> None:
+    """Street mode on the built-in five_communities, at day 0."""
+    _choose_scenario(classroom, STREET_TITLE)
+    classroom.page.locator("img.cogov-chart-street").wait_for()
+    classroom.wait_idle()
+    classroom.wait_images()
+
+
+def _street(days: int, **overrides) -> object:
+    """The street the page runs (five_communities, seed 0), stepped ``days`` days in this process."""
+    from cogov.sim.street.load import apply_street_overrides, load_street
+    from cogov.sim.street.model import StreetModel
+
+    street = StreetModel(apply_street_overrides(load_street("five_communities"), overrides), rng=0)
+    for _ in range(days):
+        street.step()
+    return street
+
+
+def _street_monitors_show(classroom: Classroom, street, community: int) -> None:
+    """The street's monitors show ``street``'s metrics today, and the followed community's its charted outcome."""
+    for metric in ("satisfaction_mean", "satisfaction_mean_gap", "street_backlog", "department_hours_sent",
+                   "whistled_hours_sent"):
+        classroom.wait_monitor(metric, format_outcome(metric, street.metrics[metric], "en", single_run=True))
+    value = street.communities[community].metrics["satisfaction_mean"]
+    classroom.wait_monitor("community", format_outcome("satisfaction_mean", value, "en", single_run=True))
+    name = classroom.page.locator(".cogov-monitor-community .cogov-monitor-name").inner_text()
+    assert name.startswith(f"{street.names[community]}: "), name
+
+
+def test_street_mode_plays_follows_a_community_and_resets(classroom, shots):
+    """A street chosen in the scenario menu: Play to day 60 shows the street's metrics as the street model has them;
+    choosing another community (the menu, then a click on its map) outlines it and redraws the chart; a street lever
+    applies at Reset, which starts over at day 0; choosing a community scenario returns to the community as it was."""
+    from cogov.viz.street_session import STREET_CHART_SIZE_IN  # noqa: F401 - the street's module loads
+    from cogov.viz.street_views import StreetMapView
+
+    page = classroom.page
+    classroom.button("Step").click()  # the community at day 2, to be found again after the street
+    classroom.wait_day("d === 2")
+    classroom.wait_idle()
+    _enter_street(classroom)
+    assert page.locator(".cogov-day").inner_text() == "Day 0 of 365"
+    assert page.locator(".cogov-map-mode").count() == 0 and page.locator(".cogov-run-1").count() == 0
+    page.locator(".cogov-street-off").wait_for()  # the community levers and runs are off, and the page says so
+    classroom.fastest()
+    classroom.play_until(60)
+    street = _street(60)
+    _street_monitors_show(classroom, street, 0)
+    classroom.wait_idle()
+    _save(page, shots, "classroom_street.png")
+
+    map_before, chart_before = classroom.map_src(), page.locator("img.cogov-chart-street").get_attribute("src")
+    page.locator(".cogov-street-community").click()
+    page.locator(".menuable__content__active").get_by_role("option", name="old_compounds", exact=True).click()
+    page.locator(".cogov-street-line", has_text="old_compounds: 2,500 households").wait_for()
+    classroom.wait_idle()
+    _street_monitors_show(classroom, street, 2)
+    assert classroom.map_src() != map_before  # outlined elsewhere
+    assert page.locator("img.cogov-chart-street").get_attribute("src") != chart_before  # another red line
+
+    view = StreetMapView(street, "satisfaction_mean", selected=2)  # the page's map figure: where the panels lie
+    width, height = view.canvas.get_width_height()
+    x0, y0, x1, y1 = view.axes[3].bbox.extents  # new_commercial's panel, in pixels from the bottom left
+    box = page.locator("img.cogov-map").bounding_box()
+    assert box is not None
+    page.mouse.click(box["x"] + (x0 + x1) / 2 / width * box["width"],
+                     box["y"] + (1 - (y0 + y1) / 2 / height) * box["height"])
+    page.locator(".cogov-street-line", has_text="new_commercial: 1,200 households").wait_for()
+    classroom.wait_idle()
+    _street_monitors_show(classroom, street, 3)
+
+    page.locator(".cogov-lever-street-whistle-enabled .v-input--selection-controls__input").click()
+    page.locator(".cogov-pending").wait_for()  # a street's levers wait for Reset
+    classroom.button("Reset").click()
+    classroom.wait_day("d === 0")
+    classroom.wait_idle()
+    page.locator(".cogov-changes", has_text="off → on").wait_for()
+    _street_monitors_show(classroom, _street(0), 3)  # day 0 again, still following new_commercial
+    classroom.play_until(60)
+    whistled = _street(60, **{"street.whistle.enabled": True})
+    assert whistled.metrics["department_hours_sent"] != street.metrics["department_hours_sent"]
+    _street_monitors_show(classroom, whistled, 3)
+
+    classroom.wait_idle()
+    _choose_scenario(classroom, "default — " + _default_title())
+    page.locator(".cogov-map-mode").wait_for()
+    classroom.wait_idle()
+    assert page.locator(".cogov-day").inner_text() == "Day 2 of 365"  # the community as it was left
+    classroom.wait_images()
+
+
+def _default_title() -> str:
+    from cogov.viz.controls import scenario_titles
+
+    return scenario_titles()["default"]["en"]
+
+
+def test_street_mode_fits_a_projector(classroom, shots):
+    """Street mode at each projector size, with the lever panel open and closed, and in Chinese at the smallest:
+    controls, the street's map and chart and the menus under the map inside the window, not overlapping."""
+    page = classroom.page
+    _enter_street(classroom)
+    classroom.button("Step").click()
+    classroom.wait_day("d === 2")
+    classroom.wait_idle()
+
+    def check(size: tuple[int, int], name: str) -> None:
+        for panel in (True, False):
+            if page.locator(".cogov-panel").is_visible() != panel:
+                page.locator(".cogov-panel-toggle").click()
+                page.locator(".cogov-panel").wait_for(state="visible" if panel else "hidden")
+            time.sleep(0.4)  # let the grid reflow
+            classroom.wait_images()
+            _check_layout(page, size, panel=panel, selectors=STREET_ELEMENTS)
+            _save(page, shots, f"{name}{'' if panel else '_panel_closed'}.png", docs=False)
+
+    for width, height in PROJECTORS:
+        page.set_viewport_size({"width": width, "height": height})
+        check((width, height), f"classroom_street_{width}x{height}")
+    page.set_viewport_size({"width": 1024, "height": 768})
+    classroom.button("中文").click()
+    classroom.button("单步").wait_for()
+    classroom.wait_idle()
+    assert "街道" in page.locator(".cogov-monitor-satisfaction_mean .cogov-monitor-name").inner_text()
+    check((1024, 768), "classroom_street_1024x768_zh")

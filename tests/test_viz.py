@@ -961,3 +961,101 @@ def test_animate_street_in_chinese_for_a_chosen_community(tmp_path):
     with Image.open(result.path) as gif:
         record = json.loads(gif.info["comment"])
     assert record["lang"] == "zh" and record["community"] == "mixed" and record["metric"] == "backlog"
+
+
+# ------------------------------------------------------------------------------------------- the page's street mode
+def test_street_session_steps_shows_the_streets_metrics_and_follows_a_community():
+    from cogov.sim.street.model import StreetModel
+    from cogov.viz.street_session import COMMUNITY_MONITOR, StreetSession
+
+    session = StreetSession("street:five_communities", lang="en", seed=0, dpi=60)
+    session.set_until(5)
+    assert session.advance(3) and not session.advance(3)  # stops on day 5, as the community's session does
+    assert session.frame.day == 5
+    reference = StreetModel("five_communities", rng=0)
+    for _ in range(5):
+        reference.step()
+    assert session.frame.metrics == reference.metrics
+    monitors = {m.metric: m for m in session.monitors()}
+    assert monitors["satisfaction_mean"].value == reference.metrics["satisfaction_mean"]
+    assert monitors["street_backlog"].value == reference.metrics["street_backlog"]
+    so_far = sum(reference.datacollector.model_vars["department_hours_sent"])
+    assert monitors["department_hours_sent"].note == f"today; {so_far:,.0f} so far"
+    assert monitors[COMMUNITY_MONITOR].value == reference.communities[0].metrics["satisfaction_mean"]
+
+    view = session.map_view
+    first_map = np.asarray(Image.open(io.BytesIO(session.frame.map_png)))[..., :3]
+    session.select_community(4)
+    moved_map = np.asarray(Image.open(io.BytesIO(session.frame.map_png)))[..., :3]
+    assert _red_share(first_map, _panel_box(view, 0)) > 0.25 and _red_share(first_map, _panel_box(view, 4)) < 0.02
+    assert _red_share(moved_map, _panel_box(view, 4)) > 0.25 and _red_share(moved_map, _panel_box(view, 0)) < 0.02
+    np.testing.assert_array_equal(session.chart_view.chosen.get_ydata(),
+                                  reference.communities[4].datacollector.model_vars["satisfaction_mean"])
+    assert {m.metric: m for m in session.monitors()}[COMMUNITY_MONITOR].name.startswith("mixed: ")
+
+    width, height = view.canvas.get_width_height()
+    x0, y0, x1, y1 = view.axes[2].bbox.extents  # a click on old_compounds' panel follows it
+    assert session.select_at((x0 + x1) / 2 / width, 1 - (y0 + y1) / 2 / height) == 2
+    assert session.select_at(0.999, 0.001) == 2  # beside every panel: nothing changes
+
+    session.set_lever("street.funds.allocation", "need")
+    assert session.pending
+    session.reset()
+    assert session.frame.day == 0 and not session.pending and session.selected == 2
+    assert session.model.config.street.funds.allocation == "need"
+    assert "How the street shares funds each keeps its own funds → by need" in session.changes_text()
+    assert session.export_csv().startswith("level,community,day,metric,value\nstreet,,0,satisfaction_mean,")
+
+
+def test_street_session_refuses_what_the_page_does_not_offer():
+    from cogov.viz.session import ScenarioNotOffered
+    from cogov.viz.street_session import StreetSession
+
+    session = StreetSession("street:five_communities", dpi=40)
+    for forged in ("five_communities", "street:../../etc/passwd", "street:independent_batch", 3, None):
+        with pytest.raises(ScenarioNotOffered):
+            session.set_street(forged)  # type: ignore[arg-type]
+    with pytest.raises(ValueError):
+        session.set_lever("street.funds.allocation", "everything to me")
+    with pytest.raises(ValueError):
+        session.select_community(5)
+    with pytest.raises(ValueError):
+        session.set_metric("not_an_outcome")
+    with pytest.raises(KeyError):
+        session.set_lever("levers.burden.admin_share", 0.9)  # the community levers are off in street mode
+    assert session.levers["street.funds.allocation"] == "own" and not session.pending
+
+
+def test_street_mode_on_the_page_and_back(tiny, monkeypatch):
+    """Server-side render: a street chosen in the menu shows the street (its map, its chart, its monitors); a forged
+    street is refused; choosing the community scenario again shows the community where it was."""
+    solara = pytest.importorskip("solara", reason="the classroom page is the optional extra 'cogov[viz]'")
+    import ipyvuetify as v
+    import ipywidgets as widgets
+
+    from cogov.viz.app import Page
+
+    monkeypatch.setenv("COGOV_VIZ_SCENARIO", str(tiny))
+    monkeypatch.setenv("COGOV_VIZ_LANG", "en")
+    _, rc = solara.render(Page(), handle_error=False)
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    _wait(lambda: _find_text(rc, "cogov-day") == "Day 2 of 30")
+    _settled(rc)
+    menu = _with_class(rc, v.Select, "cogov-scenario")[0]
+    assert {"header": TEXT["streets_header"]["en"]} in menu.items
+    menu.v_model = "street:../five_communities"  # forged: refused at once
+    _wait(lambda: rc.find(v.Alert, children=[TEXT["not_offered"]["en"]]).widgets)
+    menu.v_model = "street:five_communities"
+    _wait(lambda: _with_class(rc, v.Select, "cogov-street-community"))
+    _settled(rc)
+    assert _find_text(rc, "cogov-day") == "Day 0 of 365"
+    images = rc.find(widgets.Image).widgets
+    assert len(images) == 2  # the street's map and its chart
+    monitors = {w.class_.split()[-1].removeprefix("cogov-monitor-") for w in _with_class(rc, v.Btn, "cogov-monitor")}
+    assert {"satisfaction_mean_gap", "street_backlog", "department_hours_sent", "community"} <= monitors
+    assert not _with_class(rc, v.Select, "cogov-map-mode")  # the community's controls are gone
+    _with_class(rc, v.Select, "cogov-scenario")[0].v_model = str(tiny)
+    _wait(lambda: _with_class(rc, v.Select, "cogov-map-mode"))
+    _settled(rc)
+    assert _find_text(rc, "cogov-day") == "Day 2 of 30"
+    rc.close()

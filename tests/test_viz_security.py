@@ -24,7 +24,7 @@ from viz_server import viz_server
 
 from cogov.sim.scenario import builtin_names
 from cogov.viz import session as session_module
-from cogov.viz.controls import TEXT
+from cogov.viz.controls import TEXT, street_titles
 from cogov.viz.guard import REFUSED_HOST, REFUSED_ORIGIN, allowed_hosts, refusal
 from cogov.viz.session import ScenarioNotOffered, Session, scenario_choices
 
@@ -143,9 +143,10 @@ def test_a_forged_menu_value_on_the_page_is_refused_without_echo(tiny, tmp_path,
     monkeypatch.setenv("COGOV_VIZ_LANG", "en")
     _, rc = solara.render(Page(), handle_error=False)
     menu = rc.find(v.Select, class_="cogov-scenario").widget
-    assert {item["value"] for item in menu.items} == {*builtin_names(), str(tiny)}
+    streets = street_titles()  # the built-in streets, under a heading (street mode)
+    assert {item["value"] for item in menu.items if "value" in item} == {*builtin_names(), str(tiny), *streets}
     loads.clear()
-    for value in _forged(tmp_path)[:4]:
+    for value in [*_forged(tmp_path)[:4], "street:../../streets/five_communities", "street:independent_batch"]:
         menu.v_model = value  # what a browser sends when the menu changes
         alerts = rc.find(v.Alert).widgets
         shown = " ".join(str(alert.children) for alert in alerts)

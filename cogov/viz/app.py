@@ -13,6 +13,13 @@ charts, one image each, which reflow in as many columns as fit the space left (:
 word comes from :data:`cogov.viz.controls.TEXT` in English or Chinese; the starting scenario, language and seed
 come from ``cogov viz`` through ``COGOV_VIZ_SCENARIO``, ``COGOV_VIZ_LANG`` and ``COGOV_VIZ_SEED``.
 
+Street mode: a built-in street chosen at the end of the scenario menu shows a street instead
+(:class:`~cogov.viz.street_session.StreetSession`): the same toolbar, the street's monitors, the map of its communities
+on one colour scale with the followed community outlined (chosen under the map, or by a click on its map), the street's
+mean and gap of one charted outcome, and the street's own levers in the panel (applied at Reset). The community's
+session keeps its run meanwhile; choosing a community scenario goes back to it. Nothing of the street is built or
+imported until a street is chosen.
+
 Following Mesa's SolaraViz: play runs in a worker thread (``solara.lab.use_task``) that steps the model and
 updates a reactive counter. Slower actions (Step, Reset, the language, the scenario, the map's colours, showing a
 run) run in another worker thread, so the page can say it is busy meanwhile (after half a second: quicker actions
@@ -27,7 +34,7 @@ import os
 import time
 import traceback
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import ipyvuetify
 import solara
@@ -42,13 +49,23 @@ from cogov.viz.controls import (
     LANGS,
     LEVER_HELP,
     LEVERS,
+    STREET_LEVER_HELP,
+    STREET_LEVERS,
     Lever,
     format_value,
     scenario_title,
     scenario_titles,
+    street_titles,
     text,
 )
 from cogov.viz.session import CHART_SIZE_IN, Run, ScenarioNotOffered, Session, marker_tag
+
+if TYPE_CHECKING:  # the street's session is imported when a street is first chosen: the community page never pays
+    from cogov.viz.street_session import StreetSession
+
+    PageSession = Session | StreetSession
+else:
+    PageSession = Any
 
 FRAME_INTERVAL_S = 0.12
 """Target time between two frames while playing (about 8 frames a second: smooth, and it leaves the
@@ -61,6 +78,9 @@ BUSY_DELAY_S = 0.4
 MAP_BELOW_PX = 112
 """Height under the map image kept for the colour menu, the issue counts and a note (px)."""
 CHART_ASPECT = CHART_SIZE_IN[1] / CHART_SIZE_IN[0]
+STREET_CHART_ASPECT = 5.2 / 4.4
+"""Height over width of the street's chart (:data:`cogov.viz.street_session.STREET_CHART_SIZE_IN`, not imported: the
+street's session is imported only when a street is chosen)."""
 CHART_SLACK = 1.04
 """Room for the gaps between charts (and rounding), as a share of their height."""
 CURRENT_COLOUR = PALETTE[0]
@@ -92,6 +112,7 @@ CSS = f"""
 .cogov-group {{ font-weight: 600; margin-top: 8px; }}
 .cogov-lever .v-input--selection-controls {{ margin-top: 2px; padding-top: 0; }}
 .cogov-lever .v-input__slot {{ margin-bottom: 2px; }}
+.cogov-lever-menu {{ margin-top: 14px; }}
 .cogov-how, .cogov-changes, .cogov-note {{ font-size: 0.95rem; color: #444; }}
 .cogov-run {{ display: flex; align-items: flex-start; gap: 4px; font-size: 0.9rem; line-height: 1.25; }}
 .cogov-run .v-input--selection-controls {{ margin-top: 0; padding-top: 0; }}
@@ -121,6 +142,10 @@ CSS = f"""
   background: rgba(255, 255, 255, 0.94) !important; padding: 6px 8px; line-height: 1.3; }}
 .cogov-below-map {{ flex: 1 1 auto; min-height: 0; overflow-y: auto; font-size: 0.92rem; padding-top: 8px; }}
 .cogov-map-mode {{ max-width: 100%; }}
+.cogov-street-body .cogov-map-col {{ width: min(64cqw, calc((100cqh - {MAP_BELOW_PX}px) * var(--cogov-map-aspect, 1))); }}
+.cogov-street-pickers {{ display: flex; gap: 8px; }}
+.cogov-street-pickers > * {{ flex: 1 1 0; min-width: 0; }}
+.cogov-street-line {{ font-size: 0.92rem; line-height: 1.25; margin-top: 4px; }}
 .cogov-issues {{ font-size: 0.92rem; line-height: 1.25; }}
 .cogov-chart-col {{ flex: 1 1 0; min-width: 0; display: flex; flex-direction: column; min-height: 0; }}
 .cogov-legend {{ flex: none; display: flex; flex-wrap: wrap; gap: 2px 14px; font-size: 0.9rem; line-height: 1.3;
@@ -215,8 +240,13 @@ module.exports = {
 
 @solara.component
 def LeverControl(lever: Lever, value: Any, lang: str, on_value: Callable[[str, Any], None]) -> None:
-    """One lever: a switch, or a slider under its label and current value."""
+    """One lever: a switch, a menu, or a slider under its label and current value."""
     with solara.Column(gap="0px", classes=["cogov-lever", lever_class(lever.path)]):
+        if lever.kind == "choice":  # a menu (how a street shares its funds)
+            v.Select(label=lever.label(lang), v_model=value, dense=True, hide_details=True, class_="cogov-lever-menu",
+                     items=[{"text": format_value(lever, c, lang), "value": c} for c in lever.choices],
+                     on_v_model=lambda chosen: on_value(lever.path, chosen))
+            return
         if lever.kind == "switch":
             solara.Switch(label=lever.label(lang), value=bool(value), on_value=lambda v: on_value(lever.path, v))
             return
@@ -230,25 +260,26 @@ def LeverControl(lever: Lever, value: Any, lang: str, on_value: Callable[[str, A
 
 
 @solara.component
-def DayCounter(session: Session, tick: solara.Reactive[int]) -> None:
+def DayCounter(session: PageSession, tick: solara.Reactive[int]) -> None:
     """``Day N of D``; re-rendered on every frame (reads ``tick``), unlike the rest of the page."""
     _ = tick.value
     solara.Text(session.day_text(), classes=["cogov-day"])
 
 
 @solara.component
-def Monitors(session: Session, tick: solara.Reactive[int], on_toggle: Callable[[str], None]) -> None:
-    """A readout for every charted outcome (and the public cost); clicking one shows or hides its chart."""
+def Monitors(session: PageSession, tick: solara.Reactive[int], on_toggle: Callable[[str], None] | None) -> None:
+    """A readout for every charted outcome (and the public cost), or the street's; clicking one shows or hides its
+    chart (``on_toggle`` None: the readouts toggle nothing, as in street mode)."""
     _ = tick.value
     with solara.Div(classes=["cogov-monitors"]):
         for monitor in session.monitors():
-            charted = monitor.metric in CHART_METRICS
+            charted = on_toggle is not None and monitor.metric in CHART_METRICS
             classes = ["cogov-monitor", f"cogov-monitor-{monitor.metric}"]
             if charted and monitor.metric in session.hidden:
                 classes.append("cogov-monitor-off")
             # a readout without a chart (the public cost) is a button that does nothing, to look like the others
             with solara.Button(classes=classes, text=True,
-                               on_click=(lambda m=monitor.metric: on_toggle(m)) if charted else None):
+                               on_click=(lambda m=monitor.metric: on_toggle(m)) if on_toggle and charted else None):
                 with solara.Div(classes=["cogov-monitor-name"]):
                     solara.Text(monitor.name)
                     if monitor.note:
@@ -257,9 +288,10 @@ def Monitors(session: Session, tick: solara.Reactive[int], on_toggle: Callable[[
 
 
 @solara.component
-def MapPanel(session: Session, tick: solara.Reactive[int], on_pick: Callable[[Any], None],
-            on_close: Callable[[], None]) -> None:
-    """The community map (click a building to inspect it), with the inspected building's state over it."""
+def MapPanel(session: PageSession, tick: solara.Reactive[int], on_pick: Callable[[Any], None],
+             on_close: Callable[[], None]) -> None:
+    """The community map (click a building to inspect it), with the inspected building's state over it; or the
+    street's map (click a community's map to follow it)."""
     _ = tick.value
     frame = session.frame
     with solara.Div(classes=["cogov-map-box"]):
@@ -285,14 +317,36 @@ def MapFacts(session: Session, tick: solara.Reactive[int]) -> None:
 
 
 @solara.component
-def Charts(session: Session, tick: solara.Reactive[int]) -> None:
-    """The charts, one image per shown outcome, in a grid whose columns follow the space (:func:`chart_grid_css`)."""
+def Charts(session: PageSession, tick: solara.Reactive[int]) -> None:
+    """The charts, one image per shown outcome (the street's one), in a grid whose columns follow the space
+    (:func:`chart_grid_css`)."""
     _ = tick.value
     pngs = session.frame.chart_pngs
     with solara.Div(classes=["cogov-charts-area"]), solara.Div(classes=["cogov-charts"]):
         for metric in session.shown_charts():
             if metric in pngs:
                 solara.Image(pngs[metric], classes=["cogov-chart", f"cogov-chart-{metric}"])
+
+
+@solara.component
+def StreetPickers(street: StreetSession, lang: str, on_community: Callable[[Any], None],
+                  on_metric: Callable[[Any], None]) -> None:
+    """Under the street's map: the community to follow and the outcome charted, two menus side by side."""
+    with solara.Div(classes=["cogov-street-pickers"]):
+        v.Select(label=text("street_community", lang), v_model=street.selected, dense=True, hide_details=True,
+                 items=[{"text": name, "value": k} for k, name in enumerate(street.names)],
+                 on_v_model=on_community, class_="cogov-street-community")
+        v.Select(label=text("street_metric", lang), v_model=street.metric, dense=True, hide_details=True,
+                 items=[{"text": name, "value": metric} for metric, name in street.metric_choices(lang)],
+                 on_v_model=on_metric, class_="cogov-street-metric")
+
+
+@solara.component
+def StreetFacts(street: StreetSession, tick: solara.Reactive[int]) -> None:
+    """The followed community in a line (its households, its funds this year) and how to follow another."""
+    _ = tick.value
+    solara.Text(street.community_line(), classes=["cogov-street-line"])
+    solara.Div(children=[text("street_map_hint", street.lang)], classes=["cogov-note"])
 
 
 def _swatch(colour: str, current: bool = False) -> Any:
@@ -316,6 +370,12 @@ def AboutDialog(open_: solara.Reactive[bool], lang: str) -> None:
                         with solara.Div(classes=["cogov-about-lever"], style={"margin": "2px 0 4px 0"}):
                             solara.Text(lever.name(lang), style={"font-weight": "600"})
                             solara.Text(" — " + LEVER_HELP[lever.path][lang])
+            solara.Div(children=[text("about_street", lang)], classes=["cogov-group", "cogov-about-street"])
+            solara.Div(children=[text("street_how", lang)])
+            for lever in STREET_LEVERS:
+                with solara.Div(classes=["cogov-about-lever"], style={"margin": "2px 0 4px 0"}):
+                    solara.Text(lever.name(lang), style={"font-weight": "600"})
+                    solara.Text(" — " + STREET_LEVER_HELP[lever.path][lang])
             solara.Div(children=[text("about_built", lang)], classes=["cogov-note"], style={"margin-top": "10px"})
         solara.Button(text("close", lang), on_click=lambda: open_.set(False), color="primary", text=True,
                       classes=["cogov-about-close"])
@@ -328,10 +388,16 @@ def Page() -> None:
     Two reactive counters split the work: ``tick`` changes with every frame and is read only by the
     small live components (day, monitors, map, charts); ``version`` changes with settings, buttons and the
     end of a run, and re-renders the whole page (rare). ``busy`` names the slow action under way, if any.
+
+    Street mode: choosing a street in the scenario menu shows a :class:`~cogov.viz.street_session.StreetSession`
+    (made the first time, kept after) instead of the community's session, which keeps its run meanwhile; choosing a
+    community scenario goes back to it. The toolbar drives whichever is shown (``active``).
     """
     scenario0, lang0, seed0 = default_settings()
     lang = solara.use_reactive(lang0)
     session: Session = solara.use_memo(lambda: Session(scenario0, lang0, seed0), [])
+    street_ref = solara.use_ref(None)
+    street_on = solara.use_reactive(False)
     tick = solara.use_reactive(0)
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
@@ -343,6 +409,14 @@ def Page() -> None:
     job = solara.use_ref(None)
     l = lang.value
     _ = version.value
+
+    def current() -> PageSession:
+        """The session shown now (read when called: the play loop and the slow actions run later, in threads)."""
+        street = street_ref.current
+        return street if street_on.value and street is not None else session
+
+    active = current()
+    street: StreetSession | None = active if active is not session else None
 
     def refresh() -> None:
         tick.value = tick.value + 1
@@ -381,13 +455,14 @@ def Page() -> None:
         worker()
 
     def play_loop() -> None:
+        shown = current()
         while playing.value:
             started = time.perf_counter()
-            if not session.running:
+            if not shown.running:
                 playing.value = False
                 version.value = version.value + 1
                 break
-            if not session.advance(speed.value):  # the horizon, or the day to run until
+            if not shown.advance(speed.value):  # the horizon, or the day to run until
                 playing.value = False
                 refresh()
                 break
@@ -397,36 +472,72 @@ def Page() -> None:
     solara.lab.use_task(play_loop, dependencies=[playing.value], prefer_threaded=True)
 
     def do_play_pause() -> None:
-        playing.value = not playing.value and session.running
+        playing.value = not playing.value and current().running
 
     def do_reset() -> None:
         playing.value = False
-        slow("busy_reset", session.reset)
+        slow("busy_reset", lambda: current().reset())
 
     def toggle_lang() -> None:
         new = "zh" if l == "en" else "en"
 
         def switch() -> None:
-            session.set_lang(new)
+            current().set_lang(new)  # the session not shown takes the language when it is shown again
             lang.value = new
 
         slow("busy_lang", switch)
 
     def set_lever(path: str, value: Any) -> None:
-        guarded(lambda: session.apply_live(path, value))
+        if street is not None:  # a street's levers apply at Reset (a street cannot change them during a run)
+            guarded(lambda: street.set_lever(path, value))
+        else:
+            guarded(lambda: session.apply_live(path, value))
+
+    def show_street(name: str) -> None:
+        """Street mode on ``name`` (a street the menu offers), in the page's language, stopping where the shown
+        session stops; the street's session is made the first time."""
+        from cogov.viz.street_session import StreetSession
+
+        before = current()
+        shown = street_ref.current
+        if shown is None:
+            shown = StreetSession(name, lang.value, before.seed)
+            street_ref.current = shown
+        else:
+            shown.set_lang(lang.value)
+            shown.show(name)
+        shown.set_until(before.until)
+        street_on.value = True
+
+    def show_community(name: str) -> None:
+        """Back from street mode to the community's session (as it was), ``name`` chosen in it (for the next Reset,
+        as always)."""
+        before = current()
+        session.set_lang(lang.value)
+        session.set_until(before.until)
+        session.set_scenario(name)
+        street_on.value = False
 
     def set_scenario(name: Any) -> None:
         if not name:
+            return
+        if isinstance(name, str) and name in street_titles():
+            playing.value = False
+            slow("busy_street", lambda: show_street(name))
             return
         if not isinstance(name, str) or name not in session.choices:
             # a value no menu item has (a forged message): refused at once, before any thread or file
             guarded(lambda: session.set_scenario(name))
             return
         error.value = ""
-        slow("busy_scenario", lambda: session.set_scenario(name))
+        if street is not None:
+            playing.value = False
+            slow("busy_back", lambda: show_community(name))
+        else:
+            slow("busy_scenario", lambda: session.set_scenario(name))
 
     def set_until(day: int | None) -> None:
-        guarded(lambda: session.set_until(day))
+        guarded(lambda: current().set_until(day))
 
     def pick(picked: Any) -> None:
         """A click on the map (fractions of the image); anything else a browser might send is ignored."""
@@ -435,27 +546,29 @@ def Page() -> None:
         except (TypeError, KeyError, ValueError):
             return
         if math.isfinite(x) and math.isfinite(y):
-            guarded(lambda: session.select_at(x, y))
+            guarded(lambda: current().select_at(x, y))
 
     busy_now = bool(busy.value)
-    solara.Style(CSS + "\n" + chart_grid_css(len(session.shown_charts())))
+    chart_css = chart_grid_css(1, STREET_CHART_ASPECT) if street is not None else chart_grid_css(
+        len(session.shown_charts()))
+    solara.Style(CSS + "\n" + chart_css)
     solara.Title(text("title", l))
-    map_aspect = session.map_view.canvas.get_width_height()
+    map_aspect = active.map_view.canvas.get_width_height()
     with solara.Div(classes=["cogov-page"], style={"--cogov-map-aspect": f"{map_aspect[0] / map_aspect[1]:.4f}"}):
         # ---------------------------------------------------------------- toolbar
         with solara.Div(classes=["cogov-toolbar"]):
             solara.Button(text("levers_toggle", l), icon_name="mdi-tune", color="primary",
                           on_click=lambda: panel_open.set(not panel_open.value), outlined=not panel_open.value,
                           depressed=panel_open.value, classes=["cogov-panel-toggle"])
-            DayCounter(session, tick)
-            solara.Button(text("step", l), on_click=lambda: slow("busy_step", lambda: session.step(speed.value)),
-                          color="primary", disabled=playing.value or not session.running or busy_now,
+            DayCounter(active, tick)
+            solara.Button(text("step", l), on_click=lambda: slow("busy_step", lambda: current().step(speed.value)),
+                          color="primary", disabled=playing.value or not active.running or busy_now,
                           classes=["cogov-step"])
             solara.Button(text("pause" if playing.value else "play", l), on_click=do_play_pause, color="primary",
-                          disabled=not (session.running or playing.value) or busy_now, classes=["cogov-play"])
-            solara.Button(text("reset", l), on_click=do_reset, color="warning" if session.pending else "primary",
+                          disabled=not (active.running or playing.value) or busy_now, classes=["cogov-play"])
+            solara.Button(text("reset", l), on_click=do_reset, color="warning" if active.pending else "primary",
                           disabled=busy_now, classes=["cogov-reset"])
-            solara.InputInt(text("until", l), value=session.until, optional=True, on_value=set_until,
+            solara.InputInt(text("until", l), value=active.until, optional=True, on_value=set_until,
                             continuous_update=False, classes=["cogov-until"])
             with solara.Div(classes=["cogov-speed"]):
                 solara.Text(f"{text('speed', l)}: {speed.value}", classes=["cogov-lever-label"])
@@ -478,64 +591,93 @@ def Page() -> None:
         with solara.Div(classes=["cogov-main"]):
             # ---------------------------------------------------------------- lever panel (hidden, not removed)
             with solara.Div(classes=["cogov-panel"], style=None if panel_open.value else {"display": "none"}):
-                solara.Text(text("how", l), classes=["cogov-how"])
+                solara.Text(text("street_how" if street is not None else "how", l), classes=["cogov-how"])
                 with solara.Div(classes=["cogov-pending-box"]):
-                    if session.pending:
+                    if active.pending:
                         solara.Warning(text("pending", l), dense=True, classes=["cogov-pending"])
-                solara.Div(children=[session.changes_text()], classes=["cogov-changes"])
+                solara.Div(children=[active.changes_text()], classes=["cogov-changes"])
                 v.Html(tag="h3", children=[text("settings", l)])
                 titles = scenario_titles()
                 items = [{"text": scenario_title(name, l), "value": name} for name in titles]
                 # the file the teacher started with (the session's other choices: nothing else can be loaded)
                 items[:0] = [{"text": scenario_title(key, l), "value": key}
                              for key in session.choices if key not in titles]
-                v.Select(label=text("scenario", l), items=items, v_model=session.scenario,
+                # the streets last, under a heading (the menu's other items are single communities)
+                items += [{"divider": True}, {"header": text("streets_header", l)}]
+                items += [{"text": scenario_title(key, l), "value": key} for key in street_titles()]
+                v.Select(label=text("scenario", l), items=items, v_model=active.scenario,
                          on_v_model=set_scenario, dense=True, hide_details=True, class_="cogov-scenario")
                 with solara.Column(gap="0px", classes=["cogov-seed"]):
-                    solara.Text(f"{text('seed', l)}: {session.seed}", classes=["cogov-lever-label"])
-                    solara.SliderInt("", value=session.seed, min=0, max=99, thumb_label=False,
-                                     on_value=lambda s: guarded(lambda: session.set_seed(s)))
-                v.Html(tag="h3", children=[text("runs", l)])
-                RunList(session, session.history, l,
-                        lambda n, shown: slow("busy_runs", lambda: session.set_shown(n, shown)))
+                    solara.Text(f"{text('seed', l)}: {active.seed}", classes=["cogov-lever-label"])
+                    solara.SliderInt("", value=active.seed, min=0, max=99, thumb_label=False,
+                                     on_value=lambda s: guarded(lambda: current().set_seed(s)))
+                if street is not None:  # no runs kept in street mode: say so where they would be
+                    solara.Div(children=[text("street_off", l)], classes=["cogov-note", "cogov-street-off"])
+                else:
+                    v.Html(tag="h3", children=[text("runs", l)])
+                    RunList(session, session.history, l,
+                            lambda n, shown: slow("busy_runs", lambda: session.set_shown(n, shown)))
                 with solara.Row(gap="4px", style={"flex-wrap": "wrap"}):
-                    solara.FileDownload(session.export_csv, filename="cogov-runs.csv", label=text("export_csv", l),
-                                        mime_type="text/csv")
-                    solara.FileDownload(session.export_png, filename="cogov-view.png", label=text("export_png", l),
-                                        mime_type="image/png")
-                v.Html(tag="h3", children=[text("levers", l)])
-                for group, heading in GROUPS.items():
-                    solara.Text(heading[l], classes=["cogov-group"])
-                    for lever in LEVERS:
-                        if lever.group == group:
-                            LeverControl(lever, session.levers[lever.path], l, set_lever)
+                    if street is not None:
+                        solara.FileDownload(street.export_csv, filename="cogov-street.csv",
+                                            label=text("street_export_csv", l), mime_type="text/csv")
+                        solara.FileDownload(street.export_png, filename="cogov-street-view.png",
+                                            label=text("export_png", l), mime_type="image/png")
+                    else:
+                        solara.FileDownload(session.export_csv, filename="cogov-runs.csv",
+                                            label=text("export_csv", l), mime_type="text/csv")
+                        solara.FileDownload(session.export_png, filename="cogov-view.png",
+                                            label=text("export_png", l), mime_type="image/png")
+                if street is not None:
+                    v.Html(tag="h3", children=[text("street_levers", l)])
+                    for lever in STREET_LEVERS:
+                        LeverControl(lever, street.levers[lever.path], l, set_lever)
+                else:
+                    v.Html(tag="h3", children=[text("levers", l)])
+                    for group, heading in GROUPS.items():
+                        solara.Text(heading[l], classes=["cogov-group"])
+                        for lever in LEVERS:
+                            if lever.group == group:
+                                LeverControl(lever, session.levers[lever.path], l, set_lever)
                 solara.Button(text("scenario_values", l), text=True, color="primary",
-                              on_click=lambda: slow("busy_levers", session.restore_levers))
+                              on_click=lambda: slow("busy_levers", lambda: current().restore_levers()))
             # ---------------------------------------------------------------- the view
             with solara.Div(classes=["cogov-view"]):
-                Monitors(session, tick, lambda m: slow("busy_runs",
-                                                       lambda: session.set_chart_shown(m, m in session.hidden)))
-                with solara.Div(classes=["cogov-body"]):
+                Monitors(active, tick, None if street is not None else (
+                    lambda m: slow("busy_runs", lambda: session.set_chart_shown(m, m in session.hidden))))
+                with solara.Div(classes=["cogov-body"] + (["cogov-street-body"] if street is not None else [])):
                     with solara.Div(classes=["cogov-map-col"]):
-                        MapPanel(session, tick, pick, lambda: guarded(lambda: session.select_building(None)))
+                        MapPanel(active, tick, pick, lambda: guarded(lambda: session.select_building(None)))
                         with solara.Div(classes=["cogov-below-map"]):
-                            v.Select(label=text("map_colours", l), items=[{"text": label, "value": value}
-                                                                          for value, label in session.map_modes(l)],
-                                     v_model=session.map_mode, dense=True, hide_details=True, class_="cogov-map-mode",
-                                     on_v_model=lambda mode: slow("busy_map", lambda: session.set_map_mode(mode)))
-                            MapFacts(session, tick)
+                            if street is not None:
+                                StreetPickers(street, l, lambda k: slow("busy_community",
+                                                                        lambda: street.select_community(k)),
+                                              lambda m: slow("busy_runs", lambda: street.set_metric(m)))
+                                StreetFacts(street, tick)
+                            else:
+                                v.Select(label=text("map_colours", l),
+                                         items=[{"text": label, "value": value}
+                                                for value, label in session.map_modes(l)],
+                                         v_model=session.map_mode, dense=True, hide_details=True,
+                                         class_="cogov-map-mode",
+                                         on_v_model=lambda mode: slow("busy_map", lambda: session.set_map_mode(mode)))
+                                MapFacts(session, tick)
                     with solara.Div(classes=["cogov-chart-col"]):
                         with solara.Div(classes=["cogov-legend"]):
-                            with solara.Div(classes=["cogov-legend-item"]):
-                                _swatch(CURRENT_COLOUR, current=True)
-                                solara.Text(session.run_label(), classes=["cogov-legend-current"])
-                            for run in session.shown_runs():
+                            if street is not None:
+                                solara.Text(street.run_label(), classes=["cogov-legend-current"])
+                            else:
                                 with solara.Div(classes=["cogov-legend-item"]):
-                                    _swatch(run.colour)
-                                    solara.Text(text("run_n", l, n=run.number))
-                            for number, marker in enumerate(session.frame.markers, start=1):
-                                solara.Text(f"{marker_tag(number)} {marker.label}", classes=["cogov-legend-marker"])
-                        Charts(session, tick)
+                                    _swatch(CURRENT_COLOUR, current=True)
+                                    solara.Text(session.run_label(), classes=["cogov-legend-current"])
+                                for run in session.shown_runs():
+                                    with solara.Div(classes=["cogov-legend-item"]):
+                                        _swatch(run.colour)
+                                        solara.Text(text("run_n", l, n=run.number))
+                                for number, marker in enumerate(session.frame.markers, start=1):
+                                    solara.Text(f"{marker_tag(number)} {marker.label}",
+                                                classes=["cogov-legend-marker"])
+                        Charts(active, tick)
         AboutDialog(about_open, l)
 
 

@@ -18,11 +18,11 @@ from typing import Any, Literal
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.labels import parameter_text
 from cogov.sim.outcomes.registry import outcome_names
-from cogov.sim.scenario import builtin_dir, builtin_names, file_title
+from cogov.sim.scenario import STREETS_FOLDER, builtin_dir, builtin_names, file_title, read_toml
 
 LANGS: tuple[str, ...] = ("en", "zh")
 
-LeverKind = Literal["switch", "int", "float"]
+LeverKind = Literal["switch", "int", "float", "choice"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ class Lever:
     min: float = 0.0
     max: float = 1.0
     step: float = 1.0
+    choices: tuple[str, ...] = ()
+    """The values a ``choice`` lever may take (a menu); its words are :data:`CHOICE_TEXT`'s."""
 
     def label(self, lang: str) -> str:
         """Name with its unit, as shown next to the control."""
@@ -46,8 +48,13 @@ class Lever:
         """Name without the unit."""
         return parameter_text(self.path, lang, with_unit=False)
 
-    def coerce(self, value: Any) -> bool | int | float:
-        """A control's value as the parameter's type (sliders report floats, switches bools)."""
+    def coerce(self, value: Any) -> bool | int | float | str:
+        """A control's value as the parameter's type (sliders report floats, switches bools, menus strings); a
+        menu's value that is none of its :attr:`choices` (sent by a browser) raises ``ValueError``."""
+        if self.kind == "choice":
+            if not isinstance(value, str) or value not in self.choices:
+                raise ValueError("not a value this menu offers")
+            return value
         if self.kind == "switch":
             return bool(value)
         if self.kind == "int":
@@ -232,6 +239,49 @@ LEVER_HELP: dict[str, dict[str, str]] = {
 """What each lever does and through which mechanism, in a sentence or two (from docs/ODD.md §8 and the sections
 named), for the page's "About / why" panel."""
 
+STREET_LEVERS: tuple[Lever, ...] = (
+    Lever("street.whistle.enabled", "switch", "street"),
+    Lever("street.funds.allocation", "choice", "street",
+          choices=("own", "equal", "households", "need", "performance", "listed", "tiers")),
+    Lever("street.appraisal.street_weight", "float", "street", min=0.0, max=1.0, step=0.01),
+)
+"""Levers of a street on the page's street mode (issue 13): the street's own settings, applied by building the street
+anew (Reset); the community levers are off there (each community keeps its scenario's)."""
+
+STREET_LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in STREET_LEVERS}
+
+CHOICE_TEXT: dict[str, dict[str, dict[str, str]]] = {
+    "street.funds.allocation": {
+        "own": {"en": "each keeps its own funds", "zh": "各社区自有经费"},
+        "equal": {"en": "equal shares", "zh": "平均分配"},
+        "households": {"en": "by households", "zh": "按户数分配"},
+        "need": {"en": "by need (elderly, unkept)", "zh": "按需求分配（老年户、无物业户）"},
+        "performance": {"en": "awards for performance", "zh": "以奖代补"},
+        "listed": {"en": "by listed shares", "zh": "按列明份额分配"},
+        "tiers": {"en": "by size tiers", "zh": "按规模档次分配"},
+    },
+}
+"""Words of each value of the ``choice`` levers (the rules of :class:`cogov.sim.street.config.StreetFunds`)."""
+
+STREET_LEVER_HELP: dict[str, dict[str, str]] = {
+    "street.whistle.enabled": {
+        "en": "The street blows the whistle on its communities' street-level matters raised through 12345, and the "
+              "departments report: their street hours go first to whistled matters, wherever they wait (§9.8).",
+        "zh": "街道吹哨、部门报到：各社区经 12345 反映、需街道层级处理的事项由街道“吹哨”，部门的街道工时优先用于"
+              "这些事项，无论其在哪个社区（§9.8）。"},
+    "street.funds.allocation": {
+        "en": "How the street shares its funds among its communities: each keeps its own, equal shares, by households, "
+              "by need, or part as yearly awards to the best appraised (以奖代补); funds buy hours as in a community "
+              "(§9.8).",
+        "zh": "街道在各社区之间分配经费的方式：各社区自有、平均、按户数、按需求，或部分作为年度奖励给考核最好的社区"
+              "（以奖代补）；经费在社区内同样用于购买工作时间（§9.8）。"},
+    "street.appraisal.street_weight": {
+        "en": "The street's weight in the appraisal of district departments: the higher it is, the larger the share "
+              "of their hours given to the street's matters (Yuexiu: 3 % → 25 %; §9.8).",
+        "zh": "街道在区职能部门考核中的权重：权重越高，部门用于街道事项的工时比例越大（越秀：3% → 25%；§9.8）。"},
+}
+"""What each street lever does, for the page's "About" panel in street mode."""
+
 CHART_METRICS: tuple[str, ...] = outcome_names(view="classroom")
 """Daily outcomes charted live: those the outcome registry (:mod:`cogov.sim.outcomes.registry`) puts in the
 ``classroom`` view, with their names, units and typical ranges from there."""
@@ -275,6 +325,38 @@ TEXT: dict[str, dict[str, str]] = {
     "street_mean": {"en": "street mean (weighted by households)", "zh": "街道均值（按户数加权）"},
     "street_other_communities": {"en": "other communities", "zh": "其他社区"},
     "street_gap_title": {"en": "Gap across communities: {metric}", "zh": "社区间差距：{metric}"},
+    # the page's street mode (a street chosen in the scenario menu)
+    "street_title": {"en": "Street: {name} — {title}", "zh": "街道：{name} — {title}"},
+    "street_how": {"en": "A street of communities under one street office and the district departments: the map shows "
+                         "every community on one colour scale, the chart the street's mean and the gap across them. "
+                         "Choose the community to follow under the map (or click its map). The street's levers take "
+                         "effect at Reset.",
+                   "zh": "由若干社区组成的街道，同属一个街道办事处，由区职能部门服务：地图以同一色标显示各社区，图表显示街道均值"
+                         "和社区间差距。在地图下方选择要跟踪的社区（或点击其小图）。街道杠杆在“重置”后生效。"},
+    "street_off": {"en": "In street mode the community levers and the comparison of runs are off: each community keeps "
+                         "its own scenario's levers. Choose a community scenario above to return to them.",
+                   "zh": "街道模式下不提供社区杠杆和多次运行的比较：各社区沿用其情景的设置。在上方选择社区情景即可返回。"},
+    "street_levers": {"en": "Street levers", "zh": "街道杠杆"},
+    "streets_header": {"en": "Streets of several communities", "zh": "由多个社区组成的街道"},
+    "street_community": {"en": "Community to follow", "zh": "跟踪的社区"},
+    "street_metric": {"en": "Charted outcome", "zh": "图表指标"},
+    "street_monitor_mean": {"en": "{label} (street mean)", "zh": "{label}（街道均值）"},
+    "street_monitor_total": {"en": "{label} (all communities)", "zh": "{label}（全部社区）"},
+    "street_monitor_today": {"en": "today; {value:,.0f} so far", "zh": "当天；累计 {value:,.0f}"},
+    "street_community_line": {"en": "{name}: {households:,} households · {funds}",
+                              "zh": "{name}：{households:,} 户 · {funds}"},
+    "street_funds_own": {"en": "its own funds", "zh": "自有经费"},
+    "street_funds_year": {"en": "funds this year {cny:,.0f} CNY", "zh": "本年经费 {cny:,.0f} 元"},
+    "street_map_hint": {"en": "Click a community's map to follow it.", "zh": "点击社区小图可跟踪该社区。"},
+    "street_label": {"en": "{street}: {what}", "zh": "{street}：{what}"},
+    "street_unchanged": {"en": "Street levers as in the street file.", "zh": "街道杠杆与街道文件一致。"},
+    "street_changed": {"en": "Changed from the street file: {items}", "zh": "相对街道文件的更改：{items}"},
+    "street_as_file": {"en": "street levers as in the file", "zh": "街道杠杆同文件设置"},
+    "street_export_csv": {"en": "Street's data (CSV)", "zh": "街道数据（CSV）"},
+    "busy_street": {"en": "Loading the street…", "zh": "正在加载街道…"},
+    "busy_community": {"en": "Following another community…", "zh": "正在切换社区…"},
+    "busy_back": {"en": "Back to the community…", "zh": "正在返回社区…"},
+    "about_street": {"en": "The street (street mode) and its levers", "zh": "街道（街道模式）及其杠杆"},
     "error": {"en": "Could not build the model: {error}", "zh": "无法建立模型：{error}"},
     "not_offered": {"en": "That scenario is not offered on this page.", "zh": "本页面不提供该情景。"},
     "how": {"en": "Predict first, then press Play. Levers take effect at Reset; each run so far stays on the charts as "
@@ -389,13 +471,14 @@ def text(key: str, lang: str, **fields: Any) -> str:
     return TEXT[key][lang].format(**fields)
 
 
-def _get(config: ScenarioConfig, path: str) -> Any:
+def _get(config: Any, path: str) -> Any:
     return functools.reduce(getattr, path.split("."), config)
 
 
-def lever_values(config: ScenarioConfig) -> dict[str, bool | int | float]:
-    """Current value of every lever in ``config`` (a scenario as loaded)."""
-    return {lever.path: lever.coerce(_get(config, lever.path)) for lever in LEVERS}
+def lever_values(config: Any, levers: tuple[Lever, ...] = LEVERS) -> dict[str, bool | int | float | str]:
+    """Current value of every lever of ``levers`` in ``config`` (a scenario as loaded; a street's config for
+    :data:`STREET_LEVERS`)."""
+    return {lever.path: lever.coerce(_get(config, lever.path)) for lever in levers}
 
 
 def _same(a: Any, b: Any) -> bool:
@@ -404,15 +487,18 @@ def _same(a: Any, b: Any) -> bool:
     return a == b
 
 
-def lever_overrides(values: dict[str, Any], config: ScenarioConfig) -> dict[str, bool | int | float]:
-    """The page's lever ``values`` that differ from ``config``, as ``CommunityModel`` overrides by key path.
+def lever_overrides(values: dict[str, Any], config: Any,
+                    levers: tuple[Lever, ...] = LEVERS) -> dict[str, bool | int | float | str]:
+    """The page's lever ``values`` that differ from ``config``, as ``CommunityModel`` overrides by key path (for
+    :data:`STREET_LEVERS`, as :func:`~cogov.sim.street.load.apply_street_overrides` takes them).
 
     Unknown paths raise ``KeyError`` (a typo in the page must not be silently ignored).
     """
-    base = lever_values(config)
-    overrides: dict[str, bool | int | float] = {}
+    base = lever_values(config, levers)
+    by_path = {lever.path: lever for lever in levers}
+    overrides: dict[str, bool | int | float | str] = {}
     for path, value in values.items():
-        lever = LEVERS_BY_PATH[path]
+        lever = by_path[path]
         value = lever.coerce(value)
         if not _same(value, base[path]):
             overrides[path] = value
@@ -420,7 +506,9 @@ def lever_overrides(values: dict[str, Any], config: ScenarioConfig) -> dict[str,
 
 
 def format_value(lever: Lever, value: Any, lang: str) -> str:
-    """A lever's value in words (switches: on/off in the language)."""
+    """A lever's value in words (switches: on/off in the language; menus: the chosen value's words)."""
+    if lever.kind == "choice":
+        return CHOICE_TEXT[lever.path][str(value)][lang]
     if lever.kind == "switch":
         return ({"en": "on", "zh": "开"} if value else {"en": "off", "zh": "关"})[lang]
     if lever.kind == "int":
@@ -428,12 +516,13 @@ def format_value(lever: Lever, value: Any, lang: str) -> str:
     return f"{float(value):g}"
 
 
-def override_items(overrides: dict[str, Any], config: ScenarioConfig, lang: str) -> str:
+def override_items(overrides: dict[str, Any], config: Any, lang: str, levers: tuple[Lever, ...] = LEVERS) -> str:
     """The levers that differ from the scenario, as ``name old → new`` joined in ``lang``."""
-    base = lever_values(config)
+    base = lever_values(config, levers)
+    by_path = {lever.path: lever for lever in levers}
     items = []
     for path, value in overrides.items():
-        lever = LEVERS_BY_PATH[path]
+        lever = by_path[path]
         items.append(f"{lever.name(lang)} {format_value(lever, base[path], lang)} → {format_value(lever, value, lang)}")
     return ("；" if lang == "zh" else "; ").join(items)
 
@@ -453,9 +542,31 @@ def scenario_titles() -> dict[str, dict[str, str]]:
     return {name: file_title(builtin_dir() / f"{name}.toml") or {"en": name, "zh": name} for name in builtin_names()}
 
 
+STREET_PREFIX = "street:"
+"""The scenario menu's value of a built-in street is its name after this prefix (a street and a community scenario
+may share a name)."""
+
+
+@functools.cache
+def street_titles() -> dict[str, dict[str, str]]:
+    """The built-in streets the page offers, by menu value (``street:<name>``), with their titles in both languages
+    (the file's first line): every built-in street whose communities share a street level (a batch of independent
+    communities, ``shared = false``, is replicates, not a street to show)."""
+    titles = {}
+    for path in sorted((builtin_dir() / STREETS_FOLDER).glob("*.toml")):
+        if read_toml(path).get("street", {}).get("shared", True) is False:
+            continue
+        titles[STREET_PREFIX + path.stem] = file_title(path) or {"en": path.stem, "zh": path.stem}
+    return titles
+
+
 def scenario_title(name: str, lang: str) -> str:
-    """Display name of a scenario: its title with the name, or the file name for a scenario file."""
+    """Display name of a scenario: its title with the name, ``Street: <name> — <title>`` for a built-in street, or
+    the file name for a scenario file."""
     titles = scenario_titles()
     if name in titles:
         return f"{name} — {titles[name][lang]}"
+    streets = street_titles()
+    if name in streets:
+        return text("street_title", lang, name=name.removeprefix(STREET_PREFIX), title=streets[name][lang])
     return Path(name).name

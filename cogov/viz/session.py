@@ -34,7 +34,7 @@ import csv
 import io
 import math
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -98,6 +98,17 @@ the change from run N."""
 def marker_tag(number: int) -> str:
     """The tag of the ``number``-th lever change of a run on the charts: ①-⑳, then (21), (22), …"""
     return chr(0x2460 + number - 1) if 1 <= number <= 20 else f"({number})"
+
+
+def tidy_csv(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:
+    """``rows`` under ``header`` as CSV, each row's last field a number written in full (``repr``), left empty where
+    it is undefined (NaN: e.g. the resolution rate before any issue arose)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(header)
+    for *fields, value in rows:
+        writer.writerow([*fields, repr(value) if math.isfinite(value) else ""])
+    return buffer.getvalue()
 
 
 class ScenarioNotOffered(ValueError):
@@ -198,14 +209,21 @@ class Inspection:
 
 
 @dataclass(frozen=True)
-class Frame:
-    """What the page shows after a change: PNG images and the numbers behind the text."""
+class ViewFrame:
+    """What the page shows after a change, a community's or a street's: the map and chart images (PNG), the day, the
+    horizon and today's metrics."""
 
     map_png: bytes
     chart_pngs: Mapping[str, bytes]
     day: int
     days: int
     metrics: Mapping[str, float]
+
+
+@dataclass(frozen=True)
+class Frame(ViewFrame):
+    """What the page shows of a community after a change: the images and the numbers behind the text."""
+
     issues: IssueCounts
     mean_backlog: float
     inspection: Inspection | None = None
@@ -213,7 +231,78 @@ class Frame:
     markers: tuple[Marker, ...] = field(default_factory=tuple)
 
 
-class Session:
+class Stepping:
+    """What every session of the page does alike, a community's (:class:`Session`) or a street's
+    (:class:`~cogov.viz.street_session.StreetSession`): the seed for the next reset, the day to run until, stepping
+    and the play loop's advance, and the day counter.
+
+    A subclass sets :attr:`lock`, :attr:`lang`, :attr:`seed`, :attr:`until`, :attr:`model` (stepped one day by its
+    ``step``, with ``steps``, ``days`` and ``running``) and :attr:`frame` (with ``day`` and ``days``), and provides
+    :meth:`_draw`; :meth:`_after_day` records what it needs of each day.
+    """
+
+    lock: threading.RLock
+    lang: str
+    seed: int
+    until: int | None
+    model: Any
+    frame: Any
+
+    def set_seed(self, seed: int) -> None:
+        """Random seed for the next reset."""
+        with self.lock:
+            self.seed = int(seed)
+
+    def set_until(self, day: int | None) -> None:
+        """Day at which playing and stepping stop (None or 0: run to the horizon); kept across resets, so every
+        run of a demonstration stops on the same day."""
+        with self.lock:
+            self.until = None if day is None or int(day) <= 0 else min(int(day), int(self.model.days))
+
+    def _draw(self) -> None:
+        raise NotImplementedError
+
+    def _after_day(self) -> None:
+        """Record what the session keeps of each day (nothing here)."""
+
+    def step(self, days: int = 1) -> Any:
+        """Advance up to ``days`` days, never past the horizon, nor past :attr:`until` when that lies ahead, and
+        redraw; returns the new frame."""
+        with self.lock:
+            n = max(1, int(days))
+            day = int(self.model.steps)
+            if self.until is not None and day < self.until:
+                n = min(n, self.until - day)
+            for _ in range(n):
+                if not self.model.running:
+                    break
+                self.model.step()
+                self._after_day()
+            self._draw()
+            return self.frame
+
+    def advance(self, days: int = 1) -> bool:
+        """One step of the play loop (:meth:`step`); whether to keep playing: False at the horizon and on
+        arriving at :attr:`until` (playing on from that day, the next call goes on to the horizon)."""
+        with self.lock:
+            before = int(self.model.steps)
+            after = self.step(days).day
+            reached = self.until is not None and before < self.until <= after
+            return self.running and not reached
+
+    @property
+    def running(self) -> bool:
+        """The model has not reached its horizon."""
+        return bool(self.model.running)
+
+    def day_text(self) -> str:
+        """``Day N of D`` in the page's language (with 'end of the run' at the horizon)."""
+        frame = self.frame
+        line = text("day", self.lang, day=frame.day, days=frame.days)
+        return line if self.running else f"{line} — {text('finished', self.lang)}"
+
+
+class Session(Stepping):
     """The state of one classroom page.
 
     Args:
@@ -333,17 +422,6 @@ class Session:
         """Put every lever back to the scenario file's value."""
         with self.lock:
             self.levers = lever_values(self.loaded.config)
-
-    def set_seed(self, seed: int) -> None:
-        """Random seed for the next reset."""
-        with self.lock:
-            self.seed = int(seed)
-
-    def set_until(self, day: int | None) -> None:
-        """Day at which playing and stepping stop (None or 0: run to the horizon); kept across resets, so every
-        run of a demonstration stops on the same day."""
-        with self.lock:
-            self.until = None if day is None or int(day) <= 0 else min(int(day), int(self.model.days))
 
     def set_lang(self, lang: str) -> None:
         """Redraw the figures in ``lang``."""
@@ -541,35 +619,9 @@ class Session:
             self._reuse_views()
             return self.frame
 
-    def step(self, days: int = 1) -> Frame:
-        """Advance up to ``days`` days, never past the horizon, nor past :attr:`until` when that lies ahead, and
-        redraw."""
-        with self.lock:
-            n = max(1, int(days))
-            day = int(self.model.steps)
-            if self.until is not None and day < self.until:
-                n = min(n, self.until - day)
-            for _ in range(n):
-                if not self.model.running:
-                    break
-                self.model.step()
-                self._buildings.append(building_values(self.model, "satisfaction").astype(np.float32))
-            self._draw()
-            return self.frame
-
-    def advance(self, days: int = 1) -> bool:
-        """One step of the play loop (:meth:`step`); whether to keep playing: False at the horizon and on
-        arriving at :attr:`until` (playing on from that day, the next call goes on to the horizon)."""
-        with self.lock:
-            before = int(self.model.steps)
-            after = self.step(days).day
-            reached = self.until is not None and before < self.until <= after
-            return self.running and not reached
-
-    @property
-    def running(self) -> bool:
-        """The model has not reached its horizon."""
-        return bool(self.model.running)
+    def _after_day(self) -> None:
+        """Keep each day's building satisfaction (the change map compares runs day by day)."""
+        self._buildings.append(building_values(self.model, "satisfaction").astype(np.float32))
 
     # ------------------------------------------------------------------------------ inspecting
     def select_at(self, fx: float, fy: float) -> Inspection | None:
@@ -690,12 +742,7 @@ class Session:
     def export_csv(self) -> str:
         """:meth:`export_rows` as CSV (``run,label,day,metric,value``; an undefined value, e.g. the resolution
         rate before any issue arose, is left empty)."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["run", "label", "day", "metric", "value"])
-        for number, label, day, metric, value in self.export_rows():
-            writer.writerow([number, label, day, metric, repr(value) if math.isfinite(value) else ""])
-        return buffer.getvalue()
+        return tidy_csv(("run", "label", "day", "metric", "value"), self.export_rows())
 
     def export_png(self) -> bytes:
         """The current view as one PNG: the map beside the charts (two columns) and the legend of their lines,
@@ -710,12 +757,6 @@ class Session:
             return png_bytes(side_by_side([map_rgb, stack([charts, legend])]), compress_level=6)
 
     # ------------------------------------------------------------------------------ words
-    def day_text(self) -> str:
-        """``Day N of D`` in the page's language (with 'end of the run' at the horizon)."""
-        frame = self.frame
-        line = text("day", self.lang, day=frame.day, days=frame.days)
-        return line if self.running else f"{line} — {text('finished', self.lang)}"
-
     def issues_text(self) -> str:
         """Today's open issues on the map, counted: being handled, waiting for agreement (stalled), not found."""
         counts = self.frame.issues

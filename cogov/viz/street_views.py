@@ -128,14 +128,9 @@ class StreetMapView(BlitView):
                 self.issues.append(add_issue_markers(ax, self.lang, size=marker))
                 ax.set_xticks([])
                 ax.set_yticks([])
-                chosen = k == selected
-                # red, not bold: the Chinese fonts have no bold face (matplotlib would warn on every frame)
-                self.titles.append(ax.set_title(" ", fontsize=self.points, loc="center",
-                                                color=SELECTION_COLOUR if chosen else "black"))
+                self.titles.append(ax.set_title(" ", fontsize=self.points, loc="center"))
                 for spine in ax.spines.values():  # every side framed (the house style shows only two)
                     spine.set_visible(True)
-                    spine.set_edgecolor(SELECTION_COLOUR if chosen else "0.6")
-                    spine.set_linewidth(3.2 if chosen else 0.8)
             for ax in axes[count:]:
                 ax.set_axis_off()
             fig.colorbar(self.images[0], ax=self.axes, label=figure_text("satisfaction_bar", self.lang),
@@ -146,10 +141,9 @@ class StreetMapView(BlitView):
             legend += [issue_legend_handle(key) for key in ISSUE_STYLES]
             labels += [text(key, self.lang) for key in ISSUE_STYLES]
             # the legend's title says what the panels' titles give and which panel is outlined (static)
-            caption = text("street_map_caption", self.lang, metric=metric_name(metric, self.lang),
-                           selected=self.names[selected])
-            fig.legend(legend, labels, loc="outside lower center", ncol=4 if size[0] > 7 else 3, frameon=False,
-                       fontsize=7.5, title=caption, title_fontsize=8.5)
+            self.legend = fig.legend(legend, labels, loc="outside lower center", ncol=4 if size[0] > 7 else 3,
+                                     frameon=False, fontsize=7.5, title=self._caption(), title_fontsize=8.5)
+            self._outline()
             self.title = fig.suptitle(" ", fontsize=11)
         self.fig = fig
         self.street_name = street.config.meta.name
@@ -157,6 +151,37 @@ class StreetMapView(BlitView):
                                  *self.titles, self.title]
         self.update(street)
         super().__init__(fig, dynamic)
+
+    def _caption(self) -> str:
+        """The legend's title: what the panels' titles give and which panel is outlined."""
+        return text("street_map_caption", self.lang, metric=metric_name(self.metric, self.lang),
+                    selected=self.names[self.selected])
+
+    def _outline(self) -> None:
+        """Frame and title the selected panel in red, the others in grey and black (red, not bold: the Chinese fonts
+        have no bold face, matplotlib would warn on every frame)."""
+        for k, (ax, title) in enumerate(zip(self.axes, self.titles, strict=True)):
+            chosen = k == self.selected
+            title.set_color(SELECTION_COLOUR if chosen else "black")
+            for spine in ax.spines.values():
+                spine.set_edgecolor(SELECTION_COLOUR if chosen else "0.6")
+                spine.set_linewidth(3.2 if chosen else 0.8)
+
+    def select(self, selected: int) -> None:
+        """Outline community ``selected`` instead (an index of :attr:`names`): the frames and the legend's title are
+        static, so the next :meth:`render` draws the figure in full."""
+        self.selected = _checked_index(selected, self.names)
+        self._outline()
+        self.legend.set_title(self._caption())
+        self.invalidate()
+
+    def panel_at(self, fx: float, fy: float) -> int | None:
+        """The community whose panel lies under the point at fractions ``fx`` of the image's width from its left edge
+        and ``fy`` of its height from its top (a click on the page's image, whatever size the page shows it at); None
+        beside every panel."""
+        width, height = self.canvas.get_width_height()
+        x, y = fx * width, (1.0 - fy) * height
+        return next((k for k, ax in enumerate(self.axes) if ax.bbox.contains(x, y)), None)
 
     def update(self, street: Any) -> None:
         """Take today's building colours, open issues, the metric's values and the day from ``street``."""
@@ -199,6 +224,7 @@ class StreetChartView(BlitView):
         if not self.outcome.daily:
             raise ValueError(f"{metric!r} is not a daily outcome, so there is nothing to chart over time")
         names = tuple(street.names)
+        self.names = names
         self.selected = _checked_index(selected, names)
         households = float(np.mean(street.households))
         self.typical = typical_limits(round(households)).get(metric, (0.0, 1.0))
@@ -230,11 +256,18 @@ class StreetChartView(BlitView):
             handles = [self.mean, self.chosen] + ([self.others[0]] if self.others else [])
             labels = [text("street_mean", self.lang), names[selected]] + (
                 [text("street_other_communities", self.lang)] if self.others else [])
-            fig.legend(handles, labels, loc="outside lower center", ncol=1, frameon=False, fontsize=9)
+            self.legend = fig.legend(handles, labels, loc="outside lower center", ncol=1, frameon=False, fontsize=9)
         self.fig = fig
         enlarge_text(fig, text_scale)
         self.update(street)
         super().__init__(fig, [*self.others, self.chosen, self.mean, self.gap])
+
+    def select(self, selected: int) -> None:
+        """Draw community ``selected`` in red instead (an index of :attr:`names`; its line is set at the next
+        :meth:`update`); the legend names it, so the next :meth:`render` draws the figure in full."""
+        self.selected = _checked_index(selected, self.names)
+        self.legend.get_texts()[1].set_text(self.names[self.selected])
+        self.invalidate()
 
     def update(self, street: Any) -> None:
         """Take every community's values so far from ``street``; grow the y limits when a line would leave them."""
