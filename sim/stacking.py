@@ -94,11 +94,13 @@ class Rows:
             return [len(self.rows)]
         return np.bincount(self.position, minlength=communities).tolist()
 
-    def segments(self, communities: int) -> list[tuple[int, slice]]:
-        """Each community with rows, and where its rows are."""
+    def segments(self, communities: int, among: Sequence[int] | None = None) -> list[tuple[int, slice]]:
+        """Each community with rows (or each of ``among``, with rows or not), and where its rows are."""
         if self.position is None:
-            return [(0, slice(None))] if len(self.rows) else []
+            return [(0, slice(None))] if len(self.rows) or among else []
         bounds = np.searchsorted(self.position, np.arange(communities + 1)).tolist()
+        if among is not None:
+            return [(k, slice(bounds[k], bounds[k + 1])) for k in among]
         return [(k, slice(a, b)) for k, (a, b) in enumerate(pairwise(bounds)) if a < b]
 
     def shifted(self, offsets: NDArray[np.int64]) -> NDArray[np.int64]:

@@ -23,6 +23,7 @@ from cogov.experiments.runner import RunTask, chunked, run_chunk
 from cogov.experiments.targets import CogovTarget, RunOutput, simulate, simulate_batch
 from cogov.sim.batch import BATCHED, CommunityBatch, StackedHouseholds
 from cogov.sim.households import Households
+from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
 
@@ -47,10 +48,11 @@ def _alone(scenario: Any, seed: int, days: int) -> CommunityModel:
     return model
 
 
-def test_every_builtin_scenario_in_one_mixed_batch_is_bit_identical_to_it_run_alone():
-    """All built-in scenarios in one batch: communities of other sizes and other parameters side by side."""
+@pytest.mark.parametrize("days", [2, 45])
+def test_every_builtin_scenario_in_one_mixed_batch_is_bit_identical_to_it_run_alone(days):
+    """All built-in scenarios in one batch: communities of other sizes and other parameters side by side. Two days:
+    what a community counted as zero (a count it has, at 0) is as alone; 45: the dynamics."""
     names = [*builtin_names(), "default with 300 households", "mixed with 1000 households"]
-    days = 45
     configs = [load_scenario(name).config for name in names[:-2]]
     configs += [apply_overrides(load_scenario("default").config, {"community.households": 300}),
                 apply_overrides(load_scenario("mixed").config, {"community.households": 1000})]
@@ -215,3 +217,45 @@ def test_chunks_hold_whole_pieces_of_one_point_interleaved_across_points():
     assert pieces[3] == [(0, 4), (1, 4), (2, 4)]  # the fifth replicates of every point, packed together
     singles = chunked(_tasks([{"p": p} for p in range(30)], 1), 10)  # one replicate per point: chunks still fill
     assert [len(chunk) for chunk in singles] == [10, 10, 10]
+
+
+def test_issue_tables_grow_together_and_a_batch_stays_bit_identical_past_the_growth():
+    """A community's issue table holds two years of issues before it grows; in a batch every segment grows then."""
+    days = 800
+    batch = CommunityBatch.of(SMALL, [21, 22], days=days)
+    capacity = batch.issues.capacity
+    batch.run()
+    assert batch.issues.capacity > capacity  # the segments grew during the run
+    assert all(model.issues._capacity == batch.issues.capacity for model in batch.models)
+    for seed, inside in zip([21, 22], batch.models, strict=True):
+        _assert_same(_alone(SMALL, seed, days), inside)
+
+
+def test_stacked_issues_keep_every_communitys_rows_when_one_grows():
+    tables = [IssueTable(16) for _ in range(3)]
+    for k, table in enumerate(tables):
+        n = 5 + k
+        table.add(0, np.arange(n), np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), np.full(n, 0.1 * (k + 1)),
+                  np.zeros(n, bool))
+    stack = StackedIssues(tables)
+    rows = stack.open_rows()
+    assert rows.rows.tolist() == [0, 1, 2, 3, 4, 16, 17, 18, 19, 20, 21, 32, 33, 34, 35, 36, 37, 38]
+    assert rows.position.tolist() == [0] * 5 + [1] * 6 + [2] * 7
+    tables[1].add(1, np.arange(20), np.zeros(20, int), np.zeros(20, int), np.zeros(20, int), np.full(20, 0.9),
+                  np.zeros(20, bool))  # community 1 outgrows its segment: every segment grows
+    assert stack.capacity == 32 and len(tables[1]) == 26
+    for k, table in enumerate(tables):
+        np.testing.assert_array_equal(stack.severity[k * 32:k * 32 + len(table)], table.severity[:len(table)])
+    rows = stack.open_rows()
+    stack.severity[rows.rows] += 1.0  # a write through the stack is each community's
+    assert tables[2].severity[:len(tables[2])].tolist() == pytest.approx([1.3] * 7)
+
+
+def test_chunks_hold_the_replicates_of_a_point_as_a_batch_while_every_worker_has_work():
+    from cogov.experiments.runner import BATCH_REPLICATES, default_chunk_size
+
+    assert default_chunk_size(32, 2, replicates=16) == BATCH_REPLICATES  # 16 replicates: batches of 8, 4 chunks
+    assert default_chunk_size(12, 2, replicates=6) == 6  # a point's 6 replicates together, a chunk per worker
+    assert default_chunk_size(6, 4, replicates=6) == 1  # too few runs to batch and keep 4 workers busy
+    assert default_chunk_size(10_000, 2, replicates=3) == 100  # many points: ~10 chunks per worker, at most 100
+    assert default_chunk_size(40, 2) == 2  # one replicate per point: as before

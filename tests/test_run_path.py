@@ -264,10 +264,20 @@ def test_a_failed_model_run_names_its_scenario_and_overrides(monkeypatch):
             raise FloatingPointError("diverged")
         return RunOutput({"y": 1.0})
 
-    monkeypatch.setattr(targets, "simulate", broken)
-    with pytest.raises(RunError, match=r"scenario 'small', overrides \{'levers.funding.annual_cny': 20000.0\}, "
-                                       rf"seed {failing.seed} \(replicate 1, run 3\): FloatingPointError: diverged"):
+    _stub_simulate(monkeypatch, broken)
+    with (pytest.raises(RunError, match=r"scenario 'small', overrides \{'levers.funding.annual_cny': 20000.0\}, "
+                                        rf"seed {failing.seed} \(replicate 1, run 3\): FloatingPointError: diverged"),
+          pytest.warns(RuntimeWarning, match="running them one by one")):  # the point's batch failed first
         run_tasks(target, tasks)
+
+
+def _stub_simulate(monkeypatch: pytest.MonkeyPatch, stub: Any) -> None:
+    """Every run of the community target goes through ``stub(config, seed, series_every)``: alone (``simulate``) and
+    in a batch of replicates (``simulate_batch``, each seed in turn: a stub that raises makes the batch raise, and
+    the runner then runs the batch's runs one by one)."""
+    monkeypatch.setattr(targets, "simulate", stub)
+    monkeypatch.setattr(targets, "simulate_batch",
+                        lambda config, seeds, series_every=None: [stub(config, seed, series_every) for seed in seeds])
 
 
 # ------------------------------------------------------------------- patterns and calibration seeds
@@ -294,7 +304,7 @@ class Recorder:
 
 def test_patterns_run_replicate_seeds_of_the_master_seed_and_cache_by_key(monkeypatch):
     recorder = Recorder()
-    monkeypatch.setattr(targets, "simulate", recorder)
+    _stub_simulate(monkeypatch, recorder)
     runner = PatternRunner(replicates=3, master_seed=7)
     seeds = [replicate_seed(7, r) for r in range(3)]
     assert list(runner.seeds) == seeds
@@ -320,7 +330,7 @@ def test_pattern_outcomes_are_the_runs_of_simulate_at_replicate_seeds():
 
 def test_calibration_runs_replicate_seeds_of_the_master_seed(monkeypatch):
     recorder = Recorder()
-    monkeypatch.setattr(targets, "simulate", recorder)
+    _stub_simulate(monkeypatch, recorder)
     rows = calibrate(replicates=4, master_seed=5)
     seeds = [replicate_seed(5, r) for r in range(4)]
     # the default, and the same seeds with each arrangement a check needs (a mediation committee, posts)
@@ -366,7 +376,7 @@ def test_cli_seed_reaches_validation_and_calibration(tmp_path, monkeypatch):
     from cogov.cli import main
 
     recorder = Recorder()
-    monkeypatch.setattr(targets, "simulate", recorder)
+    _stub_simulate(monkeypatch, recorder)
     code = main(["calibrate", "--replicates", "2", "--seed", "9", "--workers", "1", "--out", str(tmp_path / "c.csv")])
     assert code == 0
     assert sorted(s for _, s in recorder.calls) == sorted([replicate_seed(9, r) for r in range(2)] * 4)  # 4 settings

@@ -58,6 +58,7 @@ def abandon_batch(mechanisms: Sequence[Abandonment], households: StackedHousehol
     issues.closed[index] = day
     issues.abandoned[index] = True
     for mechanism, n in zip(mechanisms, rows.counts(len(mechanisms)), strict=True):
-        mechanism.counters["abandoned"] += n
+        if n:  # a community that lost none counts nothing (as alone)
+            mechanism.counters["abandoned"] += n
     evaluate_batch([m.evaluation for m in mechanisms], households, issues, rows, np.zeros(len(rows), dtype=bool), day,
                    abandoned=True)

@@ -48,19 +48,20 @@ def record_found(issues: IssueTable, rows: NDArray[np.int64], channel: int | NDA
                  counters: Counter[str], agreement: Agreement, dispatcher: Dispatcher) -> None:
     """Issues ``rows`` are found today through ``channel`` (one for all, or one each): stamped and counted; collective
     ones wait for agreement, the others are dispatched at grid level."""
-    record_found_batch(issues.alone, Rows(rows), channel, day, [counters], [agreement], [dispatcher])
+    record_found_batch(issues.alone, Rows(rows), channel, day, [counters], [agreement], [dispatcher], among=[0])
 
 
 def record_found_batch(issues: StackedIssues, rows: Rows, channel: int | NDArray[np.int8], day: int,
                        counters: Sequence[Counter[str]], agreements: Sequence[Agreement],
-                       dispatchers: Sequence[Dispatcher]) -> None:
+                       dispatchers: Sequence[Dispatcher], among: Sequence[int] | None = None) -> None:
     """:func:`record_found` for stacked ``rows`` of a batch: stamped in one pass, then each community's collective
-    issues wait for its owners and company, and its others are dispatched by its dispatcher."""
+    issues wait for its owners and company, and its others are dispatched by its dispatcher. Each community of
+    ``among`` (by default those with rows) is recorded even if it found nothing, as its own call would be."""
     index = rows.rows
     issues.channel[index] = channel
     issues.found[index] = day
     collective = issues.collective[index]
-    for k, mine in rows.segments(len(counters)):
+    for k, mine in rows.segments(len(counters), among):
         own = issues.own(rows, k, mine)
         counters[k]["found"] += len(own)
         agreements[k].open(own[collective[mine]], day)
@@ -162,8 +163,9 @@ def discover_batch(discoveries: Sequence[Discovery], households: StackedHousehol
     is_found = channel != Channel.UNFOUND
     found = rows[is_found]
     issues.hotline_since[found.rows[channel[is_found] == Channel.HOTLINE]] = day
+    looked = [k for k, c in enumerate(counts) if c]  # every community with unseen issues records its finds
     record_found_batch(issues, found, channel[is_found], day, [d.counters for d in discoveries],
-                       [d.agreement for d in discoveries], [d.dispatcher for d in discoveries])
+                       [d.agreement for d in discoveries], [d.dispatcher for d in discoveries], among=looked)
 
 
 def _each(discoveries: Sequence[Discovery], own_hh: list[tuple[int, Any, NDArray[np.int64]]], n: int,

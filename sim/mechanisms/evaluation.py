@@ -77,7 +77,7 @@ class Evaluation:
 
     def evaluate(self, rows: NDArray[np.int64], fixed: NDArray[np.bool_], day: int, abandoned: bool = False) -> None:
         """The residents of closed issues ``rows`` judge them (``fixed``: whether each was fixed)."""
-        evaluate_batch([self], alone(self.households), self.issues.alone, Rows(rows), fixed, day, abandoned)
+        evaluate_batch([self], alone(self.households), self.issues.alone, Rows(rows), fixed, day, abandoned, among=[0])
 
     def experience(self, rows: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
         """The residents of ``rows`` live through episodes of the given performance: satisfaction, expectation
@@ -94,9 +94,12 @@ def judge_batch(evaluations: Sequence[Evaluation], issues: StackedIssues, rows: 
 
 
 def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
-                   rows: Rows, fixed: NDArray[np.bool_], day: int, abandoned: bool = False) -> None:
+                   rows: Rows, fixed: NDArray[np.bool_], day: int, abandoned: bool = False,
+                   among: Sequence[int] | None = None) -> None:
     """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements and their
-    effects; the counts and the social organisations' records community by community."""
+    effects; the counts and the social organisations' records community by community. The counts of each community
+    of ``among`` are counted even if it closed nothing (as a community's own call with no rows counts zeros:
+    its counters then hold the names), by default those of the communities with rows."""
     index = rows.rows
     days = (day - issues.found[index]).astype(float)
     performance = np.zeros(len(index)) if abandoned else judge_batch(evaluations, issues, rows, fixed, day)
@@ -104,7 +107,7 @@ def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseho
     dispute = fixed & (issues.category[index] == DISPUTE)
     in_grid = fixed & (issues.level[index] == Level.GRID)
     handler = issues.handler[index]
-    for k, mine in rows.segments(len(evaluations)):
+    for k, mine in rows.segments(len(evaluations), among):
         evaluation = evaluations[k]
         counters = evaluation.counters
         done = fixed[mine]

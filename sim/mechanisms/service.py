@@ -76,7 +76,8 @@ def serve_batch(services: Sequence[Service], households: StackedHouseholds, issu
     closing, fixed_closing = finished[~redo], fixed[~redo]
     issues.state[closing.rows] = np.where(fixed_closing, State.RESOLVED, State.UNRESOLVED)
     issues.closed[closing.rows] = day
-    evaluate_batch([s.evaluation for s in services], households, issues, closing, fixed_closing, day)
+    served = [k for k, n in enumerate(finished.counts(len(services))) if n]  # closing some, or only redoing
+    evaluate_batch([s.evaluation for s in services], households, issues, closing, fixed_closing, day, among=served)
 
 
 def _redo(services: Sequence[Service], households: StackedHouseholds, issues: StackedIssues, rows: Rows,

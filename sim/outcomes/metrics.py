@@ -41,7 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
-from cogov.sim.households import IN_SERVICE, RETIRED
+from cogov.sim.households import IN_SERVICE, RETIRED, alone
 from cogov.sim.issues import State
 from cogov.sim.organisations.party import COMPOUND, GRID
 
@@ -116,24 +116,15 @@ def percentile_10(values: np.ndarray) -> float:
 
 
 def household_metrics(pop: Households, day: int) -> dict[str, float]:
-    """Today's metrics over the households of one community (see :func:`stacked_household_metrics` for a batch)."""
-    recent = (day - pop.last_served) < RECENT_DAYS
-    in_service = pop.member_type == IN_SERVICE
-    return {
-        "satisfaction_mean": float(pop.satisfaction.mean()),
-        "satisfaction_p10": percentile_10(pop.satisfaction),
-        "trust_mean": float(pop.trust.mean()),
-        "volunteer_share": float(recent.mean()),
-        "volunteer_hours": float(pop.hours.sum()),
-        "inservice_serving_share": _ratio(np.count_nonzero(recent & in_service), np.count_nonzero(in_service)),
-        "ties_mean": float(pop.ties.mean()),
-    }
+    """Today's metrics over the households of one community (:func:`stacked_household_metrics` of it alone)."""
+    return stacked_household_metrics(alone(pop), day)[0]
 
 
 def stacked_household_metrics(stack: StackedHouseholds, day: int) -> list[dict[str, float]]:
-    """:func:`household_metrics` of every community of a batch in one pass over its stacked households table, bit
-    for bit (sums by :meth:`~cogov.sim.batch.StackedHouseholds.sums`; a share of households is an exact count
-    divided by the households, as numpy's mean of a boolean array is)."""
+    """Today's metrics over the households of every community of a batch, in one pass over its stacked households
+    table: mean satisfaction, its 10th percentile, trust and ties; shares of households who volunteered recently and
+    of in-service members who served; hours volunteered. Sums are each community's own
+    (:meth:`~cogov.sim.households.StackedHouseholds.sums`); a share is an exact count over a count."""
     starts, sizes = stack.offsets[:-1].tolist(), stack.sizes
     recent = (day - stack.last_served) < RECENT_DAYS
     in_service = stack.member_type == IN_SERVICE
