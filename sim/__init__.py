@@ -16,6 +16,7 @@ from typing import Any
 
 _WHERE = {
     "CommunityModel": "cogov.sim.model",
+    "CommunityBatch": "cogov.sim.batch",
     "ScenarioConfig": "cogov.sim.config",
     "LoadedScenario": "cogov.sim.scenario",
     "ScenarioError": "cogov.sim.scenario",
@@ -29,4 +30,4 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module 'cogov.sim' has no attribute {name!r}")
 
 
-__all__ = ["CommunityModel", "LoadedScenario", "ScenarioConfig", "ScenarioError", "load_scenario"]
+__all__ = ["CommunityBatch", "CommunityModel", "LoadedScenario", "ScenarioConfig", "ScenarioError", "load_scenario"]
