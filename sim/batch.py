@@ -5,8 +5,9 @@ communities of a street) and steps them in lockstep: for each phase of the daily
 (:meth:`CommunityModel._lifecycle`) it runs that phase for every community before the next phase. A phase with a
 batched form (:data:`BATCHED`) runs once for all communities over the batch's stacked tables; the others run
 community by community. The households of every community live in one stacked table
-(:class:`StackedHouseholds`): each community's :class:`~cogov.sim.households.Households` columns are views on its
-slice, so the community's own mechanisms and a batched phase work on the same numbers.
+(:class:`~cogov.sim.households.StackedHouseholds`): each community's :class:`~cogov.sim.households.Households`
+columns are views on its slice, so the community's own mechanisms and a batched phase work on the same numbers; so
+do its issues (:class:`~cogov.sim.issues.StackedIssues`: one segment of rows per community).
 
 **Bit-identity.** Communities share nothing in a batch: each keeps its own random streams, tables and Mesa clock,
 and a batched phase computes each community's numbers elementwise or with per-community sums that are numpy's
@@ -14,11 +15,13 @@ pairwise sums over the same numbers in the same order. A community run alone and
 give identical results, bit for bit, intervention schedules included (``tests/test_batch.py`` checks every phase
 against single runs over the scenario library).
 
-**What is batched so far** (issue 13, in progress): volunteering (``volunteering``: every eligible household's
-choice and its effects in one pass), satisfaction's recovery (``drift``) and the household metrics of the daily
-record (``record``). The phases that work on issues (arrival, discovery, agreement, service…) still
-run community by community; each batched phase added removes its per-community call overhead, which is most of the
-cost of a default community's day.
+**What is batched so far** (issue 13, in progress): volunteering (every eligible household's choice and its effects
+in one pass), discovery, escalation (with the 12345 calls), abandonment and service (with the residents' judgements,
+:mod:`cogov.sim.mechanisms.evaluation`), with one dispatcher pass for the issues they route
+(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`); satisfaction's recovery (``drift``) and the household
+metrics of the daily record (``record``). The other phases (party building, agreement, arrival, upkeep, the rest of
+the record…) still run community by community; each batched phase added removes its per-community call overhead,
+which is most of the cost of a community's day (ODD §9.8).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from cogov.sim.issues import StackedIssues
 from cogov.sim.mechanisms.abandonment import abandon_batch
 from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import recover
+from cogov.sim.mechanisms.escalation import escalate_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel
@@ -159,7 +163,13 @@ def _discovery(batch: CommunityBatch, day: int) -> None:
     discover_batch([model.discovery for model in batch.models], batch.households, batch.issues, day)
 
 
+def _escalation(batch: CommunityBatch, day: int) -> None:
+    """Overdue issues of every community climb the ladder; residents call 12345 (one pass over the stacked issues)."""
+    escalate_batch([model.escalation for model in batch.models], batch.households, batch.issues, day)
+
+
 BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
+    "escalation": _escalation,
     "discovery": _discovery,
     "service": _service,
     "abandonment": _abandonment,

@@ -26,7 +26,7 @@ from cogov.sim.issues import Channel, IssueTable, Level, StackedIssues, State
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.digital import DigitalPlatform
-from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
 from cogov.sim.mechanisms.party_building import PartyBuilding
 from cogov.sim.mechanisms.resources import Resources
 from cogov.sim.stacking import Rows, joined, lookup, per_row
@@ -65,7 +65,7 @@ def record_found_batch(issues: StackedIssues, rows: Rows, channel: int | NDArray
         own = issues.own(rows, k, mine)
         counters[k]["found"] += len(own)
         agreements[k].open(own[collective[mine]], day)
-        dispatchers[k].dispatch(own[~collective[mine]], day, Level.GRID)
+    dispatch_batch(dispatchers, issues, rows[~collective], day, Level.GRID)
 
 
 class Discovery:

@@ -16,13 +16,15 @@ grid that would reach it soonest (:mod:`cogov.sim.mechanisms.digital`). Escalate
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.handlers import HandlerKind, Handlers
-from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, MAINTENANCE, IssueTable, Level, State
+from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, MAINTENANCE, IssueTable, Level, StackedIssues, State
 from cogov.sim.mechanisms.resources import Handling
+from cogov.sim.stacking import Rows, joined, offsets, spread
 
 
 class Dispatcher:
@@ -69,45 +71,17 @@ class Dispatcher:
 
     def dispatch(self, rows: NDArray[np.int64], day: int, level: int | NDArray[np.int64]) -> None:
         """Queue ``rows`` at the handler responsible at ``level`` (one level for all, or one per row)."""
-        if len(rows) == 0:
-            return
-        table = self.issues
-        if np.ndim(level) == 0:
-            if level == Level.GRID:
-                handler = self.route_in_grid(rows)
-            else:
-                target = self.handling.street_handler if level == Level.STREET else self.handling.community_handler
-                handler = np.full(len(rows), target)
-        else:
-            handler = np.where(level == Level.STREET, self.handling.street_handler, self.handling.community_handler)
-            at_grid = level == Level.GRID
-            if at_grid.any():
-                handler[at_grid] = self.route_in_grid(rows[at_grid])
-        table.handler[rows] = handler
-        table.level[rows] = self.handlers.level[handler]
-        table.state[rows] = State.QUEUED
-        table.queued[rows] = day
+        if len(rows):
+            dispatch_batch([self], self.issues.alone, Rows(rows), day, level)
 
     def route_in_grid(self, rows: NDArray[np.int64]) -> NDArray[np.int64]:
         """First handler of newly found (or newly agreed) issues."""
-        table = self.issues
-        handling = self.handling
-        category = table.category[rows]
-        company = self.property_service_by_compound[table.compound[rows]]
-        if self.grid_first:
-            handler = handling.grid_handlers[table.grid[rows]]
-        else:
-            handler = np.full(len(rows), handling.community_handler)
-        is_property = IS_PROPERTY_CATEGORY[category]
-        served = is_property & (company >= 0)
-        handler[served] = company[served]
-        no_company = is_property & (company < 0)
-        # Repairs need the repairs fund where no company keeps one: a self-management committee's caretakers
-        # clean and keep order, the community pays for repairs (准物业, seed 004/8).
-        committee = served & (self.handlers.kind[np.maximum(company, 0)] == HandlerKind.SELF_MANAGEMENT)
-        handler[(no_company | committee) & (category == MAINTENANCE)] = handling.community_handler
-        other = no_company & (category != MAINTENANCE)
-        handler[other] = handling.grid_handlers[table.grid[rows[other]]]
+        return route_batch([self], self.issues.alone, Rows(rows))
+
+    def adjust(self, rows: NDArray[np.int64], category: NDArray[np.int8], served: NDArray[np.bool_],
+               handler: NDArray[np.int64]) -> None:
+        """This community's own routes over the common ones (``handler``, changed in place): a specialist social
+        organisation that can take the matter soon enough, a mediation team or the lawyer, task claiming."""
         if self.specialists:
             wait = self.expected_wait()
             for cat, orgs in self.specialists.items():
@@ -120,7 +94,12 @@ class Dispatcher:
             self._to_mediation(rows, category, handler)
         if self.claimers is not None:
             self._claimed(rows, handler)
-        return handler
+
+    @property
+    def adjusts(self) -> bool:
+        """Whether this community has routes of its own (specialists, mediation, task claiming)."""
+        return bool(self.specialists) or self.mediation_team_of_grid is not None or self.mediation_lawyer >= 0 \
+            or self.claimers is not None
 
     def _claimed(self, rows: NDArray[np.int64], handler: NDArray[np.int64]) -> None:
         """Task claiming on the platform: a matter routed to its own grid goes to the grid, among it and its nearest
@@ -160,3 +139,65 @@ class Dispatcher:
         queued = table.open_in(State.QUEUED)
         work = np.bincount(table.handler[queued], weights=table.work_left[queued], minlength=len(self.handlers))
         return work / np.maximum(self.handlers.capacity, 1e-9)
+
+
+def dispatch_batch(dispatchers: Sequence[Dispatcher], issues: StackedIssues, rows: Rows, day: int,
+                   level: int | NDArray[np.int64]) -> None:
+    """:meth:`Dispatcher.dispatch` for stacked ``rows`` of a batch (``level``: one for all, or one per row): each
+    issue queued at its community's handler (handler ids are each community's own)."""
+    if len(rows) == 0:
+        return
+    index = rows.rows
+    handling = [d.handling for d in dispatchers]
+    if np.ndim(level) == 0:
+        if level == Level.GRID:
+            handler = route_batch(dispatchers, issues, rows)
+        else:
+            handler = np.full(len(index), 0, dtype=np.int64) + spread(
+                [h.street_handler if level == Level.STREET else h.community_handler for h in handling], rows.position)
+    else:
+        handler = np.where(level == Level.STREET, spread([h.street_handler for h in handling], rows.position),
+                           spread([h.community_handler for h in handling], rows.position))
+        at_grid = level == Level.GRID
+        if at_grid.any():
+            handler[at_grid] = route_batch(dispatchers, issues, rows[at_grid])
+    first = offsets([len(d.handlers) for d in dispatchers])
+    issues.handler[index] = handler
+    issues.level[index] = joined([d.handlers.level for d in dispatchers])[handler + rows.shifted(first)]
+    issues.state[index] = State.QUEUED
+    issues.queued[index] = day
+
+
+def route_batch(dispatchers: Sequence[Dispatcher], issues: StackedIssues, rows: Rows) -> NDArray[np.int64]:
+    """:meth:`Dispatcher.route_in_grid` for stacked ``rows`` of a batch: the common routes in one pass (each
+    community's compounds, grids and handlers looked up in its own tables), then each community's own
+    (:meth:`Dispatcher.adjust`)."""
+    index, where = rows.rows, rows.position
+    category = issues.category[index]
+    alone_ = len(dispatchers) == 1
+
+    def own(tables: list[NDArray[np.int64]], column: NDArray[np.int64]) -> NDArray[np.int64]:
+        # each row's entry in its community's table (numbered across the batch)
+        return joined(tables)[column + (0 if alone_ else offsets([len(t) for t in tables])[where])]
+
+    company = own([d.property_service_by_compound for d in dispatchers], issues.compound[index])
+    grid = issues.grid[index]
+    grid_handler = own([d.handling.grid_handlers for d in dispatchers], grid)
+    community = spread([d.handling.community_handler for d in dispatchers], where)
+    handler = np.where(spread([d.grid_first for d in dispatchers], where), grid_handler, community)
+    is_property = IS_PROPERTY_CATEGORY[category]
+    served = is_property & (company >= 0)
+    handler[served] = company[served]
+    no_company = is_property & (company < 0)
+    # Repairs need the repairs fund where no company keeps one: a self-management committee's caretakers
+    # clean and keep order, the community pays for repairs (准物业, seed 004/8).
+    committee = served & (own([d.handlers.kind for d in dispatchers], np.maximum(company, 0))
+                          == HandlerKind.SELF_MANAGEMENT)
+    to_community = (no_company | committee) & (category == MAINTENANCE)
+    handler[to_community] = community if np.ndim(community) == 0 else community[to_community]
+    other = no_company & (category != MAINTENANCE)
+    handler[other] = grid_handler[other]
+    for k, mine in rows.segments(len(dispatchers)):
+        if dispatchers[k].adjusts:
+            dispatchers[k].adjust(issues.own(rows, k, mine), category[mine], served[mine], handler[mine])
+    return handler

@@ -20,7 +20,7 @@ from cogov.sim.config import ServiceParams
 from cogov.sim.handlers import Handlers, serve_queues
 from cogov.sim.households import StackedHouseholds, alone
 from cogov.sim.issues import IssueTable, Level, StackedIssues, State
-from cogov.sim.mechanisms.dispatch import Dispatcher
+from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
 from cogov.sim.mechanisms.evaluation import Evaluation, evaluate_batch, experience_batch, judge_batch
 from cogov.sim.stacking import Rows, joined, per_row
 
@@ -98,4 +98,4 @@ def _redo(services: Sequence[Service], households: StackedHouseholds, issues: St
         service = services[k]
         service.counters["escalated"] += int(newly[mine].sum())
         service.counters["reworked"] += len(newly[mine])
-        service.dispatcher.dispatch(issues.own(rows, k, mine), day, level[mine])
+    dispatch_batch([s.dispatcher for s in services], issues, rows, day, level)
