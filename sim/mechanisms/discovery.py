@@ -76,6 +76,7 @@ class Discovery:
                  dispatcher: Dispatcher, party: PartyBuilding, platform: DigitalPlatform | None = None,
                  posts: Posts | None = None):
         self.households = households
+        self.n_buildings = n_buildings
         self.issues = issues
         self.counters = counters
         self.rng = rng
@@ -143,7 +144,7 @@ def discover_batch(discoveries: Sequence[Discovery], households: StackedHousehol
         issues.grid[index] + rows.shifted(grid_first)]) * (1.0 - joined([d.party.visit_probability for d in discoveries])[
             issues.compound[index] + rows.shifted(compound_first)])
     patrolled = ~reported & (draws[1] < patrol)
-    building, _ = h.across("building", lambda: [len(d.party.steward_of_building) for d in discoveries])
+    building, _ = h.across("building", lambda: [d.n_buildings for d in discoveries])
     steward = joined([d.steward_probability() for d in discoveries])[building[hh]]
     stewarded = ~reported & ~patrolled & (draws[2] < steward)
     via_hotline = reported & hotline.enabled & (draws[3] < hotline.share_of_reports)
