@@ -55,8 +55,14 @@ class CommunityBatch:
     def __init__(self, models: Sequence[CommunityModel]):
         if not models:
             raise ValueError("a batch needs at least one community")
-        if len({model.days for model in models}) > 1 or any(model.steps for model in models):
-            raise ValueError("a batch steps communities together: they must share a horizon and start on day 0")
+        horizons = sorted({model.days for model in models})
+        if len(horizons) > 1:
+            raise ValueError(f"a batch steps communities together: they must share a horizon (simulation.days), "
+                             f"these have {', '.join(map(str, horizons))}")
+        started = sorted({model.steps for model in models} - {0})
+        if started:
+            raise ValueError(f"a batch steps communities together from day 0: some have run already (to day "
+                             f"{', '.join(map(str, started))}); build them anew")
         self.models: list[CommunityModel] = list(models)
         self.households = StackedHouseholds([model.households for model in self.models])
         self.issues = StackedIssues([model.issues for model in self.models])
