@@ -116,12 +116,23 @@ class IssueTable:
         return self._n
 
     @property
-    def alone(self) -> StackedIssues:
-        """This table as a batch of one (its columns read from it)."""
-        stack = self.__dict__.get("_alone")
-        if stack is None:
-            stack = self.__dict__["_alone"] = StackedIssues([self])
-        return stack
+    def alone(self) -> IssueTable:
+        """This table as a batch of one: it answers what a batch's :class:`StackedIssues` answers (:meth:`open`,
+        :attr:`capacity`, :meth:`own` and the columns), at no cost."""
+        return self
+
+    @property
+    def capacity(self) -> int:
+        """Rows the columns hold now (a batch of one's only segment)."""
+        return self._capacity
+
+    def open(self) -> Rows:
+        """The open rows (as :meth:`StackedIssues.open` of a batch of one)."""
+        return Rows(self.open_rows)
+
+    def own(self, rows: Rows, k: int, which: slice) -> NDArray[np.int64]:
+        """The rows themselves (as :meth:`StackedIssues.own` of a batch of one)."""
+        return rows.rows[which]
 
     def add(self, day: int, household: NDArray[np.int64], compound: NDArray[np.int64], grid: NDArray[np.int64],
             category: NDArray[np.int64], severity: NDArray[np.float64], collective: NDArray[np.bool_],
@@ -192,17 +203,14 @@ class StackedIssues:
     each community keeps its own row count and open rows. When a community's segment is full, every segment grows
     (:meth:`grow`) and the stacked rows of every issue change: a phase finds them again from the tables.
 
-    A single table (a community on its own) is its own stack: the columns are read from it.
+    A community on its own is its own batch of one (:attr:`IssueTable.alone`).
     """
 
     def __init__(self, tables: Sequence[IssueTable]):
         self.tables = list(tables)
-        if len(self.tables) > 1:
-            self._stack(max(table._capacity for table in self.tables))
+        self._stack(max(table._capacity for table in self.tables))
 
     def __getattr__(self, name: str) -> NDArray[Any]:
-        if name in _COLUMNS and len(self.__dict__.get("tables", ())) == 1:  # on its own: the table's own columns
-            return getattr(self.tables[0], name)
         raise AttributeError(f"stacked issues have no column {name!r}; columns: {', '.join(_COLUMNS)}")
 
     @property
@@ -210,18 +218,16 @@ class StackedIssues:
         """Rows per community segment."""
         return self.tables[0]._capacity
 
-    def open_rows(self) -> Rows:
+    def open(self) -> Rows:
         """Every community's open rows as stacked rows, community after community (each in its own order)."""
         tables = self.tables
-        if len(tables) == 1:
-            return Rows(tables[0].open_rows)
         counts = [len(table.open_rows) for table in tables]
         position = np.repeat(np.arange(len(tables)), counts)
         return Rows(np.concatenate([table.open_rows for table in tables]) + position * self.capacity, position)
 
     def own(self, rows: Rows, k: int, which: slice) -> NDArray[np.int64]:
         """Community ``k``'s own row numbers of the stacked ``rows[which]`` (its segment of them)."""
-        return rows.rows[which] - (0 if len(self.tables) == 1 else k * self.capacity)
+        return rows.rows[which] - k * self.capacity
 
     def grow(self, needed: int) -> None:
         """Give every community at least ``needed`` rows (twice the present capacity at least, as a table alone)."""
@@ -239,3 +245,7 @@ class StackedIssues:
         for table in tables:
             table._capacity = capacity
             table.owner = self
+
+
+Issues = IssueTable | StackedIssues
+"""What a batched phase works on: a batch's stacked issues, or a community's own table (a batch of one)."""

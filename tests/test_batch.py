@@ -238,7 +238,7 @@ def test_stacked_issues_keep_every_communitys_rows_when_one_grows():
         table.add(0, np.arange(n), np.zeros(n, int), np.zeros(n, int), np.zeros(n, int), np.full(n, 0.1 * (k + 1)),
                   np.zeros(n, bool))
     stack = StackedIssues(tables)
-    rows = stack.open_rows()
+    rows = stack.open()
     assert rows.rows.tolist() == [0, 1, 2, 3, 4, 16, 17, 18, 19, 20, 21, 32, 33, 34, 35, 36, 37, 38]
     assert rows.position.tolist() == [0] * 5 + [1] * 6 + [2] * 7
     tables[1].add(1, np.arange(20), np.zeros(20, int), np.zeros(20, int), np.zeros(20, int), np.full(20, 0.9),
@@ -246,7 +246,7 @@ def test_stacked_issues_keep_every_communitys_rows_when_one_grows():
     assert stack.capacity == 32 and len(tables[1]) == 26
     for k, table in enumerate(tables):
         np.testing.assert_array_equal(stack.severity[k * 32:k * 32 + len(table)], table.severity[:len(table)])
-    rows = stack.open_rows()
+    rows = stack.open()
     stack.severity[rows.rows] += 1.0  # a write through the stack is each community's
     assert tables[2].severity[:len(tables[2])].tolist() == pytest.approx([1.3] * 7)
 

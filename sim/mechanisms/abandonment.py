@@ -15,7 +15,7 @@ import numpy as np
 
 from cogov.sim.config import GrievanceParams
 from cogov.sim.households import StackedHouseholds, alone
-from cogov.sim.issues import IssueTable, StackedIssues, State
+from cogov.sim.issues import Issues, IssueTable, State
 from cogov.sim.mechanisms.evaluation import Evaluation, evaluate_batch
 from cogov.sim.stacking import joined, spread
 
@@ -40,11 +40,11 @@ class Abandonment:
         abandon_batch([self], alone(self.evaluation.households), self.issues.alone, day)
 
 
-def abandon_batch(mechanisms: Sequence[Abandonment], households: StackedHouseholds, issues: StackedIssues,
+def abandon_batch(mechanisms: Sequence[Abandonment], households: StackedHouseholds, issues: Issues,
                   day: int) -> None:
     """:meth:`Abandonment.step` of every community of a batch in one pass over its stacked issues (each community
     draws from its own stream, as many numbers as it has issues waiting)."""
-    rows = issues.open_rows()
+    rows = issues.open()
     states = issues.state[rows.rows]
     rows = rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
     if len(rows) == 0:

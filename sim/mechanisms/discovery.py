@@ -22,7 +22,7 @@ from numpy.typing import NDArray
 from cogov.sim.behaviour import logistic
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households, StackedHouseholds, alone
-from cogov.sim.issues import Channel, IssueTable, Level, StackedIssues, State
+from cogov.sim.issues import Channel, Issues, IssueTable, Level, State
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement
 from cogov.sim.mechanisms.digital import DigitalPlatform
@@ -51,7 +51,7 @@ def record_found(issues: IssueTable, rows: NDArray[np.int64], channel: int | NDA
     record_found_batch(issues.alone, Rows(rows), channel, day, [counters], [agreement], [dispatcher], among=[0])
 
 
-def record_found_batch(issues: StackedIssues, rows: Rows, channel: int | NDArray[np.int8], day: int,
+def record_found_batch(issues: Issues, rows: Rows, channel: int | NDArray[np.int8], day: int,
                        counters: Sequence[Counter[str]], agreements: Sequence[Agreement],
                        dispatchers: Sequence[Dispatcher], among: Sequence[int] | None = None) -> None:
     """:func:`record_found` for stacked ``rows`` of a batch: stamped in one pass, then each community's collective
@@ -106,11 +106,11 @@ class Discovery:
         discover_batch([self], alone(self.households), self.issues.alone, day)
 
 
-def discover_batch(discoveries: Sequence[Discovery], households: StackedHouseholds, issues: StackedIssues,
+def discover_batch(discoveries: Sequence[Discovery], households: StackedHouseholds, issues: Issues,
                    day: int) -> None:
     """:meth:`Discovery.step` of every community of a batch in one pass over its stacked issues and households
     (each community draws from its own streams, in the order it does alone)."""
-    rows = issues.open_rows()
+    rows = issues.open()
     rows = rows[issues.state[rows.rows] == State.LATENT]
     if len(rows) == 0:
         return

@@ -22,7 +22,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.handlers import HandlerKind, Handlers
-from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, MAINTENANCE, IssueTable, Level, StackedIssues, State
+from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, MAINTENANCE, Issues, IssueTable, Level, State
 from cogov.sim.mechanisms.resources import Handling
 from cogov.sim.stacking import Rows, joined, offsets, spread
 
@@ -141,7 +141,7 @@ class Dispatcher:
         return work / np.maximum(self.handlers.capacity, 1e-9)
 
 
-def dispatch_batch(dispatchers: Sequence[Dispatcher], issues: StackedIssues, rows: Rows, day: int,
+def dispatch_batch(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Rows, day: int,
                    level: int | NDArray[np.int64]) -> None:
     """:meth:`Dispatcher.dispatch` for stacked ``rows`` of a batch (``level``: one for all, or one per row): each
     issue queued at its community's handler (handler ids are each community's own)."""
@@ -149,7 +149,7 @@ def dispatch_batch(dispatchers: Sequence[Dispatcher], issues: StackedIssues, row
         return
     index = rows.rows
     handling = [d.handling for d in dispatchers]
-    if np.ndim(level) == 0:
+    if not isinstance(level, np.ndarray):
         if level == Level.GRID:
             handler = route_batch(dispatchers, issues, rows)
         else:
@@ -161,14 +161,17 @@ def dispatch_batch(dispatchers: Sequence[Dispatcher], issues: StackedIssues, row
         at_grid = level == Level.GRID
         if at_grid.any():
             handler[at_grid] = route_batch(dispatchers, issues, rows[at_grid])
-    first = offsets([len(d.handlers) for d in dispatchers])
     issues.handler[index] = handler
-    issues.level[index] = joined([d.handlers.level for d in dispatchers])[handler + rows.shifted(first)]
+    if rows.position is None:
+        issues.level[index] = dispatchers[0].handlers.level[handler]
+    else:
+        first = offsets([len(d.handlers) for d in dispatchers])
+        issues.level[index] = joined([d.handlers.level for d in dispatchers])[handler + first[rows.position]]
     issues.state[index] = State.QUEUED
     issues.queued[index] = day
 
 
-def route_batch(dispatchers: Sequence[Dispatcher], issues: StackedIssues, rows: Rows) -> NDArray[np.int64]:
+def route_batch(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Rows) -> NDArray[np.int64]:
     """:meth:`Dispatcher.route_in_grid` for stacked ``rows`` of a batch: the common routes in one pass (each
     community's compounds, grids and handlers looked up in its own tables), then each community's own
     (:meth:`Dispatcher.adjust`)."""

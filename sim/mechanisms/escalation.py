@@ -20,7 +20,7 @@ import numpy as np
 from cogov.sim.behaviour import grievance
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import NEVER, Households, StackedHouseholds, alone
-from cogov.sim.issues import IssueTable, Level, StackedIssues, State
+from cogov.sim.issues import Issues, IssueTable, Level, State
 from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
 from cogov.sim.stacking import Rows, lookup, per_row
 
@@ -53,10 +53,10 @@ class Escalation:
         _call_hotline([self], alone(self.households), self.issues.alone, Rows(rows), day)
 
 
-def escalate_batch(escalations: Sequence[Escalation], households: StackedHouseholds, issues: StackedIssues,
+def escalate_batch(escalations: Sequence[Escalation], households: StackedHouseholds, issues: Issues,
                    day: int) -> None:
     """:meth:`Escalation.step` of every community of a batch in one pass over its stacked issues."""
-    rows = issues.open_rows()
+    rows = issues.open()
     states = issues.state[rows.rows]
     rows = rows[(states == State.QUEUED) | (states == State.AGREEMENT)]
     if len(rows) == 0:
@@ -89,7 +89,7 @@ def escalate_batch(escalations: Sequence[Escalation], households: StackedHouseho
     dispatch_batch([e.dispatcher for e in escalations], issues, moved, day, target)
 
 
-def _call_hotline(escalations: Sequence[Escalation], households: StackedHouseholds, issues: StackedIssues, rows: Rows,
+def _call_hotline(escalations: Sequence[Escalation], households: StackedHouseholds, issues: Issues, rows: Rows,
                   day: int, calling: Sequence[int] = (0,)) -> None:
     """Residents of the ``calling`` communities (with the hotline) whose grievance exceeds their threshold call 12345
     (Epstein 2002, adapted)."""

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from cogov.sim.behaviour import adapt_expectation, asymmetric_update, episode_satisfaction, perceived_performance
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households, StackedHouseholds, alone
-from cogov.sim.issues import DISPUTE, IssueTable, Level, StackedIssues
+from cogov.sim.issues import DISPUTE, IssueTable, Issues, Level
 from cogov.sim.organisations import SocialOrganisations
 from cogov.sim.stacking import Rows, per_row
 
@@ -85,7 +85,7 @@ class Evaluation:
         experience_batch([self], alone(self.households), self.issues.alone, Rows(rows), performance)
 
 
-def judge_batch(evaluations: Sequence[Evaluation], issues: StackedIssues, rows: Rows, fixed: NDArray[np.bool_],
+def judge_batch(evaluations: Sequence[Evaluation], issues: Issues, rows: Rows, fixed: NDArray[np.bool_],
                 day: int) -> NDArray[np.float64]:
     """:meth:`Evaluation.judge` of stacked ``rows`` of a batch."""
     days = (day - issues.found[rows.rows]).astype(float)
@@ -93,7 +93,7 @@ def judge_batch(evaluations: Sequence[Evaluation], issues: StackedIssues, rows: 
     return perceived_performance(fixed.astype(float), days, sat.outcome_weight, sat.timeliness_days)
 
 
-def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
+def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: Issues,
                    rows: Rows, fixed: NDArray[np.bool_], day: int, abandoned: bool = False,
                    among: Sequence[int] | None = None) -> None:
     """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements and their
@@ -122,7 +122,7 @@ def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseho
     experience_batch(evaluations, households, issues, rows, performance)
 
 
-def experience_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: StackedIssues,
+def experience_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: Issues,
                      rows: Rows, performance: NDArray[np.float64]) -> None:
     """:meth:`Evaluation.experience` for stacked ``rows`` of a batch, in one pass; each community keeps its own
     judgements of the day (its own rows)."""

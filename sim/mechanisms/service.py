@@ -19,10 +19,10 @@ import numpy as np
 from cogov.sim.config import ServiceParams
 from cogov.sim.handlers import Handlers, serve_queues
 from cogov.sim.households import StackedHouseholds, alone
-from cogov.sim.issues import IssueTable, Level, StackedIssues, State
+from cogov.sim.issues import Issues, IssueTable, Level, State
 from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
 from cogov.sim.mechanisms.evaluation import Evaluation, evaluate_batch, experience_batch, judge_batch
-from cogov.sim.stacking import Rows, joined, per_row
+from cogov.sim.stacking import Rows, joined, offsets, per_row
 
 
 class Service:
@@ -47,21 +47,24 @@ class Service:
         serve_batch([self], alone(self.evaluation.households), self.issues.alone, day)
 
 
-def serve_batch(services: Sequence[Service], households: StackedHouseholds, issues: StackedIssues, day: int) -> None:
+def serve_batch(services: Sequence[Service], households: StackedHouseholds, issues: Issues, day: int) -> None:
     """:meth:`Service.step` of every community of a batch in one pass over its stacked issues: every handler's queue
     served (handlers numbered across the batch), each community's fixes drawn from its own stream, the rejected
     failed fixes redone (each community's dispatcher routes its own), the others closed and judged."""
-    rows = issues.open_rows()
+    rows = issues.open()
     rows = rows[issues.state[rows.rows] == State.QUEUED]
     index = rows.rows
-    first = np.concatenate(([0], np.cumsum([len(s.handlers) for s in services])))
-    handler = issues.handler[index] + rows.shifted(first)
+    if rows.position is None:  # a community on its own: its handlers' own numbers
+        first, handler = None, issues.handler[index]
+    else:  # handlers numbered across the batch
+        first = offsets([len(s.handlers) for s in services])
+        handler = issues.handler[index] + first[rows.position]
     capacity = joined([s.handlers.capacity for s in services])
     done, left, used = serve_queues(handler, issues.queued[index], index, issues.work_left[index], capacity,
                                     rows.position, finished_mask=True)
     issues.work_left[index] = left
     for k, service in enumerate(services):
-        service.handlers.hours_used += used[first[k]:first[k + 1]]
+        service.handlers.hours_used += used if first is None else used[first[k]:first[k + 1]]
     finished = rows[done]
     if len(finished) == 0:
         return
@@ -80,7 +83,7 @@ def serve_batch(services: Sequence[Service], households: StackedHouseholds, issu
     evaluate_batch([s.evaluation for s in services], households, issues, closing, fixed_closing, day, among=served)
 
 
-def _redo(services: Sequence[Service], households: StackedHouseholds, issues: StackedIssues, rows: Rows,
+def _redo(services: Sequence[Service], households: StackedHouseholds, issues: Issues, rows: Rows,
           day: int) -> None:
     """Rejected failed fixes: judged as failed episodes, then queued one level up (redone)."""
     if len(rows) == 0:
