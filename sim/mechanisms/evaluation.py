@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 from cogov.sim.behaviour import adapt_expectation, asymmetric_update, episode_satisfaction, perceived_performance
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households, StackedHouseholds, alone
-from cogov.sim.issues import DISPUTE, IssueTable, Issues, Level
+from cogov.sim.issues import DISPUTE, Issues, IssueTable, Level
 from cogov.sim.organisations import SocialOrganisations
 from cogov.sim.stacking import Rows, per_row
 
