@@ -9,6 +9,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.typing import NDArray
 
+from cogov.sim.fast import clip
+
 FloatArray = NDArray[np.float64]
 
 
@@ -22,7 +24,7 @@ def perceived_performance(
 ) -> FloatArray:
     """Perceived performance P of a service episode: outcome and timeliness (Van Ryzin 2004)."""
     timeliness = np.exp(-np.asarray(days_to_close, dtype=float) / timeliness_days)
-    return np.clip(outcome_weight * fixed + (1.0 - outcome_weight) * timeliness, 0.0, 1.0)
+    return clip(outcome_weight * fixed + (1.0 - outcome_weight) * timeliness, 0.0, 1.0)
 
 
 def episode_satisfaction(
@@ -30,7 +32,7 @@ def episode_satisfaction(
 ) -> FloatArray:
     """Expectation-disconfirmation: S = a + b·P + c·(P − E), clipped to [0, 1] (Oliver 1980)."""
     value = intercept + weight * performance + disconfirmation * (performance - expectation)
-    return np.clip(value, 0.0, 1.0)
+    return clip(value, 0.0, 1.0)
 
 
 def adapt_expectation(expectation: FloatArray, performance: FloatArray, rate: float) -> FloatArray:
@@ -59,7 +61,7 @@ def motivation_after_session(
 ) -> FloatArray:
     """Crowding out by tangible rewards and crowding in by feedback (Deci et al. 1999; Frey & Goette 1999)."""
     change = learning_rate * (feedback_boost * feedback - crowding_out * salience)
-    return np.clip(motivation + change, 0.0, 1.0)
+    return clip(motivation + change, 0.0, 1.0)
 
 
 def grievance(severity: FloatArray, waited_days: FloatArray, trust: FloatArray, hardship_days: float) -> FloatArray:

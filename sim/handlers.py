@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
+from cogov.sim.fast import clip
+
 
 class HandlerKind(IntEnum):
     """What kind of body a handler is."""
@@ -97,7 +99,7 @@ def serve_queues(
     offset = np.repeat(cumulative[group_start] - w[group_start], np.diff(np.append(group_start, len(h))))
     within = cumulative - offset  # work up to and including this issue, within its handler's queue
     cap = capacity[h]
-    remaining_sorted = np.clip(within - cap, 0.0, w)
+    remaining_sorted = clip(within - cap, 0.0, w)
     new_left = np.empty_like(work_left)
     new_left[order] = remaining_sorted
     done = new_left <= 1e-12

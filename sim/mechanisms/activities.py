@@ -20,6 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.fast import share
 from cogov.sim.households import NEVER, Households, take_part
 from cogov.sim.layout import Layout
 from cogov.sim.ledger import Ledger
@@ -100,4 +101,4 @@ class Activities:
 
     def reach_share(self, day: int) -> float:
         """Share of households that took part in an activity in the last :data:`REACH_DAYS` days."""
-        return float(np.mean(day - self.last_activity < REACH_DAYS))
+        return share(day - self.last_activity < REACH_DAYS)

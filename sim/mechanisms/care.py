@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.fast import mean, share
 from cogov.sim.households import NEVER, Households, take_part
 from cogov.sim.issues import Channel, IssueTable
 from cogov.sim.ledger import Ledger
@@ -88,8 +89,8 @@ class ProactiveCare:
         """Share of vulnerable households visited in the last :data:`REACH_DAYS` days (NaN if none is vulnerable)."""
         if not self.vulnerable.any():
             return float("nan")
-        return float(np.mean(day - self.last_visit[self.vulnerable] < REACH_DAYS))
+        return share(day - self.last_visit[self.vulnerable] < REACH_DAYS)
 
     def satisfaction(self) -> float:
         """Mean satisfaction of vulnerable households today (NaN if none is vulnerable)."""
-        return float(self.households.satisfaction[self.vulnerable].mean()) if self.vulnerable.any() else float("nan")
+        return mean(self.households.satisfaction[self.vulnerable]) if self.vulnerable.any() else float("nan")

@@ -16,6 +16,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import SatisfactionParams
+from cogov.sim.fast import clip
 from cogov.sim.households import Households, StackedHouseholds
 from cogov.sim.issues import IssueTable
 
@@ -62,7 +63,7 @@ def recover(households: Households | StackedHouseholds, intercept: Param, perfor
     ``disposition_weight``, of the household's baseline and the satisfaction that meets its expectation), kept
     within [0, 1]. Parameters are scalars, or one value per row of a batch's stacked table (elementwise, so a
     community's rows come out the same either way)."""
-    expected = np.clip(intercept + performance * households.expectation, 0.0, 1.0)
+    expected = clip(intercept + performance * households.expectation, 0.0, 1.0)
     reference = disposition_weight * households.baseline_satisfaction + (1.0 - disposition_weight) * expected
     households.satisfaction += recovery_rate * (reference - households.satisfaction)
-    np.clip(households.satisfaction, 0.0, 1.0, out=households.satisfaction)
+    clip(households.satisfaction, 0.0, 1.0, out=households.satisfaction)

@@ -32,6 +32,8 @@ from cogov.sim.stacking import Rows, per_row
 
 def occurrence_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
     """For each element, how many earlier elements share its key (0 for a key's first occurrence)."""
+    if len(keys) < 2:  # one episode (the common case) or none: nothing earlier
+        return np.zeros(len(keys), dtype=np.int64)
     order = np.argsort(keys, kind="stable")
     sorted_keys = keys[order]
     starts = np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1]))

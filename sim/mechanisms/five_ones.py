@@ -35,6 +35,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.fast import share
 from cogov.sim.households import IN_SERVICE, Households, take_part
 from cogov.sim.issues import Channel, IssueTable, State
 from cogov.sim.mechanisms.agreement import Agreement
@@ -180,4 +181,4 @@ class FiveOnes:
         """Share of in-service members who have done all five this year (NaN if there are none)."""
         if not self.in_service.any():
             return float("nan")
-        return float(np.mean(self.done[self.in_service] >= len(ACTIONS)))
+        return share(self.done[self.in_service] >= len(ACTIONS))

@@ -36,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.fast import share
 from cogov.sim.households import IN_SERVICE, NEVER, Households
 from cogov.sim.issues import DISPUTE, Channel, IssueTable
 from cogov.sim.mechanisms.agreement import Agreement
@@ -158,4 +159,4 @@ class Posts:
     def held_share(self) -> float:
         """Share of in-service members holding a post today (NaN if there are none)."""
         in_service = self.households.member_type == IN_SERVICE
-        return float(self.holds[in_service].mean()) if in_service.any() else float("nan")
+        return share(self.holds[in_service]) if in_service.any() else float("nan")

@@ -21,6 +21,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
+from cogov.sim.fast import share
 from cogov.sim.households import Households
 
 
@@ -71,4 +72,4 @@ class VolunteerTeams:
     def member_share(self) -> float:
         """Share of party members in a team (NaN if there are none)."""
         members = self.households.member_type > 0
-        return float(self.member[members].mean()) if members.any() else float("nan")
+        return share(self.member[members]) if members.any() else float("nan")

@@ -41,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
+from cogov.sim.fast import mean
 from cogov.sim.households import IN_SERVICE, RETIRED, alone
 from cogov.sim.issues import State
 from cogov.sim.organisations.party import COMPOUND, GRID
@@ -177,14 +178,14 @@ def daily_metrics(model: CommunityModel, day: int, people: dict[str, float] | No
         "cost_total": cost,
         "cost_per_resolved": _ratio(cost, c["resolved"]),
         "party_strength": float(branches.strength[0]),
-        "branch_strength": float(branches.strength[below].mean()) if below.any() else float("nan"),
+        "branch_strength": mean(branches.strength[below]) if below.any() else float("nan"),
         "ties_mean": people["ties_mean"],
-        "company_quality": float(quality.mean()) if len(quality) else float("nan"),
-        "co_building_commitment": float(model.co_building.commitment.mean()) if len(model.co_building) else float("nan"),
+        "company_quality": mean(quality) if len(quality) else float("nan"),
+        "co_building_commitment": mean(model.co_building.commitment) if len(model.co_building) else float("nan"),
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
         "disputes_mediated": c["disputes_mediated"],
         "owners_committee_share": model.committees.sitting_count() / model.layout.n_compounds,
-        "social_org_quality": float(model.handlers.quality[model.social.handler].mean()) if len(model.social) else float("nan"),
+        "social_org_quality": mean(model.handlers.quality[model.social.handler]) if len(model.social) else float("nan"),
         "social_org_count": len(model.social),
         "vulnerable_reached_share": model.care.reach(day),
         "satisfaction_vulnerable": model.care.satisfaction(),
@@ -193,7 +194,7 @@ def daily_metrics(model: CommunityModel, day: int, people: dict[str, float] | No
         "needs_met": c["needs_met"],
         "team_member_share": model.teams.member_share(),
         "five_ones_completed_share": model.five_ones.completed_share(),
-        "fee_collection_rate": float(companies.collection_rate[serving].mean()) if serving.any() else float("nan"),
+        "fee_collection_rate": mean(companies.collection_rate[serving]) if serving.any() else float("nan"),
         "meeting_staff_hours": model.meeting_time.hours_taken,
     }
 
