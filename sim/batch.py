@@ -26,6 +26,7 @@ which is most of the cost of a community's day (ODD §9.8).
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -67,6 +68,9 @@ class CommunityBatch:
         self.households = StackedHouseholds([model.households for model in self.models])
         self.issues = StackedIssues([model.issues for model in self.models])
         self.phases: tuple[str, ...] = tuple(name for name, _ in self.models[0].lifecycle)
+        self.phase_seconds: dict[str, float] | None = None
+        """Set to a dict to have :meth:`step` add the seconds spent in each phase (and ``clock``) to it
+        (``benchmarks/batch_phases.py``)."""
 
     @classmethod
     def of(cls, scenario: Any, seeds: Sequence[int], **kwargs: Any) -> CommunityBatch:
@@ -93,16 +97,23 @@ class CommunityBatch:
         for model in models:
             model.steps += 1  # as Mesa's _do_step does before the model's step
         day = models[0].steps
+        timing = self.phase_seconds
         for index, name in enumerate(self.phases):
+            started = time.perf_counter() if timing is not None else 0.0
             batched = BATCHED.get(name)
             if batched is not None:
                 batched(self, day)
-                continue
-            for model in models:
-                model.lifecycle[index][1](day)
+            else:
+                for model in models:
+                    model.lifecycle[index][1](day)
+            if timing is not None:
+                timing[name] = timing.get(name, 0.0) + time.perf_counter() - started
+        started = time.perf_counter() if timing is not None else 0.0
         for model in models:
             model.running = day < model.days
             _advance_clock(model)
+        if timing is not None:
+            timing["clock"] = timing.get("clock", 0.0) + time.perf_counter() - started
 
     def run(self) -> list[dict[str, Any]]:
         """Run to the horizon and return each community's summary, in order."""

@@ -144,6 +144,16 @@ def test_a_batch_refuses_communities_it_cannot_step_together():
         CommunityBatch([])
 
 
+def test_a_timed_batch_times_every_phase_and_changes_no_number():
+    timed, plain = CommunityBatch.of(SMALL, [5, 6], days=10), CommunityBatch.of(SMALL, [5, 6], days=10)
+    timed.phase_seconds = {}
+    timed.run()
+    plain.run()
+    assert set(timed.phase_seconds) == {*timed.phases, "clock"} and min(timed.phase_seconds.values()) >= 0
+    for a, b in zip(timed.models, plain.models, strict=True):
+        _assert_same(a, b)
+
+
 def test_every_batched_phase_is_a_phase_of_the_lifecycle():
     phases = [name for name, _ in CommunityModel(SMALL, rng=1).lifecycle]
     assert set(BATCHED) <= set(phases) and len(phases) == len(set(phases))
