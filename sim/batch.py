@@ -39,7 +39,7 @@ from cogov.sim.mechanisms.escalation import escalate_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.metrics import stacked_household_metrics
+from cogov.sim.outcomes.metrics import stacked_metrics
 
 
 class CommunityBatch:
@@ -151,9 +151,10 @@ def _drift(batch: CommunityBatch, day: int) -> None:
 
 
 def _record(batch: CommunityBatch, day: int) -> None:
-    """Today's metrics of every community (the household metrics in one pass), collected."""
-    for model, people in zip(batch.models, stacked_household_metrics(batch.households, day), strict=True):
-        model._record(day, people)
+    """Today's metrics of every community (those counted over households and issues in one pass), collected."""
+    models = batch.models
+    for model, counted in zip(models, stacked_metrics(models, batch.households, batch.issues, day), strict=True):
+        model._record(day, counted)
 
 
 def _volunteering(batch: CommunityBatch, day: int) -> None:

@@ -36,6 +36,7 @@ Definitions (all cumulative from day 0 unless stated):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -43,8 +44,12 @@ import numpy as np
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
 from cogov.sim.fast import mean
 from cogov.sim.households import IN_SERVICE, RETIRED, alone
-from cogov.sim.issues import State
+from cogov.sim.issues import Issues, State
+from cogov.sim.mechanisms.activities import REACH_DAYS as ACTIVITY_REACH_DAYS
+from cogov.sim.mechanisms.care import REACH_DAYS as CARE_REACH_DAYS
+from cogov.sim.mechanisms.five_ones import ACTIONS as FIVE_ACTIONS
 from cogov.sim.organisations.party import COMPOUND, GRID
+from cogov.sim.stacking import joined
 
 RECENT_DAYS = 30
 """Window of 'volunteered recently' in volunteer_share and inservice_serving_share (an observation, not behaviour)."""
@@ -116,22 +121,39 @@ def percentile_10(values: np.ndarray) -> float:
     return float(high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma)
 
 
-def household_metrics(pop: Households, day: int) -> dict[str, float]:
-    """Today's metrics over the households of one community (:func:`stacked_household_metrics` of it alone)."""
-    return stacked_household_metrics(alone(pop), day)[0]
+def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, issues: Issues,
+                    day: int) -> list[dict[str, float]]:
+    """The metrics of today that count over households and issues, for every community of a batch in one pass over
+    its stacked tables (:func:`daily_metrics` adds the rest, community by community): mean satisfaction, its 10th
+    percentile, trust and ties; shares of households who volunteered recently and of in-service members who served;
+    hours volunteered; the issues waiting and latent; and the reach of the arrangements that act on households (care
+    visits, posts, activities, teams, the five ones).
 
-
-def stacked_household_metrics(stack: StackedHouseholds, day: int) -> list[dict[str, float]]:
-    """Today's metrics over the households of every community of a batch, in one pass over its stacked households
-    table: mean satisfaction, its 10th percentile, trust and ties; shares of households who volunteered recently and
-    of in-service members who served; hours volunteered. Sums are each community's own
-    (:meth:`~cogov.sim.households.StackedHouseholds.sums`); a share is an exact count over a count."""
+    Sums are each community's own (:meth:`~cogov.sim.households.StackedHouseholds.sums`); a share is an exact count
+    over a count, as :func:`~cogov.sim.fast.share` computes it alone.
+    """
     starts, sizes = stack.offsets[:-1].tolist(), stack.sizes
+    n = len(models)
     recent = (day - stack.last_served) < RECENT_DAYS
     in_service = stack.member_type == IN_SERVICE
     satisfaction, trust, ties = (stack.sums(values) / sizes for values in (stack.satisfaction, stack.trust, stack.ties))
     volunteers, serving, members = (stack.counts(mask) for mask in (recent, recent & in_service, in_service))
     hours = stack.sums(stack.hours)
+    rows = issues.open()
+    states = issues.state[rows.rows].astype(np.int64)
+    by_state = np.bincount(states if rows.position is None else rows.position * len(State) + states,
+                           minlength=n * len(State)).reshape(n, len(State))
+    # The arrangements keep their households' state in their own arrays, one per community: joined, then counted.
+    vulnerable = joined([model.care.vulnerable for model in models])
+    visited = vulnerable & (day - joined([model.care.last_visit for model in models]) < CARE_REACH_DAYS)
+    took_part = day - joined([model.activities.last_activity for model in models]) < ACTIVITY_REACH_DAYS
+    holds = in_service & joined([model.posts.holds for model in models])
+    party = stack.member_type > 0
+    in_team = party & joined([model.teams.member for model in models])
+    listed = joined([model.five_ones.in_service for model in models])
+    all_five = listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))
+    vulnerables, visits, took, held, partisans, teamed, listeds, done = (
+        stack.counts(mask) for mask in (vulnerable, visited, took_part, holds, party, in_team, listed, all_five))
     return [{
         "satisfaction_mean": float(satisfaction[k]),
         "satisfaction_p10": percentile_10(stack.satisfaction[start:start + int(sizes[k])]),
@@ -140,16 +162,24 @@ def stacked_household_metrics(stack: StackedHouseholds, day: int) -> list[dict[s
         "volunteer_hours": float(hours[k]),
         "inservice_serving_share": _ratio(serving[k], members[k]),
         "ties_mean": float(ties[k]),
+        "backlog": int(by_state[k, State.AGREEMENT] + by_state[k, State.QUEUED]),
+        "latent": int(by_state[k, State.LATENT]),
+        "vulnerable_reached_share": _ratio(visits[k], vulnerables[k]),
+        "posts_held_share": _ratio(held[k], members[k]),
+        "activity_reach_share": float(took[k] / sizes[k]),
+        "team_member_share": _ratio(teamed[k], partisans[k]),
+        "five_ones_completed_share": _ratio(done[k], listeds[k]),
+        "vulnerable_households": int(vulnerables[k]),
     } for k, start in enumerate(starts)]
 
 
-def daily_metrics(model: CommunityModel, day: int, people: dict[str, float] | None = None) -> dict[str, float]:
-    """Compute today's metrics from the model state (cheap: counters plus one pass over households); ``people``:
-    the household metrics if already computed (a batch computes every community's in one pass)."""
+def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | None = None) -> dict[str, float]:
+    """Compute today's metrics from the model state (cheap: counters plus one pass over households and issues);
+    ``counted``: :func:`stacked_metrics` of the community, if already computed (a batch computes every community's
+    in one pass)."""
     c = model.counters
-    people = household_metrics(model.households, day) if people is None else people
-    table = model.issues
-    open_states = np.bincount(table.state[table.open_rows], minlength=len(State))
+    if counted is None:
+        counted = stacked_metrics([model], alone(model.households), model.issues.alone, day)[0]
     closed = c["resolved"] + c["unresolved"]
     cost = model.ledger.total()
     branches = model.branches
@@ -166,20 +196,20 @@ def daily_metrics(model: CommunityModel, day: int, people: dict[str, float] | No
         "on_time_share": _ratio(c["on_time"], closed),
         "resolved_in_grid_share": _ratio(c["resolved_in_grid"], c["resolved"]),
         "escalation_rate": _ratio(c["escalated"], c["found"]),
-        "backlog": int(open_states[State.AGREEMENT] + open_states[State.QUEUED]),
-        "latent": int(open_states[State.LATENT]),
-        "satisfaction_mean": people["satisfaction_mean"],
-        "satisfaction_p10": people["satisfaction_p10"],
-        "trust_mean": people["trust_mean"],
-        "volunteer_share": people["volunteer_share"],
-        "volunteer_hours": people["volunteer_hours"],
-        "inservice_serving_share": people["inservice_serving_share"],
+        "backlog": counted["backlog"],
+        "latent": counted["latent"],
+        "satisfaction_mean": counted["satisfaction_mean"],
+        "satisfaction_p10": counted["satisfaction_p10"],
+        "trust_mean": counted["trust_mean"],
+        "volunteer_share": counted["volunteer_share"],
+        "volunteer_hours": counted["volunteer_hours"],
+        "inservice_serving_share": counted["inservice_serving_share"],
         "stalemates": c["stalemates"],
         "cost_total": cost,
         "cost_per_resolved": _ratio(cost, c["resolved"]),
         "party_strength": float(branches.strength[0]),
         "branch_strength": mean(branches.strength[below]) if below.any() else float("nan"),
-        "ties_mean": people["ties_mean"],
+        "ties_mean": counted["ties_mean"],
         "company_quality": mean(quality) if len(quality) else float("nan"),
         "co_building_commitment": mean(model.co_building.commitment) if len(model.co_building) else float("nan"),
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
@@ -187,13 +217,13 @@ def daily_metrics(model: CommunityModel, day: int, people: dict[str, float] | No
         "owners_committee_share": model.committees.sitting_count() / model.layout.n_compounds,
         "social_org_quality": mean(model.handlers.quality[model.social.handler]) if len(model.social) else float("nan"),
         "social_org_count": len(model.social),
-        "vulnerable_reached_share": model.care.reach(day),
-        "satisfaction_vulnerable": model.care.satisfaction(),
-        "posts_held_share": model.posts.held_share(),
-        "activity_reach_share": model.activities.reach_share(day),
+        "vulnerable_reached_share": counted["vulnerable_reached_share"],
+        "satisfaction_vulnerable": model.care.satisfaction() if counted["vulnerable_households"] else float("nan"),
+        "posts_held_share": counted["posts_held_share"],
+        "activity_reach_share": counted["activity_reach_share"],
         "needs_met": c["needs_met"],
-        "team_member_share": model.teams.member_share(),
-        "five_ones_completed_share": model.five_ones.completed_share(),
+        "team_member_share": counted["team_member_share"],
+        "five_ones_completed_share": counted["five_ones_completed_share"],
         "fee_collection_rate": mean(companies.collection_rate[serving]) if serving.any() else float("nan"),
         "meeting_staff_hours": model.meeting_time.hours_taken,
     }
