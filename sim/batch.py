@@ -38,8 +38,9 @@ from cogov.sim.mechanisms.drift import recover
 from cogov.sim.mechanisms.escalation import escalate_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
-from cogov.sim.model import CommunityModel
+from cogov.sim.model import CommunityModel, as_config
 from cogov.sim.outcomes.metrics import stacked_metrics
+from cogov.sim.scenario import apply_overrides
 
 
 class CommunityBatch:
@@ -74,8 +75,15 @@ class CommunityBatch:
 
     @classmethod
     def of(cls, scenario: Any, seeds: Sequence[int], **kwargs: Any) -> CommunityBatch:
-        """A batch of one scenario's replicates: one :class:`CommunityModel` per seed (``kwargs`` as for the model)."""
-        return cls([CommunityModel(scenario, rng=int(seed), **kwargs) for seed in seeds])
+        """A batch of one scenario's replicates: one :class:`CommunityModel` per seed (``kwargs`` as for the model).
+
+        The scenario is read once and every replicate is built from that one (frozen) object, so that their
+        parameter sections are the same objects and a batched phase reads each parameter once for all of them
+        (:func:`~cogov.sim.stacking.per_row`)."""
+        days = kwargs.pop("days", None)
+        overrides = kwargs if days is None else {**kwargs, "simulation.days": days}
+        config = apply_overrides(as_config(scenario), overrides)
+        return cls([CommunityModel(config, rng=int(seed)) for seed in seeds])
 
     @property
     def running(self) -> bool:

@@ -122,7 +122,7 @@ class CommunityModel(Model):
                  rng: Any = None, days: int | None = None, **overrides: Any):
         super().__init__(rng=rng)
         self.streams = RandomStreams(self.rng.bit_generator.seed_seq)
-        config = _as_config(scenario)
+        config = as_config(scenario)
         if days is not None:
             overrides = {**overrides, "simulation.days": days}
         self.config: ScenarioConfig = apply_overrides(config, overrides)
@@ -714,7 +714,9 @@ class CommunityModel(Model):
         return issues_frame(self)
 
 
-def _as_config(scenario: ScenarioConfig | LoadedScenario | str | Path | None) -> ScenarioConfig:
+def as_config(scenario: ScenarioConfig | LoadedScenario | str | Path | None) -> ScenarioConfig:
+    """The scenario a model is built from: a config as it is, a loaded scenario's config, or a built-in name or a
+    TOML path loaded (``None``: the built-in default)."""
     if isinstance(scenario, ScenarioConfig):
         return scenario
     if isinstance(scenario, LoadedScenario):

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import pairwise, repeat
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -35,9 +36,14 @@ def joined(parts: Sequence[NDArray[Any]], axis: int = 0) -> NDArray[Any]:
 
 
 def per_row(sections: Sequence[Any], position: NDArray[np.int64] | None) -> Any:
-    """The parameter sections of a batch's communities read per row (:class:`PerRow`); a community on its own: its
-    own section, read directly."""
-    return sections[0] if len(sections) == 1 else PerRow(sections, position)
+    """The parameter sections of a batch's communities read per row (:class:`PerRow`); a community on its own, or
+    communities sharing one section (replicates built from one scenario object, :meth:`CommunityBatch.of`): that
+    section, read directly. Sections are frozen (:class:`~cogov.sim.config.ScenarioConfig`), so one object is one
+    set of values; an intervention gives its community a new one."""
+    first = sections[0]
+    if len(sections) == 1 or all(map(is_, sections, repeat(first))):
+        return first
+    return PerRow(sections, position)
 
 
 class PerRow:
@@ -63,9 +69,11 @@ def lookup(tables: Sequence[NDArray[Any]], position: NDArray[np.int64] | None, k
     """``tables[position[i]][key[i]]`` for every i: each row's value in its community's small table (by membership
     type, age group…); one table when all are equal (or a community is alone)."""
     first = tables[0]
-    if position is None or all(np.array_equal(table, first) for table in tables[1:]):
+    if position is None:
         return first[key]
-    return np.stack(tables)[position, key]
+    # one stack, compared at once: comparing table by table costs more than the lookup (tables are small)
+    stacked = np.stack(tables)
+    return first[key] if (stacked == first).all() else stacked[position, key]
 
 
 def offsets(counts: Sequence[int]) -> NDArray[np.int64]:
