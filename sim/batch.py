@@ -34,7 +34,7 @@ from cogov.sim.households import StackedHouseholds
 from cogov.sim.issues import StackedIssues
 from cogov.sim.mechanisms.abandonment import abandon_batch
 from cogov.sim.mechanisms.discovery import discover_batch
-from cogov.sim.mechanisms.drift import recover
+from cogov.sim.mechanisms.drift import drift_batch
 from cogov.sim.mechanisms.escalation import escalate_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
@@ -147,15 +147,8 @@ def _skip() -> None:
 
 
 def _drift(batch: CommunityBatch, day: int) -> None:
-    """Open issues drag each community's satisfaction (community by community: issues are per community), then
-    satisfaction recovers in one pass over the stacked households."""
-    params = []
-    for model in batch.models:
-        model.drift.drag(day)
-        params.append(model.drift.params)
-    stack = batch.households
-    recover(stack, stack.per_row([p.intercept for p in params]), stack.per_row([p.performance for p in params]),
-            stack.per_row([p.disposition_weight for p in params]), stack.per_row([p.recovery_rate for p in params]))
+    """Open issues drag every community's satisfaction, which then recovers (one pass over the stacked tables)."""
+    drift_batch([model.drift for model in batch.models], batch.households, batch.issues, day)
 
 
 def _record(batch: CommunityBatch, day: int) -> None:

@@ -12,13 +12,16 @@ over the years instead of returning to where it started.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import SatisfactionParams
 from cogov.sim.fast import clip
-from cogov.sim.households import Households, StackedHouseholds
-from cogov.sim.issues import IssueTable
+from cogov.sim.households import Households, StackedHouseholds, alone
+from cogov.sim.issues import Issues, IssueTable
+from cogov.sim.stacking import per_row
 
 Param = float | NDArray[np.float64]
 """A parameter: one value, or one per household row of a batch."""
@@ -38,23 +41,43 @@ class SatisfactionDrift:
         self.params = params
 
     def step(self, day: int) -> None:
-        """Open issues drag satisfaction down; it recovers towards the baseline; kept within [0, 1]."""
-        self.drag(day)
-        sat = self.params
-        recover(self.households, sat.intercept, sat.performance, sat.disposition_weight, sat.recovery_rate)
+        """Open issues drag satisfaction down; it recovers towards the baseline; kept within [0, 1]
+        (:func:`drift_batch` of this community alone)."""
+        drift_batch([self], alone(self.households), self.issues.alone, day)
 
     def drag(self, day: int) -> None:
         """Open issues older than ``drag_after_days`` lower their households' satisfaction (collective ones, a little,
         the whole compound's)."""
-        table = self.issues
-        households = self.households
-        sat = self.params
-        rows = table.open_rows[day - table.created[table.open_rows] > sat.drag_after_days]
-        if len(rows):
-            weight = np.bincount(table.household[rows], weights=table.severity[rows], minlength=households.size)
-            collective = rows[table.collective[rows]]
-            shared = np.bincount(table.compound[collective], weights=table.severity[collective], minlength=self.n_compounds)
-            households.satisfaction -= sat.open_issue_drag * (weight + sat.collective_drag_share * shared[households.compound])
+        drag_batch([self], alone(self.households), self.issues.alone, day)
+
+
+def drift_batch(drifts: Sequence[SatisfactionDrift], households: StackedHouseholds, issues: Issues, day: int) -> None:
+    """:meth:`SatisfactionDrift.step` of every community of a batch in one pass over its stacked tables."""
+    drag_batch(drifts, households, issues, day)
+    sat = per_row([d.params for d in drifts], households.position)
+    recover(households, sat.intercept, sat.performance, sat.disposition_weight, sat.recovery_rate)
+
+
+def drag_batch(drifts: Sequence[SatisfactionDrift], households: StackedHouseholds, issues: Issues, day: int) -> None:
+    """:meth:`SatisfactionDrift.drag` of every community of a batch: one weight per household from its open issues
+    (numbered across the batch, so that each household's weight sums its own issues in its community's order, as
+    alone). A community without such issues loses exactly nothing (satisfaction minus 0)."""
+    rows = issues.open()
+    index = rows.rows
+    sat = per_row([d.params for d in drifts], rows.position)
+    old = rows[day - issues.created[index] > sat.drag_after_days]
+    if len(old) == 0:
+        return
+    index = old.rows
+    household = issues.household[index] + old.shifted(households.offsets)
+    weight = np.bincount(household, weights=issues.severity[index], minlength=len(households.position))
+    collective = old[issues.collective[index]]
+    first = households.offsets_of("compound", lambda: [d.n_compounds for d in drifts])
+    shared = np.bincount(issues.compound[collective.rows] + collective.shifted(first),
+                         weights=issues.severity[collective.rows], minlength=int(first[-1]))
+    compound, _ = households.across("compound", lambda: [d.n_compounds for d in drifts])
+    drag = per_row([d.params for d in drifts], households.position)
+    households.satisfaction -= drag.open_issue_drag * (weight + drag.collective_drag_share * shared[compound])
 
 
 def recover(households: Households | StackedHouseholds, intercept: Param, performance: Param,
