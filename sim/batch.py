@@ -36,6 +36,7 @@ from cogov.sim.mechanisms.abandonment import abandon_batch
 from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import drift_batch
 from cogov.sim.mechanisms.escalation import escalate_batch
+from cogov.sim.mechanisms.resources import resources_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel, as_config
@@ -163,8 +164,7 @@ def _volunteering(batch: CommunityBatch, day: int) -> None:
     then each community sets today's hours from its volunteers' hours."""
     models = batch.models
     hours = volunteer_day([model.volunteering for model in models], batch.households, day)
-    for model, by_grid in zip(models, hours, strict=True):
-        model.resources.step(by_grid)
+    resources_batch([model.resources for model in models], batch.households, hours)
 
 
 def _abandonment(batch: CommunityBatch, day: int) -> None:

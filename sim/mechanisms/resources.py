@@ -8,7 +8,7 @@ the plan, today's volunteers, the property companies' fee collection and what co
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -16,7 +16,7 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import ScenarioConfig
 from cogov.sim.handlers import Handlers
-from cogov.sim.households import Households
+from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
@@ -26,6 +26,7 @@ from cogov.sim.organisations.self_management import SelfManagementCommittees
 from cogov.sim.organisations.work_units import LEDGER_ITEM as WORK_UNIT_LOGISTICS
 from cogov.sim.organisations.work_units import PAYER as WORK_UNITS
 from cogov.sim.organisations.work_units import WorkUnitServices
+from cogov.sim.stacking import joined, per_row
 
 DAYS_PER_YEAR = 365.0
 FALLBACK_SUBSIDIES = "fallback_property_subsidies"
@@ -134,21 +135,17 @@ class Resources:
         self.fallback_subsidy_per_day = fallback_subsidy_per_day
 
     def step(self, volunteer_hours_by_grid: NDArray[np.float64]) -> None:
-        """Set today's hours of every handler and each grid's patrol probability."""
+        """Set today's hours of every handler and each grid's patrol probability (:func:`resources_batch` of this
+        community alone)."""
+        resources_batch([self], alone(self.households), [volunteer_hours_by_grid])
+
+    def set_other_hours(self) -> None:
+        """Today's hours of every handler but the grids' (set by :func:`resources_batch`): the community's staff with
+        what co-building units and rewards add, the street's departments, companies, social organisations, and
+        those paid by residents or former work units; and today's spending."""
         plan = self.plan
         config = self.config
         capacity = self.handlers.capacity
-        patrol_share = config.levers.grid.patrol_share
-
-        # A grid branch's secretary gives the grid hours as its branch works: in proportion to its strength.
-        secretary_hours = self.grid_branch_strength() * config.service.secretary_hours_per_day
-        staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + secretary_hours
-        handling = (1.0 - patrol_share) * (staff_hours + config.service.volunteer_work_efficiency * volunteer_hours_by_grid)
-        capacity[self.handling.grid_handlers] = handling
-        patrol_hours = patrol_share * (staff_hours + volunteer_hours_by_grid)
-        visit_share = np.minimum(1.0, patrol_hours * config.service.patrol_visits_per_hour / self.households_by_grid)
-        self.patrol_probability = visit_share * config.service.patrol_detection
-
         co_hours, co_money = self.co_building.give_today()
         # the staff's hours in meetings the arrangements convened come out of what they work on issues
         community_hours = (plan.staff_hours_community if self.meeting_time is None
@@ -175,3 +172,31 @@ class Resources:
             capacity[self.self_managed.handler] = self.self_managed.hours_today(params)
             self.ledger.record(SELF_MANAGEMENT_FEES, float(self.self_managed.fees_per_day(params).sum()),
                                payer=RESIDENTS)
+
+
+def resources_batch(resources: Sequence[Resources], households: StackedHouseholds,
+                    volunteer_hours_by_grid: Sequence[NDArray[np.float64]]) -> None:
+    """:meth:`Resources.step` of every community of a batch: the grids' hours and patrols of all communities in one
+    pass over their grids, numbered across the batch (elementwise, parameters per grid: each community's numbers are
+    its own, bit for bit), then each community's other handlers (:meth:`Resources.set_other_hours`)."""
+    first = households.offsets_of("grid", lambda: [len(r.handling.grid_handlers) for r in resources])
+    position = households.cache.get("resources:grid_position")
+    if position is None:
+        position = households.cache["resources:grid_position"] = np.repeat(np.arange(len(resources)), np.diff(first))
+    plan = per_row([r.plan for r in resources], position)
+    service = per_row([r.config.service for r in resources], position)
+    patrol_share = per_row([r.config.levers.grid for r in resources], position).patrol_share
+    volunteer_hours = joined(volunteer_hours_by_grid)
+    # A grid branch's secretary gives the grid hours as its branch works: in proportion to its strength.
+    secretary_hours = joined([r.grid_branch_strength() for r in resources]) * service.secretary_hours_per_day
+    staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + secretary_hours
+    handling = (1.0 - patrol_share) * (staff_hours + service.volunteer_work_efficiency * volunteer_hours)
+    patrol_hours = patrol_share * (staff_hours + volunteer_hours)
+    households_by_grid = joined([r.households_by_grid for r in resources])
+    visit_share = np.minimum(1.0, patrol_hours * service.patrol_visits_per_hour / households_by_grid)
+    patrol_probability = visit_share * service.patrol_detection
+    for k, r in enumerate(resources):
+        grids = slice(first[k], first[k + 1])
+        r.handlers.capacity[r.handling.grid_handlers] = handling[grids]
+        r.patrol_probability = patrol_probability[grids]
+        r.set_other_hours()
