@@ -16,10 +16,13 @@ give identical results, bit for bit, intervention schedules included (``tests/te
 against single runs over the scenario library).
 
 **What is batched so far** (issue 13, in progress): volunteering (every eligible household's choice and its effects
-in one pass), discovery, escalation (with the 12345 calls), abandonment and service (with the residents' judgements,
+in one pass), discovery (with the collective issues it opens for talks, :func:`cogov.sim.mechanisms.agreement.open_batch`),
+agreement (the talks on collective issues: every compound's conveners and brokers read across the batch), arrival
+(each community draws its new issues from its own stream; they are added in one pass),
+escalation (with the 12345 calls), abandonment and service (with the residents' judgements,
 :mod:`cogov.sim.mechanisms.evaluation`), with one dispatcher pass for the issues they route
 (:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`); satisfaction's recovery (``drift``) and the household
-metrics of the daily record (``record``). The other phases (party building, agreement, arrival, upkeep, the rest of
+metrics of the daily record (``record``). The other phases (party building, upkeep, the rest of
 the record…) still run community by community; each batched phase added removes its per-community call overhead,
 which is most of the cost of a community's day (ODD §9.8).
 """
@@ -33,6 +36,8 @@ from typing import Any
 from cogov.sim.households import StackedHouseholds
 from cogov.sim.issues import StackedIssues
 from cogov.sim.mechanisms.abandonment import abandon_batch
+from cogov.sim.mechanisms.agreement import agreement_batch
+from cogov.sim.mechanisms.arrival import arrive_batch
 from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import drift_batch
 from cogov.sim.mechanisms.escalation import escalate_batch
@@ -187,7 +192,19 @@ def _escalation(batch: CommunityBatch, day: int) -> None:
     escalate_batch([model.escalation for model in batch.models], batch.households, batch.issues, day)
 
 
+def _agreement(batch: CommunityBatch, day: int) -> None:
+    """Talks on every community's collective issues (one pass over the stacked issues)."""
+    agreement_batch([model.agreement for model in batch.models], batch.households, batch.issues, day)
+
+
+def _arrival(batch: CommunityBatch, day: int) -> None:
+    """New issues in every community (each draws its own; added in one pass over the stacked issues)."""
+    arrive_batch([model.arrival for model in batch.models], batch.households, batch.issues, day)
+
+
 BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
+    "arrival": _arrival,
+    "agreement": _agreement,
     "escalation": _escalation,
     "discovery": _discovery,
     "service": _service,

@@ -94,7 +94,15 @@ def mediated_confidence(confidence: FloatArray) -> FloatArray:
     return 2.0 * np.asarray(confidence, dtype=float)
 
 
+def beta_shape(mean: float | FloatArray, concentration: float | FloatArray) -> tuple[FloatArray, FloatArray]:
+    """The Beta distribution's two shape parameters (a, b) for a mean and a concentration (a + b); elementwise, so
+    a batch computes every community's at once and each community draws with its own slice
+    (:func:`cogov.sim.mechanisms.agreement.open_batch`)."""
+    mean = np.clip(np.asarray(mean, dtype=float), 1e-3, 1 - 1e-3)
+    return mean * concentration, (1.0 - mean) * concentration
+
+
 def beta_with_mean(rng: np.random.Generator, mean: float | FloatArray, concentration: float, size: int) -> FloatArray:
     """Beta draws parameterised by mean and concentration (a + b)."""
-    mean = np.clip(np.asarray(mean, dtype=float), 1e-3, 1 - 1e-3)
-    return rng.beta(mean * concentration, (1.0 - mean) * concentration, size=size)
+    a, b = beta_shape(mean, concentration)
+    return rng.beta(a, b, size=size)

@@ -229,9 +229,11 @@ def alone(households: Households) -> StackedHouseholds:
     return stack
 
 
-def take_part(households: Households, who: NDArray[np.int64], to_ties: float, to_trust: float) -> None:
+def take_part(households: Households | StackedHouseholds, who: NDArray[np.int64], to_ties: float | NDArray[np.float64],
+              to_trust: float | NDArray[np.float64]) -> None:
     """Residents who take part in a meeting (a residents' council, a mediation) gain ties and trust (L15): each
-    moves the given share of the way to 1, once however many meetings they had today."""
+    moves the given share of the way to 1, once however many meetings they had today. ``to_ties`` and ``to_trust``
+    are one share for all, or (a batch's households, ``who`` already unique and sorted) one per resident of ``who``."""
     who = np.unique(who)
     households.ties[who] += to_ties * (1.0 - households.ties[who])
     households.trust[who] += to_trust * (1.0 - households.trust[who])

@@ -155,6 +155,12 @@ class IssueTable:
         self.open_rows = np.concatenate((self.open_rows, rows))
         return rows
 
+    def add_batch(self, day: int, counts: Sequence[int], household: NDArray[np.int64], compound: NDArray[np.int64],
+                  grid: NDArray[np.int64], category: NDArray[np.int64], severity: NDArray[np.float64],
+                  collective: NDArray[np.bool_], community: int | NDArray[np.int64] = 0) -> Rows:
+        """:meth:`add` as :meth:`StackedIssues.add_batch` of a batch of one (``counts``: this table's one count)."""
+        return Rows(self.add(day, household, compound, grid, category, severity, collective, community))
+
     def prune_closed(self) -> None:
         """Drop closed rows from ``open_rows`` (call once a day after closing issues)."""
         states = self.state[self.open_rows]
@@ -228,6 +234,39 @@ class StackedIssues:
     def own(self, rows: Rows, k: int, which: slice) -> NDArray[np.int64]:
         """Community ``k``'s own row numbers of the stacked ``rows[which]`` (its segment of them)."""
         return rows.rows[which] - k * self.capacity
+
+    def add_batch(self, day: int, counts: Sequence[int], household: NDArray[np.int64], compound: NDArray[np.int64],
+                  grid: NDArray[np.int64], category: NDArray[np.int64], severity: NDArray[np.float64],
+                  collective: NDArray[np.bool_], community: int | NDArray[np.int64] = 0) -> Rows:
+        """:meth:`IssueTable.add` of every community at once: the columns' arrays hold community after community's new
+        issues, ``counts[k]`` of community ``k`` (households, compounds, grids: each community's own numbers). Each
+        community's issues take its next rows, in order, as its own call would; returns them as stacked rows."""
+        tables = self.tables
+        total = sum(counts)
+        if total == 0:
+            return Rows(np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64))
+        needed = max(table._n + count for table, count in zip(tables, counts, strict=True))
+        if needed > self.capacity:  # every segment grows (as one table alone would grow its own)
+            self.grow(needed)
+        capacity = self.capacity
+        position = np.repeat(np.arange(len(tables)), counts)
+        first = np.array([k * capacity + table._n for k, table in enumerate(tables)], dtype=np.int64)
+        parts = np.concatenate(([0], np.cumsum(counts)[:-1]))  # where each community's new issues start in the arrays
+        rows = np.arange(total, dtype=np.int64) + (first - parts)[position]
+        columns = self.__dict__
+        columns["community"][rows] = community
+        columns["household"][rows] = household
+        columns["compound"][rows] = compound
+        columns["grid"][rows] = grid
+        columns["category"][rows] = category
+        columns["severity"][rows] = severity
+        columns["collective"][rows] = collective
+        columns["created"][rows] = day
+        for table, count in zip(tables, counts, strict=True):
+            if count:
+                table.open_rows = np.concatenate((table.open_rows, np.arange(table._n, table._n + count)))
+                table._n += count
+        return Rows(rows, position)
 
     def grow(self, needed: int) -> None:
         """Give every community at least ``needed`` rows (twice the present capacity at least, as a table alone)."""

@@ -26,7 +26,7 @@ from stage_state import (
     no_party,
 )
 
-from cogov.sim.behaviour import logistic
+from cogov.sim.behaviour import beta_with_mean, logistic
 from cogov.sim.config import CATEGORIES
 from cogov.sim.handlers import Handlers
 from cogov.sim.households import NEVER
@@ -88,6 +88,25 @@ def test_arrival_places_issues_by_rate_and_sets_their_work():
     assert not table.collective[:n][~property_like].any()
     assert table.collective[:n][property_like].mean() == pytest.approx(cfg.issues.collective_share, abs=0.04)
     assert (table.state[:n] == State.LATENT).all()
+
+
+def test_arrival_draws_the_numbers_of_its_draws_one_by_one():
+    """Arrival.draw makes its three uniform draws in one call and picks categories from them as
+    ``Generator.choice(p=...)`` does: the numbers of the draws made one by one (the goldens rest on them)."""
+    hh = households(400, compound_type=[0, 4] * 200)
+    cfg = config(issues__rate_per_household_year=50.0)
+    for seed in range(30):
+        arrival = Arrival(cfg.issues, hh, IssueTable(), counters(), np.random.default_rng(seed))
+        count, household, category, share, severity, spread = arrival.draw()
+        rng = np.random.default_rng(seed)
+        assert count == rng.poisson(arrival.total_rate) > 0
+        place = np.searchsorted(arrival.cumulative_rate, rng.random(count) * arrival.total_rate, side="right")
+        assert np.array_equal(household, np.minimum(place, hh.size - 1))
+        assert np.array_equal(category, rng.choice(len(CATEGORIES), size=count, p=arrival.category_probabilities))
+        assert np.array_equal(share, rng.random(count))
+        assert np.array_equal(severity, beta_with_mean(rng, cfg.issues.severity_mean, cfg.issues.severity_concentration,
+                                                       count))
+        assert np.array_equal(spread, rng.lognormal(0.0, cfg.issues.effort_sigma, count))
 
 
 # ---------------------------------------------------------------------------------------- dispatch

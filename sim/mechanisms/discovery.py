@@ -24,7 +24,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.issues import Channel, Issues, IssueTable, Level, State
 from cogov.sim.ledger import Ledger
-from cogov.sim.mechanisms.agreement import Agreement
+from cogov.sim.mechanisms.agreement import Agreement, open_batch
 from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
 from cogov.sim.mechanisms.party_building import PartyBuilding
@@ -62,9 +62,8 @@ def record_found_batch(issues: Issues, rows: Rows, channel: int | NDArray[np.int
     issues.found[index] = day
     collective = issues.collective[index]
     for k, mine in rows.segments(len(counters), among):
-        own = issues.own(rows, k, mine)
-        counters[k]["found"] += len(own)
-        agreements[k].open(own[collective[mine]], day)
+        counters[k]["found"] += len(index[mine])
+    open_batch(agreements, issues, rows[collective], day)  # a community with none opens none (as its own call)
     dispatch_batch(dispatchers, issues, rows[~collective], day, Level.GRID)
 
 
