@@ -108,6 +108,9 @@ class CommunityBatch:
         day), then the events the model scheduled for that day (property companies' updates, reviews, meetings).
         """
         models = self.models
+        if models[0].steps == 0:
+            for model in models:
+                _hold_step_schedule(model)
         for model in models:
             model.steps += 1  # as Mesa's _do_step does before the model's step
         day = models[0].steps
@@ -125,7 +128,9 @@ class CommunityBatch:
         started = time.perf_counter() if timing is not None else 0.0
         for model in models:
             model.running = day < model.days
-            _advance_clock(model)
+            model.run_until(day)  # the events the model scheduled for today, after its step, as Model.step runs them
+            if not model.running:
+                model._default_schedule.resume()
         if timing is not None:
             timing["clock"] = timing.get("clock", 0.0) + time.perf_counter() - started
 
@@ -136,20 +141,13 @@ class CommunityBatch:
         return [model.summary() for model in self.models]
 
 
-def _advance_clock(model: CommunityModel) -> None:
-    """Move the model's Mesa clock over the day just stepped, running the events scheduled for it, without stepping
-    the model again: Mesa's own step with the model's step body skipped (``steps`` is counted again by Mesa)."""
-    model.steps -= 1
-    user_step = model._user_step
-    model._user_step = _skip
-    try:
-        model.step()
-    finally:
-        model._user_step = user_step
-
-
-def _skip() -> None:
-    """The model's step body, already done by the batch."""
+def _hold_step_schedule(model: CommunityModel) -> None:
+    """Hold the model's own daily step in Mesa's event list while the batch steps it: the batch runs the day's phases,
+    then moves the model's clock to the day with :meth:`mesa.Model.run_until`, which runs that day's scheduled events
+    (property companies' updates, reviews, meetings) in their order, as :meth:`mesa.Model.step` would after the step.
+    At the horizon the batch resumes the schedule, and the model is as if run alone (its next step due the day after).
+    Until then, step it only through its batch."""
+    model._default_schedule.pause()
 
 
 def _drift(batch: CommunityBatch, day: int) -> None:
