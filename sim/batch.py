@@ -18,10 +18,12 @@ against single runs over the scenario library).
 **What is batched so far** (issue 13, in progress): volunteering (every eligible household's choice and its effects
 in one pass), discovery, escalation (with the 12345 calls), abandonment and service (with the residents' judgements,
 :mod:`cogov.sim.mechanisms.evaluation`), with one dispatcher pass for the issues they route
-(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`); satisfaction's recovery (``drift``) and the household
-metrics of the daily record (``record``). The other phases (party building, agreement, arrival, upkeep, the rest of
-the record…) still run community by community; each batched phase added removes its per-community call overhead,
-which is most of the cost of a community's day (ODD §9.8).
+(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`); party building (``party``: every community's party
+organisations stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`; a secretary leaving is handled
+community by community), satisfaction's recovery (``drift``) and the household metrics of the daily record
+(``record``). The other phases (agreement, arrival, upkeep, the rest of the record…) still run community by
+community; each batched phase added removes its per-community call overhead, which is most of the cost of a
+community's day (ODD §9.8).
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ from cogov.sim.mechanisms.abandonment import abandon_batch
 from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import recover
 from cogov.sim.mechanisms.escalation import escalate_batch
+from cogov.sim.mechanisms.party_building import party_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel
@@ -150,6 +153,12 @@ def _drift(batch: CommunityBatch, day: int) -> None:
             stack.per_row([p.disposition_weight for p in params]), stack.per_row([p.recovery_rate for p in params]))
 
 
+def _party(batch: CommunityBatch, day: int) -> None:
+    """Every community's party organisations take stock and act (one pass over the stacked party organisations,
+    households and issues; each community draws from its own stream)."""
+    party_batch([model.party for model in batch.models], batch.households, batch.issues, day)
+
+
 def _record(batch: CommunityBatch, day: int) -> None:
     """Today's metrics of every community (the household metrics in one pass), collected."""
     for model, people in zip(batch.models, stacked_household_metrics(batch.households, day), strict=True):
@@ -191,6 +200,7 @@ BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "service": _service,
     "abandonment": _abandonment,
     "volunteering": _volunteering,
+    "party": _party,
     "drift": _drift,
     "record": _record,
 }
