@@ -15,16 +15,15 @@ pairwise sums over the same numbers in the same order. A community run alone and
 give identical results, bit for bit, intervention schedules included (``tests/test_batch.py`` checks every phase
 against single runs over the scenario library).
 
-**What is batched so far** (issue 13, in progress): volunteering (every eligible household's choice and its effects
-in one pass), discovery (with the collective issues it opens for talks, :func:`cogov.sim.mechanisms.agreement.open_batch`),
-agreement (the talks on collective issues: every compound's conveners and brokers read across the batch), arrival
-(each community draws its new issues from its own stream; they are added in one pass),
-escalation (with the 12345 calls), abandonment and service (with the residents' judgements,
-:mod:`cogov.sim.mechanisms.evaluation`), with one dispatcher pass for the issues they route
-(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`); satisfaction's recovery (``drift``) and the household
-metrics of the daily record (``record``). The other phases (party building, upkeep, the rest of
-the record…) still run community by community; each batched phase added removes its per-community call overhead,
-which is most of the cost of a community's day (ODD §9.8).
+**What is batched** (issue 13): every phase with a cost, each through the function the community's own mechanism
+calls with itself alone (:data:`BATCHED`): volunteering with the day's hours (:func:`volunteer_day`,
+:func:`~cogov.sim.mechanisms.resources.resources_batch`), arrival, discovery (with the collective issues it opens for
+talks), agreement, escalation (with the 12345 calls), abandonment, service (with the residents' judgements,
+:mod:`cogov.sim.mechanisms.evaluation`), one dispatcher pass for the issues they route
+(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`), party building (every community's party organisations
+stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`), satisfaction's drift and the daily record's
+counts over households and issues (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still does
+community by community (its random draws, rare events, small per-community tables) is in ODD §9.8.
 """
 
 from __future__ import annotations
@@ -41,6 +40,7 @@ from cogov.sim.mechanisms.arrival import arrive_batch
 from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import drift_batch
 from cogov.sim.mechanisms.escalation import escalate_batch
+from cogov.sim.mechanisms.party_building import party_batch
 from cogov.sim.mechanisms.resources import resources_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
@@ -155,6 +155,12 @@ def _drift(batch: CommunityBatch, day: int) -> None:
     drift_batch([model.drift for model in batch.models], batch.households, batch.issues, day)
 
 
+def _party(batch: CommunityBatch, day: int) -> None:
+    """Every community's party organisations take stock and act (one pass over the stacked party organisations,
+    households and issues; each community draws from its own stream)."""
+    party_batch([model.party for model in batch.models], batch.households, batch.issues, day)
+
+
 def _record(batch: CommunityBatch, day: int) -> None:
     """Today's metrics of every community (those counted over households and issues in one pass), collected."""
     models = batch.models
@@ -208,6 +214,7 @@ BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "service": _service,
     "abandonment": _abandonment,
     "volunteering": _volunteering,
+    "party": _party,
     "drift": _drift,
     "record": _record,
 }
