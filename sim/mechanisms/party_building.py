@@ -164,22 +164,18 @@ class PartyBuilding:
 
     def steward_motivation(self) -> NDArray[np.float64]:
         """Each building's steward's motivation today (0 where the building has none)."""
-        stewards = self.steward_of_building
-        return np.where(stewards >= 0, self.households.motivation[np.maximum(stewards, 0)], 0.0)
+        return steward_motivations([self], alone(self.households))
+
+    def grid_strength(self) -> NDArray[np.float64]:
+        """Each grid's branch's strength today (0 where the grid has none): what its secretary gives the grid."""
+        return grid_strengths([self], alone(self.households))
 
     # ----------------------------------------------------------------------------- what it does
     def asks(self, eligible: NDArray[np.int64]) -> NDArray[np.bool_]:
         """Which of the ``eligible`` households are asked to serve today: members by their branch, registered
-        volunteers by their building's steward. One draw per eligible household every day, whatever the levers."""
-        h = self.households
-        draws = self.rng.random(len(eligible))
-        probability = np.zeros(len(eligible))
-        branch = self.branch_of_household[eligible]
-        is_member = branch >= 0
-        probability[is_member] = self.params.asks_per_month / DAYS_PER_MONTH * self.branches.strength[branch[is_member]]
-        steward = self.steward_motivation()[h.building[eligible[~is_member]]]
-        probability[~is_member] = self.params.steward_asks_per_month / DAYS_PER_MONTH * steward
-        return draws < probability
+        volunteers by their building's steward. One draw per eligible household every day, whatever the levers
+        (:func:`asks_batch` of this community alone)."""
+        return asks_batch([self], alone(self.households), eligible, [len(eligible)], None)
 
     # ------------------------------------------------------------------------------------- step
     def step(self, day: int) -> None:
@@ -292,6 +288,11 @@ class PartyStack:
         self.members = joined([p.members for p in parties]) + _at(households.offsets, self.member_position)
         self.member_branch = joined([p.member_branch for p in parties]) + _at(first, self.member_position)
 
+        # Who asks each household to serve: its branch (members), its building's steward (registered volunteers).
+        self.branch_of_household = _shifted([p.branch_of_household for p in parties], first)
+        self.steward_of_building = _shifted([p.steward_of_building for p in parties], households.offsets)
+        """Each building's steward (buildings numbered across the batch; stewards as stacked household rows)."""
+
         # Whose results an issue makes: its grid's and its compound's branch, and its company's (by handler).
         self.grid_first = offsets([len(p.branch_of_grid) for p in parties])
         self.branch_of_grid = _shifted([p.branch_of_grid for p in parties], first)
@@ -389,6 +390,45 @@ def _shifted(parts: Sequence[NDArray[np.int64]], first: NDArray[np.int64]) -> ND
     if len(parts) == 1:
         return parts[0]
     return joined([np.where(part >= 0, part + first[k], -1) for k, part in enumerate(parts)])
+
+
+def steward_motivations(parties: Sequence[PartyBuilding], households: StackedHouseholds) -> NDArray[np.float64]:
+    """Each building's steward's motivation today (0 where the building has none), the buildings of every community
+    of a batch numbered across it (:meth:`~cogov.sim.households.StackedHouseholds.across`)."""
+    stewards = PartyStack.of(parties, households).steward_of_building
+    return np.where(stewards >= 0, households.motivation[np.maximum(stewards, 0)], 0.0)
+
+
+def grid_strengths(parties: Sequence[PartyBuilding], households: StackedHouseholds) -> NDArray[np.float64]:
+    """Each grid's branch's strength today (0 where none), the grids of every community of a batch one after
+    another."""
+    stack = PartyStack.of(parties, households)
+    branch = stack.branch_of_grid
+    return np.where(branch >= 0, stack.strength[np.maximum(branch, 0)], 0.0)
+
+
+def asks_batch(parties: Sequence[PartyBuilding], households: StackedHouseholds, eligible: NDArray[np.int64],
+               counts: Sequence[int], where: NDArray[np.int64] | None) -> NDArray[np.bool_]:
+    """:meth:`PartyBuilding.asks` of every community of a batch: ``eligible`` are stacked household rows, community
+    after community (``counts`` of each, ``where`` each one's community; None for a community alone). Each community
+    draws one number per eligible household from its own stream; the probabilities are computed in one pass."""
+    draws = joined([party.rng.random(count) for party, count in zip(parties, counts, strict=True)])
+    stack = PartyStack.of(parties, households)
+    params = per_row([party.params for party in parties], where)
+    branch = stack.branch_of_household[eligible]
+    is_member = branch >= 0
+    probability = np.zeros(len(eligible))
+    probability[is_member] = (_among(params.asks_per_month, is_member) / DAYS_PER_MONTH
+                              * stack.strength[branch[is_member]])
+    building, _ = households.across("building", lambda: [party.n_buildings for party in parties])
+    steward = steward_motivations(parties, households)[building[eligible[~is_member]]]
+    probability[~is_member] = _among(params.steward_asks_per_month, ~is_member) / DAYS_PER_MONTH * steward
+    return draws < probability
+
+
+def _among(value: Any, mask: NDArray[np.bool_]) -> Any:
+    """A parameter (one number, or one per row) for the rows of ``mask``."""
+    return value if np.ndim(value) == 0 else value[mask]
 
 
 def party_batch(parties: Sequence[PartyBuilding], households: StackedHouseholds, issues: Issues, day: int) -> None:

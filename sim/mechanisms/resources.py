@@ -188,7 +188,7 @@ def resources_batch(resources: Sequence[Resources], households: StackedHousehold
     patrol_share = per_row([r.config.levers.grid for r in resources], position).patrol_share
     volunteer_hours = joined(volunteer_hours_by_grid)
     # A grid branch's secretary gives the grid hours as its branch works: in proportion to its strength.
-    secretary_hours = joined([r.grid_branch_strength() for r in resources]) * service.secretary_hours_per_day
+    secretary_hours = _grid_strengths(resources, households) * service.secretary_hours_per_day
     staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + secretary_hours
     handling = (1.0 - patrol_share) * (staff_hours + service.volunteer_work_efficiency * volunteer_hours)
     patrol_hours = patrol_share * (staff_hours + volunteer_hours)
@@ -200,3 +200,15 @@ def resources_batch(resources: Sequence[Resources], households: StackedHousehold
         r.handlers.capacity[r.handling.grid_handlers] = handling[grids]
         r.patrol_probability = patrol_probability[grids]
         r.set_other_hours()
+
+
+def _grid_strengths(resources: Sequence[Resources], households: StackedHouseholds) -> NDArray[np.float64]:
+    """Each grid's branch's strength, the grids of every community one after another: in one pass when every
+    community reads its own party organisations' (:func:`~cogov.sim.mechanisms.party_building.grid_strengths`), else
+    community by community (a test's own ``grid_branch_strength``)."""
+    from cogov.sim.mechanisms.party_building import PartyBuilding, grid_strengths  # party building reads Handling
+
+    parties = [getattr(r.grid_branch_strength, "__self__", None) for r in resources]
+    if all(isinstance(party, PartyBuilding) for party in parties):
+        return grid_strengths(parties, households)
+    return joined([r.grid_branch_strength() for r in resources])

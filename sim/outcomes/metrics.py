@@ -57,7 +57,7 @@ RECENT_DAYS = 30
 P10_QUANTILE = 0.1
 
 if TYPE_CHECKING:
-    from cogov.sim.households import Households, StackedHouseholds
+    from cogov.sim.households import StackedHouseholds
     from cogov.sim.model import CommunityModel
 
 DAILY_METRICS: tuple[str, ...] = (
