@@ -20,6 +20,7 @@ from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.co_building import give_today_batch
 from cogov.sim.organisations.self_management import LEDGER_ITEM as SELF_MANAGEMENT_FEES
 from cogov.sim.organisations.self_management import PAYER as RESIDENTS
 from cogov.sim.organisations.self_management import SelfManagementCommittees
@@ -139,14 +140,14 @@ class Resources:
         community alone)."""
         resources_batch([self], alone(self.households), [volunteer_hours_by_grid])
 
-    def set_other_hours(self) -> None:
+    def set_other_hours(self, co_hours: float, co_money: float) -> None:
         """Today's hours of every handler but the grids' (set by :func:`resources_batch`): the community's staff with
         what co-building units and rewards add, the street's departments, companies, social organisations, and
-        those paid by residents or former work units; and today's spending."""
+        those paid by residents or former work units; and today's spending. ``co_hours``, ``co_money``: what the
+        co-building units give today (:func:`~cogov.sim.organisations.co_building.give_today_batch`)."""
         plan = self.plan
         config = self.config
         capacity = self.handlers.capacity
-        co_hours, co_money = self.co_building.give_today()
         # the staff's hours in meetings the arrangements convened come out of what they work on issues
         community_hours = (plan.staff_hours_community if self.meeting_time is None
                            else self.meeting_time.take(plan.staff_hours_community))
@@ -195,11 +196,12 @@ def resources_batch(resources: Sequence[Resources], households: StackedHousehold
     households_by_grid = joined([r.households_by_grid for r in resources])
     visit_share = np.minimum(1.0, patrol_hours * service.patrol_visits_per_hour / households_by_grid)
     patrol_probability = visit_share * service.patrol_detection
-    for k, r in enumerate(resources):
+    given = give_today_batch([r.co_building for r in resources])
+    for k, (r, co_hours, co_money) in enumerate(zip(resources, *given, strict=True)):
         grids = slice(first[k], first[k + 1])
         r.handlers.capacity[r.handling.grid_handlers] = handling[grids]
         r.patrol_probability = patrol_probability[grids]
-        r.set_other_hours()
+        r.set_other_hours(co_hours, co_money)
 
 
 def _grid_strengths(resources: Sequence[Resources], households: StackedHouseholds) -> NDArray[np.float64]:
