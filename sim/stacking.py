@@ -43,6 +43,26 @@ def parts(values: NDArray[Any], counts: Sequence[int]) -> list[NDArray[Any]]:
     return [values[a:b] for a, b in pairwise(bounds)]
 
 
+def part_means(values: NDArray[np.float64], counts: Sequence[int]) -> list[float]:
+    """The mean of each community's part of ``values`` (parts of ``counts``, one after another; NaN for an empty one),
+    bit for bit ``float(part.sum() / len(part))``: the parts of one length are gathered as the rows of a 2-D array,
+    whose sums along the rows are numpy's pairwise sums of each row, as of the part alone."""
+    if len(counts) == 1:
+        n = int(counts[0])
+        return [float(values.sum() / n) if n else float("nan")]
+    sizes = np.asarray(counts)
+    starts = offsets(counts)[:-1]
+    means = [float("nan")] * len(sizes)
+    for n in np.unique(sizes).tolist():
+        if n == 0:
+            continue
+        which = np.flatnonzero(sizes == n)
+        rows = values[starts[which][:, None] + np.arange(n)]
+        for k, mean in zip(which.tolist(), (rows.sum(axis=1) / n).tolist(), strict=True):
+            means[k] = mean
+    return means
+
+
 def per_row(sections: Sequence[Any], position: NDArray[np.int64] | None) -> Any:
     """The parameter sections of a batch's communities read per row (:class:`PerRow`); a community on its own, or
     communities sharing one section (replicates built from one scenario object, :meth:`CommunityBatch.of`): that
@@ -124,4 +144,4 @@ class Rows:
         return 0 if self.position is None else offsets[self.position]
 
 
-__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "parts", "per_row", "spread"]
+__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "part_means", "parts", "per_row", "spread"]

@@ -43,14 +43,14 @@ import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
-from cogov.sim.fast import mean
 from cogov.sim.households import IN_SERVICE, RETIRED, alone
 from cogov.sim.issues import Issues, State
 from cogov.sim.mechanisms.activities import REACH_DAYS as ACTIVITY_REACH_DAYS
 from cogov.sim.mechanisms.care import REACH_DAYS as CARE_REACH_DAYS
 from cogov.sim.mechanisms.five_ones import ACTIONS as FIVE_ACTIONS
+from cogov.sim.mechanisms.party_building import PartyStack
 from cogov.sim.organisations.party import COMPOUND, GRID
-from cogov.sim.stacking import joined
+from cogov.sim.stacking import joined, part_means
 
 RECENT_DAYS = 30
 """Window of 'volunteered recently' in volunteer_share and inservice_serving_share (an observation, not behaviour)."""
@@ -164,6 +164,22 @@ def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, 
     in_team = party & joined([model.teams.member for model in models])
     listed = joined([model.five_ones.in_service for model in models])
     all_five = listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))
+    # The organisations' means, each over its community's own rows (part_means: as alone, bit for bit).
+    branches = PartyStack.of([model.party for model in models], stack)
+    below = np.flatnonzero((branches.kind == GRID) | (branches.kind == COMPOUND))
+    branch_strength = part_means(branches.strength[below], [len(below)] if branches.position is None
+                                 else np.bincount(branches.position[below], minlength=n).tolist())
+    in_use = joined([model.companies.serving for model in models])  # all, unless a fallback company was withdrawn
+    company_of = np.repeat(np.arange(n), [len(model.companies) for model in models])
+    serving_counts = np.bincount(company_of[in_use], minlength=n).tolist()
+    company_quality = part_means(joined([model.companies.quality for model in models])[in_use], serving_counts)
+    collection = part_means(joined([model.companies.collection_rate for model in models])[in_use], serving_counts)
+    commitment = part_means(joined([model.co_building.commitment for model in models]),
+                            [len(model.co_building) for model in models])
+    social_quality = part_means(joined([model.handlers.quality[model.social.handler] for model in models]),
+                                [len(model.social) for model in models])
+    organisations = zip(branches.strength[branches.community_row].tolist(), branch_strength, company_quality, collection,
+                        commitment, social_quality, strict=True)
     vulnerables, visits, took, held, partisans, teamed, listeds, done = (
         stack.counts(mask).tolist() for mask in (vulnerable, visited, took_part, holds, party, in_team, listed, all_five))
     # Python numbers at once (each as numpy computes it: a share is an exact count over a count)
@@ -188,9 +204,15 @@ def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, 
         "team_member_share": _ratio(teamed_k, partisans_k),
         "five_ones_completed_share": _ratio(done_k, listeds_k),
         "vulnerable_households": vulnerables_k,
-    } for (mean_satisfaction, p10_k, mean_trust, volunteer_share, hours_k, serving_k, members_k, mean_ties, backlog,
+        "party_strength": party_k,
+        "branch_strength": branch_k,
+        "company_quality": quality_k,
+        "fee_collection_rate": collection_k,
+        "co_building_commitment": commitment_k,
+        "social_org_quality": social_k,
+    } for (party_k, branch_k, quality_k, collection_k, commitment_k, social_k), (mean_satisfaction, p10_k, mean_trust, volunteer_share, hours_k, serving_k, members_k, mean_ties, backlog,
            latent, vulnerables_k, visits_k, activity_share, held_k, partisans_k, teamed_k, listeds_k, done_k)
-        in columns]
+        in zip(organisations, columns, strict=True)]
 
 
 def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | None = None) -> dict[str, float]:
@@ -202,11 +224,6 @@ def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | N
         counted = stacked_metrics([model], alone(model.households), model.issues.alone, day)[0]
     closed = c["resolved"] + c["unresolved"]
     cost = model.ledger.total()
-    branches = model.branches
-    below = (branches.kind == GRID) | (branches.kind == COMPOUND)
-    companies = model.companies
-    serving = companies.serving  # all of them, unless a fallback company was withdrawn mid-run
-    quality = companies.quality[serving]
     return {
         "day": day,
         "issues_arisen": c["arisen"],
@@ -227,15 +244,15 @@ def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | N
         "stalemates": c["stalemates"],
         "cost_total": cost,
         "cost_per_resolved": _ratio(cost, c["resolved"]),
-        "party_strength": float(branches.strength[0]),
-        "branch_strength": mean(branches.strength[below]) if below.any() else float("nan"),
+        "party_strength": counted["party_strength"],
+        "branch_strength": counted["branch_strength"],
         "ties_mean": counted["ties_mean"],
-        "company_quality": mean(quality) if len(quality) else float("nan"),
-        "co_building_commitment": mean(model.co_building.commitment) if len(model.co_building) else float("nan"),
+        "company_quality": counted["company_quality"],
+        "co_building_commitment": counted["co_building_commitment"],
         "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
         "disputes_mediated": c["disputes_mediated"],
         "owners_committee_share": model.committees.sitting_count() / model.layout.n_compounds,
-        "social_org_quality": mean(model.handlers.quality[model.social.handler]) if len(model.social) else float("nan"),
+        "social_org_quality": counted["social_org_quality"],
         "social_org_count": len(model.social),
         "vulnerable_reached_share": counted["vulnerable_reached_share"],
         "satisfaction_vulnerable": model.care.satisfaction() if counted["vulnerable_households"] else float("nan"),
@@ -244,7 +261,7 @@ def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | N
         "needs_met": c["needs_met"],
         "team_member_share": counted["team_member_share"],
         "five_ones_completed_share": counted["five_ones_completed_share"],
-        "fee_collection_rate": mean(companies.collection_rate[serving]) if serving.any() else float("nan"),
+        "fee_collection_rate": counted["fee_collection_rate"],
         "meeting_staff_hours": model.meeting_time.hours_taken,
     }
 
