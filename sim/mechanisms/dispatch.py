@@ -21,10 +21,13 @@ from collections.abc import Sequence
 import numpy as np
 from numpy.typing import NDArray
 
+from cogov.sim.config import CATEGORIES
 from cogov.sim.handlers import HandlerKind, Handlers
 from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, MAINTENANCE, Issues, IssueTable, Level, State
 from cogov.sim.mechanisms.resources import Handling
 from cogov.sim.stacking import Rows, joined, offsets, spread
+
+N_CATEGORIES = len(CATEGORIES)
 
 
 class Dispatcher:
@@ -83,13 +86,11 @@ class Dispatcher:
         """This community's own routes over the common ones (``handler``, changed in place): a specialist social
         organisation that can take the matter soon enough, a mediation team or the lawyer, task claiming."""
         if self.specialists:
-            wait = self.expected_wait()
-            for cat, orgs in self.specialists.items():
-                wants = (category == cat) & ~served
-                if wants.any():
-                    best = orgs[np.argmin(wait[orgs])]
-                    if wait[best] <= self.specialist_max_wait_days:
-                        handler[wants] = best
+            _to_specialists([self], self.issues.alone, Rows(rows), category, served, handler)
+        self.adjust_further(rows, category, handler)
+
+    def adjust_further(self, rows: NDArray[np.int64], category: NDArray[np.int8], handler: NDArray[np.int64]) -> None:
+        """The routes after the specialists': a mediation team or the lawyer, task claiming."""
         if self.mediation_team_of_grid is not None or self.mediation_lawyer >= 0:
             self._to_mediation(rows, category, handler)
         if self.claimers is not None:
@@ -98,8 +99,12 @@ class Dispatcher:
     @property
     def adjusts(self) -> bool:
         """Whether this community has routes of its own (specialists, mediation, task claiming)."""
-        return bool(self.specialists) or self.mediation_team_of_grid is not None or self.mediation_lawyer >= 0 \
-            or self.claimers is not None
+        return bool(self.specialists) or self.adjusts_further
+
+    @property
+    def adjusts_further(self) -> bool:
+        """Whether this community has routes of its own after the specialists' (mediation, task claiming)."""
+        return self.mediation_team_of_grid is not None or self.mediation_lawyer >= 0 or self.claimers is not None
 
     def _claimed(self, rows: NDArray[np.int64], handler: NDArray[np.int64]) -> None:
         """Task claiming on the platform: a matter routed to its own grid goes to the grid, among it and its nearest
@@ -135,10 +140,7 @@ class Dispatcher:
 
     def expected_wait(self) -> NDArray[np.float64]:
         """Days of queued work per handler at today's capacity (what a dispatcher sees)."""
-        table = self.issues
-        queued = table.open_in(State.QUEUED)
-        work = np.bincount(table.handler[queued], weights=table.work_left[queued], minlength=len(self.handlers))
-        return work / np.maximum(self.handlers.capacity, 1e-9)
+        return expected_waits([self], self.issues.alone)
 
 
 def dispatch_batch(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Rows, day: int,
@@ -200,7 +202,53 @@ def route_batch(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Rows) -
     handler[to_community] = community if np.ndim(community) == 0 else community[to_community]
     other = no_company & (category != MAINTENANCE)
     handler[other] = grid_handler[other]
-    for k, mine in rows.segments(len(dispatchers)):
-        if dispatchers[k].adjusts:
-            dispatchers[k].adjust(issues.own(rows, k, mine), category[mine], served[mine], handler[mine])
+    if any(d.specialists for d in dispatchers):
+        _to_specialists(dispatchers, issues, rows, category, served, handler)
+    if any(d.adjusts_further for d in dispatchers):
+        for k, mine in rows.segments(len(dispatchers)):
+            if dispatchers[k].adjusts_further:
+                dispatchers[k].adjust_further(issues.own(rows, k, mine), category[mine], handler[mine])
     return handler
+
+
+def expected_waits(dispatchers: Sequence[Dispatcher], issues: Issues) -> NDArray[np.float64]:
+    """:meth:`Dispatcher.expected_wait` of every community of a batch, handlers numbered across the batch (community
+    after community): each handler's queued work sums its own issues in its community's order, as alone."""
+    rows = issues.open()
+    queued = rows[issues.state[rows.rows] == State.QUEUED]
+    first = None if queued.position is None else offsets([len(d.handlers) for d in dispatchers])
+    handler = issues.handler[queued.rows] + queued.shifted(first)
+    capacity = joined([d.handlers.capacity for d in dispatchers])
+    work = np.bincount(handler, weights=issues.work_left[queued.rows], minlength=len(capacity))
+    return work / np.maximum(capacity, 1e-9)
+
+
+def _to_specialists(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Rows, category: NDArray[np.int8],
+                    served: NDArray[np.bool_], handler: NDArray[np.int64]) -> None:
+    """Matters of a specialty no company serves go to the community's specialist organisation of that specialty with
+    the shortest expected wait (the first listed among equals), if it is short enough: for every community of a
+    batch in one pass (``handler``, each community's own ids, changed in place)."""
+    n = len(dispatchers)
+    community, specialty, organisation, rank = [], [], [], []
+    for k, d in enumerate(dispatchers):
+        for cat, orgs in d.specialists.items():
+            community += [k] * len(orgs)
+            specialty += [cat] * len(orgs)
+            organisation += orgs.tolist()
+            rank += range(len(orgs))
+    if not organisation:
+        return
+    owner = np.asarray(community)
+    mine = np.asarray(organisation)
+    first = offsets([len(d.handlers) for d in dispatchers])
+    wait = expected_waits(dispatchers, issues)[mine + first[owner]]
+    group = owner * N_CATEGORIES + np.asarray(specialty)
+    order = np.lexsort((np.asarray(rank), wait, group))  # by specialty of each community, then wait, then listing
+    best = order[np.concatenate(([True], group[order][1:] != group[order][:-1]))]
+    soon = wait[best] <= spread([d.specialist_max_wait_days for d in dispatchers], owner[best])
+    route = np.full(n * N_CATEGORIES, -1, dtype=np.int64)
+    route[group[best][soon]] = mine[best][soon]
+    position = rows.position if rows.position is not None else 0
+    chosen = route[position * N_CATEGORIES + category.astype(np.int64)]
+    wants = ~served & (chosen >= 0)
+    handler[wants] = chosen[wants]
