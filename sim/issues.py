@@ -111,6 +111,8 @@ class IssueTable:
         self.open_rows: NDArray[np.int64] = np.empty(0, dtype=np.int64)
         self.owner: StackedIssues | None = None
         """The batch's stacked table this table's columns are a segment of (None on its own)."""
+        self.cache: dict[str, Any] = {}
+        """What a batched phase derives once for this table as a batch of one (as :attr:`StackedIssues.cache`)."""
 
     def __len__(self) -> int:
         return self._n
@@ -214,6 +216,8 @@ class StackedIssues:
 
     def __init__(self, tables: Sequence[IssueTable]):
         self.tables = list(tables)
+        self.cache: dict[str, Any] = {}
+        """What a batched phase derives once from the batch's structure (its routing tables…), by name."""
         self._stack(max(table._capacity for table in self.tables))
 
     def __getattr__(self, name: str) -> NDArray[Any]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from operator import is_
 
 import numpy as np
 from numpy.typing import NDArray
@@ -229,21 +230,13 @@ def _to_specialists(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Row
     the shortest expected wait (the first listed among equals), if it is short enough: for every community of a
     batch in one pass (``handler``, each community's own ids, changed in place)."""
     n = len(dispatchers)
-    community, specialty, organisation, rank = [], [], [], []
-    for k, d in enumerate(dispatchers):
-        for cat, orgs in d.specialists.items():
-            community += [k] * len(orgs)
-            specialty += [cat] * len(orgs)
-            organisation += orgs.tolist()
-            rank += range(len(orgs))
-    if not organisation:
+    table = _SpecialistTable.of(dispatchers, issues)
+    owner, mine, group = table.owner, table.organisation, table.group
+    if len(mine) == 0:
         return
-    owner = np.asarray(community)
-    mine = np.asarray(organisation)
     first = offsets([len(d.handlers) for d in dispatchers])
     wait = expected_waits(dispatchers, issues)[mine + first[owner]]
-    group = owner * N_CATEGORIES + np.asarray(specialty)
-    order = np.lexsort((np.asarray(rank), wait, group))  # by specialty of each community, then wait, then listing
+    order = np.lexsort((table.rank, wait, group))  # by specialty of each community, then wait, then listing
     best = order[np.concatenate(([True], group[order][1:] != group[order][:-1]))]
     soon = wait[best] <= spread([d.specialist_max_wait_days for d in dispatchers], owner[best])
     route = np.full(n * N_CATEGORIES, -1, dtype=np.int64)
@@ -252,3 +245,37 @@ def _to_specialists(dispatchers: Sequence[Dispatcher], issues: Issues, rows: Row
     chosen = route[position * N_CATEGORIES + category.astype(np.int64)]
     wants = ~served & (chosen >= 0)
     handler[wants] = chosen[wants]
+
+
+
+class _SpecialistTable:
+    """Every specialist organisation of a batch's communities, one row each (its community, specialty, handler in
+    its community's numbering and place in its specialty's list), made again when a community's specialists change
+    (:meth:`Dispatcher.set_specialists` makes a new dict). Kept in the issues' cache."""
+
+    def __init__(self, dispatchers: Sequence[Dispatcher]):
+        self.sources = [d.specialists for d in dispatchers]
+        community: list[int] = []
+        specialty: list[int] = []
+        organisation: list[int] = []
+        rank: list[int] = []
+        for k, d in enumerate(dispatchers):
+            for cat, orgs in d.specialists.items():
+                community += [k] * len(orgs)
+                specialty += [cat] * len(orgs)
+                organisation += orgs.tolist()
+                rank += range(len(orgs))
+        self.owner = np.asarray(community, dtype=np.int64)
+        self.organisation = np.asarray(organisation, dtype=np.int64)
+        self.rank = np.asarray(rank, dtype=np.int64)
+        self.group = self.owner * N_CATEGORIES + np.asarray(specialty, dtype=np.int64)
+        """Each row's community and specialty, as one number."""
+
+    @classmethod
+    def of(cls, dispatchers: Sequence[Dispatcher], issues: Issues) -> _SpecialistTable:
+        """The batch's table, made again when a community's specialists changed since."""
+        table = issues.cache.get("specialists")
+        if table is None or len(table.sources) != len(dispatchers) or not all(
+                map(is_, table.sources, (d.specialists for d in dispatchers))):
+            table = issues.cache["specialists"] = cls(dispatchers)
+        return table
