@@ -43,6 +43,7 @@ from cogov.sim.mechanisms.drift import drift_batch
 from cogov.sim.mechanisms.escalation import escalate_batch
 from cogov.sim.mechanisms.resources import resources_batch
 from cogov.sim.mechanisms.service import serve_batch
+from cogov.sim.mechanisms.upkeep import upkeep_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel, as_config
 from cogov.sim.outcomes.metrics import stacked_metrics
@@ -182,6 +183,12 @@ def _service(batch: CommunityBatch, day: int) -> None:
     serve_batch([model.service for model in batch.models], batch.households, batch.issues, day)
 
 
+def _upkeep(batch: CommunityBatch, day: int) -> None:
+    """Today's fixes in compounds nobody keeps may come back; the recurrences due today arise (one pass over the
+    stacked issues)."""
+    upkeep_batch([model.upkeep for model in batch.models], batch.households, batch.issues, day)
+
+
 def _discovery(batch: CommunityBatch, day: int) -> None:
     """Unseen issues of every community are reported or found (one pass over the stacked issues)."""
     discover_batch([model.discovery for model in batch.models], batch.households, batch.issues, day)
@@ -208,6 +215,7 @@ BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "escalation": _escalation,
     "discovery": _discovery,
     "service": _service,
+    "upkeep": _upkeep,
     "abandonment": _abandonment,
     "volunteering": _volunteering,
     "drift": _drift,

@@ -8,6 +8,8 @@ of :class:`SocialOrganisations`; :class:`SocialOrganisation` is the Mesa agent v
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -95,6 +97,26 @@ class SocialOrganisations(Table):
         np.add.at(self.evaluation_sum, rows[mine], values[mine])  # in case order, as a loop would add them
         np.add.at(self.period_cases, rows[mine], 1)
         np.add.at(self.period_evaluation_sum, rows[mine], values[mine])
+
+
+def handled_by_social(tables: Sequence[SocialOrganisations], handlers: NDArray[np.int64],
+                      position: NDArray[np.int64] | None) -> NDArray[np.bool_]:
+    """Which of a batch's finished cases an organisation of its community's table handled (``handlers``: each
+    community's own handler ids; ``position``: each case's community, None for one community alone): the cases
+    :meth:`SocialOrganisations.record_cases` would record. One lookup in every community's table at once, so that
+    a batch records cases only for the few communities whose organisations finished some."""
+    if position is None:
+        lookup = tables[0]._row_of_handler
+        known = (handlers >= 0) & (handlers < len(lookup))
+        return known & (lookup[np.where(known, handlers, 0)] >= 0) if len(lookup) else known
+    sizes = np.array([len(table._row_of_handler) for table in tables], dtype=np.int64)
+    known = (handlers >= 0) & (handlers < sizes[position])  # -1: closed before any handler took it
+    if not known.any():
+        return known
+    first = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    lookup = np.concatenate([table._row_of_handler for table in tables])
+    known[known] = lookup[handlers[known] + first[position[known]]] >= 0
+    return known
 
 
 class SocialOrganisation(RowAgent):
