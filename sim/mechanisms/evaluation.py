@@ -185,7 +185,7 @@ def _word_of_mouth(evaluations: Sequence[Evaluation], h: StackedHouseholds, owne
     buildings = building[owners.rows]
     count = np.bincount(buildings, minlength=n_buildings)
     mean = np.bincount(buildings, weights=performance, minlength=n_buildings) / np.maximum(count, 1)
-    hearing = count[building] > 0
+    hearing = (count > 0)[building]  # a gather of flags: cheaper than comparing gathered counts
     hearing[owners.rows] = False  # their own episode has moved them already
     who = np.flatnonzero(hearing)
     p, where = mean[building[who]], (h.position[who] if len(evaluations) > 1 else None)
