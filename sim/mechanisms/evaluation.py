@@ -27,7 +27,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.issues import DISPUTE, Issues, IssueTable, Level
 from cogov.sim.organisations import SocialOrganisations
-from cogov.sim.organisations.social import handled_by_social
+from cogov.sim.organisations.social import social_cases
 from cogov.sim.stacking import Rows, per_row, spread
 
 
@@ -99,8 +99,9 @@ def judge_batch(evaluations: Sequence[Evaluation], issues: Issues, rows: Rows, f
 def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: Issues,
                    rows: Rows, fixed: NDArray[np.bool_], day: int, abandoned: bool = False,
                    among: Sequence[int] | None = None) -> None:
-    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements and their
-    effects; the counts and the social organisations' records community by community. The counts of each community
+    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements, their effects
+    and every community's counts (each then added to its counters), and the social organisations' cases found in one
+    lookup (each community with some records its own). The counts of each community
     of ``among`` are counted even if it closed nothing (as a community's own call with no rows counts zeros:
     its counters then hold the names), by default those of the communities with rows."""
     index, position = rows.rows, rows.position
@@ -116,10 +117,12 @@ def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseho
     tallies = [np.bincount(where[mask], minlength=n).tolist() for mask in (
         fixed, fixed & (issues.category[index] == DISPUTE), ~fixed, on_time, fixed & (issues.level[index] == Level.GRID))]
     resolve_days = np.bincount(where[fixed], weights=days[fixed], minlength=n).tolist()
-    cases = handled_by_social([e.social for e in evaluations], handler, position)
-    with_cases = np.bincount(where[cases], minlength=n).tolist()
+    # the cases social organisations finished, in community order: each community records its own piece
+    case, organisation = social_cases([e.social for e in evaluations], handler, position)
+    case_bounds = np.searchsorted(where[case], np.arange(n + 1)).tolist()
+    case_performance = performance[case]
     resolved, disputes, unresolved, timely, in_grid = tallies
-    for k, mine in rows.segments(n, among):
+    for k, _ in rows.segments(n, among):
         counters = evaluations[k].counters  # the names in the order (and with the types) of a community's own call
         counters["resolved"] += resolved[k]
         counters["disputes_resolved"] += disputes[k]
@@ -128,8 +131,9 @@ def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseho
         if not abandoned:
             counters["on_time"] += timely[k]
         counters["resolved_in_grid"] += in_grid[k]
-        if with_cases[k]:  # only communities whose social organisations finished cases today have any to record
-            evaluations[k].social.record_cases(handler[mine], performance[mine])
+        a, b = case_bounds[k], case_bounds[k + 1]
+        if a < b:  # only communities whose social organisations finished cases today have any to record
+            evaluations[k].social.record(organisation[a:b], case_performance[a:b])
     experience_batch(evaluations, households, issues, rows, performance)
 
 
