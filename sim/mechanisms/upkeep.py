@@ -84,6 +84,9 @@ class Upkeep:
         return source
 
 
+_NONE = np.empty(0, dtype=np.int64)
+
+
 def upkeep_batch(upkeeps: Sequence[Upkeep], households: StackedHouseholds, issues: Issues, day: int) -> None:
     """:meth:`Upkeep.step` of every community of a batch: today's fixes found in one pass over the stacked issues
     (each community draws their recurrences from its own stream), then the recurrences due today arise in one pass
@@ -119,11 +122,19 @@ def _schedule_batch(upkeeps: Sequence[Upkeep], issues: Issues, day: int) -> None
 def _arise_batch(upkeeps: Sequence[Upkeep], households: StackedHouseholds, issues: Issues, day: int) -> None:
     """The recurrences due today arise as new issues (the same household, matter, severity and work as the fix
     they repeat; one pass over the stacked issues), and the fixes they repeat are judged as failed episodes."""
-    due = [upkeep.due_today(day) for upkeep in upkeeps]
+    n = len(upkeeps)
+    if n == 1:
+        due = [upkeeps[0].due_today(day)]
+    else:  # which communities have recurrences due, in one comparison: only those take theirs out
+        pending = [len(upkeep.due) for upkeep in upkeeps]
+        if not any(pending):
+            return
+        now = joined([upkeep.due for upkeep in upkeeps]) <= day
+        arising = np.bincount(np.repeat(np.arange(n), pending)[now], minlength=n).tolist()
+        due = [upkeep.due_today(day) if arising[k] else _NONE for k, upkeep in enumerate(upkeeps)]
     counts = [len(source) for source in due]
     if not any(counts):
         return
-    n = len(upkeeps)
     position = None if n == 1 else np.repeat(np.arange(n), counts)
     own = joined([source for source in due if len(source)])  # each community's own rows of the repeated fixes
     source = own if position is None else own + position * issues.capacity
