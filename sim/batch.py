@@ -15,16 +15,17 @@ pairwise sums over the same numbers in the same order. A community run alone and
 give identical results, bit for bit, intervention schedules included (``tests/test_batch.py`` checks every phase
 against single runs over the scenario library).
 
-**What is batched so far** (issue 13, in progress): volunteering (every eligible household's choice and its effects
-in one pass), discovery (with the collective issues it opens for talks, :func:`cogov.sim.mechanisms.agreement.open_batch`),
-agreement (the talks on collective issues: every compound's conveners and brokers read across the batch), arrival
-(each community draws its new issues from its own stream; they are added in one pass),
-escalation (with the 12345 calls), abandonment and service (with the residents' judgements,
-:mod:`cogov.sim.mechanisms.evaluation`), with one dispatcher pass for the issues they route
-(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`); satisfaction's recovery (``drift``) and the household
-metrics of the daily record (``record``). The other phases (party building, upkeep, the rest of
-the record…) still run community by community; each batched phase added removes its per-community call overhead,
-which is most of the cost of a community's day (ODD §9.8).
+**What is batched** (issue 13): every phase with a cost, each through the function the community's own mechanism
+calls with itself alone (:data:`BATCHED`): volunteering with the day's hours (:func:`volunteer_day`,
+:func:`~cogov.sim.mechanisms.resources.resources_batch`), arrival, discovery (with the collective issues it opens for
+talks), agreement, escalation (with the 12345 calls), abandonment, service (with the residents' judgements,
+:mod:`cogov.sim.mechanisms.evaluation`: every community's counts in one pass, the social organisations' cases in one
+lookup), upkeep (fixes that come back in compounds nobody keeps, :func:`~cogov.sim.mechanisms.upkeep.upkeep_batch`),
+one dispatcher pass for the issues they route
+(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`), party building (every community's party organisations
+stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`), satisfaction's drift and the daily record's
+counts over households and issues (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still does
+community by community (its random draws, rare events, small per-community tables) is in ODD §9.8.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ from cogov.sim.mechanisms.arrival import arrive_batch
 from cogov.sim.mechanisms.discovery import discover_batch
 from cogov.sim.mechanisms.drift import drift_batch
 from cogov.sim.mechanisms.escalation import escalate_batch
+from cogov.sim.mechanisms.party_building import party_batch
 from cogov.sim.mechanisms.resources import resources_batch
 from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.upkeep import upkeep_batch
@@ -109,6 +111,9 @@ class CommunityBatch:
         day), then the events the model scheduled for that day (property companies' updates, reviews, meetings).
         """
         models = self.models
+        if models[0].steps == 0:
+            for model in models:
+                _hold_step_schedule(model)
         for model in models:
             model.steps += 1  # as Mesa's _do_step does before the model's step
         day = models[0].steps
@@ -126,7 +131,9 @@ class CommunityBatch:
         started = time.perf_counter() if timing is not None else 0.0
         for model in models:
             model.running = day < model.days
-            _advance_clock(model)
+            model.run_until(day)  # the events the model scheduled for today, after its step, as Model.step runs them
+            if not model.running:
+                model._default_schedule.resume()
         if timing is not None:
             timing["clock"] = timing.get("clock", 0.0) + time.perf_counter() - started
 
@@ -137,25 +144,24 @@ class CommunityBatch:
         return [model.summary() for model in self.models]
 
 
-def _advance_clock(model: CommunityModel) -> None:
-    """Move the model's Mesa clock over the day just stepped, running the events scheduled for it, without stepping
-    the model again: Mesa's own step with the model's step body skipped (``steps`` is counted again by Mesa)."""
-    model.steps -= 1
-    user_step = model._user_step
-    model._user_step = _skip
-    try:
-        model.step()
-    finally:
-        model._user_step = user_step
-
-
-def _skip() -> None:
-    """The model's step body, already done by the batch."""
+def _hold_step_schedule(model: CommunityModel) -> None:
+    """Hold the model's own daily step in Mesa's event list while the batch steps it: the batch runs the day's phases,
+    then moves the model's clock to the day with :meth:`mesa.Model.run_until`, which runs that day's scheduled events
+    (property companies' updates, reviews, meetings) in their order, as :meth:`mesa.Model.step` would after the step.
+    At the horizon the batch resumes the schedule, and the model is as if run alone (its next step due the day after).
+    Until then, step it only through its batch."""
+    model._default_schedule.pause()
 
 
 def _drift(batch: CommunityBatch, day: int) -> None:
     """Open issues drag every community's satisfaction, which then recovers (one pass over the stacked tables)."""
     drift_batch([model.drift for model in batch.models], batch.households, batch.issues, day)
+
+
+def _party(batch: CommunityBatch, day: int) -> None:
+    """Every community's party organisations take stock and act (one pass over the stacked party organisations,
+    households and issues; each community draws from its own stream)."""
+    party_batch([model.party for model in batch.models], batch.households, batch.issues, day)
 
 
 def _record(batch: CommunityBatch, day: int) -> None:
@@ -218,6 +224,7 @@ BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "upkeep": _upkeep,
     "abandonment": _abandonment,
     "volunteering": _volunteering,
+    "party": _party,
     "drift": _drift,
     "record": _record,
 }

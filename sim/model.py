@@ -488,7 +488,7 @@ class CommunityModel(Model):
                                    self.evaluation, self.ledger, streams.party, self.plan.burden)
         self.resources = Resources(config, self.plan, self.handlers, self.handling, households, self.companies,
                                    self.social, self.co_building,
-                                   lambda: self.branches.strength_by_unit(GRID, layout.n_grids),
+                                   self.party.grid_strength,
                                    lambda: self.party.reward_hours_per_day, self.ledger, self.self_managed,
                                    self.fallback_subsidy_per_day(), self.work_units, self.meeting_time)
         self.dispatcher = Dispatcher(issues, self.handlers, self.handling, self.property_service_by_compound,

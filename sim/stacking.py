@@ -35,6 +35,14 @@ def joined(parts: Sequence[NDArray[Any]], axis: int = 0) -> NDArray[Any]:
     return np.concatenate(parts, axis=axis) if parts else np.empty(0)
 
 
+def parts(values: NDArray[Any], counts: Sequence[int]) -> list[NDArray[Any]]:
+    """``values`` cut into the communities' parts of ``counts``, one after another (views)."""
+    if len(counts) == 1:
+        return [values]
+    bounds = offsets(counts).tolist()
+    return [values[a:b] for a, b in pairwise(bounds)]
+
+
 def per_row(sections: Sequence[Any], position: NDArray[np.int64] | None) -> Any:
     """The parameter sections of a batch's communities read per row (:class:`PerRow`); a community on its own, or
     communities sharing one section (replicates built from one scenario object, :meth:`CommunityBatch.of`): that
@@ -116,4 +124,4 @@ class Rows:
         return 0 if self.position is None else offsets[self.position]
 
 
-__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "per_row", "spread"]
+__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "parts", "per_row", "spread"]

@@ -40,6 +40,13 @@ def _assert_same(alone: CommunityModel, inside: CommunityModel) -> None:
     assert alone.counters == inside.counters
     assert json.dumps(alone.summary(), sort_keys=True, default=str) == json.dumps(inside.summary(), sort_keys=True,
                                                                                   default=str)
+    for column in alone.branches.columns:  # the party organisations (stacked by the batched party phase)
+        np.testing.assert_array_equal(getattr(alone.branches, column), getattr(inside.branches, column),
+                                      err_msg=f"branches.{column}")
+    np.testing.assert_array_equal(alone.party.visit_probability, inside.party.visit_probability)
+    np.testing.assert_array_equal(alone.co_building.commitment, inside.co_building.commitment)
+    np.testing.assert_array_equal(alone.co_building.engaged, inside.co_building.engaged)
+    assert alone.ledger.totals == inside.ledger.totals
 
 
 def _alone(scenario: Any, seed: int, days: int) -> CommunityModel:
@@ -79,6 +86,33 @@ def test_replicates_in_a_batch_over_a_year_are_bit_identical_to_them_run_alone(s
         assert summary["interventions"] == alone.summary()["interventions"]
     if scenario == "red_property_midyear":
         assert [event.day for event in batch.models[0].interventions] == [180, 180, 180]
+
+
+def test_party_building_with_other_parameters_in_each_community_of_a_batch_is_as_alone():
+    """Party building's parameters differ from community to community (parameters per row, a results memory of
+    its own, training and rewards in some communities only, secretaries leaving often, units on the big party
+    committee): each community of the batch as alone, past the first quarterly reward."""
+    days = 95
+    overrides = [
+        {},
+        {"party.results_memory_days": 30.0, "party.attendance.retired": 0.5, "party.secretary_turnover_per_year": 1.0,
+         "party.turnover_loss": 0.5, "levers.party_building.training_days_per_year": 12.0,
+         "community.co_building_units": 40, "community.households": 1000},
+        {"party.life_interval_days": 14, "party.growth_rate": 0.05, "party.visits_per_member_per_month": 5.0,
+         "levers.party_building.performance_reward_cny": 20_000.0, "levers.party_building.reward_threshold": 0.3,
+         "levers.cross_appointment.big_party_committee": True, "levers.burden.admin_share": 0.3},
+        {"party.secretary_turnover_per_year": 1.0, "levers.party_building.training_days_per_year": 52.0,
+         "levers.party_building.performance_reward_cny": 5_000.0, "levers.party_building.reward_threshold": 0.0,
+         "community.households": 500},
+    ]
+    configs = [apply_overrides(SMALL, {**changes, "simulation.days": days}) for changes in overrides]
+    batch = CommunityBatch([CommunityModel(config, rng=30 + k) for k, config in enumerate(configs)])
+    batch.run()
+    for k, config in enumerate(configs):
+        alone = _alone(config, 30 + k, days)
+        _assert_same(alone, batch.models[k])
+    assert batch.models[3].ledger.by_item()["branch_rewards"] > 0
+    assert batch.models[1].ledger.by_item()["secretary_training"] > 0
 
 
 def test_a_lever_moved_in_one_community_of_a_batch_acts_as_it_does_alone():

@@ -20,9 +20,12 @@ from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.meeting_time import MeetingTime
 from cogov.sim.organisations import CoBuildingUnits, PropertyCompanies, SocialOrganisations
+from cogov.sim.organisations.co_building import give_today_batch
+from cogov.sim.organisations.property import company_hours_batch
 from cogov.sim.organisations.self_management import LEDGER_ITEM as SELF_MANAGEMENT_FEES
 from cogov.sim.organisations.self_management import PAYER as RESIDENTS
 from cogov.sim.organisations.self_management import SelfManagementCommittees
+from cogov.sim.organisations.social import social_hours_batch
 from cogov.sim.organisations.work_units import LEDGER_ITEM as WORK_UNIT_LOGISTICS
 from cogov.sim.organisations.work_units import PAYER as WORK_UNITS
 from cogov.sim.organisations.work_units import WorkUnitServices
@@ -139,14 +142,18 @@ class Resources:
         community alone)."""
         resources_batch([self], alone(self.households), [volunteer_hours_by_grid])
 
-    def set_other_hours(self) -> None:
+    def set_other_hours(self, co_hours: float, co_money: float, company_hours: NDArray[np.float64],
+                        social_hours: NDArray[np.float64]) -> None:
         """Today's hours of every handler but the grids' (set by :func:`resources_batch`): the community's staff with
         what co-building units and rewards add, the street's departments, companies, social organisations, and
-        those paid by residents or former work units; and today's spending."""
+        those paid by residents or former work units; and today's spending. ``co_hours``, ``co_money``: what the
+        co-building units give today (:func:`~cogov.sim.organisations.co_building.give_today_batch`);
+        ``company_hours``, ``social_hours``: what each property company and social organisation works today
+        (:func:`~cogov.sim.organisations.property.company_hours_batch`,
+        :func:`~cogov.sim.organisations.social.social_hours_batch`)."""
         plan = self.plan
         config = self.config
         capacity = self.handlers.capacity
-        co_hours, co_money = self.co_building.give_today()
         # the staff's hours in meetings the arrangements convened come out of what they work on issues
         community_hours = (plan.staff_hours_community if self.meeting_time is None
                            else self.meeting_time.take(plan.staff_hours_community))
@@ -160,9 +167,8 @@ class Resources:
         self.ledger.record("co_building_money", co_money, payer="co_building_units")
         capacity[self.handling.street_handler] = (plan.street_hours if self.street_hours_today is None
                                                   else self.street_hours_today)
-        capacity[self.companies.handler] = self.companies.hours_today(config.service.work_hours_per_day)
-        capacity[self.social.handler] = self.social.hours_today(config.service.social_org_base_hours_per_day,
-                                                                plan.purchased_hours_per_org)
+        capacity[self.companies.handler] = company_hours
+        capacity[self.social.handler] = social_hours
         if len(self.work_units):  # logistics staff paid by the former work units (their money, not public)
             params, hours = config.levers.work_unit_management, config.service.work_hours_per_day
             capacity[self.work_units.handler] = self.work_units.hours_today(params, hours)
@@ -188,15 +194,34 @@ def resources_batch(resources: Sequence[Resources], households: StackedHousehold
     patrol_share = per_row([r.config.levers.grid for r in resources], position).patrol_share
     volunteer_hours = joined(volunteer_hours_by_grid)
     # A grid branch's secretary gives the grid hours as its branch works: in proportion to its strength.
-    secretary_hours = joined([r.grid_branch_strength() for r in resources]) * service.secretary_hours_per_day
+    secretary_hours = _grid_strengths(resources, households) * service.secretary_hours_per_day
     staff_hours = plan.full_time_hours_per_grid + plan.part_time_hours_per_grid + secretary_hours
     handling = (1.0 - patrol_share) * (staff_hours + service.volunteer_work_efficiency * volunteer_hours)
     patrol_hours = patrol_share * (staff_hours + volunteer_hours)
     households_by_grid = joined([r.households_by_grid for r in resources])
     visit_share = np.minimum(1.0, patrol_hours * service.patrol_visits_per_hour / households_by_grid)
     patrol_probability = visit_share * service.patrol_detection
-    for k, r in enumerate(resources):
+    given = give_today_batch([r.co_building for r in resources])
+    company_hours = company_hours_batch([r.companies for r in resources],
+                                        [r.config.service.work_hours_per_day for r in resources])
+    social_hours = social_hours_batch([r.social for r in resources],
+                                      [r.config.service.social_org_base_hours_per_day for r in resources],
+                                      [r.plan.purchased_hours_per_org for r in resources])
+    for k, (r, co_hours, co_money, companies, social) in enumerate(
+            zip(resources, *given, company_hours, social_hours, strict=True)):
         grids = slice(first[k], first[k + 1])
         r.handlers.capacity[r.handling.grid_handlers] = handling[grids]
         r.patrol_probability = patrol_probability[grids]
-        r.set_other_hours()
+        r.set_other_hours(co_hours, co_money, companies, social)
+
+
+def _grid_strengths(resources: Sequence[Resources], households: StackedHouseholds) -> NDArray[np.float64]:
+    """Each grid's branch's strength, the grids of every community one after another: in one pass when every
+    community reads its own party organisations' (:func:`~cogov.sim.mechanisms.party_building.grid_strengths`), else
+    community by community (a test's own ``grid_branch_strength``)."""
+    from cogov.sim.mechanisms.party_building import PartyBuilding, grid_strengths  # party building reads Handling
+
+    parties = [getattr(r.grid_branch_strength, "__self__", None) for r in resources]
+    if all(isinstance(party, PartyBuilding) for party in parties):
+        return grid_strengths(parties, households)
+    return joined([r.grid_branch_strength() for r in resources])

@@ -34,6 +34,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import IN_SERVICE, NEVER, Households, StackedHouseholds, alone
 from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.five_ones import FiveOnes
+from cogov.sim.mechanisms.party_building import PartyBuilding, asks_batch
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.teams import VolunteerTeams
 from cogov.sim.stacking import joined, lookup, per_row, spread
@@ -96,13 +97,22 @@ class Volunteering:
         with this community alone)."""
         return volunteer_day([self], alone(self.households), day)[0]
 
-    def choices(self, day: int) -> tuple[NDArray[np.bool_], NDArray[np.bool_], NDArray[np.float64] | None]:
+    @property
+    def arranged(self) -> bool:
+        """Whether an arrangement besides the branch's asks shapes today's choice (teams, the five ones, posts)."""
+        return ((self.teams is not None and self.teams.enabled) or (self.five_ones is not None and self.five_ones.enabled)
+                or (self.posts is not None and self.posts.enabled))
+
+    def choices(self, day: int, asked: NDArray[np.bool_] | None = None
+                ) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None, NDArray[np.float64] | None]:
         """What the community's other arrangements make of today's choice for each eligible household, in the order
-        they draw: asked (by the branch or steward; by a team on its service day; by the branch's five-ones review;
-        by a post's guide), kept in view (a team; the review) and a post's commitment (None without posts)."""
+        they draw: asked (by the branch or steward, unless ``asked`` says already; by a team on its service day; by the
+        branch's five-ones review; by a post's guide), kept in view (a team; the review; None: nobody) and a post's
+        commitment (None without posts)."""
         eligible = self.eligible
-        asked = self.asks(eligible)
-        in_view = np.zeros(len(eligible), dtype=bool)
+        if asked is None:
+            asked = self.asks(eligible)
+        in_view = None
         if self.teams is not None and self.teams.enabled:  # joined when asked; called on service days; kept in view
             self.teams.join(eligible, asked)
             asked = asked | self.teams.called(eligible, day)
@@ -110,7 +120,7 @@ class Volunteering:
         if self.five_ones is not None and self.five_ones.enabled:  # behind on the five ones: asked, kept in view
             followed_up = self.five_ones.review(eligible, day)
             asked = asked | followed_up
-            in_view = in_view | followed_up
+            in_view = followed_up if in_view is None else in_view | followed_up
         if self.posts is not None and self.posts.enabled:
             self.posts.claim(eligible, asked, day)  # posts are claimed when the branch (or a team) asks
             asked = asked | self.posts.guided(eligible, day)  # a guide who served yesterday asks their building
@@ -151,9 +161,9 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
     feedback = np.where(in_service, ranking | employer, ranking)
     feedback = feedback | (h.monitored_until[eligible] >= day)  # followed up by their branch
     neighbours = index.neighbours_recent_share(h, day, motive.influence_window_days)
-    chosen = [c.choices(day) for c in communities]
-    asked = joined([a for a, _, _ in chosen])
-    feedback = feedback | joined([v for _, v, _ in chosen])
+    asked, in_view, commitments = _choices(communities, h, index, day)
+    if in_view is not None:
+        feedback = feedback | in_view
     minimum = incentives.min_hours_per_year
     behind = (minimum > 0) & (members > 0) & (h.hours[eligible] < minimum * (day + 1) / DAYS_PER_YEAR)
     utility = (
@@ -169,10 +179,8 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
         + choice.volunteer_employer_feedback * (employer & in_service)
         + choice.volunteer_min_hours * behind
     )
-    commitments = [commitment for _, _, commitment in chosen]
-    if any(commitment is not None for commitment in commitments):  # a post is a duty one is seen to hold
-        utility = utility + joined([np.zeros(n) if c is None else c
-                                    for c, n in zip(commitments, index.counts, strict=True)])
+    if commitments is not None:  # a post is a duty one is seen to hold
+        utility = utility + commitments
     draws = joined([c.rng.random(n) for c, n in zip(communities, index.counts, strict=True)])
     serve = draws < logistic(utility)
     served = eligible[serve]
@@ -209,6 +217,30 @@ def volunteer_day(communities: Sequence[Volunteering], stack: StackedHouseholds,
     sessions = np.bincount(index.grid[serve], minlength=index.grid_offsets[-1])
     return [sessions[index.grid_offsets[k]:index.grid_offsets[k + 1]] * c.choice.session_hours
             for k, c in enumerate(communities)]
+
+
+def _choices(communities: Sequence[Volunteering], h: StackedHouseholds, index: _BatchIndex, day: int
+             ) -> tuple[NDArray[np.bool_], NDArray[np.bool_] | None, NDArray[np.float64] | None]:
+    """Every eligible household's choice as the communities' arrangements shape it (:meth:`Volunteering.choices`):
+    asked, kept in view (None: nobody anywhere) and a post's commitment (None: no posts anywhere). The branches' and
+    stewards' asks are drawn in one pass when every community's asks are its party organisations'
+    (:func:`~cogov.sim.mechanisms.party_building.asks_batch`; each draws from its own stream first, as alone); the
+    other arrangements then act community by community, only where one is on."""
+    parties = [getattr(c.asks, "__self__", None) for c in communities]  # the party organisations asking, if they are
+    asked = None
+    if all(isinstance(party, PartyBuilding) for party in parties):
+        asked = asks_batch(parties, h, index.eligible, index.counts, None if len(communities) == 1 else index.where)
+        if not any(c.arranged for c in communities):
+            return asked, None, None
+    own = [None] * len(communities) if asked is None else np.split(asked, np.cumsum(index.counts)[:-1])
+    chosen = [c.choices(day, mine) for c, mine in zip(communities, own, strict=True)]
+    in_view = commitment = None
+    if any(v is not None for _, v, _ in chosen):
+        in_view = joined([np.zeros(n, dtype=bool) if v is None else v
+                          for (_, v, _), n in zip(chosen, index.counts, strict=True)])
+    if any(c is not None for _, _, c in chosen):
+        commitment = joined([np.zeros(n) if c is None else c for (_, _, c), n in zip(chosen, index.counts, strict=True)])
+    return joined([a for a, _, _ in chosen]), in_view, commitment
 
 
 class _BatchIndex:

@@ -15,11 +15,16 @@ Its state is a row of :class:`CoBuildingUnits`; :class:`CoBuildingUnit` is the M
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from itertools import pairwise
+from typing import Any
+
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import CO_BUILDING_KINDS, CoBuildingParams, ListsMatching
 from cogov.sim.organisations.table import RowAgent, Table
+from cogov.sim.stacking import joined, offsets
 
 KINDS: tuple[str, ...] = CO_BUILDING_KINDS
 DAYS_PER_WEEK = 7.0
@@ -76,18 +81,45 @@ class CoBuildingUnits(Table):
         self.engaged[due] = asked[due]
     def contributions(self) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Each unit's useful people-hours and money (CNY) a day, 0 in a month it is not engaged."""
-        given = self.commitment * self.engaged
-        hours = self.staff_hours_per_week / DAYS_PER_WEEK * given * self.post_share * self.efficiency
-        money = self.money_cny_per_year / DAYS_PER_YEAR * given * (1.0 - self.post_share)
-        return hours, money
+        return _contributions(self.commitment, self.engaged, self.staff_hours_per_week, self.money_cny_per_year,
+                              self.post_share, self.efficiency)
 
     def give_today(self) -> tuple[float, float]:
         """All units' useful people-hours and money today, added to what they gave so far."""
-        hours, money = self.contributions()
-        total_hours, total_money = sequential_sum(hours), sequential_sum(money)
-        self.hours_given += total_hours
-        self.money_given += total_money
-        return total_hours, total_money
+        hours, money = give_today_batch([self])
+        return hours[0], money[0]
+
+
+def _contributions(commitment: Any, engaged: Any, staff_hours_per_week: Any, money_cny_per_year: Any, post_share: Any,
+                   efficiency: Any) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    given = commitment * engaged
+    hours = staff_hours_per_week / DAYS_PER_WEEK * given * post_share * efficiency
+    money = money_cny_per_year / DAYS_PER_YEAR * given * (1.0 - post_share)
+    return hours, money
+
+
+def give_today_batch(tables: Sequence[CoBuildingUnits]) -> tuple[list[float], list[float]]:
+    """:meth:`CoBuildingUnits.give_today` of the units of every community of a batch: their contributions in one
+    pass over the units joined, each community's total a sum in order over its own units (as alone)."""
+    columns = ("commitment", "engaged", "staff_hours_per_week", "money_cny_per_year", "post_share", "efficiency")
+    hours, money = _contributions(*(joined([getattr(table, name) for table in tables]) for name in columns))
+    counts = [len(table) for table in tables]
+    total_hours, total_money = _sums_in_order(hours, counts), _sums_in_order(money, counts)
+    for table, given, paid in zip(tables, total_hours, total_money, strict=True):
+        table.hours_given += given
+        table.money_given += paid
+    return total_hours, total_money
+
+
+def _sums_in_order(values: NDArray[np.float64], counts: Sequence[int]) -> list[float]:
+    """Each community's :func:`sequential_sum` of its part of ``values`` (parts of ``counts``, one after another):
+    running sums along the rows of a 2-D view when the parts are of one size (a running sum adds in order, row by
+    row), else part by part."""
+    if len(set(counts)) == 1:
+        n = counts[0]
+        return values.reshape(len(counts), n).cumsum(axis=1)[:, -1].tolist() if n else [0.0] * len(counts)
+    bounds = offsets(counts).tolist()
+    return [sequential_sum(values[a:b]) for a, b in pairwise(bounds)]
 
 
 class CoBuildingUnit(RowAgent):

@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from cogov.sim.config import CATEGORIES, SPECIALTIES, SocialOrganisationParams
 from cogov.sim.organisations.table import RowAgent, Table
+from cogov.sim.stacking import joined, parts, spread
 
 
 def draw_specialties(params: SocialOrganisationParams, rng: np.random.Generator) -> tuple[str, ...]:
@@ -71,7 +72,7 @@ class SocialOrganisations(Table):
         """Hours each organisation works today: its own base, what the community buys from contracted ones (an equal
         share ``purchased_hours`` times its purchase weight), what its venture-philanthropy projects pay for, and its
         grown staff's. (Weights of 1 and no staff add exactly nothing: the numbers without these levers stay.)"""
-        return base_hours + purchased_hours * self.contracted * self.purchase_weight + self.project_hours + self.staff_hours
+        return social_hours_batch([self], [base_hours], [purchased_hours])[0]
 
     def evaluation(self) -> NDArray[np.float64]:
         """Mean perceived performance of each organisation's cases since it started (NaN if none)."""
@@ -152,3 +153,17 @@ class SocialOrganisation(RowAgent):
     def evaluation(self) -> float:
         """Mean perceived performance of its finished cases (third-party evaluation); NaN if none."""
         return self.evaluation_sum / self.cases if self.cases else float("nan")
+
+
+def social_hours_batch(tables: Sequence[SocialOrganisations], base_hours: Sequence[float],
+                       purchased_hours: Sequence[float]) -> list[NDArray[np.float64]]:
+    """:meth:`SocialOrganisations.hours_today` of every community of a batch (``base_hours`` and
+    ``purchased_hours``: each community's), computed in one pass over the organisations joined; each community's
+    part is its organisations' hours."""
+    counts = [len(table) for table in tables]
+    position = None if len(tables) == 1 else np.repeat(np.arange(len(tables)), counts)
+    hours = (spread(base_hours, position)
+             + spread(purchased_hours, position) * joined([t.contracted for t in tables])
+             * joined([t.purchase_weight for t in tables])
+             + joined([t.project_hours for t in tables]) + joined([t.staff_hours for t in tables]))
+    return parts(hours, counts)

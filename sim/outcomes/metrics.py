@@ -40,6 +40,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cogov.sim.config import AGE_GROUPS, COMPOUND_TYPES
 from cogov.sim.fast import mean
@@ -56,7 +57,7 @@ RECENT_DAYS = 30
 P10_QUANTILE = 0.1
 
 if TYPE_CHECKING:
-    from cogov.sim.households import Households, StackedHouseholds
+    from cogov.sim.households import StackedHouseholds
     from cogov.sim.model import CommunityModel
 
 DAILY_METRICS: tuple[str, ...] = (
@@ -106,19 +107,29 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else float("nan")
 
 
-def percentile_10(values: np.ndarray) -> float:
-    """The 10th percentile, exactly as ``np.percentile(values, 10)`` (linear interpolation) computes it, from a
-    partition instead of numpy's general quantile machinery (which costs more than the work on a community)."""
-    n = len(values)
+def percentile_10(values: np.ndarray) -> NDArray[np.float64]:
+    """The 10th percentile of each row of ``values`` (a 2-D array: one row per community of one size), exactly as
+    ``np.percentile(row, 10)`` (linear interpolation) computes it, from one partition instead of numpy's general
+    quantile machinery (which costs more than the work on a community). The order statistics a partition puts at
+    ``kth`` are the row's own, however it sorts, so each row's value is the one it has alone."""
+    n = values.shape[1]
     virtual = (n - 1) * P10_QUANTILE
     below = int(np.floor(virtual))
     above = min(below + 1, n - 1)
-    ordered = np.partition(values, (below, above))
-    low, high = ordered[below], ordered[above]
+    ordered = np.partition(values, (below, above), axis=1)
+    low, high = ordered[:, below], ordered[:, above]
     gamma = virtual - below
     step = high - low
     # numpy's _lerp: from the nearer end, for the same rounding
-    return float(high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma)
+    return high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma
+
+
+def _percentiles_10(stack: StackedHouseholds) -> list[float]:
+    """The 10th percentile of satisfaction in each community of a batch (one partition when they are of one size)."""
+    if stack.equal_sizes:
+        return percentile_10(stack.satisfaction.reshape(len(stack.sizes), -1)).tolist()
+    return [float(percentile_10(stack.satisfaction[a:b].reshape(1, -1))[0])
+            for a, b in zip(stack.offsets[:-1].tolist(), stack.offsets[1:].tolist(), strict=True)]
 
 
 def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, issues: Issues,
@@ -132,8 +143,9 @@ def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, 
     Sums are each community's own (:meth:`~cogov.sim.households.StackedHouseholds.sums`); a share is an exact count
     over a count, as :func:`~cogov.sim.fast.share` computes it alone.
     """
-    starts, sizes = stack.offsets[:-1].tolist(), stack.sizes
+    sizes = stack.sizes
     n = len(models)
+    p10 = _percentiles_10(stack)
     recent = (day - stack.last_served) < RECENT_DAYS
     in_service = stack.member_type == IN_SERVICE
     satisfaction, trust, ties = (stack.sums(values) / sizes for values in (stack.satisfaction, stack.trust, stack.ties))
@@ -153,24 +165,32 @@ def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, 
     listed = joined([model.five_ones.in_service for model in models])
     all_five = listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))
     vulnerables, visits, took, held, partisans, teamed, listeds, done = (
-        stack.counts(mask) for mask in (vulnerable, visited, took_part, holds, party, in_team, listed, all_five))
+        stack.counts(mask).tolist() for mask in (vulnerable, visited, took_part, holds, party, in_team, listed, all_five))
+    # Python numbers at once (each as numpy computes it: a share is an exact count over a count)
+    columns = zip(satisfaction.tolist(), p10, trust.tolist(), (volunteers / sizes).tolist(), hours.tolist(),
+                  serving.tolist(), members.tolist(), ties.tolist(),
+                  (by_state[:, State.AGREEMENT] + by_state[:, State.QUEUED]).tolist(), by_state[:, State.LATENT].tolist(),
+                  vulnerables, visits, (np.asarray(took) / sizes).tolist(), held, partisans, teamed, listeds, done,
+                  strict=True)
     return [{
-        "satisfaction_mean": float(satisfaction[k]),
-        "satisfaction_p10": percentile_10(stack.satisfaction[start:start + int(sizes[k])]),
-        "trust_mean": float(trust[k]),
-        "volunteer_share": float(volunteers[k] / sizes[k]),
-        "volunteer_hours": float(hours[k]),
-        "inservice_serving_share": _ratio(serving[k], members[k]),
-        "ties_mean": float(ties[k]),
-        "backlog": int(by_state[k, State.AGREEMENT] + by_state[k, State.QUEUED]),
-        "latent": int(by_state[k, State.LATENT]),
-        "vulnerable_reached_share": _ratio(visits[k], vulnerables[k]),
-        "posts_held_share": _ratio(held[k], members[k]),
-        "activity_reach_share": float(took[k] / sizes[k]),
-        "team_member_share": _ratio(teamed[k], partisans[k]),
-        "five_ones_completed_share": _ratio(done[k], listeds[k]),
-        "vulnerable_households": int(vulnerables[k]),
-    } for k, start in enumerate(starts)]
+        "satisfaction_mean": mean_satisfaction,
+        "satisfaction_p10": p10_k,
+        "trust_mean": mean_trust,
+        "volunteer_share": volunteer_share,
+        "volunteer_hours": hours_k,
+        "inservice_serving_share": _ratio(serving_k, members_k),
+        "ties_mean": mean_ties,
+        "backlog": backlog,
+        "latent": latent,
+        "vulnerable_reached_share": _ratio(visits_k, vulnerables_k),
+        "posts_held_share": _ratio(held_k, members_k),
+        "activity_reach_share": activity_share,
+        "team_member_share": _ratio(teamed_k, partisans_k),
+        "five_ones_completed_share": _ratio(done_k, listeds_k),
+        "vulnerable_households": vulnerables_k,
+    } for (mean_satisfaction, p10_k, mean_trust, volunteer_share, hours_k, serving_k, members_k, mean_ties, backlog,
+           latent, vulnerables_k, visits_k, activity_share, held_k, partisans_k, teamed_k, listeds_k, done_k)
+        in columns]
 
 
 def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | None = None) -> dict[str, float]:
