@@ -19,7 +19,9 @@ against single runs over the scenario library).
 calls with itself alone (:data:`BATCHED`): volunteering with the day's hours (:func:`volunteer_day`,
 :func:`~cogov.sim.mechanisms.resources.resources_batch`), arrival, discovery (with the collective issues it opens for
 talks), agreement, escalation (with the 12345 calls), abandonment, service (with the residents' judgements,
-:mod:`cogov.sim.mechanisms.evaluation`), one dispatcher pass for the issues they route
+:mod:`cogov.sim.mechanisms.evaluation`: every community's counts in one pass, the social organisations' cases in one
+lookup), upkeep (fixes that come back in compounds nobody keeps, :func:`~cogov.sim.mechanisms.upkeep.upkeep_batch`),
+one dispatcher pass for the issues they route
 (:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`), party building (every community's party organisations
 stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`), satisfaction's drift and the daily record's
 counts over households and issues (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still does
@@ -43,6 +45,7 @@ from cogov.sim.mechanisms.escalation import escalate_batch
 from cogov.sim.mechanisms.party_building import party_batch
 from cogov.sim.mechanisms.resources import resources_batch
 from cogov.sim.mechanisms.service import serve_batch
+from cogov.sim.mechanisms.upkeep import upkeep_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel, as_config
 from cogov.sim.outcomes.metrics import stacked_metrics
@@ -186,6 +189,12 @@ def _service(batch: CommunityBatch, day: int) -> None:
     serve_batch([model.service for model in batch.models], batch.households, batch.issues, day)
 
 
+def _upkeep(batch: CommunityBatch, day: int) -> None:
+    """Today's fixes in compounds nobody keeps may come back; the recurrences due today arise (one pass over the
+    stacked issues)."""
+    upkeep_batch([model.upkeep for model in batch.models], batch.households, batch.issues, day)
+
+
 def _discovery(batch: CommunityBatch, day: int) -> None:
     """Unseen issues of every community are reported or found (one pass over the stacked issues)."""
     discover_batch([model.discovery for model in batch.models], batch.households, batch.issues, day)
@@ -212,6 +221,7 @@ BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "escalation": _escalation,
     "discovery": _discovery,
     "service": _service,
+    "upkeep": _upkeep,
     "abandonment": _abandonment,
     "volunteering": _volunteering,
     "party": _party,

@@ -93,8 +93,7 @@ def serve_queues(
     if community is None:
         cumulative = np.cumsum(w)
     else:  # a running sum per community (cumsum adds in order: a community's part is its own cumsum)
-        starts = np.flatnonzero(np.concatenate(([True], np.diff(community[order]) != 0, [True])))
-        cumulative = np.concatenate([np.cumsum(w[a:b]) for a, b in pairwise(starts)])
+        cumulative = _running_sums(w, community[order])
     group_start = np.flatnonzero(np.concatenate(([True], h[1:] != h[:-1])))
     offset = np.repeat(cumulative[group_start] - w[group_start], np.diff(np.append(group_start, len(h))))
     within = cumulative - offset  # work up to and including this issue, within its handler's queue
@@ -105,3 +104,21 @@ def serve_queues(
     done = new_left <= 1e-12
     used = np.bincount(h, weights=w - remaining_sorted, minlength=len(capacity))
     return (done if finished_mask else rows[done]), np.where(done, 0.0, new_left), used
+
+
+def _running_sums(values: NDArray[np.float64], community: NDArray[np.int64]) -> NDArray[np.float64]:
+    """Each community's own running sum of its part of ``values`` (``community``: non-decreasing, each part in one
+    piece), bit for bit ``np.cumsum`` of the part: the parts laid out as the rows of a 2-D table, zero-padded at the
+    end, and summed along the rows in one call (a running sum adds in order, one element after another, so a row's
+    sums are its part's alone). Communities with very unequal parts, where the table would be mostly padding, are
+    summed part by part."""
+    communities = int(community[-1]) + 1
+    counts = np.bincount(community, minlength=communities)
+    width = int(counts.max())
+    if communities * width > 4 * len(values) + 1024:
+        starts = np.flatnonzero(np.concatenate(([True], np.diff(community) != 0, [True])))
+        return np.concatenate([np.cumsum(values[a:b]) for a, b in pairwise(starts)])
+    column = np.arange(len(values)) - (np.cumsum(counts) - counts)[community]
+    table = np.zeros((communities, width))
+    table[community, column] = values
+    return np.cumsum(table, axis=1)[community, column]

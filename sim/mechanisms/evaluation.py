@@ -27,7 +27,8 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.issues import DISPUTE, Issues, IssueTable, Level
 from cogov.sim.organisations import SocialOrganisations
-from cogov.sim.stacking import Rows, per_row
+from cogov.sim.organisations.social import social_cases
+from cogov.sim.stacking import Rows, per_row, spread
 
 
 def occurrence_rank(keys: NDArray[np.int64]) -> NDArray[np.int64]:
@@ -98,29 +99,41 @@ def judge_batch(evaluations: Sequence[Evaluation], issues: Issues, rows: Rows, f
 def evaluate_batch(evaluations: Sequence[Evaluation], households: StackedHouseholds, issues: Issues,
                    rows: Rows, fixed: NDArray[np.bool_], day: int, abandoned: bool = False,
                    among: Sequence[int] | None = None) -> None:
-    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements and their
-    effects; the counts and the social organisations' records community by community. The counts of each community
+    """:meth:`Evaluation.evaluate` for closed stacked ``rows`` of a batch: one pass for the judgements, their effects
+    and every community's counts (each then added to its counters), and the social organisations' cases found in one
+    lookup (each community with some records its own). The counts of each community
     of ``among`` are counted even if it closed nothing (as a community's own call with no rows counts zeros:
     its counters then hold the names), by default those of the communities with rows."""
-    index = rows.rows
+    index, position = rows.rows, rows.position
+    n = len(evaluations)
     days = (day - issues.found[index]).astype(float)
     performance = np.zeros(len(index)) if abandoned else judge_batch(evaluations, issues, rows, fixed, day)
     issues.evaluation[index] = performance
-    dispute = fixed & (issues.category[index] == DISPUTE)
-    in_grid = fixed & (issues.level[index] == Level.GRID)
     handler = issues.handler[index]
-    for k, mine in rows.segments(len(evaluations), among):
-        evaluation = evaluations[k]
-        counters = evaluation.counters
-        done = fixed[mine]
-        counters["resolved"] += int(done.sum())
-        counters["disputes_resolved"] += int(dispute[mine].sum())
-        counters["unresolved"] += int((~done).sum())
-        counters["resolve_days"] += float(days[mine][done].sum())
+    # Each community's counts in one pass: exact integers, and sums of days, which are whole numbers (a float sum of
+    # whole numbers is exact in any order, so a bincount's sum is the community's own ``sum()`` bit for bit).
+    where = np.zeros(len(index), dtype=np.intp) if position is None else position
+    on_time = days <= spread([e.time_limit_days for e in evaluations], position)
+    tallies = [np.bincount(where[mask], minlength=n).tolist() for mask in (
+        fixed, fixed & (issues.category[index] == DISPUTE), ~fixed, on_time, fixed & (issues.level[index] == Level.GRID))]
+    resolve_days = np.bincount(where[fixed], weights=days[fixed], minlength=n).tolist()
+    # the cases social organisations finished, in community order: each community records its own piece
+    case, organisation = social_cases([e.social for e in evaluations], handler, position)
+    case_bounds = np.searchsorted(where[case], np.arange(n + 1)).tolist()
+    case_performance = performance[case]
+    resolved, disputes, unresolved, timely, in_grid = tallies
+    for k, _ in rows.segments(n, among):
+        counters = evaluations[k].counters  # the names in the order (and with the types) of a community's own call
+        counters["resolved"] += resolved[k]
+        counters["disputes_resolved"] += disputes[k]
+        counters["unresolved"] += unresolved[k]
+        counters["resolve_days"] += resolve_days[k]
         if not abandoned:
-            counters["on_time"] += int((days[mine] <= evaluation.time_limit_days).sum())
-        counters["resolved_in_grid"] += int(in_grid[mine].sum())
-        evaluation.social.record_cases(handler[mine], performance[mine])
+            counters["on_time"] += timely[k]
+        counters["resolved_in_grid"] += in_grid[k]
+        a, b = case_bounds[k], case_bounds[k + 1]
+        if a < b:  # only communities whose social organisations finished cases today have any to record
+            evaluations[k].social.record(organisation[a:b], case_performance[a:b])
     experience_batch(evaluations, households, issues, rows, performance)
 
 
@@ -128,9 +141,11 @@ def experience_batch(evaluations: Sequence[Evaluation], households: StackedHouse
                      rows: Rows, performance: NDArray[np.float64]) -> None:
     """:meth:`Evaluation.experience` for stacked ``rows`` of a batch, in one pass; each community keeps its own
     judgements of the day (its own rows)."""
+    own = rows.rows - rows.shifted(_segment_starts(len(evaluations), issues.capacity))  # each community's own rows
     for k, mine in rows.segments(len(evaluations)):
-        evaluations[k]._today_rows.append(issues.own(rows, k, mine))
-        evaluations[k]._today_performance.append(performance[mine])
+        evaluation = evaluations[k]
+        evaluation._today_rows.append(own[mine])
+        evaluation._today_performance.append(performance[mine])
     h = households
     # A household closing several issues the same day is updated once per issue, in order: the k-th
     # issue of every household in the k-th pass.
@@ -147,6 +162,12 @@ def experience_batch(evaluations: Sequence[Evaluation], households: StackedHouse
         h.satisfaction[hh] += sat.update_rate * (episode - h.satisfaction[hh])
         h.trust[hh] = asymmetric_update(h.trust[hh], p, trust.up_rate, trust.down_rate)
     _word_of_mouth(evaluations, households, Rows(household, rows.position), performance)
+
+
+def _segment_starts(communities: int, capacity: int) -> NDArray[np.int64]:
+    """Where each community's segment of a batch's stacked issues starts (:class:`~cogov.sim.issues.StackedIssues`:
+    ``capacity`` rows each)."""
+    return np.arange(communities, dtype=np.int64) * capacity
 
 
 def _word_of_mouth(evaluations: Sequence[Evaluation], h: StackedHouseholds, owners: Rows,
@@ -168,7 +189,7 @@ def _word_of_mouth(evaluations: Sequence[Evaluation], h: StackedHouseholds, owne
     buildings = building[owners.rows]
     count = np.bincount(buildings, minlength=n_buildings)
     mean = np.bincount(buildings, weights=performance, minlength=n_buildings) / np.maximum(count, 1)
-    hearing = count[building] > 0
+    hearing = (count > 0)[building]  # a gather of flags: cheaper than comparing gathered counts
     hearing[owners.rows] = False  # their own episode has moved them already
     who = np.flatnonzero(hearing)
     p, where = mean[building[who]], (h.position[who] if len(evaluations) > 1 else None)

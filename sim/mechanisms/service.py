@@ -63,13 +63,18 @@ def serve_batch(services: Sequence[Service], households: StackedHouseholds, issu
     done, left, used = serve_queues(handler, issues.queued[index], index, issues.work_left[index], capacity,
                                     rows.position, finished_mask=True)
     issues.work_left[index] = left
-    for k, service in enumerate(services):
-        service.handlers.hours_used += used if first is None else used[first[k]:first[k + 1]]
+    if first is None:
+        services[0].handlers.hours_used += used
+    else:
+        bounds = first.tolist()
+        for k, service in enumerate(services):
+            service.handlers.hours_used += used[bounds[k]:bounds[k + 1]]
     finished = rows[done]
     if len(finished) == 0:
         return
     quality = joined([s.handlers.quality for s in services])[handler[done]]
-    draws = joined([s.rng.random((2, n)) for s, n in zip(services, finished.counts(len(services)), strict=True) if n],
+    counts = finished.counts(len(services))
+    draws = joined([s.rng.random((2, n)) for s, n in zip(services, counts, strict=True) if n],
                    axis=1)  # fix, rework: drawn for every finished issue
     fixed = draws[0] < quality
     params = per_row([s.params for s in services], finished.position)
@@ -79,7 +84,7 @@ def serve_batch(services: Sequence[Service], households: StackedHouseholds, issu
     closing, fixed_closing = finished[~redo], fixed[~redo]
     issues.state[closing.rows] = np.where(fixed_closing, State.RESOLVED, State.UNRESOLVED)
     issues.closed[closing.rows] = day
-    served = [k for k, n in enumerate(finished.counts(len(services))) if n]  # closing some, or only redoing
+    served = [k for k, n in enumerate(counts) if n]  # closing some, or only redoing
     evaluate_batch([s.evaluation for s in services], households, issues, closing, fixed_closing, day, among=served)
 
 
@@ -97,8 +102,12 @@ def _redo(services: Sequence[Service], households: StackedHouseholds, issues: Is
     newly = issues.escalations[index] == 0
     issues.escalations[index] += 1
     level = np.minimum(issues.level[index].astype(np.int64) + 1, Level.STREET)
-    for k, mine in rows.segments(len(services)):
-        service = services[k]
-        service.counters["escalated"] += int(newly[mine].sum())
-        service.counters["reworked"] += len(newly[mine])
+    n = len(services)
+    where = np.zeros(len(index), dtype=np.intp) if rows.position is None else rows.position
+    escalated = np.bincount(where[newly], minlength=n).tolist()
+    reworked = np.bincount(where, minlength=n).tolist()
+    for k in np.flatnonzero(reworked).tolist():  # the communities redoing some
+        counters = services[k].counters
+        counters["escalated"] += escalated[k]
+        counters["reworked"] += reworked[k]
     dispatch_batch([s.dispatcher for s in services], issues, rows, day, level)

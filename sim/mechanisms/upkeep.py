@@ -23,13 +23,16 @@ mechanism off. Draws come from the ``upkeep`` stream only for today's fixes in c
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 
 import numpy as np
 from numpy.typing import NDArray
 
 from cogov.sim.config import ServiceParams
-from cogov.sim.issues import IS_PROPERTY_CATEGORY, IssueTable, State
-from cogov.sim.mechanisms.evaluation import Evaluation
+from cogov.sim.households import StackedHouseholds, alone
+from cogov.sim.issues import IS_PROPERTY_CATEGORY, Issues, IssueTable, State
+from cogov.sim.mechanisms.evaluation import Evaluation, experience_batch, judge_batch
+from cogov.sim.stacking import Rows, joined
 
 
 class Upkeep:
@@ -55,19 +58,13 @@ class Upkeep:
         self.mean_days = params.unkept_recurrence_days
 
     def step(self, day: int) -> None:
-        """Today's fixes in compounds nobody keeps may come back later; the recurrences due today arise."""
-        self._schedule(day)
-        self._arise(day)
+        """Today's fixes in compounds nobody keeps may come back later; the recurrences due today arise
+        (:func:`upkeep_batch`, this community alone)."""
+        upkeep_batch([self], alone(self.evaluation.households), self.issues.alone, day)
 
-    def _schedule(self, day: int) -> None:
-        if self.recurrence <= 0:
-            return
-        table = self.issues
-        rows = table.open_rows[table.closed[table.open_rows] == day]  # closed today, not yet pruned
-        rows = rows[(table.state[rows] == State.RESOLVED) & IS_PROPERTY_CATEGORY[table.category[rows]]]
-        rows = rows[self.property_service_by_compound[table.compound[rows]] < 0]
-        if len(rows) == 0:
-            return
+    def schedule(self, rows: NDArray[np.int64], day: int) -> None:
+        """Today's fixes ``rows`` (this community's own rows, fixed property matters of compounds nobody keeps) may
+        come back: each with ``recurrence``, after a geometric delay; drawn from this community's stream."""
         back = rows[self.rng.random(len(rows)) < self.recurrence]
         if len(back) == 0:
             return
@@ -75,22 +72,86 @@ class Upkeep:
         self.due = np.concatenate((self.due, day + delay))
         self.source = np.concatenate((self.source, back))
 
-    def _arise(self, day: int) -> None:
-        if len(self.due) == 0:
-            return
-        now = self.due <= day
+    def due_today(self, day: int) -> NDArray[np.int64]:
+        """The fixed issues (own rows) whose recurrences arise today, no longer pending (in the order scheduled)."""
+        due = self.due
+        if len(due) == 0:
+            return due
+        now = due <= day
         if not now.any():
+            return due[:0]
+        source, self.source, self.due = self.source[now], self.source[~now], due[~now]
+        return source
+
+
+_NONE = np.empty(0, dtype=np.int64)
+
+
+def upkeep_batch(upkeeps: Sequence[Upkeep], households: StackedHouseholds, issues: Issues, day: int) -> None:
+    """:meth:`Upkeep.step` of every community of a batch: today's fixes found in one pass over the stacked issues
+    (each community draws their recurrences from its own stream), then the recurrences due today arise in one pass
+    and their households live the earlier fixes as failed (one judgement for the batch)."""
+    _schedule_batch(upkeeps, issues, day)
+    _arise_batch(upkeeps, households, issues, day)
+
+
+def _schedule_batch(upkeeps: Sequence[Upkeep], issues: Issues, day: int) -> None:
+    """Fixed property matters closed today in compounds nobody keeps, of communities with a recurrence, scheduled
+    to come back (:meth:`Upkeep.schedule`; communities without such fixes draw nothing, as alone)."""
+    if all(upkeep.recurrence <= 0 for upkeep in upkeeps):
+        return
+    rows = issues.open()
+    rows = rows[issues.closed[rows.rows] == day]  # closed today, not yet pruned
+    index = rows.rows
+    rows = rows[(issues.state[index] == State.RESOLVED) & IS_PROPERTY_CATEGORY[issues.category[index]]]
+    if len(rows) == 0:
+        return
+    compound = issues.compound[rows.rows]
+    if rows.position is None:
+        service = upkeeps[0].property_service_by_compound[compound]
+    else:  # each community's own table, as it is today (compounds numbered across the batch)
+        tables = [upkeep.property_service_by_compound for upkeep in upkeeps]
+        first = np.concatenate(([0], np.cumsum([len(table) for table in tables])[:-1]))
+        service = joined(tables)[compound + first[rows.position]]
+    rows = rows[service < 0]
+    for k, mine in rows.segments(len(upkeeps)):
+        if upkeeps[k].recurrence > 0:
+            upkeeps[k].schedule(issues.own(rows, k, mine), day)
+
+
+def _arise_batch(upkeeps: Sequence[Upkeep], households: StackedHouseholds, issues: Issues, day: int) -> None:
+    """The recurrences due today arise as new issues (the same household, matter, severity and work as the fix
+    they repeat; one pass over the stacked issues), and the fixes they repeat are judged as failed episodes."""
+    n = len(upkeeps)
+    if n == 1:
+        due = [upkeeps[0].due_today(day)]
+    else:  # which communities have recurrences due, in one comparison: only those take theirs out
+        pending = [len(upkeep.due) for upkeep in upkeeps]
+        if not any(pending):
             return
-        source, self.source, self.due = self.source[now], self.source[~now], self.due[~now]
-        table = self.issues
-        rows = table.add(day, table.household[source], table.compound[source], table.grid[source],
-                         table.category[source], table.severity[source], table.collective[source],
-                         table.community[source])
-        table.effort[rows] = table.effort[source]
-        table.repeats[rows] = source
-        table.work_left[rows] = table.effort[source]
-        self.counters["arisen"] += len(rows)
-        self.counters["recurred_unkept"] += len(rows)
-        # the matter is back: the earlier fix is lived as a failed one
-        failed = self.evaluation.judge(source, np.zeros(len(source), dtype=bool), day)
-        self.evaluation.experience(source, failed)
+        now = joined([upkeep.due for upkeep in upkeeps]) <= day
+        arising = np.bincount(np.repeat(np.arange(n), pending)[now], minlength=n).tolist()
+        due = [upkeep.due_today(day) if arising[k] else _NONE for k, upkeep in enumerate(upkeeps)]
+    counts = [len(source) for source in due]
+    if not any(counts):
+        return
+    position = None if n == 1 else np.repeat(np.arange(n), counts)
+    own = joined([source for source in due if len(source)])  # each community's own rows of the repeated fixes
+    source = own if position is None else own + position * issues.capacity
+    effort = issues.effort[source]
+    new = issues.add_batch(day, counts, issues.household[source], issues.compound[source], issues.grid[source],
+                           issues.category[source], issues.severity[source], issues.collective[source],
+                           issues.community[source])
+    # adding may have grown the stacked table: its rows are numbered anew (a community's own rows stay)
+    issues.effort[new.rows] = effort
+    issues.repeats[new.rows] = own
+    issues.work_left[new.rows] = effort
+    for upkeep, count in zip(upkeeps, counts, strict=True):
+        if count:
+            upkeep.counters["arisen"] += count
+            upkeep.counters["recurred_unkept"] += count
+    # the matter is back: the earlier fix is lived as a failed one
+    repeated = Rows(own if position is None else own + position * issues.capacity, position)
+    evaluations = [upkeep.evaluation for upkeep in upkeeps]
+    failed = judge_batch(evaluations, issues, repeated, np.zeros(len(own), dtype=bool), day)
+    experience_batch(evaluations, households, issues, repeated, failed)

@@ -9,6 +9,7 @@ of :class:`SocialOrganisations`; :class:`SocialOrganisation` is the Mesa agent v
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
@@ -90,14 +91,37 @@ class SocialOrganisations(Table):
 
     def record_cases(self, handlers: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
         """Add finished cases to the records of the organisations among ``handlers`` (others are ignored)."""
-        known = (handlers >= 0) & (handlers < len(self._row_of_handler))  # -1: closed before any handler took it
-        rows = self._row_of_handler[handlers[known]]
-        values = performance[known]
-        mine = rows >= 0
-        np.add.at(self.cases, rows[mine], 1)
-        np.add.at(self.evaluation_sum, rows[mine], values[mine])  # in case order, as a loop would add them
-        np.add.at(self.period_cases, rows[mine], 1)
-        np.add.at(self.period_evaluation_sum, rows[mine], values[mine])
+        which, rows = social_cases([self], handlers, None)
+        self.record(rows, performance[which])
+
+    def record(self, rows: NDArray[np.int64], performance: NDArray[np.float64]) -> None:
+        """Add finished cases to the records of organisations ``rows`` (one per case, in case order)."""
+        np.add.at(self.cases, rows, 1)
+        np.add.at(self.evaluation_sum, rows, performance)  # in case order, as a loop would add them
+        np.add.at(self.period_cases, rows, 1)
+        np.add.at(self.period_evaluation_sum, rows, performance)
+
+
+def social_cases(tables: Sequence[SocialOrganisations], handlers: NDArray[np.int64],
+                 position: NDArray[np.int64] | None) -> tuple[NDArray[np.int64], NDArray[np.int64]]:
+    """Which of a batch's finished cases an organisation of its community's table handled, and that organisation's
+    row (``handlers``: each community's own handler ids; ``position``: each case's community, None for one community
+    alone): what :meth:`SocialOrganisations.record_cases` records. One lookup in every community's table at once, so
+    that a batch records cases only for the few communities whose organisations finished some."""
+    if position is None:
+        lookup = tables[0]._row_of_handler
+        sizes: Any = len(lookup)
+        first: Any = 0
+    else:
+        counted = np.array([len(table._row_of_handler) for table in tables], dtype=np.int64)
+        sizes, first = counted[position], np.cumsum(counted) - counted
+        lookup = np.concatenate([table._row_of_handler for table in tables])
+    known = np.flatnonzero((handlers >= 0) & (handlers < sizes))  # -1: closed before any handler took it
+    if len(known) == 0:
+        return known, known
+    rows = lookup[handlers[known] + (first if position is None else first[position[known]])]
+    mine = rows >= 0
+    return known[mine], rows[mine]
 
 
 class SocialOrganisation(RowAgent):
