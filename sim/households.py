@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, fields
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -190,7 +191,9 @@ class StackedHouseholds:
 
     def counts(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
         """How many rows of each community ``mask`` holds (exact integers)."""
-        return self.sums(mask.astype(np.int64))
+        if self.equal_sizes:
+            return np.count_nonzero(mask.reshape(len(self.sizes), -1), axis=1)
+        return np.array([np.count_nonzero(mask[a:b]) for a, b in pairwise(self.offsets.tolist())], dtype=np.int64)
 
     def offsets_of(self, what: str, counts: Callable[[], Sequence[int]]) -> NDArray[np.int64]:
         """Where each community's ``what`` (grids, compounds…) start when numbered across the batch, from the
