@@ -25,7 +25,9 @@ from cogov.sim.batch import BATCHED, CommunityBatch, StackedHouseholds
 from cogov.sim.households import Households
 from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
+from cogov.sim.outcomes.metrics import percentile_10
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
+from cogov.sim.stacking import lookup, part_means, parts, per_row
 
 SMALL = apply_overrides(load_scenario("default").config, {"community.households": 300, "simulation.days": 30})
 """A small community (300 households, 30 days) for what needs no large one."""
@@ -165,6 +167,64 @@ def _resized(table: Households, n: int, rng: np.random.Generator) -> Households:
     resized = Households(**{c.name: getattr(table, c.name)[index].copy() for c in fields(Households)})
     resized.satisfaction[:] = rng.random(n)
     return resized
+
+
+def test_part_means_are_each_parts_own_mean_bit_for_bit():
+    """Parts of one length are summed as the rows of a 2-D gather: each row's sum must be the part's own (pairwise)
+    sum, for lengths below and above numpy's blocks of 8 and 128, and an empty part is NaN."""
+    rng = np.random.default_rng(1)
+    counts = [0, 1, 3, 7, 8, 9, 3, 130, 129, 1000, 7, 0, 130]
+    values = rng.random(sum(counts)) * rng.choice([1e-3, 1.0, 1e3], size=sum(counts))
+    means = part_means(values, counts)
+    starts = np.concatenate(([0], np.cumsum(counts)))
+    for k, n in enumerate(counts):
+        part = values[starts[k]:starts[k + 1]]
+        assert (np.isnan(means[k]) if n == 0 else means[k] == float(part.sum() / n)), (k, n)
+    assert part_means(values[:5], [5]) == [float(values[:5].sum() / 5)] and np.isnan(part_means(values[:0], [0])[0])
+    assert [p.tolist() for p in parts(values[:6], [2, 0, 4])] == [values[:2].tolist(), [], values[2:6].tolist()]
+
+
+def test_the_10th_percentile_of_each_row_is_numpys():
+    rng = np.random.default_rng(2)
+    for n in (1, 2, 9, 10, 11, 200, 2001):
+        rows = rng.random((5, n))
+        assert percentile_10(rows).tolist() == [float(np.percentile(row, 10)) for row in rows], n
+
+
+def test_stacked_counts_of_communities_of_other_sizes_are_their_own():
+    batch = CommunityBatch([CommunityModel(SMALL, rng=1), CommunityModel(apply_overrides(SMALL, {
+        "community.households": 450}), rng=2)])
+    stack = batch.households
+    assert not stack.equal_sizes
+    mask = np.random.default_rng(3).random(len(stack.position)) < 0.4
+    assert stack.counts(mask).tolist() == [int(np.count_nonzero(mask[a:b]))
+                                           for a, b in zip(stack.offsets[:-1], stack.offsets[1:], strict=True)]
+
+
+def test_replicates_share_their_scenario_so_parameters_are_read_once_and_per_row_otherwise():
+    batch = CommunityBatch.of(SMALL, [1, 2, 3])
+    sections = [model.config.behaviour.participation for model in batch.models]
+    assert per_row(sections, np.array([0, 1, 2])) is sections[0]  # one object: read directly
+    other = apply_overrides(SMALL, {"behaviour.participation.report_intercept": 1.5})
+    mixed = per_row([sections[0], other.behaviour.participation], np.array([1, 0, 1]))
+    assert mixed.report_intercept.tolist() == [1.5, sections[0].report_intercept, 1.5]
+    assert mixed.report_trust == sections[0].report_trust  # shared values stay one number
+    tables = [np.array([1.0, 2.0]), np.array([1.0, 3.0])]
+    assert lookup(tables, np.array([0, 1, 1]), np.array([1, 1, 0])).tolist() == [2.0, 3.0, 1.0]
+    assert lookup([tables[0], tables[0].copy()], np.array([0, 1]), np.array([1, 0])).tolist() == [2.0, 1.0]
+
+
+def test_a_model_stepped_in_a_batch_ends_with_mesas_clock_as_alone():
+    """The batch holds each model's own step in Mesa's event list while it steps it, and gives it back at the
+    horizon: the clock, the step count and the next scheduled step are those of the model run alone."""
+    batch = CommunityBatch.of(SMALL, [7], days=12)
+    assert batch.models[0]._default_schedule.is_active
+    batch.run()
+    inside, alone = batch.models[0], _alone(SMALL, 7, 12)
+    assert (inside.time, inside.steps, inside.running) == (alone.time, alone.steps, alone.running) == (12, 12, False)
+    assert inside._default_schedule.next_scheduled_time == alone._default_schedule.next_scheduled_time == 13
+    assert sorted(e.time for e in inside._event_list._events if not e.CANCELED) == \
+        sorted(e.time for e in alone._event_list._events if not e.CANCELED)
 
 
 def test_a_batch_refuses_communities_it_cannot_step_together():
