@@ -191,8 +191,10 @@ class StackedHouseholds:
 
     def counts(self, mask: NDArray[np.bool_]) -> NDArray[np.int64]:
         """How many rows of each community ``mask`` holds (exact integers)."""
-        if self.equal_sizes:
-            return np.count_nonzero(mask.reshape(len(self.sizes), -1), axis=1)
+        if len(self.sizes) == 1:
+            return np.array([np.count_nonzero(mask)])
+        if self.equal_sizes:  # a boolean sum along each community's row: its count (count_nonzero(axis) costs more)
+            return mask.reshape(len(self.sizes), -1).sum(axis=1)
         return np.array([np.count_nonzero(mask[a:b]) for a, b in pairwise(self.offsets.tolist())], dtype=np.int64)
 
     def offsets_of(self, what: str, counts: Callable[[], Sequence[int]]) -> NDArray[np.int64]:

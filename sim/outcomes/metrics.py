@@ -108,16 +108,16 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 
 def percentile_10(values: np.ndarray) -> NDArray[np.float64]:
-    """The 10th percentile of each row of ``values`` (a 2-D array: one row per community of one size), exactly as
-    ``np.percentile(row, 10)`` (linear interpolation) computes it, from one partition instead of numpy's general
-    quantile machinery (which costs more than the work on a community). The order statistics a partition puts at
-    ``kth`` are the row's own, however it sorts, so each row's value is the one it has alone."""
-    n = values.shape[1]
+    """The 10th percentile of each row of ``values`` (a 2-D array: one row per community of one size; or of a 1-D
+    array), exactly as ``np.percentile(row, 10)`` (linear interpolation) computes it, from one partition instead of
+    numpy's general quantile machinery (which costs more than the work on a community). The order statistics a
+    partition puts at ``kth`` are the row's own, however it sorts, so each row's value is the one it has alone."""
+    n = values.shape[-1]
     virtual = (n - 1) * P10_QUANTILE
     below = int(np.floor(virtual))
     above = min(below + 1, n - 1)
-    ordered = np.partition(values, (below, above), axis=1)
-    low, high = ordered[:, below], ordered[:, above]
+    ordered = np.partition(values, (below, above), axis=-1)
+    low, high = ordered[..., below], ordered[..., above]
     gamma = virtual - below
     step = high - low
     # numpy's _lerp: from the nearer end, for the same rounding
@@ -126,6 +126,8 @@ def percentile_10(values: np.ndarray) -> NDArray[np.float64]:
 
 def _percentiles_10(stack: StackedHouseholds) -> list[float]:
     """The 10th percentile of satisfaction in each community of a batch (one partition when they are of one size)."""
+    if len(stack.sizes) == 1:  # a community alone: one row, partitioned as a 1-D array (cheaper)
+        return [float(percentile_10(stack.satisfaction))]
     if stack.equal_sizes:
         return percentile_10(stack.satisfaction.reshape(len(stack.sizes), -1)).tolist()
     return [float(percentile_10(stack.satisfaction[a:b].reshape(1, -1))[0])
@@ -134,85 +136,113 @@ def _percentiles_10(stack: StackedHouseholds) -> list[float]:
 
 def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, issues: Issues,
                     day: int) -> list[dict[str, float]]:
-    """The metrics of today that count over households and issues, for every community of a batch in one pass over
-    its stacked tables (:func:`daily_metrics` adds the rest, community by community): mean satisfaction, its 10th
-    percentile, trust and ties; shares of households who volunteered recently and of in-service members who served;
-    hours volunteered; the issues waiting and latent; and the reach of the arrangements that act on households (care
-    visits, posts, activities, teams, the five ones).
+    """The metrics of today that count over households, issues and organisations, for every community of a batch in
+    one pass over its stacked tables (:func:`daily_metrics` adds the counters' ratios, community by community): mean
+    satisfaction, its 10th percentile, trust and ties; shares of households who volunteered recently and of in-service
+    members who served; hours volunteered; the issues waiting and latent; the reach of the arrangements that act on
+    households (care visits, posts, activities, teams, the five ones); the organisations' mean strength and quality.
 
-    Sums are each community's own (:meth:`~cogov.sim.households.StackedHouseholds.sums`); a share is an exact count
-    over a count, as :func:`~cogov.sim.fast.share` computes it alone.
+    Sums and means are each community's own (:meth:`~cogov.sim.households.StackedHouseholds.sums`,
+    :func:`~cogov.sim.stacking.part_means`); a share is an exact count over a count, as
+    :func:`~cogov.sim.fast.share` computes it alone.
     """
+    parts = zip(_household_metrics(stack, day), _issue_metrics(len(models), issues),
+                _arrangement_metrics(models, stack, day), _organisation_metrics(models, stack), strict=True)
+    return [people | waiting | reach | organisations for people, waiting, reach, organisations in parts]
+
+
+def _household_metrics(stack: StackedHouseholds, day: int) -> list[dict[str, float]]:
     sizes = stack.sizes
-    n = len(models)
-    p10 = _percentiles_10(stack)
     recent = (day - stack.last_served) < RECENT_DAYS
     in_service = stack.member_type == IN_SERVICE
     satisfaction, trust, ties = (stack.sums(values) / sizes for values in (stack.satisfaction, stack.trust, stack.ties))
     volunteers, serving, members = (stack.counts(mask) for mask in (recent, recent & in_service, in_service))
-    hours = stack.sums(stack.hours)
+    columns = zip(satisfaction.tolist(), _percentiles_10(stack), trust.tolist(), (volunteers / sizes).tolist(),
+                  stack.sums(stack.hours).tolist(), serving.tolist(), members.tolist(), ties.tolist(), strict=True)
+    return [{
+        "satisfaction_mean": mean_satisfaction,
+        "satisfaction_p10": p10,
+        "trust_mean": mean_trust,
+        "volunteer_share": volunteer_share,
+        "volunteer_hours": hours,
+        "inservice_serving_share": _ratio(serving_k, members_k),
+        "ties_mean": mean_ties,
+    } for mean_satisfaction, p10, mean_trust, volunteer_share, hours, serving_k, members_k, mean_ties in columns]
+
+
+def _issue_metrics(n: int, issues: Issues) -> list[dict[str, float]]:
     rows = issues.open()
     states = issues.state[rows.rows].astype(np.int64)
     by_state = np.bincount(states if rows.position is None else rows.position * len(State) + states,
                            minlength=n * len(State)).reshape(n, len(State))
-    # The arrangements keep their households' state in their own arrays, one per community: joined, then counted.
+    waiting = (by_state[:, State.AGREEMENT] + by_state[:, State.QUEUED]).tolist()
+    return [{"backlog": backlog, "latent": latent}
+            for backlog, latent in zip(waiting, by_state[:, State.LATENT].tolist(), strict=True)]
+
+
+def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, day: int
+                         ) -> list[dict[str, float]]:
+    """The reach of the arrangements that act on households. A community alone asks each arrangement (whose measure
+    reads only the households it concerns); a batch joins their arrays, one per community, and counts them at once."""
+    if len(models) == 1:
+        model = models[0]
+        return [{
+            "vulnerable_reached_share": model.care.reach(day),
+            "satisfaction_vulnerable": model.care.satisfaction(),
+            "posts_held_share": model.posts.held_share(),
+            "activity_reach_share": model.activities.reach_share(day),
+            "team_member_share": model.teams.member_share(),
+            "five_ones_completed_share": model.five_ones.completed_share(),
+        }]
+    in_service = stack.member_type == IN_SERVICE
+    party = stack.member_type > 0
     vulnerable = joined([model.care.vulnerable for model in models])
     visited = vulnerable & (day - joined([model.care.last_visit for model in models]) < CARE_REACH_DAYS)
     took_part = day - joined([model.activities.last_activity for model in models]) < ACTIVITY_REACH_DAYS
     holds = in_service & joined([model.posts.holds for model in models])
-    party = stack.member_type > 0
     in_team = party & joined([model.teams.member for model in models])
     listed = joined([model.five_ones.in_service for model in models])
     all_five = listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))
-    # The organisations' means, each over its community's own rows (part_means: as alone, bit for bit).
+    counts = (stack.counts(mask).tolist()
+              for mask in (vulnerable, visited, took_part, in_service, holds, party, in_team, listed, all_five))
+    columns = zip(models, *counts, (stack.counts(took_part) / stack.sizes).tolist(), strict=True)
+    return [{
+        "vulnerable_reached_share": _ratio(visits, vulnerables),
+        "satisfaction_vulnerable": model.care.satisfaction() if vulnerables else float("nan"),
+        "posts_held_share": _ratio(held, members),
+        "activity_reach_share": activity_share,
+        "team_member_share": _ratio(teamed, partisans),
+        "five_ones_completed_share": _ratio(done, listeds),
+    } for model, vulnerables, visits, _, members, held, partisans, teamed, listeds, done, activity_share in columns]
+
+
+def _organisation_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds) -> list[dict[str, float]]:
+    """The organisations' means, each over its community's own rows (:func:`~cogov.sim.stacking.part_means`: as
+    alone, bit for bit)."""
+    n = len(models)
     branches = PartyStack.of([model.party for model in models], stack)
     below = np.flatnonzero((branches.kind == GRID) | (branches.kind == COMPOUND))
     branch_strength = part_means(branches.strength[below], [len(below)] if branches.position is None
                                  else np.bincount(branches.position[below], minlength=n).tolist())
     in_use = joined([model.companies.serving for model in models])  # all, unless a fallback company was withdrawn
-    company_of = np.repeat(np.arange(n), [len(model.companies) for model in models])
-    serving_counts = np.bincount(company_of[in_use], minlength=n).tolist()
-    company_quality = part_means(joined([model.companies.quality for model in models])[in_use], serving_counts)
-    collection = part_means(joined([model.companies.collection_rate for model in models])[in_use], serving_counts)
+    serving = [int(np.count_nonzero(in_use))] if n == 1 else np.bincount(
+        np.repeat(np.arange(n), [len(model.companies) for model in models])[in_use], minlength=n).tolist()
+    company_quality = part_means(joined([model.companies.quality for model in models])[in_use], serving)
+    collection = part_means(joined([model.companies.collection_rate for model in models])[in_use], serving)
     commitment = part_means(joined([model.co_building.commitment for model in models]),
                             [len(model.co_building) for model in models])
     social_quality = part_means(joined([model.handlers.quality[model.social.handler] for model in models]),
                                 [len(model.social) for model in models])
-    organisations = zip(branches.strength[branches.community_row].tolist(), branch_strength, company_quality, collection,
-                        commitment, social_quality, strict=True)
-    vulnerables, visits, took, held, partisans, teamed, listeds, done = (
-        stack.counts(mask).tolist() for mask in (vulnerable, visited, took_part, holds, party, in_team, listed, all_five))
-    # Python numbers at once (each as numpy computes it: a share is an exact count over a count)
-    columns = zip(satisfaction.tolist(), p10, trust.tolist(), (volunteers / sizes).tolist(), hours.tolist(),
-                  serving.tolist(), members.tolist(), ties.tolist(),
-                  (by_state[:, State.AGREEMENT] + by_state[:, State.QUEUED]).tolist(), by_state[:, State.LATENT].tolist(),
-                  vulnerables, visits, (np.asarray(took) / sizes).tolist(), held, partisans, teamed, listeds, done,
-                  strict=True)
+    columns = zip(branches.strength[branches.community_row].tolist(), branch_strength, company_quality, collection,
+                  commitment, social_quality, strict=True)
     return [{
-        "satisfaction_mean": mean_satisfaction,
-        "satisfaction_p10": p10_k,
-        "trust_mean": mean_trust,
-        "volunteer_share": volunteer_share,
-        "volunteer_hours": hours_k,
-        "inservice_serving_share": _ratio(serving_k, members_k),
-        "ties_mean": mean_ties,
-        "backlog": backlog,
-        "latent": latent,
-        "vulnerable_reached_share": _ratio(visits_k, vulnerables_k),
-        "posts_held_share": _ratio(held_k, members_k),
-        "activity_reach_share": activity_share,
-        "team_member_share": _ratio(teamed_k, partisans_k),
-        "five_ones_completed_share": _ratio(done_k, listeds_k),
-        "vulnerable_households": vulnerables_k,
-        "party_strength": party_k,
-        "branch_strength": branch_k,
-        "company_quality": quality_k,
-        "fee_collection_rate": collection_k,
-        "co_building_commitment": commitment_k,
-        "social_org_quality": social_k,
-    } for (party_k, branch_k, quality_k, collection_k, commitment_k, social_k), (mean_satisfaction, p10_k, mean_trust, volunteer_share, hours_k, serving_k, members_k, mean_ties, backlog,
-           latent, vulnerables_k, visits_k, activity_share, held_k, partisans_k, teamed_k, listeds_k, done_k)
-        in zip(organisations, columns, strict=True)]
+        "party_strength": party,
+        "branch_strength": branch,
+        "company_quality": quality,
+        "fee_collection_rate": fees,
+        "co_building_commitment": committed,
+        "social_org_quality": social,
+    } for party, branch, quality, fees, committed, social in columns]
 
 
 def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | None = None) -> dict[str, float]:
@@ -255,7 +285,7 @@ def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | N
         "social_org_quality": counted["social_org_quality"],
         "social_org_count": len(model.social),
         "vulnerable_reached_share": counted["vulnerable_reached_share"],
-        "satisfaction_vulnerable": model.care.satisfaction() if counted["vulnerable_households"] else float("nan"),
+        "satisfaction_vulnerable": counted["satisfaction_vulnerable"],
         "posts_held_share": counted["posts_held_share"],
         "activity_reach_share": counted["activity_reach_share"],
         "needs_met": c["needs_met"],
