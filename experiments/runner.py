@@ -23,7 +23,6 @@ from __future__ import annotations
 import time
 import traceback
 import warnings
-from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass
@@ -129,18 +128,15 @@ def plan_runs(experiment: Experiment, design: DesignTable) -> list[RunTask]:
 def run_chunk(target: Target, tasks: Sequence[RunTask], series_every: int | None) -> list[TaskResult]:
     """Run tasks (in a worker), in the chunk's order; a run that raises gives its error, not an exception.
 
-    The replicates of one design point are stepped together in one batch where the target can
-    (``target.run_batch``, :class:`cogov.sim.batch.CommunityBatch`; bit for bit the runs one by one). A batch that
-    raises is run again run by run, so that the run that failed is recorded with its own error and the others with
-    their outcomes. Catching per run lets the caller know which run of the chunk failed and keeps the others.
+    The chunk's runs (replicates of one design point, or of several) are stepped together in one batch where the
+    target can (``target.run_batch``, :class:`cogov.sim.batch.CommunityBatch`; bit for bit the runs one by one). A
+    batch that raises is run again run by run, so that the run that failed is recorded with its own error and the
+    others with their outcomes. Catching per run lets the caller know which run of the chunk failed and keeps the
+    others.
     """
     run_batch = getattr(target, "run_batch", None)
-    results: dict[int, TaskResult] = {}
-    for group in _by_point(tasks):
-        batched = _run_batched(run_batch, group, series_every) if run_batch is not None and len(group) > 1 else None
-        for result in batched or [_run_one(target, task, series_every) for task in group]:
-            results[result.run_id] = result
-    return [results[task.run_id] for task in tasks]
+    batched = _run_batched(run_batch, tasks, series_every) if run_batch is not None and len(tasks) > 1 else None
+    return batched or [_run_one(target, task, series_every) for task in tasks]
 
 
 def _by_point(tasks: Sequence[RunTask]) -> list[list[RunTask]]:
@@ -151,21 +147,20 @@ def _by_point(tasks: Sequence[RunTask]) -> list[list[RunTask]]:
     return list(groups.values())
 
 
-def _run_batched(run_batch: Callable[..., list[RunOutput]], group: Sequence[RunTask],
+def _run_batched(run_batch: Callable[..., list[RunOutput]], tasks: Sequence[RunTask],
                  series_every: int | None) -> list[TaskResult] | None:
-    """The group's runs as one batch (each run's ``seconds``: its share of the batch's time), or None if the batch
-    raised (the caller then runs the group run by run; a warning says so, since every batch that fails costs its
-    runs twice)."""
+    """The runs as one batch (each run's ``seconds``: its share of the batch's time), or None if the batch raised
+    (the caller then runs them run by run; a warning says so, since every batch that fails costs its runs twice)."""
     started = time.perf_counter()
     try:
-        outputs = run_batch(group[0].point, [task.seed for task in group], series_every)
+        outputs = run_batch([task.point for task in tasks], [task.seed for task in tasks], series_every)
     except Exception as exc:  # noqa: BLE001 - retried run by run, where the failing run's own error is recorded
         last = traceback.format_exception_only(exc)[-1].strip()
-        warnings.warn(f"a batch of {len(group)} runs ({group[0].describe()} and its other replicates) failed "
+        warnings.warn(f"a batch of {len(tasks)} runs ({tasks[0].describe()} and the chunk's other runs) failed "
                       f"({last}); running them one by one", RuntimeWarning, stacklevel=2)
         return None
-    seconds = (time.perf_counter() - started) / len(group)
-    return [TaskResult(task.run_id, output, None, None, seconds) for task, output in zip(group, outputs, strict=True)]
+    seconds = (time.perf_counter() - started) / len(tasks)
+    return [TaskResult(task.run_id, output, None, None, seconds) for task, output in zip(tasks, outputs, strict=True)]
 
 
 def _run_one(target: Target, task: RunTask, series_every: int | None) -> TaskResult:
@@ -178,31 +173,29 @@ def _run_one(target: Target, task: RunTask, series_every: int | None) -> TaskRes
     return TaskResult(task.run_id, output, None, None, time.perf_counter() - started)
 
 
-BATCH_REPLICATES = 8
-"""Replicates of one point a chunk holds at least, when a point has that many and there is work for every worker:
-they run as one batch (:func:`run_chunk`). ``python benchmarks/benchmark.py`` measured a batch of 8 default
-communities as fast per replicate as one of 64 (1.54x and 1.53x single runs), so larger chunks gain nothing and
-stop later when interrupted."""
+BATCH_RUNS = 8
+"""Runs a chunk holds at least, when there is work for every worker: they run as one batch (:func:`run_chunk`), the
+replicates of one design point or of several. ``python benchmarks/benchmark.py`` measures a batch of 8 default
+communities at about three quarters of the gain of one of 64 (2.45x and 3.26x single runs), so larger chunks gain
+little and stop later when interrupted."""
 
 
-def default_chunk_size(pending: int, workers: int, replicates: int = 1) -> int:
-    """Runs per chunk: ~10 chunks per worker (so workers finish together), at most 100 runs, but at least the
-    replicates of a point up to :data:`BATCH_REPLICATES` (so they run as a batch) while every worker still gets a
-    chunk."""
+def default_chunk_size(pending: int, workers: int) -> int:
+    """Runs per chunk: ~10 chunks per worker (so workers finish together), at most 100 runs, but at least
+    :data:`BATCH_RUNS` (so they run as a batch) while every worker still gets a chunk."""
     balanced = pending // max(1, workers * 10)
-    batch = min(replicates, BATCH_REPLICATES, pending // max(1, workers))
+    batch = min(BATCH_RUNS, pending // max(1, workers))
     return max(1, min(100, max(balanced, batch)))
 
 
 def chunk_size(experiment: Experiment, pending: int, workers: int) -> int:
     """Runs per chunk of a sweep: the file's choice, else :func:`default_chunk_size`."""
-    return experiment.spec.experiment.chunk_size or default_chunk_size(pending, workers,
-                                                                       experiment.spec.experiment.replicates)
+    return experiment.spec.experiment.chunk_size or default_chunk_size(pending, workers)
 
 
 def chunked(tasks: Sequence[RunTask], size: int) -> list[Sequence[RunTask]]:
-    """Chunks of at most ``size`` tasks, made of pieces of at most ``size`` replicates of one design point (a
-    piece's runs are stepped together, see :func:`run_chunk`). Pieces are interleaved across points (the first
+    """Chunks of at most ``size`` tasks (a chunk's runs are stepped together, see :func:`run_chunk`), made of pieces
+    of at most ``size`` replicates of one design point. Pieces are interleaved across points (the first
     replicates of every point, then the next ones…), so that an interrupted sweep still holds whole replicates of
     every point, and packed whole into chunks in that order. One point's tasks keep their order."""
     by_point = [[group[i:i + size] for i in range(0, len(group), size)] for group in _by_point(tasks)]
@@ -271,8 +264,7 @@ def run_tasks(target: Target, tasks: Sequence[RunTask], executor: Executor | Non
             outputs[result.run_id] = result.output
 
     workers = max(1, workers)
-    replicates = max(Counter(task.point_id for task in tasks).values(), default=1)
-    run_in_chunks(target, chunked(tasks, default_chunk_size(len(tasks), workers, replicates)),
+    run_in_chunks(target, chunked(tasks, default_chunk_size(len(tasks), workers)),
                   executor if executor is not None else SerialExecutor(), workers, series_every, collect)
     return [outputs[task.run_id] for task in tasks]
 

@@ -92,11 +92,23 @@ def simulate(config: ScenarioConfig, seed: int, series_every: int | None = None)
     return run_output(model, model.run(), series_every)
 
 
-def simulate_batch(config: ScenarioConfig, seeds: Sequence[int], series_every: int | None = None) -> list[RunOutput]:
-    """:func:`simulate` for each of ``seeds``, the replicates stepped together in one
-    :class:`~cogov.sim.batch.CommunityBatch`: the same outputs, bit for bit, as one run per seed."""
-    batch = CommunityBatch.of(config, seeds)
-    return [run_output(model, summary, series_every) for model, summary in zip(batch.models, batch.run(), strict=True)]
+def simulate_batch(configs: ScenarioConfig | Sequence[ScenarioConfig], seeds: Sequence[int],
+                   series_every: int | None = None) -> list[RunOutput]:
+    """:func:`simulate` for each of ``seeds`` with its scenario (``configs``: one for all, or one per seed: a sweep's
+    design points), the runs stepped together in a :class:`~cogov.sim.batch.CommunityBatch` (one per horizon,
+    ``simulation.days``, since a batch's communities share their days): the same outputs, bit for bit, as one run
+    per seed."""
+    if isinstance(configs, ScenarioConfig):
+        configs = [configs] * len(seeds)
+    outputs: list[RunOutput | None] = [None] * len(seeds)
+    horizons: dict[int, list[int]] = {}
+    for i, config in enumerate(configs):
+        horizons.setdefault(config.simulation.days, []).append(i)
+    for runs in horizons.values():
+        batch = CommunityBatch.of_runs([configs[i] for i in runs], [seeds[i] for i in runs])
+        for i, model, summary in zip(runs, batch.models, batch.run(), strict=True):
+            outputs[i] = run_output(model, summary, series_every)
+    return [output for output in outputs if output is not None]
 
 
 def run_output(model: CommunityModel, summary: dict[str, Any], series_every: int | None) -> RunOutput:
@@ -205,9 +217,20 @@ class CogovTarget:
         """Run the configured scenario to its horizon (:func:`simulate`)."""
         return simulate(self.configure(point), seed, series_every)
 
-    def run_batch(self, point: dict[str, Any], seeds: Sequence[int], series_every: int | None) -> list[RunOutput]:
-        """Run the configured scenario with each of ``seeds``, stepped together (:func:`simulate_batch`)."""
-        return simulate_batch(self.configure(point), seeds, series_every)
+    def run_batch(self, points: Sequence[dict[str, Any]], seeds: Sequence[int],
+                  series_every: int | None) -> list[RunOutput]:
+        """Run each point's configured scenario with its seed, all stepped together (:func:`simulate_batch`). Each
+        distinct point is configured once, so that its replicates share one scenario object (and read each of its
+        parameters once, :func:`cogov.sim.stacking.per_row`)."""
+        made: list[tuple[dict[str, Any], ScenarioConfig]] = []
+        configs = []
+        for point in points:
+            config = next((config for known, config in made if known == point), None)
+            if config is None:
+                config = self.configure(point)
+                made.append((point, config))
+            configs.append(config)
+        return simulate_batch(configs, seeds, series_every)
 
     def run_key(self, point: dict[str, Any], seed: int) -> str:
         """The run key (:func:`cogov.sim.provenance.run_key`) of the configured scenario and the seed.

@@ -34,6 +34,7 @@ import time
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import StackedHouseholds
 from cogov.sim.issues import StackedIssues
 from cogov.sim.mechanisms.abandonment import abandon_batch
@@ -93,6 +94,12 @@ class CommunityBatch:
         overrides = kwargs if days is None else {**kwargs, "simulation.days": days}
         config = apply_overrides(as_config(scenario), overrides)
         return cls([CommunityModel(config, rng=int(seed)) for seed in seeds])
+
+    @classmethod
+    def of_runs(cls, configs: Sequence[ScenarioConfig], seeds: Sequence[int]) -> CommunityBatch:
+        """A batch of runs, each its own scenario and seed (a sweep's design points and replicates); they must share
+        a horizon."""
+        return cls([CommunityModel(config, rng=int(seed)) for config, seed in zip(configs, seeds, strict=True)])
 
     @property
     def running(self) -> bool:

@@ -259,14 +259,27 @@ def _tasks(points: list[dict[str, Any]], replicates: int) -> list[RunTask]:
             for r in range(replicates) for p, point in enumerate(points)]
 
 
-def test_the_runner_batches_the_replicates_of_a_point_and_gets_the_runs_alone():
+def test_the_runner_batches_the_runs_of_a_chunk_across_points_and_gets_the_runs_alone(monkeypatch):
+    """A chunk's runs are one batch whatever their points (other parameters, another size), but one batch per
+    horizon; every run is the run alone."""
+    from cogov.experiments import targets
+
+    sizes: list[int] = []
+
+    class Counted(CommunityBatch):
+        def __init__(self, models):
+            sizes.append(len(models))
+            super().__init__(models)
+
+    monkeypatch.setattr(targets, "CommunityBatch", Counted)
     target = CogovTarget(base=SMALL, base_digest="small")
-    points = [{}, {"levers.funding.annual_cny": 20_000.0}]
-    tasks = _tasks(points, 3)
+    points = [{}, {"levers.funding.annual_cny": 20_000.0}, {"community.households": 200}, {"simulation.days": 20}]
+    tasks = _tasks(points, 2)
     with warnings.catch_warnings():
         warnings.simplefilter("error")  # a batch that failed and fell back to single runs warns: not here
-        results = run_chunk(target, chunked(tasks, 6)[0], series_every=10)
-    assert [r.run_id for r in results] == [0, 2, 4, 1, 3, 5]  # point 0's replicates, then point 1's
+        results = run_chunk(target, chunked(tasks, 8)[0], series_every=10)
+    assert [r.run_id for r in results] == [0, 4, 1, 5, 2, 6, 3, 7]  # the chunk's order: each point's replicates
+    assert sorted(sizes) == [2, 6]  # the 20-day runs apart: a batch's communities share their horizon
     for result in results:
         task = tasks[result.run_id]
         alone = simulate(target.configure(task.point), task.seed, series_every=10)
@@ -291,11 +304,11 @@ class _FailsAtOneSeed:
             raise FloatingPointError(f"diverged at seed {seed}")
         return self.target.run(point, seed, series_every)
 
-    def run_batch(self, point: dict[str, Any], seeds: list[int], series_every: int | None) -> list[RunOutput]:
+    def run_batch(self, points: list[dict[str, Any]], seeds: list[int], series_every: int | None) -> list[RunOutput]:
         self.batches.append(list(seeds))
         if self.bad_seed in seeds:
             raise FloatingPointError("diverged somewhere in the batch")
-        return self.target.run_batch(point, seeds, series_every)
+        return self.target.run_batch(points, seeds, series_every)
 
 
 def test_a_batch_that_fails_is_run_again_run_by_run_and_only_the_bad_run_is_lost():
@@ -355,11 +368,11 @@ def test_stacked_issues_keep_every_communitys_rows_when_one_grows():
     assert tables[2].severity[:len(tables[2])].tolist() == pytest.approx([1.3] * 7)
 
 
-def test_chunks_hold_the_replicates_of_a_point_as_a_batch_while_every_worker_has_work():
-    from cogov.experiments.runner import BATCH_REPLICATES, default_chunk_size
+def test_chunks_hold_a_batch_of_runs_while_every_worker_has_work():
+    from cogov.experiments.runner import BATCH_RUNS, default_chunk_size
 
-    assert default_chunk_size(32, 2, replicates=16) == BATCH_REPLICATES  # 16 replicates: batches of 8, 4 chunks
-    assert default_chunk_size(12, 2, replicates=6) == 6  # a point's 6 replicates together, a chunk per worker
-    assert default_chunk_size(6, 4, replicates=6) == 1  # too few runs to batch and keep 4 workers busy
-    assert default_chunk_size(10_000, 2, replicates=3) == 100  # many points: ~10 chunks per worker, at most 100
-    assert default_chunk_size(40, 2) == 2  # one replicate per point: as before
+    assert default_chunk_size(32, 2) == BATCH_RUNS  # batches of 8, 4 chunks
+    assert default_chunk_size(12, 2) == 6  # a chunk per worker
+    assert default_chunk_size(6, 4) == 1  # too few runs to batch and keep 4 workers busy
+    assert default_chunk_size(10_000, 2) == 100  # many runs: ~10 chunks per worker, at most 100
+    assert default_chunk_size(40, 2) == BATCH_RUNS  # one replicate per point: points batched together

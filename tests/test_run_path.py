@@ -273,11 +273,12 @@ def test_a_failed_model_run_names_its_scenario_and_overrides(monkeypatch):
 
 def _stub_simulate(monkeypatch: pytest.MonkeyPatch, stub: Any) -> None:
     """Every run of the community target goes through ``stub(config, seed, series_every)``: alone (``simulate``) and
-    in a batch of replicates (``simulate_batch``, each seed in turn: a stub that raises makes the batch raise, and
+    in a batch (``simulate_batch``, each run in turn: a stub that raises makes the batch raise, and
     the runner then runs the batch's runs one by one)."""
     monkeypatch.setattr(targets, "simulate", stub)
     monkeypatch.setattr(targets, "simulate_batch",
-                        lambda config, seeds, series_every=None: [stub(config, seed, series_every) for seed in seeds])
+                        lambda configs, seeds, series_every=None: [stub(config, seed, series_every)
+                                                                   for config, seed in zip(configs, seeds, strict=True)])
 
 
 # ------------------------------------------------------------------- patterns and calibration seeds
