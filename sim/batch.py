@@ -3,8 +3,8 @@
 A batch holds R :class:`~cogov.sim.model.CommunityModel` (replicates of one scenario, design points, or the
 communities of a street) and steps them in lockstep: for each phase of the daily lifecycle
 (:meth:`CommunityModel._lifecycle`) it runs that phase for every community before the next phase. A phase with a
-batched form (:data:`BATCHED`) runs once for all communities over the batch's stacked tables; the others run
-community by community. The households of every community live in one stacked table
+batched form (:data:`BATCHED`) runs once for all communities over the batch's stacked tables; the others (each about a
+microsecond a day unless its lever is on) run community by community. The households of every community live in one stacked table
 (:class:`~cogov.sim.households.StackedHouseholds`): each community's :class:`~cogov.sim.households.Households`
 columns are views on its slice, so the community's own mechanisms and a batched phase work on the same numbers; so
 do its issues (:class:`~cogov.sim.issues.StackedIssues`: one segment of rows per community).
