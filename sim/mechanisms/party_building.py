@@ -576,14 +576,21 @@ def _train(parties: Sequence[PartyBuilding], stack: PartyStack, day: int) -> Non
         return
     led = stack.secretary != NO_SECRETARY
     led[stack.kind == COMMUNITY] = True  # the community's secretary is its staff's head
-    if len(today) < len(parties):
-        led &= np.isin(stack.position, today)
-    gain = spread([p.params.training_gain for p in parties], _of(stack.position, led))
-    stack.strength[led] += gain * (1.0 - stack.strength[led])
-    counts = stack.counts(np.flatnonzero(led), len(parties))
+    counts = _step_up(parties, stack, led, today, [p.params.training_gain for p in parties])
     for k in today:
         party = parties[k]
         party.ledger.record("secretary_training", float(counts[k]) * party.config.costs.training_cny_per_session)
+
+
+def _step_up(parties: Sequence[PartyBuilding], stack: PartyStack, chosen: NDArray[np.bool_], today: Sequence[int],
+             gains: Sequence[float]) -> list[int]:
+    """The ``chosen`` organisations of the communities ``today`` move each its community's gain of the way to full
+    strength (a training session, a reward's recognition); how many moved in each community."""
+    if len(today) < len(parties):
+        chosen &= np.isin(stack.position, today)
+    gain = spread(gains, _of(stack.position, chosen))
+    stack.strength[chosen] += gain * (1.0 - stack.strength[chosen])
+    return stack.counts(np.flatnonzero(chosen), len(parties))
 
 
 def _reward(parties: Sequence[PartyBuilding], stack: PartyStack, day: int) -> None:
@@ -596,11 +603,7 @@ def _reward(parties: Sequence[PartyBuilding], stack: PartyStack, day: int) -> No
         return
     threshold = spread([p.levers.reward_threshold for p in parties], stack.position)
     well_run = ((stack.kind == GRID) | (stack.kind == COMPOUND)) & (stack.results >= threshold)
-    if len(today) < len(parties):
-        well_run &= np.isin(stack.position, today)
-    gain = spread([p.params.recognition_gain for p in parties], _of(stack.position, well_run))
-    stack.strength[well_run] += gain * (1.0 - stack.strength[well_run])
-    counts = stack.counts(np.flatnonzero(well_run), len(parties))
+    counts = _step_up(parties, stack, well_run, today, [p.params.recognition_gain for p in parties])
     for k in today:
         party = parties[k]
         paid = party.levers.performance_reward_cny * REWARD_INTERVAL_DAYS / DAYS_PER_YEAR * float(counts[k])
