@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import IntEnum
+from operator import is_
 from typing import Any
 
 import numpy as np
@@ -218,6 +219,7 @@ class StackedIssues:
         self.tables = list(tables)
         self.cache: dict[str, Any] = {}
         """What a batched phase derives once from the batch's structure (its routing tables…), by name."""
+        self._open: tuple[int, list[NDArray[np.int64]], Rows] | None = None
         self._stack(max(table._capacity for table in self.tables))
 
     def __getattr__(self, name: str) -> NDArray[Any]:
@@ -229,11 +231,19 @@ class StackedIssues:
         return self.tables[0]._capacity
 
     def open(self) -> Rows:
-        """Every community's open rows as stacked rows, community after community (each in its own order)."""
+        """Every community's open rows as stacked rows, community after community (each in its own order). Kept until
+        a community's open rows change (a table makes a new array when issues arise or close) or the segments grow:
+        most phases of a day read the same (the result is read, never written)."""
         tables = self.tables
-        counts = [len(table.open_rows) for table in tables]
+        current = [table.open_rows for table in tables]
+        kept = self._open
+        if kept is not None and kept[0] == self.capacity and all(map(is_, kept[1], current)):
+            return kept[2]
+        counts = [len(rows) for rows in current]
         position = np.repeat(np.arange(len(tables)), counts)
-        return Rows(np.concatenate([table.open_rows for table in tables]) + position * self.capacity, position)
+        rows = Rows(np.concatenate(current) + position * self.capacity, position)
+        self._open = (self.capacity, current, rows)
+        return rows
 
     def own(self, rows: Rows, k: int, which: slice) -> NDArray[np.int64]:
         """Community ``k``'s own row numbers of the stacked ``rows[which]`` (its segment of them)."""
