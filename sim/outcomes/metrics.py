@@ -203,17 +203,19 @@ def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseho
     in_team = party & joined([model.teams.member for model in models])
     listed = joined([model.five_ones.in_service for model in models])
     all_five = listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))
-    counts = (stack.counts(mask).tolist()
-              for mask in (vulnerable, visited, took_part, in_service, holds, party, in_team, listed, all_five))
-    columns = zip(models, *counts, (stack.counts(took_part) / stack.sizes).tolist(), strict=True)
+    counts = [stack.counts(mask).tolist()
+              for mask in (vulnerable, visited, took_part, in_service, holds, party, in_team, listed, all_five)]
+    satisfaction = part_means(stack.satisfaction[vulnerable], counts[0])  # as care.satisfaction(): NaN for none
+    columns = zip(satisfaction, *counts, (np.asarray(counts[2]) / stack.sizes).tolist(), strict=True)
     return [{
         "vulnerable_reached_share": _ratio(visits, vulnerables),
-        "satisfaction_vulnerable": model.care.satisfaction() if vulnerables else float("nan"),
+        "satisfaction_vulnerable": satisfaction_k,
         "posts_held_share": _ratio(held, members),
         "activity_reach_share": activity_share,
         "team_member_share": _ratio(teamed, partisans),
         "five_ones_completed_share": _ratio(done, listeds),
-    } for model, vulnerables, visits, _, members, held, partisans, teamed, listeds, done, activity_share in columns]
+    } for satisfaction_k, vulnerables, visits, _, members, held, partisans, teamed, listeds, done, activity_share
+        in columns]
 
 
 def _organisation_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds) -> list[dict[str, float]]:
