@@ -3,11 +3,12 @@
 A batch holds R :class:`~cogov.sim.model.CommunityModel` (replicates of one scenario, design points, or the
 communities of a street) and steps them in lockstep: for each phase of the daily lifecycle
 (:meth:`CommunityModel._lifecycle`) it runs that phase for every community before the next phase. A phase with a
-batched form (:data:`BATCHED`) runs once for all communities over the batch's stacked tables; the others (each about a
-microsecond a day unless its lever is on) run community by community. The households of every community live in one stacked table
-(:class:`~cogov.sim.households.StackedHouseholds`): each community's :class:`~cogov.sim.households.Households`
-columns are views on its slice, so the community's own mechanisms and a batched phase work on the same numbers; so
-do its issues (:class:`~cogov.sim.issues.StackedIssues`: one segment of rows per community).
+batched form (:data:`BATCHED`) runs once for all communities over the batch's stacked tables; the others (each about
+a microsecond a day unless its lever is on) run community by community. The households of every community live in one
+stacked table (:class:`~cogov.sim.households.StackedHouseholds`): each community's
+:class:`~cogov.sim.households.Households` columns are views on its slice, so the community's own mechanisms and a
+batched phase work on the same numbers; so do its issues (:class:`~cogov.sim.issues.StackedIssues`: one segment of
+rows per community).
 
 **Bit-identity.** Communities share nothing in a batch: each keeps its own random streams, tables and Mesa clock,
 and a batched phase computes each community's numbers elementwise or with per-community sums that are numpy's
@@ -21,11 +22,10 @@ calls with itself alone (:data:`BATCHED`): volunteering with the day's hours (:f
 talks), agreement, escalation (with the 12345 calls), abandonment, service (with the residents' judgements,
 :mod:`cogov.sim.mechanisms.evaluation`: every community's counts in one pass, the social organisations' cases in one
 lookup), upkeep (fixes that come back in compounds nobody keeps, :func:`~cogov.sim.mechanisms.upkeep.upkeep_batch`),
-one dispatcher pass for the issues they route
-(:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`), party building (every community's party organisations
-stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`), satisfaction's drift and the daily record's
-counts over households and issues (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still does
-community by community (its random draws, rare events, small per-community tables) is in ODD §9.8.
+one dispatcher pass for the issues they route (:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`), party building
+(every community's party organisations stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`),
+satisfaction's drift and the daily record (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still
+does community by community (its random draws, rare events, small per-community tables) is in ODD §9.8.
 """
 
 from __future__ import annotations
