@@ -138,7 +138,7 @@ class CommunityBatch:
         started = time.perf_counter() if timing is not None else 0.0
         for model in models:
             model.running = day < model.days
-            model.run_until(day)  # the events the model scheduled for today, after its step, as Model.step runs them
+            _clock_to(model, day)
             if not model.running:
                 model._default_schedule.resume()
         if timing is not None:
@@ -158,6 +158,19 @@ def _hold_step_schedule(model: CommunityModel) -> None:
     At the horizon the batch resumes the schedule, and the model is as if run alone (its next step due the day after).
     Until then, step it only through its batch."""
     model._default_schedule.pause()
+
+
+def _clock_to(model: CommunityModel, day: int) -> None:
+    """Move the model's Mesa clock to ``day``, running the events it scheduled for today after its step, as
+    :meth:`mesa.Model.step` runs them (:meth:`mesa.Model.run_until`). Most days nothing is due (companies update weekly,
+    reviews and meetings come monthly or yearly): when the earliest event on Mesa's heap is live and later than today,
+    the clock is only set, which is what ``run_until`` would do after taking that event off the heap and putting it
+    back."""
+    events = model._event_list._events
+    if events and not events[0].CANCELED and events[0].time > day:
+        model.time = day
+    else:
+        model.run_until(day)
 
 
 def _drift(batch: CommunityBatch, day: int) -> None:
@@ -222,6 +235,11 @@ def _arrival(batch: CommunityBatch, day: int) -> None:
     arrive_batch([model.arrival for model in batch.models], batch.households, batch.issues, day)
 
 
+def _prune(batch: CommunityBatch, day: int) -> None:
+    """Every community drops its closed issues from its open rows (one pass over the stacked issues)."""
+    batch.issues.prune_closed()
+
+
 BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "arrival": _arrival,
     "agreement": _agreement,
@@ -233,6 +251,7 @@ BATCHED: dict[str, Callable[[CommunityBatch, int], None]] = {
     "volunteering": _volunteering,
     "party": _party,
     "drift": _drift,
+    "prune": _prune,
     "record": _record,
 }
 """Phases of the lifecycle with a batched form, by name: ``phase(batch, day)`` does for every community of the

@@ -193,8 +193,10 @@ class StackedHouseholds:
         """How many rows of each community ``mask`` holds (exact integers)."""
         if len(self.sizes) == 1:
             return np.array([np.count_nonzero(mask)])
-        if self.equal_sizes:  # a boolean sum along each community's row: its count (count_nonzero(axis) costs more)
-            return mask.reshape(len(self.sizes), -1).sum(axis=1)
+        if self.equal_sizes:  # a sum along each community's row of bytes: its count (count_nonzero(axis) costs more)
+            rows = mask.view(np.uint8).reshape(len(self.sizes), -1)
+            # a 16-bit sum cannot overflow below 2**16 rows (and is the cheapest); exact integers either way
+            return rows.sum(axis=1, dtype=np.uint16 if rows.shape[1] < 2**16 else np.int64).astype(np.int64)
         return np.array([np.count_nonzero(mask[a:b]) for a, b in pairwise(self.offsets.tolist())], dtype=np.int64)
 
     def offsets_of(self, what: str, counts: Callable[[], Sequence[int]]) -> NDArray[np.int64]:

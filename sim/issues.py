@@ -245,6 +245,18 @@ class StackedIssues:
         self._open = (self.capacity, current, rows)
         return rows
 
+    def prune_closed(self) -> None:
+        """:meth:`IssueTable.prune_closed` of every community in one pass: each keeps its open rows still open, in
+        their order (the batch's open rows are then those kept, with no need to join them again)."""
+        rows = self.open()
+        kept = rows[self.state[rows.rows] < State.RESOLVED]
+        position = kept.position if kept.position is not None else np.zeros(len(kept), dtype=np.int64)
+        bounds = np.searchsorted(position, np.arange(1, len(self.tables))).tolist()
+        current = np.split(kept.rows - position * self.capacity, bounds)
+        for table, mine in zip(self.tables, current, strict=True):
+            table.open_rows = mine
+        self._open = (self.capacity, current, kept)
+
     def own(self, rows: Rows, k: int, which: slice) -> NDArray[np.int64]:
         """Community ``k``'s own row numbers of the stacked ``rows[which]`` (its segment of them)."""
         return rows.rows[which] - k * self.capacity

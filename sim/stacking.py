@@ -43,22 +43,37 @@ def parts(values: NDArray[Any], counts: Sequence[int]) -> list[NDArray[Any]]:
     return [values[a:b] for a, b in pairwise(bounds)]
 
 
+FEW_PARTS = 8
+"""Parts of one length fewer than this are summed slice by slice (measured: a gather costs about as much as six or
+seven slices' sums)."""
+
+
 def part_means(values: NDArray[np.float64], counts: Sequence[int]) -> list[float]:
     """The mean of each community's part of ``values`` (parts of ``counts``, one after another; NaN for an empty one),
-    bit for bit ``float(part.sum() / len(part))``: the parts of one length are gathered as the rows of a 2-D array,
-    whose sums along the rows are numpy's pairwise sums of each row, as of the part alone."""
+    bit for bit ``float(part.sum() / len(part))``: the parts of one length are gathered as the rows of a 2-D array
+    (``values`` itself when all are of one length), whose sums along the rows are numpy's pairwise sums of each row,
+    as of the part alone; a length shared by few parts is summed slice by slice."""
     if len(counts) == 1:
         n = int(counts[0])
         return [float(values.sum() / n) if n else float("nan")]
     sizes = np.asarray(counts)
-    starts = offsets(counts)[:-1]
+    n = int(sizes[0])
+    if n and (sizes == n).all():  # parts of one length: the rows of ``values`` itself
+        return (values.reshape(len(sizes), n).sum(axis=1) / n).tolist()
+    starts = offsets(counts)[:-1].tolist()
     means = [float("nan")] * len(sizes)
-    for n in np.unique(sizes).tolist():
+    by_length: dict[int, list[int]] = {}
+    for k, n in enumerate(sizes.tolist()):
+        by_length.setdefault(n, []).append(k)
+    for n, which in by_length.items():
         if n == 0:
             continue
-        which = np.flatnonzero(sizes == n)
-        rows = values[starts[which][:, None] + np.arange(n)]
-        for k, mean in zip(which.tolist(), (rows.sum(axis=1) / n).tolist(), strict=True):
+        if len(which) < FEW_PARTS:  # each slice's own sum costs less than a gather of a few
+            for k in which:
+                means[k] = float(values[starts[k]:starts[k] + n].sum() / n)
+            continue
+        rows = values[np.asarray(starts)[which][:, None] + np.arange(n)]
+        for k, mean in zip(which, (rows.sum(axis=1) / n).tolist(), strict=True):
             means[k] = mean
     return means
 

@@ -27,7 +27,7 @@ from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.metrics import percentile_10
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
-from cogov.sim.stacking import lookup, part_means, parts, per_row
+from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row
 
 SMALL = apply_overrides(load_scenario("default").config, {"community.households": 300, "simulation.days": 30})
 """A small community (300 households, 30 days) for what needs no large one."""
@@ -161,6 +161,20 @@ def test_stacked_sums_are_numpys_sums_of_each_slice_bit_for_bit():
         assert stack.counts(stack.satisfaction > 0.5).tolist() == [int((t.satisfaction > 0.5).sum()) for t in tables]
 
 
+def test_stacked_counts_are_exact_however_many_rows_a_community_has():
+    """Counts of communities of one size sum bytes along rows, in 16 bits below 2**16 rows: a community of more rows
+    than 16 bits hold, all of them counted, must still be counted exactly."""
+    rng = np.random.default_rng(4)
+    table = CommunityModel(SMALL, rng=5).households
+    for n in (2**16 - 1, 2**16 + 5):
+        stack = StackedHouseholds([_resized(table, n, rng), _resized(table, n, rng)])
+        mask = np.ones(len(stack.position), dtype=bool)
+        mask[n + 3] = False
+        assert stack.counts(mask).tolist() == [n, n - 1]
+        assert stack.counts(stack.satisfaction > 0.5).tolist() == [
+            int(np.count_nonzero(stack.satisfaction[:n] > 0.5)), int(np.count_nonzero(stack.satisfaction[n:] > 0.5))]
+
+
 def _resized(table: Households, n: int, rng: np.random.Generator) -> Households:
     """A households table of ``n`` rows with random satisfaction (the other columns repeated from ``table``)."""
     index = np.arange(n) % table.size
@@ -173,13 +187,14 @@ def test_part_means_are_each_parts_own_mean_bit_for_bit():
     """Parts of one length are summed as the rows of a 2-D gather: each row's sum must be the part's own (pairwise)
     sum, for lengths below and above numpy's blocks of 8 and 128, and an empty part is NaN."""
     rng = np.random.default_rng(1)
-    counts = [0, 1, 3, 7, 8, 9, 3, 130, 129, 1000, 7, 0, 130]
+    counts = [0, 1, 3, 7, 8, 9, 3, 130, 129, 1000, 7, 0, 130, *[50] * FEW_PARTS, *[300] * FEW_PARTS]  # some gathered
     values = rng.random(sum(counts)) * rng.choice([1e-3, 1.0, 1e3], size=sum(counts))
     means = part_means(values, counts)
     starts = np.concatenate(([0], np.cumsum(counts)))
     for k, n in enumerate(counts):
         part = values[starts[k]:starts[k + 1]]
         assert (np.isnan(means[k]) if n == 0 else means[k] == float(part.sum() / n)), (k, n)
+    assert part_means(values[:600], [300, 300]) == [float(values[:300].sum() / 300), float(values[300:600].sum() / 300)]
     assert part_means(values[:5], [5]) == [float(values[:5].sum() / 5)] and np.isnan(part_means(values[:0], [0])[0])
     assert [p.tolist() for p in parts(values[:6], [2, 0, 4])] == [values[:2].tolist(), [], values[2:6].tolist()]
 

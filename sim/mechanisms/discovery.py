@@ -27,9 +27,9 @@ from cogov.sim.ledger import Ledger
 from cogov.sim.mechanisms.agreement import Agreement, open_batch
 from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
-from cogov.sim.mechanisms.party_building import PartyBuilding
+from cogov.sim.mechanisms.party_building import PartyBuilding, steward_motivations
 from cogov.sim.mechanisms.resources import Resources
-from cogov.sim.stacking import Rows, joined, lookup, per_row
+from cogov.sim.stacking import Rows, joined, lookup, per_row, spread
 
 if TYPE_CHECKING:  # posts import discovery's helpers
     from cogov.sim.mechanisms.posts import Posts
@@ -96,10 +96,6 @@ class Discovery:
         self.steward_detection = config.service.steward_detection
         self.report_age_cost = np.asarray(self.choice.report_age_cost)
 
-    def steward_probability(self) -> NDArray[np.float64]:
-        """Daily probability that a building's steward notices an open issue there (0 without a steward)."""
-        return self.steward_detection * self.party.steward_motivation()
-
     def step(self, day: int) -> None:
         """Unseen issues are reported (directly or via 12345), or found by patrols or stewards."""
         discover_batch([self], alone(self.households), self.issues.alone, day)
@@ -144,7 +140,9 @@ def discover_batch(discoveries: Sequence[Discovery], households: StackedHousehol
             issues.compound[index] + rows.shifted(compound_first)])
     patrolled = ~reported & (draws[1] < patrol)
     building, _ = h.across("building", lambda: [d.n_buildings for d in discoveries])
-    steward = joined([d.steward_probability() for d in discoveries])[building[hh]]
+    # a steward's notice: the building's steward's motivation (0 without one) times the community's detection
+    motivation = _steward_motivations([d.party for d in discoveries], h)[building[hh]]
+    steward = spread([d.steward_detection for d in discoveries], where) * motivation
     stewarded = ~reported & ~patrolled & (draws[2] < steward)
     via_hotline = reported & hotline.enabled & (draws[3] < hotline.share_of_reports)
     via_app = np.zeros(len(index), dtype=bool)
@@ -166,6 +164,14 @@ def discover_batch(discoveries: Sequence[Discovery], households: StackedHousehol
     looked = [k for k, c in enumerate(counts) if c]  # every community with unseen issues records its finds
     record_found_batch(issues, found, channel[is_found], day, [d.counters for d in discoveries],
                        [d.agreement for d in discoveries], [d.dispatcher for d in discoveries], among=looked)
+
+
+def _steward_motivations(parties: Sequence[PartyBuilding], households: StackedHouseholds) -> NDArray[np.float64]:
+    """Each building's steward's motivation (buildings numbered across the batch): from the stacked party
+    organisations in one pass, or each community's own where a stage stands in for its party organisation."""
+    if all(isinstance(party, PartyBuilding) for party in parties):
+        return steward_motivations(parties, households)
+    return joined([party.steward_motivation() for party in parties])
 
 
 def _each(discoveries: Sequence[Discovery], own_hh: list[tuple[int, Any, NDArray[np.int64]]], n: int,

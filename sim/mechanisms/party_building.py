@@ -392,10 +392,12 @@ def _shifted(parts: Sequence[NDArray[np.int64]], first: NDArray[np.int64]) -> ND
     return joined([np.where(part >= 0, part + first[k], -1) for k, part in enumerate(parts)])
 
 
-def steward_motivations(parties: Sequence[PartyBuilding], households: StackedHouseholds) -> NDArray[np.float64]:
+def steward_motivations(parties: Sequence[PartyBuilding], households: StackedHouseholds,
+                        stack: PartyStack | None = None) -> NDArray[np.float64]:
     """Each building's steward's motivation today (0 where the building has none), the buildings of every community
-    of a batch numbered across it (:meth:`~cogov.sim.households.StackedHouseholds.across`)."""
-    stewards = PartyStack.of(parties, households).steward_of_building
+    of a batch numbered across it (:meth:`~cogov.sim.households.StackedHouseholds.across`); ``stack``: the batch's
+    :class:`PartyStack`, when the caller has it."""
+    stewards = (stack if stack is not None else PartyStack.of(parties, households)).steward_of_building
     return np.where(stewards >= 0, households.motivation[np.maximum(stewards, 0)], 0.0)
 
 
@@ -421,7 +423,7 @@ def asks_batch(parties: Sequence[PartyBuilding], households: StackedHouseholds, 
     probability[is_member] = (_among(params.asks_per_month, is_member) / DAYS_PER_MONTH
                               * stack.strength[branch[is_member]])
     building, _ = households.across("building", lambda: [party.n_buildings for party in parties])
-    steward = steward_motivations(parties, households)[building[eligible[~is_member]]]
+    steward = steward_motivations(parties, households, stack)[building[eligible[~is_member]]]
     probability[~is_member] = _among(params.steward_asks_per_month, ~is_member) / DAYS_PER_MONTH * steward
     return draws < probability
 
