@@ -108,11 +108,26 @@ class PerRow:
 
 
 
+_TABLES: dict[tuple[str, ...], NDArray[Any]] = {}
+
+
+def small_table(values: Sequence[float]) -> NDArray[Any]:
+    """A small parameter table (by membership type, age group…) as a read-only array, one object for equal values:
+    communities built with the same values share it, and :func:`lookup` then reads it without comparing tables.
+    Keyed by each value's ``repr`` (so that -0.0 and 0.0, or 1 and 1.0, stay apart)."""
+    key = tuple(map(repr, values))
+    table = _TABLES.get(key)
+    if table is None:
+        table = _TABLES[key] = np.asarray(values)
+        table.flags.writeable = False
+    return table
+
+
 def lookup(tables: Sequence[NDArray[Any]], position: NDArray[np.int64] | None, key: NDArray[Any]) -> NDArray[Any]:
     """``tables[position[i]][key[i]]`` for every i: each row's value in its community's small table (by membership
-    type, age group…); one table when all are equal (or a community is alone)."""
+    type, age group…); one table when all are equal (or a community is alone, or all share one :func:`small_table`)."""
     first = tables[0]
-    if position is None:
+    if position is None or all(map(is_, tables, repeat(first))):
         return first[key]
     # one stack, compared at once: comparing table by table costs more than the lookup (tables are small)
     stacked = np.stack(tables)
@@ -159,4 +174,4 @@ class Rows:
         return 0 if self.position is None else offsets[self.position]
 
 
-__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "part_means", "parts", "per_row", "spread"]
+__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "part_means", "parts", "per_row", "small_table", "spread"]

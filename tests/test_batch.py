@@ -27,7 +27,7 @@ from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.metrics import percentile_10
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
-from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row
+from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row, small_table
 
 SMALL = apply_overrides(load_scenario("default").config, {"community.households": 300, "simulation.days": 30})
 """A small community (300 households, 30 days) for what needs no large one."""
@@ -227,6 +227,16 @@ def test_replicates_share_their_scenario_so_parameters_are_read_once_and_per_row
     tables = [np.array([1.0, 2.0]), np.array([1.0, 3.0])]
     assert lookup(tables, np.array([0, 1, 1]), np.array([1, 1, 0])).tolist() == [2.0, 3.0, 1.0]
     assert lookup([tables[0], tables[0].copy()], np.array([0, 1]), np.array([1, 0])).tolist() == [2.0, 1.0]
+
+
+def test_equal_small_tables_are_one_read_only_object_that_lookup_reads_directly():
+    a, b = small_table((0.5, 1.0, -0.0)), small_table([0.5, 1.0, -0.0])
+    assert a is b and not a.flags.writeable
+    assert small_table((0.5, 1.0, 0.0)) is not a  # -0.0 and 0.0 stay apart (so do 1 and 1.0)
+    assert small_table((1, 2)) is not small_table((1.0, 2.0)) and small_table((1, 2)).dtype == np.int64
+    assert lookup([a, b], np.array([0, 1, 1]), np.array([2, 0, 1])).tolist() == [-0.0, 0.5, 1.0]
+    batch = CommunityBatch.of(SMALL, [1, 2])  # replicates share their tables
+    assert batch.models[0].volunteering.time_cost is batch.models[1].volunteering.time_cost
 
 
 def test_a_model_stepped_in_a_batch_ends_with_mesas_clock_as_alone():

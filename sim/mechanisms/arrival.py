@@ -18,7 +18,7 @@ from cogov.sim.behaviour import beta_shape
 from cogov.sim.config import Issues as IssueParams
 from cogov.sim.households import Households, StackedHouseholds, alone
 from cogov.sim.issues import DISPUTE, IS_PROPERTY_CATEGORY, Issues, IssueTable
-from cogov.sim.stacking import joined, lookup, per_row
+from cogov.sim.stacking import joined, lookup, per_row, small_table
 
 DAYS_PER_YEAR = 365.0
 
@@ -49,7 +49,7 @@ class Arrival:
         ``Generator.choice`` with ``p``: the cumulative sum over its last value); drawn here as that choice draws."""
         self.severity_shape = beta_shape(params.severity_mean, params.severity_concentration)
         """The Beta shape of the severity (``beta_with_mean``'s, made once)."""
-        self.effort_median = np.asarray(params.effort_hours.as_tuple())
+        self.effort_median = small_table(params.effort_hours.as_tuple())
 
     def step(self, day: int) -> None:
         """New issues arise today (Poisson in total, placed by rate): :func:`arrive_batch`, this community alone."""

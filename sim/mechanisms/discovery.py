@@ -29,7 +29,7 @@ from cogov.sim.mechanisms.digital import DigitalPlatform
 from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
 from cogov.sim.mechanisms.party_building import PartyBuilding, steward_motivations
 from cogov.sim.mechanisms.resources import Resources
-from cogov.sim.stacking import Rows, joined, lookup, per_row, spread
+from cogov.sim.stacking import Rows, joined, lookup, per_row, small_table, spread
 
 if TYPE_CHECKING:  # posts import discovery's helpers
     from cogov.sim.mechanisms.posts import Posts
@@ -94,7 +94,7 @@ class Discovery:
         self.choice = config.behaviour.participation
         self.hotline = config.levers.hotline
         self.steward_detection = config.service.steward_detection
-        self.report_age_cost = np.asarray(self.choice.report_age_cost)
+        self.report_age_cost = small_table(self.choice.report_age_cost)
 
     def step(self, day: int) -> None:
         """Unseen issues are reported (directly or via 12345), or found by patrols or stewards."""

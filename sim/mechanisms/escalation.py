@@ -22,7 +22,7 @@ from cogov.sim.config import ScenarioConfig
 from cogov.sim.households import NEVER, Households, StackedHouseholds, alone
 from cogov.sim.issues import Issues, IssueTable, Level, State
 from cogov.sim.mechanisms.dispatch import Dispatcher, dispatch_batch
-from cogov.sim.stacking import Rows, lookup, per_row
+from cogov.sim.stacking import Rows, lookup, per_row, small_table
 
 
 class Escalation:
@@ -41,7 +41,7 @@ class Escalation:
         self.hotline = config.levers.hotline
         self.params = config.behaviour.grievance
         ladder = config.levers.escalation
-        self.level_deadline = np.array([ladder.grid_days, ladder.community_days])
+        self.level_deadline = small_table((ladder.grid_days, ladder.community_days))
         """Days an issue may wait at grid and at community level before it moves up."""
 
     def step(self, day: int) -> None:

@@ -37,7 +37,7 @@ from cogov.sim.mechanisms.five_ones import FiveOnes
 from cogov.sim.mechanisms.party_building import PartyBuilding, asks_batch
 from cogov.sim.mechanisms.posts import Posts
 from cogov.sim.mechanisms.teams import VolunteerTeams
-from cogov.sim.stacking import joined, lookup, per_row, spread
+from cogov.sim.stacking import joined, lookup, per_row, small_table, spread
 
 CONDITIONAL = 0
 DAYS_PER_YEAR = 365.0
@@ -72,8 +72,8 @@ class Volunteering:
         self.incentives = config.levers.volunteer_incentives
         self.choice = config.behaviour.participation
         self.motive = config.behaviour.motivation
-        self.time_cost = np.asarray(self.choice.time_cost.as_tuple())
-        self.age_cost = np.asarray(self.choice.volunteer_age_cost)
+        self.time_cost = small_table(self.choice.time_cost.as_tuple())
+        self.age_cost = small_table(self.choice.volunteer_age_cost)
 
     def _draw_history(self) -> None:
         """Each eligible household's last session before day 0: days back ~ geometric with its day-0 chance of
