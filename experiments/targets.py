@@ -88,7 +88,7 @@ def simulate(config: ScenarioConfig, seed: int, series_every: int | None = None)
     the cost ledger (``spent_*``; the public items add up to ``cost_total``). With
     ``series_every`` = k, the daily series is kept for every k-th day (long format, a ``day`` column).
     """
-    model = CommunityModel(config, rng=seed)
+    model = CommunityModel(config, rng=seed, household_agents="on_demand")  # a sweep reads tables, not agents
     return run_output(model, model.run(), series_every)
 
 

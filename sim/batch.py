@@ -85,7 +85,8 @@ class CommunityBatch:
 
     @classmethod
     def of(cls, scenario: Any, seeds: Sequence[int], **kwargs: Any) -> CommunityBatch:
-        """A batch of one scenario's replicates: one :class:`CommunityModel` per seed (``kwargs`` as for the model).
+        """A batch of one scenario's replicates: one :class:`CommunityModel` per seed (``kwargs`` as for the model;
+        households' agents placed on demand).
 
         The scenario is read once and every replicate is built from that one (frozen) object, so that their
         parameter sections are the same objects and a batched phase reads each parameter once for all of them
@@ -93,13 +94,14 @@ class CommunityBatch:
         days = kwargs.pop("days", None)
         overrides = kwargs if days is None else {**kwargs, "simulation.days": days}
         config = apply_overrides(as_config(scenario), overrides)
-        return cls([CommunityModel(config, rng=int(seed)) for seed in seeds])
+        return cls([CommunityModel(config, rng=int(seed), household_agents="on_demand") for seed in seeds])
 
     @classmethod
     def of_runs(cls, configs: Sequence[ScenarioConfig], seeds: Sequence[int]) -> CommunityBatch:
         """A batch of runs, each its own scenario and seed (a sweep's design points and replicates); they must share
-        a horizon."""
-        return cls([CommunityModel(config, rng=int(seed)) for config, seed in zip(configs, seeds, strict=True)])
+        a horizon. Households' agents are placed on demand."""
+        return cls([CommunityModel(config, rng=int(seed), household_agents="on_demand")
+                    for config, seed in zip(configs, seeds, strict=True)])
 
     @property
     def running(self) -> bool:

@@ -54,6 +54,25 @@ def test_households_live_in_their_building_cell_and_read_population_arrays(year_
         assert agent.member_type in ("in_service", "retired", "mobile")
 
 
+def test_households_placed_on_demand_are_the_agents_placed_at_build_and_change_no_number():
+    """A batch builds its communities with households' agents left to be placed on demand: reading the agents then
+    places the same agents (class, id, cell, row) as at build, and the run's numbers are the same."""
+    now = CommunityModel("default", rng=5, days=20, **SMALL)
+    later = CommunityModel("default", rng=5, days=20, household_agents="on_demand", **SMALL)
+    assert Household not in mesa.Model.agents_by_type.fget(later)  # not placed yet
+    assert repr(later.run()) == repr(now.run())  # repr: NaN equals NaN, floats to the last bit
+
+    def described(model):
+        return sorted((agent.unique_id, type(agent).__name__, getattr(agent, "index", None),
+                       getattr(getattr(agent, "cell", None), "coordinate", None)) for agent in model.agents)
+
+    assert described(later) == described(now)
+    assert len(later.agents_by_type[Household]) + len(later.agents_by_type[PartyMember]) == 500
+    assert later.agent_id_counter == now.agent_id_counter
+    with pytest.raises(ValueError, match="household_agents must be one of 'now', 'on_demand', not 'later'"):
+        CommunityModel("default", rng=5, household_agents="later", **SMALL)
+
+
 def test_issue_states_are_conserved(year_run):
     model, summary = year_run
     states = model.issues.count_by_state()

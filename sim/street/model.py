@@ -82,7 +82,8 @@ class StreetModel(Model):
             overrides: dict[str, Any] = {"simulation.days": self.days}
             if allocation is not None:
                 overrides["levers.funding.annual_cny"] = float(allocation[k])
-            self.communities.append(CommunityModel(entry.config, rng=community_seed(seed, k), **overrides))
+            self.communities.append(CommunityModel(entry.config, rng=community_seed(seed, k), household_agents="on_demand",
+                                                   **overrides))
         self.batch = CommunityBatch(self.communities)
         """The communities stepped together, phase by phase (:mod:`cogov.sim.batch`)."""
         self.households = np.array([c.households.size for c in self.communities])
