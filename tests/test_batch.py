@@ -25,7 +25,7 @@ from cogov.sim.batch import BATCHED, CommunityBatch, StackedHouseholds
 from cogov.sim.households import Households
 from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.metrics import percentile_10
+from cogov.sim.outcomes.quantile import RowQuantile
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
 from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row, small_table
 
@@ -199,11 +199,26 @@ def test_part_means_are_each_parts_own_mean_bit_for_bit():
     assert [p.tolist() for p in parts(values[:6], [2, 0, 4])] == [values[:2].tolist(), [], values[2:6].tolist()]
 
 
-def test_the_10th_percentile_of_each_row_is_numpys():
+@pytest.mark.parametrize("sizes", [[1], [2], [9, 9, 9], [10, 11, 1, 2], [200] * 6, [2001, 200, 57], [2000] * 4])
+def test_the_10th_percentile_of_each_community_is_numpys_day_after_day(sizes):
+    """RowQuantile keeps a bracket per community from one day to the next: whether it holds (a few households move a
+    little), fails (a jump) or holds ties, each community's value is np.percentile's, bit for bit."""
     rng = np.random.default_rng(2)
-    for n in (1, 2, 9, 10, 11, 200, 2001):
-        rows = rng.random((5, n))
-        assert percentile_10(rows).tolist() == [float(np.percentile(row, 10)) for row in rows], n
+    offsets = np.concatenate(([0], np.cumsum(sizes)))
+    position = np.repeat(np.arange(len(sizes)), sizes)
+    values = rng.beta(5, 3, size=offsets[-1])
+    quantile = RowQuantile(np.array(sizes))
+    for day in range(40):
+        if day % 10 == 9:  # a jump: every bracket may fail
+            values = rng.beta(2, 2, size=offsets[-1])
+        elif day % 10 == 5:  # ties: many households at one value
+            values[rng.random(len(values)) < 0.3] = 0.5
+        else:  # drift: a few households move a little
+            moved = rng.random(len(values)) < 0.1
+            values[moved] = np.clip(values[moved] + rng.normal(0, 0.02, moved.sum()), 0, 1)
+        expected = [float(np.percentile(values[a:b], 10)) for a, b in zip(offsets[:-1], offsets[1:])]
+        assert quantile(values, position).tolist() == expected, day
+    assert len(sizes) <= quantile.resets < 40 * len(sizes)  # first call, jumps: reset; drift: the brackets hold
 
 
 def test_stacked_counts_of_communities_of_other_sizes_are_their_own():

@@ -50,11 +50,11 @@ from cogov.sim.mechanisms.care import REACH_DAYS as CARE_REACH_DAYS
 from cogov.sim.mechanisms.five_ones import ACTIONS as FIVE_ACTIONS
 from cogov.sim.mechanisms.party_building import PartyStack
 from cogov.sim.organisations.party import COMPOUND, GRID
+from cogov.sim.outcomes.quantile import P10_QUANTILE, RowQuantile
 from cogov.sim.stacking import joined, part_means
 
 RECENT_DAYS = 30
 """Window of 'volunteered recently' in volunteer_share and inservice_serving_share (an observation, not behaviour)."""
-P10_QUANTILE = 0.1
 
 if TYPE_CHECKING:
     from cogov.sim.households import StackedHouseholds
@@ -107,31 +107,13 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else float("nan")
 
 
-def percentile_10(values: np.ndarray) -> NDArray[np.float64]:
-    """The 10th percentile of each row of ``values`` (a 2-D array: one row per community of one size; or of a 1-D
-    array), exactly as ``np.percentile(row, 10)`` (linear interpolation) computes it, from one partition instead of
-    numpy's general quantile machinery (which costs more than the work on a community). The order statistics a
-    partition puts at ``kth`` are the row's own, however it sorts, so each row's value is the one it has alone."""
-    n = values.shape[-1]
-    virtual = (n - 1) * P10_QUANTILE
-    below = int(np.floor(virtual))
-    above = min(below + 1, n - 1)
-    ordered = np.partition(values, (below, above), axis=-1)
-    low, high = ordered[..., below], ordered[..., above]
-    gamma = virtual - below
-    step = high - low
-    # numpy's _lerp: from the nearer end, for the same rounding
-    return high - step * (1 - gamma) if gamma >= 0.5 else low + step * gamma
-
-
 def _percentiles_10(stack: StackedHouseholds) -> list[float]:
-    """The 10th percentile of satisfaction in each community of a batch (one partition when they are of one size)."""
-    if len(stack.sizes) == 1:  # a community alone: one row, partitioned as a 1-D array (cheaper)
-        return [float(percentile_10(stack.satisfaction))]
-    if stack.equal_sizes:
-        return percentile_10(stack.satisfaction.reshape(len(stack.sizes), -1)).tolist()
-    return [float(percentile_10(stack.satisfaction[a:b].reshape(1, -1))[0])
-            for a, b in zip(stack.offsets[:-1].tolist(), stack.offsets[1:].tolist(), strict=True)]
+    """The 10th percentile of satisfaction in each community of a batch, as ``np.percentile(part, 10)``
+    (:class:`~cogov.sim.outcomes.quantile.RowQuantile`, kept with the stack from one day to the next)."""
+    quantile = stack.cache.get("p10")
+    if quantile is None:
+        quantile = stack.cache["p10"] = RowQuantile(stack.sizes, P10_QUANTILE)
+    return quantile(stack.satisfaction, stack.position).tolist()
 
 
 def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, issues: Issues,
