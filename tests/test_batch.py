@@ -137,6 +137,30 @@ def test_a_lever_moved_in_one_community_of_a_batch_acts_as_it_does_alone():
     assert batch.models[1].metrics["satisfaction_mean"] != batch.models[0].metrics["satisfaction_mean"]
 
 
+def test_arrangements_switched_on_then_off_in_one_community_of_a_batch_are_recorded_as_alone():
+    """The record counts an arrangement's reach only once some community has had it on (until then its arrays are as
+    built): care, activities, posts, teams and the five ones switched on in one community on day 10, off on day 40
+    (care's and activities' reach fades over the next 30 and 60 days; the others' arrays are cleared)."""
+    days, on, off = 75, 10, 40
+    levers = ("proactive_care", "activities", "posts", "volunteer_teams", "five_ones")
+    batch = CommunityBatch.of(SMALL, [7, 8], days=days)
+    alone = CommunityModel(SMALL, rng=8, days=days)
+    while batch.day < days:
+        if batch.day in (on, off):
+            change = {f"levers.{lever}.enabled": batch.day == on for lever in levers}
+            batch.models[1].intervene(change)
+            alone.intervene(change)
+        batch.step()
+        alone.step()
+    _assert_same(alone, batch.models[1])
+    _assert_same(_alone(SMALL, 7, days), batch.models[0])
+    series = batch.models[1].series()
+    for metric in ("vulnerable_reached_share", "activity_reach_share", "posts_held_share", "team_member_share"):
+        assert series[metric].iloc[off - 1] > 0, metric  # each arrangement reached someone while it was on
+    assert series["posts_held_share"].iloc[-1] == series["team_member_share"].iloc[-1] == 0  # cleared when off
+    assert (batch.models[0].series()[["vulnerable_reached_share", "posts_held_share"]] == 0).all().all()
+
+
 def test_each_community_reads_and_writes_its_slice_of_the_stacked_table():
     batch = CommunityBatch.of(SMALL, [1, 2])
     stack, (first, second) = batch.households, batch.models

@@ -60,6 +60,8 @@ class Activities:
     def configure(self, config: ScenarioConfig) -> None:
         """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
         self.params = config.levers.activities
+        self.ever_enabled: bool = getattr(self, "ever_enabled", False) or self.params.enabled
+        """Whether the lever has been on at any time of the run (until then, nobody has been reached)."""
         self.links = config.links
         self.enabled = self.params.enabled
         self.reach = within_reach(self.layout, self.venue_building, self.params.reach_cells)

@@ -58,6 +58,8 @@ class ProactiveCare:
     def configure(self, config: ScenarioConfig) -> None:
         """Read this mechanism's parameters (at build, and again when an intervention changes them mid-run)."""
         self.params = config.levers.proactive_care
+        self.ever_enabled: bool = getattr(self, "ever_enabled", False) or self.params.enabled
+        """Whether the lever has been on at any time of the run (until then, nobody has been reached)."""
         self.links = config.links
         self.cost_per_visit = self.params.hours_per_visit * config.costs.social_org_cny_per_hour
 

@@ -37,6 +37,7 @@ Definitions (all cumulative from day 0 unless stated):
 from __future__ import annotations
 
 from collections.abc import Sequence
+from operator import is_
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -136,11 +137,12 @@ def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, 
 def _household_metrics(stack: StackedHouseholds, day: int) -> list[dict[str, float]]:
     sizes = stack.sizes
     recent = (day - stack.last_served) < RECENT_DAYS
-    in_service = stack.member_type == IN_SERVICE
+    membership = Membership.of(stack)
     satisfaction, trust, ties = (stack.sums(values) / sizes for values in (stack.satisfaction, stack.trust, stack.ties))
-    volunteers, serving, members = (stack.counts(mask) for mask in (recent, recent & in_service, in_service))
+    volunteers, serving = (stack.counts(mask) for mask in (recent, recent & membership.in_service))
+    members = membership.in_services
     columns = zip(satisfaction.tolist(), _percentiles_10(stack), trust.tolist(), (volunteers / sizes).tolist(),
-                  stack.sums(stack.hours).tolist(), serving.tolist(), members.tolist(), ties.tolist(), strict=True)
+                  stack.sums(stack.hours).tolist(), serving.tolist(), members, ties.tolist(), strict=True)
     return [{
         "satisfaction_mean": mean_satisfaction,
         "satisfaction_p10": p10,
@@ -176,18 +178,27 @@ def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseho
             "team_member_share": model.teams.member_share(),
             "five_ones_completed_share": model.five_ones.completed_share(),
         }]
-    in_service = stack.member_type == IN_SERVICE
-    party = stack.member_type > 0
-    vulnerable = joined([model.care.vulnerable for model in models])
-    visited = vulnerable & (day - joined([model.care.last_visit for model in models]) < CARE_REACH_DAYS)
-    took_part = day - joined([model.activities.last_activity for model in models]) < ACTIVITY_REACH_DAYS
-    holds = in_service & joined([model.posts.holds for model in models])
-    in_team = party & joined([model.teams.member for model in models])
-    listed = joined([model.five_ones.in_service for model in models])
-    all_five = listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))
-    counts = [stack.counts(mask).tolist()
-              for mask in (vulnerable, visited, took_part, in_service, holds, party, in_team, listed, all_five)]
-    satisfaction = part_means(stack.satisfaction[vulnerable], counts[0])  # as care.satisfaction(): NaN for none
+    statics, members = _StaticArrangements.of(models, stack), Membership.of(stack)
+    vulnerable, listed = statics.vulnerable, statics.listed
+    none = [0] * len(models)
+    # An arrangement that no community has had on has reached nobody: its arrays are as built (posts, teams and the
+    # five ones clear theirs when switched off; care's and activities' last days stay, hence ever_enabled).
+    visited = took_part = holds = in_team = all_five = none
+    if any(model.care.ever_enabled or model.five_ones.paired for model in models):
+        visited = stack.counts(vulnerable & (day - joined([model.care.last_visit for model in models]) < CARE_REACH_DAYS))
+    if any(model.activities.ever_enabled for model in models):
+        took_part = stack.counts(day - joined([model.activities.last_activity for model in models]) < ACTIVITY_REACH_DAYS)
+    if any(model.posts.enabled for model in models):
+        holds = stack.counts(members.in_service & joined([model.posts.holds for model in models]))
+    if any(model.teams.enabled for model in models):
+        in_team = stack.counts(members.party & joined([model.teams.member for model in models]))
+    if any(model.five_ones.enabled for model in models):
+        all_five = stack.counts(listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS)))
+    counts = [statics.vulnerables, visited, took_part, members.in_services, holds, members.partisans, in_team,
+              statics.listeds, all_five]
+    counts = [c.tolist() if isinstance(c, np.ndarray) else c for c in counts]
+    # as care.satisfaction(): NaN for none
+    satisfaction = part_means(stack.satisfaction[statics.vulnerable_rows], counts[0])
     columns = zip(satisfaction, *counts, (np.asarray(counts[2]) / stack.sizes).tolist(), strict=True)
     return [{
         "vulnerable_reached_share": _ratio(visits, vulnerables),
@@ -198,6 +209,45 @@ def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseho
         "five_ones_completed_share": _ratio(done, listeds),
     } for satisfaction_k, vulnerables, visits, _, members, held, partisans, teamed, listeds, done, activity_share
         in columns]
+
+
+class Membership:
+    """Who is a party member, and who an in-service one, in each community of a stack, and how many: drawn at build
+    and never changed, so counted once and kept with the stack (:meth:`of`)."""
+
+    def __init__(self, stack: StackedHouseholds):
+        self.in_service = stack.member_type == IN_SERVICE
+        self.party = stack.member_type > 0
+        self.in_services, self.partisans = (stack.counts(mask).tolist() for mask in (self.in_service, self.party))
+
+    @classmethod
+    def of(cls, stack: StackedHouseholds) -> Membership:
+        """The stack's (counted on first use)."""
+        membership = stack.cache.get("membership")
+        if membership is None:
+            membership = stack.cache["membership"] = cls(stack)
+        return membership
+
+
+class _StaticArrangements:
+    """What the record counts each day that does not change after build, kept with a batch's stack: who is vulnerable
+    (care) and who is on the five ones' list (joined from each community's arrays, checked to be the same arrays each
+    day), and their counts."""
+
+    def __init__(self, vulnerable: list[NDArray[np.bool_]], listed: list[NDArray[np.bool_]], stack: StackedHouseholds):
+        self.parts = vulnerable + listed
+        self.vulnerable, self.listed = joined(vulnerable), joined(listed)
+        self.vulnerable_rows = np.flatnonzero(self.vulnerable)
+        self.vulnerables, self.listeds = (stack.counts(mask).tolist() for mask in (self.vulnerable, self.listed))
+
+    @classmethod
+    def of(cls, models: Sequence[CommunityModel], stack: StackedHouseholds) -> _StaticArrangements:
+        """The stack's, made anew if a community's arrays are not those it was made from."""
+        parts = [model.care.vulnerable for model in models] + [model.five_ones.in_service for model in models]
+        statics = stack.cache.get("arrangements")
+        if statics is None or not all(map(is_, statics.parts, parts)):
+            statics = stack.cache["arrangements"] = cls(parts[:len(models)], parts[len(models):], stack)
+        return statics
 
 
 def _organisation_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds) -> list[dict[str, float]]:
