@@ -166,3 +166,22 @@ def test_mesa_batch_run_drives_the_model_unchanged():
     assert set(frame["levers__funding__annual_cny"]) == {100_000.0, 400_000.0}
     assert (frame["Step"] == 20).all()
     assert frame["issues_arisen"].gt(0).all()
+
+
+def test_the_collector_keeps_every_days_metrics_whenever_its_lists_are_read():
+    """The collector keeps each day's metrics and fills Mesa's model_vars when they are read: read every day (as the
+    classroom page does) or only at the end, the lists are the days' metrics in order, as Mesa's DataCollector has
+    them, and the collection times are Mesa's."""
+    watched = CommunityModel("default", rng=3, days=12, **SMALL)
+    unwatched = CommunityModel("default", rng=3, days=12, **SMALL)
+    seen = []
+    while watched.running:
+        watched.step()
+        seen.append(watched.datacollector.model_vars["satisfaction_mean"][-1])
+        assert seen[-1] == watched.metrics["satisfaction_mean"]
+    unwatched.run()
+    assert repr(watched.datacollector.model_vars) == repr(unwatched.datacollector.model_vars)  # NaN as NaN
+    assert unwatched.datacollector.model_vars["day"] == list(range(13))
+    assert unwatched.datacollector.model_vars["satisfaction_mean"][1:] == seen
+    assert list(unwatched.datacollector.get_model_vars_dataframe().columns) == list(DAILY_METRICS)
+    assert unwatched.datacollector._collection_steps == list(range(13))
