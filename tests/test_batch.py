@@ -25,7 +25,7 @@ from cogov.sim.batch import BATCHED, CommunityBatch, StackedHouseholds
 from cogov.sim.households import Households
 from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
-from cogov.sim.outcomes.quantile import RowQuantile
+from cogov.sim.outcomes.quantile import RowQuantile, quantile_of_one
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
 from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row, small_table
 
@@ -242,6 +242,8 @@ def test_the_10th_percentile_of_each_community_is_numpys_day_after_day(sizes):
             values[moved] = np.clip(values[moved] + rng.normal(0, 0.02, moved.sum()), 0, 1)
         expected = [float(np.percentile(values[a:b], 10)) for a, b in zip(offsets[:-1], offsets[1:])]
         assert quantile(values, position).tolist() == expected, day
+        if len(sizes) == 1:
+            assert quantile_of_one(values) == expected[0]
     assert len(sizes) <= quantile.resets < 40 * len(sizes)  # first call, jumps: reset; drift: the brackets hold
 
 

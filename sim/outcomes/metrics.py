@@ -51,7 +51,7 @@ from cogov.sim.mechanisms.care import REACH_DAYS as CARE_REACH_DAYS
 from cogov.sim.mechanisms.five_ones import ACTIONS as FIVE_ACTIONS
 from cogov.sim.mechanisms.party_building import PartyStack
 from cogov.sim.organisations.party import COMPOUND, GRID
-from cogov.sim.outcomes.quantile import P10_QUANTILE, RowQuantile
+from cogov.sim.outcomes.quantile import P10_QUANTILE, RowQuantile, quantile_of_one
 from cogov.sim.stacking import joined, part_means
 
 RECENT_DAYS = 30
@@ -110,7 +110,10 @@ def _ratio(numerator: float, denominator: float) -> float:
 
 def _percentiles_10(stack: StackedHouseholds) -> list[float]:
     """The 10th percentile of satisfaction in each community of a batch, as ``np.percentile(part, 10)``
-    (:class:`~cogov.sim.outcomes.quantile.RowQuantile`, kept with the stack from one day to the next)."""
+    (:class:`~cogov.sim.outcomes.quantile.RowQuantile`, kept with the stack from one day to the next; a community
+    alone is partitioned)."""
+    if len(stack.sizes) == 1:
+        return [quantile_of_one(stack.satisfaction, P10_QUANTILE)]
     quantile = stack.cache.get("p10")
     if quantile is None:
         quantile = stack.cache["p10"] = RowQuantile(stack.sizes, P10_QUANTILE)
