@@ -164,7 +164,8 @@ def build_street(case: Case) -> Built:
         model.run()
         return int(model.steps)
 
-    model.agents_total = sum(len(c.agents) for c in model.communities)  # the street's own agent set is empty
+    # the street's own agent set is empty; its communities' households are placed on demand (not in the timing)
+    model.agents_total = sum(c.agent_count for c in model.communities)
     return Built(model, run, int(model.households.sum()))
 
 
@@ -182,7 +183,7 @@ def build_batch(case: Case) -> Built:
         batch.run()
         return batch.day
 
-    batch.agents_total = sum(len(model.agents) for model in batch.models)
+    batch.agents_total = sum(model.agent_count for model in batch.models)  # households placed on demand, not here
     return Built(batch, run, int(batch.households.sizes.sum()))
 
 

@@ -313,6 +313,13 @@ class CommunityModel(Model):
         self._place_households()
         return super().agents_by_type
 
+    @property
+    def agent_count(self) -> int:
+        """How many Mesa agents the model has, households left to be placed on demand included (without placing
+        them)."""
+        unplaced = 0 if self._households_unplaced is None else self.households.size
+        return len(super().agents) + unplaced
+
     def _place_households(self) -> None:
         """Place the households' agents left to be placed on demand, with the ids kept for them at build."""
         first = self._households_unplaced

@@ -60,6 +60,8 @@ def test_households_placed_on_demand_are_the_agents_placed_at_build_and_change_n
     now = CommunityModel("default", rng=5, days=20, **SMALL)
     later = CommunityModel("default", rng=5, days=20, household_agents="on_demand", **SMALL)
     assert Household not in mesa.Model.agents_by_type.fget(later)  # not placed yet
+    assert later.agent_count == now.agent_count == len(now.agents)  # counted without placing them
+    assert Household not in mesa.Model.agents_by_type.fget(later)
     assert repr(later.run()) == repr(now.run())  # repr: NaN equals NaN, floats to the last bit
 
     def described(model):

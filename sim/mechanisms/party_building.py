@@ -341,10 +341,10 @@ class PartyStack:
     @staticmethod
     def _sources(party: PartyBuilding) -> tuple[Any, ...]:
         """What the stack was made from: the mechanism, its structure and its table's columns (any of them rebound:
-        stack again)."""
+        stack again), and a column of the co-building units (rebound when a unit is added: it counts their rows)."""
         b = party.branches
         return (party, party.handler_of_branch, b.kind, b.strength, b.results, b.secretary, b.last_life,
-                len(party.co_building))
+                party.co_building.community)
 
     @classmethod
     def of(cls, parties: Sequence[PartyBuilding], households: StackedHouseholds) -> PartyStack:
@@ -363,7 +363,7 @@ class PartyStack:
             b = party.branches
             if (party is not made[0] or party.handler_of_branch is not made[1] or b.kind is not made[2]
                     or b.strength is not made[3] or b.results is not made[4] or b.secretary is not made[5]
-                    or b.last_life is not made[6] or len(party.co_building) != made[7]):
+                    or b.last_life is not made[6] or party.co_building.community is not made[7]):
                 return False
         return True
 
