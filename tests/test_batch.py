@@ -13,6 +13,7 @@ from __future__ import annotations
 import json
 import warnings
 from dataclasses import fields
+from itertools import pairwise
 from typing import Any
 
 import numpy as np
@@ -240,7 +241,7 @@ def test_the_10th_percentile_of_each_community_is_numpys_day_after_day(sizes):
         else:  # drift: a few households move a little
             moved = rng.random(len(values)) < 0.1
             values[moved] = np.clip(values[moved] + rng.normal(0, 0.02, moved.sum()), 0, 1)
-        expected = [float(np.percentile(values[a:b], 10)) for a, b in zip(offsets[:-1], offsets[1:])]
+        expected = [float(np.percentile(values[a:b], 10)) for a, b in pairwise(offsets)]
         assert quantile(values, position).tolist() == expected, day
         if len(sizes) == 1:
             assert quantile_of_one(values) == expected[0]
