@@ -87,6 +87,7 @@ process_pool = deferred("cogov.experiments.backends", "process_pool")
 worker_count = deferred("cogov.experiments.backends", "worker_count")
 run_count = deferred("cogov.experiments.design", "run_count")
 run_sweep = deferred("cogov.experiments.runner", "run_sweep")
+chunk_size = deferred("cogov.experiments.runner", "chunk_size")
 load_experiment = deferred("cogov.experiments.spec", "load_experiment")
 what_differs = deferred("cogov.experiments.store", "what_differs")
 CommunityModel = deferred("cogov.sim.model", "CommunityModel")
@@ -508,16 +509,17 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("failed {task.fields[failed]}"), TimeRemainingColumn())
     runs = run_count(experiment)
-    per_run = estimate_run_seconds(experiment)
     # the folder's lock first (run_sweep takes it again, re-entrantly): a refusal then starts no worker
     with folder_lock(directory), \
             open_executor(args.backend, args.workers or default_workers(), args.scheduler) as executor, \
             Progress(*columns, console=err, transient=True, disable=not sys.stderr.isatty()) as bar:
         # With --scheduler, an existing cluster says how many workers it has (unless --workers says otherwise).
         workers = args.workers or worker_count(executor, default_workers())
+        batch = chunk_size(experiment, runs, workers) if hasattr(experiment.target, "run_batch") else 1
+        per_run = estimate_run_seconds(experiment, batch)
         err.print(f"{experiment.name}: {runs:,} runs ({experiment.spec.experiment.design}, "
                   f"{experiment.spec.experiment.replicates} replicates) on {args.backend} with {workers} workers "
-                  f"-> {printable(directory)}{_duration_note(runs, per_run, workers)}", highlight=False, markup=False,
+                  f"-> {printable(directory)}{_duration_note(runs, per_run, workers, batch)}", highlight=False, markup=False,
                   soft_wrap=True)
         task = bar.add_task("runs", total=None, failed=0)
 
@@ -532,20 +534,22 @@ def _cmd_sweep(args: argparse.Namespace) -> int:
     return EXIT_INTERRUPTED if report.interrupted else EXIT_OK
 
 
-def estimate_run_seconds(experiment: Experiment) -> float | None:
-    """Seconds one run of the experiment takes, from a quick timing by its target, or None where the
-    target cannot say (a test function runs in microseconds)."""
+def estimate_run_seconds(experiment: Experiment, batch: int = 1) -> float | None:
+    """Seconds one run of the experiment takes, from a quick timing by its target (its share of a batch of
+    ``batch`` runs stepped together, as the sweep's chunks run), or None where the target cannot say (a test
+    function runs in microseconds)."""
     estimate = getattr(experiment.target, "estimate_seconds", None)
-    return float(estimate()) if estimate is not None else None
+    return float(estimate(batch=batch)) if estimate is not None else None
 
 
-def _duration_note(runs: int, per_run: float | None, workers: int) -> str:
+def _duration_note(runs: int, per_run: float | None, workers: int, batch: int = 1) -> str:
     """``; about 0.3 s a run, roughly 2 min in all``: the expected length of a sweep, said before it starts
     (runs already recorded in the folder are skipped, so a resumed sweep takes less)."""
     if per_run is None:
         return ""
     total = runs * per_run / max(1, min(workers, runs))
-    return f"; about {per_run:.2g} s a run (timed on the base scenario), roughly {_duration(total)} in all"
+    timed = "timed on the base scenario" + (f", {batch} runs in a batch" if batch > 1 else "")
+    return f"; about {per_run:.2g} s a run ({timed}), roughly {_duration(total)} in all"
 
 
 def _duration(seconds: float) -> str:

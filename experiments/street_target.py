@@ -122,8 +122,9 @@ class StreetTarget:
         return [hashlib.sha256(json.dumps({"model_version": model_version(), "street": digest, "seed": int(s)},
                                           sort_keys=True).encode()).hexdigest() for s in seeds]
 
-    def estimate_seconds(self) -> float:
-        """Seconds for one run: a 30-day run timed and scaled to the horizon (a street's days cost about alike)."""
+    def estimate_seconds(self, batch: int = 1) -> float:
+        """Seconds for one run: a 30-day run timed and scaled to the horizon (a street's days cost about alike;
+        ``batch`` is ignored: streets run one by one)."""
         street = self.alternatives[0][1] if self.alternatives else self.base
         probe = min(30, street.config.simulation.days)
         started = time.perf_counter()

@@ -172,29 +172,36 @@ class CogovTarget:
         return [problem for section in sections if section is not None
                 for problem in section_problems(base, section, overrides)]
 
-    def estimate_seconds(self, warm_up_days: int = 30, probe_days: int = 30) -> float:
-        """Rough seconds for one run on this machine, said before a sweep starts.
+    def estimate_seconds(self, warm_up_days: int = 30, probe_days: int = 30, batch: int = 1) -> float:
+        """Rough seconds for one run on this machine, said before a sweep starts; ``batch``: the runs the sweep
+        steps together (:func:`simulate_batch`, its chunks), whose time a run is its share of.
 
-        The base scenario (the first alternative when the scenario is varied) runs through :func:`simulate` for
-        1 + ``warm_up_days`` and for 1 + ``warm_up_days`` + ``probe_days`` days; the cost of a day after the warm-up,
-        from the difference, is scaled to the horizon. The warm-up matters: a run starts with no backlog, and its
-        first days cost about half what a day costs once queues have filled (a 10-day probe from day 1 said a
-        third of the true time). A short run is simply timed. A quick timing (about a sixth of a second at the
-        defaults), not a promise: design points with more households, days or backlog take longer."""
+        The base scenario (the first alternative when the scenario is varied) runs, ``batch`` replicates together,
+        for 1 + ``warm_up_days`` and for 1 + ``warm_up_days`` + ``probe_days`` days; the cost of a day after the
+        warm-up, from the difference, is scaled to the horizon. The warm-up matters: a run starts with no backlog,
+        and its first days cost about half what a day costs once queues have filled (a 10-day probe from day 1 said
+        a third of the true time). A short run is simply timed. A quick timing (about a sixth of a second at the
+        defaults for one run, half a second for a batch of 8), not a promise: design points with more households,
+        days or backlog take longer."""
         config = self.alternatives[0][1] if self.alternatives else self.base
         days = config.simulation.days
         warm, probed = 1 + warm_up_days, 1 + warm_up_days + probe_days
-        self._timed(config, 1)  # the first run in a process also pays for imports and caches: not a day's cost
+        self._timed(config, 1, batch)  # the first run (batch) in a process also pays for imports and caches
         if days <= probed:
-            return self._timed(config, days)
-        before, after = self._timed(config, warm), self._timed(config, probed)
+            return self._timed(config, days, batch)
+        before, after = self._timed(config, warm, batch), self._timed(config, probed, batch)
         return before + max(0.0, after - before) / probe_days * (days - warm)
 
     @staticmethod
-    def _timed(config: ScenarioConfig, days: int) -> float:
+    def _timed(config: ScenarioConfig, days: int, batch: int) -> float:
+        """Seconds of one run of ``days`` days: alone, or its share of a batch of ``batch`` replicates."""
+        config = apply_overrides(config, {"simulation.days": days})
         started = time.perf_counter()
-        simulate(apply_overrides(config, {"simulation.days": days}), seed=0)
-        return time.perf_counter() - started
+        if batch > 1:
+            simulate_batch(config, list(range(batch)))
+        else:
+            simulate(config, seed=0)
+        return (time.perf_counter() - started) / batch
 
     def with_scenarios(self, names: list[str], base_dir: Path, days: int | None) -> Target:
         """This target with the scenarios that the ``scenario`` parameter may take, loaded and checked; street files

@@ -496,6 +496,22 @@ def test_a_sweep_says_how_long_it_will_take_before_it_starts(tmp_path, capsys):
     assert code == 0 and "2 runs" in err and "s a run (timed on the base scenario)" in err and "in all" in err
 
 
+def test_a_batched_sweep_times_a_run_as_its_share_of_a_batch(tmp_path, capsys):
+    """16 runs on 2 workers run in chunks of 8, each stepped together: the estimate times a batch of 8 and says so."""
+    path = write_experiment(tmp_path, """
+        [experiment]
+        name = "timed"
+        scenario = "small.toml"
+        days = 3
+        replicates = 8
+        [parameters."levers.burden.admin_share"]
+        values = [0.2, 0.3]
+        """)
+    code, _out, err = _cli(["sweep", str(path), "--out", str(tmp_path / "out"), "--backend", "serial",
+                            "--workers", "2"], capsys)
+    assert code == 0 and "16 runs" in err and "s a run (timed on the base scenario, 8 runs in a batch)" in err
+
+
 # --------------------------------------------------------------------------------------- command line
 @pytest.mark.parametrize("argv", [
     ["run", "--seed", "-1"], ["run", "--seed", str(2**63)], ["run", "--seed", "1.5"], ["run", "--days", "0"],
