@@ -483,33 +483,26 @@ def test_a_scheduler_without_the_dask_backend_is_an_error(tmp_path, capsys):
     _refused(["compare", "default", "red_property", "--scheduler", "tcp://127.0.0.1:8786"], capsys, "--backend dask")
 
 
-def test_a_sweep_says_how_long_it_will_take_before_it_starts(tmp_path, capsys):
-    path = write_experiment(tmp_path, """
+@pytest.mark.parametrize(("replicates", "said"), [
+    (1, "2 runs (full_factorial, 1 replicates) on serial with 2 workers"),  # chunks of one run: timed alone
+    (8, "16 runs (full_factorial, 8 replicates) on serial with 2 workers"),  # chunks of 8, each stepped together
+])
+def test_a_sweep_says_how_long_it_will_take_before_it_starts(tmp_path, capsys, replicates, said):
+    """A run's time is timed as the sweep will run it: alone, or as its share of a batch of the sweep's chunk."""
+    path = write_experiment(tmp_path, f"""
         [experiment]
         name = "timed"
         scenario = "small.toml"
         days = 3
-        [parameters."levers.burden.admin_share"]
-        values = [0.2, 0.3]
-        """)
-    code, _out, err = _cli(["sweep", str(path), "--out", str(tmp_path / "out"), "--backend", "serial"], capsys)
-    assert code == 0 and "2 runs" in err and "s a run (timed on the base scenario)" in err and "in all" in err
-
-
-def test_a_batched_sweep_times_a_run_as_its_share_of_a_batch(tmp_path, capsys):
-    """16 runs on 2 workers run in chunks of 8, each stepped together: the estimate times a batch of 8 and says so."""
-    path = write_experiment(tmp_path, """
-        [experiment]
-        name = "timed"
-        scenario = "small.toml"
-        days = 3
-        replicates = 8
+        replicates = {replicates}
         [parameters."levers.burden.admin_share"]
         values = [0.2, 0.3]
         """)
     code, _out, err = _cli(["sweep", str(path), "--out", str(tmp_path / "out"), "--backend", "serial",
                             "--workers", "2"], capsys)
-    assert code == 0 and "16 runs" in err and "s a run (timed on the base scenario, 8 runs in a batch)" in err
+    batch = ", 8 runs in a batch" if replicates == 8 else ""
+    assert code == 0 and said in err and f"s a run (timed on the base scenario{batch}), roughly" in err
+    assert "in all" in err
 
 
 # --------------------------------------------------------------------------------------- command line
