@@ -105,8 +105,8 @@ class CommunityModel(Model):
         days: horizon override (else ``simulation.days`` of the scenario).
         household_agents: ``"now"`` (default) places the households' Mesa agents in their building cells at build;
             ``"on_demand"`` places them the first time :attr:`agents` or :attr:`agents_by_type` is read (batches and
-            sweeps, which read the tables, not the agents: a 2000-household community builds in about a third of
-            the time). Either way they get the same ``unique_id`` s, and no number of the run changes.
+            sweeps, which read the tables, not the agents: a 2000-household community builds in about half the
+            time). Either way they get the same ``unique_id`` s, and no number of the run changes.
         **overrides: parameter overrides by key path, ``levers.funding.annual_cny=4e5`` written as
             ``levers__funding__annual_cny=4e5`` (so ``mesa.batch_run`` can sweep them).
 

@@ -248,7 +248,7 @@ class _StaticArrangements:
         """The stack's, made anew if a community's arrays are not those it was made from."""
         parts = [model.care.vulnerable for model in models] + [model.five_ones.in_service for model in models]
         statics = stack.cache.get("arrangements")
-        if statics is None or not all(map(is_, statics.parts, parts)):
+        if statics is None or len(statics.parts) != len(parts) or not all(map(is_, statics.parts, parts)):
             statics = stack.cache["arrangements"] = cls(parts[:len(models)], parts[len(models):], stack)
         return statics
 
