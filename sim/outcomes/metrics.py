@@ -188,18 +188,17 @@ def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseho
     # five ones clear theirs when switched off; care's and activities' last days stay, hence ever_enabled).
     visited = took_part = holds = in_team = all_five = none
     if any(model.care.ever_enabled or model.five_ones.paired for model in models):
-        visited = stack.counts(vulnerable & (day - joined([model.care.last_visit for model in models]) < CARE_REACH_DAYS))
+        visited = stack.counts(vulnerable & (day - joined([model.care.last_visit for model in models]) < CARE_REACH_DAYS)).tolist()
     if any(model.activities.ever_enabled for model in models):
-        took_part = stack.counts(day - joined([model.activities.last_activity for model in models]) < ACTIVITY_REACH_DAYS)
+        took_part = stack.counts(day - joined([model.activities.last_activity for model in models]) < ACTIVITY_REACH_DAYS).tolist()
     if any(model.posts.enabled for model in models):
-        holds = stack.counts(members.in_service & joined([model.posts.holds for model in models]))
+        holds = stack.counts(members.in_service & joined([model.posts.holds for model in models])).tolist()
     if any(model.teams.enabled for model in models):
-        in_team = stack.counts(members.party & joined([model.teams.member for model in models]))
+        in_team = stack.counts(members.party & joined([model.teams.member for model in models])).tolist()
     if any(model.five_ones.enabled for model in models):
-        all_five = stack.counts(listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS)))
+        all_five = stack.counts(listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))).tolist()
     counts = [statics.vulnerables, visited, took_part, members.in_services, holds, members.partisans, in_team,
               statics.listeds, all_five]
-    counts = [c.tolist() if isinstance(c, np.ndarray) else c for c in counts]
     # as care.satisfaction(): NaN for none
     satisfaction = part_means(stack.satisfaction[statics.vulnerable_rows], counts[0])
     columns = zip(satisfaction, *counts, (np.asarray(counts[2]) / stack.sizes).tolist(), strict=True)
