@@ -51,6 +51,7 @@ from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel, as_config
 from cogov.sim.outcomes.metrics import stacked_metrics
 from cogov.sim.scenario import apply_overrides
+from cogov.sim.stacking import shared_sections
 
 
 class CommunityBatch:
@@ -99,9 +100,10 @@ class CommunityBatch:
     @classmethod
     def of_runs(cls, configs: Sequence[ScenarioConfig], seeds: Sequence[int]) -> CommunityBatch:
         """A batch of runs, each its own scenario and seed (a sweep's design points and replicates); they must share
-        a horizon. Households' agents are placed on demand."""
+        a horizon. Households' agents are placed on demand; sections equal in two runs are made one object first
+        (:func:`~cogov.sim.stacking.shared_sections`), so that a phase reads a shared parameter once for all."""
         return cls([CommunityModel(config, rng=int(seed), household_agents="on_demand")
-                    for config, seed in zip(configs, seeds, strict=True)])
+                    for config, seed in zip(shared_sections(configs), seeds, strict=True)])
 
     @property
     def running(self) -> bool:

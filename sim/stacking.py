@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
+from pydantic import BaseModel
 
 
 def spread(values: Sequence[Any], position: NDArray[np.int64] | None) -> Any:
@@ -108,6 +109,26 @@ class PerRow:
 
 
 
+def shared_sections[C: BaseModel](configs: Sequence[C]) -> list[C]:
+    """The scenarios of a batch's communities with every section equal in two of them made one object, so that
+    :func:`per_row` reads it once for all instead of comparing value by value each day (a street's communities, or a
+    sweep's design points, are each validated anew and share nothing otherwise). Equal means equal ``repr`` of every
+    value (so -0.0 and 0.0, or 1 and 1.0, stay apart): the scenarios returned hold exactly the numbers given."""
+    registry: dict[tuple[Any, ...], BaseModel] = {}
+
+    def share(node: BaseModel) -> BaseModel:
+        values = node.__dict__  # a model's fields, in order
+        children = {name: share(value) if isinstance(value, BaseModel) else value for name, value in values.items()}
+        key = (type(node), *(id(child) if isinstance(child, BaseModel) else repr(child) for child in children.values()))
+        found = registry.get(key)  # children shared are registered, so their ids stand for their values
+        if found is None:
+            changed = {name: child for name, child in children.items() if child is not values[name]}
+            found = registry[key] = node.model_copy(update=changed) if changed else node
+        return found
+
+    return [share(config) for config in configs]
+
+
 _TABLES: dict[tuple[str, ...], NDArray[Any]] = {}
 
 
@@ -174,4 +195,4 @@ class Rows:
         return 0 if self.position is None else offsets[self.position]
 
 
-__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "part_means", "parts", "per_row", "small_table", "spread"]
+__all__ = ["PerRow", "Rows", "joined", "lookup", "offsets", "part_means", "parts", "per_row", "shared_sections", "small_table", "spread"]

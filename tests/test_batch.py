@@ -28,7 +28,7 @@ from cogov.sim.issues import IssueTable, StackedIssues
 from cogov.sim.model import CommunityModel
 from cogov.sim.outcomes.quantile import RowQuantile, quantile_of_one
 from cogov.sim.scenario import apply_overrides, builtin_names, load_scenario
-from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row, small_table
+from cogov.sim.stacking import FEW_PARTS, lookup, part_means, parts, per_row, shared_sections, small_table
 
 SMALL = apply_overrides(load_scenario("default").config, {"community.households": 300, "simulation.days": 30})
 """A small community (300 households, 30 days) for what needs no large one."""
@@ -269,6 +269,24 @@ def test_replicates_share_their_scenario_so_parameters_are_read_once_and_per_row
     tables = [np.array([1.0, 2.0]), np.array([1.0, 3.0])]
     assert lookup(tables, np.array([0, 1, 1]), np.array([1, 1, 0])).tolist() == [2.0, 3.0, 1.0]
     assert lookup([tables[0], tables[0].copy()], np.array([0, 1]), np.array([1, 0])).tolist() == [2.0, 1.0]
+
+
+def test_runs_validated_apart_share_their_equal_sections_and_keep_every_number():
+    runs = [apply_overrides(SMALL, {"levers.funding.annual_cny": cny, "simulation.days": 30})
+            for cny in (1000.0, 2000.0, 1000.0)]
+    runs.append(apply_overrides(SMALL, {"behaviour.participation.report_intercept": -0.0, "simulation.days": 30}))
+    shared = shared_sections(runs)
+    assert shared == runs  # the same values, field for field
+    assert all(s.model_dump(mode="json") == r.model_dump(mode="json") for s, r in zip(shared, runs, strict=True))
+    assert shared[0] is shared[2] and shared[0] is not shared[1]  # equal scenarios are one object
+    assert shared[0].levers.grid is shared[1].levers.grid and shared[0].levers.funding is not shared[1].levers.funding
+    assert shared[0].behaviour is shared[1].behaviour  # so a phase reads them once (per_row)
+    assert per_row([s.behaviour.participation for s in shared[:3]], np.arange(3)) is shared[0].behaviour.participation
+    # -0.0 stays apart from 0.0 (as small_table keeps them): its sign survives the sharing
+    assert shared[3].behaviour.participation is not shared[0].behaviour.participation
+    assert str(shared[3].behaviour.participation.report_intercept) == "-0.0"
+    alone = [CommunityModel(r, rng=5).run()["metrics"] for r in runs[:2]]
+    assert [summary["metrics"] for summary in CommunityBatch.of_runs(runs[:2], [5, 5]).run()] == alone
 
 
 def test_equal_small_tables_are_one_read_only_object_that_lookup_reads_directly():

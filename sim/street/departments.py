@@ -89,7 +89,3 @@ class Departments:
         waiting = (still - routine).sum(axis=1)
         self.sunk_sent = proportional_fill(np.array([self.sunk_hours]), waiting[:, None])[:, 0]
         return self.sent.sum(axis=1) + self.sunk_sent
-
-    def demand_by_department(self, work: NDArray[np.float64], category: NDArray[np.int64]) -> NDArray[np.float64]:
-        """Waiting work of one community summed per department (``work`` and ``category`` per queued issue)."""
-        return np.bincount(self.department_of_category[category], weights=work, minlength=len(self.names))

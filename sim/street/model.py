@@ -36,6 +36,8 @@ from cogov.sim.issues import State
 from cogov.sim.model import DAYS_PER_YEAR, CommunityModel
 from cogov.sim.outcomes.collector import MetricsCollector
 from cogov.sim.provenance import provenance
+from cogov.sim.scenario import apply_overrides
+from cogov.sim.stacking import Rows, shared_sections, spread
 from cogov.sim.street.departments import Departments
 from cogov.sim.street.funds import initial_allocation, performance_allocation
 from cogov.sim.street.load import LoadedStreet, load_street
@@ -77,13 +79,15 @@ class StreetModel(Model):
         self.names: tuple[str, ...] = tuple(c.name for c in entries)
         funds = config.street.funds
         allocation = initial_allocation(funds, [c.config for c in entries], [c.funds_share for c in entries])
-        self.communities: list[CommunityModel] = []
+        configs = []
         for k, entry in enumerate(entries):
             overrides: dict[str, Any] = {"simulation.days": self.days}
             if allocation is not None:
                 overrides["levers.funding.annual_cny"] = float(allocation[k])
-            self.communities.append(CommunityModel(entry.config, rng=community_seed(seed, k), household_agents="on_demand",
-                                                   **overrides))
+            configs.append(apply_overrides(entry.config, overrides))
+        self.communities: list[CommunityModel] = [
+            CommunityModel(config, rng=community_seed(seed, k), household_agents="on_demand")
+            for k, config in enumerate(shared_sections(configs))]
         self.batch = CommunityBatch(self.communities)
         """The communities stepped together, phase by phase (:mod:`cogov.sim.batch`)."""
         self.households = np.array([c.households.size for c in self.communities])
@@ -116,22 +120,27 @@ class StreetModel(Model):
             self.step()
         return self.summary()
 
+    def street_level_rows(self) -> Rows:
+        """Every community's open issues at its street-level handler, as its batch's stacked rows (community after
+        community, each in its own order)."""
+        issues = self.batch.issues
+        rows = issues.open()
+        return rows[issues.handler[rows.rows] == spread([c.handling.street_handler for c in self.communities],
+                                                        rows.position)]
+
     def _street_queues(self) -> tuple[np.ndarray, np.ndarray]:
-        """Waiting street-level work of each community per department, and the part raised through 12345."""
+        """Waiting street-level work of each community per department, and the part raised through 12345 (one pass
+        over the batch's issues: each community's sums run over its own queue in its order, as on its own)."""
         assert self.departments is not None
-        departments = self.departments
-        demand = np.zeros((len(self.communities), len(departments.names)))
-        whistled = np.zeros_like(demand)
-        for k, community in enumerate(self.communities):
-            table = community.issues
-            rows = table.open_in(State.QUEUED)
-            rows = rows[table.handler[rows] == community.handling.street_handler]
-            if len(rows) == 0:
-                continue
-            work, category = table.work_left[rows], table.category[rows]
-            demand[k] = departments.demand_by_department(work, category)
-            called = table.hotline_since[rows] != NEVER
-            whistled[k] = departments.demand_by_department(work[called], category[called])
+        issues, departments = self.batch.issues, self.departments
+        shape = (len(self.communities), len(departments.names))
+        rows = self.street_level_rows()
+        queued = rows[issues.state[rows.rows] == State.QUEUED]
+        work = issues.work_left[queued.rows]
+        cell = queued.position * shape[1] + departments.department_of_category[issues.category[queued.rows]]
+        called = issues.hotline_since[queued.rows] != NEVER
+        demand, whistled = (np.bincount(cell[which], weights=work[which], minlength=shape[0] * shape[1]).reshape(shape)
+                            for which in (slice(None), called))
         return demand, whistled
 
     def _award_funds(self) -> None:

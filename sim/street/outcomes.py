@@ -46,11 +46,7 @@ def street_daily(model: StreetModel) -> dict[str, float]:
     whistled = 0.0
     if departments is not None and departments.whistle:
         whistled = float(departments.called.sum())
-    street_backlog = 0
-    for community in model.communities:
-        table = community.issues
-        rows = table.open_rows
-        street_backlog += int(np.count_nonzero(table.handler[rows] == community.handling.street_handler))
+    street_backlog = len(model.street_level_rows())
     satisfaction, resolution = _spread(model, "satisfaction_mean"), _spread(model, "resolution_rate")
     return {
         "day": model.steps,
