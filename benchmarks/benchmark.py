@@ -9,7 +9,8 @@ Every measurement runs in a fresh subprocess (this script re-invoked with the in
 and no case warms caches for another:
 
 * ``time`` mode builds and runs the case once, without tracing, and reports build seconds, run
-  seconds and ``ru_maxrss``; the parent starts one such subprocess per repeat and takes medians.
+  seconds and ``ru_maxrss``; the parent starts one such subprocess per case per round (``--repeats`` rounds, every
+  case once a round, so that a slow spell of the shared machine falls on all cases alike) and takes medians.
 * ``memory`` mode runs the case once more under :mod:`tracemalloc` (which slows Python down, so
   it is never timed) and reports the traced peak of Python-level allocations, numpy buffers
   included.
@@ -320,10 +321,20 @@ class CaseResult:
         return data
 
 
-def measure_case(case: Case, repeats: int) -> CaseResult:
-    """Time ``case`` in ``repeats`` fresh subprocesses, then trace its memory in one more."""
-    timings = [run_child(case, "time") for _ in range(repeats)]
-    memory = run_child(case, "memory")
+def measure_cases(cases: Sequence[Case], repeats: int) -> list[CaseResult]:
+    """Time every case in ``repeats`` rounds, each case once a round in a fresh subprocess, then trace each one's memory
+    in one more. Rounds rather than each case's repeats in a row: a slow spell of the shared machine then falls on
+    every case alike, and the ratios between cases (a batch against single runs) stay fair."""
+    timings: dict[str, list[dict[str, Any]]] = {case.name: [] for case in cases}
+    for round_ in range(1, repeats + 1):
+        for case in cases:
+            print(f"... round {round_}/{repeats}: {case.name}: {case.describe()}", file=sys.stderr, flush=True)
+            timings[case.name].append(run_child(case, "time"))
+    return [case_result(case, timings[case.name], run_child(case, "memory")) for case in cases]
+
+
+def case_result(case: Case, timings: Sequence[dict[str, Any]], memory: dict[str, Any]) -> CaseResult:
+    """One case's measurements: medians of its timed repeats, and its traced memory."""
     first = timings[0]
     return CaseResult(
         case=case.name,
@@ -336,7 +347,7 @@ def measure_case(case: Case, repeats: int) -> CaseResult:
         max_rss_mib=max(t["max_rss_mib"] for t in timings),
         base_rss_mib=min(t["base_rss_mib"] for t in timings),
         tracemalloc_peak_mib=memory["tracemalloc_peak_mib"],
-        repeats=repeats,
+        repeats=len(timings),
         build_s_all=[t["build_s"] for t in timings],
         run_s_all=[t["run_s"] for t in timings],
     )
@@ -568,14 +579,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
 
     cases = [c for c in CASES if not (args.quick and c.name in QUICK_SKIPPED)]
-    results = []
-    for case in cases:
-        print(f"... {case.name}: {case.describe()} x{args.repeats}", file=sys.stderr, flush=True)
-        result = measure_case(case, args.repeats)
-        if case.kind == "schelling" and result.steps < SCHELLING_STEPS:
+    results = measure_cases(cases, args.repeats)
+    for result in results:
+        if result.kind == "schelling" and result.steps < SCHELLING_STEPS:
             print(f"warning: Schelling stopped early after {result.steps} of {SCHELLING_STEPS} steps "
                   "(everyone happy); raise SCHELLING_HOMOPHILY", file=sys.stderr)
-        results.append(result)
     set_ratios(results)
     print(f"... estimate: a sweep's estimate of one default run, x{args.repeats}", file=sys.stderr, flush=True)
     said = [run_child(CASES_BY_NAME["default"], "estimate") for _ in range(args.repeats)]

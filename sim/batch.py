@@ -24,8 +24,8 @@ talks), agreement, escalation (with the 12345 calls), abandonment, service (with
 lookup), upkeep (fixes that come back in compounds nobody keeps, :func:`~cogov.sim.mechanisms.upkeep.upkeep_batch`),
 one dispatcher pass for the issues they route (:func:`cogov.sim.mechanisms.dispatch.dispatch_batch`), party building
 (every community's party organisations stacked, :class:`~cogov.sim.mechanisms.party_building.PartyStack`),
-satisfaction's drift and the daily record (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still
-does community by community (its random draws, rare events, small per-community tables) is in ODD §9.8.
+satisfaction's drift and the daily record (:func:`~cogov.sim.outcomes.metrics.stacked_metrics`). What each still does
+community by community (its random draws, rare events, small per-community tables) is in ODD §9.8.
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ from cogov.sim.mechanisms.service import serve_batch
 from cogov.sim.mechanisms.upkeep import upkeep_batch
 from cogov.sim.mechanisms.volunteering import volunteer_day
 from cogov.sim.model import CommunityModel, as_config
-from cogov.sim.outcomes.metrics import stacked_metrics
+from cogov.sim.outcomes.metrics import daily_metrics, stacked_metrics
 from cogov.sim.scenario import apply_overrides
 from cogov.sim.stacking import shared_sections
 
@@ -191,8 +191,9 @@ def _party(batch: CommunityBatch, day: int) -> None:
 def _record(batch: CommunityBatch, day: int) -> None:
     """Today's metrics of every community (those counted over households and issues in one pass), collected."""
     models = batch.models
-    for model, counted in zip(models, stacked_metrics(models, batch.households, batch.issues, day), strict=True):
-        model._record(day, counted)
+    counted = stacked_metrics(models, batch.households, batch.issues, day)
+    for k, model in enumerate(models):
+        model._record(day, daily_metrics(model, day, counted, k))
 
 
 def _volunteering(batch: CommunityBatch, day: int) -> None:

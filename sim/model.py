@@ -224,10 +224,10 @@ class CommunityModel(Model):
         for source, changes in self._scheduled.get(day, ()):
             self._apply(changes, day, source)
 
-    def _record(self, day: int, counted: dict[str, float] | None = None) -> None:
-        """Today's metrics, collected (``counted``: those counted over households and issues, when a batch counted
-        them; :func:`~cogov.sim.outcomes.metrics.stacked_metrics`)."""
-        self.metrics = daily_metrics(self, day, counted)
+    def _record(self, day: int, metrics: dict[str, float] | None = None) -> None:
+        """Today's metrics, collected (``metrics``: when a batch computed them from its
+        :func:`~cogov.sim.outcomes.metrics.stacked_metrics`)."""
+        self.metrics = daily_metrics(self, day) if metrics is None else metrics
         self.datacollector.collect(self)
 
     def run(self) -> dict[str, Any]:

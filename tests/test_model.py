@@ -186,4 +186,5 @@ def test_the_collector_keeps_every_days_metrics_whenever_its_lists_are_read():
     assert unwatched.datacollector.model_vars["day"] == list(range(13))
     assert unwatched.datacollector.model_vars["satisfaction_mean"][1:] == seen
     assert list(unwatched.datacollector.get_model_vars_dataframe().columns) == list(DAILY_METRICS)
+    assert list(unwatched.metrics) == list(DAILY_METRICS)  # each day's metrics name every column, in order
     assert unwatched.datacollector._collection_steps == list(range(13))

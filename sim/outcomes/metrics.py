@@ -108,6 +108,17 @@ def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / float(denominator) if denominator else float("nan")
 
 
+NAN = float("nan")
+
+
+def _ratios(numerators: Sequence[float], denominators: Sequence[float]) -> list[float]:
+    """:func:`_ratio` of each community's pair."""
+    return [float(a) / float(b) if b else NAN for a, b in zip(numerators, denominators, strict=True)]
+
+Columns = dict[str, list[Any]]
+"""Metrics of a batch's communities by name: one value per community, in the batch's order."""
+
+
 def _percentiles_10(stack: StackedHouseholds) -> list[float]:
     """The 10th percentile of satisfaction in each community of a batch, as ``np.percentile(part, 10)``
     (:class:`~cogov.sim.outcomes.quantile.RowQuantile`, kept with the stack from one day to the next; a community
@@ -120,10 +131,9 @@ def _percentiles_10(stack: StackedHouseholds) -> list[float]:
     return quantile(stack.satisfaction, stack.position).tolist()
 
 
-def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, issues: Issues,
-                    day: int) -> list[dict[str, float]]:
+def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, issues: Issues, day: int) -> Columns:
     """The metrics of today that count over households, issues and organisations, for every community of a batch in
-    one pass over its stacked tables (:func:`daily_metrics` adds the counters' ratios, community by community): mean
+    one pass over its stacked tables, as columns (:func:`daily_metrics` adds the counters' ratios): mean
     satisfaction, its 10th percentile, trust and ties; shares of households who volunteered recently and of in-service
     members who served; hours volunteered; the issues waiting and latent; the reach of the arrangements that act on
     households (care visits, posts, activities, teams, the five ones); the organisations' mean strength and quality.
@@ -132,55 +142,49 @@ def stacked_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, 
     :func:`~cogov.sim.stacking.part_means`); a share is an exact count over a count, as
     :func:`~cogov.sim.fast.share` computes it alone.
     """
-    parts = zip(_household_metrics(stack, day), _issue_metrics(len(models), issues),
-                _arrangement_metrics(models, stack, day), _organisation_metrics(models, stack), strict=True)
-    return [people | waiting | reach | organisations for people, waiting, reach, organisations in parts]
+    return (_household_metrics(stack, day) | _issue_metrics(len(models), issues)
+            | _arrangement_metrics(models, stack, day) | _organisation_metrics(models, stack))
 
 
-def _household_metrics(stack: StackedHouseholds, day: int) -> list[dict[str, float]]:
+def _household_metrics(stack: StackedHouseholds, day: int) -> Columns:
     sizes = stack.sizes
     recent = (day - stack.last_served) < RECENT_DAYS
     membership = Membership.of(stack)
     satisfaction, trust, ties = (stack.sums(values) / sizes for values in (stack.satisfaction, stack.trust, stack.ties))
     volunteers, serving = (stack.counts(mask) for mask in (recent, recent & membership.in_service))
-    members = membership.in_services
-    columns = zip(satisfaction.tolist(), _percentiles_10(stack), trust.tolist(), (volunteers / sizes).tolist(),
-                  stack.sums(stack.hours).tolist(), serving.tolist(), members, ties.tolist(), strict=True)
-    return [{
-        "satisfaction_mean": mean_satisfaction,
-        "satisfaction_p10": p10,
-        "trust_mean": mean_trust,
-        "volunteer_share": volunteer_share,
-        "volunteer_hours": hours,
-        "inservice_serving_share": _ratio(serving_k, members_k),
-        "ties_mean": mean_ties,
-    } for mean_satisfaction, p10, mean_trust, volunteer_share, hours, serving_k, members_k, mean_ties in columns]
+    return {
+        "satisfaction_mean": satisfaction.tolist(),
+        "satisfaction_p10": _percentiles_10(stack),
+        "trust_mean": trust.tolist(),
+        "volunteer_share": (volunteers / sizes).tolist(),
+        "volunteer_hours": stack.sums(stack.hours).tolist(),
+        "inservice_serving_share": _ratios(serving.tolist(), membership.in_services),
+        "ties_mean": ties.tolist(),
+    }
 
 
-def _issue_metrics(n: int, issues: Issues) -> list[dict[str, float]]:
+def _issue_metrics(n: int, issues: Issues) -> Columns:
     rows = issues.open()
     states = issues.state[rows.rows].astype(np.int64)
     by_state = np.bincount(states if rows.position is None else rows.position * len(State) + states,
                            minlength=n * len(State)).reshape(n, len(State))
-    waiting = (by_state[:, State.AGREEMENT] + by_state[:, State.QUEUED]).tolist()
-    return [{"backlog": backlog, "latent": latent}
-            for backlog, latent in zip(waiting, by_state[:, State.LATENT].tolist(), strict=True)]
+    return {"backlog": (by_state[:, State.AGREEMENT] + by_state[:, State.QUEUED]).tolist(),
+            "latent": by_state[:, State.LATENT].tolist()}
 
 
-def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, day: int
-                         ) -> list[dict[str, float]]:
+def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds, day: int) -> Columns:
     """The reach of the arrangements that act on households. A community alone asks each arrangement (whose measure
     reads only the households it concerns); a batch joins their arrays, one per community, and counts them at once."""
     if len(models) == 1:
         model = models[0]
-        return [{
-            "vulnerable_reached_share": model.care.reach(day),
-            "satisfaction_vulnerable": model.care.satisfaction(),
-            "posts_held_share": model.posts.held_share(),
-            "activity_reach_share": model.activities.reach_share(day),
-            "team_member_share": model.teams.member_share(),
-            "five_ones_completed_share": model.five_ones.completed_share(),
-        }]
+        return {
+            "vulnerable_reached_share": [model.care.reach(day)],
+            "satisfaction_vulnerable": [model.care.satisfaction()],
+            "posts_held_share": [model.posts.held_share()],
+            "activity_reach_share": [model.activities.reach_share(day)],
+            "team_member_share": [model.teams.member_share()],
+            "five_ones_completed_share": [model.five_ones.completed_share()],
+        }
     statics, members = _StaticArrangements.of(models, stack), Membership.of(stack)
     vulnerable, listed = statics.vulnerable, statics.listed
     none = [0] * len(models)
@@ -197,20 +201,15 @@ def _arrangement_metrics(models: Sequence[CommunityModel], stack: StackedHouseho
         in_team = stack.counts(members.party & joined([model.teams.member for model in models])).tolist()
     if any(model.five_ones.enabled for model in models):
         all_five = stack.counts(listed & (joined([model.five_ones.done for model in models]) >= len(FIVE_ACTIONS))).tolist()
-    counts = [statics.vulnerables, visited, took_part, members.in_services, holds, members.partisans, in_team,
-              statics.listeds, all_five]
-    # as care.satisfaction(): NaN for none
-    satisfaction = part_means(stack.satisfaction[statics.vulnerable_rows], counts[0])
-    columns = zip(satisfaction, *counts, (np.asarray(counts[2]) / stack.sizes).tolist(), strict=True)
-    return [{
-        "vulnerable_reached_share": _ratio(visits, vulnerables),
-        "satisfaction_vulnerable": satisfaction_k,
-        "posts_held_share": _ratio(held, members),
-        "activity_reach_share": activity_share,
-        "team_member_share": _ratio(teamed, partisans),
-        "five_ones_completed_share": _ratio(done, listeds),
-    } for satisfaction_k, vulnerables, visits, _, members, held, partisans, teamed, listeds, done, activity_share
-        in columns]
+    return {
+        "vulnerable_reached_share": _ratios(visited, statics.vulnerables),
+        # as care.satisfaction(): NaN for none
+        "satisfaction_vulnerable": part_means(stack.satisfaction[statics.vulnerable_rows], statics.vulnerables),
+        "posts_held_share": _ratios(holds, members.in_services),
+        "activity_reach_share": (np.asarray(took_part) / stack.sizes).tolist(),
+        "team_member_share": _ratios(in_team, members.partisans),
+        "five_ones_completed_share": _ratios(all_five, statics.listeds),
+    }
 
 
 class Membership:
@@ -252,7 +251,7 @@ class _StaticArrangements:
         return statics
 
 
-def _organisation_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds) -> list[dict[str, float]]:
+def _organisation_metrics(models: Sequence[CommunityModel], stack: StackedHouseholds) -> Columns:
     """The organisations' means, each over its community's own rows (:func:`~cogov.sim.stacking.part_means`: as
     alone, bit for bit)."""
     n = len(models)
@@ -263,71 +262,65 @@ def _organisation_metrics(models: Sequence[CommunityModel], stack: StackedHouseh
     in_use = joined([model.companies.serving for model in models])  # all, unless a fallback company was withdrawn
     serving = [int(np.count_nonzero(in_use))] if n == 1 else np.bincount(
         np.repeat(np.arange(n), [len(model.companies) for model in models])[in_use], minlength=n).tolist()
-    company_quality = part_means(joined([model.companies.quality for model in models])[in_use], serving)
-    collection = part_means(joined([model.companies.collection_rate for model in models])[in_use], serving)
-    commitment = part_means(joined([model.co_building.commitment for model in models]),
-                            [len(model.co_building) for model in models])
-    social_quality = part_means(joined([model.handlers.quality[model.social.handler] for model in models]),
-                                [len(model.social) for model in models])
-    columns = zip(branches.strength[branches.community_row].tolist(), branch_strength, company_quality, collection,
-                  commitment, social_quality, strict=True)
-    return [{
-        "party_strength": party,
-        "branch_strength": branch,
-        "company_quality": quality,
-        "fee_collection_rate": fees,
-        "co_building_commitment": committed,
-        "social_org_quality": social,
-    } for party, branch, quality, fees, committed, social in columns]
+    return {
+        "party_strength": branches.strength[branches.community_row].tolist(),
+        "branch_strength": branch_strength,
+        "company_quality": part_means(joined([model.companies.quality for model in models])[in_use], serving),
+        "fee_collection_rate": part_means(joined([model.companies.collection_rate for model in models])[in_use], serving),
+        "co_building_commitment": part_means(joined([model.co_building.commitment for model in models]),
+                                             [len(model.co_building) for model in models]),
+        "social_org_quality": part_means(joined([model.handlers.quality[model.social.handler] for model in models]),
+                                         [len(model.social) for model in models]),
+    }
 
 
-def daily_metrics(model: CommunityModel, day: int, counted: dict[str, float] | None = None) -> dict[str, float]:
+def daily_metrics(model: CommunityModel, day: int, counted: Columns | None = None, k: int = 0) -> dict[str, float]:
     """Compute today's metrics from the model state (cheap: counters plus one pass over households and issues);
-    ``counted``: :func:`stacked_metrics` of the community, if already computed (a batch computes every community's
-    in one pass)."""
+    ``counted``: the :func:`stacked_metrics` of the community's batch, if already computed (a batch computes every
+    community's in one pass), ``k``: the community's place in it."""
     c = model.counters
     if counted is None:
-        counted = stacked_metrics([model], alone(model.households), model.issues.alone, day)[0]
-    closed = c["resolved"] + c["unresolved"]
+        counted = stacked_metrics([model], alone(model.households), model.issues.alone, day)
+    resolved = c.get("resolved", 0)
     cost = model.ledger.total()
     return {
         "day": day,
-        "issues_arisen": c["arisen"],
-        "resolved": c["resolved"],
-        "resolution_rate": _ratio(c["resolved"], c["arisen"]),
-        "mean_days_to_resolve": _ratio(c["resolve_days"], c["resolved"]),
-        "on_time_share": _ratio(c["on_time"], closed),
-        "resolved_in_grid_share": _ratio(c["resolved_in_grid"], c["resolved"]),
-        "escalation_rate": _ratio(c["escalated"], c["found"]),
-        "backlog": counted["backlog"],
-        "latent": counted["latent"],
-        "satisfaction_mean": counted["satisfaction_mean"],
-        "satisfaction_p10": counted["satisfaction_p10"],
-        "trust_mean": counted["trust_mean"],
-        "volunteer_share": counted["volunteer_share"],
-        "volunteer_hours": counted["volunteer_hours"],
-        "inservice_serving_share": counted["inservice_serving_share"],
-        "stalemates": c["stalemates"],
+        "issues_arisen": c.get("arisen", 0),
+        "resolved": resolved,
+        "resolution_rate": _ratio(resolved, c.get("arisen", 0)),
+        "mean_days_to_resolve": _ratio(c.get("resolve_days", 0), resolved),
+        "on_time_share": _ratio(c.get("on_time", 0), resolved + c.get("unresolved", 0)),
+        "resolved_in_grid_share": _ratio(c.get("resolved_in_grid", 0), resolved),
+        "escalation_rate": _ratio(c.get("escalated", 0), c.get("found", 0)),
+        "backlog": counted["backlog"][k],
+        "latent": counted["latent"][k],
+        "satisfaction_mean": counted["satisfaction_mean"][k],
+        "satisfaction_p10": counted["satisfaction_p10"][k],
+        "trust_mean": counted["trust_mean"][k],
+        "volunteer_share": counted["volunteer_share"][k],
+        "volunteer_hours": counted["volunteer_hours"][k],
+        "inservice_serving_share": counted["inservice_serving_share"][k],
+        "stalemates": c.get("stalemates", 0),
         "cost_total": cost,
-        "cost_per_resolved": _ratio(cost, c["resolved"]),
-        "party_strength": counted["party_strength"],
-        "branch_strength": counted["branch_strength"],
-        "ties_mean": counted["ties_mean"],
-        "company_quality": counted["company_quality"],
-        "co_building_commitment": counted["co_building_commitment"],
-        "dispute_resolution_rate": _ratio(c["disputes_resolved"], c["disputes_arisen"]),
-        "disputes_mediated": c["disputes_mediated"],
+        "cost_per_resolved": _ratio(cost, resolved),
+        "party_strength": counted["party_strength"][k],
+        "branch_strength": counted["branch_strength"][k],
+        "ties_mean": counted["ties_mean"][k],
+        "company_quality": counted["company_quality"][k],
+        "co_building_commitment": counted["co_building_commitment"][k],
+        "dispute_resolution_rate": _ratio(c.get("disputes_resolved", 0), c.get("disputes_arisen", 0)),
+        "disputes_mediated": c.get("disputes_mediated", 0),
         "owners_committee_share": model.committees.sitting_count() / model.layout.n_compounds,
-        "social_org_quality": counted["social_org_quality"],
+        "social_org_quality": counted["social_org_quality"][k],
         "social_org_count": len(model.social),
-        "vulnerable_reached_share": counted["vulnerable_reached_share"],
-        "satisfaction_vulnerable": counted["satisfaction_vulnerable"],
-        "posts_held_share": counted["posts_held_share"],
-        "activity_reach_share": counted["activity_reach_share"],
-        "needs_met": c["needs_met"],
-        "team_member_share": counted["team_member_share"],
-        "five_ones_completed_share": counted["five_ones_completed_share"],
-        "fee_collection_rate": counted["fee_collection_rate"],
+        "vulnerable_reached_share": counted["vulnerable_reached_share"][k],
+        "satisfaction_vulnerable": counted["satisfaction_vulnerable"][k],
+        "posts_held_share": counted["posts_held_share"][k],
+        "activity_reach_share": counted["activity_reach_share"][k],
+        "needs_met": c.get("needs_met", 0),
+        "team_member_share": counted["team_member_share"][k],
+        "five_ones_completed_share": counted["five_ones_completed_share"][k],
+        "fee_collection_rate": counted["fee_collection_rate"][k],
         "meeting_staff_hours": model.meeting_time.hours_taken,
     }
 
