@@ -7,6 +7,20 @@ import pytest
 DATA = Path(__file__).parent / "data"
 
 
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # a hook of pytest-xdist: unknown without it
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """``-n auto``: as many test processes as cogov itself would use (``COGOV_WORKERS``, else the cores this process
+    may run on), not psutil's count of the machine's cores, which a container limited to two of them still sees
+    whole. ``PYTEST_XDIST_AUTO_NUM_WORKERS`` still decides when set (None hands over to pytest-xdist)."""
+    import os
+
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    from cogov.experiments.backends import default_workers
+
+    return default_workers()
+
+
 @pytest.fixture
 def data_dir() -> Path:
     """Folder of test scenario files."""

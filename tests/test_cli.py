@@ -174,7 +174,7 @@ def test_compare_from_a_two_factor_sweep_never_pools_the_other_factor(tmp_path, 
     pd.testing.assert_frame_equal(fixed.reset_index(drop=True), part)  # the same comparison as the True combination
     capsys.readouterr()
     assert main(["compare", "--from", str(out), "--by", by, "--baseline", "0"]) == 0
-    shown = capsys.readouterr().out
+    shown = " ".join(capsys.readouterr().out.split())  # as read, whatever the console's wrapping of a long path
     assert shown.count(f"at {feedback} = False") == 1 and shown.count(f"at {feedback} = True") == 1
     assert main(["compare", "--from", str(out), "--by", by, "--report", str(tmp_path / "r.md")]) == 2
     assert f"this sweep also varies {feedback} (False, True)" in capsys.readouterr().err

@@ -901,6 +901,7 @@ def test_street_map_outlines_the_selected_community(five_street):
     assert first.title.get_text() == "five_communities: satisfaction by building, day 1"
 
 
+@pytest.mark.skipif(not HAS_CJK, reason="no CJK font installed")
 def test_street_map_shares_one_colour_scale_and_speaks_chinese(five_street):
     from cogov.viz.render import SATISFACTION_RANGE
     from cogov.viz.street_views import StreetMapView
@@ -952,6 +953,7 @@ def test_animate_street_refuses_an_unknown_community_naming_the_allowed(tmp_path
     assert "not a street" in capsys.readouterr().err
 
 
+@pytest.mark.skipif(not HAS_CJK, reason="no CJK font installed")
 def test_animate_street_in_chinese_for_a_chosen_community(tmp_path):
     from cogov.animate import animate
 
