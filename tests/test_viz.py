@@ -767,6 +767,40 @@ def test_assets_are_fetched_verified_and_unpacked(tmp_path, registry, monkeypatc
     assert assets.ensure_assets(cache, registry=url) == []  # nothing to do the second time (offline-safe)
 
 
+def test_two_processes_filling_one_cache_keep_one_complete_copy(tmp_path, registry, monkeypatch):
+    """Two servers (or the suite's processes) fetching into one cache at once: a complete copy already there is kept
+    as it is (a server may be reading it), one that lands between the check and the rename wins, and what an
+    interrupted copy left is replaced."""
+    import pathlib
+
+    url, publish = registry
+    package = assets.Package("requirejs", "2.3.6")
+    monkeypatch.setattr(assets, "required_packages", lambda: [package])
+    publish("requirejs", "2.3.6", {"package/require.js": b"define();"})
+    cache = tmp_path / "cache"
+    theirs = cache / package.folder
+    theirs.mkdir(parents=True)
+    (theirs / "require.js").write_bytes(b"theirs();")
+    (theirs / assets.COMPLETE_MARKER).write_text("{}\n")
+    assets.fetch_package(package, cache, registry=url)
+    assert (theirs / "require.js").read_bytes() == b"theirs();"  # kept, not swapped under a reader
+    (theirs / assets.COMPLETE_MARKER).unlink()  # as an interrupted copy leaves it
+    assert assets.ensure_assets(cache, registry=url) == [package]
+    assert (theirs / "require.js").read_bytes() == b"define();"
+    shutil.rmtree(theirs)
+    rename = pathlib.Path.rename
+
+    def another_copy_lands_first(self, target):
+        if not pathlib.Path(target).exists():
+            shutil.copytree(self, target)  # the other process's complete copy
+        return rename(self, target)  # now fails: the place is taken
+
+    monkeypatch.setattr(pathlib.Path, "rename", another_copy_lands_first)
+    assert assets.ensure_assets(cache, registry=url) == [package]
+    assert assets.missing_packages(cache) == [] and (theirs / "require.js").read_bytes() == b"define();"
+    assert sorted(p.name for p in theirs.parent.iterdir()) == [package.folder]  # no staging folder left behind
+
+
 def test_a_corrupt_download_is_refused(tmp_path, registry, monkeypatch):
     url, publish = registry
     monkeypatch.setattr(assets, "required_packages", lambda: [assets.Package("requirejs", "2.3.6")])

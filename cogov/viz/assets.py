@@ -176,7 +176,8 @@ def fetch_package(package: Package, folder: Path, registry: str | None = None) -
     """Download, verify and unpack one package into ``folder/<name>@<version>``; returns its bytes.
 
     The package is unpacked beside the target and renamed into place, so a server reading the cache
-    never sees half a package.
+    never sees half a package. Two processes may fill one cache at once (two servers started together, the
+    test suite's processes): the first complete copy stays, and a server already reading it is not disturbed.
     """
     registry = registry or registry_url()
     quoted = urllib.parse.quote(package.name, safe="@")  # "@scope/name" -> "@scope%2Fname"
@@ -194,9 +195,15 @@ def fetch_package(package: Package, folder: Path, registry: str | None = None) -
         _unpack(data, staging)
         (staging / COMPLETE_MARKER).write_text(json.dumps({"tarball": dist["tarball"],
                                                           "integrity": dist.get("integrity")}) + "\n")
-        if target.exists():
-            shutil.rmtree(target)
-        staging.rename(target)
+        if (target / COMPLETE_MARKER).is_file():  # another process unpacked it meanwhile: keep theirs
+            return len(data)
+        if target.exists():  # what an interrupted copy left
+            shutil.rmtree(target, ignore_errors=True)
+        try:
+            staging.rename(target)
+        except OSError:  # another process's copy took the place between the check and the rename
+            if not (target / COMPLETE_MARKER).is_file():
+                raise
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
