@@ -993,7 +993,10 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 # never imports solara (an optional extra) and other commands start as fast as before.
 
 def _cmd_viz(args: argparse.Namespace) -> int:
-    load_scenario(args.scenario)  # a wrong name or a broken file stops here, with the usual message
+    if is_street_file(args.scenario):  # the page opens in street mode on a street it offers
+        args.scenario = _page_street(args.scenario)
+    else:
+        load_scenario(args.scenario)  # a wrong name or a broken file stops here, with the usual message
     try:
         from cogov.viz import assets
         from cogov.viz.server import prepare_assets, serve
@@ -1014,6 +1017,22 @@ def _cmd_viz(args: argparse.Namespace) -> int:
         return EXIT_INPUT
     return serve(args.scenario, host=args.host, port=args.port, lang=args.lang, seed=args.seed,
                  open_browser=args.open_browser, log=_log_to(err))
+
+
+def _page_street(name: str) -> str:
+    """The scenario menu's value (``street:<name>``) of a street named to ``cogov viz``: one of the built-in streets
+    the classroom page offers, else a :class:`ScenarioError` naming those and what shows another street."""
+    from cogov.viz.controls import STREET_PREFIX, street_titles
+
+    offered = street_titles()
+    value = STREET_PREFIX + name
+    if name in builtin_street_names() and value in offered:
+        return value
+    shown = ", ".join(street.removeprefix(STREET_PREFIX) for street in offered)
+    why = ("a batch of independent communities (street.shared = false), not a street to show" if name in
+           builtin_street_names() else "a street file of one's own")
+    raise ScenarioError(printable(name), [f"{why}: the classroom page shows the built-in streets ({shown}); "
+                                          "cogov animate draws any street's map over a run, cogov run runs it"])
 
 
 def _parse_override(item: str) -> tuple[str, Any]:

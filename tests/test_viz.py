@@ -1062,6 +1062,38 @@ def test_street_session_refuses_what_the_page_does_not_offer():
     assert session.levers["street.funds.allocation"] == "own" and not session.pending
 
 
+def test_viz_named_a_street_opens_the_page_on_it(monkeypatch, tmp_path, capsys):
+    """``cogov viz <built-in street>`` opens the page in street mode on that street (the community's session waits on
+    the default scenario); a street the page does not offer is refused, naming the streets it does."""
+    solara = pytest.importorskip("solara", reason="the classroom page is the optional extra 'cogov[viz]'")
+    import ipyvuetify as v
+
+    from cogov.cli import _page_street, main
+    from cogov.viz.app import Page
+
+    assert _page_street("five_communities_whistle") == "street:five_communities_whistle"
+    own = tmp_path / "mine.toml"
+    own.write_text('[street]\n[[street.communities]]\nscenario = "default"\n', encoding="utf-8")
+    for name, why in ((str(own), "a street file of one's own"), ("independent_batch", "not a street to show")):
+        assert main(["viz", name, "--port", "1", "--no-open"]) == 2
+        err = " ".join(capsys.readouterr().err.split())
+        assert why in err and "five_communities_whistle" in err and "cogov animate" in err
+    monkeypatch.setenv("COGOV_VIZ_SCENARIO", "street:five_communities_whistle")
+    monkeypatch.setenv("COGOV_VIZ_LANG", "en")
+    _, rc = solara.render(Page(), handle_error=False)
+    _settled(rc)
+    assert _with_class(rc, v.Select, "cogov-street-community")  # street mode from the start
+    assert _find_text(rc, "cogov-day") == "Day 0 of 365"
+    rc.find(v.Btn, children=["Step"]).widget.click()
+    _wait(lambda: _find_text(rc, "cogov-day") == "Day 2 of 365")  # a step is the speed's days
+    _settled(rc)
+    _with_class(rc, v.Select, "cogov-scenario")[0].v_model = "default"  # the community's session, on the default
+    _wait(lambda: _with_class(rc, v.Select, "cogov-map-mode"))
+    _settled(rc)
+    assert _find_text(rc, "cogov-day") == "Day 0 of 365"
+    rc.close()
+
+
 def test_street_mode_on_the_page_and_back(tiny, monkeypatch):
     """Server-side render: a street chosen in the menu shows the street (its map, its chart, its monitors); a forged
     street is refused; choosing the community scenario again shows the community where it was."""

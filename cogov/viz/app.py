@@ -17,7 +17,8 @@ Street mode: a built-in street chosen at the end of the scenario menu shows a st
 (:class:`~cogov.viz.street_session.StreetSession`): the same toolbar, the street's monitors, the map of its communities
 on one colour scale with the followed community outlined (chosen under the map, or by a click on its map), the street's
 mean and gap of one charted outcome, and the street's own levers in the panel (applied at Reset). The community's
-session keeps its run meanwhile; choosing a community scenario goes back to it. Nothing of the street is built or
+session keeps its run meanwhile; choosing a community scenario goes back to it. ``cogov viz <built-in street>`` opens
+the page in street mode on that street (the community's session then starts on the default scenario). Nothing of the street is built or
 imported until a street is chosen.
 
 Following Mesa's SolaraViz: play runs in a worker thread (``solara.lab.use_task``) that steps the model and
@@ -381,6 +382,13 @@ def AboutDialog(open_: solara.Reactive[bool], lang: str) -> None:
                       classes=["cogov-about-close"])
 
 
+def _street_session(street: str, lang: str, seed: int) -> StreetSession:
+    """A street's session (its module imported only when a street is shown)."""
+    from cogov.viz.street_session import StreetSession
+
+    return StreetSession(street, lang, seed)
+
+
 @solara.component
 def Page() -> None:
     """The classroom page of one browser session.
@@ -395,9 +403,11 @@ def Page() -> None:
     """
     scenario0, lang0, seed0 = default_settings()
     lang = solara.use_reactive(lang0)
-    session: Session = solara.use_memo(lambda: Session(scenario0, lang0, seed0), [])
-    street_ref = solara.use_ref(None)
-    street_on = solara.use_reactive(False)
+    on_street = scenario0 in street_titles()  # cogov viz named a street: the page opens in street mode on it
+    session: Session = solara.use_memo(lambda: Session("default" if on_street else scenario0, lang0, seed0), [])
+    first_street = solara.use_memo(lambda: _street_session(scenario0, lang0, seed0) if on_street else None, [])
+    street_ref = solara.use_ref(first_street)
+    street_on = solara.use_reactive(on_street)
     tick = solara.use_reactive(0)
     version = solara.use_reactive(0)
     playing = solara.use_reactive(False)
