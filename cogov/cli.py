@@ -1020,19 +1020,16 @@ def _cmd_viz(args: argparse.Namespace) -> int:
 
 
 def _page_street(name: str) -> str:
-    """The scenario menu's value (``street:<name>``) of a street named to ``cogov viz``: one of the built-in streets
-    the classroom page offers, else a :class:`ScenarioError` naming those and what shows another street."""
-    from cogov.viz.controls import STREET_PREFIX, street_titles
+    """The scenario menu's value of a street named to ``cogov viz``: ``street:<name>`` of a built-in street, or
+    ``street:<absolute path>`` of a street file, loaded here so that a broken one stops with the usual message. A
+    batch of independent communities (``shared = false``) is refused: it is replicates, not a street to show."""
+    from cogov.viz.controls import STREET_PREFIX
 
-    offered = street_titles()
-    value = STREET_PREFIX + name
-    if name in builtin_street_names() and value in offered:
-        return value
-    shown = ", ".join(street.removeprefix(STREET_PREFIX) for street in offered)
-    why = ("a batch of independent communities (street.shared = false), not a street to show" if name in
-           builtin_street_names() else "a street file of one's own")
-    raise ScenarioError(printable(name), [f"{why}: the classroom page shows the built-in streets ({shown}); "
-                                          "cogov animate draws any street's map over a run, cogov run runs it"])
+    loaded = load_street(name)
+    if not loaded.config.street.shared:
+        raise ScenarioError(printable(name), ["street.shared = false: a batch of independent communities, not a street "
+                                              "to show on the classroom page (cogov run runs it)"])
+    return STREET_PREFIX + (name if name in builtin_street_names() else str(Path(name).resolve()))
 
 
 def _parse_override(item: str) -> tuple[str, Any]:

@@ -275,7 +275,9 @@ def _add_classroom_commands(sub: Any) -> None:
                          description="Serve the classroom page: a community map, the main levers and live charts, "
                          "with Step, Play/Pause, Reset and speed, in English or Chinese. Each browser tab gets "
                          "its own model. Needs the 'viz' extra: pip install 'cogov[viz]'.")
-    viz.add_argument("scenario", nargs="?", default="default", help="built-in name or TOML file (default: default)")
+    viz.add_argument("scenario", nargs="?", default="default",
+                     help="built-in name or TOML file, a community or a street (a street opens in street mode; "
+                     "default: default)")
     viz.add_argument("--port", type=_bounded_int(1, 65535), default=8765, help="port (default 8765)")
     viz.add_argument("--host", default="127.0.0.1",
                      help="interface to serve on. Default 127.0.0.1: this machine only, and only as 127.0.0.1 or "

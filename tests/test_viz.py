@@ -1063,26 +1063,39 @@ def test_street_session_refuses_what_the_page_does_not_offer():
 
 
 def test_viz_named_a_street_opens_the_page_on_it(monkeypatch, tmp_path, capsys):
-    """``cogov viz <built-in street>`` opens the page in street mode on that street (the community's session waits on
-    the default scenario); a street the page does not offer is refused, naming the streets it does."""
+    """``cogov viz <street>`` opens the page in street mode on that street, a built-in one or a file of one's own
+    (then offered in the menu beside the built-in ones; the community's session waits on the default scenario); a
+    batch of independent communities and a broken street file are refused, naming what is wrong."""
     solara = pytest.importorskip("solara", reason="the classroom page is the optional extra 'cogov[viz]'")
     import ipyvuetify as v
 
     from cogov.cli import _page_street, main
     from cogov.viz.app import Page
+    from cogov.viz.street_session import is_street_choice
 
     assert _page_street("five_communities_whistle") == "street:five_communities_whistle"
     own = tmp_path / "mine.toml"
-    own.write_text('[street]\n[[street.communities]]\nscenario = "default"\n', encoding="utf-8")
-    for name, why in ((str(own), "a street file of one's own"), ("independent_batch", "not a street to show")):
+    own.write_text('# Two of ours — 我们的两个社区\n[street]\n[[street.communities]]\nscenario = "default"\ncount = 2\n'
+                   '[street.funds]\nallocation = "need"\n', encoding="utf-8")
+    assert _page_street(str(own)) == f"street:{own.resolve()}"
+    broken = tmp_path / "broken.toml"
+    broken.write_text('[street]\n[[street.communities]]\nscenario = "no_such_community"\n', encoding="utf-8")
+    for name, why in (("independent_batch", "not a street to show"), (str(broken), "no_such_community")):
         assert main(["viz", name, "--port", "1", "--no-open"]) == 2
-        err = " ".join(capsys.readouterr().err.split())
-        assert why in err and "five_communities_whistle" in err and "cogov animate" in err
+        assert why in " ".join(capsys.readouterr().err.split())
     monkeypatch.setenv("COGOV_VIZ_SCENARIO", "street:five_communities_whistle")
+    assert not is_street_choice(f"street:{own.resolve()}")  # a file is offered only when the page started with it
+    monkeypatch.setenv("COGOV_VIZ_SCENARIO", f"street:{own.resolve()}")
     monkeypatch.setenv("COGOV_VIZ_LANG", "en")
     _, rc = solara.render(Page(), handle_error=False)
     _settled(rc)
     assert _with_class(rc, v.Select, "cogov-street-community")  # street mode from the start
+    menu = _with_class(rc, v.Select, "cogov-scenario")[0]
+    titles = {item["value"]: item["text"] for item in menu.items if "value" in item}
+    assert menu.v_model == f"street:{own.resolve()}" and "mine.toml" in titles[menu.v_model]
+    assert "Two of ours" in titles[menu.v_model] and {"street:five_communities_whistle", "default"} <= titles.keys()
+    assert len(_with_class(rc, v.Select, "cogov-street-community")[0].items) == 2  # its two communities
+    assert rc.find(children=["mine.toml: street levers as in the file; seed 0"]).widgets  # by file name, as the menu
     assert _find_text(rc, "cogov-day") == "Day 0 of 365"
     rc.find(v.Btn, children=["Step"]).widget.click()
     _wait(lambda: _find_text(rc, "cogov-day") == "Day 2 of 365")  # a step is the speed's days

@@ -17,8 +17,9 @@ Street mode: a built-in street chosen at the end of the scenario menu shows a st
 (:class:`~cogov.viz.street_session.StreetSession`): the same toolbar, the street's monitors, the map of its communities
 on one colour scale with the followed community outlined (chosen under the map, or by a click on its map), the street's
 mean and gap of one charted outcome, and the street's own levers in the panel (applied at Reset). The community's
-session keeps its run meanwhile; choosing a community scenario goes back to it. ``cogov viz <built-in street>`` opens
-the page in street mode on that street (the community's session then starts on the default scenario). Nothing of the street is built or
+session keeps its run meanwhile; choosing a community scenario goes back to it. ``cogov viz <street>`` (a built-in
+street or a street file, then offered beside the built-in ones) opens the page in street mode on that street (the
+community's session then starts on the default scenario). Nothing of the street is built or
 imported until a street is chosen.
 
 Following Mesa's SolaraViz: play runs in a worker thread (``solara.lab.use_task``) that steps the model and
@@ -52,11 +53,12 @@ from cogov.viz.controls import (
     LEVERS,
     STREET_LEVER_HELP,
     STREET_LEVERS,
+    STARTED_WITH,
     Lever,
     format_value,
+    offered_streets,
     scenario_title,
     scenario_titles,
-    street_titles,
     text,
 )
 from cogov.viz.session import CHART_SIZE_IN, Run, ScenarioNotOffered, Session, marker_tag
@@ -204,7 +206,7 @@ def default_settings() -> tuple[str, str, int]:
         seed = int(os.environ.get("COGOV_VIZ_SEED", "0"))
     except ValueError:
         seed = 0
-    return os.environ.get("COGOV_VIZ_SCENARIO", "default"), lang if lang in LANGS else "en", seed
+    return os.environ.get(STARTED_WITH, "default"), lang if lang in LANGS else "en", seed
 
 
 def lever_class(path: str) -> str:
@@ -403,7 +405,7 @@ def Page() -> None:
     """
     scenario0, lang0, seed0 = default_settings()
     lang = solara.use_reactive(lang0)
-    on_street = scenario0 in street_titles()  # cogov viz named a street: the page opens in street mode on it
+    on_street = scenario0 in offered_streets()  # cogov viz named a street: the page opens in street mode on it
     session: Session = solara.use_memo(lambda: Session("default" if on_street else scenario0, lang0, seed0), [])
     first_street = solara.use_memo(lambda: _street_session(scenario0, lang0, seed0) if on_street else None, [])
     street_ref = solara.use_ref(first_street)
@@ -531,7 +533,7 @@ def Page() -> None:
     def set_scenario(name: Any) -> None:
         if not name:
             return
-        if isinstance(name, str) and name in street_titles():
+        if isinstance(name, str) and name in offered_streets():
             playing.value = False
             slow("busy_street", lambda: show_street(name))
             return
@@ -614,7 +616,7 @@ def Page() -> None:
                              for key in session.choices if key not in titles]
                 # the streets last, under a heading (the menu's other items are single communities)
                 items += [{"divider": True}, {"header": text("streets_header", l)}]
-                items += [{"text": scenario_title(key, l), "value": key} for key in street_titles()]
+                items += [{"text": scenario_title(key, l), "value": key} for key in offered_streets()]
                 v.Select(label=text("scenario", l), items=items, v_model=active.scenario,
                          on_v_model=set_scenario, dense=True, hide_details=True, class_="cogov-scenario")
                 with solara.Column(gap="0px", classes=["cogov-seed"]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import math
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -560,13 +561,29 @@ def street_titles() -> dict[str, dict[str, str]]:
     return titles
 
 
+STARTED_WITH = "COGOV_VIZ_SCENARIO"
+"""The environment variable through which ``cogov viz`` names the scenario or street the page starts with."""
+
+
+def offered_streets() -> dict[str, dict[str, str]]:
+    """The streets the page offers, by menu value, with their titles: the street file ``cogov viz`` was started with
+    (``street:<its absolute path>``, from :data:`STARTED_WITH`), first, then the built-in ones (:func:`street_titles`).
+    Nothing else can be loaded as a street: a value sent by a browser is only looked up here."""
+    streets = street_titles()
+    started = os.environ.get(STARTED_WITH, "")
+    if not started.startswith(STREET_PREFIX) or started in streets:
+        return streets
+    path = Path(started.removeprefix(STREET_PREFIX))
+    return {started: file_title(path) or {"en": path.name, "zh": path.name}, **streets}
+
+
 def scenario_title(name: str, lang: str) -> str:
     """Display name of a scenario: its title with the name, ``Street: <name> — <title>`` for a built-in street, or
     the file name for a scenario file."""
     titles = scenario_titles()
     if name in titles:
         return f"{name} — {titles[name][lang]}"
-    streets = street_titles()
-    if name in streets:
-        return text("street_title", lang, name=name.removeprefix(STREET_PREFIX), title=streets[name][lang])
+    streets = offered_streets()
+    if name in streets:  # a built-in street by its name, a file of one's own by its file name
+        return text("street_title", lang, name=Path(name.removeprefix(STREET_PREFIX)).name, title=streets[name][lang])
     return Path(name).name

@@ -21,6 +21,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from cogov.viz import assets, guard
+from cogov.viz.controls import STARTED_WITH, STREET_PREFIX
 
 APP_MODULE = "cogov.viz.app"
 DEFAULT_HOST = "127.0.0.1"
@@ -123,7 +124,9 @@ def serve(scenario: str, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT, lan
         os.environ.setdefault(key, value)  # a setting the user made wins
     apply_to_loaded_settings(list(environment))
     # The page may load the built-in scenarios and this one file, which the teacher named; nothing a browser sends.
-    os.environ["COGOV_VIZ_SCENARIO"] = str(Path(scenario).resolve()) if Path(scenario).suffix == ".toml" else scenario
+    if Path(scenario).suffix == ".toml" and not scenario.startswith(STREET_PREFIX):  # a street's comes resolved
+        scenario = str(Path(scenario).resolve())
+    os.environ[STARTED_WITH] = scenario
     os.environ["COGOV_VIZ_LANG"] = lang
     os.environ["COGOV_VIZ_SEED"] = str(seed)
     if not is_loopback(host):

@@ -1,6 +1,7 @@
 """The classroom page's street mode: one browser session's street, the community it follows and its frames.
 
-A teacher who chooses a built-in street in the page's scenario menu (``street:<name>``, :func:`street_titles`) sees a
+A teacher who chooses a street in the page's scenario menu (``street:<name>`` of a built-in one, or the street file
+``cogov viz`` was started with: :func:`~cogov.viz.controls.offered_streets`) sees a
 :class:`StreetSession` instead of the community's :class:`~cogov.viz.session.Session`: a
 :class:`~cogov.sim.street.model.StreetModel` stepped day by day, drawn with the views of ``cogov animate`` on a street
 (:mod:`cogov.viz.street_views`): every community's map on one colour scale with the followed community outlined, and
@@ -26,6 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -43,8 +45,8 @@ from cogov.viz.controls import (
     STREET_PREFIX,
     lever_overrides,
     lever_values,
+    offered_streets,
     override_items,
-    street_titles,
     text,
 )
 from cogov.viz.render import png_bytes, side_by_side
@@ -70,7 +72,7 @@ HOURS_MONITORS: tuple[str, ...] = ("department_hours_sent", "whistled_hours_sent
 
 def is_street_choice(key: Any) -> bool:
     """Whether a scenario menu's value names a street the page offers."""
-    return isinstance(key, str) and key in street_titles()
+    return isinstance(key, str) and key in offered_streets()
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,8 @@ class StreetSession(Stepping):
     """The street mode of one classroom page.
 
     Args:
-        street: the menu value of a built-in street (``street:<name>``); any other raises :class:`ScenarioNotOffered`.
+        street: the menu value of a street the page offers (:func:`~cogov.viz.controls.offered_streets`); any other
+            raises :class:`ScenarioNotOffered`.
         lang: ``en`` or ``zh``.
         seed: the street's seed (its communities' seeds follow from it, :func:`~cogov.sim.street.model.community_seed`).
         dpi: resolution of the images.
@@ -294,7 +297,8 @@ class StreetSession(Stepping):
         config = self._load(street).config
         what = override_items(applied, config, lang, STREET_LEVERS) if applied else text("street_as_file", lang)
         joined = ("；" if lang == "zh" else "; ").join([what, text("seed_short", lang, seed=seed)])
-        return text("street_label", lang, street=street.removeprefix(STREET_PREFIX), what=joined)
+        name = Path(street.removeprefix(STREET_PREFIX)).name  # a file of one's own by its file name, as in the menu
+        return text("street_label", lang, street=name, what=joined)
 
     def changes_text(self) -> str:
         """Which street levers of the running street differ from its file."""
