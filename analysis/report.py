@@ -64,12 +64,15 @@ from cogov.sim.provenance import package_version
 from cogov.sim.scenario import ScenarioError, builtin_dir, file_title, load_scenario, resolve_path, scenario_digest
 from cogov.sim.street.config import StreetScenario
 from cogov.sim.street.load import LoadedStreet
+from cogov.sim.street.model import StreetModel
 
 # Which outcomes the report compares and draws is declared with the outcomes themselves
 # (cogov.sim.outcomes.registry): the key outcomes, those drawn over time (view "over_time", when the
 # results kept daily series) and those whose end-of-run distribution is drawn (view "distribution").
 MAX_MAPS = 4
-"""At most this many community maps (one per scenario, replicate 0)."""
+"""At most this many maps (one per scenario, replicate 0: a community's, or a street's communities side by side)."""
+STREET_MAP_METRIC = "satisfaction_mean"
+"""What a street's map gives in each community's title, and by which its least satisfied community is outlined."""
 FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 
 FEW_REPLICATES = 10
@@ -297,6 +300,8 @@ TEXT: dict[str, dict[str, str]] = {
     "reproduce": {"en": "To reproduce", "zh": "复现方法"},
     "generated": {"en": "Generated {when} by cogov {version}", "zh": "由 cogov {version} 于 {when} 生成"},
     "map_of": {"en": "{scenario}: community at the end of replicate 0", "zh": "{scenario}：第 0 次重复结束时的社区"},
+    "street_map_of": {"en": "{scenario}: the street's communities at the end of replicate 0 (outlined: the least "
+                            "satisfied)", "zh": "{scenario}：第 0 次重复结束时街道内各社区（红框：满意度最低者）"},
     "map_diff": {"en": "{scenario} minus {baseline}: satisfaction by building at the end of replicate 0",
                  "zh": "{scenario}减{baseline}：第 0 次重复结束时各楼栋满意度之差"},
 }
@@ -578,7 +583,9 @@ def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: 
     first = baseline if baseline is not None else keys[0]
     base = maps.get(first)
     for key, model in maps.items():
-        if base is None or key == first:
+        if isinstance(model, StreetModel):  # a street's communities differ: each street drawn as it ends
+            out.append(_street_map(key, model, names.get(key, key), lang))
+        elif base is None or key == first:
             drawn = _figure(f"map-{key}", figures.community_map(model, lang=lang))
             out.append(replace(drawn, title=TEXT["map_of"][lang].format(scenario=names.get(key, key))))
         else:
@@ -588,16 +595,30 @@ def _figures(table: pd.DataFrame, runs: pd.DataFrame, series: pd.DataFrame, by: 
     return out
 
 
+def _street_map(key: str, street: StreetModel, name: str, lang: str) -> ReportFigure:
+    """A street's communities side by side at the end of replicate 0, on one colour scale (satisfaction by building),
+    the community with the lowest mean satisfaction outlined: who the street leaves behind
+    (:class:`~cogov.viz.street_views.StreetMapView`, as ``cogov animate`` draws a street)."""
+    from cogov.viz.street_views import StreetMapView  # matplotlib only; loaded when a street is drawn
+
+    means = [float(community.metrics[STREET_MAP_METRIC]) for community in street.communities]
+    view = StreetMapView(street, STREET_MAP_METRIC, selected=int(np.nanargmin(means)), lang=lang)
+    drawn = _figure(f"map-{key}", view.fig)
+    return replace(drawn, title=TEXT["street_map_of"][lang].format(scenario=name), caption=drawn.title)
+
+
 def _maps(experiment: Experiment | None, by: str, keys: Sequence[str], values: dict[str, Any], seed: int,
-          limit: int) -> dict[str, CommunityModel]:
-    """Replicate 0 of each arm, run again to its horizon (the same run as in the results); none for streets (a map
-    of a street's communities is not drawn yet, ODD §9.8)."""
-    if experiment is None or limit <= 0 or isinstance(experiment.target, StreetTarget):
+          limit: int) -> dict[str, CommunityModel | StreetModel]:
+    """Replicate 0 of each arm, run again to its horizon (the same run as in the results): a community, or a street
+    (whose communities' maps are drawn side by side)."""
+    if experiment is None or limit <= 0:
         return {}
-    maps = {}
+    maps: dict[str, CommunityModel | StreetModel] = {}
     for key in list(keys)[:limit]:
         point = {by: _native(values[key])}
-        model = CommunityModel(experiment.target.configure(point), rng=seed)
+        configured = experiment.target.configure(point)
+        model = (StreetModel(configured, rng=seed) if isinstance(experiment.target, StreetTarget)
+                 else CommunityModel(configured, rng=seed))
         model.run()
         maps[key] = model
     return maps

@@ -204,3 +204,31 @@ def test_sensitivity_leaves_the_communities_one_by_one_out_of_its_default_output
     chosen, skipped = select_outputs(means, None)
     assert chosen == ["satisfaction_mean"] and len(skipped) == 1 and "3 outcomes" in next(iter(skipped.values()))
     assert select_outputs(means, ["c2_satisfaction_mean"])[0] == ["c2_satisfaction_mean"]  # by name: analysed
+
+
+def test_each_street_is_drawn_as_replicate_0_ends_with_its_least_satisfied_community_outlined(folder):
+    """The report draws each compared street's communities side by side at the end of replicate 0: the same run as
+    recorded, the least satisfied community outlined (its panel's title in red), in both languages."""
+    from cogov.analysis.report import _street_map
+    from cogov.analysis.results import load_runs
+    from cogov.sim.street.model import StreetModel
+
+    report = build_report(folder, maps=2)
+    maps = [f for f in report.figures if f.key.startswith("map-")]
+    assert [f.key for f in maps] == [f"map-{EQUAL}", f"map-{NEED}"]
+    assert all(f.png.startswith(b"\x89PNG") and "replicate 0" in f.title and f"day {DAYS}" in f.caption for f in maps)
+    runs = load_runs(folder)
+    first = runs[(runs["replicate"] == 0) & (runs["scenario"] == NEED)].iloc[0]
+    street = StreetModel(load_street(NEED), rng=int(first["seed"]), days=DAYS)
+    street.run()
+    assert street.metrics["satisfaction_mean"] == first["satisfaction_mean"]  # the run recorded, bit for bit
+    assert _street_map(NEED, street, NEED, "en").png == maps[1].png  # drawn from that run
+    means = [c.metrics["satisfaction_mean"] for c in street.communities]
+    assert len(set(means)) == len(means)  # so that "the least satisfied" is one community
+    from cogov.viz.street_views import StreetMapView
+
+    view = StreetMapView(street, "satisfaction_mean", selected=int(np.argmin(means)))
+    assert view.titles[int(np.argmin(means))].get_color() != view.titles[int(np.argmax(means))].get_color()
+    zh = build_report(folder, lang="zh", maps=1)
+    assert [f.title for f in zh.figures if f.key.startswith("map-")] == [
+        TEXT["street_map_of"]["zh"].format(scenario=zh.scenarios[0].name)]
