@@ -327,6 +327,57 @@ def test_street_hours_reach_each_community_as_the_departments_send_them():
     assert model.series()["whistled_hours_sent"].sum() > 0
 
 
+def test_the_whistle_blown_mid_run_acts_from_the_next_day_and_is_recorded():
+    """StreetModel.intervene: the street's run is the same as without the change up to the day of the change, then
+    the departments answer the whistle (hours go to matters raised through 12345, none did before); the change is in
+    the provenance. A change back to the value in force is recorded and changes nothing."""
+    plain = StreetModel("five_communities", rng=2, days=SHORT)
+    plain.run()
+    model = StreetModel("five_communities", rng=2, days=SHORT)
+    for _ in range(20):
+        model.step()
+    assert model.intervene({"street.appraisal.street_weight": 0.03})[0].new == 0.03  # as it is: nothing moves
+    events = model.intervene({"street__whistle__enabled": True, "street.appraisal.street_weight": 0.25})
+    assert [(e.day, e.key, e.old, e.new) for e in events] == [
+        (21, "street.whistle.enabled", False, True), (21, "street.appraisal.street_weight", 0.03, 0.25)]
+    model.run()
+    before, after = plain.series(), model.series()
+    pd.testing.assert_frame_equal(after.loc[:20], before.loc[:20])  # the same run up to the change
+    assert before["whistled_hours_sent"].sum() == 0 and after.loc[21:, "whistled_hours_sent"].sum() > 0
+    assert after.loc[21:, "department_hours_sent"].max() > before["department_hours_sent"].max()  # weight 3 % -> 25 %
+    assert model.departments.street_share == pytest.approx(model.config.street.appraisal.street_share())
+    recorded = model.summary()["provenance"]["street_interventions"]
+    assert [(e["day"], e["key"], e["new"]) for e in recorded][-2:] == [
+        (21, "street.whistle.enabled", True), (21, "street.appraisal.street_weight", 0.25)]
+    assert model.summary()["provenance"]["scenario_digest"] == plain.summary()["provenance"]["scenario_digest"]
+
+
+@pytest.mark.parametrize(("changes", "named"), [
+    ({"street.whistle.enabeld": True}, "street.whistle.enabeld: unknown key"),
+    ({"street.appraisal.street_weight": 2.0}, "street.appraisal.street_weight"),
+    ({"street.whistle.enabled": True, "street.funds.allocation": "equal"}, "street.funds.allocation: set when the "
+                                                                            "street is built"),
+    ({"street.shared": False}, "street.shared: set when the street is built"),
+])
+def test_a_street_change_that_cannot_be_made_is_refused_naming_it_and_nothing_changes(changes, named):
+    model = StreetModel("five_communities", rng=2, days=5)
+    model.step()
+    with pytest.raises(ScenarioError) as caught:
+        model.intervene(changes)
+    assert any(named in problem for problem in caught.value.problems), caught.value.problems
+    assert not model.interventions and model.departments.whistle is False and model.config.street.whistle.enabled is False
+
+
+def test_an_ended_street_run_or_a_batch_of_independent_communities_has_nothing_to_change():
+    model = StreetModel("five_communities", rng=2, days=3)
+    model.run()
+    with pytest.raises(ScenarioError, match="the run has ended"):
+        model.intervene({"street.whistle.enabled": True})
+    batch = StreetModel("independent_batch", rng=2, days=3)
+    with pytest.raises(ScenarioError, match="no street level"):
+        batch.intervene({"street.appraisal.street_weight": 0.5})
+
+
 def test_setting_the_same_funds_again_changes_nothing_and_more_funds_buy_hours():
     model = CommunityModel("default", rng=1, days=SHORT)
     alone = CommunityModel("default", rng=1, days=SHORT)

@@ -22,6 +22,7 @@ still nearly as slow as its communities one after another; issue 13).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,20 +33,28 @@ from mesa import Model
 from cogov.experiments.seeds import SEED_BITS, replicate_seed
 from cogov.sim.batch import CommunityBatch
 from cogov.sim.households import NEVER
+from cogov.sim.interventions import InterventionEvent, value_at
 from cogov.sim.issues import State
 from cogov.sim.model import DAYS_PER_YEAR, CommunityModel
 from cogov.sim.outcomes.collector import MetricsCollector
 from cogov.sim.provenance import provenance
-from cogov.sim.scenario import apply_overrides
+from cogov.sim.scenario import ScenarioError, apply_overrides
 from cogov.sim.stacking import Rows, shared_sections, spread
 from cogov.sim.street.departments import Departments
 from cogov.sim.street.funds import initial_allocation, performance_allocation
-from cogov.sim.street.load import LoadedStreet, load_street
+from cogov.sim.street.load import LoadedStreet, apply_street_overrides, load_street
 from cogov.sim.street.outcomes import STREET_DAILY, street_daily, street_summary
 
 APPRAISAL_MEASURE = "satisfaction_mean"
 """What the street appraises communities by under the ``performance`` rule: residents' satisfaction (以居民满意度为
 主要衡量标准, seed 004/1)."""
+
+
+STREET_LIVE: tuple[str, ...] = ("street.whistle", "street.appraisal", "street.sunk_staff", "street.departments")
+"""The street's own tables that :meth:`StreetModel.intervene` may change during a run: the whistle, the appraisal
+weight, the sunk posts and the departments. The funds are a year's budget, set before the first day (and under
+``performance`` at each year's end by the appraisal): changing their total or rule is a new run, as is changing what
+the street is built of (which communities, whether they share a street level, the horizon, the name)."""
 
 
 def community_seed(street_seed: int, index: int) -> int:
@@ -94,6 +103,8 @@ class StreetModel(Model):
         self.funds = allocation
         self.funds_history: list[list[float]] = [] if allocation is None else [allocation.tolist()]
         self.departments = Departments(config.street, self.households) if config.street.shared else None
+        self.interventions: list[InterventionEvent] = []
+        """The street's own parameters changed during the run (:meth:`intervene`), in order."""
         self.metrics: dict[str, float] = street_daily(self)
         self.datacollector = MetricsCollector(STREET_DAILY)
         self.datacollector.collect(self)
@@ -119,6 +130,42 @@ class StreetModel(Model):
         while self.running:
             self.step()
         return self.summary()
+
+    def intervene(self, changes: Mapping[str, Any], source: str = "intervene") -> list[InterventionEvent]:
+        """Change the street's own levers from the next day on: ``changes`` maps key paths of its live tables
+        (:data:`STREET_LIVE`: ``street.whistle.enabled``, ``street.appraisal.street_weight``…) to new values, as the
+        street office would decide mid-year.
+
+        From the next day the departments send their hours by the new whistle, appraisal weight, sunk posts and
+        departments. Validated as the street file is: an unknown key or a bad value is refused naming it, and so is
+        a key outside the live tables (the funds, a year's budget, included) or a run already ended; nothing changes
+        unless every change is valid. Returns the changes, recorded in :attr:`interventions`
+        and the provenance. A community's own levers are changed on the community (``street.communities[k].intervene``).
+
+        Raises:
+            ScenarioError: a problem with a key or value, or the run has reached its horizon.
+        """
+        if self.steps >= self.days:
+            raise ScenarioError(source, [f"the run has ended (day {self.steps} of {self.days}): nothing is left to "
+                                         "change"])
+        keys = [str(key).replace("__", ".") for key in changes]
+        current = LoadedStreet(self.config, self.loaded.source, self.loaded.communities)  # earlier changes kept
+        new = apply_street_overrides(current, dict(zip(keys, changes.values(), strict=True)), source)
+        built = [key for key in keys if not any(key == live or key.startswith(live + ".") for live in STREET_LIVE)]
+        if built:
+            raise ScenarioError(source, [f"{key}: set when the street is built (the funds: a year's budget); live "
+                                         f"are {', '.join(STREET_LIVE)}: run the street anew to change it"
+                                         for key in built])
+        if self.departments is None:
+            raise ScenarioError(source, ["street.shared = false: a batch of independent communities has no street "
+                                         "level to change"])
+        before, after = self.config.model_dump(mode="json"), new.config.model_dump(mode="json")
+        day = self.steps + 1
+        events = [InterventionEvent(day, key, value_at(before, key), value_at(after, key), source) for key in keys]
+        self.config = new.config  # self.loaded stays the street as built (its file, digest and communities)
+        self.departments = Departments(self.config.street, self.households)  # read each day: no state to carry
+        self.interventions += events
+        return events
 
     def street_level_rows(self) -> Rows:
         """Every community's open issues at its street-level handler, as its batch's stacked rows (community after
@@ -177,6 +224,7 @@ class StreetModel(Model):
             "scenario_chain": [self.loaded.source],
             "scenario_digest": self.loaded.digest,
             "days": self.days,
+            "street_interventions": [event.as_dict() for event in self.interventions],
             "communities": [{"name": n, "scenario_source": c.source, "seed": community_seed(self.seed, k),
                              "interventions": [event.as_dict() for event in model.interventions]}
                             for k, (n, c, model) in enumerate(zip(self.names, self.loaded.communities,
