@@ -231,7 +231,7 @@ def test_slider_changes_a_lever_and_the_model_responds(classroom, shots):
     burden.focus()
     burden.press("End")  # 0.9, moved during the run: it acts from the next day (issue 15)
     page.get_by_text("Staff time on top-down tasks (share 0-1): 0.9").wait_for()
-    page.locator(".cogov-legend-marker", has_text="from day 60").wait_for()  # marked on the charts
+    page.locator(".cogov-legend-marker", has_text="from day 61").wait_for()  # marked on the charts
     assert page.locator(".cogov-pending").count() == 0  # nothing waits for Reset
     classroom.wait_idle()
     classroom.button("Step").click()
@@ -281,7 +281,7 @@ def test_demonstration_4_of_the_guide_read_from_the_monitors(classroom):
                   "three_party_linkage-enabled"):  # the three switches, as a teacher clicks them
         page.locator(f".cogov-lever-levers-{lever} .v-input--selection-controls__input").click()
         classroom.wait_idle()
-    page.locator(".cogov-legend-marker", has_text="from day 180").nth(2).wait_for()  # ①②③ on the charts
+    page.locator(".cogov-legend-marker", has_text="from day 181").nth(2).wait_for()  # ①②③ on the charts
     classroom.play_until(365)  # the horizon
     classroom.wait_monitor("stalemates", "70")  # the guide: 70 against 93 left alone
     classroom.wait_idle()
@@ -291,7 +291,7 @@ def test_demonstration_4_of_the_guide_read_from_the_monitors(classroom):
     stalled = [float(r["value"]) for r in rows if r["metric"] == "stalemates"]
     default = [float(v) for v in _reference(365).datacollector.model_vars["stalemates"]]
     assert stalled[:181] == default[:181] and stalled[365] == 70 and default[365] == 93
-    assert "from day 180" in rows[0]["label"]
+    assert "from day 181" in rows[0]["label"]
 
 
 def test_a_lever_moved_while_playing_acts_from_the_next_day(classroom):
@@ -309,7 +309,7 @@ def test_a_lever_moved_while_playing_acts_from_the_next_day(classroom):
     classroom.button("Pause").click()
     classroom.button("Play").wait_for()
     classroom.wait_idle()
-    moved_on = int(re.search(r"from day (\d+)", marker.inner_text()).group(1))
+    moved_on = int(re.search(r"from day (\d+)", marker.inner_text()).group(1)) - 1  # moved after the day before
     with page.expect_download() as download:
         page.get_by_role("button", name=re.compile(re.escape(text("export_csv", "en")))).click()
     rows = list(csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8"))))
@@ -553,8 +553,9 @@ def _street_monitors_show(classroom: Classroom, street, community: int) -> None:
 
 def test_street_mode_plays_follows_a_community_and_resets(classroom, shots):
     """A street chosen in the scenario menu: Play to day 60 shows the street's metrics as the street model has them;
-    choosing another community (the menu, then a click on its map) outlines it and redraws the chart; a street lever
-    applies at Reset, which starts over at day 0; choosing a community scenario returns to the community as it was."""
+    choosing another community (the menu, then a click on its map) outlines it and redraws the chart; the whistle
+    switched on while the street runs acts from the next day; the funds' rule applies at Reset, which starts over at
+    day 0; choosing a community scenario returns to the community as it was."""
     from cogov.viz.street_session import STREET_CHART_SIZE_IN  # noqa: F401 - the street's module loads
     from cogov.viz.street_views import StreetMapView
 
@@ -594,15 +595,26 @@ def test_street_mode_plays_follows_a_community_and_resets(classroom, shots):
     _street_monitors_show(classroom, street, 3)
 
     page.locator(".cogov-lever-street-whistle-enabled .v-input--selection-controls__input").click()
-    page.locator(".cogov-pending").wait_for()  # a street's levers wait for Reset
+    page.locator(".cogov-changes", has_text="from day 61:").wait_for()  # the running street takes it tomorrow
+    assert page.locator(".cogov-pending").count() == 0
+    classroom.play_until(80)
+    street.intervene({"street.whistle.enabled": True})
+    for _ in range(20):
+        street.step()
+    _street_monitors_show(classroom, street, 3)  # the street whistled from day 61, as the model has it
+    page.locator(".cogov-lever-street-funds-allocation .cogov-lever-menu").click()
+    page.locator(".menuable__content__active").get_by_role("option", name="by need (elderly, unkept)").click()
+    page.locator(".cogov-pending").wait_for()  # the funds, a year's budget, wait for Reset
     classroom.button("Reset").click()
     classroom.wait_day("d === 0")
     classroom.wait_idle()
     page.locator(".cogov-changes", has_text="off → on").wait_for()
-    _street_monitors_show(classroom, _street(0), 3)  # day 0 again, still following new_commercial
+    assert page.locator(".cogov-changes", has_text="from day").count() == 0  # a new run: both from day 0
+    levers = {"street.whistle.enabled": True, "street.funds.allocation": "need"}
+    _street_monitors_show(classroom, _street(0, **levers), 3)  # day 0 again, still following new_commercial
     classroom.play_until(60)
-    whistled = _street(60, **{"street.whistle.enabled": True})
-    assert whistled.metrics["department_hours_sent"] != street.metrics["department_hours_sent"]
+    whistled = _street(60, **levers)
+    assert whistled.metrics["department_hours_sent"] != _street(60).metrics["department_hours_sent"]
     _street_monitors_show(classroom, whistled, 3)
 
     classroom.wait_idle()

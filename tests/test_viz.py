@@ -472,7 +472,7 @@ def test_a_lever_moved_during_a_run_changes_the_model_from_the_next_day(tiny):
     assert [m.day for m in moved.frame.markers] == [10]  # the line sits at the day boundary it was moved on
     rows = [r for r in csv.DictReader(io.StringIO(moved.export_csv())) if r["metric"] == "backlog"]
     current = [r for r in rows if r["run"] == str(moved.run_number)]  # the current run, its label telling the change
-    assert current[0]["label"] == moved.run_label() and "from day 10: " in current[0]["label"]
+    assert current[0]["label"] == moved.run_label() and "from day 11: " in current[0]["label"]
     assert [float(r["value"]) for r in current] == list(a["backlog"].astype(float))
 
 
@@ -492,18 +492,18 @@ def test_a_lever_moved_during_a_run_reaches_a_model_that_can_take_it(tiny, monke
     assert not session.pending  # the running model has the page's levers
     assert session.apply_live("levers.burden.admin_share", 0.8) is False  # no change, no call
     assert [(m.day, m.label) for m in session.frame.markers] == [
-        (5, "from day 5: Staff time on top-down tasks 0.5 → 0.8")]
+        (5, "from day 6: Staff time on top-down tasks 0.5 → 0.8")]
     view = session.chart_views["backlog"]  # on the charts: a line at day 5, tagged ①
     assert [artist.get_xdata()[0] for artist in view._marker_artists if hasattr(artist, "get_xdata")] == [5]
     assert [a.get_text() for a in view._marker_artists if not hasattr(a, "get_xdata")] == ["①"]
     session.step(3)
     assert session.apply_live("levers.grid.full_time_workers", 2) is True
     assert [c.day for c in session.changes] == [5, 8]
-    assert "from day 8: " in session.run_label() and "from day 5: " in session.changes_text()
+    assert "from day 9: " in session.run_label() and "from day 6: " in session.changes_text()
     session.reset()  # start over, with the page's levers from day 0
     assert session.model.steps == 0 and session.changes == [] and session.frame.markers == ()
     assert session.applied[2] == {"levers.burden.admin_share": 0.8, "levers.grid.full_time_workers": 2}
-    assert "from day 5: " in session.run_label(session.history[-1])  # the earlier run keeps its story
+    assert "from day 6: " in session.run_label(session.history[-1])  # the earlier run keeps its story
     session.set_scenario("red_property")  # another scenario on the page: its levers wait for Reset
     assert session.apply_live("levers.burden.admin_share", 0.6) is False
 
@@ -632,7 +632,7 @@ def test_page_renders_and_its_buttons_work(tiny, monkeypatch):
     switch = rc.find(v.Switch, label=LEVERS_BY_PATH["levers.cross_appointment.party_property"].label("en")).widget
     switch.v_model = True
     # moved during the run: it acts from the next day, marked on the charts; nothing waits for Reset
-    _wait(lambda: any("from day 2" in str(w.children) for w in _with_class(rc, v.Html, "cogov-legend-marker")))
+    _wait(lambda: any("from day 3" in str(w.children) for w in _with_class(rc, v.Html, "cogov-legend-marker")))
     assert not rc.find(v.Alert, children=[TEXT["pending"]["en"]]).widgets
     rc.find(v.Btn, children=["Reset"]).widget.click()
     _wait(lambda: _find_text(rc, "cogov-day") == "Day 0 of 30")
@@ -1060,6 +1060,42 @@ def test_street_session_refuses_what_the_page_does_not_offer():
     with pytest.raises(KeyError):
         session.set_lever("levers.burden.admin_share", 0.9)  # the community levers are off in street mode
     assert session.levers["street.funds.allocation"] == "own" and not session.pending
+
+
+def test_the_whistle_moved_while_the_street_plays_acts_from_the_next_day_and_the_funds_rule_waits(tmp_path):
+    """Street mode: the whistle and the appraisal weight act on the running street from the next day (the street is the
+    one run by StreetModel.intervene on that day, bit for bit), listed with their day; the funds' rule waits for Reset,
+    which starts the street with every lever from day 0 and no change listed."""
+    from cogov.sim.street.model import StreetModel
+    from cogov.viz.street_session import StreetSession
+
+    session = StreetSession("street:five_communities", dpi=40)
+    session.step(10)
+    assert session.apply_live("street.whistle.enabled", True)
+    assert session.apply_live("street.appraisal.street_weight", 0.2)
+    assert session.apply_live("street.appraisal.street_weight", 0.25)  # dragged: one change kept
+    assert not session.apply_live("street.whistle.enabled", True)  # already so
+    assert not session.pending and session.model.config.street.whistle.enabled
+    assert [(c.day, c.path, c.old, c.new) for c in session.changes] == [
+        (10, "street.whistle.enabled", False, True), (10, "street.appraisal.street_weight", 0.03, 0.25)]
+    assert "from day 11: Whistle" in session.changes_text()
+    assert not session.apply_live("street.funds.allocation", "need")  # a year's budget: at Reset
+    assert session.pending and session.model.config.street.funds.allocation == "own"
+    session.step(20)
+    alone = StreetModel("five_communities", rng=0)
+    for _ in range(10):
+        alone.step()
+    alone.intervene({"street.whistle.enabled": True, "street.appraisal.street_weight": 0.25})
+    for _ in range(20):
+        alone.step()
+    pd.testing.assert_frame_equal(session.model.series(), alone.series())
+    session.reset()
+    assert session.changes == [] and not session.pending and session.model.steps == 0
+    assert session.model.config.street.whistle.enabled and session.model.config.street.funds.allocation == "need"
+    session.step(5)
+    session.apply_live("street.whistle.enabled", False)
+    session.step(400)  # to the horizon
+    assert not session.apply_live("street.whistle.enabled", True) and session.pending  # ended: waits for Reset
 
 
 def test_viz_named_a_street_opens_the_page_on_it(monkeypatch, tmp_path, capsys):

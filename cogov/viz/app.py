@@ -16,7 +16,8 @@ come from ``cogov viz`` through ``COGOV_VIZ_SCENARIO``, ``COGOV_VIZ_LANG`` and `
 Street mode: a built-in street chosen at the end of the scenario menu shows a street instead
 (:class:`~cogov.viz.street_session.StreetSession`): the same toolbar, the street's monitors, the map of its communities
 on one colour scale with the followed community outlined (chosen under the map, or by a click on its map), the street's
-mean and gap of one charted outcome, and the street's own levers in the panel (applied at Reset). The community's
+mean and gap of one charted outcome, and the street's own levers in the panel (the whistle and the appraisal weight
+from the next day, the funds' rule at Reset). The community's
 session keeps its run meanwhile; choosing a community scenario goes back to it. ``cogov viz <street>`` (a built-in
 street or a street file, then offered beside the built-in ones) opens the page in street mode on that street (the
 community's session then starts on the default scenario). Nothing of the street is built or
@@ -500,8 +501,8 @@ def Page() -> None:
         slow("busy_lang", switch)
 
     def set_lever(path: str, value: Any) -> None:
-        if street is not None:  # a street's levers apply at Reset (a street cannot change them during a run)
-            guarded(lambda: street.set_lever(path, value))
+        if street is not None:  # the whistle and the weight from the next day; the funds' rule at Reset
+            guarded(lambda: street.apply_live(path, value))
         else:
             guarded(lambda: session.apply_live(path, value))
 

@@ -246,8 +246,10 @@ STREET_LEVERS: tuple[Lever, ...] = (
           choices=("own", "equal", "households", "need", "performance", "listed", "tiers")),
     Lever("street.appraisal.street_weight", "float", "street", min=0.0, max=1.0, step=0.01),
 )
-"""Levers of a street on the page's street mode (issue 13): the street's own settings, applied by building the street
-anew (Reset); the community levers are off there (each community keeps its scenario's)."""
+"""Levers of a street on the page's street mode (issue 13): the street's own settings; the whistle and the appraisal
+weight act on the running street from the next day (:meth:`~cogov.viz.street_session.StreetSession.apply_live`), the
+funds' rule at Reset (the street built anew); the community levers are off there (each community keeps its
+scenario's)."""
 
 STREET_LEVERS_BY_PATH: dict[str, Lever] = {lever.path: lever for lever in STREET_LEVERS}
 
@@ -330,10 +332,12 @@ TEXT: dict[str, dict[str, str]] = {
     "street_title": {"en": "Street: {name} — {title}", "zh": "街道：{name} — {title}"},
     "street_how": {"en": "A street of communities under one street office and the district departments: the map shows "
                          "every community on one colour scale, the chart the street's mean and the gap across them. "
-                         "Choose the community to follow under the map (or click its map). The street's levers take "
-                         "effect at Reset.",
+                         "Choose the community to follow under the map (or click its map). The whistle and the "
+                         "appraisal weight act from the next day, even while the street plays; how the street shares "
+                         "its funds (a year's budget) takes effect at Reset.",
                    "zh": "由若干社区组成的街道，同属一个街道办事处，由区职能部门服务：地图以同一色标显示各社区，图表显示街道均值"
-                         "和社区间差距。在地图下方选择要跟踪的社区（或点击其小图）。街道杠杆在“重置”后生效。"},
+                         "和社区间差距。在地图下方选择要跟踪的社区（或点击其小图）。吹哨与考核权重次日起生效（播放中亦可调整）；"
+                         "资金分配方式（年度预算）在“重置”后生效。"},
     "street_off": {"en": "In street mode the community levers and the comparison of runs are off: each community keeps "
                          "its own scenario's levers. Choose a community scenario above to return to them.",
                    "zh": "街道模式下不提供社区杠杆和多次运行的比较：各社区沿用其情景的设置。在上方选择社区情景即可返回。"},

@@ -51,6 +51,7 @@ from cogov.sim.scenario import LoadedScenario, builtin_dir, builtin_names, load_
 from cogov.viz.controls import (
     CHART_METRICS,
     LEVERS_BY_PATH,
+    STREET_LEVERS_BY_PATH,
     _same,
     format_value,
     lever_overrides,
@@ -129,7 +130,9 @@ def scenario_choices(files: Iterable[str | Path] = ()) -> dict[str, Path]:
 
 @dataclass(frozen=True)
 class LeverChange:
-    """A lever moved during a run (:meth:`Session.apply_live`): from day ``day`` on, ``path`` is ``new``."""
+    """A lever moved during a run (:meth:`Session.apply_live`, a street's
+    :meth:`~cogov.viz.street_session.StreetSession.apply_live`) after day ``day``: from day ``day + 1`` on (the first
+    day simulated with it, as the model records it), ``path`` is ``new``. Charts mark it at ``day``, the boundary."""
 
     day: int
     path: str
@@ -137,8 +140,8 @@ class LeverChange:
     new: Any
 
     def describe(self, lang: str) -> str:
-        lever = LEVERS_BY_PATH[self.path]
-        return text("change_from_day", lang, day=self.day, name=lever.name(lang),
+        lever = LEVERS_BY_PATH.get(self.path) or STREET_LEVERS_BY_PATH[self.path]
+        return text("change_from_day", lang, day=self.day + 1, name=lever.name(lang),
                     old=format_value(lever, self.old, lang), new=format_value(lever, self.new, lang))
 
 

@@ -36,13 +36,15 @@ from cogov.analysis.figures import metric_name
 from cogov.analysis.wording import format_value as format_outcome
 from cogov.sim.outcomes.registry import outcome
 from cogov.sim.street.load import LoadedStreet, apply_street_overrides, load_street
-from cogov.sim.street.model import StreetModel
+from cogov.sim.interventions import value_at
+from cogov.sim.street.model import STREET_LIVE, StreetModel
 from cogov.sim.street.outcomes import STREET_DAILY
 from cogov.viz.controls import (
     CHART_METRICS,
     STREET_LEVERS,
     STREET_LEVERS_BY_PATH,
     STREET_PREFIX,
+    _same,
     lever_overrides,
     lever_values,
     offered_streets,
@@ -50,7 +52,7 @@ from cogov.viz.controls import (
     text,
 )
 from cogov.viz.render import png_bytes, side_by_side
-from cogov.viz.session import Monitor, ScenarioNotOffered, Stepping, ViewFrame, tidy_csv
+from cogov.viz.session import LeverChange, Monitor, ScenarioNotOffered, Stepping, ViewFrame, tidy_csv
 from cogov.viz.street_views import StreetChartView, StreetMapView
 
 DEFAULT_STREET = STREET_PREFIX + "five_communities"
@@ -113,6 +115,8 @@ class StreetSession(Stepping):
         self.metric = self._checked_metric(metric)
         self.selected = 0
         self.applied: tuple[str, int, dict[str, Any]] = (street, self.seed, {})
+        self.changes: list[LeverChange] = []
+        """Street levers moved during the running street (:meth:`apply_live`), in order."""
         self.model = self._build()
         self._views()
 
@@ -165,6 +169,33 @@ class StreetSession(Stepping):
         """Set one street lever (a key path of :data:`~cogov.viz.controls.STREET_LEVERS`); takes effect at reset."""
         with self.lock:
             self.levers[path] = STREET_LEVERS_BY_PATH[path].coerce(value)
+
+    def apply_live(self, path: str, value: Any) -> bool:
+        """Set one street lever and, where the running street can take it (the whistle and the appraisal weight:
+        :data:`~cogov.sim.street.model.STREET_LIVE`) while it runs the street and seed the page shows, apply it from
+        the next day (:meth:`~cogov.sim.street.model.StreetModel.intervene`), recorded in :attr:`changes` (a lever moved
+        twice before the next day keeps one change). The funds' rule, a year's budget, waits for Reset, as does every
+        lever when the run has ended or another street is chosen. Returns whether the running street took it."""
+        with self.lock:
+            self.set_lever(path, value)
+            new = self.levers[path]
+            model = self.model
+            street, seed, applied = self.applied
+            live = any(path.startswith(table + ".") for table in STREET_LIVE)
+            if not live or not model.running or (street, seed) != (self.street, self.seed):
+                return False
+            old = value_at(model.config.model_dump(mode="json"), path)
+            if _same(old, new):
+                return False
+            day = model.intervene({path: new}, source="the classroom page")[0].day - 1  # moved after this day
+            if self.changes and self.changes[-1].day == day and self.changes[-1].path == path:
+                old = self.changes.pop().old
+            if not _same(old, new):
+                self.changes.append(LeverChange(day, path, old, new))
+            # the running street now holds the lever's new value: not a change waiting for Reset
+            self.applied = (street, seed, lever_overrides({**lever_values(self.loaded.config, STREET_LEVERS),
+                                                           **applied, path: new}, self.loaded.config, STREET_LEVERS))
+            return True
 
     def restore_levers(self) -> None:
         """Put every street lever back to the street file's value."""
@@ -219,6 +250,7 @@ class StreetSession(Stepping):
             self.selected = 0
         self.selected = min(self.selected, len(model.names) - 1)
         self.applied = (self.street, self.seed, overrides)
+        self.changes = []
         return model
 
     def reset(self) -> StreetFrame:
@@ -301,12 +333,16 @@ class StreetSession(Stepping):
         return text("street_label", lang, street=name, what=joined)
 
     def changes_text(self) -> str:
-        """Which street levers of the running street differ from its file."""
+        """Which street levers of the running street differ from its file (and which were moved during it)."""
         street, _, applied = self.applied
         if not applied:
-            return text("street_unchanged", self.lang)
-        return text("street_changed", self.lang, items=override_items(applied, self._load(street).config, self.lang,
-                                                                       STREET_LEVERS))
+            line = text("street_unchanged", self.lang)
+        else:
+            line = text("street_changed", self.lang, items=override_items(applied, self._load(street).config,
+                                                                           self.lang, STREET_LEVERS))
+        if self.changes:
+            line += " " + ("；" if self.lang == "zh" else "; ").join(c.describe(self.lang) for c in self.changes)
+        return line
 
     def metric_choices(self, lang: str | None = None) -> list[tuple[str, str]]:
         """The outcomes the street's chart can show (value, name)."""
