@@ -378,6 +378,48 @@ def test_an_ended_street_run_or_a_batch_of_independent_communities_has_nothing_t
         batch.intervene({"street.appraisal.street_weight": 0.5})
 
 
+def test_a_street_file_schedules_the_whistle_mid_year_as_intervene_would():
+    """[[interventions]] of a street file: the built-in mid-year whistle is the default street up to day 182 and, bit
+    for bit, the street whistled by StreetModel.intervene after day 182; a shorter run ends before it."""
+    days = 200
+    midyear = StreetModel("five_communities_whistle_midyear", rng=1, days=days)
+    midyear.run()
+    by_hand = StreetModel("five_communities", rng=1, days=days)
+    for _ in range(182):
+        by_hand.step()
+    by_hand.intervene({"street.whistle.enabled": True})
+    by_hand.run()
+    pd.testing.assert_frame_equal(midyear.series(), by_hand.series())
+    pd.testing.assert_frame_equal(midyear.community_series(), by_hand.community_series())
+    assert midyear.series().loc[:182, "whistled_hours_sent"].sum() == 0 < midyear.series()["whistled_hours_sent"].sum()
+    assert [(e.day, e.key, e.new, e.source) for e in midyear.interventions] == [
+        (183, "street.whistle.enabled", True, "interventions[0]")]
+    short = StreetModel("five_communities_whistle_midyear", rng=1, days=30)
+    short.run()
+    assert short.interventions == [] and not short.config.street.whistle.enabled
+
+
+@pytest.mark.parametrize(("tables", "named"), [
+    ('[[interventions]]\nday = 10\nset = { "street.funds.allocation" = "equal" }',
+     "interventions[0].set: street.funds.allocation: not a table that changes during a run"),
+    ('[[interventions]]\nday = 10\nset = { "street.appraisal.street_weight" = 0.5 }\n'
+     '[[interventions]]\nday = 20\nset = { "street.appraisal.street_weight" = 2.0 }',
+     "interventions[1]: street.appraisal.street_weight"),
+    ('[[interventions]]\nday = 10\nset = { "street.whistle.enabeld" = true }',
+     "interventions[0].set: street.whistle.enabeld: unknown key"),
+    ('[[interventions]]\nday = 400\nset = { "street.whistle.enabled" = true }',
+     "interventions[0].day: 400 is after the horizon"),
+    ('[street]\nshared = false\n[[interventions]]\nday = 10\nset = { "street.appraisal.street_weight" = 0.5 }',
+     "has no street level to change"),
+])
+def test_a_street_files_interventions_are_checked_when_it_is_loaded(tmp_path, tables, named):
+    path = tmp_path / "street.toml"
+    path.write_text(f'extends = "five_communities"\n{tables}\n', encoding="utf-8")
+    with pytest.raises(ScenarioError) as caught:
+        load_street(path)
+    assert any(named in problem for problem in caught.value.problems), caught.value.problems
+
+
 def test_setting_the_same_funds_again_changes_nothing_and_more_funds_buy_hours():
     model = CommunityModel("default", rng=1, days=SHORT)
     alone = CommunityModel("default", rng=1, days=SHORT)

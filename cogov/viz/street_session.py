@@ -37,7 +37,8 @@ from cogov.analysis.wording import format_value as format_outcome
 from cogov.sim.outcomes.registry import outcome
 from cogov.sim.street.load import LoadedStreet, apply_street_overrides, load_street
 from cogov.sim.interventions import value_at
-from cogov.sim.street.model import STREET_LIVE, StreetModel
+from cogov.sim.street.config import is_street_live
+from cogov.sim.street.model import StreetModel
 from cogov.sim.street.outcomes import STREET_DAILY
 from cogov.viz.controls import (
     CHART_METRICS,
@@ -172,7 +173,7 @@ class StreetSession(Stepping):
 
     def apply_live(self, path: str, value: Any) -> bool:
         """Set one street lever and, where the running street can take it (the whistle and the appraisal weight:
-        :data:`~cogov.sim.street.model.STREET_LIVE`) while it runs the street and seed the page shows, apply it from
+        :data:`~cogov.sim.street.config.STREET_LIVE`) while it runs the street and seed the page shows, apply it from
         the next day (:meth:`~cogov.sim.street.model.StreetModel.intervene`), recorded in :attr:`changes` (a lever moved
         twice before the next day keeps one change). The funds' rule, a year's budget, waits for Reset, as does every
         lever when the run has ended or another street is chosen. Returns whether the running street took it."""
@@ -181,8 +182,7 @@ class StreetSession(Stepping):
             new = self.levers[path]
             model = self.model
             street, seed, applied = self.applied
-            live = any(path.startswith(table + ".") for table in STREET_LIVE)
-            if not live or not model.running or (street, seed) != (self.street, self.seed):
+            if not is_street_live(path) or not model.running or (street, seed) != (self.street, self.seed):
                 return False
             old = value_at(model.config.model_dump(mode="json"), path)
             if _same(old, new):

@@ -17,7 +17,19 @@ from typing import Annotated, Literal, Self
 
 from pydantic import Field, model_validator
 
-from cogov.sim.config import CATEGORIES, Meta, NonNeg, Prob, Section
+from cogov.sim.config import CATEGORIES, Meta, NonNeg, Prob, ScheduledIntervention, Section
+
+STREET_LIVE: tuple[str, ...] = ("street.whistle", "street.appraisal", "street.sunk_staff", "street.departments")
+"""The street's own tables that may change during a run (``[[interventions]]`` of a street file,
+:meth:`~cogov.sim.street.model.StreetModel.intervene`): the whistle, the appraisal weight, the sunk posts and the
+departments. The funds are a year's budget, set before the first day (and under ``performance`` at each year's end by
+the appraisal): changing their total or rule is a new run, as is changing what the street is built of (which
+communities, whether they share a street level, the horizon, the name)."""
+
+
+def is_street_live(key: str) -> bool:
+    """Whether key path ``key`` lies in one of the street's live tables (:data:`STREET_LIVE`)."""
+    return any(key == table or key.startswith(table + ".") for table in STREET_LIVE)
 
 AllocationRule = Literal["own", "equal", "households", "need", "performance", "listed", "tiers"]
 """How the street shares its funds among its communities (see :class:`StreetFunds`)."""
@@ -218,6 +230,24 @@ class StreetScenario(Section):
     meta: Meta = Field(default_factory=lambda: Meta(name="street"), description="Name and description.")
     simulation: StreetSimulation = Field(default_factory=StreetSimulation, description="Run length.")
     street: Street = Field(description="The communities and the levels above them.")
+    interventions: list[ScheduledIntervention] = Field(
+        default_factory=list, description="Changes of the street's own live tables during the run ([[interventions]]: "
+        "day = N, set = { \"street.whistle.enabled\" = true }), each from the start of its day, in day order (same "
+        "day: in file order): the whistle, the appraisal weight, sunk posts and departments. A community's own "
+        "changes go in its scenario's [[interventions]].",
+    )
+
+    @model_validator(mode="after")
+    def _interventions_change_live_tables(self) -> Self:
+        for i, entry in enumerate(self.interventions):
+            fixed = [key for key in entry.set if not is_street_live(key)]
+            if fixed:
+                raise ValueError(f"interventions[{i}].set: {', '.join(fixed)}: not a table that changes during a run "
+                                 f"(those that do: {', '.join(STREET_LIVE)}; the funds are a year's budget)")
+        if self.interventions and not self.street.shared:
+            raise ValueError("interventions: a batch of independent communities (shared = false) has no street level "
+                             "to change")
+        return self
 
     def community_count(self) -> int:
         """Number of communities the street has (entries with ``count`` > 1 counted in full)."""

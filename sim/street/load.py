@@ -109,6 +109,11 @@ def load_street(name_or_path: str | Path) -> LoadedStreet:
     if config.community_count() > MAX_COMMUNITIES:
         raise ScenarioError(source, [(f"street.communities: {config.community_count()} communities; at most "
                                      f"{MAX_COMMUNITIES}")])
+    late = [f"interventions[{i}].day: {entry.day} is after the horizon (simulation.days = {config.simulation.days}): "
+            "it would never happen" for i, entry in enumerate(config.interventions)
+            if entry.day > config.simulation.days]
+    if late:  # a file's own slip; a shorter run asked for later (--days, a sweep) just ends before them
+        raise ScenarioError(source, late)
     return LoadedStreet(config, source, tuple(_communities(config, path)))
 
 
@@ -123,7 +128,26 @@ def street_from_data(data: Mapping[str, Any], source: str = "<data>", base_dir: 
 
 
 def validate_street(data: Mapping[str, Any], source: str) -> StreetScenario:
-    """Validate a street mapping; raise :class:`ScenarioError` with every problem and its key path."""
+    """Validate a street mapping; raise :class:`ScenarioError` with every problem and its key path (a scheduled
+    intervention's values too: the street as each leaves it is validated, ``interventions[i]: …``)."""
+    config = _validated(data, source)
+    changed = config.model_dump(mode="json", exclude={"interventions"})
+    problems: list[str] = []
+    for i, entry in sorted(enumerate(config.interventions), key=lambda pair: pair[1].day):
+        for key, value in entry.set.items():
+            problem = set_key_path(changed, key, value)
+            if problem is not None:
+                problems.append(f"interventions[{i}].set: {problem}")
+        try:
+            _validated(changed, source)
+        except ScenarioError as exc:
+            problems += [f"interventions[{i}]: {problem}" for problem in exc.problems]
+    if problems:
+        raise ScenarioError(source, problems)
+    return config
+
+
+def _validated(data: Mapping[str, Any], source: str) -> StreetScenario:
     try:
         return StreetScenario.model_validate_json(json.dumps(data, default=str))
     except ValidationError as exc:
@@ -134,26 +158,39 @@ def validate_street(data: Mapping[str, Any], source: str) -> StreetScenario:
     raise ScenarioError(source, [describe_error(e, StreetScenario) for e in kept])
 
 
+def set_key_path(data: dict[str, Any], key: str, value: Any) -> str | None:
+    """Set dotted ``key`` (``__`` read as ``.``) of a street dumped as JSON-like data to ``value``; the problem if no
+    such key exists (naming the keys allowed there), else None."""
+    parts = str(key).replace("__", ".").split(".")
+    node: Any = data
+    for depth, part in enumerate(parts[:-1]):
+        if not isinstance(node, dict) or not isinstance(node.get(part), dict):
+            allowed = ", ".join(sorted(node)) if isinstance(node, dict) else "nothing (not a table)"
+            return f"{'.'.join(parts[:depth + 1])}: unknown key (allowed here: {allowed})"
+        node = node[part]
+    if parts[-1] not in node:
+        return f"{'.'.join(parts)}: unknown key (allowed here: {', '.join(sorted(node))})"
+    node[parts[-1]] = value
+    return None
+
+
 def apply_street_overrides(loaded: LoadedStreet, overrides: Mapping[str, Any],
                            source: str = "<overrides>") -> LoadedStreet:
     """The street with key-path overrides of its own table applied (``street.appraisal.street_weight``,
     ``street.funds.allocation``…); its communities are re-read, so a change of ``simulation.days`` reaches them."""
     if not overrides:
         return loaded
-    data = loaded.config.model_dump(mode="json")
-    for key, value in overrides.items():
-        parts = str(key).replace("__", ".").split(".")
-        node: Any = data
-        for depth, part in enumerate(parts[:-1]):
-            if not isinstance(node, dict) or not isinstance(node.get(part), dict):
-                allowed = ", ".join(sorted(node)) if isinstance(node, dict) else "nothing (not a table)"
-                raise ScenarioError(source, [f"{'.'.join(parts[:depth + 1])}: unknown key (allowed here: {allowed})"])
-            node = node[part]
-        if parts[-1] not in node:
-            raise ScenarioError(source, [f"{'.'.join(parts)}: unknown key (allowed here: {', '.join(sorted(node))})"])
-        node[parts[-1]] = value
-    config = validate_street(data, source)
+    config = street_config_with(loaded.config, overrides, source)
     return LoadedStreet(config, loaded.source, tuple(_communities(config, Path(loaded.source))))
+
+
+def street_config_with(config: StreetScenario, overrides: Mapping[str, Any], source: str) -> StreetScenario:
+    """``config`` with key-path ``overrides`` applied, validated as a street file is (its communities not re-read)."""
+    data = config.model_dump(mode="json")
+    problems = [problem for key, value in overrides.items() if (problem := set_key_path(data, key, value))]
+    if problems:
+        raise ScenarioError(source, problems)
+    return validate_street(data, source)
 
 
 def _read_street_chain(path: Path) -> dict[str, Any]:

@@ -40,21 +40,15 @@ from cogov.sim.outcomes.collector import MetricsCollector
 from cogov.sim.provenance import provenance
 from cogov.sim.scenario import ScenarioError, apply_overrides
 from cogov.sim.stacking import Rows, shared_sections, spread
+from cogov.sim.street.config import STREET_LIVE, is_street_live
 from cogov.sim.street.departments import Departments
 from cogov.sim.street.funds import initial_allocation, performance_allocation
-from cogov.sim.street.load import LoadedStreet, apply_street_overrides, load_street
+from cogov.sim.street.load import LoadedStreet, load_street, street_config_with
 from cogov.sim.street.outcomes import STREET_DAILY, street_daily, street_summary
 
 APPRAISAL_MEASURE = "satisfaction_mean"
 """What the street appraises communities by under the ``performance`` rule: residents' satisfaction (以居民满意度为
 主要衡量标准, seed 004/1)."""
-
-
-STREET_LIVE: tuple[str, ...] = ("street.whistle", "street.appraisal", "street.sunk_staff", "street.departments")
-"""The street's own tables that :meth:`StreetModel.intervene` may change during a run: the whistle, the appraisal
-weight, the sunk posts and the departments. The funds are a year's budget, set before the first day (and under
-``performance`` at each year's end by the appraisal): changing their total or rule is a new run, as is changing what
-the street is built of (which communities, whether they share a street level, the horizon, the name)."""
 
 
 def community_seed(street_seed: int, index: int) -> int:
@@ -104,7 +98,11 @@ class StreetModel(Model):
         self.funds_history: list[list[float]] = [] if allocation is None else [allocation.tolist()]
         self.departments = Departments(config.street, self.households) if config.street.shared else None
         self.interventions: list[InterventionEvent] = []
-        """The street's own parameters changed during the run (:meth:`intervene`), in order."""
+        """The street's own parameters changed during the run (its file's ``[[interventions]]``, :meth:`intervene`),
+        in order."""
+        self._scheduled: dict[int, list[tuple[str, dict[str, Any]]]] = {}
+        for i, entry in sorted(enumerate(config.interventions), key=lambda pair: pair[1].day):
+            self._scheduled.setdefault(entry.day, []).append((f"interventions[{i}]", dict(entry.set)))
         self.metrics: dict[str, float] = street_daily(self)
         self.datacollector = MetricsCollector(STREET_DAILY)
         self.datacollector.collect(self)
@@ -113,6 +111,8 @@ class StreetModel(Model):
         """One day: the departments send their hours where the street's rules send them; every community lives its
         day; at a year's end the street appraises its communities and sets next year's funds."""
         day = self.steps
+        for source, changes in self._scheduled.get(day, ()):  # the file's changes, from the start of their day
+            self._apply(changes, day, source)
         if self.departments is not None:
             hours = self.departments.allocate(*self._street_queues())
             for community, today in zip(self.communities, hours, strict=True):
@@ -133,14 +133,15 @@ class StreetModel(Model):
 
     def intervene(self, changes: Mapping[str, Any], source: str = "intervene") -> list[InterventionEvent]:
         """Change the street's own levers from the next day on: ``changes`` maps key paths of its live tables
-        (:data:`STREET_LIVE`: ``street.whistle.enabled``, ``street.appraisal.street_weight``…) to new values, as the
-        street office would decide mid-year.
+        (:data:`~cogov.sim.street.config.STREET_LIVE`: ``street.whistle.enabled``, ``street.appraisal.street_weight``…)
+        to new values, as the street office would decide mid-year, or as the street file's ``[[interventions]]``
+        schedule them.
 
         From the next day the departments send their hours by the new whistle, appraisal weight, sunk posts and
         departments. Validated as the street file is: an unknown key or a bad value is refused naming it, and so is
         a key outside the live tables (the funds, a year's budget, included) or a run already ended; nothing changes
-        unless every change is valid. Returns the changes, recorded in :attr:`interventions`
-        and the provenance. A community's own levers are changed on the community (``street.communities[k].intervene``).
+        unless every change is valid. Returns the changes, recorded in :attr:`interventions` and the provenance. A
+        community's own levers are changed on the community (``street.communities[k].intervene``).
 
         Raises:
             ScenarioError: a problem with a key or value, or the run has reached its horizon.
@@ -148,10 +149,14 @@ class StreetModel(Model):
         if self.steps >= self.days:
             raise ScenarioError(source, [f"the run has ended (day {self.steps} of {self.days}): nothing is left to "
                                          "change"])
+        return self._apply(changes, self.steps + 1, source)
+
+    def _apply(self, changes: Mapping[str, Any], day: int, source: str) -> list[InterventionEvent]:
+        """Validate ``changes`` against the street as it stands, rebuild the departments by them and record them as
+        acting from ``day``."""
         keys = [str(key).replace("__", ".") for key in changes]
-        current = LoadedStreet(self.config, self.loaded.source, self.loaded.communities)  # earlier changes kept
-        new = apply_street_overrides(current, dict(zip(keys, changes.values(), strict=True)), source)
-        built = [key for key in keys if not any(key == live or key.startswith(live + ".") for live in STREET_LIVE)]
+        new = street_config_with(self.config, dict(zip(keys, changes.values(), strict=True)), source)
+        built = [key for key in keys if not is_street_live(key)]
         if built:
             raise ScenarioError(source, [f"{key}: set when the street is built (the funds: a year's budget); live "
                                          f"are {', '.join(STREET_LIVE)}: run the street anew to change it"
@@ -159,10 +164,9 @@ class StreetModel(Model):
         if self.departments is None:
             raise ScenarioError(source, ["street.shared = false: a batch of independent communities has no street "
                                          "level to change"])
-        before, after = self.config.model_dump(mode="json"), new.config.model_dump(mode="json")
-        day = self.steps + 1
+        before, after = self.config.model_dump(mode="json"), new.model_dump(mode="json")
         events = [InterventionEvent(day, key, value_at(before, key), value_at(after, key), source) for key in keys]
-        self.config = new.config  # self.loaded stays the street as built (its file, digest and communities)
+        self.config = new  # self.loaded stays the street as built (its file, digest and communities)
         self.departments = Departments(self.config.street, self.households)  # read each day: no state to carry
         self.interventions += events
         return events
