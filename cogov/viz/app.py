@@ -13,15 +13,14 @@ charts, one image each, which reflow in as many columns as fit the space left (:
 word comes from :data:`cogov.viz.controls.TEXT` in English or Chinese; the starting scenario, language and seed
 come from ``cogov viz`` through ``COGOV_VIZ_SCENARIO``, ``COGOV_VIZ_LANG`` and ``COGOV_VIZ_SEED``.
 
-Street mode: a built-in street chosen at the end of the scenario menu shows a street instead
+Street mode: a street chosen at the end of the scenario menu shows a street instead
 (:class:`~cogov.viz.street_session.StreetSession`): the same toolbar, the street's monitors, the map of its communities
 on one colour scale with the followed community outlined (chosen under the map, or by a click on its map), the street's
 mean and gap of one charted outcome, and the street's own levers in the panel (the whistle and the appraisal weight
-from the next day, the funds' rule at Reset). The community's
-session keeps its run meanwhile; choosing a community scenario goes back to it. ``cogov viz <street>`` (a built-in
-street or a street file, then offered beside the built-in ones) opens the page in street mode on that street (the
-community's session then starts on the default scenario). Nothing of the street is built or
-imported until a street is chosen.
+from the next day, the funds' rule at Reset). The community's session keeps its run meanwhile; choosing a community
+scenario goes back to it. ``cogov viz <street>`` (a built-in street or a street file, then offered beside the built-in
+ones) opens the page in street mode on that street (the community's session then starts on the default scenario).
+Nothing of the street is built or imported until a street is chosen.
 
 Following Mesa's SolaraViz: play runs in a worker thread (``solara.lab.use_task``) that steps the model and
 updates a reactive counter. Slower actions (Step, Reset, the language, the scenario, the map's colours, showing a
@@ -52,9 +51,9 @@ from cogov.viz.controls import (
     LANGS,
     LEVER_HELP,
     LEVERS,
+    STARTED_WITH,
     STREET_LEVER_HELP,
     STREET_LEVERS,
-    STARTED_WITH,
     Lever,
     format_value,
     offered_streets,
