@@ -420,6 +420,27 @@ def test_a_street_files_interventions_are_checked_when_it_is_loaded(tmp_path, ta
     assert any(named in problem for problem in caught.value.problems), caught.value.problems
 
 
+def test_a_file_that_only_schedules_changes_on_a_street_it_extends_is_a_street_file(tmp_path, capsys):
+    """A street file needs no [street] table of its own: one that extends a street and only schedules its changes is a
+    street (cogov run runs it as one, its bad values named), and a community file extending a community is not."""
+    whistle = tmp_path / "whistle_day3.toml"
+    whistle.write_text('extends = "five_communities"\n[[interventions]]\nday = 3\n'
+                       'set = { "street.whistle.enabled" = true }\n', encoding="utf-8")
+    community = tmp_path / "community.toml"
+    community.write_text('extends = "default"\n[community]\nhouseholds = 300\n', encoding="utf-8")
+    assert is_street_file(whistle) and not is_street_file(community)
+    out = tmp_path / "out"
+    assert main(["run", str(whistle), "--days", "4", "--out", str(out)]) == 0
+    summary = json.loads((out / "summary.json").read_text(encoding="utf-8"))
+    assert [(e["day"], e["key"], e["new"]) for e in summary["provenance"]["street_interventions"]] == [
+        (3, "street.whistle.enabled", True)]
+    whistle.write_text(whistle.read_text(encoding="utf-8").replace("true", '"yes please"'), encoding="utf-8")
+    capsys.readouterr()
+    assert main(["run", str(whistle), "--days", "4"]) == 2
+    assert 'interventions[0]: street.whistle.enabled: Input should be a valid boolean (got "yes please")' in (
+        capsys.readouterr().err)
+
+
 def test_setting_the_same_funds_again_changes_nothing_and_more_funds_buy_hours():
     model = CommunityModel("default", rng=1, days=SHORT)
     alone = CommunityModel("default", rng=1, days=SHORT)

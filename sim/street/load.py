@@ -85,13 +85,14 @@ def street_path(name_or_path: str | Path) -> Path:
 
 def is_street_file(name_or_path: str | Path) -> bool:
     """Whether a name or path is a street file: a built-in street, or a readable TOML file with a ``[street]``
-    table. Anything unreadable is not (the community loader then reports what is wrong with it)."""
+    table, its own or one it extends (a file that only schedules ``[[interventions]]`` on a street it extends).
+    Anything unreadable is not (the community loader then reports what is wrong with it)."""
     text = str(name_or_path)
     if text in builtin_street_names():
         return True
     path = Path(text)
     try:
-        return path.is_file() and STREET_TABLE in read_toml(path)
+        return path.is_file() and STREET_TABLE in _read_street_chain(path)
     except (ScenarioError, OSError):
         return False
 
