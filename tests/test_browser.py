@@ -596,6 +596,7 @@ def test_street_mode_plays_follows_a_community_and_resets(classroom, shots):
 
     page.locator(".cogov-lever-street-whistle-enabled .v-input--selection-controls__input").click()
     page.locator(".cogov-changes", has_text="from day 61:").wait_for()  # the running street takes it tomorrow
+    page.locator(".cogov-legend-marker", has_text="① from day 61:").wait_for()  # ① on the street's chart
     assert page.locator(".cogov-pending").count() == 0
     classroom.play_until(80)
     street.intervene({"street.whistle.enabled": True})

@@ -1079,6 +1079,8 @@ def test_the_whistle_moved_while_the_street_plays_acts_from_the_next_day_and_the
     assert [(c.day, c.path, c.old, c.new) for c in session.changes] == [
         (10, "street.whistle.enabled", False, True), (10, "street.appraisal.street_weight", 0.03, 0.25)]
     assert "from day 11: Whistle" in session.changes_text()
+    assert [(m.day, m.label) for m in session.chart_view.markers] == [(10, "①"), (10, "②")]  # at the boundary
+    assert [m.label.split(":")[0] for m in session.markers()] == ["from day 11", "from day 11"]  # the legend's words
     assert not session.apply_live("street.funds.allocation", "need")  # a year's budget: at Reset
     assert session.pending and session.model.config.street.funds.allocation == "own"
     session.step(20)
@@ -1091,6 +1093,7 @@ def test_the_whistle_moved_while_the_street_plays_acts_from_the_next_day_and_the
     pd.testing.assert_frame_equal(session.model.series(), alone.series())
     session.reset()
     assert session.changes == [] and not session.pending and session.model.steps == 0
+    assert session.chart_view.markers == () and session.markers() == []
     assert session.model.config.street.whistle.enabled and session.model.config.street.funds.allocation == "need"
     session.step(5)
     session.apply_live("street.whistle.enabled", False)

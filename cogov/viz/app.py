@@ -678,6 +678,9 @@ def Page() -> None:
                         with solara.Div(classes=["cogov-legend"]):
                             if street is not None:
                                 solara.Text(street.run_label(), classes=["cogov-legend-current"])
+                                for number, marker in enumerate(street.markers(l), start=1):
+                                    solara.Text(f"{marker_tag(number)} {marker.label}",
+                                                classes=["cogov-legend-marker"])
                             else:
                                 with solara.Div(classes=["cogov-legend-item"]):
                                     _swatch(CURRENT_COLOUR, current=True)

@@ -169,6 +169,26 @@ class Marker:
     label: str
 
 
+def draw_markers(axes: Sequence[Any], markers: Sequence[Marker], points: float) -> list[Artist]:
+    """On each of ``axes``, a dotted vertical line at each marker's day, its label written across the top of the panel
+    beside the line (towards the panel's wider side; cut to :data:`MARKER_CHARS`) in ``points``; the artists drawn
+    (to remove when the markers change)."""
+    artists: list[Artist] = []
+    for ax in axes:
+        low, high = ax.get_xlim()
+        for marker in markers:
+            artists.append(ax.axvline(marker.day, color=MARKER_COLOUR, linewidth=1.3, linestyle=(0, (1, 1.5)),
+                                      zorder=2.5))
+            right = marker.day <= (low + high) / 2  # label on the side with more room
+            artists.append(ax.annotate(
+                textwrap.shorten(marker.label, MARKER_CHARS, placeholder="…"), xy=(marker.day, 1.0),
+                xycoords=("data", "axes fraction"), xytext=(3 if right else -3, -1), textcoords="offset points",
+                ha="left" if right else "right", va="top", fontsize=points, color=MARKER_COLOUR, zorder=2.5,
+                annotation_clip=False,
+                bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}))
+    return artists
+
+
 def nice_ceiling(value: float) -> float:
     """The smallest of 1, 2, 2.5, 5 × 10^k that is at least ``value`` (at least 1)."""
     if value <= 1:
@@ -641,22 +661,9 @@ class ChartView(BlitView):
             return
         for artist in self._marker_artists:
             artist.remove()
-        self._marker_artists = []
         self.markers = markers
-        points = 8 * self.text_scale
         with style(self.lang):
-            for ax in self.axes.values():
-                low, high = ax.get_xlim()
-                for marker in markers:
-                    self._marker_artists.append(ax.axvline(marker.day, color=MARKER_COLOUR, linewidth=1.3,
-                                                           linestyle=(0, (1, 1.5)), zorder=2.5))
-                    right = marker.day <= (low + high) / 2  # label on the side with more room
-                    self._marker_artists.append(ax.annotate(
-                        textwrap.shorten(marker.label, MARKER_CHARS, placeholder="…"), xy=(marker.day, 1.0),
-                        xycoords=("data", "axes fraction"), xytext=(3 if right else -3, -1),
-                        textcoords="offset points", ha="left" if right else "right", va="top", fontsize=points,
-                        color=MARKER_COLOUR, zorder=2.5, annotation_clip=False,
-                        bbox={"boxstyle": "square,pad=0.1", "facecolor": "white", "edgecolor": "none", "alpha": 0.8}))
+            self._marker_artists = draw_markers(list(self.axes.values()), markers, 8 * self.text_scale)
         self.invalidate()
 
     # ------------------------------------------------------------------ limits and the current run

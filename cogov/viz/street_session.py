@@ -52,8 +52,8 @@ from cogov.viz.controls import (
     override_items,
     text,
 )
-from cogov.viz.render import png_bytes, side_by_side
-from cogov.viz.session import LeverChange, Monitor, ScenarioNotOffered, Stepping, ViewFrame, tidy_csv
+from cogov.viz.render import Marker, png_bytes, side_by_side
+from cogov.viz.session import LeverChange, Monitor, ScenarioNotOffered, Stepping, ViewFrame, marker_tag, tidy_csv
 from cogov.viz.street_views import StreetChartView, StreetMapView
 
 DEFAULT_STREET = STREET_PREFIX + "five_communities"
@@ -195,6 +195,8 @@ class StreetSession(Stepping):
             # the running street now holds the lever's new value: not a change waiting for Reset
             self.applied = (street, seed, lever_overrides({**lever_values(self.loaded.config, STREET_LEVERS),
                                                            **applied, path: new}, self.loaded.config, STREET_LEVERS))
+            self._mark_changes()
+            self._draw()
             return True
 
     def restore_levers(self) -> None:
@@ -266,7 +268,13 @@ class StreetSession(Stepping):
         self.map_view = StreetMapView(model, self.metric, self.selected, self.lang, dpi=self.dpi)
         self.chart_view = StreetChartView(model, self.metric, self.selected, self.lang, figsize=STREET_CHART_SIZE_IN,
                                           dpi=self.dpi, text_scale=CHART_TEXT_SCALE)
+        self._mark_changes()
         self._draw()
+
+    def _mark_changes(self) -> None:
+        """Mark each street lever moved during the run on the chart: a numbered line (①, ②, …) at its day boundary,
+        the words in the page's legend (:meth:`markers`)."""
+        self.chart_view.set_markers([Marker(c.day, marker_tag(i)) for i, c in enumerate(self.changes, start=1)])
 
     def _draw(self) -> None:
         model = self.model
@@ -331,6 +339,11 @@ class StreetSession(Stepping):
         joined = ("；" if lang == "zh" else "; ").join([what, text("seed_short", lang, seed=seed)])
         name = Path(street.removeprefix(STREET_PREFIX)).name  # a file of one's own by its file name, as in the menu
         return text("street_label", lang, street=name, what=joined)
+
+    def markers(self, lang: str | None = None) -> list[Marker]:
+        """The street levers moved during the run, as the chart marks them (①, ②, … at the day boundary) with their
+        words, for the page's legend."""
+        return [Marker(change.day, change.describe(lang or self.lang)) for change in self.changes]
 
     def changes_text(self) -> str:
         """Which street levers of the running street differ from its file (and which were moved during it)."""

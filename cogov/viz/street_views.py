@@ -47,7 +47,9 @@ from cogov.viz.render import (
     SELECTION_COLOUR,
     TITLE_POINTS,
     BlitView,
+    Marker,
     add_issue_markers,
+    draw_markers,
     enlarge_text,
     issue_legend_handle,
     org_legend_handle,
@@ -259,8 +261,24 @@ class StreetChartView(BlitView):
             self.legend = fig.legend(handles, labels, loc="outside lower center", ncol=1, frameon=False, fontsize=9)
         self.fig = fig
         enlarge_text(fig, text_scale)
+        self.text_scale = text_scale
+        self.markers: tuple[Marker, ...] = ()
+        self._marker_artists: list[Artist] = []
         self.update(street)
         super().__init__(fig, [*self.others, self.chosen, self.mean, self.gap])
+
+    def set_markers(self, markers: Sequence[Marker]) -> None:
+        """Mark each of ``markers`` (a street lever changed during the run) on both panels, as the community's
+        charts mark theirs (:func:`~cogov.viz.render.draw_markers`)."""
+        markers = tuple(markers)
+        if markers == self.markers:
+            return
+        for artist in self._marker_artists:
+            artist.remove()
+        self.markers = markers
+        with style(self.lang):
+            self._marker_artists = draw_markers([self.ax, self.gap_ax], markers, 8 * self.text_scale)
+        self.invalidate()
 
     def select(self, selected: int) -> None:
         """Draw community ``selected`` in red instead (an index of :attr:`names`; its line is set at the next
