@@ -504,7 +504,36 @@ class MapView(BlitView):
             self.selection.set_visible(True)
 
 
-class ChartView(BlitView):
+class MarkedView(BlitView):
+    """A chart view that marks the levers changed during a run (:func:`draw_markers`) on the panels
+    :meth:`marker_axes` gives; the view sets ``lang``, ``text_scale``, ``markers`` (none at first) and
+    ``_marker_artists`` (empty) before its first :meth:`set_markers`."""
+
+    lang: str
+    text_scale: float
+    markers: tuple[Marker, ...]
+    _marker_artists: list[Artist]
+
+    def marker_axes(self) -> list[Any]:
+        """The panels marked."""
+        raise NotImplementedError
+
+    def set_markers(self, markers: Sequence[Marker]) -> None:
+        """Draw a vertical line on every marked panel at each marker's day, its label written across the top of the
+        panel beside the line (towards the panel's wider side; cut to :data:`MARKER_CHARS`), e.g. a lever changed
+        during the run."""
+        markers = tuple(markers)
+        if markers == self.markers:
+            return
+        for artist in self._marker_artists:
+            artist.remove()
+        self.markers = markers
+        with style(self.lang):
+            self._marker_artists = draw_markers(self.marker_axes(), markers, 8 * self.text_scale)
+        self.invalidate()
+
+
+class ChartView(MarkedView):
     """Daily metrics over time, one panel each: this run (solid blue) over earlier runs (dashed, a colour each),
     with a labelled vertical line on each day a lever was changed during the run.
 
@@ -652,19 +681,9 @@ class ChartView(BlitView):
         self.set_runs([ChartRun(label or text("previous", self.lang), previous, PREVIOUS_COLOUR)] if previous else [])
 
     # ------------------------------------------------------------------ markers
-    def set_markers(self, markers: Sequence[Marker]) -> None:
-        """Draw a vertical line on every panel at each marker's day, its label written across the top of the
-        panel beside the line (towards the panel's wider side; cut to :data:`MARKER_CHARS`), e.g. a lever changed
-        during the run."""
-        markers = tuple(markers)
-        if markers == self.markers:
-            return
-        for artist in self._marker_artists:
-            artist.remove()
-        self.markers = markers
-        with style(self.lang):
-            self._marker_artists = draw_markers(list(self.axes.values()), markers, 8 * self.text_scale)
-        self.invalidate()
+    def marker_axes(self) -> list[Any]:
+        """Every panel: each is marked."""
+        return list(self.axes.values())
 
     # ------------------------------------------------------------------ limits and the current run
     def _limits(self, metric: str, current: np.ndarray) -> tuple[float, float]:

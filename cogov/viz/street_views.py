@@ -47,9 +47,9 @@ from cogov.viz.render import (
     SELECTION_COLOUR,
     TITLE_POINTS,
     BlitView,
+    MarkedView,
     Marker,
     add_issue_markers,
-    draw_markers,
     enlarge_text,
     issue_legend_handle,
     org_legend_handle,
@@ -205,7 +205,7 @@ def _image(community: Any) -> np.ndarray:
     return building_image(community.layout, building_values(community, "satisfaction"))
 
 
-class StreetChartView(BlitView):
+class StreetChartView(MarkedView):
     """The street's ``metric`` over time: its mean across communities (weighted by households, blue) over each
     community's line (grey; the selected community's red), and below it the gap across communities (highest minus
     lowest). Y limits start at the metric's typical range and grow on round numbers, as on the classroom charts.
@@ -267,18 +267,10 @@ class StreetChartView(BlitView):
         self.update(street)
         super().__init__(fig, [*self.others, self.chosen, self.mean, self.gap])
 
-    def set_markers(self, markers: Sequence[Marker]) -> None:
-        """Mark each of ``markers`` (a street lever changed during the run) on both panels, as the community's
-        charts mark theirs (:func:`~cogov.viz.render.draw_markers`)."""
-        markers = tuple(markers)
-        if markers == self.markers:
-            return
-        for artist in self._marker_artists:
-            artist.remove()
-        self.markers = markers
-        with style(self.lang):
-            self._marker_artists = draw_markers([self.ax, self.gap_ax], markers, 8 * self.text_scale)
-        self.invalidate()
+    def marker_axes(self) -> list[Any]:
+        """Both panels (the street's mean and the gap): a street lever changed during the run is marked on each, as
+        the community's charts mark theirs."""
+        return [self.ax, self.gap_ax]
 
     def select(self, selected: int) -> None:
         """Draw community ``selected`` in red instead (an index of :attr:`names`; its line is set at the next
