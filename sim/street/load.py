@@ -134,6 +134,7 @@ def validate_street(data: Mapping[str, Any], source: str) -> StreetScenario:
     config = _validated(data, source)
     changed = config.model_dump(mode="json", exclude={"interventions"})
     problems: list[str] = []
+    seen: set[str] = set()  # a bad value stays in the street the later changes leave: named once, where it came in
     for i, entry in sorted(enumerate(config.interventions), key=lambda pair: pair[1].day):
         for key, value in entry.set.items():
             problem = set_key_path(changed, key, value)
@@ -142,7 +143,8 @@ def validate_street(data: Mapping[str, Any], source: str) -> StreetScenario:
         try:
             _validated(changed, source)
         except ScenarioError as exc:
-            problems += [f"interventions[{i}]: {problem}" for problem in exc.problems]
+            problems += [f"interventions[{i}]: {problem}" for problem in exc.problems if problem not in seen]
+            seen.update(exc.problems)
     if problems:
         raise ScenarioError(source, problems)
     return config
